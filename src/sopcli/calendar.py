@@ -1,0 +1,160 @@
+"""Working-time arithmetic: how much of a span was office time, and when a deadline falls.
+
+Government time standards count working time (Perpres 21/2023): by default
+Mon–Thu 07:30–16:00 and Fri 07:30–16:30 in Asia/Jakarta, minus national
+holidays and cuti bersama (the ``holidays`` package, country ID, categories
+public and government) and any extra closed days. An SOP may run on a 24x7
+calendar instead. Breaks are not deducted.
+
+Pure: no clock, no configuration file. Callers build a calendar and pass times in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta, tzinfo
+from zoneinfo import ZoneInfo
+
+OfficeHours = Mapping[int, tuple[time, time]]  # weekday (Mon=0) → opening, closing
+
+DEFAULT_TIMEZONE = "Asia/Jakarta"
+DEFAULT_HOURS: dict[int, tuple[time, time]] = {
+    0: (time(7, 30), time(16, 0)),
+    1: (time(7, 30), time(16, 0)),
+    2: (time(7, 30), time(16, 0)),
+    3: (time(7, 30), time(16, 0)),
+    4: (time(7, 30), time(16, 30)),
+}
+ZONE_ALIASES = {"WIB": "Asia/Jakarta", "WITA": "Asia/Makassar", "WIT": "Asia/Jayapura"}
+
+# Spans longer than this are a data error, not a case; stop walking days.
+_MAX_DAYS = 366 * 20
+
+
+def resolve_zone(name: str) -> ZoneInfo:
+    """``WIB``/``WITA``/``WIT`` or an IANA name such as ``Asia/Makassar``.
+
+    Raises:
+        KeyError: not a known time zone (ZoneInfoNotFoundError is a KeyError).
+    """
+    from zoneinfo import ZoneInfoNotFoundError
+
+    key = ZONE_ALIASES.get(name.strip().upper(), name.strip())
+    try:
+        return ZoneInfo(key)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise KeyError(name) from exc
+
+
+@dataclass(frozen=True)
+class WorkingCalendar:
+    """When the office works. ``always_open`` makes it a 24x7 calendar."""
+
+    tz: tzinfo = field(default_factory=lambda: ZoneInfo(DEFAULT_TIMEZONE))
+    hours: OfficeHours = field(default_factory=lambda: dict(DEFAULT_HOURS))
+    closed_days: frozenset[date] = frozenset()
+    national_holidays: bool = True
+    always_open: bool = False
+
+    @classmethod
+    def twenty_four_seven(cls, tz: tzinfo) -> WorkingCalendar:
+        return cls(tz=tz, always_open=True)
+
+    @property
+    def day_minutes(self) -> int:
+        """Minutes in one working day, for standards written in days.
+
+        The most common day length of the week (Mon–Thu's 8.5 hours by default),
+        1440 on a 24x7 calendar.
+        """
+        if self.always_open:
+            return 1440
+        lengths = [_minutes_between(o, c) for o, c in self.hours.values()]
+        return max(set(lengths), key=lengths.count) if lengths else 0
+
+    def is_working_day(self, day: date) -> bool:
+        if self.always_open:
+            return True
+        if day.weekday() not in self.hours or day in self.closed_days:
+            return False
+        return not (self.national_holidays and day in _indonesian_holidays())
+
+    def _window(self, day: date) -> tuple[datetime, datetime] | None:
+        if not self.is_working_day(day):
+            return None
+        if self.always_open:
+            start = datetime.combine(day, time(0), self.tz)
+            return start, start + timedelta(days=1)
+        opening, closing = self.hours[day.weekday()]
+        return datetime.combine(day, opening, self.tz), datetime.combine(day, closing, self.tz)
+
+    def working_minutes(self, start: datetime, end: datetime) -> float:
+        """Working minutes between two moments (0 when ``end`` is not after ``start``)."""
+        if end <= start:
+            return 0.0
+        if self.always_open:
+            return (end - start).total_seconds() / 60
+        total = 0.0
+        day = start.astimezone(self.tz).date()
+        last = end.astimezone(self.tz).date()
+        for _ in range(_MAX_DAYS):
+            window = self._window(day)
+            if window:
+                overlap = min(window[1], end) - max(window[0], start)
+                total += max(overlap.total_seconds(), 0) / 60
+            if day >= last:
+                break
+            day += timedelta(days=1)
+        return total
+
+    def add(self, start: datetime, minutes: float) -> datetime:
+        """The moment ``minutes`` of working time after ``start``.
+
+        A start outside office hours begins counting at the next opening.
+        """
+        if minutes <= 0:
+            return start
+        if self.always_open:
+            return start + timedelta(minutes=minutes)
+        remaining = timedelta(minutes=minutes)
+        day = start.astimezone(self.tz).date()
+        for _ in range(_MAX_DAYS):
+            window = self._window(day)
+            if window and window[1] > start:
+                begin = max(window[0], start)
+                available = window[1] - begin
+                if remaining <= available:
+                    return begin + remaining
+                remaining -= available
+            day += timedelta(days=1)
+        raise ValueError("no working time within twenty years: check the office hours")
+
+    def closed_days_between(self, start: date, end: date) -> Iterable[date]:
+        day = start
+        while day <= end:
+            if not self.is_working_day(day):
+                yield day
+            day += timedelta(days=1)
+
+
+def _minutes_between(opening: time, closing: time) -> int:
+    return (closing.hour * 60 + closing.minute) - (opening.hour * 60 + opening.minute)
+
+
+_HOLIDAYS = None
+
+
+def _indonesian_holidays():
+    # Imported on first use: the holidays package is not needed to start the CLI.
+    global _HOLIDAYS
+    if _HOLIDAYS is None:
+        import holidays
+
+        _HOLIDAYS = holidays.country_holidays("ID", categories=("public", "government"))
+    return _HOLIDAYS
+
+
+def holiday_name(day: date) -> str | None:
+    """The holiday's name (in the package's language) or None."""
+    return _indonesian_holidays().get(day)

@@ -1,0 +1,133 @@
+"""The ``sop`` command line: global options, command groups, and the one error path.
+
+Only Typer is imported here. Every command imports what it needs inside its
+own body, so ``sop --help`` and ``sop --version`` stay fast.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import Annotated, Optional
+
+import typer
+from typer.core import TyperGroup
+
+from sopcli import __version__
+from sopcli.cli import sops
+from sopcli.cli.state import AppState
+from sopcli.errors import ExitCode, SopError
+
+
+class SopGroup(TyperGroup):
+    """The root group: turns every error into one line on stderr and an exit code."""
+
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        # Run Typer non-standalone so a usage error is ours to word: one line,
+        # not Typer's multi-line panel.
+        try:
+            result = super().main(args=args, prog_name=prog_name, complete_var=complete_var,
+                                  standalone_mode=False, **extra)
+        except typer.TyperException as exc:  # click's UsageError and friends
+            if not exc.format_message():  # bare `sop`: the help was shown, nothing went wrong
+                sys.exit(ExitCode.OK)
+            help_hint = _usage_hint(getattr(exc, "ctx", None))
+            _fail(_error_line(exc.format_message(), help_hint), getattr(exc, "exit_code", ExitCode.USAGE))
+        except typer.Abort:
+            _fail(_interrupted(), ExitCode.ERROR)
+        if not standalone_mode:
+            return result
+        sys.exit(result if isinstance(result, int) else 0)
+
+    def invoke(self, ctx: typer.Context):
+        try:
+            return super().invoke(ctx)
+        except (typer.Exit, typer.TyperException, typer.Abort):
+            raise
+        except SopError as exc:
+            if _debug(ctx):
+                raise
+            _fail(_error_line(exc), exc.exit_code)
+        except KeyboardInterrupt:
+            _fail(_interrupted(), 130)
+        except Exception as exc:  # a bug: say so plainly, never a traceback
+            if _debug(ctx):
+                raise
+            from sopcli.i18n import _
+
+            _fail(_error_line(_("internal error: {error}").format(error=f"{type(exc).__name__}: {exc}"),
+                              _("run again with --debug and report the output")), ExitCode.INTERNAL)
+
+
+def _usage_hint(ctx) -> str | None:
+    from sopcli.i18n import _
+
+    if ctx is None:
+        return None
+    return _("see '{command} --help'").format(command=ctx.command_path)
+
+
+def _debug(ctx: typer.Context) -> bool:
+    state = ctx.obj if isinstance(ctx.obj, AppState) else None
+    return bool((state and state.debug) or os.environ.get("SOP_DEBUG"))
+
+
+def _error_line(message, hint: str | None = None) -> str:
+    from sopcli.i18n import _
+
+    text = str(message) if hint is None else f"{message} ({hint})"
+    return _("Error: {message}").format(message=" ".join(text.split()))
+
+
+def _interrupted() -> str:
+    from sopcli.i18n import _
+
+    return _("Interrupted: nothing was written.")
+
+
+def _fail(line: str, code: int) -> None:
+    typer.echo(line, err=True)
+    sys.exit(int(code))
+
+
+app = typer.Typer(
+    cls=SopGroup,
+    name="sop",
+    help="Incident logbook for IT-disruption SOPs: record complaints, walk them through the SOP, keep the jurnal harian.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+app.add_typer(sops.app, name="sops")
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"sop {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    ctx: typer.Context,
+    db: Annotated[Optional[str], typer.Option("--db", help="Database: a file path or SQLAlchemy URL (default: SOP_DATABASE_URL, then the config, then the app dir).", metavar="PATH|URL")] = None,
+    lang: Annotated[Optional[str], typer.Option("--lang", help="Interface language: id or en (default: SOP_LANG, config, locale).", metavar="id|en")] = None,
+    debug: Annotated[bool, typer.Option("--debug", help="Show full tracebacks on errors.")] = False,
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")] = False,
+) -> None:
+    """Incident logbook for IT-disruption SOPs.
+
+    Example: sop sops list
+    """
+    if lang:
+        from sopcli.i18n import LANGUAGES, set_language
+
+        if lang.lower() not in LANGUAGES:
+            raise typer.BadParameter(f"{lang!r}: choose id or en", param_hint="--lang")
+        set_language(lang.lower())
+    ctx.obj = AppState(db=db, debug=debug, language=lang)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app(prog_name="sop")

@@ -1,0 +1,198 @@
+"""``sop sops``: the SOP definitions — list, show, validate, draw, simulate."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+app = typer.Typer(help="SOP definitions: list, show, validate, draw and simulate them.", no_args_is_help=True)
+
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
+SopArgument = Annotated[str, typer.Argument(help="A built-in SOP id (see 'sop sops list') or a path to a .toml file.", metavar="ID|FILE")]
+
+
+@app.command("list")
+def list_sops(as_json: JsonOption = False) -> None:
+    """List the built-in SOPs.
+
+    Example: sop sops list
+    """
+    from sopcli import render
+    from sopcli.definitions.loader import builtin_ids, load
+    from sopcli.i18n import _
+
+    rows = []
+    for sop_id in builtin_ids():
+        sop = load(sop_id).definition
+        rows.append([sop.id, sop.nomor, sop.nama, sop.instansi, len(sop.steps), sop.version])
+    keys = ["id", "nomor", "nama", "instansi", "steps", "version"]
+    if as_json:
+        render.print_json([dict(zip(keys, row)) for row in rows])
+        return
+    render.print_table(render.Table(
+        columns=[_("Id"), _("Number"), _("Name"), _("Agency"), _("Steps"), _("Version")],
+        rows=rows, keys=keys, wrap={2: 40, 3: 40}))
+
+
+@app.command("show")
+def show(reference: SopArgument, as_json: JsonOption = False) -> None:
+    """Show an SOP as the document lays it out: identity sheet, then the flowchart table.
+
+    Example: sop sops show kaltim-db
+    """
+    from sopcli import render
+    from sopcli.definitions.loader import load
+
+    loaded = load(reference)
+    if as_json:
+        render.print_json(loaded.definition.model_dump(mode="json") | {"digest": loaded.digest})
+        return
+    _print_identity(loaded.definition)
+    render.print_table(_flowchart_table(loaded.definition))
+
+
+def _print_identity(sop) -> None:
+    from sopcli import render
+    from sopcli.i18n import _
+
+    def joined(items) -> str:
+        return "\n".join(f"{i}. {item}" for i, item in enumerate(items, start=1)) if len(items) > 1 else "".join(items)
+
+    rows = [
+        (_("SOP number"), sop.nomor), (_("SOP name"), sop.nama), (_("Agency"), sop.instansi), (_("Unit"), sop.unit),
+        (_("Date made"), sop.tanggal_pembuatan), (_("Date revised"), sop.tanggal_revisi),
+        (_("Date effective"), sop.tanggal_efektif), (_("Approved by"), sop.disahkan_oleh),
+        (_("Legal basis"), joined(sop.dasar_hukum)), (_("Staff qualifications"), joined(sop.kualifikasi_pelaksana)),
+        (_("Related SOPs"), joined(sop.keterkaitan)), (_("Equipment"), joined(sop.peralatan)),
+        (_("Warning"), sop.peringatan), (_("Records and data"), sop.pencatatan),
+        (_("Overall time standard"), sop.waktu), (_("Calendar"), _("working time") if sop.calendar == "office" else "24x7"),
+        (_("Version"), sop.version),
+    ]
+    render.print_table(render.Table(columns=[sop.id, ""], rows=[list(r) for r in rows if r[1]], wrap={1: 80}))
+    print()
+
+
+def _flowchart_table(sop):
+    from sopcli import render
+    from sopcli.i18n import _
+
+    columns = [_("No"), _("Activity")] + [role.nama for role in sop.roles] + [_("Inputs"), _("Time"), _("Output"), _("Next")]
+    rows = []
+    for step in sop.steps:
+        marks = []
+        for role in sop.roles:
+            if role.key not in step.pelaksana:
+                marks.append("")
+            else:
+                marks.append("◆" if step.decision else "■")
+        rows.append([step.id, step.kegiatan, *marks, step.kelengkapan,
+                     step.waktu or (f"= {step.waktu_dari}" if step.waktu_dari else "-"), step.output, _next_text(sop, step)])
+    wrap = {1: 44, len(columns) - 4: 20, len(columns) - 2: 20, len(columns) - 1: 22}
+    wrap.update({2 + i: 10 for i in range(len(sop.roles))})
+    return render.Table(columns=columns, rows=rows, wrap=wrap, title=sop.nama)
+
+
+def _next_text(sop, step) -> str:
+    from sopcli.definitions.flowchart import outcome_label
+    from sopcli.i18n import _
+
+    parts = []
+    for label, goto, end in sop.successors(step):
+        target = _("end ({outcome})").format(outcome=outcome_label(end)) if end else f"→ {goto}"
+        parts.append(f"{label}: {target}" if label else target)
+    return "; ".join(parts)
+
+
+@app.command("validate")
+def validate(files: Annotated[list[Path], typer.Argument(help="SOP definition files to check.", metavar="FILE...")]) -> None:
+    """Check SOP files: OK per valid file, every problem with its location otherwise.
+
+    Exits 1 if any file is invalid.
+
+    Example: sop sops validate sample_data/contoh-sop.toml
+    """
+    from sopcli.definitions.loader import check_text
+    from sopcli.errors import ExitCode
+    from sopcli.i18n import _
+
+    invalid = False
+    for path in files:
+        try:
+            problems = [p.located(str(path)) for p in check_text(path.read_text(encoding="utf-8"))]
+        except UnicodeDecodeError:
+            problems = [_("{path}: not UTF-8 text").format(path=path)]
+        except OSError as exc:
+            problems = [_("{path}: cannot read: {reason}").format(path=path, reason=exc.strerror)]
+        if problems:
+            invalid = True
+            for problem in problems:
+                typer.echo(problem)
+        else:
+            typer.echo(_("{path}: OK").format(path=path))
+    if invalid:
+        raise typer.Exit(ExitCode.ERROR)
+
+
+@app.command("graph")
+def graph(
+    reference: SopArgument,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="mermaid (renders in Markdown viewers) or dot (Graphviz).", metavar="mermaid|dot")] = "mermaid",
+) -> None:
+    """Draw the SOP's flowchart: a lane per pelaksana, decisions as diamonds, loops visible.
+
+    Example: sop sops graph ipas-pemulihan --format mermaid
+    """
+    from sopcli.definitions.flowchart import to_dot, to_mermaid
+    from sopcli.definitions.loader import load
+
+    writers = {"mermaid": to_mermaid, "dot": to_dot}
+    if fmt not in writers:
+        raise typer.BadParameter(f"{fmt!r}: choose mermaid or dot", param_hint="--format")
+    typer.echo(writers[fmt](load(reference).definition), nl=False)
+
+
+@app.command("path")
+def path(reference: SopArgument, as_json: JsonOption = False) -> None:
+    """Simulate the SOP: shortest and longest loop-free path to each end, with total standard time.
+
+    Times are working time; a working day counts as the office's usual day.
+
+    Example: sop sops path kaltim-db
+    """
+    from sopcli import render
+    from sopcli.definitions.flowchart import outcome_label, simulate
+    from sopcli.definitions.loader import load
+    from sopcli.i18n import _
+    from sopcli.services.settings import calendar_for
+    from sopcli.timeparse import format_standard_range
+
+    sop = load(reference).definition
+    day = calendar_for(sop).day_minutes
+    results = simulate(sop, day)
+    records, rows = [], []
+    for outcome, (shortest, longest) in results.items():
+        for kind, found in (("shortest", shortest), ("longest", longest)):
+            route = " → ".join(_route(found))
+            total = format_standard_range(found.low_minutes, found.high_minutes, day)
+            extra = []
+            if found.open_ended:
+                extra.append(_("+ estimate at step {steps}").format(steps=", ".join(found.open_ended)))
+            if found.unstandardised:
+                extra.append(_("steps without standard: {steps}").format(steps=", ".join(found.unstandardised)))
+            rows.append([outcome_label(outcome), _(kind), len(found.steps), route, " ".join([total, *extra])])
+            records.append({"outcome": outcome, "kind": kind,
+                            "steps": list(found.steps), "decisions": [{"step": s, "option": o} for s, o in found.choices],
+                            "min_minutes": found.low_minutes, "max_minutes": found.high_minutes,
+                            "estimated_steps": list(found.open_ended), "steps_without_standard": list(found.unstandardised)})
+    if as_json:
+        render.print_json({"sop": sop.id, "day_minutes": day, "paths": records})
+        return
+    render.print_table(render.Table(columns=[_("End"), _("Path"), _("Steps"), _("Route"), _("Standard time")],
+                                    rows=rows, title=sop.nama, wrap={3: 60, 4: 40}))
+
+
+def _route(found) -> list[str]:
+    choices = dict(found.choices)
+    return [f"{s} [{choices[s]}]" if s in choices else s for s in found.steps]

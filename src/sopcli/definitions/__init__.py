@@ -1,0 +1,1 @@
+"""SOP definitions: the specification every running case follows."""

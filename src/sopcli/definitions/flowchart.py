@@ -1,0 +1,177 @@
+"""The SOP as a flowchart: drawn (Mermaid, DOT) and simulated (paths with their time).
+
+Pure functions over a validated definition.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from dataclasses import dataclass
+
+from sopcli.definitions.schema import SopDefinition, Step
+from sopcli.i18n import _
+
+
+
+def outcome_label(outcome: str) -> str:
+    return {"resolved": _("resolved"), "rejected": _("rejected"), "cancelled": _("cancelled")}.get(outcome, outcome)
+
+
+# --- drawing -------------------------------------------------------------------
+
+
+def _label(step: Step, sop: SopDefinition, width: int = 32) -> list[str]:
+    text = f"{step.id}. {step.kegiatan}"
+    if len(text) > 110:
+        text = text[:107].rstrip() + "…"
+    lines = textwrap.wrap(text, width)
+    if len(step.pelaksana) > 1:
+        lines.append("+ " + ", ".join(sop.role_name(r) for r in step.pelaksana[1:]))
+    return lines
+
+
+def _edges(sop: SopDefinition) -> list[tuple[str, str, str | None]]:
+    """(from node, to node, label) for every arrow, terminators included."""
+    edges = [("start", f"s{sop.steps[0].id}", None)]
+    for step in sop.steps:
+        for label, goto, end in sop.successors(step):
+            target = f"end_{end}" if end else f"s{goto}"
+            edges.append((f"s{step.id}", target, label))
+    return edges
+
+
+def _ends(sop: SopDefinition) -> list[str]:
+    found = []
+    for step in sop.steps:
+        for _label, _goto, end in sop.successors(step):
+            if end and end not in found:
+                found.append(end)
+    return found
+
+
+def _node_id(raw: str) -> str:
+    return "".join(ch if ch.isalnum() else "_" for ch in raw)
+
+
+def to_mermaid(sop: SopDefinition) -> str:
+    """A Mermaid flowchart: a lane (subgraph) per pelaksana, diamonds for decisions."""
+
+    def quote(lines: list[str]) -> str:
+        return '"' + "<br/>".join(line.replace('"', "#quot;") for line in lines) + '"'
+
+    out = ["flowchart TD", f"  start([{quote([_('Start')])}])"]
+    for role in sop.roles:
+        lane_steps = [s for s in sop.steps if s.pelaksana and s.pelaksana[0] == role.key]
+        if not lane_steps:
+            continue
+        out.append(f"  subgraph lane_{_node_id(role.key)}[{quote([role.nama])}]")
+        for step in lane_steps:
+            label = quote(_label(step, sop))
+            shape = f"{{{label}}}" if step.decision else f"[{label}]"
+            out.append(f"    s{_node_id(step.id)}{shape}")
+        out.append("  end")
+    for end in _ends(sop):
+        out.append(f"  end_{end}([{quote([_('End') + ': ' + outcome_label(end)])}])")
+    for source, target, label in _edges(sop):
+        arrow = f" -->|{quote([label])}| " if label else " --> "
+        out.append(f"  {_node_id(source)}{arrow}{_node_id(target)}")
+    return "\n".join(out) + "\n"
+
+
+def to_dot(sop: SopDefinition) -> str:
+    """A Graphviz DOT digraph: a cluster per pelaksana, diamonds for decisions."""
+
+    def quote(lines: list[str]) -> str:
+        return '"' + "\\n".join(line.replace("\\", "\\\\").replace('"', '\\"') for line in lines) + '"'
+
+    out = [
+        f"digraph {quote([sop.id])} {{",
+        f"  label={quote([sop.nama])}; labelloc=t; rankdir=TB;",
+        '  node [fontname="Helvetica", fontsize=10]; edge [fontname="Helvetica", fontsize=9];',
+        f"  start [label={quote([_('Start')])}, shape=oval];",
+    ]
+    for role in sop.roles:
+        lane_steps = [s for s in sop.steps if s.pelaksana and s.pelaksana[0] == role.key]
+        if not lane_steps:
+            continue
+        out.append(f"  subgraph cluster_{_node_id(role.key)} {{")
+        out.append(f"    label={quote([role.nama])}; style=rounded; color=gray;")
+        for step in lane_steps:
+            shape = "diamond" if step.decision else "box"
+            out.append(f"    s{_node_id(step.id)} [label={quote(_label(step, sop, 28))}, shape={shape}];")
+        out.append("  }")
+    for end in _ends(sop):
+        out.append(f"  end_{end} [label={quote([_('End') + ': ' + outcome_label(end)])}, shape=oval];")
+    for source, target, label in _edges(sop):
+        attrs = f" [label={quote([label])}]" if label else ""
+        out.append(f"  {_node_id(source)} -> {_node_id(target)}{attrs};")
+    out.append("}")
+    return "\n".join(out) + "\n"
+
+
+# --- simulation ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SimulatedPath:
+    """One way through the SOP from the first step to an end."""
+
+    outcome: str
+    steps: tuple[str, ...]
+    choices: tuple[tuple[str, str], ...]  # (step id, option label) at each decision on the way
+    low_minutes: int
+    high_minutes: int
+    open_ended: tuple[str, ...]  # steps whose time is set while the case runs (waktu_dari)
+    unstandardised: tuple[str, ...]  # steps with no time standard at all
+
+
+def simple_paths(sop: SopDefinition, limit: int = 100_000) -> list[tuple[tuple[str, ...], tuple[tuple[str, str], ...], str]]:
+    """Every loop-free path from the first step to an end: (steps, choices, outcome)."""
+    found = []
+
+    def walk(step_id: str, steps: tuple[str, ...], choices: tuple[tuple[str, str], ...]) -> None:
+        if len(found) >= limit:
+            return
+        step = sop.step(step_id)
+        for label, goto, end in sop.successors(step):
+            taken = choices + ((step_id, label),) if label else choices
+            if end:
+                found.append((steps, taken, end))
+            elif goto is not None and goto not in steps:
+                walk(goto, steps + (goto,), taken)
+
+    first = sop.steps[0].id
+    walk(first, (first,), ())
+    return found
+
+
+def simulate(sop: SopDefinition, day_minutes: int) -> dict[str, tuple[SimulatedPath, SimulatedPath]]:
+    """For each end outcome, its shortest and its longest loop-free path.
+
+    Shortest is by the lower end of the summed standards, longest by the upper
+    end; ties go to the path with fewer (or more) steps.
+    """
+    paths: dict[str, list[SimulatedPath]] = {}
+    for steps, choices, outcome in simple_paths(sop):
+        low = high = 0
+        open_ended, unstandardised = [], []
+        for step_id in steps:
+            step = sop.step(step_id)
+            standard = step.standard
+            if step.waktu_dari:
+                open_ended.append(step_id)
+            elif standard is None:
+                unstandardised.append(step_id)
+            else:
+                step_low, step_high = standard.minutes(day_minutes)
+                low += step_low
+                high += step_high
+        paths.setdefault(outcome, []).append(
+            SimulatedPath(outcome, steps, choices, low, high, tuple(open_ended), tuple(unstandardised)))
+    return {
+        outcome: (
+            min(candidates, key=lambda p: (p.low_minutes, len(p.steps))),
+            max(candidates, key=lambda p: (p.high_minutes, len(p.steps))),
+        )
+        for outcome, candidates in paths.items()
+    }

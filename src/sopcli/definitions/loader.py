@@ -1,0 +1,164 @@
+"""Reading SOP definitions: built-in TOML files shipped in the package, or a user's file.
+
+A reference to an SOP is either a built-in id (``kaltim-db``) or a path to a
+TOML file; a user's own SOP works wherever an id is accepted.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+from sopcli.definitions.schema import SopDefinition
+from sopcli.definitions.validate import Problem, validate
+from sopcli.errors import DefinitionError, NotFoundError
+from sopcli.i18n import _
+
+_BUILTIN_PACKAGE = "sopcli.definitions"
+_TOML_LINE = re.compile(r"\(at line (\d+), column \d+\)")
+
+
+@dataclass(frozen=True)
+class LoadedSop:
+    """A validated definition with the exact text it came from.
+
+    ``digest`` (sha256 of the text) identifies the version a complaint pins.
+    """
+
+    definition: SopDefinition
+    source: str
+    digest: str
+    origin: str
+
+
+def builtin_dir() -> Path:
+    return Path(str(resources.files(_BUILTIN_PACKAGE) / "builtin"))
+
+
+def builtin_ids() -> list[str]:
+    return sorted(p.stem for p in builtin_dir().glob("*.toml"))
+
+
+def load(reference: str) -> LoadedSop:
+    """Load a built-in SOP by id, or an SOP file by path.
+
+    Raises:
+        NotFoundError: neither a built-in id nor an existing file.
+        DefinitionError: the file is invalid; ``problems`` has every problem.
+    """
+    path = Path(reference)
+    if reference.endswith(".toml") or path.is_file():
+        if not path.is_file():
+            raise NotFoundError(_("no SOP file {path}").format(path=reference))
+        return load_file(path)
+    builtin = builtin_dir() / f"{reference}.toml"
+    if not builtin.is_file():
+        raise NotFoundError(_("no SOP {id!r}").format(id=reference),
+                            _("built-in SOPs: {ids}; or give a path to a .toml file").format(ids=", ".join(builtin_ids())))
+    return load_file(builtin)
+
+
+def load_file(path: Path) -> LoadedSop:
+    """Load and validate one SOP file.
+
+    Raises:
+        DefinitionError: unreadable or invalid; ``problems`` has every problem.
+    """
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise DefinitionError(_("{path} is not UTF-8 text").format(path=path)) from exc
+    except OSError as exc:
+        raise DefinitionError(_("cannot read {path}: {reason}").format(path=path, reason=exc.strerror)) from exc
+    return load_text(text, str(path))
+
+
+def load_text(text: str, origin: str) -> LoadedSop:
+    """Parse and validate definition text; ``origin`` names it in messages."""
+    definition, problems = _parse_cached(text)
+    if problems:
+        located = [p.located(origin) for p in problems]
+        raise DefinitionError(
+            _("{origin} is not a valid SOP ({n} problems)").format(origin=origin, n=len(problems)),
+            located,
+        )
+    assert definition is not None
+    return LoadedSop(definition, text, hashlib.sha256(text.encode()).hexdigest(), origin)
+
+
+def check_text(text: str) -> list[Problem]:
+    """Every problem with definition text, for ``sop sops validate``."""
+    return _parse_cached(text)[1]
+
+
+@lru_cache(maxsize=32)
+def _parse_cached(text: str) -> tuple[SopDefinition | None, list[Problem]]:
+    # Keyed by the whole text: an edited file is parsed afresh, an unchanged
+    # one (every built-in, on every call) only once per process.
+    from pydantic import ValidationError
+
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        match = _TOML_LINE.search(str(exc))
+        message = _TOML_LINE.sub("", str(exc)).strip()
+        return None, [Problem(_("TOML syntax error: {error}").format(error=message), line=int(match[1]) if match else None)]
+    try:
+        definition = SopDefinition.model_validate(data)
+    except ValidationError as exc:
+        lines = _TableLines(text)
+        return None, [_from_pydantic(err, lines, data) for err in exc.errors()]
+    lines = _TableLines(text)
+    problems = [Problem(p.message, p.step, lines.step_line(p.step) or lines.keys.get(p.key or "")) for p in validate(definition)]
+    return definition, problems
+
+
+class _TableLines:
+    """Line numbers of ``[[steps]]``/``[[roles]]`` headers and top-level keys, for messages."""
+
+    def __init__(self, text: str):
+        self.headers: dict[str, list[int]] = {}
+        self.step_ids: dict[str, int] = {}
+        self.keys: dict[str, int] = {}
+        current_table = None
+        for number, line in enumerate(text.splitlines(), start=1):
+            stripped = line.strip()
+            header = re.match(r"^\[\[\s*([\w.]+)\s*\]\]", stripped)
+            if header:
+                current_table = header[1]
+                self.headers.setdefault(current_table, []).append(number)
+                continue
+            if stripped.startswith("["):
+                current_table = stripped
+                continue
+            key = re.match(r'^([\w-]+)\s*=\s*(.*)$', stripped)
+            if key and current_table is None:
+                self.keys.setdefault(key[1], number)
+            elif key and current_table == "steps" and key[1] == "id":
+                step_id = key[2].strip().strip("\"'")
+                self.step_ids.setdefault(step_id, self.headers["steps"][-1])
+
+    def step_line(self, step_id: str | None) -> int | None:
+        return self.step_ids.get(step_id) if step_id is not None else None
+
+    def table_line(self, table: str, index: int) -> int | None:
+        found = self.headers.get(table, [])
+        return found[index] if index < len(found) else None
+
+
+def _from_pydantic(error: dict, lines: _TableLines, data: dict) -> Problem:
+    loc = error["loc"]
+    path = ".".join(str(part) for part in loc)
+    message = f"{path}: {error['msg']}" if path else error["msg"]
+    if len(loc) >= 2 and loc[0] in ("steps", "roles") and isinstance(loc[1], int):
+        step_id = None
+        if loc[0] == "steps":
+            raw = data.get("steps", [])[loc[1]] if loc[1] < len(data.get("steps", [])) else {}
+            step_id = str(raw.get("id")) if isinstance(raw, dict) and raw.get("id") is not None else None
+        return Problem(message, step_id, lines.table_line(loc[0], loc[1]))
+    return Problem(message, None, lines.keys.get(str(loc[0])) if loc else None)

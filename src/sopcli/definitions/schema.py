@@ -1,0 +1,153 @@
+"""The SOP specification: what an SOP definition file may say.
+
+Follows the national template of Permen PAN-RB 35/2012: an identity sheet,
+pelaksana (roles), and the flowchart table of numbered steps with their mutu
+baku. Keys are the template's own Indonesian words where it has one.
+
+Models are frozen: a loaded definition never changes. ``extra="forbid"`` makes
+a misspelt key an error instead of a silently ignored line.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
+
+from sopcli.timeparse import TimeStandard, parse_duration
+
+Outcome = Literal["resolved", "rejected"]
+CalendarKind = Literal["office", "24x7"]
+FieldType = Literal["text", "duration", "number", "datetime"]
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+
+
+class Role(_Frozen):
+    """A pelaksana lane of the flowchart table."""
+
+    key: str = Field(min_length=1, pattern=r"^[a-z0-9_]+$")
+    nama: str = Field(min_length=1)
+
+
+class Option(_Frozen):
+    """One branch of a decision: go to a step, or end the case with an outcome."""
+
+    label: str = Field(min_length=1)
+    meaning: str = ""
+    goto: str | None = None
+    end: Outcome | None = None
+
+
+class Decision(_Frozen):
+    """A belah ketupat: a question with two or more labelled options."""
+
+    question: str = Field(min_length=1)
+    options: tuple[Option, ...] = ()
+
+    def option(self, label: str) -> Option | None:
+        wanted = label.strip().lower()
+        return next((o for o in self.options if o.label.lower() == wanted), None)
+
+
+class StepField(_Frozen):
+    """A value the operator records while doing a step, such as a recovery estimate."""
+
+    key: str = Field(min_length=1, pattern=r"^[a-z0-9_]+$")
+    meaning: str = Field(min_length=1)
+    type: FieldType = "text"
+    required: bool = True
+
+
+class Step(_Frozen):
+    """One numbered activity (uraian kegiatan) of the flowchart table.
+
+    After the step comes ``next`` (default: the following step), or ``end``
+    (the case closes with that outcome), or the ``decision``'s options.
+    ``waktu_dari`` names a field recorded earlier in the case whose value is
+    this step's time standard (the technician's own estimate).
+    """
+
+    id: str = Field(min_length=1)
+    kegiatan: str = Field(min_length=1)
+    pelaksana: tuple[str, ...] = Field(min_length=1)
+    kelengkapan: str = ""
+    waktu: str = ""
+    waktu_dari: str | None = None
+    output: str = ""
+    keterangan: str = ""
+    next: str | None = None
+    end: Outcome | None = None
+    decision: Decision | None = None
+    fields: tuple[StepField, ...] = ()
+
+    @property
+    def standard(self) -> TimeStandard | None:
+        """The parsed time standard; only call on a validated definition."""
+        return parse_duration(self.waktu)
+
+
+class SopDefinition(_Frozen):
+    """A whole SOP: identity sheet, pelaksana and steps."""
+
+    id: str = Field(min_length=1, pattern=r"^[a-z0-9][a-z0-9_-]*$")
+    version: str = Field(min_length=1)
+    nomor: str = ""
+    nama: str = Field(min_length=1)
+    instansi: str = Field(min_length=1)
+    unit: str = ""
+    tanggal_pembuatan: str = ""
+    tanggal_revisi: str = ""
+    tanggal_efektif: str = ""
+    disahkan_oleh: str = ""
+    dasar_hukum: tuple[str, ...] = ()
+    kualifikasi_pelaksana: tuple[str, ...] = ()
+    keterkaitan: tuple[str, ...] = ()
+    peralatan: tuple[str, ...] = ()
+    peringatan: str = ""
+    pencatatan: str = ""
+    waktu: str = ""
+    calendar: CalendarKind = "office"
+    roles: tuple[Role, ...] = Field(min_length=1)
+    steps: tuple[Step, ...] = Field(min_length=1)
+
+    _by_id: dict[str, Step] = PrivateAttr(default_factory=dict)
+
+    def model_post_init(self, __context: object) -> None:
+        # Duplicate ids keep the first; validate() reports the duplicate.
+        for step in self.steps:
+            self._by_id.setdefault(step.id, step)
+
+    @property
+    def standard(self) -> TimeStandard | None:
+        """The SOP's overall time standard, where the document gives one."""
+        return parse_duration(self.waktu)
+
+    def step(self, step_id: str) -> Step:
+        return self._by_id[step_id]
+
+    def step_number(self, step_id: str) -> int:
+        """1-based position of a step in the table (for "langkah n dari N")."""
+        return list(self._by_id).index(step_id) + 1
+
+    def role_name(self, key: str) -> str:
+        return next((r.nama for r in self.roles if r.key == key), key)
+
+    def successors(self, step: Step) -> list[tuple[str | None, str | None, str | None]]:
+        """Where a step leads: ``(option label or None, next step id or None, end outcome or None)``."""
+        if step.decision:
+            return [(o.label, o.goto, o.end) for o in step.decision.options]
+        if step.end:
+            return [(None, None, step.end)]
+        return [(None, self.following(step.id), None)]
+
+    def following(self, step_id: str) -> str | None:
+        """The step after ``step_id`` in table order when it names none itself."""
+        step = self._by_id[step_id]
+        if step.next:
+            return step.next
+        ids = list(self._by_id)
+        position = ids.index(step_id)
+        return ids[position + 1] if position + 1 < len(ids) else None

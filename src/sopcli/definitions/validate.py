@@ -1,0 +1,152 @@
+"""Semantic checks on an SOP definition: everything pydantic's types cannot see.
+
+``validate()`` returns every problem it finds, never only the first, so an
+officer fixing a file sees the whole list at once.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+from sopcli.definitions.schema import SopDefinition
+from sopcli.errors import TimeParseError
+from sopcli.i18n import _
+from sopcli.timeparse import parse_duration
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a definition. ``step`` is the step id it concerns, if any."""
+
+    message: str
+    step: str | None = None
+    line: int | None = None
+    key: str | None = None  # the top-level key concerned, when not a step
+
+    def located(self, source: str) -> str:
+        where = source if self.line is None else f"{source}:{self.line}"
+        if self.step is not None:
+            where += " " + _("step {id}").format(id=self.step)
+        return f"{where}: {self.message}"
+
+
+def validate(sop: SopDefinition) -> list[Problem]:
+    """Every problem with ``sop``: structure, references, reachability, time texts."""
+    problems: list[Problem] = []
+    problems += _duplicates(sop)
+    problems += _references(sop)
+    problems += _time_standards(sop)
+    problems += _reachability(sop)
+    return problems
+
+
+def _duplicates(sop: SopDefinition) -> list[Problem]:
+    problems = []
+    for key, count in Counter(r.key for r in sop.roles).items():
+        if count > 1:
+            problems.append(Problem(_("role {key!r} is defined {n} times").format(key=key, n=count)))
+    for step_id, count in Counter(s.id for s in sop.steps).items():
+        if count > 1:
+            problems.append(Problem(_("step id {id!r} is used {n} times").format(id=step_id, n=count), step_id))
+    for step in sop.steps:
+        if step.decision:
+            for label, count in Counter(o.label.lower() for o in step.decision.options).items():
+                if count > 1:
+                    problems.append(Problem(_("decision option {label!r} appears {n} times").format(label=label, n=count), step.id))
+        for key, count in Counter(f.key for f in step.fields).items():
+            if count > 1:
+                problems.append(Problem(_("field {key!r} is defined {n} times").format(key=key, n=count), step.id))
+    return problems
+
+
+def _references(sop: SopDefinition) -> list[Problem]:
+    problems = []
+    roles = {r.key for r in sop.roles}
+    step_ids = {s.id for s in sop.steps}
+    field_keys = {f.key for s in sop.steps for f in s.fields}
+    for step in sop.steps:
+        for role in step.pelaksana:
+            if role not in roles:
+                problems.append(Problem(_("unknown role {role!r} (known: {known})").format(role=role, known=", ".join(sorted(roles))), step.id))
+        if step.next is not None and step.next not in step_ids:
+            problems.append(Problem(_("next step {target!r} does not exist").format(target=step.next), step.id))
+        if sum(x is not None for x in (step.next, step.end, step.decision)) > 1:
+            problems.append(Problem(_("a step has only one of next, end or decision"), step.id))
+        if step.waktu_dari is not None:
+            if step.waktu_dari not in field_keys:
+                problems.append(Problem(_("waktu_dari names field {key!r}, which no step asks for").format(key=step.waktu_dari), step.id))
+            if step.waktu:
+                problems.append(Problem(_("a step has waktu or waktu_dari, not both"), step.id))
+        if step.decision is None:
+            continue
+        if len(step.decision.options) < 2:
+            problems.append(Problem(_("a decision needs at least two options, this one has {n}").format(n=len(step.decision.options)), step.id))
+        for option in step.decision.options:
+            if (option.goto is None) == (option.end is None):
+                problems.append(Problem(_("option {label!r} needs exactly one of goto or end").format(label=option.label), step.id))
+            elif option.goto is not None and option.goto not in step_ids:
+                problems.append(Problem(_("option {label!r} goes to step {target!r}, which does not exist").format(label=option.label, target=option.goto), step.id))
+    return problems
+
+
+def _time_standards(sop: SopDefinition) -> list[Problem]:
+    problems = []
+    texts = [(None, sop.waktu)] + [(s.id, s.waktu) for s in sop.steps]
+    for step_id, text in texts:
+        try:
+            parse_duration(text)
+        except TimeParseError as exc:
+            problems.append(Problem(_("bad time standard: {error}").format(error=exc), step_id,
+                                    key="waktu" if step_id is None else None))
+    return problems
+
+
+def _edges(sop: SopDefinition) -> dict[str, list[str]]:
+    """Step id → the step ids it can lead to ("" stands for an end)."""
+    step_ids = {s.id for s in sop.steps}
+    edges: dict[str, list[str]] = {}
+    for step in sop.steps:
+        targets = []
+        for _label, goto, end in sop.successors(step):
+            if end is not None:
+                targets.append("")
+            elif goto in step_ids:
+                targets.append(goto)
+        edges.setdefault(step.id, targets)
+    return edges
+
+
+def _reachability(sop: SopDefinition) -> list[Problem]:
+    problems = []
+    edges = _edges(sop)
+    for step in sop.steps:
+        if not step.decision and not step.end and sop.following(step.id) is None:
+            problems.append(Problem(_("the last step needs end = \"resolved\" or \"rejected\", or a next step"), step.id))
+
+    step_ids = list(dict.fromkeys(s.id for s in sop.steps))  # duplicates are reported once, elsewhere
+    reached = _closure(step_ids[0], edges)
+    for step_id in step_ids:
+        if step_id not in reached:
+            problems.append(Problem(_("no path from the first step reaches this step"), step_id))
+
+    reverse: dict[str, list[str]] = {}
+    for source, targets in edges.items():
+        for target in targets:
+            reverse.setdefault(target, []).append(source)
+    ends_reachable_from = _closure("", reverse)
+    for step_id in step_ids:
+        if step_id in reached and step_id not in ends_reachable_from:
+            problems.append(Problem(_("no path from this step leads to an end"), step_id))
+    return problems
+
+
+def _closure(start: str, edges: dict[str, list[str]]) -> set[str]:
+    seen = {start}
+    stack = [start]
+    while stack:
+        for target in edges.get(stack.pop(), []):
+            if target not in seen:
+                seen.add(target)
+                stack.append(target)
+    return seen

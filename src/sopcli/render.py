@@ -1,0 +1,140 @@
+"""Output formats for every listing and report: one registry, one call.
+
+``table`` is a rich table for people at a terminal; ``plain`` (tabulate) is the
+default when stdout is not a terminal; ``markdown``, ``csv`` and ``json`` are
+for documents and scripts. Data goes to stdout; messages go to stderr.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any, TextIO
+
+FORMATS = ("table", "plain", "markdown", "csv", "json")
+
+
+@dataclass
+class Table:
+    """Rows under headed columns. ``keys`` name the columns in JSON (default: the headers).
+
+    ``row_styles`` holds a rich style per row (``"red"`` for a late one), used
+    only on a terminal.
+    """
+
+    columns: Sequence[str]
+    rows: list[Sequence[Any]]
+    title: str | None = None
+    keys: Sequence[str] | None = None
+    row_styles: list[str | None] = field(default_factory=list)
+    wrap: dict[int, int] = field(default_factory=dict)  # column index → max width in plain text
+
+
+def stdout_is_terminal() -> bool:
+    return sys.stdout.isatty()
+
+
+def default_format() -> str:
+    return "table" if stdout_is_terminal() else "plain"
+
+
+def console(stderr: bool = False):
+    """A rich console; rich itself honours NO_COLOR and turns colour off when piped."""
+    from rich.console import Console
+
+    return Console(stderr=stderr, highlight=False, soft_wrap=False)
+
+
+def to_jsonable(value: Any) -> Any:
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {k: to_jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [to_jsonable(v) for v in value]
+    return value
+
+
+def print_json(data: Any, out: TextIO | None = None) -> None:
+    out = out or sys.stdout
+    json.dump(to_jsonable(data), out, ensure_ascii=False, indent=2)
+    out.write("\n")
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "✓" if value else "✗"
+    if isinstance(value, datetime):
+        return value.strftime("%d/%m/%Y %H:%M")
+    return str(value)
+
+
+def _rich(table: Table, out: TextIO) -> None:
+    from rich.table import Table as RichTable
+
+    rich_table = RichTable(title=table.title, show_lines=False, header_style="bold")
+    for column in table.columns:
+        rich_table.add_column(column, overflow="fold")
+    for index, row in enumerate(table.rows):
+        style = table.row_styles[index] if index < len(table.row_styles) else None
+        rich_table.add_row(*(_cell(v) for v in row), style=style)
+    console().print(rich_table)
+
+
+def _tabulate(fmt: str) -> Callable[[Table, TextIO], None]:
+    def render(table: Table, out: TextIO) -> None:
+        from tabulate import tabulate
+
+        widths = [table.wrap.get(i) for i in range(len(table.columns))] if fmt == "simple" else None
+        if table.title and fmt == "simple":
+            out.write(table.title + "\n")
+        out.write(tabulate([[_cell(v) for v in row] for row in table.rows], headers=list(table.columns),
+                           tablefmt=fmt, maxcolwidths=widths, disable_numparse=True))
+        out.write("\n")
+
+    return render
+
+
+def _csv(table: Table, out: TextIO) -> None:
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(table.keys or table.columns)
+    for row in table.rows:
+        writer.writerow(["" if v is None else to_jsonable(v) for v in row])
+
+
+def _json(table: Table, out: TextIO) -> None:
+    keys = table.keys or table.columns
+    print_json([dict(zip(keys, row)) for row in table.rows], out)
+
+
+RENDERERS: dict[str, Callable[[Table, TextIO], None]] = {
+    "table": _rich,
+    "plain": _tabulate("simple"),
+    "markdown": _tabulate("pipe"),
+    "csv": _csv,
+    "json": _json,
+}
+
+
+def print_table(table: Table, fmt: str | None = None, out: TextIO | None = None) -> None:
+    """Write ``table`` in ``fmt`` (default: rich on a terminal, plain otherwise)."""
+    fmt = fmt or default_format()
+    if fmt == "table" and not stdout_is_terminal() and out is None:
+        fmt = "plain"
+    RENDERERS[fmt](table, out or sys.stdout)
+
+
+def message(text: str) -> None:
+    """A message for the person, not data: goes to stderr."""
+    print(text, file=sys.stderr)
+
+
+def colour_enabled() -> bool:
+    return stdout_is_terminal() and not os.environ.get("NO_COLOR")

@@ -1,0 +1,1 @@
+"""Use cases: each opens what it needs, calls the engine and the store, returns plain data."""

@@ -1,0 +1,245 @@
+"""The one place that parses what people type or write about time.
+
+Two kinds of text come in:
+
+* time standards (mutu baku waktu) as SOP documents write them:
+  ``15 menit``, ``1jam``, ``1-2 hari``, ``3 (tiga) hari kerja``, ``-``;
+* moments and dates as operators type them: ISO 8601, day-first Indonesian
+  forms (``20/11/2026 08:15``, ``20 Agustus 2026 8.15``), ``today``/``hari ini``.
+
+Everything here is pure: the current time and the zone are passed in.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, tzinfo
+from typing import Literal
+
+from sopcli.errors import DateParseError, TimeParseError
+from sopcli.i18n import _
+
+Unit = Literal["minutes", "days"]
+
+# Unit words, lower-case, mapped to (unit, factor). "hari kerja" and
+# "working days" are the same working-day unit: the calendar decides what a
+# day of work is.
+_UNITS: dict[str, tuple[Unit, float]] = {}
+for _words, _unit, _factor in (
+    (("menit", "mnt", "min", "mins", "minute", "minutes", "m"), "minutes", 1),
+    (("jam", "j", "hour", "hours", "hr", "hrs", "h"), "minutes", 60),
+    (("hari", "hari kerja", "hk", "day", "days", "working day", "working days", "d"), "days", 1),
+    (("minggu", "minggu kerja", "pekan", "week", "weeks", "working week", "working weeks"), "days", 5),
+):
+    for _w in _words:
+        _UNITS[_w] = (_unit, _factor)
+
+_NUMBER = r"\d+(?:[.,]\d+)?"
+_RANGE_SEP = r"(?:-|–|—|s\.?\s?d\.?|sampai|hingga|to)"
+_SINGLE_RE = re.compile(rf"^(?P<low>{_NUMBER})\s*(?P<unit>[a-z][a-z ]*)$")
+_RANGE_RE = re.compile(
+    rf"^(?P<low>{_NUMBER})\s*(?P<low_unit>[a-z][a-z ]*?)?\s*{_RANGE_SEP}\s*"
+    rf"(?P<high>{_NUMBER})\s*(?P<unit>[a-z][a-z ]*)$"
+)
+# "3 (tiga) hari kerja": the number spelled out in brackets, as legal texts do.
+_SPELLED_OUT = re.compile(r"\([a-z\s]+\)")
+_NO_STANDARD = {"", "-", "–", "—", "=<", "tidak ada", "none", "n/a"}
+
+
+@dataclass(frozen=True)
+class TimeStandard:
+    """A time standard as written, with both ends of its range kept.
+
+    ``unit`` is ``days`` for standards written in (working) days: how many
+    minutes a day holds is the calendar's business, not the text's.
+    """
+
+    text: str
+    low: float
+    high: float
+    unit: Unit
+
+    def minutes(self, day_minutes: int) -> tuple[int, int]:
+        """Both ends in minutes, given how many minutes one (working) day holds."""
+        factor = day_minutes if self.unit == "days" else 1
+        return round(self.low * factor), round(self.high * factor)
+
+    def deadline_minutes(self, day_minutes: int) -> int:
+        """The upper end in minutes: deadlines allow the whole range."""
+        return self.minutes(day_minutes)[1]
+
+
+def parse_duration(text: str | None) -> TimeStandard | None:
+    """Parse a time standard as written in an SOP; ``None`` when there is none.
+
+    >>> parse_duration("1-2 hari")
+    TimeStandard(text='1-2 hari', low=1.0, high=2.0, unit='days')
+
+    Raises:
+        TimeParseError: the text is not a time standard.
+    """
+    original = (text or "").strip()
+    cleaned = " ".join(_SPELLED_OUT.sub(" ", original.lower()).split())
+    if cleaned in _NO_STANDARD:
+        return None
+    match = _RANGE_RE.match(cleaned) or _SINGLE_RE.match(cleaned)
+    if not match:
+        raise TimeParseError(_("not a time standard: {text!r}").format(text=original),
+                             _("write it like '15 menit', '1 jam' or '1-2 hari'"))
+    unit, factor = _unit(match["unit"], original)
+    low = _number(match["low"]) * factor
+    high = _number(match["high"]) * factor if "high" in match.groupdict() else low
+    if match.groupdict().get("low_unit"):
+        # "1 jam - 2 hari" mixes units; real SOPs never do, so refuse rather than guess.
+        low_unit, low_factor = _unit(match["low_unit"], original)
+        if low_unit != unit:
+            raise TimeParseError(_("a range must use one unit: {text!r}").format(text=original))
+        low = _number(match["low"]) * low_factor
+    if low > high:
+        raise TimeParseError(_("range runs backwards: {text!r}").format(text=original))
+    if high <= 0:
+        raise TimeParseError(_("a time standard must be longer than zero: {text!r}").format(text=original))
+    return TimeStandard(original, low, high, unit)
+
+
+def _unit(word: str, original: str) -> tuple[Unit, float]:
+    word = word.strip()
+    if word not in _UNITS:
+        raise TimeParseError(_("unknown time unit {unit!r} in {text!r}").format(unit=word, text=original),
+                             _("use menit, jam, hari or minggu"))
+    return _UNITS[word]
+
+
+def _number(text: str) -> float:
+    return float(text.replace(",", "."))
+
+
+def format_minutes(minutes: float, day_minutes: int | None = None) -> str:
+    """Write a span of minutes the way an Indonesian officer would: ``1 hari 2 jam 5 menit``.
+
+    With ``day_minutes`` whole working days are counted as ``hari``.
+    """
+    total = round(abs(minutes))
+    parts = []
+    if day_minutes:
+        days, total = divmod(total, day_minutes)
+        if days:
+            parts.append(_("{n} d").format(n=days))
+    hours, mins = divmod(total, 60)
+    if hours:
+        parts.append(_("{n} h").format(n=hours))
+    if mins or not parts:
+        parts.append(_("{n} min").format(n=mins))
+    return ("-" if minutes < 0 else "") + " ".join(parts)
+
+
+def format_standard_range(low: int, high: int, day_minutes: int | None = None) -> str:
+    """``1 jam`` or ``1 jam – 2 jam`` for a min–max pair of minutes."""
+    if low == high:
+        return format_minutes(low, day_minutes)
+    return f"{format_minutes(low, day_minutes)} – {format_minutes(high, day_minutes)}"
+
+
+# --- moments and dates -------------------------------------------------------
+
+_RELATIVE_DAYS = {
+    "today": 0, "hari ini": 0, "now": 0, "sekarang": 0,
+    "yesterday": -1, "kemarin": -1,
+    "tomorrow": 1, "besok": 1,
+}
+# "8.15" as a time of day (Indonesian style), but not "20.11.2026" as a date.
+_DOTTED_TIME = re.compile(r"(?<![\d.])(\d{1,2})\.(\d{2})(?![\d.])")
+_ZONE_OFFSETS = {"WIB": 7 * 3600, "WITA": 8 * 3600, "WIT": 9 * 3600}
+
+
+def _parserinfo():
+    # dateutil is imported here, not at module level: parsing dates is not on
+    # the path of `sop --help`.
+    from dateutil import parser
+
+    class IndonesianParserInfo(parser.parserinfo):
+        """English and Indonesian month/day names, day-first like Indonesian forms."""
+
+        JUMP = [*parser.parserinfo.JUMP, "pukul", "pk", "jam", "tgl", "tanggal"]
+        WEEKDAYS = [
+            ("Mon", "Monday", "Sen", "Senin"),
+            ("Tue", "Tuesday", "Sel", "Selasa"),
+            ("Wed", "Wednesday", "Rab", "Rabu"),
+            ("Thu", "Thursday", "Kam", "Kamis"),
+            ("Fri", "Friday", "Jum", "Jumat", "Jum'at"),
+            ("Sat", "Saturday", "Sab", "Sabtu"),
+            ("Sun", "Sunday", "Min", "Minggu", "Ahad"),
+        ]
+        MONTHS = [
+            ("Jan", "January", "Januari"),
+            ("Feb", "February", "Februari", "Peb", "Pebruari"),
+            ("Mar", "March", "Maret"),
+            ("Apr", "April"),
+            ("May", "Mei"),
+            ("Jun", "June", "Juni"),
+            ("Jul", "July", "Juli"),
+            ("Aug", "August", "Agu", "Agt", "Ags", "Agustus"),
+            ("Sep", "Sept", "September"),
+            ("Oct", "October", "Okt", "Oktober"),
+            ("Nov", "November", "Nop", "Nopember"),
+            ("Dec", "December", "Des", "Desember"),
+        ]
+
+        def __init__(self):
+            super().__init__(dayfirst=True)
+
+    return IndonesianParserInfo()
+
+
+def parse_when(text: str, tz: tzinfo, now: datetime) -> datetime:
+    """Parse a moment typed by a user; naive times are taken in ``tz``.
+
+    Accepts ``now``/``sekarang``, ISO 8601, and day-first forms such as
+    ``20/11/2026 08:15``, ``20-11-2026``, ``20 Nov 2026 8.15`` or
+    ``20 Agustus 2026 pukul 08.15 WIB``. A bare ``today``/``kemarin`` means
+    the start of that day.
+
+    Returns:
+        A timezone-aware datetime.
+
+    Raises:
+        DateParseError: the text is not a date or time.
+    """
+    cleaned = " ".join((text or "").strip().split())
+    key = cleaned.lower()
+    if key in ("now", "sekarang"):
+        return now
+    if key in _RELATIVE_DAYS:
+        day = now.astimezone(tz).date() + timedelta(days=_RELATIVE_DAYS[key])
+        return datetime.combine(day, datetime.min.time(), tz)
+    if not cleaned:
+        raise DateParseError(_("empty date"), _("give a date like 20/11/2026 08:15"))
+    try:
+        moment = datetime.fromisoformat(cleaned)
+    except ValueError:
+        moment = _parse_free_form(cleaned, now.astimezone(tz))
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=tz)
+    return moment
+
+
+def _parse_free_form(text: str, local_now: datetime) -> datetime:
+    from dateutil import parser
+
+    normalised = _DOTTED_TIME.sub(r"\1:\2", text)
+    default = local_now.replace(hour=0, minute=0, second=0, microsecond=0, tzinfo=None)
+    try:
+        return parser.parse(normalised, parserinfo=_parserinfo(), default=default, tzinfos=_ZONE_OFFSETS)
+    except (ValueError, OverflowError, TypeError) as exc:
+        raise DateParseError(_("not a date or time: {text!r}").format(text=text),
+                             _("write it like 20/11/2026 08:15 or 2026-11-20T08:15")) from exc
+
+
+def parse_day(text: str, tz: tzinfo, now: datetime) -> date:
+    """Parse a calendar day (``today``, ``kemarin``, ``2026-11-20``, ``20/11/2026``).
+
+    Raises:
+        DateParseError: the text is not a date.
+    """
+    return parse_when(text, tz, now).astimezone(tz).date()
