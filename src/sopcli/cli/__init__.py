@@ -14,7 +14,7 @@ import typer
 from typer.core import TyperGroup
 
 from sopcli import __version__
-from sopcli.cli import sops
+from sopcli.cli import cases, sops
 from sopcli.cli.state import AppState
 from sopcli.errors import ExitCode, SopError
 
@@ -50,6 +50,11 @@ class SopGroup(TyperGroup):
             _fail(_error_line(exc), exc.exit_code)
         except KeyboardInterrupt:
             _fail(_interrupted(), 130)
+        except BrokenPipeError:
+            # The reader (head, less) went away: stop quietly, as Unix tools do.
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            sys.exit(ExitCode.ERROR)
         except Exception as exc:  # a bug: say so plainly, never a traceback
             if _debug(ctx):
                 raise
@@ -98,6 +103,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
+cases.register(app)
 app.add_typer(sops.app, name="sops")
 
 

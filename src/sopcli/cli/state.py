@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import os
+from dataclasses import dataclass, field
 
 
 @dataclass
@@ -10,3 +11,26 @@ class AppState:
     db: str | None = None
     debug: bool = False
     language: str | None = None
+    _runtime: object | None = field(default=None, repr=False)
+
+    def runtime(self):
+        """The command's Runtime: configuration read, clock chosen (once per run)."""
+        if self._runtime is None:
+            from sopcli import config
+            from sopcli.i18n import set_language
+            from sopcli.services.runtime import Runtime, clock_from_environment
+
+            loaded = config.load()
+            if not self.language and not os.environ.get("SOP_LANG") and loaded.language:
+                set_language(loaded.language)
+            self._runtime = Runtime(config=loaded, db_option=self.db, clock=clock_from_environment())
+        return self._runtime
+
+
+def runtime_of(ctx):
+    """The Runtime from a Typer context (the root callback always sets ``ctx.obj``)."""
+    state = ctx.find_root().obj
+    if not isinstance(state, AppState):
+        state = AppState()
+        ctx.find_root().obj = state
+    return state.runtime()

@@ -18,7 +18,7 @@ from sopcli.timeparse import TimeStandard, parse_duration
 
 Outcome = Literal["resolved", "rejected"]
 CalendarKind = Literal["office", "24x7"]
-FieldType = Literal["text", "duration", "number", "datetime"]
+FieldType = Literal["text", "duration", "number"]
 
 
 class _Frozen(BaseModel):

@@ -1,0 +1,130 @@
+"""How a complaint looks at the terminal: the step card, the timeline, the list."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sopcli.i18n import _
+
+
+def local(moment: datetime | None, tz) -> str:
+    """``20/11/2026 08:15 WIB``: the office's local time, as officers write it."""
+    if moment is None:
+        return "-"
+    shown = moment.astimezone(tz)
+    return f"{shown:%d/%m/%Y %H:%M} {shown.tzname()}"
+
+
+def took_text(took: float | None, standard: int | None, on_time: bool | None, day_minutes: int) -> str:
+    from sopcli.timeparse import format_minutes
+
+    if took is None:
+        return ""
+    spent = format_minutes(took, day_minutes)
+    if standard is None:
+        return spent
+    verdict = _("on time") if on_time else _("late by {late}").format(late=format_minutes(took - standard, day_minutes))
+    return f"{spent} / {format_minutes(standard, day_minutes)} ({verdict})"
+
+
+def time_left_text(card, day_minutes: int) -> tuple[str, bool]:
+    """(text, late?) for the card's time-left line."""
+    from sopcli.timeparse import format_minutes
+
+    if card.paused:
+        return _("paused: the clock is stopped"), False
+    if card.minutes_left is None:
+        return _("no time standard"), False
+    if card.minutes_left < 0:
+        return _("LATE by {late} of working time").format(late=format_minutes(-card.minutes_left, day_minutes)), True
+    return _("{left} of working time left").format(left=format_minutes(card.minutes_left, day_minutes)), False
+
+
+def print_card(card, tz, day_minutes: int) -> None:
+    """The current step as a card: who acts, what to do, with what, by when."""
+    from rich.panel import Panel
+    from rich.table import Table
+
+    from sopcli.render import console
+
+    step, sop = card.step, card.sop
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(style="bold", no_wrap=True)
+    grid.add_column()
+    grid.add_row(_("Activity"), step.kegiatan)
+    grid.add_row(_("Who acts"), ", ".join(sop.role_name(r) for r in step.pelaksana))
+    if step.kelengkapan:
+        grid.add_row(_("Inputs"), step.kelengkapan)
+    grid.add_row(_("Time standard"), card.standard_text or (_("set by field {key}").format(key=step.waktu_dari) if step.waktu_dari else "-"))
+    if card.due_at:
+        grid.add_row(_("Due"), local(card.due_at, tz))
+    left, late = time_left_text(card, day_minutes)
+    grid.add_row(_("Time left"), f"[bold red]{left}[/]" if late else left)
+    if step.output:
+        grid.add_row(_("Output"), step.output)
+    if step.keterangan:
+        grid.add_row(_("Remarks"), f"[dim]{step.keterangan}[/]")
+    if step.decision:
+        grid.add_row(_("Decision"), step.decision.question)
+        for option in step.decision.options:
+            target = option.goto and _("step {id}").format(id=option.goto) or _("end: {outcome}").format(outcome=_outcome(option.end))
+            grid.add_row("", f"[cyan]{option.label}[/] — {option.meaning} [dim](→ {target})[/]")
+    for spec in step.fields:
+        grid.add_row(_("Field"), f"{spec.key}: {spec.meaning}" + ("" if spec.required else _(" (optional)")))
+    title = _("{number} · step {n} of {total}: {id}").format(number=card.case.number, n=card.position, total=card.total, id=step.id)
+    console().print(Panel(grid, title=title, subtitle=f"{sop.id} · {card.case.unit} · {card.case.system}",
+                          border_style="red" if late else "cyan"))
+
+
+def _outcome(outcome: str | None) -> str:
+    from sopcli.definitions.flowchart import outcome_label
+
+    return outcome_label(outcome or "")
+
+
+def print_case(view, tz, day_minutes: int, fmt: str | None = None) -> None:
+    """``sop show``: the complaint, then its timeline with time taken against the standard."""
+    from sopcli import render
+    from sopcli.engine import status_label
+    from sopcli.timeparse import format_minutes
+
+    header = [
+        (_("Number"), view.number), (_("Status"), status_label(view.status)),
+        (_("SOP"), f"{view.sop_id} v{view.sop_version} — {view.sop_name}"),
+        (_("Received"), local(view.received_at, tz)), (_("Reporter"), view.reporter), (_("Unit"), view.unit),
+        (_("System"), view.system + (f" ({view.host})" if view.host else "")), (_("Channel"), view.channel),
+        (_("Priority"), view.priority), (_("Ref"), view.ref or "-"), (_("Description"), view.description),
+    ]
+    if view.status == "open":
+        header.append((_("Current step"), view.current_step))
+        header.append((_("Due"), _("paused since {at}").format(at=local(view.paused_since, tz)) if view.paused_since else local(view.due_at, tz)))
+    else:
+        header.append((_("Closed"), local(view.closed_at, tz)))
+        if view.resolution_minutes is not None:
+            total = format_minutes(view.resolution_minutes, day_minutes)
+            if view.overall_on_time is not None:
+                verdict = _("on time") if view.overall_on_time else _("late")
+                total += f" / {view.overall_standard} ({verdict})"
+            header.append((_("Working time taken"), total))
+    render.print_table(render.Table(columns=[_("Complaint"), ""], rows=[list(r) for r in header], wrap={1: 80}), fmt)
+    print()
+    rows, styles = [], []
+    for entry in view.journal:
+        recorded = local(entry.recorded_at, tz) if abs((entry.recorded_at - entry.at).total_seconds()) >= 60 else ""
+        detail = entry.note or ""
+        if entry.action == "received":
+            detail = ""
+        fields = ", ".join(f"{k}={v}" for k, v in entry.fields.items()) if entry.action == "step" else ""
+        rows.append([entry.seq, local(entry.at, tz), recorded, entry.actor, _action_label(entry.action), entry.step or "",
+                     entry.decision or "", fields, detail, entry.output or "",
+                     took_text(entry.took_minutes, entry.standard_minutes, entry.on_time, day_minutes) if entry.action == "step" else ""])
+        styles.append("red" if entry.on_time is False else None)
+    render.print_table(render.Table(
+        columns=["#", _("Happened"), _("Recorded"), _("By"), _("Action"), _("Step"), _("Decision"), _("Fields"),
+                 _("Note"), _("Output"), _("Time taken / standard")],
+        rows=rows, row_styles=styles, title=_("Timeline"), wrap={8: 30, 10: 28}), fmt)
+
+
+def _action_label(action: str) -> str:
+    return {"received": _("received"), "step": _("step done"), "note": _("note"), "pause": _("pause"),
+            "resume": _("resume"), "cancel": _("cancel")}.get(action, action)

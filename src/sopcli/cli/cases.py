@@ -1,0 +1,349 @@
+"""Casework commands: new, next, note, pause, resume, cancel, show, list, verify.
+
+Each parses its options, calls one service, and renders the result. Prompts
+appear only when standard input is a terminal and a needed value was not
+given as an option; otherwise a missing value is an error naming the option.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated, Optional
+
+import typer
+
+from sopcli.cli.state import runtime_of
+
+JsonOption = Annotated[bool, typer.Option("--json", help="Print the complaint as JSON for scripts.")]
+NumberArgument = Annotated[str, typer.Argument(help="Complaint number, e.g. ADU-2026-00042.", metavar="NUMBER")]
+AtOption = Annotated[Optional[str], typer.Option("--at", help="When it really happened (default now): 2026-11-20T08:15 or 20/11/2026 08:15.", metavar="WHEN")]
+AsOption = Annotated[Optional[str], typer.Option("--as", help="Operator name (default SOP_OPERATOR, then the config, then your login).", metavar="OPERATOR")]
+
+
+def interactive() -> bool:
+    return sys.stdin.isatty()
+
+
+def _operator(rt, given: str | None) -> str:
+    from sopcli.errors import InputError
+    from sopcli.i18n import _
+    from sopcli.services.runtime import default_operator
+
+    name = (given if given is not None else default_operator(rt.config)).strip()
+    if not name or any(ch.isspace() and ch != " " for ch in name) or len(name) > 80:
+        raise InputError(_("--as {name!r} is not a usable operator name").format(name=given))
+    return name
+
+
+def _ask(label: str, option: str, *, choices: list[str] | None = None, default: str | None = None) -> str:
+    """Prompt on a terminal; without one, a missing value is an error naming its option."""
+    from sopcli.errors import InputError
+    from sopcli.i18n import _
+
+    if not interactive():
+        raise InputError(_("{option} is required").format(option=option),
+                         _("give {option} (no terminal to ask on)").format(option=option))
+    from rich.prompt import Prompt
+
+    return Prompt.ask(label, choices=choices, default=default, console=_console())
+
+
+def _console():
+    from sopcli.render import console
+
+    return console()
+
+
+def _emit(view, rt, as_json: bool) -> None:
+    from sopcli import render
+
+    if as_json:
+        render.print_json(view.to_json(rt.zone))
+
+
+def register(app: typer.Typer) -> None:
+    for name, function in (("new", new), ("next", next_step), ("note", note), ("pause", pause), ("resume", resume),
+                           ("cancel", cancel), ("show", show), ("list", list_complaints), ("verify", verify)):
+        app.command(name)(function)
+
+
+def new(
+    ctx: typer.Context,
+    sop: Annotated[Optional[str], typer.Option("--sop", help="SOP id (see 'sop sops list') or a .toml file.", metavar="ID|FILE")] = None,
+    description: Annotated[Optional[str], typer.Option("--description", "-d", help="What is wrong, in the reporter's words.")] = None,
+    reporter: Annotated[Optional[str], typer.Option("--reporter", help="Who reported it.")] = None,
+    unit: Annotated[Optional[str], typer.Option("--unit", help="The reporting SKPD/OPD or directorate.")] = None,
+    system: Annotated[Optional[str], typer.Option("--system", help="The affected application, database or link.")] = None,
+    host: Annotated[Optional[str], typer.Option("--host", help="Node or server, if known.")] = None,
+    channel: Annotated[Optional[str], typer.Option("--channel", help="surat, telepon, email, whatsapp, monitoring, ...")] = None,
+    priority: Annotated[Optional[str], typer.Option("--priority", help="rendah, sedang, tinggi or kritis.")] = None,
+    received_at: Annotated[Optional[str], typer.Option("--received-at", help="When the complaint came in (default now).", metavar="WHEN")] = None,
+    ref: Annotated[Optional[str], typer.Option("--ref", help="External reference (letter or ticket number); unique.", metavar="EXTERNAL_REF")] = None,
+    actor: AsOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Record a complaint (pengaduan gangguan) and show its first step.
+
+    Example: sop new --sop kaltim-db --description "Database SIMPEG tidak bisa diakses" --reporter "Budi" --unit "BKD" --system SIMPEG --channel telepon --priority tinggi
+    """
+    from sopcli.cli.casefmt import print_card
+    from sopcli.definitions.loader import builtin_ids
+    from sopcli.i18n import _
+    from sopcli.services import cases
+
+    rt = runtime_of(ctx)
+    operator = _operator(rt, actor)
+    when = rt.parse_when(received_at) if received_at else None
+    if sop is None and interactive():
+        _list_sops_for_choice()
+    new_complaint = cases.NewComplaint(
+        sop=sop or _ask(_("SOP"), "--sop", choices=builtin_ids()),
+        description=description or _ask(_("Description of the disruption"), "--description"),
+        reporter=reporter or _ask(_("Reporter"), "--reporter"),
+        unit=unit or _ask(_("Unit (SKPD/OPD)"), "--unit"),
+        system=system or _ask(_("Affected system"), "--system"),
+        host=host if host is not None or not interactive() else _ask(_("Host/node (optional)"), "--host", default=""),
+        channel=channel or (_ask(_("Channel"), "--channel", default="telepon") if interactive() else "telepon"),
+        priority=priority or (_ask(_("Priority"), "--priority", choices=list(cases.PRIORITIES), default="sedang") if interactive() else "sedang"),
+        received_at=when, ref=ref,
+    )
+    view = cases.record_complaint(rt, new_complaint, actor=operator)
+    if as_json:
+        _emit(view, rt, True)
+        return
+    typer.echo(_("Complaint {number} recorded.").format(number=view.number))
+    card = cases.step_card(rt, view.number)
+    print_card(card, rt.zone, rt.calendar_for(card.sop).day_minutes)
+    typer.echo(_("Next: sop next {number}").format(number=view.number))
+
+
+def _list_sops_for_choice() -> None:
+    from sopcli.definitions.loader import builtin_ids, load
+
+    console = _console()
+    for sop_id in builtin_ids():
+        console.print(f"  [cyan]{sop_id}[/] — {load(sop_id).definition.nama}")
+
+
+def next_step(
+    ctx: typer.Context,
+    number: NumberArgument,
+    decision: Annotated[Optional[str], typer.Option("--decision", help="The option taken at a decision step (e.g. ya, tidak).", metavar="OPTION")] = None,
+    field: Annotated[Optional[list[str]], typer.Option("--field", help="A value the step asks for, KEY=VALUE (repeatable).", metavar="KEY=VALUE")] = None,
+    note_text: Annotated[Optional[str], typer.Option("--note", help="A remark for the journal.")] = None,
+    output: Annotated[Optional[str], typer.Option("--output", help="Reference of the output document (letter or form number).")] = None,
+    step: Annotated[Optional[str], typer.Option("--step", help="Only if the case is at this step (refuse if it has moved on).", metavar="STEP")] = None,
+    at: AtOption = None,
+    actor: AsOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Show the current step of a complaint and complete it.
+
+    On a terminal it asks for the decision, fields, a note and the output
+    reference; in scripts give them as options.
+
+    Example: sop next ADU-2026-00042 --decision ya --note "Server DB dipulihkan" --output "LAP/12/2026"
+    """
+    from sopcli.cli.casefmt import print_card
+    from sopcli.engine import describe_options
+    from sopcli.errors import ActionError
+    from sopcli.i18n import _
+    from sopcli.services import cases
+
+    rt = runtime_of(ctx)
+    operator = _operator(rt, actor)
+    when = rt.parse_when(at) if at else None
+    fields = cases.parse_field_options(field or [])
+    card = cases.step_card(rt, number)
+    day = rt.calendar_for(card.sop).day_minutes
+    if not as_json:
+        print_card(card, rt.zone, day)
+    current = card.step
+    if current.decision and decision is None:
+        if not interactive():
+            raise ActionError(_("step {id} needs a decision: {options}").format(id=current.id, options=describe_options(current)),
+                              _("give --decision OPTION"))
+        decision = _ask(current.decision.question, "--decision", choices=[o.label for o in current.decision.options])
+    asked = False
+    for spec in current.fields:
+        if spec.key not in fields and interactive():
+            fields[spec.key] = _ask(f"{spec.meaning} ({spec.key})", f"--field {spec.key}=…", default=None if spec.required else "")
+            asked = True
+    if interactive() and note_text is None:
+        note_text = _ask(_("Note (optional)"), "--note", default="")
+        asked = True
+    if interactive() and output is None and current.output:
+        output = _ask(_("Output reference: {output} (optional)").format(output=current.output), "--output", default="")
+        asked = True
+    if asked or (current.decision and interactive()):
+        from rich.prompt import Confirm
+
+        if not Confirm.ask(_("Save step {id} as done?").format(id=current.id), default=True, console=_console()):
+            typer.echo(_("Nothing saved."), err=True)
+            raise typer.Exit(1)
+    view = cases.advance(rt, card.case.number, actor=operator, at=when, decision=decision, fields=fields,
+                         note=note_text, output=output, expected_revision=card.case.revision, expected_step=step)
+    if as_json:
+        _emit(view, rt, True)
+        return
+    _report_progress(rt, view, day)
+
+
+def _report_progress(rt, view, day_minutes: int) -> None:
+    from sopcli.cli.casefmt import took_text
+    from sopcli.engine import status_label
+    from sopcli.i18n import _
+
+    last = view.journal[-1]
+    timing = took_text(last.took_minutes, last.standard_minutes, last.on_time, day_minutes)
+    typer.echo(_("Step {id} done{decision}.").format(id=last.step, decision=f" ({last.decision})" if last.decision else "")
+               + (f" {timing}" if timing else ""))
+    if view.status == "open":
+        typer.echo(_("{number} is now at step {step}: sop next {number}").format(number=view.number, step=view.current_step))
+    else:
+        typer.echo(_("{number} is closed: {status}.").format(number=view.number, status=status_label(view.status)))
+
+
+def note(ctx: typer.Context, number: NumberArgument,
+         text: Annotated[str, typer.Argument(help="The remark.", metavar="TEXT")],
+         at: AtOption = None, actor: AsOption = None, as_json: JsonOption = False) -> None:
+    """Add a remark to a complaint's journal without advancing it.
+
+    Example: sop note ADU-2026-00042 "Pelapor dihubungi, menunggu akses VPN"
+    """
+    from sopcli.i18n import _
+    from sopcli.services import cases
+
+    rt = runtime_of(ctx)
+    view = cases.add_note(rt, number, text, actor=_operator(rt, actor), at=rt.parse_when(at) if at else None)
+    _emit(view, rt, as_json) if as_json else typer.echo(_("Note added to {number}.").format(number=view.number))
+
+
+def pause(ctx: typer.Context, number: NumberArgument,
+          reason: Annotated[Optional[str], typer.Option("--reason", help="What the case waits for (reporter, vendor, part).")] = None,
+          at: AtOption = None, actor: AsOption = None, as_json: JsonOption = False) -> None:
+    """Pause a complaint: the waiting time does not count against deadlines.
+
+    Example: sop pause ADU-2026-00042 --reason "Menunggu suku cadang dari vendor"
+    """
+    from sopcli.i18n import _
+    from sopcli.services import cases
+
+    rt = runtime_of(ctx)
+    reason = reason or _ask(_("Reason for the pause"), "--reason")
+    view = cases.pause(rt, number, reason, actor=_operator(rt, actor), at=rt.parse_when(at) if at else None)
+    _emit(view, rt, as_json) if as_json else typer.echo(_("{number} paused; the clock is stopped.").format(number=view.number))
+
+
+def resume(ctx: typer.Context, number: NumberArgument,
+           note_text: Annotated[Optional[str], typer.Option("--note", help="A remark for the journal.")] = None,
+           at: AtOption = None, actor: AsOption = None, as_json: JsonOption = False) -> None:
+    """Resume a paused complaint; its deadline moves by the paused working time.
+
+    Example: sop resume ADU-2026-00042
+    """
+    from sopcli.i18n import _
+    from sopcli.services import cases
+
+    rt = runtime_of(ctx)
+    view = cases.resume(rt, number, actor=_operator(rt, actor), at=rt.parse_when(at) if at else None, note=note_text)
+    _emit(view, rt, as_json) if as_json else typer.echo(_("{number} resumed.").format(number=view.number))
+
+
+def cancel(ctx: typer.Context, number: NumberArgument,
+           reason: Annotated[Optional[str], typer.Option("--reason", help="Why: a duplicate, withdrawn by the reporter, ...")] = None,
+           at: AtOption = None, actor: AsOption = None, as_json: JsonOption = False) -> None:
+    """Cancel a complaint (duplicate or withdrawn); it closes as cancelled.
+
+    Example: sop cancel ADU-2026-00042 --reason "Duplikat ADU-2026-00041"
+    """
+    from sopcli.i18n import _
+    from sopcli.services import cases
+
+    rt = runtime_of(ctx)
+    reason = reason or _ask(_("Reason for cancelling"), "--reason")
+    view = cases.cancel(rt, number, reason, actor=_operator(rt, actor), at=rt.parse_when(at) if at else None)
+    _emit(view, rt, as_json) if as_json else typer.echo(_("{number} cancelled.").format(number=view.number))
+
+
+def show(ctx: typer.Context, number: NumberArgument, as_json: JsonOption = False) -> None:
+    """Show a complaint and its whole timeline, with time taken against each standard.
+
+    Example: sop show ADU-2026-00042
+    """
+    from sopcli.cli.casefmt import print_case
+    from sopcli.definitions.loader import load_text  # noqa: F401  (definitions are loaded by the service)
+    from sopcli.services import cases
+
+    rt = runtime_of(ctx)
+    view = cases.show(rt, number)
+    if as_json:
+        _emit(view, rt, True)
+        return
+    print_case(view, rt.zone, rt.office_calendar.day_minutes)
+
+
+def list_complaints(
+    ctx: typer.Context,
+    status: Annotated[str, typer.Option("--status", help="open, resolved, rejected, cancelled or all.")] = "open",
+    sop: Annotated[Optional[str], typer.Option("--sop", help="Only this SOP id.", metavar="ID")] = None,
+    overdue: Annotated[bool, typer.Option("--overdue", help="Only open complaints past their step's deadline.")] = False,
+    mine: Annotated[bool, typer.Option("--mine", help="Only complaints you have acted on.")] = False,
+    since: Annotated[Optional[str], typer.Option("--since", help="Only complaints received since WHEN.", metavar="WHEN")] = None,
+    actor: AsOption = None,
+    as_json: JsonOption = False,
+    fmt: Annotated[Optional[str], typer.Option("--format", help="table, plain, markdown, csv or json.")] = None,
+) -> None:
+    """List complaints with their current step, who must act and when it is due.
+
+    Example: sop list --overdue
+    """
+    from sopcli import render
+    from sopcli.cli.casefmt import local
+    from sopcli.engine import status_label
+    from sopcli.errors import InputError
+    from sopcli.i18n import _
+    from sopcli.services import cases
+
+    rt = runtime_of(ctx)
+    if fmt is not None and fmt not in render.FORMATS:
+        raise InputError(_("unknown format {fmt!r}").format(fmt=fmt), _("choose {formats}").format(formats=", ".join(render.FORMATS)))
+    rows = cases.list_cases(rt, status=status.lower(), sop=sop, overdue=overdue,
+                            mine=_operator(rt, actor) if mine else None,
+                            since=rt.parse_when(since) if since else None)
+    keys = ["number", "sop", "status", "received_at", "unit", "system", "current_step", "step", "who", "due_at", "overdue", "paused"]
+    data = [[r.number, r.sop_id, r.status, r.received_at, r.unit, r.system, r.current_step, r.step_name, r.who,
+             r.due_at, r.overdue, r.paused] for r in rows]
+    if as_json or fmt == "json":
+        render.print_json([dict(zip(keys, row)) for row in data])
+        return
+    if fmt == "csv":
+        render.print_table(render.Table(columns=keys, rows=data), "csv")
+        return
+    if not rows:
+        typer.echo(_("No complaints."), err=True)
+        return
+    table_rows = [[r.number, r.sop_id, local(r.received_at, rt.zone), r.unit, r.system,
+                   f"{r.current_step}. {r.step_name}" if r.current_step else status_label(r.status), r.who or "",
+                   _("paused") if r.paused else (local(r.due_at, rt.zone) + (" ⚠ " + _("LATE") if r.overdue else "") if r.due_at else "-")]
+                  for r in rows]
+    render.print_table(render.Table(
+        columns=[_("Number"), _("SOP"), _("Received"), _("Unit"), _("System"), _("Step"), _("Who acts"), _("Due")],
+        rows=table_rows, row_styles=["red" if r.overdue else None for r in rows], wrap={5: 40, 6: 24}), fmt)
+
+
+def verify(ctx: typer.Context) -> None:
+    """Check the journal's hash chain: OK with the count, or the first broken entry (exit 1).
+
+    Example: sop verify
+    """
+    from sopcli.errors import ExitCode
+    from sopcli.i18n import _
+    from sopcli.services import cases
+
+    result = cases.verify(runtime_of(ctx))
+    if result.broken_seq is None:
+        typer.echo(_("OK: {n} journal entries, chain intact.").format(n=result.checked))
+        return
+    typer.echo(_("BROKEN at journal entry {seq}: {problem}").format(seq=result.broken_seq, problem=result.problem))
+    raise typer.Exit(ExitCode.ERROR)

@@ -1,0 +1,64 @@
+"""The hash chain of the journal: canonical encoding and digests. Pure.
+
+Each entry's hash is sha256 over the previous entry's hash and a canonical
+JSON encoding of the entry's own content, so editing, inserting or removing
+any row breaks every hash after it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from datetime import datetime, timezone
+from typing import Any
+
+from sopcli.i18n import _
+
+GENESIS = "0" * 64
+
+# What the hash covers, in this order. Adding a key changes every hash:
+# it needs a migration that re-chains or a versioned encoding.
+HASHED_KEYS = (
+    "seq", "complaint_number", "action", "step", "decision", "fields", "actor", "at", "recorded_at",
+    "note", "output", "on_time", "took_minutes", "standard_minutes", "next_step",
+)
+
+
+def _canonical(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    if isinstance(value, float):
+        return format(value, ".2f")
+    if isinstance(value, Mapping):
+        return {str(k): _canonical(v) for k, v in value.items()}
+    return value
+
+
+def entry_hash(prev_hash: str, entry: Mapping[str, Any]) -> str:
+    """sha256 hex of ``prev_hash`` and the canonical form of ``entry``'s hashed keys."""
+    body = {key: _canonical(entry.get(key)) for key in HASHED_KEYS}
+    encoded = json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(f"{prev_hash}\n{encoded}".encode()).hexdigest()
+
+
+def verify_chain(entries) -> tuple[int, int | None, str | None]:
+    """Walk entries in ``seq`` order.
+
+    Returns:
+        (entries checked, seq of the first broken entry or None, what is wrong or None)
+    """
+    previous = GENESIS
+    expected_seq = 1
+    count = 0
+    for entry in entries:
+        count += 1
+        if entry["seq"] != expected_seq:
+            return count, entry["seq"], _("expected entry {expected}, found {found} (an entry is missing)").format(expected=expected_seq, found=entry["seq"])
+        if entry["prev_hash"] != previous:
+            return count, entry["seq"], _("does not follow the entry before it")
+        if entry_hash(previous, entry) != entry["hash"]:
+            return count, entry["seq"], _("its content does not match its hash (edited)")
+        previous = entry["hash"]
+        expected_seq += 1
+    return count, None, None

@@ -1,0 +1,532 @@
+"""Casework use cases: record a complaint, advance it, note, pause, resume, cancel, show, list.
+
+Each function runs in one transaction and returns plain data (``CaseView``);
+nothing here knows about Typer or rich. A failed action writes nothing.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sopcli import engine
+from sopcli.errors import CaseMovedOn, ConflictError, InputError, NotFoundError
+from sopcli.i18n import _
+from sopcli.journal import GENESIS, entry_hash
+from sopcli.services.runtime import Runtime
+
+CHANNELS = ("surat", "telepon", "email", "whatsapp", "monitoring", "langsung", "web", "lainnya")
+PRIORITIES = ("rendah", "sedang", "tinggi", "kritis")
+NUMBER_PREFIX = "ADU"
+
+
+@dataclass
+class JournalView:
+    seq: int
+    action: str
+    step: str | None
+    decision: str | None
+    fields: dict[str, str]
+    actor: str
+    at: datetime
+    recorded_at: datetime
+    note: str | None
+    output: str | None
+    on_time: bool | None
+    took_minutes: float | None
+    standard_minutes: int | None
+    next_step: str | None
+    hash: str
+
+
+@dataclass
+class CaseView:
+    """A complaint as the commands show it."""
+
+    number: str
+    ref: str | None
+    sop_id: str
+    sop_version: str
+    sop_name: str
+    status: str
+    description: str
+    reporter: str
+    unit: str
+    system: str
+    host: str | None
+    channel: str
+    priority: str
+    received_at: datetime
+    current_step: str | None
+    due_at: datetime | None
+    paused_since: datetime | None
+    closed_at: datetime | None
+    resolution_minutes: float | None
+    overall_on_time: bool | None
+    overall_standard: str | None
+    revision: int
+    journal: list[JournalView] = field(default_factory=list)
+
+    def to_json(self, tz) -> dict[str, Any]:
+        """The JSON contract scripts rely on; times in the office's zone, with offset."""
+        def t(moment: datetime | None) -> str | None:
+            return None if moment is None else moment.astimezone(tz).isoformat()
+
+        return {
+            "number": self.number, "ref": self.ref,
+            "sop": {"id": self.sop_id, "version": self.sop_version, "nama": self.sop_name},
+            "status": self.status, "current_step": self.current_step, "due_at": t(self.due_at),
+            "paused_since": t(self.paused_since), "received_at": t(self.received_at), "closed_at": t(self.closed_at),
+            "description": self.description, "reporter": self.reporter, "unit": self.unit, "system": self.system,
+            "host": self.host, "channel": self.channel, "priority": self.priority,
+            "resolution_minutes": self.resolution_minutes, "overall_on_time": self.overall_on_time,
+            "revision": self.revision,
+            "journal": [
+                {"seq": e.seq, "action": e.action, "step": e.step, "decision": e.decision, "fields": e.fields,
+                 "actor": e.actor, "at": t(e.at), "recorded_at": t(e.recorded_at), "note": e.note, "output": e.output,
+                 "on_time": e.on_time, "took_minutes": e.took_minutes, "standard_minutes": e.standard_minutes,
+                 "next_step": e.next_step, "hash": e.hash}
+                for e in self.journal
+            ],
+        }
+
+
+@dataclass
+class StepCard:
+    """Everything ``sop next`` shows before asking: the current step and its clock."""
+
+    case: CaseView
+    sop: Any  # SopDefinition
+    step: Any  # Step
+    position: int
+    total: int
+    standard_text: str | None
+    standard_minutes: int | None
+    due_at: datetime | None
+    minutes_left: float | None  # working minutes; negative when late
+    paused: bool
+
+
+# --- reading ---------------------------------------------------------------------
+
+
+def _complaint(session, number: str):
+    from sqlmodel import select
+
+    from sopcli.store.models import Complaint
+
+    found = session.exec(select(Complaint).where(Complaint.number == number.strip().upper())).first()
+    if found is None:
+        raise NotFoundError(_("no complaint {number}").format(number=number), _("see 'sop list --status all'"))
+    return found
+
+
+def _definition(session, sop_version_id: int):
+    from sopcli.definitions.loader import load_text
+    from sopcli.store.models import SopVersion
+
+    version = session.get(SopVersion, sop_version_id)
+    return load_text(version.source, version.origin).definition
+
+
+def _state(complaint) -> engine.CaseState:
+    return engine.CaseState(
+        status=complaint.status, current_step=complaint.current_step, step_started_at=complaint.step_started_at,
+        last_at=complaint.last_at, received_at=complaint.received_at, fields=json.loads(complaint.fields),
+        paused_since=complaint.paused_since, paused_minutes=complaint.paused_minutes,
+        total_paused_minutes=complaint.total_paused_minutes, closed_at=complaint.closed_at,
+    )
+
+
+def _journal(session, complaint_id: int) -> list[JournalView]:
+    from sqlmodel import select
+
+    from sopcli.store.models import JournalEntry
+
+    rows = session.exec(select(JournalEntry).where(JournalEntry.complaint_id == complaint_id).order_by(JournalEntry.seq))
+    return [JournalView(r.seq, r.action, r.step, r.decision, json.loads(r.fields), r.actor, r.at, r.recorded_at,
+                        r.note, r.output, r.on_time, r.took_minutes, r.standard_minutes, r.next_step, r.hash)
+            for r in rows]
+
+
+def _view(session, complaint, sop, with_journal: bool = True) -> CaseView:
+    return CaseView(
+        number=complaint.number, ref=complaint.ref, sop_id=sop.id, sop_version=sop.version, sop_name=sop.nama,
+        status=complaint.status, description=complaint.description, reporter=complaint.reporter, unit=complaint.unit,
+        system=complaint.system, host=complaint.host, channel=complaint.channel, priority=complaint.priority,
+        received_at=complaint.received_at, current_step=complaint.current_step, due_at=complaint.due_at,
+        paused_since=complaint.paused_since, closed_at=complaint.closed_at,
+        resolution_minutes=complaint.resolution_minutes, overall_on_time=complaint.overall_on_time,
+        overall_standard=sop.waktu or None, revision=complaint.revision,
+        journal=_journal(session, complaint.id) if with_journal else [],
+    )
+
+
+def show(rt: Runtime, number: str) -> CaseView:
+    """The complaint and its whole timeline."""
+    with rt.ready_database().transaction() as session:
+        complaint = _complaint(session, number)
+        return _view(session, complaint, _definition(session, complaint.sop_version_id))
+
+
+def step_card(rt: Runtime, number: str) -> StepCard:
+    """The current step of an open complaint, with its deadline and time left.
+
+    Raises:
+        ActionError: the complaint is closed.
+    """
+    with rt.ready_database().transaction() as session:
+        complaint = _complaint(session, number)
+        sop = _definition(session, complaint.sop_version_id)
+        view = _view(session, complaint, sop, with_journal=False)
+    state = _state(complaint)
+    if state.status != engine.OPEN:
+        raise engine.ActionError(_("{number} is already closed ({status})").format(
+            number=complaint.number, status=engine.status_label(state.status)))
+    step = sop.step(state.current_step)
+    calendar = rt.calendar_for(sop)
+    standard = engine.standard_for(sop, step, state.fields)
+    due = engine.due_at(sop, state, calendar)
+    now = rt.now()
+    left = None
+    if due is not None:
+        left = calendar.working_minutes(now, due) if now <= due else -calendar.working_minutes(due, now)
+    return StepCard(view, sop, step, sop.step_number(step.id), len(sop.steps),
+                    standard.text if standard else None,
+                    standard.deadline_minutes(calendar.day_minutes) if standard else None,
+                    due, left, state.paused_since is not None)
+
+
+# --- writing ---------------------------------------------------------------------
+
+
+def _lock_journal(session) -> None:
+    """Serialise writers of the chain. SQLite's BEGIN IMMEDIATE already did; PostgreSQL needs a lock."""
+    from sqlalchemy import text
+
+    if session.bind.dialect.name == "postgresql":
+        session.exec(text("SELECT pg_advisory_xact_lock(7420001)"))
+
+
+def _append(session, complaint, entry: engine.Entry, recorded_at: datetime) -> None:
+    """Add one entry at the head of the chain."""
+    from sqlalchemy import text
+
+    from sopcli.store.models import JournalEntry
+
+    last = session.exec(text("SELECT seq, hash FROM journal_entry ORDER BY seq DESC LIMIT 1")).first()
+    seq, prev_hash = (last[0] + 1, last[1]) if last else (1, GENESIS)
+    data = engine.describe(entry) | {"seq": seq, "complaint_number": complaint.number, "recorded_at": recorded_at}
+    session.add(JournalEntry(
+        seq=seq, complaint_id=complaint.id, complaint_number=complaint.number, action=entry.action, step=entry.step,
+        decision=entry.decision, fields=json.dumps(dict(entry.fields), ensure_ascii=False, sort_keys=True),
+        actor=entry.actor, at=entry.at, recorded_at=recorded_at, note=entry.note, output=entry.output,
+        on_time=entry.on_time, took_minutes=entry.took_minutes, standard_minutes=entry.standard_minutes,
+        next_step=entry.next_step, prev_hash=prev_hash, hash=entry_hash(prev_hash, data),
+    ))
+
+
+def _store_state(complaint, state: engine.CaseState, due: datetime | None) -> None:
+    complaint.status = state.status
+    complaint.current_step = state.current_step
+    complaint.step_started_at = state.step_started_at
+    complaint.paused_since = state.paused_since
+    complaint.paused_minutes = state.paused_minutes
+    complaint.total_paused_minutes = state.total_paused_minutes
+    complaint.fields = json.dumps(dict(state.fields), ensure_ascii=False, sort_keys=True)
+    complaint.last_at = state.last_at
+    complaint.closed_at = state.closed_at
+    complaint.due_at = due
+    complaint.revision += 1
+
+
+def _pinned_version(session, loaded, now: datetime):
+    from sqlmodel import select
+
+    from sopcli.store.models import SopVersion
+
+    version = session.exec(select(SopVersion).where(SopVersion.digest == loaded.digest)).first()
+    if version is None:
+        version = SopVersion(sop_id=loaded.definition.id, version=loaded.definition.version, digest=loaded.digest,
+                             source=loaded.source, origin=loaded.origin, first_used_at=now)
+        session.add(version)
+        session.flush()
+    return version
+
+
+def _next_serial(session, year: int) -> int:
+    from sqlalchemy import func
+    from sqlmodel import select
+
+    from sopcli.store.models import Complaint
+
+    return (session.exec(select(func.max(Complaint.serial)).where(Complaint.year == year)).one() or 0) + 1
+
+
+def _required(value: str | None, option: str) -> str:
+    if value is None or not value.strip():
+        raise InputError(_("{option} is empty").format(option=option))
+    return " ".join(value.split()) if option != "--description" else value.strip()
+
+
+@dataclass
+class NewComplaint:
+    """What ``sop new`` (or an import row) says about a complaint."""
+
+    sop: str
+    description: str
+    reporter: str
+    unit: str
+    system: str
+    channel: str = "telepon"
+    priority: str = "sedang"
+    host: str | None = None
+    received_at: datetime | None = None
+    ref: str | None = None
+
+
+def record_complaint(rt: Runtime, new: NewComplaint, *, actor: str) -> CaseView:
+    """Record a complaint; it pins the SOP version it starts with and enters its first step.
+
+    Raises:
+        ConflictError: the ref is already recorded (the message names the complaint).
+        InputError: an empty field, a future received-at.
+    """
+    from sopcli.definitions.loader import load
+    from sopcli.store.models import Complaint
+
+    loaded = load(new.sop)
+    now = rt.now()
+    received_at = new.received_at or now
+    if received_at > now + engine.FUTURE_TOLERANCE:
+        raise InputError(_("the received time {at} is in the future").format(at=received_at.isoformat(timespec="minutes")))
+    details = {
+        "description": _required(new.description, "--description"), "reporter": _required(new.reporter, "--reporter"),
+        "unit": _required(new.unit, "--unit"), "system": _required(new.system, "--system"),
+        "channel": _required(new.channel, "--channel").lower(), "priority": _required(new.priority, "--priority").lower(),
+        "host": (new.host or "").strip() or None, "ref": (new.ref or "").strip() or None,
+    }
+    sop = loaded.definition
+    transition = engine.start(sop, received_at=received_at, actor=actor, note=details["description"])
+    calendar = rt.calendar_for(sop)
+    with rt.ready_database().transaction(write=True) as session:
+        _lock_journal(session)
+        if details["ref"]:
+            _refuse_duplicate_ref(session, details["ref"])
+        version = _pinned_version(session, loaded, now)
+        year = received_at.astimezone(rt.zone).year
+        serial = _next_serial(session, year)
+        complaint = Complaint(
+            number=f"{NUMBER_PREFIX}-{year}-{serial:05d}", year=year, serial=serial, sop_version_id=version.id,
+            sop_id=sop.id, received_at=received_at, status=engine.OPEN, last_at=received_at, created_by=actor,
+            **details,
+        )
+        _store_state(complaint, transition.state, engine.due_at(sop, transition.state, calendar))
+        session.add(complaint)
+        session.flush()
+        entry_fields = {k: v for k, v in {
+            "sop": sop.id, "sop_version": sop.version, "reporter": details["reporter"], "unit": details["unit"],
+            "system": details["system"], "host": details["host"], "channel": details["channel"],
+            "priority": details["priority"], "ref": details["ref"]}.items() if v}
+        entry = engine.Entry(**(engine.describe(transition.entry) | {"fields": entry_fields}))
+        _append(session, complaint, entry, now)
+        session.flush()
+        return _view(session, complaint, sop)
+
+
+def _refuse_duplicate_ref(session, ref: str) -> None:
+    from sqlmodel import select
+
+    from sopcli.store.models import Complaint
+
+    existing = session.exec(select(Complaint.number).where(Complaint.ref == ref)).first()
+    if existing:
+        raise ConflictError(_("ref {ref!r} is already recorded as {number}").format(ref=ref, number=existing),
+                            _("see 'sop show {number}'").format(number=existing))
+
+
+def _act(rt: Runtime, number: str, act, *, expected_revision: int | None = None,
+         expected_step: str | None = None) -> CaseView:
+    """Load a complaint in a write transaction, apply ``act`` and store the result.
+
+    ``act(sop, state, calendar, now)`` returns an engine Transition. When the
+    caller read the case earlier (``expected_revision``) or names the step it
+    is completing (``expected_step``), a case that has moved since is refused.
+    """
+    now = rt.now()
+    with rt.ready_database().transaction(write=True) as session:
+        _lock_journal(session)
+        complaint = _complaint(session, number)
+        if expected_revision is not None and complaint.revision != expected_revision:
+            raise CaseMovedOn(_("{number} was changed by someone else while you were working on it").format(number=complaint.number),
+                              _("run 'sop next {number}' again to see where it is now").format(number=complaint.number))
+        if expected_step is not None and complaint.current_step != str(expected_step):
+            where = complaint.current_step or engine.status_label(complaint.status)
+            raise CaseMovedOn(_("{number} has moved on: it is at {where}, not at step {step}").format(
+                number=complaint.number, where=where, step=expected_step),
+                _("see 'sop show {number}'").format(number=complaint.number))
+        sop = _definition(session, complaint.sop_version_id)
+        calendar = rt.calendar_for(sop)
+        transition = act(sop, _state(complaint), calendar, now)
+        _store_state(complaint, transition.state, engine.due_at(sop, transition.state, calendar))
+        if transition.state.status != engine.OPEN and transition.overall_minutes is not None:
+            complaint.resolution_minutes = transition.overall_minutes
+            complaint.overall_on_time = transition.overall_on_time
+        session.add(complaint)
+        _append(session, complaint, transition.entry, now)
+        session.flush()
+        return _view(session, complaint, sop)
+
+
+def advance(rt: Runtime, number: str, *, actor: str, at: datetime | None = None, decision: str | None = None,
+            fields: Mapping[str, str] | None = None, note: str | None = None, output: str | None = None,
+            expected_revision: int | None = None, expected_step: str | None = None) -> CaseView:
+    """Complete the current step of a complaint (``sop next``)."""
+    def act(sop, state, calendar, now):
+        return engine.complete_step(sop, state, calendar, at=at or now, now=now, actor=actor, decision=decision,
+                                    fields=fields, note=_clean(note), output=_clean(output))
+    return _act(rt, number, act, expected_revision=expected_revision, expected_step=expected_step)
+
+
+def add_note(rt: Runtime, number: str, text: str, *, actor: str, at: datetime | None = None) -> CaseView:
+    return _act(rt, number, lambda sop, state, cal, now: engine.add_note(state, at=at or now, now=now, actor=actor, note=text))
+
+
+def pause(rt: Runtime, number: str, reason: str, *, actor: str, at: datetime | None = None) -> CaseView:
+    return _act(rt, number, lambda sop, state, cal, now: engine.pause(state, at=at or now, now=now, actor=actor, reason=reason))
+
+
+def resume(rt: Runtime, number: str, *, actor: str, at: datetime | None = None, note: str | None = None) -> CaseView:
+    return _act(rt, number, lambda sop, state, cal, now: engine.resume(state, cal, at=at or now, now=now, actor=actor, note=_clean(note)))
+
+
+def cancel(rt: Runtime, number: str, reason: str, *, actor: str, at: datetime | None = None) -> CaseView:
+    return _act(rt, number, lambda sop, state, cal, now: engine.cancel(state, cal, at=at or now, now=now, actor=actor, reason=reason))
+
+
+def _clean(text: str | None) -> str | None:
+    return text.strip() or None if text is not None else None
+
+
+def parse_field_options(values: list[str]) -> dict[str, str]:
+    """``--field KEY=VALUE`` options as a mapping.
+
+    Raises:
+        InputError: an option without ``=``.
+    """
+    fields = {}
+    for raw in values:
+        key, sep, value = raw.partition("=")
+        if not sep or not key.strip():
+            raise InputError(_("--field {raw!r} is not KEY=VALUE").format(raw=raw), _("for example --field estimasi='4 jam'"))
+        fields[key.strip()] = value.strip()
+    return fields
+
+
+# --- listing ---------------------------------------------------------------------
+
+
+@dataclass
+class CaseRow:
+    number: str
+    sop_id: str
+    status: str
+    received_at: datetime
+    unit: str
+    system: str
+    description: str
+    current_step: str | None
+    step_name: str | None
+    who: str | None
+    due_at: datetime | None
+    overdue: bool
+    paused: bool
+
+
+def list_cases(rt: Runtime, *, status: str = "open", sop: str | None = None, overdue: bool = False,
+               mine: str | None = None, since: datetime | None = None, limit: int | None = None) -> list[CaseRow]:
+    """Complaints with their current step, who must act and when it is due; oldest first."""
+    from sqlmodel import select
+
+    from sopcli.store.models import Complaint, JournalEntry
+
+    if status not in (*engine.STATUSES, "all"):
+        raise InputError(_("unknown status {status!r}").format(status=status),
+                         _("choose open, resolved, rejected, cancelled or all"))
+    now = rt.now()
+    query = select(Complaint).order_by(Complaint.received_at, Complaint.id)
+    if status != "all":
+        query = query.where(Complaint.status == status)
+    if sop:
+        query = query.where(Complaint.sop_id == sop)
+    if overdue:
+        query = query.where(Complaint.status == engine.OPEN, Complaint.due_at.is_not(None), Complaint.due_at < now)
+    if since:
+        query = query.where(Complaint.received_at >= since)
+    if mine:
+        acted = select(JournalEntry.complaint_id).where(JournalEntry.actor == mine)
+        query = query.where(Complaint.id.in_(acted))
+    if limit:
+        query = query.limit(limit)
+    rows = []
+    with rt.ready_database().transaction() as session:
+        definitions: dict[int, Any] = {}
+        for complaint in session.exec(query):
+            if complaint.sop_version_id not in definitions:
+                definitions[complaint.sop_version_id] = _definition(session, complaint.sop_version_id)
+            definition = definitions[complaint.sop_version_id]
+            step = definition.step(complaint.current_step) if complaint.current_step else None
+            rows.append(CaseRow(
+                complaint.number, complaint.sop_id, complaint.status, complaint.received_at, complaint.unit,
+                complaint.system, complaint.description, complaint.current_step, step.kegiatan if step else None,
+                ", ".join(definition.role_name(r) for r in step.pelaksana) if step else None, complaint.due_at,
+                bool(complaint.due_at and complaint.due_at < now and complaint.status == engine.OPEN),
+                complaint.paused_since is not None,
+            ))
+    return rows
+
+
+# --- verifying -------------------------------------------------------------------
+
+
+@dataclass
+class VerifyResult:
+    checked: int
+    broken_seq: int | None
+    problem: str | None
+
+
+def verify(rt: Runtime) -> VerifyResult:
+    """Walk the whole journal chain; report the first broken entry."""
+    from sqlalchemy import text
+
+    from sopcli.journal import verify_chain
+
+    def entries(session):
+        result = session.exec(text(
+            "SELECT seq, complaint_number, action, step, decision, fields, actor, at, recorded_at, note, output, "
+            "on_time, took_minutes, standard_minutes, next_step, prev_hash, hash FROM journal_entry ORDER BY seq"))
+        from sopcli.store.models import UTCDateTime
+
+        as_utc = UTCDateTime().process_result_value
+        for row in result.mappings():
+            data = dict(row)
+            try:
+                data["fields"] = json.loads(data["fields"])
+            except (TypeError, ValueError):
+                data["fields"] = {"undecodable": str(data["fields"])}  # cannot match its hash: reported as edited
+            data["at"] = as_utc(_as_datetime(data["at"]), None)
+            data["recorded_at"] = as_utc(_as_datetime(data["recorded_at"]), None)
+            data["on_time"] = None if data["on_time"] is None else bool(data["on_time"])
+            yield data
+
+    with rt.ready_database().transaction() as session:
+        checked, broken, problem = verify_chain(entries(session))
+    return VerifyResult(checked, broken, problem)
+
+
+def _as_datetime(value) -> datetime:
+    return value if isinstance(value, datetime) else datetime.fromisoformat(str(value))

@@ -1,0 +1,87 @@
+"""What every use case needs: the database, the configuration, the clock, the operator."""
+
+from __future__ import annotations
+
+import getpass
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from functools import cached_property
+
+from sopcli.config import Config
+from sopcli.errors import InputError
+from sopcli.i18n import _
+
+
+def system_clock() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def clock_from_environment() -> Callable[[], datetime]:
+    """The real clock, or a fixed one from ``SOP_NOW`` (demos, training, reproducible tests)."""
+    fixed = os.environ.get("SOP_NOW")
+    if not fixed:
+        return system_clock
+    try:
+        moment = datetime.fromisoformat(fixed)
+    except ValueError:
+        raise InputError(_("SOP_NOW={value!r} is not an ISO 8601 time").format(value=fixed)) from None
+    if moment.tzinfo is None:
+        raise InputError(_("SOP_NOW needs a UTC offset, like 2026-11-20T08:00+07:00"))
+    return lambda: moment
+
+
+def default_operator(config: Config) -> str:
+    """``SOP_OPERATOR``, then the configured operator, then the login name."""
+    name = os.environ.get("SOP_OPERATOR") or config.operator
+    if name:
+        return name
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "operator"
+
+
+@dataclass
+class Runtime:
+    """The environment of one command run."""
+
+    config: Config
+    db_option: str | None = None
+    clock: Callable[[], datetime] = system_clock
+
+    @cached_property
+    def database(self):
+        from sopcli.store.database import Database, resolve_url
+
+        return Database(resolve_url(self.db_option, self.config.database_url))
+
+    def ready_database(self):
+        """The database, created or checked to be at the current schema."""
+        self.database.ensure_ready()
+        return self.database
+
+    @cached_property
+    def zone(self):
+        return self.config.zone()
+
+    @cached_property
+    def office_calendar(self):
+        return self.config.calendar()
+
+    def calendar_for(self, sop):
+        from sopcli.services.settings import calendar_for
+
+        return calendar_for(sop, self.config)
+
+    def now(self) -> datetime:
+        return self.clock()
+
+    def parse_when(self, text: str | None) -> datetime:
+        """A user's ``--at``/``--received-at``; ``None`` means now."""
+        from sopcli.timeparse import parse_when
+
+        if text is None:
+            return self.now()
+        return parse_when(text, self.zone, self.now())

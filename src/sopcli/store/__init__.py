@@ -1,0 +1,1 @@
+"""Persistence: SQLModel tables, opening the database, queries. Alembic owns the schema."""

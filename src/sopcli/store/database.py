@@ -1,0 +1,222 @@
+"""Opening the database: where it is, how it is tuned, and whether its schema is current.
+
+The URL comes from ``--db``, then ``SOP_DATABASE_URL``, then the configuration,
+then ``sop.db`` in the app directory. SQLite (the embedded default) runs in
+WAL mode with a busy timeout and foreign keys on; write transactions take the
+write lock up front (``BEGIN IMMEDIATE``) so two writers queue instead of
+failing half-way. A new database is created at the newest schema; an older
+one is refused with a pointer to ``sop db upgrade``.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sopcli.errors import DatabaseBusy, DatabaseError
+from sopcli.i18n import _
+
+# The newest migration in migrations/versions. The everyday path compares
+# against this constant instead of loading Alembic; a test keeps them equal.
+HEAD_REVISION = "0001"
+
+BUSY_TIMEOUT_MS = 5000
+LOCK_RETRIES = 5
+
+
+def default_path() -> Path:
+    import typer
+
+    return Path(typer.get_app_dir("sopcli")) / "sop.db"
+
+
+def resolve_url(option: str | None, configured: str | None = None) -> str:
+    """A SQLAlchemy URL from ``--db``, ``SOP_DATABASE_URL``, config, or the default file."""
+    value = option or os.environ.get("SOP_DATABASE_URL") or configured
+    if not value:
+        return f"sqlite:///{default_path()}"
+    if "://" in value:
+        return value
+    return f"sqlite:///{Path(value).expanduser().resolve()}"
+
+
+def sqlite_path(url: str) -> Path | None:
+    if not url.startswith("sqlite"):
+        return None
+    raw = url.split(":///", 1)[1] if ":///" in url else ""
+    return None if raw in ("", ":memory:") else Path(raw)
+
+
+class Database:
+    """One database: an SQLAlchemy engine plus the rules for using it."""
+
+    def __init__(self, url: str):
+        self.url = url
+        self.path = sqlite_path(url)
+        self._engine = None
+
+    @property
+    def engine(self):
+        if self._engine is None:
+            self._engine = _create_engine(self.url, self.path)
+        return self._engine
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.url.startswith("sqlite")
+
+    def ensure_ready(self) -> None:
+        """Create a new database at the newest schema, or check an existing one is current.
+
+        Raises:
+            DatabaseError: the schema is older or newer than this program, or the file is not a database.
+        """
+        if self.path is not None and not self.path.exists():
+            _create_private_file(self.path)
+        revision = self.current_revision()
+        if revision == HEAD_REVISION:
+            return
+        if revision is None and not self._has_tables():
+            self.upgrade()
+            return
+        if revision is None or revision < HEAD_REVISION:
+            raise DatabaseError(_("the database schema is older than this version of sop ({found})").format(found=revision or "-"),
+                                _("run 'sop db upgrade' (make a backup first)"))
+        raise DatabaseError(_("the database was made by a newer sop (schema {found})").format(found=revision),
+                            _("upgrade sop"))
+
+    def current_revision(self) -> str | None:
+        from sqlalchemy import text
+        from sqlalchemy.exc import DatabaseError as SADatabaseError
+        from sqlalchemy.exc import OperationalError, ProgrammingError
+
+        try:
+            with self.engine.connect() as conn:
+                if not self._inspect_has(conn, "alembic_version"):
+                    return None
+                return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+        except OperationalError as exc:
+            raise _operational(exc, self) from exc
+        except (SADatabaseError, ProgrammingError) as exc:
+            raise DatabaseError(_("{url} is not a usable database: {reason}").format(url=self.display(), reason=_first_line(exc.orig))) from exc
+
+    def _has_tables(self) -> bool:
+        from sqlalchemy import inspect
+
+        with self.engine.connect() as conn:
+            return bool(inspect(conn).get_table_names())
+
+    @staticmethod
+    def _inspect_has(conn, table: str) -> bool:
+        from sqlalchemy import inspect
+
+        return inspect(conn).has_table(table)
+
+    def upgrade(self, revision: str = "head") -> None:
+        """Bring the schema to ``revision`` with Alembic (the only way the schema changes)."""
+        from alembic import command
+
+        with self.engine.begin() as conn:
+            config = alembic_config(conn)
+            command.upgrade(config, revision)
+
+    def display(self) -> str:
+        """The URL with any password hidden."""
+        from sqlalchemy.engine import make_url
+
+        return make_url(self.url).render_as_string(hide_password=True)
+
+    @contextmanager
+    def transaction(self, write: bool = False) -> Iterator:
+        """A session in one transaction: committed on success, rolled back on any error.
+
+        Write transactions on SQLite take the write lock first; a lock held by
+        others past the busy timeout is retried a few times, then reported.
+        """
+        from sqlalchemy.exc import OperationalError
+        from sqlmodel import Session
+
+        for attempt in range(LOCK_RETRIES):
+            try:
+                with self.engine.connect() as conn:
+                    conn.info["sop_write"] = write
+                    with Session(bind=conn, expire_on_commit=False) as session:
+                        with session.begin():
+                            yield session
+                return
+            except OperationalError as exc:
+                if _is_locked(exc) and attempt + 1 < LOCK_RETRIES and not getattr(exc, "_sop_yielded", False):
+                    time.sleep(0.05 * (attempt + 1))
+                    continue
+                raise _operational(exc, self) from exc
+
+
+def _create_engine(url: str, path: Path | None):
+    from sqlalchemy import create_engine, event
+
+    if path is None and not url.startswith("sqlite"):
+        return create_engine(url, pool_pre_ping=True)
+    engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):
+        dbapi_connection.isolation_level = None  # we issue BEGIN ourselves, below
+        cursor = dbapi_connection.cursor()
+        cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.execute("PRAGMA synchronous = NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn):
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.info.get("sop_write") else "BEGIN")
+
+    return engine
+
+
+def _create_private_file(path: Path) -> None:
+    """Create an empty database file readable by its owner only (WAL files inherit the mode)."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+    except FileExistsError:
+        pass
+    except OSError as exc:
+        raise DatabaseError(_("cannot create the database {path}: {reason}").format(path=path, reason=exc.strerror),
+                            _("choose another place with --db or SOP_DATABASE_URL")) from exc
+
+
+def _is_locked(exc) -> bool:
+    text = str(exc.orig).lower()
+    return "locked" in text or "busy" in text
+
+
+def _first_line(error) -> str:
+    return str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+
+
+def _operational(exc, database: Database) -> DatabaseError:
+    if _is_locked(exc):
+        return DatabaseBusy(_("the database is busy: other operators are writing"), _("try again in a moment"))
+    return DatabaseError(_("cannot use the database {url}: {reason}").format(url=database.display(), reason=_first_line(exc.orig)))
+
+
+def migrations_dir() -> Path:
+    """Migrations ship inside the wheel as sopcli/migrations; a checkout has them at the top."""
+    packaged = Path(__file__).resolve().parent.parent / "migrations"
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parents[3] / "migrations"
+
+
+def alembic_config(connection=None):
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(migrations_dir()))
+    config.attributes["connection"] = connection
+    return config

@@ -1,0 +1,125 @@
+"""The tables. Changing one means a new Alembic migration in ``migrations/versions``.
+
+Every timestamp is stored in UTC (``UTCDateTime``) and comes back timezone-aware.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Optional
+
+from sqlalchemy import Column, Index, Text, UniqueConstraint
+from sqlalchemy.types import DateTime, TypeDecorator
+from sqlmodel import Field, SQLModel
+
+
+class UTCDateTime(TypeDecorator):
+    """Aware datetimes in, aware UTC datetimes out, on every engine.
+
+    SQLite keeps no zone, so values are normalised to naive UTC on the way in.
+    """
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime reached the database")
+        return value.astimezone(timezone.utc).replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect):
+        return None if value is None else value.replace(tzinfo=timezone.utc)
+
+
+def _utc(nullable: bool = False, index: bool = False) -> Column:
+    return Column(UTCDateTime(), nullable=nullable, index=index)
+
+
+class SopVersion(SQLModel, table=True):
+    """An SOP definition exactly as a complaint started with it (pinned by digest)."""
+
+    __tablename__ = "sop_version"
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    sop_id: str = Field(index=True)
+    version: str
+    digest: str = Field(unique=True)
+    source: str = Field(sa_column=Column(Text, nullable=False))
+    origin: str
+    first_used_at: datetime = Field(sa_column=_utc())
+
+
+class Complaint(SQLModel, table=True):
+    """A pengaduan gangguan and where it stands in its SOP."""
+
+    __tablename__ = "complaint"
+    __table_args__ = (UniqueConstraint("year", "serial", name="uq_complaint_year_serial"),)
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    number: str = Field(unique=True)
+    year: int
+    serial: int
+    ref: Optional[str] = Field(default=None, unique=True)
+    sop_version_id: int = Field(foreign_key="sop_version.id", index=True)
+    sop_id: str = Field(index=True)
+    description: str = Field(sa_column=Column(Text, nullable=False))
+    reporter: str
+    unit: str = Field(index=True)
+    system: str = Field(index=True)
+    host: Optional[str] = None
+    channel: str
+    priority: str
+    received_at: datetime = Field(sa_column=_utc(index=True))
+    status: str = Field(index=True)
+    current_step: Optional[str] = None
+    step_started_at: Optional[datetime] = Field(default=None, sa_column=_utc(nullable=True))
+    due_at: Optional[datetime] = Field(default=None, sa_column=_utc(nullable=True, index=True))
+    paused_since: Optional[datetime] = Field(default=None, sa_column=_utc(nullable=True))
+    paused_minutes: float = 0.0
+    total_paused_minutes: float = 0.0
+    fields: str = Field(default="{}", sa_column=Column(Text, nullable=False))  # JSON object
+    last_at: datetime = Field(sa_column=_utc())
+    closed_at: Optional[datetime] = Field(default=None, sa_column=_utc(nullable=True, index=True))
+    resolution_minutes: Optional[float] = None
+    overall_on_time: Optional[bool] = None
+    created_by: str
+    revision: int = 0  # bumped on every change: a stale writer finds it moved and stops
+
+
+class JournalEntry(SQLModel, table=True):
+    """One line of the jurnal harian. Append-only; ``hash`` chains it to the line before."""
+
+    __tablename__ = "journal_entry"
+    __table_args__ = (Index("ix_journal_entry_at", "at"), Index("ix_journal_entry_complaint", "complaint_id", "seq"))
+
+    seq: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    complaint_id: Optional[int] = Field(default=None, foreign_key="complaint.id")
+    complaint_number: Optional[str] = None
+    action: str = Field(index=True)
+    step: Optional[str] = None
+    decision: Optional[str] = None
+    fields: str = Field(default="{}", sa_column=Column(Text, nullable=False))  # JSON object
+    actor: str = Field(index=True)
+    at: datetime = Field(sa_column=_utc())
+    recorded_at: datetime = Field(sa_column=_utc())
+    note: Optional[str] = Field(default=None, sa_column=Column(Text, nullable=True))
+    output: Optional[str] = None
+    on_time: Optional[bool] = None
+    took_minutes: Optional[float] = None
+    standard_minutes: Optional[int] = None
+    next_step: Optional[str] = None
+    prev_hash: str
+    hash: str = Field(unique=True)
+
+
+class Operator(SQLModel, table=True):
+    """A technician or officer who acts on complaints, with the pelaksana roles they hold."""
+
+    __tablename__ = "operator"
+
+    name: str = Field(primary_key=True)
+    display_name: Optional[str] = None
+    roles: str = Field(default="[]", sa_column=Column(Text, nullable=False))  # JSON array of role keys
+    created_at: datetime = Field(sa_column=_utc())

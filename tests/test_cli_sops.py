@@ -1,0 +1,449 @@
+"""``sop sops``: list, show, validate, graph and path, through Typer's CliRunner.
+
+Data goes to stdout, errors to stderr as exactly one ``Error: …`` line.
+This Typer's CliRunner keeps ``result.stdout`` and ``result.stderr`` apart
+(``result.output`` has both, interleaved).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+
+import pytest
+from typer.testing import CliRunner
+
+from sopcli import i18n
+from sopcli.cli import app
+from sopcli.definitions.loader import builtin_ids, load
+
+BUILTINS = {"cirebon-aplikasi", "ipas-pemulihan", "kaltim-db", "tanahbumbu-jaringan"}
+
+USER_SOP = '''\
+id = "contoh"
+version = "2"
+nomor = "001/SOP/2026"
+nama = "Contoh SOP Pengguna"
+instansi = "Diskominfo Kota Contoh"
+waktu = "1 hari"
+
+[[roles]]
+key = "operator"
+nama = "Operator Layanan"
+
+[[roles]]
+key = "teknisi"
+nama = "Teknisi Jaringan"
+
+[[roles]]
+key = "kepala"
+nama = "Kepala Bidang"
+
+[[steps]]
+id = "1"
+kegiatan = "Menerima pengaduan"
+pelaksana = ["operator"]
+waktu = "15 menit"
+
+[[steps]]
+id = "2"
+kegiatan = "Memeriksa gangguan"
+pelaksana = ["teknisi"]
+waktu = "1 jam"
+
+[steps.decision]
+question = "Bisa ditangani?"
+
+[[steps.decision.options]]
+label = "ya"
+goto = "3"
+
+[[steps.decision.options]]
+label = "tidak"
+end = "rejected"
+
+[[steps]]
+id = "3"
+kegiatan = "Memperbaiki dan melaporkan"
+pelaksana = ["operator", "teknisi"]
+waktu = "1-2 hari"
+end = "resolved"
+'''
+# Lines: [[steps]] 1 at 20, 2 at 26 (its waktu at 30), 3 at 43.
+
+BROKEN_SOP = USER_SOP.replace('pelaksana = ["teknisi"]', 'pelaksana = ["teknsi"]').replace('goto = "3"', 'goto = "7"')
+
+
+@pytest.fixture(autouse=True)
+def english(monkeypatch, tmp_path):
+    """Stable English text; the process-wide language comes back afterwards. No real database."""
+    monkeypatch.setenv("SOP_LANG", "en")
+    monkeypatch.setenv("SOP_DATABASE_URL", f"sqlite:///{tmp_path / 'unused.db'}")
+    monkeypatch.delenv("SOP_DEBUG", raising=False)
+    monkeypatch.setattr(i18n, "_translation", None)
+    monkeypatch.setattr(i18n, "_language", None)
+
+
+@pytest.fixture
+def user_file(tmp_path):
+    path = tmp_path / "contoh.toml"
+    path.write_text(USER_SOP, encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def broken_file(tmp_path):
+    path = tmp_path / "rusak.toml"
+    path.write_text(BROKEN_SOP, encoding="utf-8")
+    return path
+
+
+def run(*args):
+    return CliRunner().invoke(app, [str(a) for a in args], env={"SOP_LANG": "en"})
+
+
+def assert_one_error_line(result, code):
+    assert result.exit_code == code, (result.stdout, result.stderr)
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("Error: ")
+    assert "Traceback" not in result.output
+    assert result.stdout == ""
+    return lines[0]
+
+
+def test_runner_separates_streams():
+    result = run("sops", "show", "no-such-sop")
+    assert result.stderr and not result.stdout
+    assert result.stderr in result.output
+
+
+# --- list ----------------------------------------------------------------------------
+
+
+def test_list_plain_table():
+    result = run("sops", "list")
+    assert result.exit_code == 0, result.output
+    assert result.stderr == ""
+    lines = result.stdout.splitlines()
+    assert lines[0].split() == ["Id", "Number", "Name", "Agency", "Steps", "Version"]
+    assert set(lines[1].split()) == {"-" * len(w) for w in lines[1].split()}  # the rule under the header
+    assert BUILTINS <= set(builtin_ids())
+    first_cells = {line.split()[0] for line in lines[2:] if line and not line.startswith(" ")}
+    assert first_cells == set(builtin_ids())
+    kaltim = next(line for line in lines if line.startswith("kaltim-db "))
+    assert "Pengelolaan Gangguan Database" in kaltim
+    assert re.search(r"\s9\s+1$", kaltim.rstrip())  # 9 steps, version 1
+    assert "\x1b[" not in result.stdout  # no colour when not on a terminal
+
+
+def test_list_json():
+    result = run("sops", "list", "--json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert [row["id"] for row in data] == builtin_ids()
+    for row in data:
+        assert set(row) == {"id", "nomor", "nama", "instansi", "steps", "version"}
+        sop = load(row["id"]).definition
+        assert row == {"id": sop.id, "nomor": sop.nomor, "nama": sop.nama, "instansi": sop.instansi,
+                       "steps": len(sop.steps), "version": sop.version}
+    kaltim = next(row for row in data if row["id"] == "kaltim-db")
+    assert kaltim == {"id": "kaltim-db", "nomor": "", "nama": "Pengelolaan Gangguan Database",
+                      "instansi": "Pemerintah Provinsi Kalimantan Timur", "steps": 9, "version": "1"}
+
+
+# --- show ----------------------------------------------------------------------------
+
+
+def test_show_builtin():
+    result = run("sops", "show", "kaltim-db")
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    # Identity sheet.
+    for label, value in [("SOP name", "Pengelolaan Gangguan Database"),
+                         ("Agency", "Pemerintah Provinsi Kalimantan Timur"),
+                         ("Overall time standard", "3 (tiga) hari kerja"),
+                         ("Calendar", "working time"),
+                         ("Version", "1")]:
+        assert re.search(rf"^{re.escape(label)}\s+{re.escape(value)}", out, re.M), label
+    assert "1. Undang-undang Nomor 14 tahun 2008" in out
+    # Flowchart table: header, then one row per step with its activity and time.
+    header = next(line for line in out.splitlines() if line.startswith("No "))
+    assert "Activity" in header and "Time" in header and "Next" in header
+    sop = load("kaltim-db").definition
+    rows = [line for line in out.splitlines() if re.match(r"^\d+\s", line)]
+    assert [row.split()[0] for row in rows] == [s.id for s in sop.steps] == [str(n) for n in range(1, 10)]
+    for row, step in zip(rows, sop.steps):
+        first_words = " ".join(step.kegiatan.split()[:2])
+        assert first_words in row, (step.id, row)
+    assert rows[6].rstrip().endswith("ya: → 8; tidak: → 5")  # step 7's branches in the Next column
+    assert rows[7].rstrip().endswith("ya: → 9; tidak: → 7")
+    assert "1-2 hari" in rows[3]
+    assert "◆" in out and "■" in out
+
+
+def test_show_builtin_json():
+    result = run("sops", "show", "kaltim-db", "--json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    loaded = load("kaltim-db")
+    assert data == loaded.definition.model_dump(mode="json") | {"digest": loaded.digest}
+    assert data["id"] == "kaltim-db"
+    assert data["waktu"] == "3 (tiga) hari kerja"
+    assert [s["id"] for s in data["steps"]] == [str(n) for n in range(1, 10)]
+    assert data["steps"][6]["decision"]["options"][1] == {
+        "label": "tidak", "goto": "5", "end": None,
+        "meaning": "Jika tidak akan dilakukan pemeriksaan Database server kembali oleh Administrator Jaringan."}
+    assert len(data["roles"]) == 5
+
+
+def test_show_user_file(user_file):
+    result = run("sops", "show", user_file)
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    assert re.search(r"^SOP number\s+001/SOP/2026", out, re.M)
+    assert re.search(r"^SOP name\s+Contoh SOP Pengguna", out, re.M)
+    assert re.search(r"^Version\s+2", out, re.M)
+    rows = [line for line in out.splitlines() if re.match(r"^\d+\s", line)]
+    assert [row.split()[0] for row in rows] == ["1", "2", "3"]
+    assert "Menerima pengaduan" in rows[0] and "15 menit" in rows[0]
+    assert "1-2 hari" in rows[2] and "end (resolved)" in rows[2]
+
+
+def test_show_user_file_json(user_file):
+    result = run("sops", "show", user_file, "--json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["id"] == "contoh" and data["nomor"] == "001/SOP/2026"
+    assert data["steps"][2]["pelaksana"] == ["operator", "teknisi"]
+    assert len(data["digest"]) == 64
+
+
+def test_show_invalid_file_is_one_error_line(broken_file):
+    line = assert_one_error_line(run("sops", "show", broken_file), 1)
+    assert str(broken_file) in line and "not a valid SOP" in line
+
+
+# --- validate --------------------------------------------------------------------------
+
+
+def test_validate_ok(user_file):
+    result = run("sops", "validate", user_file)
+    assert result.exit_code == 0, result.output
+    assert result.stdout == f"{user_file}: OK\n"
+
+
+def test_validate_reports_every_problem(broken_file):
+    result = run("sops", "validate", broken_file)
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output
+    lines = result.stdout.splitlines()
+    assert lines == [
+        f"{broken_file}:26 step 2: unknown role 'teknsi' (known: kepala, operator, teknisi)",
+        f"{broken_file}:26 step 2: option 'ya' goes to step '7', which does not exist",
+        f"{broken_file}:43 step 3: no path from the first step reaches this step",
+    ]
+    assert "OK" not in result.stdout
+
+
+def test_validate_toml_syntax_error(tmp_path):
+    path = tmp_path / "syntax.toml"
+    path.write_text(USER_SOP.replace('waktu = "1 jam"', 'waktu = "1 jam'), encoding="utf-8")
+    result = run("sops", "validate", path)
+    assert result.exit_code == 1
+    assert result.stdout.startswith(f"{path}:30: TOML syntax error")
+    assert len(result.stdout.splitlines()) == 1
+
+
+def test_validate_mix_of_valid_and_invalid(user_file, broken_file, tmp_path):
+    missing = tmp_path / "hilang.toml"
+    result = run("sops", "validate", user_file, broken_file, missing)
+    assert result.exit_code == 1
+    lines = result.stdout.splitlines()
+    assert lines[0] == f"{user_file}: OK"
+    assert sum(line.startswith(f"{broken_file}:") for line in lines) == 3
+    assert lines[-1].startswith(f"{missing}: cannot read")
+    assert len(lines) == 5
+
+
+def test_validate_builtin_files():
+    from sopcli.definitions.loader import builtin_dir
+
+    files = sorted(builtin_dir().glob("*.toml"))
+    result = run("sops", "validate", *files)
+    assert result.exit_code == 0, result.stdout
+    assert result.stdout.splitlines() == [f"{f}: OK" for f in files]
+
+
+# --- graph ---------------------------------------------------------------------------------
+
+
+def test_graph_mermaid():
+    result = run("sops", "graph", "kaltim-db", "--format", "mermaid")
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    assert out.startswith("flowchart TD\n")
+    sop = load("kaltim-db").definition
+    lanes = {s.pelaksana[0] for s in sop.steps}
+    assert lanes == {"pemeriksa_pengelola_ti", "pejabat_administrator", "pejabat_pengawas", "administrator_jaringan"}
+    subgraphs = re.findall(r"^\s*subgraph lane_(\w+)\[", out, re.M)
+    assert sorted(subgraphs) == sorted(lanes)  # kepala_dinas does no step: no lane
+    assert re.search(r'subgraph lane_pejabat_pengawas\["Pejabat Pengawas Seksi', out)
+    # Decisions are diamonds, the other steps rectangles.
+    assert re.search(r'^\s*s7\{"7\. ', out, re.M)
+    assert re.search(r'^\s*s8\{"8\. ', out, re.M)
+    assert re.search(r'^\s*s1\["1\. Menerima', out, re.M)
+    # Edges, labelled at decisions; the loop back from 7 to 5 is drawn.
+    assert '  start --> s1\n' in out
+    assert '  s7 -->|"ya"| s8\n' in out
+    assert '  s7 -->|"tidak"| s5\n' in out
+    assert '  s8 -->|"tidak"| s7\n' in out
+    assert '  s9 --> end_resolved\n' in out
+    # Terminators.
+    assert re.search(r'^\s*start\(\["Start"\]\)', out, re.M)
+    assert re.search(r'^\s*end_resolved\(\["End: resolved"\]\)', out, re.M)
+    assert out.count("subgraph") == out.count("\n  end\n") == 4
+
+
+def test_graph_mermaid_is_the_default_and_shows_both_ends(user_file):
+    result = run("sops", "graph", user_file)
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    assert out.startswith("flowchart TD\n")
+    assert '  s2 -->|"tidak"| end_rejected\n' in out
+    assert '  s3 --> end_resolved\n' in out
+    assert "+ Teknisi Jaringan" in out  # a second pelaksana is named on the step
+    assert "subgraph lane_kepala" not in out
+
+
+def test_graph_dot():
+    result = run("sops", "graph", "kaltim-db", "--format", "dot")
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    assert out.startswith('digraph "kaltim-db" {\n')
+    assert out.rstrip().endswith("}")
+    assert len(re.findall(r"subgraph cluster_\w+ \{", out)) == 4
+    assert "subgraph cluster_kepala_dinas" not in out
+    assert re.search(r"^\s*s7 \[label=.*shape=diamond\];", out, re.M)
+    assert re.search(r"^\s*s1 \[label=.*shape=box\];", out, re.M)
+    assert '  s7 -> s5 [label="tidak"];\n' in out
+    assert "  s9 -> end_resolved;\n" in out
+    assert out.count("{") == out.count("}")
+
+
+@pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz 'dot' binary not installed")
+@pytest.mark.parametrize("sop_id", sorted(BUILTINS))
+def test_graph_dot_renders_with_graphviz(sop_id):
+    result = run("sops", "graph", sop_id, "--format", "dot")
+    assert result.exit_code == 0, result.output
+    rendered = subprocess.run(["dot", "-Tsvg"], input=result.stdout, capture_output=True, text=True, timeout=30)
+    assert rendered.returncode == 0, rendered.stderr
+    assert "<svg" in rendered.stdout
+
+
+def test_graph_bad_format():
+    line = assert_one_error_line(run("sops", "graph", "kaltim-db", "--format", "png"), 2)
+    assert "'png'" in line and "mermaid" in line and "dot" in line
+
+
+# --- path ------------------------------------------------------------------------------------
+
+
+def test_path_kaltim_db_json():
+    # kaltim-db has one loop-free way to its end: 1→…→7 [ya]→8 [ya]→9 (both "tidak" loop back).
+    # Standards: 30 menit + 1 jam + 1 Jam + 1-2 hari + 15 menit + 1 Jam + 1 jam + 15 menit + 15 menit
+    #   low  = 30+60+60+510+15+60+60+15+15 = 825   (one day = 510 working minutes)
+    #   high = 30+60+60+1020+15+60+60+15+15 = 1335
+    result = run("sops", "path", "kaltim-db", "--json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["sop"] == "kaltim-db"
+    assert data["day_minutes"] == 510
+    expected_route = [str(n) for n in range(1, 10)]
+    assert [(p["outcome"], p["kind"]) for p in data["paths"]] == [("resolved", "shortest"), ("resolved", "longest")]
+    for found in data["paths"]:
+        assert found["steps"] == expected_route
+        assert found["decisions"] == [{"step": "7", "option": "ya"}, {"step": "8", "option": "ya"}]
+        assert (found["min_minutes"], found["max_minutes"]) == (825, 1335)
+        assert found["estimated_steps"] == [] and found["steps_without_standard"] == []
+
+
+def test_path_kaltim_db_table():
+    result = run("sops", "path", "kaltim-db")
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    assert out.startswith("Pengelolaan Gangguan Database\n")
+    rows = [line for line in out.splitlines() if line.startswith("resolved")]
+    assert [row.split()[1] for row in rows] == ["shortest", "longest"]
+    for row in rows:
+        assert "1 → 2 → 3 → 4 → 5 → 6 → 7 [ya] → 8 [ya] → 9" in row
+        # 825 = 1 d (510) + 5 h 15 min; 1335 = 2 d (1020) + 5 h 15 min.
+        assert row.rstrip().endswith("1 d 5 h 15 min – 2 d 5 h 15 min")
+
+
+def test_path_user_file_both_outcomes(user_file):
+    # resolved: 1 → 2 [ya] → 3 = 15 + 60 + (510..1020) = 585..1095
+    # rejected: 1 → 2 [tidak] = 15 + 60 = 75
+    result = run("sops", "path", user_file, "--json")
+    assert result.exit_code == 0, result.output
+    paths = {(p["outcome"], p["kind"]): p for p in json.loads(result.stdout)["paths"]}
+    assert set(paths) == {("resolved", "shortest"), ("resolved", "longest"),
+                          ("rejected", "shortest"), ("rejected", "longest")}
+    assert paths["resolved", "longest"]["steps"] == ["1", "2", "3"]
+    assert (paths["resolved", "shortest"]["min_minutes"], paths["resolved", "shortest"]["max_minutes"]) == (585, 1095)
+    assert paths["rejected", "shortest"]["steps"] == ["1", "2"]
+    assert paths["rejected", "shortest"]["decisions"] == [{"step": "2", "option": "tidak"}]
+    assert (paths["rejected", "longest"]["min_minutes"], paths["rejected", "longest"]["max_minutes"]) == (75, 75)
+
+
+def test_path_on_a_24x7_sop(tmp_path):
+    # calendar = "24x7": a day is 1440 minutes, so 1-2 hari = 1440..2880; +75 = 1515..2955.
+    path = tmp_path / "nonstop.toml"
+    path.write_text(USER_SOP.replace('waktu = "1 hari"', 'waktu = "1 hari"\ncalendar = "24x7"'), encoding="utf-8")
+    result = run("sops", "path", path, "--json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["day_minutes"] == 1440
+    resolved = next(p for p in data["paths"] if p["outcome"] == "resolved")
+    assert (resolved["min_minutes"], resolved["max_minutes"]) == (1515, 2955)
+
+
+# --- bad input -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("command", ["show", "graph", "path"])
+def test_unknown_sop_id(command):
+    line = assert_one_error_line(run("sops", command, "no-such-sop"), 1)
+    assert "no SOP 'no-such-sop'" in line
+    assert "kaltim-db" in line  # says which ids exist
+
+
+def test_missing_toml_path(tmp_path):
+    missing = tmp_path / "tidak-ada.toml"
+    line = assert_one_error_line(run("sops", "show", missing), 1)
+    assert line == f"Error: no SOP file {missing}"
+
+
+def test_unknown_subcommand():
+    line = assert_one_error_line(run("sops", "frobnicate"), 2)
+    assert line == "Error: No such command 'frobnicate'. (see 'sop sops --help')"
+
+
+def test_unknown_top_level_command():
+    line = assert_one_error_line(run("frobnicate"), 2)
+    assert line == "Error: No such command 'frobnicate'. (see 'sop --help')"
+
+
+def test_missing_argument():
+    line = assert_one_error_line(run("sops", "show"), 2)
+    assert line == "Error: Missing argument 'ID|FILE'. (see 'sop sops show --help')"
+
+
+def test_sops_without_subcommand_shows_help():
+    result = run("sops")
+    assert result.exit_code == 0
+    assert "Usage: sop sops" in result.stdout
+    assert "list" in result.output and "validate" in result.output
+    assert "Traceback" not in result.output

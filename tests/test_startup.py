@@ -1,0 +1,68 @@
+"""Lean start-up: ``sop --help`` and ``sop --version`` import none of the heavy libraries.
+
+Each check runs in a fresh interpreter, so modules imported by other tests
+cannot hide (or fake) an import.
+"""
+
+from __future__ import annotations
+
+import ast
+import os
+import subprocess
+import sys
+
+import pytest
+
+from sopcli import __version__
+
+HEAVY = ("sqlalchemy", "sqlmodel", "alembic", "pydantic", "holidays", "openpyxl")
+
+PROGRAM = (
+    "import sys; sys.argv=['sop',{args}]; from sopcli.cli import main\n"
+    "try: main()\n"
+    "except SystemExit: pass\n"
+    "print(sorted(m for m in sys.modules if m.split('.')[0] in {heavy!r}))"
+)
+
+
+def run_sop(*args: str) -> tuple[str, list[str]]:
+    """Run ``sop ARGS`` in a new interpreter: (its output, the heavy modules it imported)."""
+    code = PROGRAM.format(args=", ".join(repr(a) for a in args), heavy=set(HEAVY))
+    env = {**os.environ, "SOP_LANG": "en", "NO_COLOR": "1"}
+    env.pop("SOP_DEBUG", None)
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stderr, done.stderr
+    *output, modules = done.stdout.rstrip("\n").split("\n")
+    return "\n".join(output), ast.literal_eval(modules)
+
+
+def test_the_probe_sees_heavy_imports():
+    # The probe must be able to fail: importing the schema pulls in pydantic.
+    code = PROGRAM.format(args="'--version'", heavy=set(HEAVY)).replace(
+        "from sopcli.cli import main", "from sopcli.cli import main; import sopcli.definitions.schema")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert "pydantic" in ast.literal_eval(done.stdout.strip().splitlines()[-1])
+
+
+def test_help_is_lean():
+    output, heavy = run_sop("--help")
+    assert "Usage: sop" in output
+    assert "sops" in output
+    assert heavy == []
+
+
+def test_version_is_lean():
+    output, heavy = run_sop("--version")
+    assert output.strip() == f"sop {__version__}"
+    assert heavy == []
+
+
+@pytest.mark.parametrize("args", [("sops", "--help"), ("sops", "graph", "--help")])
+def test_subcommand_help_is_lean(args):
+    # Typer >= 0.29 coerces every non-flag option value (here the root's --db and
+    # --lang) through a pydantic TypeAdapter, so once a subcommand is reached
+    # pydantic is imported by Typer itself. Everything else must still stay out.
+    output, heavy = run_sop(*args)
+    assert "Usage: sop sops" in output
+    assert [m for m in heavy if m.split(".")[0] != "pydantic"] == []
