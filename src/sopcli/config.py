@@ -136,7 +136,10 @@ def _checked(key: str, value):
     if key == "timezone":
         from sopcli.calendar import resolve_zone
 
-        resolve_zone(str(value))
+        try:
+            resolve_zone(str(value))
+        except KeyError:
+            raise ValueError(_("unknown time zone {name!r}: use WIB, WITA, WIT or a name like Asia/Makassar").format(name=value)) from None
         return str(value)
     if key == "language":
         if value is not None and str(value).lower() not in ("id", "en"):

@@ -14,7 +14,7 @@ import typer
 from typer.core import TyperGroup
 
 from sopcli import __version__
-from sopcli.cli import cases, sops
+from sopcli.cli import cases, config, db, sops
 from sopcli.cli.state import AppState
 from sopcli.errors import ExitCode, SopError
 
@@ -105,6 +105,8 @@ app = typer.Typer(
 )
 cases.register(app)
 app.add_typer(sops.app, name="sops")
+app.add_typer(db.app, name="db")
+app.add_typer(config.app, name="config")
 
 
 def _version(value: bool) -> None:

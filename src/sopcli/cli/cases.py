@@ -41,8 +41,7 @@ def _ask(label: str, option: str, *, choices: list[str] | None = None, default: 
     from sopcli.i18n import _
 
     if not interactive():
-        raise InputError(_("{option} is required").format(option=option),
-                         _("give {option} (no terminal to ask on)").format(option=option))
+        raise InputError(_("{option} is required when not at a terminal").format(option=option))
     from rich.prompt import Prompt
 
     return Prompt.ask(label, choices=choices, default=default, console=_console())

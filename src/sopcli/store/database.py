@@ -93,6 +93,8 @@ class Database:
         from sqlalchemy.exc import DatabaseError as SADatabaseError
         from sqlalchemy.exc import OperationalError, ProgrammingError
 
+        if self.path is not None and not self.path.exists():
+            return None  # connecting would create the file, without its private mode
         try:
             with self.engine.connect() as conn:
                 if not self._inspect_has(conn, "alembic_version"):
@@ -179,9 +181,17 @@ def _create_engine(url: str, path: Path | None):
 
 
 def _create_private_file(path: Path) -> None:
-    """Create an empty database file readable by its owner only (WAL files inherit the mode)."""
+    """Create an empty database file readable by its owner only (WAL files inherit the mode).
+
+    Only the default location gets its directory made; a directory the user
+    named that does not exist is more likely a typo than a wish.
+    """
     try:
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        if path == default_path():
+            path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        elif not path.parent.is_dir():
+            raise DatabaseError(_("the directory {path} does not exist").format(path=path.parent),
+                                _("create it first, or choose another --db"))
         os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
     except FileExistsError:
         pass

@@ -1,0 +1,45 @@
+"""``sop db``: where the logbook is and which schema it has."""
+
+from __future__ import annotations
+
+import typer
+
+from sopcli.cli.state import runtime_of
+
+app = typer.Typer(help="The database: schema version and upgrades.", no_args_is_help=True)
+
+
+@app.command("current")
+def current(ctx: typer.Context) -> None:
+    """Show the database location and its schema revision.
+
+    Example: sop db current
+    """
+    from sopcli.i18n import _
+    from sopcli.store.database import HEAD_REVISION
+
+    database = runtime_of(ctx).database
+    revision = database.current_revision()
+    state = _("current") if revision == HEAD_REVISION else _("needs 'sop db upgrade'") if revision else _("empty: created on first use")
+    typer.echo(f"{database.display()}")
+    typer.echo(_("schema {revision} ({state}); this sop expects {head}").format(revision=revision or "-", state=state, head=HEAD_REVISION))
+
+
+@app.command("upgrade")
+def upgrade(ctx: typer.Context) -> None:
+    """Bring the database schema up to date (creating it if new). Back up first.
+
+    Example: sop db upgrade
+    """
+    from sopcli.i18n import _
+    from sopcli.store.database import HEAD_REVISION, _create_private_file
+
+    database = runtime_of(ctx).database
+    if database.path is not None and not database.path.exists():
+        _create_private_file(database.path)
+    before = database.current_revision()
+    if before == HEAD_REVISION:
+        typer.echo(_("Already at schema {head}.").format(head=HEAD_REVISION))
+        return
+    database.upgrade()
+    typer.echo(_("Upgraded {url} from schema {before} to {head}.").format(url=database.display(), before=before or "-", head=HEAD_REVISION))
