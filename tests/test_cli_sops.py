@@ -78,9 +78,10 @@ BROKEN_SOP = USER_SOP.replace('pelaksana = ["teknisi"]', 'pelaksana = ["teknsi"]
 
 @pytest.fixture(autouse=True)
 def english(monkeypatch, tmp_path):
-    """Stable English text; the process-wide language comes back afterwards. No real database."""
+    """Stable English text (the process-wide language comes back afterwards); no real database or config."""
     monkeypatch.setenv("SOP_LANG", "en")
     monkeypatch.setenv("SOP_DATABASE_URL", f"sqlite:///{tmp_path / 'unused.db'}")
+    monkeypatch.setenv("SOP_CONFIG", str(tmp_path / "config.toml"))  # never the user's own config
     monkeypatch.delenv("SOP_DEBUG", raising=False)
     monkeypatch.setattr(i18n, "_translation", None)
     monkeypatch.setattr(i18n, "_language", None)

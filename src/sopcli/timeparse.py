@@ -225,13 +225,18 @@ def parse_when(text: str, tz: tzinfo, now: datetime) -> datetime:
 
 
 def _parse_free_form(text: str, local_now: datetime) -> datetime:
+    import warnings
+
     from dateutil import parser
 
     normalised = _DOTTED_TIME.sub(r"\1:\2", text)
     default = local_now.replace(hour=0, minute=0, second=0, microsecond=0, tzinfo=None)
     try:
-        return parser.parse(normalised, parserinfo=_parserinfo(), default=default, tzinfos=_ZONE_OFFSETS)
-    except (ValueError, OverflowError, TypeError) as exc:
+        with warnings.catch_warnings():
+            # An unknown zone name ("08:15 CET") would silently become office time: refuse it.
+            warnings.simplefilter("error", parser.UnknownTimezoneWarning)
+            return parser.parse(normalised, parserinfo=_parserinfo(), default=default, tzinfos=_ZONE_OFFSETS)
+    except (ValueError, OverflowError, TypeError, parser.UnknownTimezoneWarning) as exc:
         raise DateParseError(_("not a date or time: {text!r}").format(text=text),
                              _("write it like 20/11/2026 08:15 or 2026-11-20T08:15")) from exc
 

@@ -86,6 +86,7 @@ def load_text(text: str, origin: str) -> LoadedSop:
         raise DefinitionError(
             _("{origin} is not a valid SOP ({n} problems)").format(origin=origin, n=len(problems)),
             located,
+            _("run 'sop sops validate {origin}' to see them").format(origin=origin),
         )
     assert definition is not None
     return LoadedSop(definition, text, hashlib.sha256(text.encode()).hexdigest(), origin)
@@ -114,7 +115,7 @@ def _parse_cached(text: str) -> tuple[SopDefinition | None, list[Problem]]:
         lines = _TableLines(text)
         return None, [_from_pydantic(err, lines, data) for err in exc.errors()]
     lines = _TableLines(text)
-    problems = [Problem(p.message, p.step, lines.step_line(p.step) or lines.keys.get(p.key or "")) for p in validate(definition)]
+    problems = [Problem(p.message, p.step, lines.step_line(p.step) or lines.key_line(p.key)) for p in validate(definition)]
     return definition, problems
 
 
@@ -145,6 +146,12 @@ class _TableLines:
 
     def step_line(self, step_id: str | None) -> int | None:
         return self.step_ids.get(step_id) if step_id is not None else None
+
+    def key_line(self, key: str | None) -> int | None:
+        """A top-level key's line, or the first header of an array of tables (``roles``)."""
+        if key is None:
+            return None
+        return self.keys.get(key) or self.table_line(key, 0)
 
     def table_line(self, table: str, index: int) -> int | None:
         found = self.headers.get(table, [])

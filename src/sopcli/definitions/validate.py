@@ -45,7 +45,7 @@ def _duplicates(sop: SopDefinition) -> list[Problem]:
     problems = []
     for key, count in Counter(r.key for r in sop.roles).items():
         if count > 1:
-            problems.append(Problem(_("role {key!r} is defined {n} times").format(key=key, n=count)))
+            problems.append(Problem(_("role {key!r} is defined {n} times").format(key=key, n=count), key="roles"))
     for step_id, count in Counter(s.id for s in sop.steps).items():
         if count > 1:
             problems.append(Problem(_("step id {id!r} is used {n} times").format(id=step_id, n=count), step_id))
