@@ -24,6 +24,11 @@ def interactive() -> bool:
     return sys.stdin.isatty()
 
 
+def at_terminal() -> bool:
+    """Someone is watching: worth drawing the step card (scripts get the short result only)."""
+    return sys.stdin.isatty() or sys.stdout.isatty()
+
+
 def _operator(rt, given: str | None) -> str:
     from sopcli.errors import InputError
     from sopcli.i18n import _
@@ -111,8 +116,9 @@ def new(
         _emit(view, rt, True)
         return
     typer.echo(_("Complaint {number} recorded.").format(number=view.number))
-    card = cases.step_card(rt, view.number)
-    print_card(card, rt.zone, rt.calendar_for(card.sop).day_minutes)
+    if at_terminal():
+        card = cases.step_card(rt, view.number)
+        print_card(card, rt.zone, rt.calendar_for(card.sop).day_minutes)
     typer.echo(_("Next: sop next {number}").format(number=view.number))
 
 
@@ -155,7 +161,7 @@ def next_step(
     fields = cases.parse_field_options(field or [])
     card = cases.step_card(rt, number)
     day = rt.calendar_for(card.sop).day_minutes
-    if not as_json:
+    if not as_json and at_terminal():
         print_card(card, rt.zone, day)
     current = card.step
     if current.decision and decision is None:
