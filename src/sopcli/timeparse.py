@@ -148,6 +148,9 @@ _RELATIVE_DAYS = {
     "yesterday": -1, "kemarin": -1,
     "tomorrow": 1, "besok": 1,
 }
+# The common spreadsheet form, parsed without dateutil (imports parse a date per row):
+# 20/11/2026, 20-11-2026 or 20.11.2026, optionally with 08:15[:30] or 8.15.
+_DAY_FIRST = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})(?:[ T]+(\d{1,2})[:.](\d{2})(?:[:.](\d{2}))?)?$")
 # "8.15" as a time of day (Indonesian style), but not "20.11.2026" as a date.
 _DOTTED_TIME = re.compile(r"(?<![\d.])(\d{1,2})\.(\d{2})(?![\d.])")
 _ZONE_OFFSETS = {"WIB": 7 * 3600, "WITA": 8 * 3600, "WIT": 9 * 3600}
@@ -218,10 +221,22 @@ def parse_when(text: str, tz: tzinfo, now: datetime) -> datetime:
     try:
         moment = datetime.fromisoformat(cleaned)
     except ValueError:
-        moment = _parse_free_form(cleaned, now.astimezone(tz))
+        moment = _parse_day_first(cleaned) or _parse_free_form(cleaned, now.astimezone(tz))
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=tz)
     return moment
+
+
+def _parse_day_first(text: str) -> datetime | None:
+    match = _DAY_FIRST.match(text)
+    if not match:
+        return None
+    day, month, year, hour, minute, second = (int(g) if g else 0 for g in match.groups())
+    try:
+        return datetime(year, month, day, hour, minute, second)
+    except ValueError as exc:
+        raise DateParseError(_("not a date or time: {text!r}").format(text=text),
+                             _("write it like 20/11/2026 08:15 or 2026-11-20T08:15")) from exc
 
 
 def _parse_free_form(text: str, local_now: datetime) -> datetime:

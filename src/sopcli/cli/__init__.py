@@ -14,7 +14,7 @@ import typer
 from typer.core import TyperGroup
 
 from sopcli import __version__
-from sopcli.cli import cases, config, db, sops
+from sopcli.cli import cases, config, db, sops, transfer
 from sopcli.cli.state import AppState
 from sopcli.errors import ExitCode, SopError
 
@@ -104,6 +104,7 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 cases.register(app)
+transfer.register(app)
 app.add_typer(sops.app, name="sops")
 app.add_typer(db.app, name="db")
 app.add_typer(config.app, name="config")

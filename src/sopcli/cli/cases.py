@@ -329,7 +329,7 @@ def list_complaints(
         typer.echo(_("No complaints."), err=True)
         return
     table_rows = [[r.number, r.sop_id, local(r.received_at, rt.zone), r.unit, r.system,
-                   f"{r.current_step}. {r.step_name}" if r.current_step else status_label(r.status), r.who or "",
+                   f"{r.current_step}. {_shorten(r.step_name)}" if r.current_step else status_label(r.status), r.who or "",
                    _("paused") if r.paused else (local(r.due_at, rt.zone) + (" ⚠ " + _("LATE") if r.overdue else "") if r.due_at else "-")]
                   for r in rows]
     render.print_table(render.Table(
@@ -337,16 +337,28 @@ def list_complaints(
         rows=table_rows, row_styles=["red" if r.overdue else None for r in rows], wrap={5: 40, 6: 24}), fmt)
 
 
-def verify(ctx: typer.Context) -> None:
+def _shorten(text: str, width: int = 60) -> str:
+    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
+
+
+def verify(ctx: typer.Context,
+           file: Annotated[Optional[str], typer.Option("--file", help="Check an exported journal (sop export journal) instead of the database.", metavar="EXPORT")] = None) -> None:
     """Check the journal's hash chain: OK with the count, or the first broken entry (exit 1).
 
-    Example: sop verify
+    Example: sop verify --file jurnal-november.csv
     """
     from sopcli.errors import ExitCode
     from sopcli.i18n import _
     from sopcli.services import cases
 
-    result = cases.verify(runtime_of(ctx))
+    if file:
+        from sopcli.journal import verify_chain
+        from sopcli.services.exporter import read_journal_export
+
+        checked, broken, problem = verify_chain(read_journal_export(file), partial=True)
+        result = cases.VerifyResult(checked, broken, problem)
+    else:
+        result = cases.verify(runtime_of(ctx))
     if result.broken_seq is None:
         typer.echo(_("OK: {n} journal entries, chain intact.").format(n=result.checked))
         return

@@ -142,18 +142,21 @@ class Database:
         from sqlmodel import Session
 
         for attempt in range(LOCK_RETRIES):
+            started = False
             try:
                 with self.engine.connect() as conn:
                     conn.info["sop_write"] = write
                     with Session(bind=conn, expire_on_commit=False) as session:
                         with session.begin():
+                            session.connection()  # BEGIN (IMMEDIATE) now: wait for the lock before any work
+                            started = True
                             yield session
                 return
             except OperationalError as exc:
-                if _is_locked(exc) and attempt + 1 < LOCK_RETRIES and not getattr(exc, "_sop_yielded", False):
-                    time.sleep(0.05 * (attempt + 1))
-                    continue
-                raise _operational(exc, self) from exc
+                # Only a lock refused before the work began is retried; anything later is reported.
+                if started or not _is_locked(exc) or attempt + 1 == LOCK_RETRIES:
+                    raise _operational(exc, self) from exc
+                time.sleep(0.05 * (attempt + 1))
 
 
 def _create_engine(url: str, path: Path | None):

@@ -1,0 +1,184 @@
+"""``sop import`` and ``sop export``: complaints in bulk, in and out."""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated, Optional
+
+import typer
+
+from sopcli.cli.state import runtime_of
+
+
+def register(app: typer.Typer) -> None:
+    app.command("import")(import_file)
+    app.command("export")(export)
+
+
+def import_file(
+    ctx: typer.Context,
+    path: Annotated[str, typer.Argument(help="The file to import; - reads standard input.", metavar="FILE")],
+    fmt: Annotated[Optional[str], typer.Option("--format", help="csv, tsv, json, jsonl or xlsx (default: from the extension).")] = None,
+    sop: Annotated[Optional[str], typer.Option("--sop", help="SOP for rows without a sop column.", metavar="ID")] = None,
+    encoding: Annotated[Optional[str], typer.Option("--encoding", help="Text encoding (default UTF-8, with or without BOM), e.g. cp1252.")] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Report what would happen; write nothing.")] = False,
+    skip_invalid: Annotated[bool, typer.Option("--skip-invalid", help="Import the good rows; report (and with --rejects, save) the bad ones.")] = False,
+    rejects: Annotated[Optional[str], typer.Option("--rejects", help="Write bad rows, with a reason column, to this CSV file.", metavar="PATH")] = None,
+    ignore_unknown: Annotated[bool, typer.Option("--ignore-unknown", help="Ignore columns sop does not know instead of refusing the file.")] = False,
+    actor: Annotated[Optional[str], typer.Option("--as", help="Operator recorded as importing.", metavar="OPERATOR")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+) -> None:
+    """Import complaints from CSV, TSV, JSON, JSON Lines or an Excel workbook.
+
+    Every row is checked first; by default nothing is imported if any row is
+    bad. Rows whose ref is already recorded are skipped, so importing the
+    same file twice imports nothing the second time.
+
+    Example: sop import sample_data/pengaduan-november-2026.csv --dry-run
+    """
+    from pathlib import Path
+
+    from sopcli import render
+    from sopcli.cli.cases import _operator
+    from sopcli.errors import ExitCode, InputError
+    from sopcli.i18n import _
+    from sopcli.services.importer import import_batch
+    from sopcli.tabular import detect_format
+
+    rt = runtime_of(ctx)
+    operator = _operator(rt, actor)
+    chosen = detect_format(path, fmt)
+    if rejects and not skip_invalid:
+        raise InputError(_("--rejects goes with --skip-invalid"))
+    source = "stdin" if path == "-" else Path(path).name
+    try:
+        stream = sys.stdin.buffer if path == "-" else open(path, "rb")  # noqa: SIM115 (closed below)
+    except OSError as exc:
+        raise InputError(_("cannot open {path}: {reason}").format(path=path, reason=exc.strerror)) from None
+    if chosen == "xlsx" and path == "-":
+        import io
+
+        stream = io.BytesIO(stream.read())  # a workbook is a zip: it needs seeking
+    try:
+        with _progress(not as_json) as tick:
+            result = import_batch(rt, stream, fmt=chosen, source=source, actor=operator, default_sop=sop,
+                                  encoding=encoding, dry_run=dry_run, skip_invalid=skip_invalid,
+                                  ignore_unknown=ignore_unknown, progress=tick)
+    finally:
+        if stream is not sys.stdin.buffer:
+            stream.close()
+    if rejects and result.invalid:
+        _write_rejects(rejects, result.invalid)
+    if as_json:
+        render.print_json(result.to_json())
+    else:
+        _print_result(result)
+    if result.invalid and not skip_invalid:
+        raise typer.Exit(ExitCode.ERROR)
+
+
+def _progress(enabled: bool):
+    """A live row counter on a terminal; nothing when piped."""
+    from contextlib import contextmanager
+
+    @contextmanager
+    def counter():
+        if not (enabled and sys.stderr.isatty()):
+            yield None
+            return
+        from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+        from sopcli.i18n import _
+
+        with Progress(SpinnerColumn(), TextColumn(_("{task.completed:,} rows read")), TimeElapsedColumn(),
+                      console=__import__("sopcli.render", fromlist=["console"]).console(stderr=True), transient=True) as bar:
+            task = bar.add_task("import", total=None)
+            yield lambda rows: bar.update(task, completed=rows)
+
+    return counter()
+
+
+def _print_result(result) -> None:
+    from sopcli.i18n import _
+
+    for problem in result.invalid:
+        column = f" {problem.column}" if problem.column else ""
+        typer.echo(_("line {line}{column}: {reason}").format(line=problem.line, column=column, reason=problem.reason))
+    bad_rows = len({p.line for p in result.invalid})
+    summary = _("{source}: {rows} rows, {new} new, {dup} duplicates (already recorded), {bad} invalid.").format(
+        source=result.source, rows=result.rows, new=result.imported, dup=result.duplicates, bad=bad_rows)
+    typer.echo(summary)
+    if result.committed:
+        if result.imported:
+            typer.echo(_("Imported {n} complaints: {first} … {last}.").format(n=result.imported, first=result.first_number, last=result.last_number))
+        else:
+            typer.echo(_("Nothing new to import."))
+    elif result.dry_run:
+        typer.echo(_("Dry run: nothing was written."))
+    else:
+        typer.echo(_("Nothing was imported: fix the rows above, or use --skip-invalid --rejects FILE."), err=True)
+
+
+def _write_rejects(path: str, problems) -> None:
+    import csv
+
+    from sopcli.tabular import COLUMN_ALIASES
+
+    by_line: dict[int, tuple[dict, list[str]]] = {}
+    for problem in problems:
+        values, reasons = by_line.setdefault(problem.line, (problem.values, []))
+        if problem.values and not values:
+            by_line[problem.line] = (problem.values, reasons)
+        reasons.append(f"{problem.column}: {problem.reason}" if problem.column else problem.reason)
+    columns = list(COLUMN_ALIASES)
+    with open(path, "w", encoding="utf-8", newline="") as out:
+        writer = csv.writer(out)
+        writer.writerow(["line", *columns, "reason"])
+        for line, (values, reasons) in sorted(by_line.items()):
+            writer.writerow([line, *("" if values.get(c) is None else values.get(c) for c in columns), "; ".join(reasons)])
+
+
+def export(
+    ctx: typer.Context,
+    what: Annotated[str, typer.Argument(help="complaints or journal.", metavar="complaints|journal")],
+    fmt: Annotated[str, typer.Option("--format", help="csv, json, jsonl or xlsx.")] = "csv",
+    since: Annotated[Optional[str], typer.Option("--since", help="From this moment (received, or entry time).", metavar="WHEN")] = None,
+    until: Annotated[Optional[str], typer.Option("--until", help="Before this moment.", metavar="WHEN")] = None,
+    sop: Annotated[Optional[str], typer.Option("--sop", help="Only this SOP id.", metavar="ID")] = None,
+    status: Annotated[Optional[str], typer.Option("--status", help="complaints only: open, resolved, rejected or cancelled.")] = None,
+    output: Annotated[Optional[str], typer.Option("-o", "--output", help="Write to this file (default standard output).", metavar="PATH")] = None,
+) -> None:
+    """Export complaints (re-importable) or the journal (with its hashes, for 'sop verify --file').
+
+    Example: sop export journal --since 2026-11-01 --format csv -o jurnal-november.csv
+    """
+    import os
+    import tempfile
+
+    from sopcli.errors import InputError
+    from sopcli.i18n import _
+    from sopcli.services.exporter import export as run_export
+
+    rt = runtime_of(ctx)
+    if what not in ("complaints", "journal"):
+        raise InputError(_("export complaints or journal, not {what!r}").format(what=what))
+    if fmt == "xlsx" and output is None and sys.stdout.isatty():
+        raise InputError(_("an .xlsx workbook is not for the terminal"), _("give -o FILE.xlsx"))
+    start = rt.parse_when(since) if since else None
+    end = rt.parse_when(until) if until else None
+    if output is None:
+        count = run_export(rt, what, sys.stdout.buffer, fmt=fmt, since=start, until=end, sop=sop, status=status)
+        sys.stdout.buffer.flush()
+    else:
+        # Write beside the target and rename: a failed export never leaves half a file.
+        directory = os.path.dirname(os.path.abspath(output))
+        handle, temporary = tempfile.mkstemp(dir=directory, suffix=".part")
+        try:
+            with os.fdopen(handle, "wb") as out:
+                count = run_export(rt, what, out, fmt=fmt, since=start, until=end, sop=sop, status=status)
+            os.replace(temporary, output)
+        except BaseException:
+            os.unlink(temporary)
+            raise
+    message = _("Exported {n} complaints.") if what == "complaints" else _("Exported {n} journal entries.")
+    typer.echo(message.format(n=count), err=True)

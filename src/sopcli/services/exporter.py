@@ -1,0 +1,146 @@
+"""Export of complaints and of the journal, in the formats the import reads back."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import datetime
+from typing import IO, Any
+
+from sopcli.errors import InputError
+from sopcli.i18n import _
+from sopcli.journal import HASHED_KEYS
+from sopcli.services.runtime import Runtime
+from sopcli.tabular import write_rows
+
+# The import's own column names first, so an export re-imports as it is.
+COMPLAINT_COLUMNS = ["ref", "received_at", "sop", "reporter", "unit", "system", "host", "channel", "priority",
+                     "description", "number", "status", "current_step", "due_at", "closed_at"]
+JOURNAL_COLUMNS = list(HASHED_KEYS) + ["prev_hash", "hash"]
+EXPORT_FORMATS = ("csv", "json", "jsonl", "xlsx")
+
+
+def export(rt: Runtime, what: str, out: IO[bytes], *, fmt: str, since: datetime | None = None,
+           until: datetime | None = None, sop: str | None = None, status: str | None = None) -> int:
+    """Write complaints or journal entries to ``out``; returns how many.
+
+    Raises:
+        InputError: unknown kind, format or status.
+    """
+    from sopcli import engine
+
+    if fmt not in EXPORT_FORMATS:
+        raise InputError(_("unknown format {fmt!r}").format(fmt=fmt), _("choose {formats}").format(formats=", ".join(EXPORT_FORMATS)))
+    if status is not None and status not in engine.STATUSES:
+        raise InputError(_("unknown status {status!r}").format(status=status), _("choose open, resolved, rejected or cancelled"))
+    with rt.ready_database().transaction() as session:
+        if what == "complaints":
+            return write_rows(out, fmt, COMPLAINT_COLUMNS, _complaint_rows(rt, session, since, until, sop, status), "pengaduan")
+        if what == "journal":
+            return write_rows(out, fmt, JOURNAL_COLUMNS, _journal_rows(rt, session, since, until, sop), "jurnal")
+    raise InputError(_("export complaints or journal, not {what!r}").format(what=what))
+
+
+def _local(rt: Runtime, moment: datetime | None) -> datetime | None:
+    return None if moment is None else moment.astimezone(rt.zone)
+
+
+def _complaint_rows(rt, session, since, until, sop, status) -> Iterator[list[Any]]:
+    from sqlmodel import select
+
+    from sopcli.store.models import Complaint
+
+    query = select(Complaint).order_by(Complaint.received_at, Complaint.id)
+    if since:
+        query = query.where(Complaint.received_at >= since)
+    if until:
+        query = query.where(Complaint.received_at < until)
+    if sop:
+        query = query.where(Complaint.sop_id == sop)
+    if status:
+        query = query.where(Complaint.status == status)
+    for c in session.exec(query.execution_options(yield_per=1000)):
+        yield [c.ref, _local(rt, c.received_at), c.sop_id, c.reporter, c.unit, c.system, c.host, c.channel, c.priority,
+               c.description, c.number, c.status, c.current_step, _local(rt, c.due_at), _local(rt, c.closed_at)]
+
+
+def _journal_rows(rt, session, since, until, sop) -> Iterator[list[Any]]:
+    from sqlmodel import select
+
+    from sopcli.store.models import Complaint, JournalEntry
+
+    query = select(JournalEntry).order_by(JournalEntry.seq)
+    if since:
+        query = query.where(JournalEntry.at >= since)
+    if until:
+        query = query.where(JournalEntry.at < until)
+    if sop:
+        query = query.where(JournalEntry.complaint_id.in_(select(Complaint.id).where(Complaint.sop_id == sop)))
+    # Journal times stay in UTC: the hashes are over UTC, and a spreadsheet cell has no zone.
+    for e in session.exec(query.execution_options(yield_per=1000)):
+        yield [e.seq, e.complaint_number, e.action, e.step, e.decision, json.loads(e.fields), e.actor,
+               e.at, e.recorded_at, e.note, e.output, e.on_time, e.took_minutes, e.standard_minutes, e.next_step,
+               e.prev_hash, e.hash]
+
+
+def read_journal_export(path: str) -> Iterator[dict[str, Any]]:
+    """Entries of an exported journal (csv, json, jsonl or xlsx), typed as the chain check needs.
+
+    Raises:
+        InputError: the file cannot be read or lacks the journal's columns.
+    """
+    from pathlib import Path
+
+    from sopcli.tabular import detect_format
+
+    fmt = detect_format(path, None)
+    try:
+        if fmt == "xlsx":
+            from openpyxl import load_workbook
+
+            workbook = load_workbook(path, read_only=True, data_only=True)
+            rows = workbook.worksheets[0].iter_rows(values_only=True)
+            header = [str(h) for h in next(rows)]
+            records: Iterator[dict] = (dict(zip(header, r)) for r in rows)
+        elif fmt in ("csv", "tsv"):
+            import csv
+
+            handle = Path(path).open(encoding="utf-8-sig", newline="")
+            records = csv.DictReader(handle, delimiter="\t" if fmt == "tsv" else ",")
+        elif fmt == "jsonl":
+            records = (json.loads(line) for line in Path(path).open(encoding="utf-8") if line.strip())
+        else:
+            records = iter(json.loads(Path(path).read_text(encoding="utf-8")))
+        for number, record in enumerate(records, start=1):
+            missing = [c for c in JOURNAL_COLUMNS if c not in record]
+            if missing:
+                raise InputError(_("{path}: record {n} lacks the journal columns {names}").format(path=path, n=number, names=", ".join(missing)),
+                                 _("export it with 'sop export journal'"))
+            yield _typed(record)
+    except (OSError, ValueError, StopIteration) as exc:
+        raise InputError(_("cannot read the journal export {path}: {reason}").format(path=path, reason=exc)) from None
+
+
+def _typed(record: dict[str, Any]) -> dict[str, Any]:
+    from datetime import timezone
+
+    def moment(value):
+        parsed = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+        return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+
+    def optional(value, kind):
+        if value is None or value == "":
+            return None
+        if kind is bool:
+            return value if isinstance(value, bool) else str(value).lower() == "true"
+        return kind(value)
+
+    fields = record["fields"]
+    return {
+        **{k: (None if record[k] == "" else record[k]) for k in ("complaint_number", "action", "step", "decision", "actor", "note", "output", "next_step")},
+        "seq": int(record["seq"]), "fields": fields if isinstance(fields, dict) else json.loads(fields or "{}"),
+        "at": moment(record["at"]), "recorded_at": moment(record["recorded_at"]),
+        "on_time": optional(record["on_time"], bool), "took_minutes": optional(record["took_minutes"], float),
+        "standard_minutes": optional(record["standard_minutes"], int),
+        "prev_hash": str(record["prev_hash"]), "hash": str(record["hash"]),
+    }

@@ -1,0 +1,880 @@
+"""Casework commands through the CLI: new, next, note, pause, resume, cancel, show, list, verify.
+
+Every test runs ``sop`` in-process (Typer's CliRunner) against its own
+temporary SQLite database with a fixed clock: Tuesday 24 November 2026,
+16:00 WIB (``conftest.FIXED_NOW``). Office hours are the default
+Mon–Thu 07:30–16:00, Fri 07:30–16:30, so one working day holds 510 minutes.
+Standard input is never a terminal here, so a missing value is an error.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import sqlite3
+from datetime import datetime, timedelta
+
+import pytest
+
+NOW = "2026-11-24T16:00:00+07:00"
+JOURNAL_ACTIONS = {"received", "step", "note", "pause", "resume", "cancel"}
+JOURNAL_KEYS = {"seq", "action", "step", "decision", "fields", "actor", "at", "recorded_at", "note", "output",
+                "on_time", "hash"}
+CASE_KEYS = {"number", "sop", "status", "current_step", "due_at", "received_at", "journal"}
+REQUIRED = {"--sop": "kaltim-db", "--description": "Database SIMPEG tidak bisa diakses", "--reporter": "Ani",
+            "--unit": "BKD", "--system": "SIMPEG"}
+
+USER_SOP_V1 = '''\
+id = "contoh"
+version = "1"
+nomor = "001/SOP/2026"
+nama = "Contoh SOP Pengguna"
+instansi = "Diskominfo Kota Contoh"
+waktu = "1 hari"
+
+[[roles]]
+key = "operator"
+nama = "Operator Layanan"
+
+[[steps]]
+id = "1"
+kegiatan = "Menerima pengaduan"
+pelaksana = ["operator"]
+waktu = "15 menit"
+
+[[steps]]
+id = "2"
+kegiatan = "Memperbaiki gangguan"
+pelaksana = ["operator"]
+waktu = "1 jam"
+
+[[steps]]
+id = "3"
+kegiatan = "Melaporkan penyelesaian"
+pelaksana = ["operator"]
+waktu = "30 menit"
+end = "resolved"
+'''
+
+# The same SOP, revised: one step that closes the case at once.
+USER_SOP_V2 = '''\
+id = "contoh"
+version = "2"
+nomor = "001/SOP/2026"
+nama = "Contoh SOP Pengguna"
+instansi = "Diskominfo Kota Contoh"
+waktu = "1 hari"
+
+[[roles]]
+key = "operator"
+nama = "Operator Layanan"
+
+[[steps]]
+id = "1"
+kegiatan = "Menerima dan menyelesaikan pengaduan"
+pelaksana = ["operator"]
+waktu = "15 menit"
+end = "resolved"
+'''
+
+
+# --- helpers -----------------------------------------------------------------------
+
+
+def no_traceback(result) -> None:
+    assert "Traceback" not in result.stdout
+    assert "Traceback" not in result.stderr
+
+
+def assert_error(result, *fragments: str, code: int | None = None) -> str:
+    """Non-zero exit, exactly one ``Error:`` line on stderr, no traceback; returns the line."""
+    assert result.exit_code != 0, result.stdout
+    if code is not None:
+        assert result.exit_code == code, (result.exit_code, result.stderr)
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("Error:"), lines[0]
+    for fragment in fragments:
+        assert fragment in lines[0], (fragment, lines[0])
+    no_traceback(result)
+    return lines[0]
+
+
+def ok(result):
+    assert result.exit_code == 0, (result.exit_code, result.stdout, result.stderr)
+    no_traceback(result)
+    return result
+
+
+def js(result):
+    return json.loads(ok(result).stdout)
+
+
+def new_args(**overrides: str | None) -> list[str]:
+    options = {**REQUIRED, **{f"--{k.replace('_', '-')}": v for k, v in overrides.items()}}
+    args = ["new"]
+    for option, value in options.items():
+        if value is not None:
+            args += [option, value]
+    return args
+
+
+def create(run, **overrides) -> dict:
+    """``sop new … --json``; returns the complaint."""
+    return js(run(*new_args(**overrides), "--json"))
+
+
+def step(sop, number: str, at: str, *extra: str) -> dict:
+    """``sop next NUMBER --at AT … --json``."""
+    return js(sop("next", number, "--at", at, *extra, "--json"))
+
+
+def all_complaints(sop) -> list[dict]:
+    return js(sop("list", "--status", "all", "--json"))
+
+
+def at(text: str) -> datetime:
+    return datetime.fromisoformat(text)
+
+
+def db_path(sop_env):
+    return sop_env / "sop.db"
+
+
+def walk_kaltim(sop, number: str, day: str = "2026-11-23") -> dict:
+    """Drive a kaltim-db complaint received at 08:00 on ``day`` to its end, through one 7 → 5 loop."""
+    plan = [
+        ("1", "08:20", ()), ("2", "09:00", ()), ("3", "13:00", ()), ("4", "14:00", ()), ("5", "14:10", ()),
+        ("6", "14:30", ()), ("7", "14:40", ("--decision", "tidak")), ("5", "14:50", ()), ("6", "15:00", ()),
+        ("7", "15:10", ("--decision", "ya")), ("8", "15:20", ("--decision", "ya")), ("9", "15:30", ()),
+    ]
+    view = None
+    for step_id, time, extra in plan:
+        view = step(sop, number, f"{day}T{time}", "--step", step_id, *extra)
+    return view
+
+
+# --- sop new -----------------------------------------------------------------------
+
+
+def test_new_with_every_option(sop):
+    view = create(sop, description="Database SIMPEG tidak bisa diakses sejak pagi", reporter="Ani Lestari",
+                  unit="BKD", system="SIMPEG", host="db-01.kaltimprov.go.id", channel="email", priority="tinggi",
+                  received_at="2026-11-24T08:00", ref="SURAT/123/BKD/2026", **{"as": "siti"})
+    assert view["number"] == "ADU-2026-00001"
+    assert view["sop"]["id"] == "kaltim-db" and view["sop"]["version"] == "1"
+    assert view["status"] == "open"
+    assert view["current_step"] == "1"
+    assert view["received_at"] == "2026-11-24T08:00:00+07:00"
+    assert view["due_at"] == "2026-11-24T08:30:00+07:00"  # step 1: 30 menit
+    assert view["ref"] == "SURAT/123/BKD/2026"
+    assert (view["description"], view["reporter"], view["unit"], view["system"], view["host"]) == (
+        "Database SIMPEG tidak bisa diakses sejak pagi", "Ani Lestari", "BKD", "SIMPEG", "db-01.kaltimprov.go.id")
+    assert (view["channel"], view["priority"]) == ("email", "tinggi")
+    [received] = view["journal"]
+    assert received["action"] == "received"
+    assert received["actor"] == "siti"
+    assert received["at"] == "2026-11-24T08:00:00+07:00"
+    assert received["recorded_at"] == NOW
+    assert received["fields"]["ref"] == "SURAT/123/BKD/2026"
+    assert received["fields"]["host"] == "db-01.kaltimprov.go.id"
+
+
+def test_new_plain_output_names_the_number_and_what_to_do_next(sop):
+    result = ok(sop(*new_args()))
+    assert "ADU-2026-00001" in result.stdout
+    assert "sop next ADU-2026-00001" in result.stdout
+
+
+def test_new_defaults_channel_priority_operator_and_time(sop):
+    view = create(sop)
+    assert view["received_at"] == NOW
+    assert view["channel"] == "telepon" and view["priority"] == "sedang"
+    assert view["host"] is None and view["ref"] is None
+    assert view["journal"][0]["actor"] == "budi"  # SOP_OPERATOR
+
+
+def test_numbers_are_ordered_and_per_year(sop):
+    numbers = [create(sop)["number"] for _ in range(3)]
+    assert numbers == ["ADU-2026-00001", "ADU-2026-00002", "ADU-2026-00003"]
+    # Received in 2025: its own series, even though it is recorded in 2026.
+    assert create(sop, received_at="2025-12-30T09:00")["number"] == "ADU-2025-00001"
+    assert create(sop, received_at="2025-12-31T10:00")["number"] == "ADU-2025-00002"
+    # 00:30 WIB on 1 January is still 31 December in UTC: the office's year counts.
+    assert create(sop, received_at="2026-01-01T00:30")["number"] == "ADU-2026-00004"
+    assert [c["number"] for c in all_complaints(sop)] == [
+        "ADU-2025-00001", "ADU-2025-00002", "ADU-2026-00004", "ADU-2026-00001", "ADU-2026-00002", "ADU-2026-00003"]
+
+
+@pytest.mark.parametrize("missing", sorted(REQUIRED))
+def test_new_missing_required_option_without_terminal(sop, missing):
+    result = sop(*new_args(**{missing.lstrip("-"): None}))
+    line = assert_error(result, missing, code=1)
+    assert "terminal" in line
+    assert result.stdout == ""
+    assert all_complaints(sop) == []
+
+
+@pytest.mark.parametrize("option", ["--description", "--reporter", "--unit", "--system"])
+def test_new_blank_value_is_refused(sop, option):
+    assert_error(sop(*new_args(**{option.lstrip("-"): "   "})), option, code=1)
+    assert all_complaints(sop) == []
+
+
+def test_new_duplicate_ref_names_the_existing_complaint(sop):
+    first = create(sop, ref="SURAT/1/2026")
+    result = sop(*new_args(ref="SURAT/1/2026"))
+    assert_error(result, first["number"], "SURAT/1/2026")
+    assert [c["number"] for c in all_complaints(sop)] == [first["number"]]
+
+
+def test_new_future_received_at_is_refused(sop):
+    assert_error(sop(*new_args(received_at="2026-11-24T16:30")), "future", code=1)
+    assert_error(sop(*new_args(received_at="25/11/2026 08:00")), "future", code=1)
+    assert all_complaints(sop) == []
+
+
+def test_new_received_at_within_a_minute_of_now_is_accepted(sop):
+    # Clocks a little apart are forgiven.
+    assert create(sop, received_at="2026-11-24T16:00:30")["received_at"] == "2026-11-24T16:00:30+07:00"
+
+
+def test_new_day_first_received_at_is_local_time(sop, sop_env):
+    view = create(sop, received_at="20/11/2026 08:15")
+    assert view["received_at"] == "2026-11-20T08:15:00+07:00"
+    assert view["journal"][0]["at"] == "2026-11-20T08:15:00+07:00"
+    # Stored in UTC.
+    with sqlite3.connect(db_path(sop_env)) as con:
+        stored = con.execute("SELECT received_at FROM complaint").fetchone()[0]
+    assert stored.startswith("2026-11-20 01:15:00")
+
+
+def test_new_unparseable_received_at(sop):
+    assert_error(sop(*new_args(received_at="kemarin sore-sore")), "kemarin sore-sore", code=1)
+    assert all_complaints(sop) == []
+
+
+def test_new_unknown_sop_id(sop):
+    assert_error(sop(*new_args(sop="kaltim-dbx")), "kaltim-dbx", "kaltim-db", code=1)
+    assert all_complaints(sop) == []
+
+
+def test_new_missing_sop_file(sop, tmp_path):
+    assert_error(sop(*new_args(sop=str(tmp_path / "nope.toml"))), "nope.toml", code=1)
+
+
+def test_new_unknown_priority_is_refused(sop):
+    # The help names the four priorities; anything else would poison reports.
+    assert_error(sop(*new_args(priority="urgent-banget")), "urgent-banget", code=1)
+    assert all_complaints(sop) == []
+
+
+def test_new_bad_operator_name(sop):
+    assert_error(sop(*new_args(**{"as": "bu\tdi"})), "--as", code=1)
+    assert all_complaints(sop) == []
+
+
+def test_new_user_sop_file_is_pinned(sop, tmp_path):
+    path = tmp_path / "contoh.toml"
+    path.write_text(USER_SOP_V1, encoding="utf-8")
+    old = create(sop, sop=str(path))
+    assert old["sop"] == {**old["sop"], "id": "contoh", "version": "1"}
+    assert old["current_step"] == "1"
+    assert old["due_at"] == "2026-11-25T07:45:00+07:00"  # 15 menit from 16:00 Tuesday: next opening + 15
+
+    # The office revises its SOP file after the complaint started.
+    path.write_text(USER_SOP_V2, encoding="utf-8")
+
+    # The running case still follows the steps it started with.
+    moved = step(sop, old["number"], NOW)
+    assert moved["status"] == "open"
+    assert moved["current_step"] == "2"
+    assert moved["sop"]["version"] == "1"
+    assert moved["due_at"] == "2026-11-25T08:30:00+07:00"  # step 2 of version 1: 1 jam
+    moved = step(sop, old["number"], NOW)
+    assert moved["current_step"] == "3"
+    done = step(sop, old["number"], NOW)
+    assert done["status"] == "resolved"
+    assert [e["step"] for e in done["journal"] if e["action"] == "step"] == ["1", "2", "3"]
+
+    # A new complaint gets the revised SOP.
+    fresh = create(sop, sop=str(path))
+    assert fresh["sop"]["version"] == "2"
+    assert step(sop, fresh["number"], NOW)["status"] == "resolved"
+    assert js(sop("show", old["number"], "--json"))["sop"]["version"] == "1"
+
+
+def test_new_invalid_user_sop_file(sop, tmp_path):
+    path = tmp_path / "broken.toml"
+    path.write_text(USER_SOP_V1.replace('pelaksana = ["operator"]\nwaktu = "1 jam"', 'pelaksana = ["nobody"]\nwaktu = "1 jam"'),
+                    encoding="utf-8")
+    assert_error(sop(*new_args(sop=str(path))), "broken.toml", code=1)
+    assert all_complaints(sop) == []
+
+
+# --- the JSON contract ---------------------------------------------------------------
+
+
+def check_contract(view: dict) -> None:
+    assert CASE_KEYS <= set(view), CASE_KEYS - set(view)
+    assert re.fullmatch(r"ADU-\d{4}-\d{5}", view["number"])
+    assert set(view["sop"]) >= {"id", "version"}
+    assert isinstance(view["sop"]["id"], str) and isinstance(view["sop"]["version"], str)
+    assert view["status"] in {"open", "resolved", "rejected", "cancelled"}
+    assert view["current_step"] is None or isinstance(view["current_step"], str)
+    for key in ("due_at", "received_at"):
+        value = view[key]
+        if value is None:
+            assert key == "due_at"
+            continue
+        assert at(value).utcoffset() is not None, value
+        assert value.endswith("+07:00"), value  # the office's zone, WIB
+    assert view["journal"], "a complaint always has its received entry"
+    seqs = [e["seq"] for e in view["journal"]]
+    assert seqs == sorted(seqs) and len(set(seqs)) == len(seqs)
+    ats = [at(e["at"]) for e in view["journal"]]
+    assert ats == sorted(ats), "oldest first"
+    for entry in view["journal"]:
+        assert JOURNAL_KEYS <= set(entry), JOURNAL_KEYS - set(entry)
+        assert entry["action"] in JOURNAL_ACTIONS
+        assert isinstance(entry["seq"], int)
+        assert isinstance(entry["fields"], dict)
+        assert isinstance(entry["actor"], str) and entry["actor"]
+        assert at(entry["at"]).utcoffset() is not None
+        assert at(entry["recorded_at"]).utcoffset() is not None
+        assert entry["on_time"] in (True, False, None)
+        assert re.fullmatch(r"[0-9a-f]{64}", entry["hash"])
+    assert view["journal"][0]["action"] == "received"
+
+
+def test_json_contract_of_new_next_and_show(sop):
+    created = create(sop, received_at="2026-11-24T08:00")
+    check_contract(created)
+    assert created["current_step"] == "1"
+    advanced = step(sop, created["number"], "2026-11-24T08:10", "--note", "dicatat", "--output", "FORM/1")
+    check_contract(advanced)
+    shown = js(sop("show", created["number"], "--json"))
+    check_contract(shown)
+    assert shown == advanced
+    assert shown["journal"][0] == created["journal"][0]
+    last = shown["journal"][-1]
+    assert (last["action"], last["step"], last["decision"], last["note"], last["output"], last["on_time"]) == (
+        "step", "1", None, "dicatat", "FORM/1", True)
+    assert (last["seq"], last["at"], last["recorded_at"]) == (2, "2026-11-24T08:10:00+07:00", NOW)
+    assert shown["due_at"] == "2026-11-24T09:10:00+07:00"  # step 2: 1 jam
+    assert last["hash"] != shown["journal"][0]["hash"]
+
+
+def test_json_of_a_closed_complaint_has_null_step_and_due(sop):
+    number = create(sop)["number"]
+    closed = js(sop("cancel", number, "--reason", "duplikat", "--json"))
+    check_contract(closed)
+    assert closed["current_step"] is None and closed["due_at"] is None
+
+
+# --- sop next ----------------------------------------------------------------------
+
+
+def test_next_walks_kaltim_db_to_its_end(sop):
+    number = create(sop, received_at="2026-11-23T08:00", **{"as": "siti"})["number"]
+    first = step(sop, number, "2026-11-23T08:20", "--note", "Laporan dicatat", "--output", "FORM/LAP/01",
+                 "--as", "siti")
+    assert first["current_step"] == "2"
+    assert first["due_at"] == "2026-11-23T09:20:00+07:00"
+    entry = first["journal"][-1]
+    assert (entry["step"], entry["note"], entry["output"], entry["actor"], entry["on_time"]) == (
+        "1", "Laporan dicatat", "FORM/LAP/01", "siti", True)
+    assert entry["took_minutes"] == 20 and entry["standard_minutes"] == 30
+
+    plan = [("2", "09:00", ()), ("3", "13:00", ()), ("4", "14:00", ()), ("5", "14:10", ()), ("6", "14:30", ())]
+    for step_id, time, extra in plan:
+        view = step(sop, number, f"2026-11-23T{time}", "--step", step_id, *extra)
+    assert view["current_step"] == "7"
+
+    # 7 "tidak": the database is checked again from step 5.
+    looped = step(sop, number, "2026-11-23T14:40", "--decision", "tidak", "--note", "Belum pulih")
+    assert looped["current_step"] == "5"
+    assert looped["due_at"] == "2026-11-23T14:55:00+07:00"  # step 5: 15 menit
+    assert looped["journal"][-1]["decision"] == "tidak"
+    step(sop, number, "2026-11-23T14:50")
+    assert step(sop, number, "2026-11-23T15:00")["current_step"] == "7"
+    assert step(sop, number, "2026-11-23T15:10", "--decision", "ya")["current_step"] == "8"
+    assert step(sop, number, "2026-11-23T15:20", "--decision", "ya")["current_step"] == "9"
+    done = step(sop, number, "2026-11-23T15:30", "--output", "SURAT/LAP/09", "--as", "joko")
+
+    assert done["status"] == "resolved"
+    assert done["current_step"] is None and done["due_at"] is None
+    assert done["closed_at"] == "2026-11-23T15:30:00+07:00"
+    assert done["resolution_minutes"] == 450 and done["overall_on_time"] is True  # 3 hari kerja allowed
+    steps = [e for e in done["journal"] if e["action"] == "step"]
+    assert [e["step"] for e in steps] == ["1", "2", "3", "4", "5", "6", "7", "5", "6", "7", "8", "9"]
+    assert [e["decision"] for e in steps if e["step"] in ("7", "8")] == ["tidak", "ya", "ya"]
+    late = [e for e in steps if e["on_time"] is False]
+    assert [(e["step"], e["took_minutes"], e["standard_minutes"]) for e in late] == [("3", 240, 60)]
+    assert steps[-1]["actor"] == "joko" and steps[-1]["output"] == "SURAT/LAP/09"
+    assert [e["seq"] for e in done["journal"]] == list(range(1, 14))
+
+    # Closed: nothing more to do.
+    assert_error(sop("next", number), "closed", code=1)
+    assert [c["number"] for c in js(sop("list", "--status", "resolved", "--json"))] == [number]
+
+
+def test_next_plain_output_reports_the_step_and_where_the_case_is(sop):
+    number = create(sop, received_at="2026-11-24T08:00")["number"]
+    result = ok(sop("next", number, "--at", "2026-11-24T08:20"))
+    assert "Step 1 done" in result.stdout
+    assert "on time" in result.stdout
+    assert f"sop next {number}" in result.stdout
+
+
+def test_next_decision_missing_without_terminal_lists_the_options(sop):
+    number = create(sop, received_at="2026-11-23T08:00")["number"]
+    for step_id in "123456":
+        step(sop, number, "2026-11-23T09:00", "--step", step_id)
+    result = sop("next", number, "--at", "2026-11-23T09:30")
+    assert_error(result, "step 7", "ya", "tidak", "--decision", code=1)
+    # Nothing was written: the case is still at 7.
+    assert js(sop("show", number, "--json"))["current_step"] == "7"
+
+
+def test_next_unknown_decision_option(sop):
+    number = create(sop, received_at="2026-11-23T08:00")["number"]
+    for step_id in "123456":
+        step(sop, number, "2026-11-23T09:00", "--step", step_id)
+    assert_error(sop("next", number, "--decision", "mungkin"), "mungkin", "ya", "tidak", code=1)
+    assert js(sop("show", number, "--json"))["current_step"] == "7"
+
+
+def test_next_decision_at_a_plain_step_is_refused(sop):
+    number = create(sop, received_at="2026-11-24T08:00")["number"]
+    assert_error(sop("next", number, "--decision", "ya"), "--decision", code=1)
+    assert js(sop("show", number, "--json"))["current_step"] == "1"
+
+
+def test_next_malformed_field(sop):
+    number = create(sop, received_at="2026-11-24T08:00")["number"]
+    assert_error(sop("next", number, "--field", "foo"), "foo", "KEY=VALUE", code=1)
+    assert_error(sop("next", number, "--field", "=4 jam"), "KEY=VALUE", code=1)
+    assert js(sop("show", number, "--json"))["current_step"] == "1"
+
+
+def test_next_field_the_step_does_not_ask_for(sop):
+    number = create(sop, received_at="2026-11-24T08:00")["number"]
+    assert_error(sop("next", number, "--field", "foo=bar"), "foo", code=1)
+    assert len(js(sop("show", number, "--json"))["journal"]) == 1
+
+
+def test_next_at_before_the_previous_entry_is_refused(sop):
+    number = create(sop, received_at="2026-11-24T08:00")["number"]
+    step(sop, number, "2026-11-24T08:20")
+    assert_error(sop("next", number, "--at", "2026-11-24T08:10"), "before", code=1)
+    assert_error(sop("next", number, "--at", "2026-11-24T07:00"), "before", code=1)
+    assert js(sop("show", number, "--json"))["current_step"] == "2"
+
+
+def test_next_at_before_the_previous_entry_names_it_in_local_time(sop):
+    number = create(sop, received_at="2026-11-24T08:00")["number"]
+    step(sop, number, "2026-11-24T08:20")
+    line = assert_error(sop("next", number, "--at", "2026-11-24T08:10"), code=1)
+    # The latest entry was at 08:20 WIB; showing it as 01:20 UTC confuses the operator.
+    assert "08:20" in line, line
+
+
+def test_next_at_in_the_future_is_refused(sop):
+    number = create(sop, received_at="2026-11-24T08:00")["number"]
+    assert_error(sop("next", number, "--at", "2026-11-25T08:00"), "future", code=1)
+    assert_error(sop("next", number, "--at", "tomorrow"), "future", code=1)
+    assert js(sop("show", number, "--json"))["current_step"] == "1"
+
+
+def test_next_unparseable_at(sop):
+    number = create(sop, received_at="2026-11-24T08:00")["number"]
+    assert_error(sop("next", number, "--at", "jam makan siang"), code=1)
+
+
+def test_next_with_step_that_has_moved_on_exits_3(sop):
+    number = create(sop, received_at="2026-11-24T08:00")["number"]
+    for step_id, time in (("1", "08:10"), ("2", "08:20"), ("3", "08:30")):
+        step(sop, number, f"2026-11-24T{time}", "--step", step_id)
+    result = sop("next", number, "--step", "3", "--at", "2026-11-24T08:40")
+    assert_error(result, "moved on", "4", code=3)
+    view = js(sop("show", number, "--json"))
+    assert view["current_step"] == "4"
+    assert len(view["journal"]) == 4
+    # The right step goes through.
+    assert step(sop, number, "2026-11-24T08:40", "--step", "4")["current_step"] == "5"
+
+
+def test_next_unknown_complaint(sop):
+    assert_error(sop("next", "ADU-2026-09999"), "ADU-2026-09999", code=1)
+
+
+def test_next_number_is_case_insensitive(sop):
+    number = create(sop, received_at="2026-11-24T08:00")["number"]
+    assert step(sop, number.lower(), "2026-11-24T08:10")["number"] == number
+
+
+def test_tanahbumbu_ping_ok_rejects(sop):
+    number = create(sop, sop="tanahbumbu-jaringan", received_at="2026-11-23T08:00")["number"]
+    step(sop, number, "2026-11-23T08:05")
+    closed = step(sop, number, "2026-11-23T08:10", "--decision", "ya", "--note", "Ping berhasil")
+    assert closed["status"] == "rejected"
+    assert closed["current_step"] is None
+    assert closed["closed_at"] == "2026-11-23T08:10:00+07:00"
+    assert [c["number"] for c in js(sop("list", "--status", "rejected", "--json"))] == [number]
+    assert js(sop("list", "--json")) == []
+
+
+def test_tanahbumbu_estimate_sets_step_9_deadline_in_working_hours(sop):
+    number = create(sop, sop="tanahbumbu-jaringan", received_at="2026-11-23T08:00")["number"]
+    assert js(sop("show", number, "--json"))["due_at"] is None  # no time standard
+    step(sop, number, "2026-11-23T08:05")
+    step(sop, number, "2026-11-23T08:10", "--decision", "tidak")
+    step(sop, number, "2026-11-23T08:20")
+    step(sop, number, "2026-11-23T08:30", "--decision", "eksternal")
+    assert step(sop, number, "2026-11-23T08:40")["current_step"] == "6"
+    # Step 6 asks for the estimate; without it nothing is written.
+    assert_error(sop("next", number, "--at", "2026-11-23T09:00"), "estimasi", code=1)
+    assert_error(sop("next", number, "--at", "2026-11-23T09:00", "--field", "estimasi=secepatnya"), "estimasi",
+                 code=1)
+    view = step(sop, number, "2026-11-23T09:00", "--field", "estimasi=4 jam")
+    assert view["current_step"] == "7"
+    assert view["journal"][-1]["fields"] == {"estimasi": "4 jam"}
+    step(sop, number, "2026-11-23T10:00")
+    nine = step(sop, number, "2026-11-23T14:00")
+    assert nine["current_step"] == "9"
+    # Step 9 started Monday 14:00: two hours until 16:00, two more from 07:30 Tuesday.
+    assert nine["due_at"] == "2026-11-24T09:30:00+07:00"
+    done = step(sop, number, "2026-11-24T09:00", "--output", "F-04/2026/11")
+    assert done["status"] == "resolved"
+    last = done["journal"][-1]
+    assert (last["step"], last["on_time"], last["took_minutes"], last["standard_minutes"]) == ("9", True, 210, 240)
+
+
+# --- note, pause, resume, cancel --------------------------------------------------------
+
+
+def test_note_adds_a_journal_entry_without_moving(sop):
+    number = create(sop, received_at="2026-11-24T08:00")["number"]
+    ok(sop("note", number, "Pelapor dihubungi", "--at", "2026-11-24T08:05", "--as", "siti"))
+    view = js(sop("show", number, "--json"))
+    assert view["current_step"] == "1"
+    entry = view["journal"][-1]
+    assert (entry["action"], entry["note"], entry["actor"], entry["step"], entry["at"]) == (
+        "note", "Pelapor dihubungi", "siti", "1", "2026-11-24T08:05:00+07:00")
+    as_json = js(sop("note", number, "Menunggu akses VPN", "--json"))
+    assert as_json["journal"][-1]["note"] == "Menunggu akses VPN"
+
+
+def test_note_errors(sop):
+    number = create(sop, received_at="2026-11-24T08:00")["number"]
+    assert_error(sop("note", number, "   "), "empty", code=1)
+    assert_error(sop("note", "ADU-2026-09999", "halo"), "ADU-2026-09999", code=1)
+    assert_error(sop("note", number, "halo", "--at", "2026-11-24T07:00"), "before", code=1)
+    assert len(js(sop("show", number, "--json"))["journal"]) == 1
+
+
+def test_note_without_text_is_a_usage_error(sop):
+    number = create(sop)["number"]
+    assert_error(sop("note", number))
+
+
+def test_pause_and_resume_exclude_the_paused_time(sop):
+    number = create(sop, received_at="2026-11-24T08:00")["number"]
+    paused = js(sop("pause", number, "--reason", "Menunggu suku cadang", "--at", "2026-11-24T08:10", "--json"))
+    assert paused["due_at"] is None
+    assert paused["journal"][-1]["action"] == "pause"
+    assert paused["journal"][-1]["note"] == "Menunggu suku cadang"
+    listed = js(sop("list", "--json"))
+    assert listed[0]["paused"] is True and listed[0]["overdue"] is False
+
+    resumed = js(sop("resume", number, "--at", "2026-11-24T10:10", "--note", "Suku cadang datang", "--json"))
+    assert resumed["journal"][-1]["action"] == "resume"
+    assert resumed["journal"][-1]["note"] == "Suku cadang datang"
+    # 30 minutes allowed, two hours paused: due at 08:00 + 30 min + 2 h.
+    assert resumed["due_at"] == "2026-11-24T10:30:00+07:00"
+
+    done = step(sop, number, "2026-11-24T10:20")
+    entry = done["journal"][-1]
+    assert entry["on_time"] is True
+    assert entry["took_minutes"] == 20  # 2 h 20 min on the clock, 2 h of it paused
+    shown = ok(sop("show", number)).stdout
+    assert "on time" in shown
+
+
+def test_pause_errors(sop):
+    number = create(sop, received_at="2026-11-24T08:00")["number"]
+    assert_error(sop("pause", number), "--reason", code=1)
+    assert_error(sop("pause", number, "--reason", "  "), code=1)
+    ok(sop("pause", number, "--reason", "vendor", "--at", "2026-11-24T09:00"))
+    assert_error(sop("pause", number, "--reason", "lagi"), "paused", code=1)
+    assert_error(sop("next", number), "paused", "sop resume", code=1)
+    assert len(js(sop("show", number, "--json"))["journal"]) == 2
+
+
+def test_resume_when_not_paused(sop):
+    number = create(sop)["number"]
+    assert_error(sop("resume", number), "not paused", code=1)
+    assert len(js(sop("show", number, "--json"))["journal"]) == 1
+
+
+def test_cancel_closes_the_complaint(sop):
+    number = create(sop, received_at="2026-11-24T08:00")["number"]
+    cancelled = js(sop("cancel", number, "--reason", "Duplikat ADU-2026-00041", "--at", "2026-11-24T09:00",
+                       "--json"))
+    assert cancelled["status"] == "cancelled"
+    assert cancelled["closed_at"] == "2026-11-24T09:00:00+07:00"
+    entry = cancelled["journal"][-1]
+    assert (entry["action"], entry["note"], entry["step"]) == ("cancel", "Duplikat ADU-2026-00041", "1")
+    assert_error(sop("next", number), "closed", code=1)
+    assert_error(sop("pause", number, "--reason", "x"), "closed", code=1)
+    assert_error(sop("cancel", number, "--reason", "lagi"), "closed", code=1)
+    assert [c["number"] for c in js(sop("list", "--status", "cancelled", "--json"))] == [number]
+    assert js(sop("list", "--json")) == []
+
+
+def test_cancel_plain_output(sop):
+    number = create(sop)["number"]
+    assert f"{number} cancelled" in ok(sop("cancel", number, "--reason", "ditarik pelapor")).stdout
+
+
+def test_cancel_without_reason_and_no_terminal(sop):
+    number = create(sop)["number"]
+    assert_error(sop("cancel", number), "--reason", code=1)
+    assert js(sop("show", number, "--json"))["status"] == "open"
+
+
+# --- sop show -----------------------------------------------------------------------
+
+
+def test_show_plain_timeline(sop):
+    number = create(sop, received_at="2026-11-23T08:00", reporter="Ani Lestari", unit="BKD")["number"]
+    done = walk_kaltim(sop, number)
+    assert done["status"] == "resolved"
+    out = ok(sop("show", number)).stdout
+    assert number in out and "Ani Lestari" in out and "BKD" in out and "resolved" in out
+    assert re.findall(r"step done\s+(\S+)", out) == ["1", "2", "3", "4", "5", "6", "7", "5", "6", "7", "8", "9"]
+    assert "on time" in out
+    assert "late by 3 h" in out  # step 3: 4 h against 1 jam
+    assert "23/11/2026 08:00" in out  # local time
+
+
+def test_show_unknown_number(sop):
+    result = sop("show", "ADU-2026-09999")
+    assert_error(result, "ADU-2026-09999", code=1)
+    assert result.stdout == ""
+
+
+# --- sop list -----------------------------------------------------------------------
+
+
+def make_mixed_cases(sop) -> dict[str, str]:
+    """One complaint in every status, plus a second open one."""
+    numbers = {}
+    numbers["open"] = create(sop, received_at="2026-11-24T08:00")["number"]
+    numbers["resolved"] = create(sop, received_at="2026-11-23T08:00")["number"]
+    walk_kaltim(sop, numbers["resolved"])
+    numbers["rejected"] = create(sop, sop="tanahbumbu-jaringan", received_at="2026-11-24T09:00")["number"]
+    step(sop, numbers["rejected"], "2026-11-24T09:05")
+    step(sop, numbers["rejected"], "2026-11-24T09:10", "--decision", "ya")
+    numbers["cancelled"] = create(sop, received_at="2026-11-24T10:00")["number"]
+    ok(sop("cancel", numbers["cancelled"], "--reason", "duplikat"))
+    numbers["open2"] = create(sop, sop="tanahbumbu-jaringan", received_at="2026-11-24T11:00")["number"]
+    return numbers
+
+
+def listed(sop, *args: str) -> list[str]:
+    return [row["number"] for row in js(sop("list", *args, "--json"))]
+
+
+def test_list_by_status(sop):
+    n = make_mixed_cases(sop)
+    assert listed(sop) == [n["open"], n["open2"]]  # default: open, oldest first
+    assert listed(sop, "--status", "open") == [n["open"], n["open2"]]
+    assert listed(sop, "--status", "resolved") == [n["resolved"]]
+    assert listed(sop, "--status", "rejected") == [n["rejected"]]
+    assert listed(sop, "--status", "cancelled") == [n["cancelled"]]
+    assert listed(sop, "--status", "all") == [n["resolved"], n["open"], n["rejected"], n["cancelled"], n["open2"]]
+    assert listed(sop, "--status", "ALL") == listed(sop, "--status", "all")
+
+
+def test_list_by_sop(sop):
+    n = make_mixed_cases(sop)
+    assert listed(sop, "--status", "all", "--sop", "tanahbumbu-jaringan") == [n["rejected"], n["open2"]]
+    assert listed(sop, "--sop", "kaltim-db") == [n["open"]]
+    assert listed(sop, "--sop", "ipas-pemulihan") == []
+
+
+def test_list_json_rows(sop):
+    number = create(sop, received_at="2026-11-24T08:00", unit="BKD", system="SIMPEG")["number"]
+    [row] = js(sop("list", "--json"))
+    assert row["number"] == number
+    assert (row["sop"], row["status"], row["unit"], row["system"], row["current_step"]) == (
+        "kaltim-db", "open", "BKD", "SIMPEG", "1")
+    assert row["step"].startswith("Menerima dan mencatat Laporan")
+    assert row["who"] == "Pemeriksa dan Pengelola Teknologi Informasi"
+    assert at(row["received_at"]) == at("2026-11-24T08:00:00+07:00")
+    assert at(row["due_at"]) == at("2026-11-24T08:30:00+07:00")
+    assert row["overdue"] is True and row["paused"] is False
+
+
+def test_list_overdue(sop):
+    late = create(sop, received_at="2026-11-24T08:00")["number"]  # step 1 due 08:30, now 16:00
+    in_time = create(sop, received_at="2026-11-24T15:50")["number"]  # due Wednesday 07:50
+    no_standard = create(sop, sop="tanahbumbu-jaringan", received_at="2026-11-20T08:00")["number"]
+    closed = create(sop, received_at="2026-11-24T07:30")["number"]
+    ok(sop("cancel", closed, "--reason", "duplikat"))
+    paused = create(sop, received_at="2026-11-24T09:00")["number"]
+    ok(sop("pause", paused, "--reason", "vendor", "--at", "2026-11-24T09:05"))
+    assert listed(sop, "--overdue") == [late]
+    assert listed(sop, "--overdue", "--status", "all") == [late]
+    rows = {r["number"]: r for r in js(sop("list", "--json"))}
+    assert rows[late]["overdue"] is True
+    assert rows[in_time]["overdue"] is False
+    assert rows[no_standard]["overdue"] is False
+    assert rows[paused]["overdue"] is False
+
+
+def test_list_mine(sop):
+    by_budi = create(sop, received_at="2026-11-24T08:00")["number"]
+    by_siti = create(sop, received_at="2026-11-24T09:00", **{"as": "siti"})["number"]
+    touched = create(sop, received_at="2026-11-24T10:00", **{"as": "siti"})["number"]
+    assert listed(sop, "--mine") == [by_budi]
+    assert listed(sop, "--mine", "--as", "siti") == [by_siti, touched]
+    assert listed(sop, "--mine", "--as", "joko") == []
+    ok(sop("note", touched, "Dibantu budi"))  # budi acts on siti's complaint
+    assert listed(sop, "--mine") == [by_budi, touched]
+
+
+def test_list_since(sop):
+    old = create(sop, received_at="2026-11-20T08:00")["number"]
+    new = create(sop, received_at="2026-11-24T08:00")["number"]
+    assert listed(sop, "--since", "2026-11-22") == [new]
+    assert listed(sop, "--since", "20/11/2026 08:00") == [old, new]
+    assert listed(sop, "--since", "20/11/2026 08:01") == [new]
+    assert listed(sop, "--since", "today") == [new]
+    assert_error(sop("list", "--since", "minggu lalu kira-kira"), code=1)
+
+
+def test_list_csv(sop):
+    first = create(sop, received_at="2026-11-24T08:00", unit="BKD, Bidang Mutasi")["number"]
+    second = create(sop, sop="tanahbumbu-jaringan", received_at="2026-11-24T09:00")["number"]
+    out = ok(sop("list", "--format", "csv")).stdout
+    rows = list(csv.reader(io.StringIO(out)))
+    assert rows[0][:3] == ["number", "sop", "status"]
+    assert "due_at" in rows[0] and "overdue" in rows[0]
+    assert [r[0] for r in rows[1:]] == [first, second]
+    assert rows[1][rows[0].index("unit")] == "BKD, Bidang Mutasi"  # quoted, not split
+
+
+def test_list_plain_and_empty(sop):
+    result = ok(sop("list"))
+    assert result.stdout == ""
+    assert "No complaints" in result.stderr
+    number = create(sop, received_at="2026-11-24T08:00")["number"]
+    out = ok(sop("list")).stdout
+    assert number in out and "LATE" in out
+
+
+def test_list_bad_status_and_format(sop):
+    assert_error(sop("list", "--status", "closed"), "closed", "open, resolved, rejected, cancelled or all", code=1)
+    assert_error(sop("list", "--format", "xml"), "xml", code=1)
+
+
+# --- sop verify ---------------------------------------------------------------------
+
+
+def test_verify_empty_and_ok(sop):
+    result = ok(sop("verify"))
+    assert "OK" in result.stdout and "0" in result.stdout
+    number = create(sop, received_at="2026-11-24T08:00")["number"]
+    step(sop, number, "2026-11-24T08:10")
+    ok(sop("note", number, "catatan"))
+    out = ok(sop("verify")).stdout
+    assert "OK" in out
+    assert re.search(r"\b3\b", out)
+
+
+def _tamperable(con: sqlite3.Connection) -> None:
+    """Drop any trigger guarding the journal, as an attacker with the file would."""
+    for (name,) in con.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'journal_entry'"):
+        con.execute(f'DROP TRIGGER "{name}"')
+
+
+def _few_actions(sop) -> str:
+    number = create(sop, received_at="2026-11-24T08:00")["number"]
+    step(sop, number, "2026-11-24T08:10", "--note", "langkah satu")
+    ok(sop("note", number, "catatan", "--at", "2026-11-24T08:15"))
+    step(sop, number, "2026-11-24T08:20")
+    other = create(sop, received_at="2026-11-24T09:00")["number"]
+    step(sop, other, "2026-11-24T09:10")
+    assert "OK" in ok(sop("verify")).stdout
+    return number
+
+
+def test_verify_detects_an_edited_note(sop, sop_env):
+    _few_actions(sop)
+    con = sqlite3.connect(db_path(sop_env))
+    try:
+        with con:
+            _tamperable(con)
+            changed = con.execute("UPDATE journal_entry SET note = 'tidak ada gangguan' WHERE seq = 3").rowcount
+        assert changed == 1
+    finally:
+        con.close()
+    result = sop("verify")
+    assert result.exit_code == 1
+    no_traceback(result)
+    report = result.stdout + result.stderr
+    assert not result.stdout.startswith("OK")
+    assert re.search(r"\b3\b", report), report
+
+
+def test_verify_detects_a_deleted_entry(sop, sop_env):
+    _few_actions(sop)
+    con = sqlite3.connect(db_path(sop_env))
+    try:
+        last = con.execute("SELECT max(seq) FROM journal_entry").fetchone()[0]
+        with con:
+            _tamperable(con)
+            con.execute("DELETE FROM journal_entry WHERE seq = ?", (last - 1,))
+    finally:
+        con.close()
+    result = sop("verify")
+    assert result.exit_code == 1
+    no_traceback(result)
+    report = result.stdout + result.stderr
+    assert str(last - 1) in report and str(last) in report, report
+
+
+def test_verify_detects_a_rehashed_edit(sop, sop_env):
+    """Editing a row and fixing its own hash still breaks the link to the next entry."""
+    _few_actions(sop)
+    con = sqlite3.connect(db_path(sop_env))
+    try:
+        with con:
+            _tamperable(con)
+            con.execute("UPDATE journal_entry SET hash = ? WHERE seq = 2", ("f" * 64,))
+    finally:
+        con.close()
+    result = sop("verify")
+    assert result.exit_code == 1
+    assert re.search(r"\b2\b", result.stdout + result.stderr)
+
+
+def test_verify_on_an_edited_timestamp(sop, sop_env):
+    _few_actions(sop)
+    con = sqlite3.connect(db_path(sop_env))
+    try:
+        stored = con.execute("SELECT at FROM journal_entry WHERE seq = 4").fetchone()[0]
+        earlier = datetime.fromisoformat(stored) - timedelta(minutes=5)
+        with con:
+            _tamperable(con)
+            con.execute("UPDATE journal_entry SET at = ? WHERE seq = 4", (earlier.isoformat(sep=" "),))
+    finally:
+        con.close()
+    result = sop("verify")
+    assert result.exit_code == 1
+    assert re.search(r"\b4\b", result.stdout + result.stderr)

@@ -1,0 +1,232 @@
+"""Several operators at once: real OS processes racing on one SQLite database.
+
+Every racer is a small Python wrapper that loads sop's modules, reports that
+it is ready, then blocks reading a pipe shared by all racers. When every racer
+is waiting, the test closes the pipe's write end: all reads return at the same
+moment and every racer runs the installed ``sop`` script (with ``runpy``, so
+the console script itself runs, in a warm interpreter). The race is therefore
+between the commands, not between interpreter start-ups, and there are no
+sleeps anywhere.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+SOP = str(Path(sys.executable).parent / "sop")
+
+RACER = r'''
+import importlib, os, runpy, sys
+
+gate_fd, ready_fd, repeat = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
+script, args = sys.argv[4], sys.argv[5:]
+# Load what the commands import lazily, so the gate releases commands, not start-ups.
+for name in ("sopcli.cli", "sopcli.cli.casefmt", "sopcli.services.cases", "sopcli.services.runtime",
+             "sopcli.services.settings", "sopcli.store.database", "sopcli.store.models", "sopcli.engine",
+             "sopcli.journal", "sopcli.definitions.loader", "sopcli.calendar", "sopcli.timeparse", "sopcli.config",
+             "sqlalchemy", "sqlmodel", "holidays", "rich.panel", "rich.table", "rich.prompt"):
+    try:
+        importlib.import_module(name)
+    except ImportError:
+        pass
+os.write(ready_fd, b".")
+os.close(ready_fd)
+os.read(gate_fd, 1)  # blocks until the test closes the write end: every racer starts at once
+os.close(gate_fd)
+codes = []
+for _ in range(repeat):
+    sys.argv = [script, *args]
+    try:
+        runpy.run_path(script, run_name="__main__")
+        code = 0
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    codes.append(code)
+sys.exit(next((c for c in codes if c), 0))
+'''
+
+
+@dataclass
+class Outcome:
+    args: list[str]
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+@pytest.fixture
+def env(sop_env, monkeypatch):
+    """The conftest's private database, config, operator and fixed clock, inherited by subprocesses."""
+    monkeypatch.setenv("NO_COLOR", "1")
+    monkeypatch.setenv("COLUMNS", "120")
+    return sop_env
+
+
+@pytest.fixture
+def race(env):
+    """``race([args, ...], repeat=1)``: run ``sop ARGS`` in one process per entry, all released at once."""
+    wrapper = env / "racer.py"
+    wrapper.write_text(RACER, encoding="utf-8")
+
+    def run(commands: list[list[str]], *, repeat: int = 1, timeout: float = 60) -> list[Outcome]:
+        gate_r, gate_w = os.pipe()
+        ready_r, ready_w = os.pipe()
+        procs = []
+        try:
+            for args in commands:
+                procs.append(subprocess.Popen(
+                    [sys.executable, str(wrapper), str(gate_r), str(ready_w), str(repeat), SOP, *args],
+                    pass_fds=(gate_r, ready_w), stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                    stderr=subprocess.PIPE, text=True, encoding="utf-8"))
+        finally:
+            os.close(gate_r)
+            os.close(ready_w)
+        ready = 0
+        while ready < len(procs):  # blocking reads; EOF if every racer exited or signalled
+            chunk = os.read(ready_r, 64)
+            if not chunk:
+                break
+            ready += len(chunk)
+        os.close(ready_r)
+        os.close(gate_w)  # the start signal
+        outcomes = []
+        for args, proc in zip(commands, procs):
+            out, err = proc.communicate(timeout=timeout)
+            outcomes.append(Outcome(args, proc.returncode, out, err))
+        assert ready == len(procs), [o.stderr for o in outcomes]
+        return outcomes
+
+    return run
+
+
+def new_complaint(sop, *extra: str) -> str:
+    result = sop("new", "--sop", "kaltim-db", "--description", "Database SIMPEG tidak bisa diakses",
+                 "--reporter", "Budi", "--unit", "BKD", "--system", "SIMPEG", *extra, "--json")
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)["number"]
+
+
+def shown(sop, number: str) -> dict:
+    result = sop("show", number, "--json")
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+def assert_chain_ok(sop, entries: int) -> None:
+    """``sop verify``: OK, with every entry counted."""
+    result = sop("verify")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.strip() == f"OK: {entries} journal entries, chain intact."
+
+
+def one_line_error(stderr: str) -> str:
+    lines = stderr.strip().splitlines()
+    assert len(lines) == 1, stderr
+    assert lines[0].startswith("Error: "), stderr
+    assert "Traceback" not in stderr
+    return lines[0]
+
+
+@pytest.mark.parametrize("racers", [2, 8])
+def test_racing_next_on_the_same_step_completes_it_once(sop, race, racers):
+    number = new_complaint(sop)
+
+    outcomes = race([["next", number, "--step", "1", "--note", f"racer {i}"] for i in range(racers)])
+
+    winners = [o for o in outcomes if o.returncode == 0]
+    losers = [o for o in outcomes if o.returncode != 0]
+    assert len(winners) == 1, [(o.returncode, o.stderr) for o in outcomes]
+    assert "Step 1 done" in winners[0].stdout
+    assert f"{number} is now at step 2" in winners[0].stdout
+    for loser in losers:
+        assert loser.returncode == 3, loser.stderr  # ExitCode.CONFLICT
+        line = one_line_error(loser.stderr)
+        assert number in line
+        # Either it saw step 1 and found the case changed when writing, or it
+        # already saw step 2 and --step 1 refused it.
+        assert re.search(r"has moved on: it is at 2, not at step 1|was changed by someone else", line), line
+        assert "locked" not in loser.stderr and "busy" not in loser.stderr
+
+    case = shown(sop, number)
+    step_one = [e for e in case["journal"] if e["action"] == "step" and e["step"] == "1"]
+    assert len(step_one) == 1
+    assert step_one[0]["note"] == winners[0].args[-1]
+    assert case["current_step"] == "2"
+    assert [e["action"] for e in case["journal"]] == ["received", "step"]
+    assert_chain_ok(sop, 2)
+
+
+def test_eight_simultaneous_notes_are_all_kept(sop, race):
+    number = new_complaint(sop)
+
+    outcomes = race([["note", number, f"text {i}"] for i in range(8)])
+
+    for o in outcomes:
+        assert o.returncode == 0, o.stderr
+        assert o.stdout.strip() == f"Note added to {number}."
+        assert "locked" not in o.stderr.lower() and "busy" not in o.stderr.lower(), o.stderr
+        assert o.stderr == ""
+    case = shown(sop, number)
+    notes = [e for e in case["journal"] if e["action"] == "note"]
+    assert sorted(e["note"] for e in notes) == [f"text {i}" for i in range(8)]
+    assert [e["seq"] for e in case["journal"]] == list(range(1, 10))
+    assert case["current_step"] == "1"
+    assert_chain_ok(sop, 9)
+
+
+def test_simultaneous_new_complaints_get_unique_consecutive_numbers(sop, race):
+    assert sop("verify").exit_code == 0  # the database exists before the racers start
+
+    outcomes = race([["new", "--sop", "kaltim-db", "--description", f"Gangguan dari operator {i}",
+                      "--reporter", f"Pelapor {i}", "--unit", "BKD", "--system", "SIMPEG"] for i in range(4)],
+                    repeat=5)
+
+    numbers = []
+    for o in outcomes:
+        assert o.returncode == 0, o.stderr
+        assert "locked" not in o.stderr.lower() and "busy" not in o.stderr.lower(), o.stderr
+        mine = re.findall(r"^Complaint (ADU-2026-\d{5}) recorded\.$", o.stdout, re.MULTILINE)
+        assert len(mine) == 5, o.stdout
+        numbers += mine
+    expected = [f"ADU-2026-{n:05d}" for n in range(1, 21)]
+    assert sorted(numbers) == expected
+
+    listed = sop("list", "--status", "all", "--json")
+    assert listed.exit_code == 0, listed.output
+    rows = json.loads(listed.stdout)
+    assert sorted(r["number"] for r in rows) == expected
+    by_racer = {}
+    for number in expected:
+        case = shown(sop, number)
+        assert case["current_step"] == "1" and len(case["journal"]) == 1
+        by_racer.setdefault(case["description"], []).append(number)
+    assert sorted(len(v) for v in by_racer.values()) == [5, 5, 5, 5]
+    assert_chain_ok(sop, 20)
+
+
+
+def test_first_use_of_a_new_database_by_several_operators_at_once(race, env, sop):
+    # No database file yet: every racer finds it missing and must end up with
+    # one schema and its complaint recorded (or, at worst, a "busy, try
+    # again" exit 4) -- never an internal error.
+    assert not (env / "sop.db").exists()
+
+    outcomes = race([["new", "--sop", "kaltim-db", "--description", f"Gangguan dari operator {i}",
+                      "--reporter", f"Pelapor {i}", "--unit", "BKD", "--system", "SIMPEG"] for i in range(4)])
+
+    for o in outcomes:
+        assert o.returncode == 0, o.stderr
+        assert o.stderr == ""
+    numbers = sorted(m for o in outcomes for m in re.findall(r"^Complaint (ADU-2026-\d{5}) recorded\.$", o.stdout, re.MULTILINE))
+    assert numbers == [f"ADU-2026-{n:05d}" for n in range(1, 5)]
+    assert_chain_ok(sop, 4)

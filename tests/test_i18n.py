@@ -1,0 +1,180 @@
+"""The Indonesian catalog: complete, placeholder-safe, compiled, and used by the CLI.
+
+Every message id in ``src/sopcli`` (English, wrapped in ``_()``/``ngettext``)
+must have an Indonesian translation in ``locale/id/LC_MESSAGES/sopcli.po``;
+the committed ``sopcli.mo`` must be what that ``.po`` compiles to.
+
+When a test here fails after messages changed, refresh the catalog (see the
+README): ``pybabel extract`` → ``pybabel update`` → translate → ``pybabel compile``.
+"""
+
+from __future__ import annotations
+
+import gettext
+import string
+from io import BytesIO
+from pathlib import Path
+
+import pytest
+
+babel_extract = pytest.importorskip("babel.messages.extract", reason="needs the [test] extra (babel)")
+from babel.messages.mofile import write_mo  # noqa: E402
+from babel.messages.pofile import read_po  # noqa: E402
+
+from sopcli import i18n  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+PACKAGE = ROOT / "src" / "sopcli"
+MESSAGES = PACKAGE / "locale" / "id" / "LC_MESSAGES"
+PO_FILE = MESSAGES / "sopcli.po"
+MO_FILE = MESSAGES / "sopcli.mo"
+
+# The same keywords as `pybabel extract -k _ -k ngettext:1,2` (which adds them to Babel's defaults).
+KEYWORDS = {**babel_extract.DEFAULT_KEYWORDS, "_": None, "ngettext": (1, 2)}
+
+REFRESH = "refresh the catalog: pybabel extract → pybabel update → translate → pybabel compile (see the README)"
+
+
+def _source_messages() -> dict[tuple[str | tuple[str, ...], str | None], list[tuple[str, int]]]:
+    """{(msgid, context): [(file, line), ...]} for every message marked in the package."""
+    found: dict[tuple[str | tuple[str, ...], str | None], list[tuple[str, int]]] = {}
+    for filename, lineno, message, _comments, context in babel_extract.extract_from_dir(PACKAGE, keywords=KEYWORDS):
+        found.setdefault((message, context), []).append((f"src/sopcli/{filename}", lineno))
+    return found
+
+
+def _catalog():
+    with PO_FILE.open("rb") as handle:
+        return read_po(handle, locale="id", domain="sopcli")
+
+
+def _translations(message) -> list[str]:
+    return list(message.string) if isinstance(message.string, (list, tuple)) else [message.string]
+
+
+def _placeholders(text: str) -> set[str]:
+    """``{name!r:spec}`` fields of a str.format template, as written (``{{`` escapes excluded)."""
+    fields = set()
+    for _literal, name, spec, conversion in string.Formatter().parse(text):
+        if name is not None:
+            fields.add("{" + name + (f"!{conversion}" if conversion else "") + (f":{spec}" if spec else "") + "}")
+    return fields
+
+
+def test_source_has_messages():
+    """Guard: extraction finds the messages at all (a wrong path would make every other check vacuous)."""
+    messages = _source_messages()
+    assert len(messages) > 100
+    assert ("Error: {message}", None) in messages
+
+
+def test_every_source_message_has_an_indonesian_translation():
+    catalog = _catalog()
+    missing = []
+    for (msgid, context), where in sorted(_source_messages().items(), key=lambda item: min(item[1])):
+        entry = catalog.get(msgid, context=context)
+        at = "{}:{}".format(*min(where))
+        if entry is None:
+            missing.append(f"{at}: {msgid!r} (not in the .po)")
+        elif entry.fuzzy:
+            missing.append(f"{at}: {msgid!r} (fuzzy: check the translation and remove the fuzzy flag)")
+        elif not all(text.strip() for text in _translations(entry)):
+            missing.append(f"{at}: {msgid!r} (empty msgstr)")
+    assert not missing, f"{len(missing)} message(s) without an Indonesian translation; {REFRESH}:\n" + "\n".join(missing)
+
+
+def test_po_header_is_indonesian_and_not_fuzzy():
+    catalog = _catalog()
+    assert str(catalog.locale) == "id"
+    assert not catalog.fuzzy, "the .po header is marked fuzzy: pybabel compile would skip the whole catalog"
+
+
+def test_translations_keep_exactly_the_placeholders():
+    bad = []
+    for entry in _catalog():
+        if not entry.id:
+            continue
+        ids = list(entry.id) if isinstance(entry.id, (list, tuple)) else [entry.id]
+        try:
+            expected = set().union(*(_placeholders(i) for i in ids))
+        except ValueError as exc:
+            bad.append(f"{entry.id!r}: msgid is not a valid format string ({exc})")
+            continue
+        for text in _translations(entry):
+            if not text:
+                continue  # missing translations are the other test's business
+            try:
+                got = _placeholders(text)
+            except ValueError as exc:
+                bad.append(f"{entry.id!r} → {text!r}: not a valid format string ({exc})")
+                continue
+            if got != expected:
+                bad.append(f"{entry.id!r} → {text!r}: expected {sorted(expected)}, found {sorted(got)}")
+    assert not bad, "translations whose {placeholders} differ from the msgid:\n" + "\n".join(bad)
+
+
+def test_committed_mo_is_the_compiled_po():
+    compiled = BytesIO()
+    write_mo(compiled, _catalog())
+    committed_bytes = MO_FILE.read_bytes()
+    if committed_bytes == compiled.getvalue():
+        return
+    # Bytes may differ only by metadata (header); the messages must be identical.
+    compiled.seek(0)
+    fresh = {k: v for k, v in gettext.GNUTranslations(compiled)._catalog.items() if k != ""}
+    committed = {k: v for k, v in gettext.GNUTranslations(BytesIO(committed_bytes))._catalog.items() if k != ""}
+    stale = sorted(
+        {repr(k) for k in fresh.keys() ^ committed.keys()}
+        | {repr(k) for k in fresh.keys() & committed.keys() if fresh[k] != committed[k]})
+    assert not stale, (f"sopcli.mo is out of date with sopcli.po ({len(stale)} message(s) differ); run "
+                       "pybabel compile -d src/sopcli/locale -D sopcli:\n" + "\n".join(stale[:40]))
+
+
+def test_the_catalog_is_what_gettext_loads():
+    i18n.set_language("id")
+    try:
+        assert i18n.current_language() == "id"
+        assert i18n._("Error: {message}") == "Kesalahan: {message}"
+        assert i18n._("{n} min").format(n=5) == "5 menit"
+    finally:
+        i18n.set_language("en")
+    assert i18n._("Error: {message}") == "Error: {message}"
+
+
+# --- through the command line -----------------------------------------------------
+
+
+@pytest.fixture
+def indonesian(sop_env, monkeypatch):
+    """``SOP_LANG=id`` as a fresh process would see it; English restored afterwards (conftest)."""
+    monkeypatch.setenv("SOP_LANG", "id")
+    # i18n caches the language in module globals: choose it again, the way a new process does.
+    i18n.set_language(i18n.language_from_environment())
+    assert i18n.current_language() == "id"
+    yield sop_env
+    i18n.set_language("en")
+
+
+def test_error_line_is_indonesian(indonesian, sop):
+    result = sop("show", "ADU-2026-99999")
+    assert result.exit_code != 0
+    assert result.stdout == ""
+    assert result.stderr == "Kesalahan: pengaduan ADU-2026-99999 tidak ditemukan (lihat 'sop list --status all')\n"
+
+
+def test_lang_option_overrides_sop_lang(indonesian, sop):
+    result = sop("--lang", "en", "show", "ADU-2026-99999")
+    assert result.exit_code != 0
+    assert result.stderr == "Error: no complaint ADU-2026-99999 (see 'sop list --status all')\n"
+
+
+def test_sops_list_headers_are_indonesian(indonesian, sop):
+    result = sop("sops", "list")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.splitlines()[0].split() == ["Id", "Nomor", "Nama", "Instansi", "Langkah", "Versi"]
+
+
+def test_sops_list_headers_are_english_with_lang_en(indonesian, sop):
+    result = sop("--lang", "en", "sops", "list")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.splitlines()[0].split() == ["Id", "Number", "Name", "Agency", "Steps", "Version"]
