@@ -73,7 +73,15 @@ class WorkingCalendar:
         lengths = [_minutes_between(o, c) for o, c in self.hours.values()]
         return max(set(lengths), key=lengths.count) if lengths else 0
 
+    _working: dict = field(default_factory=dict, compare=False, repr=False)  # memo: day → working?
+
     def is_working_day(self, day: date) -> bool:
+        known = self._working.get(day)
+        if known is None:
+            known = self._working[day] = self._is_working_day(day)
+        return known
+
+    def _is_working_day(self, day: date) -> bool:
         if self.always_open:
             return True
         if day.weekday() not in self.hours or day in self.closed_days:

@@ -131,11 +131,11 @@ def complete_step(sop: SopDefinition, state: CaseState, calendar: WorkingCalenda
 
     merged = {**state.fields, **recorded}
     standard = standard_for(sop, step, merged)
-    took = elapsed_minutes(state, calendar, at)
+    took = round(elapsed_minutes(state, calendar, at), 2)  # judged on what is stored and shown
     limit = standard.deadline_minutes(calendar.day_minutes) if standard else None
     entry = Entry("step", at, actor, step=step.id, decision=_option_label(step, decision), fields=recorded,
                   note=note, output=output, on_time=None if limit is None else took <= limit,
-                  took_minutes=round(took, 2), standard_minutes=limit, next_step=next_step)
+                  took_minutes=took, standard_minutes=limit, next_step=next_step)
     if end:
         overall = max(calendar.working_minutes(state.received_at, at) - state.total_paused_minutes, 0.0)
         overall_standard = sop.standard

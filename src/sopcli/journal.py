@@ -26,6 +26,8 @@ HASHED_KEYS = (
 
 
 def _canonical(value: Any) -> Any:
+    if value is None or type(value) is str or type(value) is int or type(value) is bool:
+        return value  # the common case, kept cheap: every imported row is hashed
     if isinstance(value, datetime):
         return value.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
     if isinstance(value, float):

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from datetime import date, datetime, timedelta, tzinfo
 from typing import Literal
 
@@ -70,6 +71,7 @@ class TimeStandard:
         return self.minutes(day_minutes)[1]
 
 
+@lru_cache(maxsize=1024)
 def parse_duration(text: str | None) -> TimeStandard | None:
     """Parse a time standard as written in an SOP; ``None`` when there is none.
 

@@ -20,6 +20,21 @@ from sopcli.services.runtime import Runtime
 
 CHANNELS = ("surat", "telepon", "email", "whatsapp", "monitoring", "langsung", "web", "lainnya")
 PRIORITIES = ("rendah", "sedang", "tinggi", "kritis")
+_PRIORITY_ALIASES = {"low": "rendah", "medium": "sedang", "normal": "sedang", "high": "tinggi", "critical": "kritis",
+                     "urgent": "kritis", "mendesak": "kritis"}
+
+
+def normalise_priority(value: str) -> str:
+    """One of rendah, sedang, tinggi, kritis (English names accepted).
+
+    Raises:
+        InputError: any other value.
+    """
+    key = value.strip().lower()
+    key = _PRIORITY_ALIASES.get(key, key)
+    if key not in PRIORITIES:
+        raise InputError(_("unknown priority {value!r}").format(value=value), _("choose {choices}").format(choices=", ".join(PRIORITIES)))
+    return key
 NUMBER_PREFIX = "ADU"
 
 
@@ -306,7 +321,7 @@ def record_complaint(rt: Runtime, new: NewComplaint, *, actor: str) -> CaseView:
     details = {
         "description": _required(new.description, "--description"), "reporter": _required(new.reporter, "--reporter"),
         "unit": _required(new.unit, "--unit"), "system": _required(new.system, "--system"),
-        "channel": _required(new.channel, "--channel").lower(), "priority": _required(new.priority, "--priority").lower(),
+        "channel": _required(new.channel, "--channel").lower(), "priority": normalise_priority(_required(new.priority, "--priority")),
         "host": (new.host or "").strip() or None, "ref": (new.ref or "").strip() or None,
     }
     sop = loaded.definition

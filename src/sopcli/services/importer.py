@@ -21,7 +21,7 @@ from sopcli import engine
 from sopcli.errors import DateParseError, DefinitionError, InputError, NotFoundError
 from sopcli.i18n import _
 from sopcli.journal import GENESIS, entry_hash
-from sopcli.services.cases import NUMBER_PREFIX, _lock_journal, _pinned_version
+from sopcli.services.cases import NUMBER_PREFIX, _lock_journal, _pinned_version, normalise_priority
 from sopcli.services.runtime import Runtime
 from sopcli.tabular import COLUMN_ALIASES, Row, read_rows
 
@@ -127,6 +127,12 @@ class _RowChecker:
             else:
                 loaded = found
         received_at = self._moment(values.get("received_at"), problems)
+        priority = "sedang"
+        if text.get("priority"):
+            try:
+                priority = normalise_priority(text["priority"])
+            except InputError as exc:
+                problems.append(("priority", exc.message))
         if problems:
             return None, problems
         description = str(values.get("description")).strip()
@@ -135,7 +141,7 @@ class _RowChecker:
         return _Record(
             line=row.line, sop=loaded, received_at=received_at, ref=ref, reporter=text["reporter"], unit=text["unit"],
             system=text["system"], host=text.get("host") or None, channel=(text.get("channel") or "lainnya").lower(),
-            priority=(text.get("priority") or "sedang").lower(), description=description,
+            priority=priority, description=description,
         ), []
 
     def _moment(self, value: Any, problems: list) -> datetime | None:
@@ -278,8 +284,9 @@ class _Writer:
         return accepted, duplicates, repeats
 
     def insert(self, records: list[_Record]) -> tuple[str, str]:
-        from sqlalchemy import func, insert, select
+        from sqlalchemy import func, select
 
+        from sopcli.store.bulk import bulk_insert
         from sopcli.store.models import Complaint, JournalEntry
 
         complaints, entries = [], []
@@ -323,6 +330,7 @@ class _Writer:
             })
             self.prev_hash = digest
             self.next_id += 1
-        self.session.execute(insert(Complaint), complaints)
-        self.session.execute(insert(JournalEntry), entries)
+        connection = self.session.connection()
+        bulk_insert(connection, Complaint.__table__, complaints)
+        bulk_insert(connection, JournalEntry.__table__, entries)
         return complaints[0]["number"], complaints[-1]["number"]

@@ -118,12 +118,19 @@ class Database:
         return inspect(conn).has_table(table)
 
     def upgrade(self, revision: str = "head") -> None:
-        """Bring the schema to ``revision`` with Alembic (the only way the schema changes)."""
+        """Bring the schema to ``revision`` with Alembic (the only way the schema changes).
+
+        Runs under the write lock, so operators opening a new database at the
+        same moment do not both create it: the second finds it done.
+        """
         from alembic import command
 
-        with self.engine.begin() as conn:
-            config = alembic_config(conn)
-            command.upgrade(config, revision)
+        with self.engine.connect() as conn:
+            conn.info["sop_write"] = True
+            with conn.begin():
+                if conn.dialect.name == "postgresql":
+                    conn.exec_driver_sql("SELECT pg_advisory_xact_lock(7420000)")
+                command.upgrade(alembic_config(conn), revision)
 
     def display(self) -> str:
         """The URL with any password hidden."""

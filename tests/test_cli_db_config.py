@@ -1,0 +1,316 @@
+"""``sop db`` and ``sop config``, and the database's schema against the models.
+
+Through Typer's CliRunner (the ``sop`` fixture) with a private database and
+configuration file per test; the SQLite file is inspected with the stdlib
+``sqlite3`` module, as an administrator would.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+
+import pytest
+
+NOW = "2026-11-24T16:00:00+07:00"
+COMPLAINT = ["--sop", "kaltim-db", "--description", "Database SIMPEG down", "--reporter", "Ani", "--unit", "BKD",
+             "--system", "SIMPEG"]
+
+
+def no_traceback(result) -> None:
+    assert "Traceback" not in result.stdout
+    assert "Traceback" not in result.stderr
+
+
+def assert_error(result, *fragments: str, code: int | None = None) -> str:
+    assert result.exit_code != 0, result.stdout
+    if code is not None:
+        assert result.exit_code == code, (result.exit_code, result.stderr)
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("Error:"), lines[0]
+    for fragment in fragments:
+        assert fragment in lines[0], (fragment, lines[0])
+    no_traceback(result)
+    return lines[0]
+
+
+def ok(result):
+    assert result.exit_code == 0, (result.exit_code, result.stdout, result.stderr)
+    no_traceback(result)
+    return result
+
+
+def revision_of(path) -> str | None:
+    with sqlite3.connect(path) as con:
+        row = con.execute("SELECT version_num FROM alembic_version").fetchone()
+    return row[0] if row else None
+
+
+def mode_of(path) -> int:
+    return os.stat(path).st_mode & 0o777
+
+
+def set_revision(path, revision: str) -> None:
+    con = sqlite3.connect(path)
+    try:
+        with con:
+            con.execute("UPDATE alembic_version SET version_num = ?", (revision,))
+    finally:
+        con.close()
+
+
+# --- sop db current / upgrade ------------------------------------------------------
+
+
+def test_db_current_on_a_new_file_does_not_create_it(sop, tmp_path):
+    path = tmp_path / "baru.db"
+    result = ok(sop("--db", str(path), "db", "current"))
+    assert str(path) in result.stdout
+    assert "0001" in result.stdout
+    assert not path.exists()
+
+
+def test_db_upgrade_creates_a_private_database_in_wal_mode(sop, tmp_path):
+    path = tmp_path / "baru.db"
+    result = ok(sop("--db", str(path), "db", "upgrade"))
+    assert "0001" in result.stdout
+    assert path.is_file()
+    assert mode_of(path) == 0o600
+    assert revision_of(path) == "0001"
+    with sqlite3.connect(path) as con:
+        assert con.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    assert {"complaint", "journal_entry", "sop_version", "operator", "alembic_version"} <= tables
+    for sidecar in (tmp_path / "baru.db-wal", tmp_path / "baru.db-shm"):
+        if sidecar.exists():
+            assert mode_of(sidecar) == 0o600
+
+    current = ok(sop("--db", str(path), "db", "current"))
+    assert "schema 0001 (current)" in current.stdout
+    again = ok(sop("--db", str(path), "db", "upgrade"))
+    assert "Already at schema 0001" in again.stdout
+    assert revision_of(path) == "0001"
+
+
+def test_first_use_creates_the_database_private_at_the_newest_schema(sop, sop_env):
+    path = sop_env / "sop.db"  # SOP_DATABASE_URL from the fixture
+    assert not path.exists()
+    ok(sop("new", *COMPLAINT))
+    assert mode_of(path) == 0o600
+    assert revision_of(path) == "0001"
+    with sqlite3.connect(path) as con:
+        assert con.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_older_schema_is_refused_with_a_pointer_to_upgrade(sop, sop_env):
+    path = sop_env / "sop.db"
+    ok(sop("db", "upgrade"))
+    set_revision(path, "0000")
+    assert_error(sop("list"), "sop db upgrade", code=1)
+    assert_error(sop("new", *COMPLAINT), "sop db upgrade", code=1)
+    with sqlite3.connect(path) as con:
+        assert con.execute("SELECT count(*) FROM complaint").fetchone()[0] == 0
+    current = ok(sop("db", "current"))
+    assert "0000" in current.stdout and "sop db upgrade" in current.stdout
+
+
+def test_newer_schema_is_refused(sop, sop_env):
+    path = sop_env / "sop.db"
+    ok(sop("db", "upgrade"))
+    set_revision(path, "0002")
+    assert_error(sop("list"), "newer", code=1)
+
+
+def test_db_current_on_a_newer_schema_does_not_advise_upgrading_the_database(sop, sop_env):
+    path = sop_env / "sop.db"
+    ok(sop("db", "upgrade"))
+    set_revision(path, "0002")
+    result = ok(sop("db", "current"))
+    # 'sop db upgrade' cannot help a database made by a newer sop; upgrading sop does.
+    assert "needs 'sop db upgrade'" not in result.stdout, result.stdout
+    assert "newer" in result.stdout
+
+
+def test_db_upgrade_on_a_newer_schema_is_a_one_line_error_not_a_crash(sop, sop_env):
+    path = sop_env / "sop.db"
+    ok(sop("db", "upgrade"))
+    set_revision(path, "0002")
+    result = sop("db", "upgrade")
+    line = assert_error(result, "0002")
+    assert "internal error" not in line, line
+    assert result.exit_code == 1, result.exit_code
+    assert revision_of(path) == "0002"
+
+
+@pytest.mark.parametrize("command", [["list"], ["db", "current"], ["db", "upgrade"], ["new", *COMPLAINT]])
+def test_a_file_that_is_not_a_database(sop, tmp_path, command):
+    path = tmp_path / "catatan.db"
+    path.write_text("Ini bukan basis data, hanya catatan.\n" * 100, encoding="utf-8")
+    before = path.read_bytes()
+    assert_error(sop("--db", str(path), *command), "catatan.db", code=1)
+    assert path.read_bytes() == before
+
+
+@pytest.mark.parametrize("command", [["list"], ["db", "upgrade"], ["new", *COMPLAINT]])
+def test_db_in_a_missing_directory(sop, tmp_path, command):
+    path = tmp_path / "tidak-ada" / "sop.db"
+    assert_error(sop("--db", str(path), *command), "tidak-ada", code=1)
+    assert not path.parent.exists()
+
+
+def test_database_url_as_a_plain_path(sop, sop_env, monkeypatch):
+    path = sop_env / "jalur.db"
+    monkeypatch.setenv("SOP_DATABASE_URL", str(path))
+    ok(sop("new", *COMPLAINT))
+    assert path.is_file() and mode_of(path) == 0o600
+    assert not (sop_env / "sop.db").exists()
+    assert str(path) in ok(sop("db", "current")).stdout
+
+
+def test_database_url_as_a_sqlalchemy_url(sop, sop_env, monkeypatch):
+    path = sop_env / "url.db"
+    monkeypatch.setenv("SOP_DATABASE_URL", f"sqlite:///{path}")
+    ok(sop("new", *COMPLAINT))
+    assert path.is_file() and mode_of(path) == 0o600
+    assert revision_of(path) == "0001"
+    assert not (sop_env / "sop.db").exists()
+
+
+def test_db_option_overrides_the_environment(sop, sop_env, monkeypatch):
+    from_env = sop_env / "env.db"
+    from_option = sop_env / "option.db"
+    monkeypatch.setenv("SOP_DATABASE_URL", str(from_env))
+    ok(sop("--db", str(from_option), "new", *COMPLAINT))
+    assert from_option.is_file()
+    assert not from_env.exists()
+    listed = json.loads(ok(sop("--db", str(from_option), "list", "--json")).stdout)
+    assert [r["number"] for r in listed] == ["ADU-2026-00001"]
+    assert json.loads(ok(sop("list", "--json")).stdout) == []  # the env database: empty
+    assert from_env.exists()
+
+
+def test_db_option_as_url_overrides_the_environment(sop, sop_env, monkeypatch):
+    monkeypatch.setenv("SOP_DATABASE_URL", str(sop_env / "env.db"))
+    ok(sop("--db", f"sqlite:///{sop_env / 'url-option.db'}", "db", "upgrade"))
+    assert (sop_env / "url-option.db").is_file()
+    assert not (sop_env / "env.db").exists()
+
+
+# --- Alembic and the models -----------------------------------------------------------
+
+
+def test_head_revision_constant_matches_the_migrations():
+    from alembic.script import ScriptDirectory
+
+    from sopcli.store import database
+
+    script = ScriptDirectory.from_config(database.alembic_config())
+    assert script.get_current_head() == database.HEAD_REVISION
+    assert len(script.get_heads()) == 1
+
+
+def test_migrated_schema_matches_the_models(sop, tmp_path):
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+    from sqlalchemy import create_engine
+    from sqlmodel import SQLModel
+
+    import sopcli.store.models  # noqa: F401  (registers the tables)
+
+    path = tmp_path / "migrated.db"
+    ok(sop("--db", str(path), "db", "upgrade"))
+    engine = create_engine(f"sqlite:///{path}")
+    try:
+        with engine.connect() as conn:
+            context = MigrationContext.configure(conn, opts={"compare_type": True, "compare_server_default": True})
+            differences = compare_metadata(context, SQLModel.metadata)
+    finally:
+        engine.dispose()
+    assert differences == []
+
+
+# --- sop config -----------------------------------------------------------------------
+
+
+def test_config_path_is_sop_config(sop, sop_env):
+    assert ok(sop("config", "path")).stdout.strip() == str(sop_env / "config.toml")
+
+
+def test_config_show_defaults(sop, sop_env):
+    out = ok(sop("config", "show")).stdout
+    assert 'timezone = "WIB"' in out
+    assert 'fri = "07:30-16:30"' in out and 'mon = "07:30-16:00"' in out
+    assert not (sop_env / "config.toml").exists()  # showing writes nothing
+    data = json.loads(ok(sop("config", "show", "--json")).stdout)
+    assert data["timezone"] == "WIB" and data["closed_days"] == []
+
+
+def test_config_set_timezone(sop, sop_env):
+    result = ok(sop("config", "set", "timezone", "WITA"))
+    assert "timezone" in result.stderr
+    assert (sop_env / "config.toml").is_file()
+    assert 'timezone = "WITA"' in ok(sop("config", "show")).stdout
+    assert json.loads(ok(sop("config", "show", "--json")).stdout)["timezone"] == "WITA"
+    # Times are now shown in WITA (+08:00).
+    view = json.loads(ok(sop("new", *COMPLAINT, "--json")).stdout)
+    assert view["received_at"] == "2026-11-24T17:00:00+08:00"
+
+
+def test_config_set_office_hours_of_one_day(sop):
+    ok(sop("config", "set", "office_hours.fri", "08:00-17:00"))
+    out = ok(sop("config", "show")).stdout
+    assert 'fri = "08:00-17:00"' in out
+    assert 'mon = "07:30-16:00"' in out  # the other days untouched
+    data = json.loads(ok(sop("config", "show", "--json")).stdout)
+    assert data["office_hours"]["fri"] == "08:00-17:00"
+
+
+def test_config_closed_day_moves_deadlines_past_it(sop):
+    # Step 1 of kaltim-db is 30 menit; received Tuesday 15:50: 10 minutes left that day.
+    before = json.loads(ok(sop("new", *COMPLAINT, "--received-at", "2026-11-24T15:50", "--json")).stdout)
+    assert before["due_at"] == "2026-11-25T07:50:00+07:00"
+    ok(sop("config", "set", "closed_days", "2026-11-25"))
+    assert "2026-11-25" in ok(sop("config", "show")).stdout
+    after = json.loads(ok(sop("new", *COMPLAINT, "--received-at", "2026-11-24T15:50", "--json")).stdout)
+    assert after["due_at"] == "2026-11-26T07:50:00+07:00"
+
+
+def test_config_several_closed_days(sop):
+    ok(sop("config", "set", "closed_days", "2026-11-25, 2026-11-26"))
+    data = json.loads(ok(sop("config", "show", "--json")).stdout)
+    assert data["closed_days"] == ["2026-11-25", "2026-11-26"]
+    view = json.loads(ok(sop("new", *COMPLAINT, "--received-at", "2026-11-24T15:50", "--json")).stdout)
+    assert view["due_at"] == "2026-11-27T07:50:00+07:00"
+
+
+@pytest.mark.parametrize(("key", "value", "fragment"), [
+    ("zona_waktu", "WITA", "zona_waktu"),
+    ("office_hours.jum", "08:00-17:00", "jum"),
+    ("timezone", "Mars/Olympus", "Mars/Olympus"),
+    ("office_hours.fri", "17:00-08:00", "fri"),
+    ("office_hours.fri", "pagi-sore", "fri"),
+    ("closed_days", "2026-13-45", "closed_days"),
+    ("closed_days", "25/11/2026", "closed_days"),
+    ("language", "fr", "language"),
+    ("enforce_roles", "mungkin", "enforce_roles"),
+])
+def test_config_bad_key_or_value_leaves_the_file_unchanged(sop, sop_env, key, value, fragment):
+    ok(sop("config", "set", "timezone", "WITA"))
+    path = sop_env / "config.toml"
+    before = path.read_bytes()
+    assert_error(sop("config", "set", key, value), fragment, code=1)
+    assert path.read_bytes() == before
+    assert not path.with_suffix(".tmp").exists()
+
+
+def test_config_bad_value_does_not_create_the_file(sop, sop_env):
+    assert_error(sop("config", "set", "timezone", "Nowhere/Atall"), code=1)
+    assert not (sop_env / "config.toml").exists()
+
+
+def test_config_file_that_is_not_toml(sop, sop_env):
+    (sop_env / "config.toml").write_text("timezone = WITA [\n", encoding="utf-8")
+    assert_error(sop("config", "show"), "config.toml", code=1)
+    assert_error(sop("list"), "config.toml", code=1)

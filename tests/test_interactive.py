@@ -1,0 +1,271 @@
+"""``sop new`` and ``sop next`` at a real terminal: a pseudo-terminal driven with pexpect.
+
+Nothing is mocked: the installed ``sop`` script runs in a child process whose
+standard input and output are a pty, so it prompts (rich Prompt/Confirm) as it
+does for an operator. The steps around the interactive one are set up with
+the same commands, non-interactively, in-process (the conftest ``sop``
+fixture); every check of what was written reads ``sop show --json``.
+
+Each test runs with ``TERM=dumb`` and with ``TERM=xterm-256color`` (where rich
+adds bold and other escape sequences even under NO_COLOR), so expectations
+tolerate escape sequences anywhere in the text.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import re
+import sys
+from pathlib import Path
+
+import pytest
+
+pexpect = pytest.importorskip("pexpect")
+
+SOP = str(Path(sys.executable).parent / "sop")
+TIMEOUT = 10
+ESCAPES = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b\][^\x07]*\x07|\r")
+_ANY_ESCAPES = r"(?:\x1b\[[0-9;?]*[A-Za-z])*"
+BOX = re.compile(r"[│─╭╮╰╯┌┐└┘├┤┬┴┼═║]")
+
+
+def loose(text: str) -> re.Pattern:
+    """A pattern for ``text`` that allows terminal escape sequences between any two characters."""
+    return re.compile(_ANY_ESCAPES.join(re.escape(ch) for ch in text))
+
+
+def plain(text: str) -> str:
+    """Terminal output without escape sequences or carriage returns."""
+    return ESCAPES.sub("", text)
+
+
+def flat(text: str) -> str:
+    """Output with panel borders removed and whitespace collapsed, so wrapped text reads as one line."""
+    return " ".join(BOX.sub(" ", plain(text)).split())
+
+
+class Terminal:
+    """``sop ARGS`` running on a pseudo-terminal."""
+
+    started: list[Terminal] = []
+
+    def __init__(self, term: str, *args: str):
+        env = {**os.environ, "NO_COLOR": "1", "COLUMNS": "120", "TERM": term}
+        env.pop("SOP_DEBUG", None)
+        self.transcript = io.StringIO()
+        self.child = pexpect.spawn(SOP, list(args), env=env, encoding="utf-8", timeout=TIMEOUT,
+                                   dimensions=(50, 120))
+        self.child.logfile_read = self.transcript
+        Terminal.started.append(self)
+
+    def expect(self, text: str) -> str:
+        """Wait for ``text``; returns the plain output before it."""
+        self.child.expect(loose(text))
+        return plain(self.child.before)
+
+    def answer(self, prompt: str, reply: str) -> None:
+        """Wait for a prompt that starts with ``prompt`` and ends in ': ', then type ``reply``."""
+        self.expect(prompt)
+        self.child.expect_exact(": ")
+        self.child.sendline(reply)
+
+    def finish(self) -> int:
+        """Wait for the program to end; returns its exit status."""
+        self.child.expect(pexpect.EOF)
+        self.child.close()
+        assert self.child.signalstatus is None, f"killed by signal {self.child.signalstatus}"
+        return self.child.exitstatus
+
+    @property
+    def output(self) -> str:
+        return plain(self.transcript.getvalue())
+
+
+@pytest.fixture(params=["dumb", "xterm-256color"])
+def term(request, sop_env):
+    yield request.param
+    for terminal in Terminal.started:  # a failed test may leave its child waiting at a prompt
+        if terminal.child.isalive():
+            terminal.child.close(force=True)
+    Terminal.started.clear()
+
+
+def shown(sop, number: str) -> dict:
+    result = sop("show", number, "--json")
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+def new_case(sop, sop_id: str) -> str:
+    """A complaint received Monday 23/11/2026 08:00, so steps can be dated before the fixed now."""
+    result = sop("new", "--sop", sop_id, "--description", "Gangguan uji", "--reporter", "Siti", "--unit", "BKD",
+                 "--system", "SIMPEG", "--received-at", "2026-11-23T08:00", "--json")
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)["number"]
+
+
+def advance(sop, number: str, step: str, at: str, *extra: str) -> None:
+    result = sop("next", number, "--step", step, "--at", at, *extra)
+    assert result.exit_code == 0, result.output
+
+
+def test_new_prompts_for_everything_on_a_terminal(sop, term):
+    t = Terminal(term, "new")
+    t.answer("SOP [cirebon-aplikasi/ipas-pemulihan/kaltim-db/tanahbumbu-jaringan]", "kaltim-db")
+    listing = flat(t.transcript.getvalue())
+    for sop_id, name in (("cirebon-aplikasi", "Pelayanan Gangguan Aplikasi Dan Sistem"),
+                         ("ipas-pemulihan", "Pemulihan Gagal Fungsi-Fungsi IPAS"),
+                         ("kaltim-db", "Pengelolaan Gangguan Database"),
+                         ("tanahbumbu-jaringan", "Penanganan Gangguan Koneksi Internet & Intranet pada Jaringan Lokal SKPD")):
+        assert f"{sop_id} — {name}" in listing
+    t.answer("Description of the disruption", "Database SIMPEG tidak bisa diakses")
+    t.answer("Reporter", "Siti Aminah")
+    t.answer("Unit (SKPD/OPD)", "BKD")
+    t.answer("Affected system", "SIMPEG")
+    t.answer("Host/node (optional)", "")
+    t.answer("Channel (telepon)", "")  # the default
+    t.answer("Priority [rendah/sedang/tinggi/kritis] (sedang)", "tinggi")
+    t.expect("Complaint ADU-2026-00001 recorded.")
+    t.expect("ADU-2026-00001 · step 1 of 9: 1")
+    t.expect("Next: sop next ADU-2026-00001")
+    assert t.finish() == 0
+    card = flat(t.output.split("recorded.", 1)[1])
+    assert "Menerima dan mencatat Laporan ke dalam form isian laporan" in card
+    assert "Pemeriksa dan Pengelola Teknologi Informasi" in card
+    assert "30 menit" in card
+    assert "Error" not in t.output and "Traceback" not in t.output
+
+    case = shown(sop, "ADU-2026-00001")
+    assert case["sop"]["id"] == "kaltim-db"
+    assert (case["description"], case["reporter"], case["unit"], case["system"]) == (
+        "Database SIMPEG tidak bisa diakses", "Siti Aminah", "BKD", "SIMPEG")
+    assert case["host"] is None
+    assert (case["channel"], case["priority"]) == ("telepon", "tinggi")
+    assert case["received_at"] == "2026-11-24T16:00:00+07:00"
+    assert case["current_step"] == "1"
+    assert [e["action"] for e in case["journal"]] == ["received"]
+    assert case["journal"][0]["actor"] == "budi"
+
+
+def test_next_on_a_terminal_walks_a_step_and_a_decision(sop, term):
+    number = new_case(sop, "kaltim-db")
+
+    # Step 1: a plain step; the card, a note, the output reference, confirmation.
+    t = Terminal(term, "next", number, "--at", "2026-11-23T08:20")
+    t.expect(f"{number} · step 1 of 9: 1")
+    t.answer("Note (optional)", "Laporan diterima via telepon")
+    t.answer("Output reference: Form Laporan (optional)", "F-LAP/11/001")
+    t.answer("Save step 1 as done? [y/n] (y)", "y")
+    t.expect("Step 1 done")
+    t.expect(f"{number} is now at step 2: sop next {number}")
+    assert t.finish() == 0
+    card = flat(t.output.split("Note (optional)", 1)[0])
+    assert "Menerima dan mencatat Laporan ke dalam form isian laporan" in card
+    assert "Time standard 30 menit" in card
+
+    case = shown(sop, number)
+    step1 = case["journal"][-1]
+    assert (step1["action"], step1["step"], step1["next_step"]) == ("step", "1", "2")
+    assert (step1["note"], step1["output"], step1["actor"]) == ("Laporan diterima via telepon", "F-LAP/11/001", "budi")
+    assert step1["at"] == "2026-11-23T08:20:00+07:00"
+    assert step1["on_time"] is True
+
+    for step, at in (("2", "2026-11-23T09:00"), ("3", "2026-11-23T10:00"), ("4", "2026-11-23T13:00"),
+                     ("5", "2026-11-23T13:15"), ("6", "2026-11-23T14:00")):
+        advance(sop, number, step, at)
+
+    # Step 7: a decision; the card lists both options with their meanings.
+    t = Terminal(term, "next", number, "--at", "2026-11-23T14:45")
+    t.expect(f"{number} · step 7 of 9: 7")
+    t.answer("Apakah gangguan telah selesai? [ya/tidak]", "mungkin")  # not an option: asked again
+    t.expect("Please select one of the available options")
+    t.answer("Apakah gangguan telah selesai? [ya/tidak]", "tidak")
+    t.answer("Note (optional)", "Database masih belum bisa diakses")
+    t.answer("Output reference: laporan penyelesaian gangguan (optional)", "")
+    t.answer("Save step 7 as done? [y/n] (y)", "y")
+    t.expect("Step 7 done (tidak)")
+    t.expect(f"{number} is now at step 5: sop next {number}")
+    assert t.finish() == 0
+    card = flat(t.output.split("[ya/tidak]", 1)[0])
+    assert "Decision Apakah gangguan telah selesai?" in card
+    assert "ya — Jika telah selesai maka dilaporkan pada pejabat administrator. (→ step 8)" in card
+    assert ("tidak — Jika tidak akan dilakukan pemeriksaan Database server kembali oleh Administrator Jaringan. "
+            "(→ step 5)") in card
+
+    case = shown(sop, number)
+    assert case["current_step"] == "5"
+    assert case["status"] == "open"
+    step7 = case["journal"][-1]
+    assert (step7["step"], step7["decision"], step7["next_step"]) == ("7", "tidak", "5")
+    assert step7["note"] == "Database masih belum bisa diakses"
+    assert step7["output"] is None
+    assert [e["step"] for e in case["journal"] if e["action"] == "step"] == ["1", "2", "3", "4", "5", "6", "7"]
+    assert sop("verify").stdout.strip() == "OK: 8 journal entries, chain intact."
+
+
+def test_answering_no_at_the_confirmation_writes_nothing(sop, term):
+    number = new_case(sop, "kaltim-db")
+    before = shown(sop, number)
+
+    t = Terminal(term, "next", number, "--at", "2026-11-23T08:20")
+    t.expect(f"{number} · step 1 of 9: 1")
+    t.answer("Note (optional)", "Catatan yang tidak jadi disimpan")
+    t.answer("Output reference: Form Laporan (optional)", "F-LAP/11/001")
+    t.answer("Save step 1 as done? [y/n] (y)", "n")
+    t.expect("Nothing saved.")
+    assert t.finish() != 0
+    assert "Step 1 done" not in t.output
+
+    after = shown(sop, number)
+    assert len(after["journal"]) == len(before["journal"]) == 1
+    assert after["revision"] == before["revision"]
+    assert after["current_step"] == "1"
+
+
+def test_a_field_the_step_asks_for_is_checked(sop, term):
+    number = new_case(sop, "tanahbumbu-jaringan")
+    advance(sop, number, "1", "2026-11-23T08:05")
+    advance(sop, number, "2", "2026-11-23T08:10", "--decision", "tidak")
+    advance(sop, number, "3", "2026-11-23T08:30")
+    advance(sop, number, "4", "2026-11-23T09:00", "--decision", "internal")
+    advance(sop, number, "5", "2026-11-23T09:30")
+    before = shown(sop, number)
+    assert before["current_step"] == "6"
+
+    # An answer that is not a duration: a one-line error, nothing written.
+    t = Terminal(term, "next", number, "--at", "2026-11-23T10:00")
+    t.expect(f"{number} · step 6 of 9: 6")
+    t.answer("Estimasi waktu pemulihan dan perbaikan (estimasi)", "besok")
+    while True:  # the value may be refused at once, or once the remaining questions are answered
+        seen = t.child.expect([loose("Error: "), loose("Note (optional)"), loose("Save step 6 as done?"), pexpect.EOF])
+        if seen == 0:
+            break
+        assert seen != 3, f"ended without an error:\n{t.output}"
+        t.child.expect_exact(": ")
+        t.child.sendline("" if seen == 1 else "y")
+    status = t.finish()
+    assert status == 1
+    card = flat(t.output.split("(estimasi)", 1)[0])
+    assert "Field estimasi: Estimasi waktu pemulihan dan perbaikan" in card
+    error = "Error: " + t.output.rsplit("Error: ", 1)[1]
+    lines = [line for line in error.splitlines() if line.strip()]
+    assert len(lines) == 1, error
+    assert "estimasi" in lines[0] and "besok" in lines[0]
+    assert "Traceback" not in t.output and "Step 6 done" not in t.output
+    after = shown(sop, number)
+    assert after["journal"] == before["journal"]
+    assert after["revision"] == before["revision"] and after["current_step"] == "6"
+
+    # A duration is accepted and recorded with the step.
+    t = Terminal(term, "next", number, "--at", "2026-11-23T10:00")
+    t.answer("Estimasi waktu pemulihan dan perbaikan (estimasi)", "4 jam")
+    t.answer("Note (optional)", "")
+    t.answer("Save step 6 as done? [y/n] (y)", "y")
+    t.expect("Step 6 done")
+    assert t.finish() == 0
+    case = shown(sop, number)
+    assert case["current_step"] == "7"
+    assert case["journal"][-1]["step"] == "6"
+    assert case["journal"][-1]["fields"] == {"estimasi": "4 jam"}
