@@ -195,6 +195,7 @@ def test_eight_simultaneous_notes_are_all_kept(sop, race):
 
 def test_simultaneous_new_complaints_get_unique_consecutive_numbers(sop, race):
     assert sop("verify").exit_code == 0  # the database exists before the racers start
+    # Four racers, each running the sop script five times in a row once released.
 
     outcomes = race([["new", "--sop", "kaltim-db", "--description", f"Gangguan dari operator {i}",
                       "--reporter", f"Pelapor {i}", "--unit", "BKD", "--system", "SIMPEG"] for i in range(4)],
@@ -218,11 +219,10 @@ def test_simultaneous_new_complaints_get_unique_consecutive_numbers(sop, race):
     assert_chain_ok(sop, 20)  # one "received" entry per complaint, chained
 
 
-
 def test_first_use_of_a_new_database_by_several_operators_at_once(race, env, sop):
-    # No database file yet: every racer finds it missing and must end up with
-    # one schema and its complaint recorded (or, at worst, a "busy, try
-    # again" exit 4) -- never an internal error.
+    # No database file yet: every racer finds it missing, and the schema must
+    # be created once while the others wait for it -- not an internal error
+    # "database is locked" (exit 70), as before schema creation took the write lock.
     assert not (env / "sop.db").exists()
 
     outcomes = race([["new", "--sop", "kaltim-db", "--description", f"Gangguan dari operator {i}",

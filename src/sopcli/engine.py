@@ -202,7 +202,7 @@ def _require_open(state: CaseState) -> None:
 def _check_time(state: CaseState, at: datetime, now: datetime) -> None:
     if at < state.last_at:
         raise InputError(_("{at} is before the case's latest entry ({last})").format(
-            at=at.isoformat(timespec="minutes"), last=state.last_at.isoformat(timespec="minutes")),
+            at=at.isoformat(timespec="minutes"), last=state.last_at.astimezone(at.tzinfo).isoformat(timespec="minutes")),
             _("give a later --at"))
     if at > now + FUTURE_TOLERANCE:
         raise InputError(_("{at} is in the future").format(at=at.isoformat(timespec="minutes")))

@@ -132,7 +132,7 @@ def root(
         from sopcli.i18n import LANGUAGES, set_language
 
         if lang.lower() not in LANGUAGES:
-            raise typer.BadParameter(f"{lang!r}: choose id or en", param_hint="--lang")
+            raise typer.BadParameter(f"{lang!r}: id | en", param_hint="--lang")
         set_language(lang.lower())
     ctx.obj = AppState(db=db, debug=debug, language=lang)
 

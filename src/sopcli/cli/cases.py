@@ -317,8 +317,11 @@ def list_complaints(
                             mine=_operator(rt, actor) if mine else None,
                             since=rt.parse_when(since) if since else None)
     keys = ["number", "sop", "status", "received_at", "unit", "system", "current_step", "step", "who", "due_at", "overdue", "paused"]
-    data = [[r.number, r.sop_id, r.status, r.received_at, r.unit, r.system, r.current_step, r.step_name, r.who,
-             r.due_at, r.overdue, r.paused] for r in rows]
+    def local_time(moment):
+        return moment.astimezone(rt.zone) if moment else None
+
+    data = [[r.number, r.sop_id, r.status, local_time(r.received_at), r.unit, r.system, r.current_step, r.step_name,
+             r.who, local_time(r.due_at), r.overdue, r.paused] for r in rows]
     if as_json or fmt == "json":
         render.print_json([dict(zip(keys, row)) for row in data])
         return

@@ -20,7 +20,14 @@ def current(ctx: typer.Context) -> None:
 
     database = runtime_of(ctx).database
     revision = database.current_revision()
-    state = _("current") if revision == HEAD_REVISION else _("needs 'sop db upgrade'") if revision else _("empty: created on first use")
+    if revision == HEAD_REVISION:
+        state = _("current")
+    elif revision is None:
+        state = _("empty: created on first use")
+    elif revision > HEAD_REVISION:
+        state = _("made by a newer sop: upgrade sop itself")
+    else:
+        state = _("needs 'sop db upgrade'")
     typer.echo(f"{database.display()}")
     typer.echo(_("schema {revision} ({state}); this sop expects {head}").format(revision=revision or "-", state=state, head=HEAD_REVISION))
 
@@ -31,6 +38,7 @@ def upgrade(ctx: typer.Context) -> None:
 
     Example: sop db upgrade
     """
+    from sopcli.errors import DatabaseError
     from sopcli.i18n import _
     from sopcli.store.database import HEAD_REVISION, _create_private_file
 
@@ -41,5 +49,7 @@ def upgrade(ctx: typer.Context) -> None:
     if before == HEAD_REVISION:
         typer.echo(_("Already at schema {head}.").format(head=HEAD_REVISION))
         return
+    if before is not None and before > HEAD_REVISION:
+        raise DatabaseError(_("the database was made by a newer sop (schema {found})").format(found=before), _("upgrade sop"))
     database.upgrade()
     typer.echo(_("Upgraded {url} from schema {before} to {head}.").format(url=database.display(), before=before or "-", head=HEAD_REVISION))

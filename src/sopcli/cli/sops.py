@@ -149,7 +149,9 @@ def graph(
 
     writers = {"mermaid": to_mermaid, "dot": to_dot}
     if fmt not in writers:
-        raise typer.BadParameter(f"{fmt!r}: choose mermaid or dot", param_hint="--format")
+        from sopcli.i18n import _
+
+        raise typer.BadParameter(_("{fmt!r}: choose mermaid or dot").format(fmt=fmt), param_hint="--format")
     typer.echo(writers[fmt](load(reference).definition), nl=False)
 
 
@@ -181,7 +183,8 @@ def path(reference: SopArgument, as_json: JsonOption = False) -> None:
                 extra.append(_("+ estimate at step {steps}").format(steps=", ".join(found.open_ended)))
             if found.unstandardised:
                 extra.append(_("steps without standard: {steps}").format(steps=", ".join(found.unstandardised)))
-            rows.append([outcome_label(outcome), _(kind), len(found.steps), route, " ".join([total, *extra])])
+            kind_label = {"shortest": _("shortest"), "longest": _("longest")}[kind]
+            rows.append([outcome_label(outcome), kind_label, len(found.steps), route, " ".join([total, *extra])])
             records.append({"outcome": outcome, "kind": kind,
                             "steps": list(found.steps), "decisions": [{"step": s, "option": o} for s, o in found.choices],
                             "min_minutes": found.low_minutes, "max_minutes": found.high_minutes,

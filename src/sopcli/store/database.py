@@ -124,13 +124,18 @@ class Database:
         same moment do not both create it: the second finds it done.
         """
         from alembic import command
+        from alembic.util import CommandError
 
         with self.engine.connect() as conn:
             conn.info["sop_write"] = True
             with conn.begin():
                 if conn.dialect.name == "postgresql":
                     conn.exec_driver_sql("SELECT pg_advisory_xact_lock(7420000)")
-                command.upgrade(alembic_config(conn), revision)
+                try:
+                    command.upgrade(alembic_config(conn), revision)
+                except CommandError as exc:  # a revision this sop has no migration for
+                    raise DatabaseError(_("cannot upgrade {url}: {reason}").format(url=self.display(), reason=exc),
+                                        _("restore a backup made by this version of sop")) from exc
 
     def display(self) -> str:
         """The URL with any password hidden."""

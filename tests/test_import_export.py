@@ -1,0 +1,971 @@
+"""``sop import`` / ``sop export`` / ``sop verify --file`` through the CLI.
+
+Every test runs against its own temporary SQLite database with the fixed clock
+of ``conftest`` (Tuesday 24 November 2026, 16:00 WIB), so a row received in
+2027 is in the future. Most tests run ``sop`` in-process (``CliRunner``); the
+SIGKILL test runs the real ``sop`` script in a subprocess and kills it while
+its import transaction is open.
+"""
+
+from __future__ import annotations
+
+import csv
+import importlib.util
+import io
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+ROOT = Path(__file__).resolve().parents[1]
+SOP = str(Path(sys.executable).parent / "sop")
+SOPS = ("ipas-pemulihan", "kaltim-db", "cirebon-aplikasi", "tanahbumbu-jaringan")
+HEADER = ["ref", "received_at", "sop", "reporter", "unit", "system", "host", "channel", "priority", "description"]
+FIELDS = HEADER  # what an export → import round trip must keep
+
+# A handful of realistic rows, with the awkward bits real files have: commas and
+# quotes in cells, a multi-line description, a reporter with a title after a
+# comma, no host, no ref, a description a spreadsheet would take for a formula.
+ROWS = [
+    {"ref": "SRT/045/DISKOMINFO/XI/2026", "received_at": "2026-11-03T08:15:00+07:00", "sop": "cirebon-aplikasi",
+     "reporter": "Rina Susanti, S.Kom.", "unit": "Dinas Kependudukan dan Pencatatan Sipil", "system": "SIAK Terpusat",
+     "host": "", "channel": "surat", "priority": "tinggi",
+     "description": 'Aplikasi SIAK tidak bisa mencetak KTP-el, muncul pesan "printer not found".\nSudah dicoba restart.'},
+    {"ref": "TLP-20261103-07", "received_at": "2026-11-03T09:40:00+07:00", "sop": "kaltim-db",
+     "reporter": "Agus Setiawan", "unit": "Badan Kepegawaian Daerah Provinsi Kalimantan Timur", "system": "SIMPEG",
+     "host": "db-simpeg.kaltimprov.go.id", "channel": "telepon", "priority": "kritis",
+     "description": "Database SIMPEG tidak bisa diakses; error \"too many connections\", antrean menumpuk."},
+    {"ref": "", "received_at": "2026-11-04T10:05:00+07:00", "sop": "tanahbumbu-jaringan",
+     "reporter": "Fajar Ramadhan", "unit": "Kecamatan Simpang Empat", "system": "jaringan fiber OPD",
+     "host": "olt-simpangempat-02", "channel": "whatsapp", "priority": "sedang",
+     "description": "Jaringan fiber OPD putus total sejak pagi, lampu LOS merah.\n\nKontak: 0812-5555-1234"},
+    {"ref": "HKI.5-TI.04.02-123", "received_at": "2026-11-05T13:20:00+07:00", "sop": "ipas-pemulihan",
+     "reporter": "Hendra Kurniawan", "unit": "Direktorat Merek dan Indikasi Geografis", "system": "IPAS",
+     "host": "ipas-app01.dgip.go.id", "channel": "email", "priority": "rendah",
+     "description": "=SUM(A1:A3) muncul di kolom catatan modul permohonan merek; café ’kutip’ tetap."},
+    {"ref": "007", "received_at": "2026-11-06T14:00:00+07:00", "sop": "cirebon-aplikasi",
+     "reporter": "Dewi Lestari", "unit": "Kecamatan Kesambi", "system": "e-Office",
+     "host": "10.1.8.14", "channel": "monitoring", "priority": "sedang",
+     "description": "e-Office lambat; semicolons; and, commas, everywhere"},
+]
+
+
+# --- helpers -----------------------------------------------------------------------
+
+
+def no_traceback(result) -> None:
+    assert "Traceback" not in result.stdout, result.stdout
+    assert "Traceback" not in result.stderr, result.stderr
+
+
+def ok(result):
+    assert result.exit_code == 0, (result.exit_code, result.stdout, result.stderr)
+    no_traceback(result)
+    return result
+
+
+def error_line(result, *fragments: str) -> str:
+    """Exit 1, exactly one ``Error:`` line on stderr naming every fragment; returns the line."""
+    assert result.exit_code == 1, (result.exit_code, result.stdout, result.stderr)
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("Error:"), result.stderr
+    for fragment in fragments:
+        assert fragment in lines[0], (fragment, lines[0])
+    no_traceback(result)
+    return lines[0]
+
+
+def write_csv(path: Path, rows: list[dict], columns=HEADER, *, delimiter=",", newline="\n", encoding="utf-8",
+              bom: bool = False) -> Path:
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, delimiter=delimiter, lineterminator=newline)
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow([row.get(c, "") for c in columns])
+    path.write_bytes((b"\xef\xbb\xbf" if bom else b"") + buffer.getvalue().encode(encoding))
+    return path
+
+
+def import_json(sop, *args, input=None) -> dict:
+    result = sop("import", *args, "--json", input=input)
+    no_traceback(result)
+    return json.loads(result.stdout)
+
+
+def exported(sop) -> list[dict]:
+    """The complaints as ``sop export complaints --format jsonl`` gives them, in received order."""
+    result = ok(sop("export", "complaints", "--format", "jsonl"))
+    return [json.loads(line) for line in result.stdout.split("\n") if line.strip()]
+
+
+def by_ref(rows: list[dict]) -> dict[str, dict]:
+    return {r["ref"]: r for r in rows}
+
+
+def fields(row: dict) -> dict:
+    return {k: row.get(k) for k in FIELDS}
+
+
+def complaints(sop) -> list[dict]:
+    return json.loads(ok(sop("list", "--status", "all", "--json")).stdout)
+
+
+def journal_count(sop) -> int:
+    result = ok(sop("verify"))
+    match = re.search(r"OK: (\d+) journal entries", result.stdout)
+    assert match, result.stdout
+    return int(match[1])
+
+
+def assert_nothing_written(sop) -> None:
+    assert complaints(sop) == []
+    assert journal_count(sop) == 0
+
+
+def problems(result) -> list[str]:
+    return [line for line in result.stdout.splitlines() if line.startswith("line ")]
+
+
+def use_database(monkeypatch, path: Path) -> None:
+    monkeypatch.setenv("SOP_DATABASE_URL", str(path))
+
+
+def expected(row: dict) -> dict:
+    """What the database should hold for an input row (host empty → None)."""
+    return {**fields(row), "host": row["host"] or None}
+
+
+# --- formats and dialects ------------------------------------------------------------
+
+
+def test_comma_csv_keeps_every_field(sop, sop_env):
+    path = write_csv(sop_env / "pengaduan.csv", ROWS)
+    result = ok(sop("import", str(path)))
+    assert "5 rows, 5 new, 0 duplicates" in result.stdout
+    assert "Imported 5 complaints: ADU-2026-00001 … ADU-2026-00005." in result.stdout
+    got = exported(sop)
+    assert len(got) == 5
+    for row, stored in zip(ROWS, got):
+        if row["ref"]:
+            assert fields(stored) == expected(row)
+        else:
+            assert stored["ref"].startswith("auto-")
+            assert {k: v for k, v in fields(stored).items() if k != "ref"} == {
+                k: v for k, v in expected(row).items() if k != "ref"}
+
+
+def test_semicolon_bom_crlf_day_first_as_an_indonesian_spreadsheet_saves_it(sop, sop_env):
+    text = (
+        "No. Tiket;Tanggal;SOP;Pelapor;SKPD;Aplikasi;Keluhan\r\n"
+        "HD-2611-0412;03/11/2026 08.15;cirebon-aplikasi;Taufik Gunawan;Kecamatan Kejaksan;SIMPEG;"
+        "Lupa kata sandi akun SIMPEG, reset lewat email tidak masuk.\r\n"
+        "HD-2611-0413;03/11/2026 14:05;cirebon-aplikasi;Nur Gunawan, S.E.;Dinas Pendidikan;e-Office;"
+        "\"Menu disposisi e-Office error.\r\nSudah dicoba hapus cache; tetap sama.\"\r\n"
+        "HD-2611-0414;4/11/2026 7.45;cirebon-aplikasi;Wahyu Effendi;Badan Keuangan Daerah;LPSE;"
+        "Tampilan LPSE berantakan setelah pembaruan.\r\n"
+    )
+    path = sop_env / "rekap.csv"
+    path.write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))
+    result = ok(sop("import", str(path)))
+    assert "3 rows, 3 new" in result.stdout
+    got = by_ref(exported(sop))
+    assert set(got) == {"HD-2611-0412", "HD-2611-0413", "HD-2611-0414"}  # the BOM did not eat "No. Tiket"
+    assert got["HD-2611-0412"]["received_at"] == "2026-11-03T08:15:00+07:00"
+    assert got["HD-2611-0413"]["received_at"] == "2026-11-03T14:05:00+07:00"
+    assert got["HD-2611-0414"]["received_at"] == "2026-11-04T07:45:00+07:00"
+    assert got["HD-2611-0413"]["reporter"] == "Nur Gunawan, S.E."
+    assert got["HD-2611-0413"]["unit"] == "Dinas Pendidikan"
+    assert got["HD-2611-0413"]["system"] == "e-Office"
+    description = got["HD-2611-0413"]["description"]
+    assert description.splitlines() == ["Menu disposisi e-Office error.", "Sudah dicoba hapus cache; tetap sama."]
+
+
+def test_semicolon_file_whose_cells_are_full_of_commas_and_quotes(sop, sop_env):
+    """The header says ``;``: commas and quotes in the text must not make the sniffer pick ``,``."""
+    lines = ["No. Tiket;Tanggal;SOP;Pelapor;SKPD;Aplikasi;Keluhan"]
+    for i in range(5):
+        lines.append(f'T{i};03/11/2026 08.15;cirebon-aplikasi;Ani, S.Kom.;Dinas A, B, C;SIMPEG;'
+                     f'"Aplikasi error, tidak bisa, login, ""parah"", cek, lagi"')
+    path = sop_env / "koma.csv"
+    path.write_bytes(b"\xef\xbb\xbf" + "\r\n".join(lines).encode() + b"\r\n")
+    result = ok(sop("import", str(path)))
+    assert "5 rows, 5 new" in result.stdout
+    assert by_ref(exported(sop))["T0"]["description"] == 'Aplikasi error, tidak bisa, login, "parah", cek, lagi'
+
+
+@pytest.mark.parametrize("name, extra", [("pengaduan.tsv", []), ("pengaduan.txt", ["--format", "tsv"]),
+                                         ("tab-delimited.csv", [])])
+def test_tab_separated(sop, sop_env, name, extra):
+    path = write_csv(sop_env / name, ROWS, delimiter="\t")
+    ok(sop("import", str(path), *extra))
+    assert [fields(r) for r in exported(sop) if r["ref"] != ROWS[2]["ref"] and not r["ref"].startswith("auto-")] == [
+        expected(r) for r in ROWS if r["ref"]]
+
+
+def test_json_array(sop, sop_env):
+    path = sop_env / "pengaduan.json"
+    path.write_text(json.dumps(ROWS, ensure_ascii=False, indent=2), encoding="utf-8")
+    result = ok(sop("import", str(path)))
+    assert "5 rows, 5 new" in result.stdout
+    assert by_ref(exported(sop))["TLP-20261103-07"] == {**by_ref(exported(sop))["TLP-20261103-07"],
+                                                         **expected(ROWS[1])}
+
+
+def test_json_object_with_a_complaints_list(sop, sop_env):
+    path = sop_env / "pengaduan.json"
+    path.write_text(json.dumps({"pengaduan": ROWS[:2]}, ensure_ascii=False), encoding="utf-8")
+    assert "2 rows, 2 new" in ok(sop("import", str(path))).stdout
+
+
+def test_json_lines(sop, sop_env):
+    path = sop_env / "pengaduan.jsonl"
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in ROWS) + "\n", encoding="utf-8")
+    ok(sop("import", str(path)))
+    got = by_ref(exported(sop))
+    assert fields(got["SRT/045/DISKOMINFO/XI/2026"]) == expected(ROWS[0])
+    assert fields(got["007"]) == expected(ROWS[4])
+
+
+def _workbook(path: Path, header: list[str], rows: list[list]) -> Path:
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(header)
+    for row in rows:
+        sheet.append(row)
+    workbook.save(path)
+    return path
+
+
+XLSX_HEADER = ["No. Tiket", "Tanggal Diterima", "SOP", "Nama Pelapor", "Unit Kerja", "Aplikasi", "Host", "Saluran",
+               "Prioritas", "Uraian"]
+XLSX_ROWS = [
+    ["SRT/045/DISKOMINFO/XI/2026", datetime(2026, 11, 3, 8, 15), "cirebon-aplikasi", "Rina Susanti, S.Kom.",
+     "Dinas Kependudukan dan Pencatatan Sipil", "SIAK Terpusat", None, "surat", "tinggi",
+     "Aplikasi SIAK tidak bisa mencetak KTP-el.\nSudah dicoba restart."],
+    [12345, datetime(2026, 11, 4, 13, 30, 45), "kaltim-db", "Agus Setiawan", "Badan Kepegawaian Daerah", "SIMPEG",
+     "10.16.2.40", "telepon", "kritis", 'Database SIMPEG "down"'],
+]
+
+
+def test_xlsx_with_datetime_cells(sop, sop_env):
+    path = _workbook(sop_env / "pengaduan.xlsx", XLSX_HEADER, XLSX_ROWS)
+    result = ok(sop("import", str(path)))
+    assert "2 rows, 2 new" in result.stdout
+    got = by_ref(exported(sop))
+    first = got["SRT/045/DISKOMINFO/XI/2026"]
+    assert first["received_at"] == "2026-11-03T08:15:00+07:00"  # a naive cell is office-local time
+    assert first["host"] is None
+    assert first["description"] == "Aplikasi SIAK tidak bisa mencetak KTP-el.\nSudah dicoba restart."
+    second = got["12345"]  # a number cell in the ticket column is the ticket "12345"
+    assert second["received_at"] == "2026-11-04T13:30:45+07:00"
+    assert (second["reporter"], second["unit"], second["system"], second["host"]) == (
+        "Agus Setiawan", "Badan Kepegawaian Daerah", "SIMPEG", "10.16.2.40")
+
+
+@pytest.mark.parametrize("fmt", ["csv", "tsv", "json", "jsonl", "xlsx"])
+def test_standard_input_with_format(sop, sop_env, fmt):
+    if fmt == "xlsx":
+        data: bytes | str = _workbook(sop_env / "in.xlsx", XLSX_HEADER, XLSX_ROWS).read_bytes()
+        count = 2
+    elif fmt in ("csv", "tsv"):
+        data = write_csv(sop_env / "in.txt", ROWS, delimiter="\t" if fmt == "tsv" else ",").read_text("utf-8")
+        count = 5
+    elif fmt == "json":
+        data, count = json.dumps(ROWS, ensure_ascii=False), 5
+    else:
+        data, count = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in ROWS), 5
+    result = ok(sop("import", "-", "--format", fmt, input=data))
+    assert f"stdin: {count} rows, {count} new" in result.stdout
+    assert len(complaints(sop)) == count
+    source = json.loads(ok(sop("show", "ADU-2026-00001", "--json")).stdout)["journal"][0]["fields"]["source"]
+    assert source == "stdin:2" if fmt in ("csv", "tsv", "xlsx") else source == "stdin:1"
+
+
+def test_standard_input_without_format_is_csv(sop, sop_env):
+    data = write_csv(sop_env / "in.txt", ROWS[:2]).read_text("utf-8")
+    assert "2 rows, 2 new" in ok(sop("import", "-", input=data)).stdout
+
+
+@pytest.mark.parametrize("header", [
+    ["no. tiket", "waktu diterima", "sop", "pelapor", "unit kerja", "aplikasi", "uraian"],
+    ["Nomor Tiket", "Tanggal", "SOP", "Nama Pelapor", "SKPD", "Layanan", "Keluhan"],
+    ["No Tiket", "Tanggal Diterima:", "Kode SOP", "PELAPOR", "OPD", "Sistem", "Deskripsi"],
+    ["Referensi", "Tgl", "sop_id", "Pelapor", "Perangkat Daerah", "Sistem/Aplikasi", "Permasalahan"],
+])
+def test_indonesian_header_aliases(sop, sop_env, header):
+    canonical = ["ref", "received_at", "sop", "reporter", "unit", "system", "description"]
+    rows = [dict(zip(header, ["TLP-20261103-07", "03/11/2026 09.40", "kaltim-db", "Agus Setiawan",
+                              "Badan Kepegawaian Daerah", "SIMPEG", "Database SIMPEG tidak bisa diakses"]))]
+    ok(sop("import", str(write_csv(sop_env / "alias.csv", rows, columns=header))))
+    stored = exported(sop)[0]
+    assert {c: stored[c] for c in canonical} == {
+        "ref": "TLP-20261103-07", "received_at": "2026-11-03T09:40:00+07:00", "sop": "kaltim-db",
+        "reporter": "Agus Setiawan", "unit": "Badan Kepegawaian Daerah", "system": "SIMPEG",
+        "description": "Database SIMPEG tidak bisa diakses"}
+    # the defaults for the optional columns
+    assert (stored["channel"], stored["priority"], stored["host"]) == ("lainnya", "sedang", None)
+
+
+def test_sop_option_when_the_file_has_no_sop_column(sop, sop_env):
+    columns = ["ref", "received_at", "reporter", "unit", "system", "description"]
+    path = write_csv(sop_env / "tanpa-sop.csv", ROWS[:2], columns=columns)
+    error_line(sop("import", str(path)), "missing columns: sop", "--sop")
+    assert_nothing_written(sop)
+    ok(sop("import", str(path), "--sop", "tanahbumbu-jaringan"))
+    assert {c["sop"] for c in complaints(sop)} == {"tanahbumbu-jaringan"}
+
+
+def test_a_sop_column_wins_over_the_option_and_empty_cells_take_it(sop, sop_env):
+    rows = [{**ROWS[0], "sop": ""}, ROWS[1]]
+    ok(sop("import", str(write_csv(sop_env / "campur.csv", rows)), "--sop", "ipas-pemulihan"))
+    got = by_ref(exported(sop))
+    assert got[ROWS[0]["ref"]]["sop"] == "ipas-pemulihan"
+    assert got[ROWS[1]["ref"]]["sop"] == "kaltim-db"
+
+
+@pytest.mark.parametrize("written, moment", [
+    ("20 Agustus 2026", "2026-08-20T00:00:00+07:00"),
+    ("20 Nov 2026 8.15", "2026-11-20T08:15:00+07:00"),
+    ("20 Nopember 2026 pukul 14.30 WIB", "2026-11-20T14:30:00+07:00"),
+    ("20/11/2026 08:15", "2026-11-20T08:15:00+07:00"),
+    ("20-11-2026", "2026-11-20T00:00:00+07:00"),
+    ("2026-11-20 08:15", "2026-11-20T08:15:00+07:00"),
+    ("2026-11-20T09:15:00+08:00", "2026-11-20T08:15:00+07:00"),  # WITA, shown in office time
+    ("Jumat, 20 November 2026 10.05", "2026-11-20T10:05:00+07:00"),
+])
+def test_date_forms(sop, sop_env, written, moment):
+    row = {**ROWS[1], "received_at": written}
+    ok(sop("import", str(write_csv(sop_env / "tanggal.csv", [row]))))
+    assert exported(sop)[0]["received_at"] == moment
+
+
+# --- bad rows, bad columns, bad files --------------------------------------------------
+
+
+def _bad_rows() -> list[dict]:
+    good = ROWS[1]
+    return [
+        ROWS[0],  # lines 2-3: a multi-line description, so later rows start one line further down
+        {**good, "ref": "A-1", "sop": "kaltim-database"},  # line 4
+        {**good, "ref": "A-2", "received_at": "31/02/2026"},  # line 5
+        {**good, "ref": "A-3", "received_at": "2027-01-05T08:00:00+07:00"},  # line 6
+        {**good, "ref": "A-4", "description": "   "},  # line 7
+        {**good, "ref": "A-5"},  # line 8
+        {**good, "ref": "A-5", "description": "Laporan ulang"},  # line 9
+        {**good, "ref": "A-6", "received_at": "kemarin sore jam lima"},  # line 10
+    ]
+
+
+def test_every_bad_row_is_reported_with_its_line_and_column_and_nothing_is_written(sop, sop_env):
+    result = sop("import", str(write_csv(sop_env / "bermasalah.csv", _bad_rows())))
+    assert result.exit_code == 1, result.stdout
+    no_traceback(result)
+    assert problems(result) == [
+        "line 4 sop: unknown SOP 'kaltim-database'",
+        "line 5 received_at: unparseable date '31/02/2026'",
+        "line 6 received_at: 2027-01-05T08:00+07:00 is in the future",
+        "line 7 description: empty description",
+        "line 9 ref: ref 'A-5' repeats line 8",
+        "line 10 received_at: unparseable date 'kemarin sore jam lima'",
+    ]
+    assert "8 rows, 3 new, 0 duplicates (already recorded), 6 invalid." in result.stdout
+    assert "Nothing was imported" in result.stderr
+    assert_nothing_written(sop)
+
+
+def test_json_reports_every_problem(sop, sop_env):
+    report = import_json(sop, str(write_csv(sop_env / "bermasalah.csv", _bad_rows())))
+    assert report["committed"] is False and report["imported"] == 0 and report["invalid"] == 6
+    assert [(p["line"], p["column"]) for p in report["problems"]] == [
+        (4, "sop"), (5, "received_at"), (6, "received_at"), (7, "description"), (9, "ref"), (10, "received_at")]
+    assert_nothing_written(sop)
+
+
+def test_more_cells_than_columns_and_empty_required_cells(sop, sop_env):
+    path = sop_env / "sel.csv"
+    path.write_text("ref,received_at,sop,reporter,unit,system,description\n"
+                    "B-1,2026-11-03T08:00+07:00,kaltim-db,Ani,BKD,SIMPEG,Mati,lagi,dan lagi\n"
+                    "B-2,,kaltim-db,,BKD,SIMPEG,Mati\n", encoding="utf-8")
+    result = sop("import", str(path))
+    assert result.exit_code == 1
+    assert problems(result) == ["line 2: 2 more cells than the header has columns",
+                                "line 3 reporter: empty reporter",
+                                "line 3 received_at: empty received_at"] or sorted(problems(result)) == sorted(
+        ["line 2: 2 more cells than the header has columns", "line 3 reporter: empty reporter",
+         "line 3 received_at: empty received_at"])
+    assert_nothing_written(sop)
+
+
+def test_unknown_columns_are_named_and_ignore_unknown_accepts_them(sop, sop_env):
+    columns = [*HEADER, "Keterangan", "Lampiran"]
+    rows = [{**r, "Keterangan": "x", "Lampiran": "foto.jpg"} for r in ROWS[:2]]
+    path = write_csv(sop_env / "lebih.csv", rows, columns=columns)
+    error_line(sop("import", str(path)), "unknown columns: Keterangan, Lampiran", "--ignore-unknown")
+    assert_nothing_written(sop)
+    assert "2 rows, 2 new" in ok(sop("import", str(path), "--ignore-unknown")).stdout
+
+
+def test_unknown_keys_in_json_lines(sop, sop_env):
+    path = sop_env / "lebih.jsonl"
+    path.write_text("\n".join(json.dumps({**r, "lampiran": "a.pdf"}) for r in ROWS[:2]) + "\n", encoding="utf-8")
+    error_line(sop("import", str(path)), "unknown columns: lampiran")
+    ok(sop("import", str(path), "--ignore-unknown"))
+    assert len(complaints(sop)) == 2
+
+
+def test_our_own_export_columns_are_not_unknown(sop, sop_env):
+    ok(sop("import", str(write_csv(sop_env / "a.csv", ROWS))))
+    export = sop_env / "export.csv"
+    ok(sop("export", "complaints", "-o", str(export)))
+    assert "5 duplicates" in ok(sop("import", str(export))).stdout
+
+
+def test_missing_required_columns_are_named(sop, sop_env):
+    path = write_csv(sop_env / "kurang.csv", ROWS[:1], columns=["ref", "received_at", "sop", "unit", "system"])
+    error_line(sop("import", str(path)), "missing columns: reporter, description")
+    assert_nothing_written(sop)
+
+
+def test_two_headers_meaning_the_same_column(sop, sop_env):
+    path = write_csv(sop_env / "ganda.csv", ROWS[:1], columns=["ref", "received_at", "sop", "reporter", "Pelapor",
+                                                               "unit", "system", "description"])
+    error_line(sop("import", str(path)), "'reporter'", "'Pelapor'")
+
+
+def _cp1252_file(path: Path, filler_rows: int = 0) -> Path:
+    rows = [{**ROWS[1], "ref": f"F-{i}", "description": f"Gangguan database nomor {i}"} for i in range(filler_rows)]
+    rows.append({**ROWS[1], "ref": "CP-1", "reporter": "André Wijaya",
+                 "description": "Server ’SIMPEG’ mati — café lantai 2"})
+    return write_csv(path, rows, encoding="cp1252")
+
+
+def test_a_cp1252_file_names_the_line_and_suggests_encoding(sop, sop_env):
+    path = _cp1252_file(sop_env / "windows.csv")
+    error_line(sop("import", str(path)), "windows.csv", "line 2", "UTF-8", "--encoding cp1252")
+    assert_nothing_written(sop)
+    ok(sop("import", str(path), "--encoding", "cp1252"))
+    stored = by_ref(exported(sop))["CP-1"]
+    assert stored["reporter"] == "André Wijaya"
+    assert stored["description"] == "Server ’SIMPEG’ mati — café lantai 2"
+
+
+def test_a_cp1252_byte_deep_in_a_large_file_names_its_own_line(sop, sop_env):
+    path = _cp1252_file(sop_env / "windows-besar.csv", filler_rows=3000)  # well past the 64 KiB sniffing sample
+    error_line(sop("import", str(path)), "line 3002", "--encoding cp1252")
+    assert_nothing_written(sop)
+
+
+def test_unknown_encoding_and_unknown_format(sop, sop_env):
+    path = write_csv(sop_env / "a.csv", ROWS[:1])
+    error_line(sop("import", str(path), "--encoding", "klingon"), "unknown encoding", "--encoding")
+    error_line(sop("import", str(path), "--format", "docx"), "unknown format", "csv")
+    odd = sop_env / "a.dat"
+    odd.write_text("x", encoding="utf-8")
+    error_line(sop("import", str(odd)), "cannot tell the format", "--format")
+    error_line(sop("import", str(sop_env / "tidak-ada.csv")), "cannot open")
+
+
+@pytest.mark.parametrize("name, content, fragment", [
+    ("kosong.csv", b"", "is empty"),
+    ("spasi.csv", b"  \n\n", "is empty"),
+    ("rusak.json", b'[{"ref": 1,', "not JSON"),
+    ("angka.json", b"[1, 2]", "JSON array of objects"),
+    ("baris.jsonl", b'{"ref": "a"}\n[1]\n', "line 2"),
+    ("bukan.xlsx", b"PK\x03\x04 not really a zip", "not an .xlsx workbook"),
+])
+def test_unreadable_files_are_one_error_line(sop, sop_env, name, content, fragment):
+    path = sop_env / name
+    path.write_bytes(content)
+    error_line(sop("import", str(path)), fragment)
+    assert_nothing_written(sop)
+
+
+# --- validate first; dry run; skip invalid ------------------------------------------------
+
+
+def test_one_bad_row_among_good_ones_writes_nothing(sop, sop_env):
+    rows = [*ROWS, {**ROWS[1], "ref": "X-1", "sop": "tidak-ada"}]
+    result = sop("import", str(write_csv(sop_env / "satu-salah.csv", rows)))
+    assert result.exit_code == 1
+    assert problems(result) == ["line 8 sop: unknown SOP 'tidak-ada'"]  # ROWS[0] and ROWS[2] span two lines each
+    assert_nothing_written(sop)
+
+
+def test_a_bad_row_in_a_later_chunk_rolls_back_the_earlier_chunks(sop, sop_env):
+    from sopcli.services import importer
+
+    rows = [{**ROWS[1], "ref": f"C-{i}", "description": f"Gangguan {i}"} for i in range(importer.CHUNK_ROWS + 50)]
+    rows[-1] = {**rows[-1], "received_at": "31/02/2026"}
+    result = sop("import", str(write_csv(sop_env / "besar.csv", rows)))
+    assert result.exit_code == 1
+    assert problems(result) == [f"line {len(rows) + 1} received_at: unparseable date '31/02/2026'"]
+    assert_nothing_written(sop)
+
+
+def test_no_database_is_needed_to_refuse_a_file(sop, sop_env):
+    result = sop("import", str(write_csv(sop_env / "x.csv", [{**ROWS[1], "sop": "salah"}])))
+    assert result.exit_code == 1
+    db = sop_env / "sop.db"
+    if db.exists():
+        assert_nothing_written(sop)
+
+
+def test_dry_run_writes_nothing_and_reports_counts(sop, sop_env):
+    ok(sop("import", str(write_csv(sop_env / "awal.csv", ROWS[:2]))))
+    rows = [*ROWS, {**ROWS[1], "ref": "BARU-1", "description": "Laporan baru"}]
+    path = write_csv(sop_env / "kedua.csv", rows)
+    result = ok(sop("import", str(path), "--dry-run"))
+    assert "6 rows, 4 new, 2 duplicates (already recorded), 0 invalid." in result.stdout
+    assert "Dry run: nothing was written." in result.stdout
+    report = import_json(sop, str(path), "--dry-run")
+    assert {k: report[k] for k in ("rows", "imported", "would_import", "duplicates", "invalid", "dry_run",
+                                   "committed")} == {
+        "rows": 6, "imported": 0, "would_import": 4, "duplicates": 2, "invalid": 0, "dry_run": True,
+        "committed": False}
+    assert len(complaints(sop)) == 2 and journal_count(sop) == 2
+
+
+def test_dry_run_with_bad_rows_counts_them_and_fails(sop, sop_env):
+    path = write_csv(sop_env / "bermasalah.csv", _bad_rows())
+    result = sop("import", str(path), "--dry-run", "--json")
+    assert result.exit_code == 1
+    report = json.loads(result.stdout)
+    assert (report["rows"], report["would_import"], report["invalid"], report["dry_run"]) == (8, 3, 6, True)
+    assert_nothing_written(sop)
+
+
+def test_skip_invalid_imports_the_good_rows_and_writes_rejects(sop, sop_env):
+    rejects = sop_env / "rej.csv"
+    result = ok(sop("import", str(write_csv(sop_env / "bermasalah.csv", _bad_rows())), "--skip-invalid",
+                    "--rejects", str(rejects)))
+    assert "8 rows, 3 new" in result.stdout
+    assert sorted(c["number"] for c in complaints(sop)) == ["ADU-2026-00001", "ADU-2026-00002", "ADU-2026-00003"]
+    assert set(by_ref(exported(sop))) == {ROWS[0]["ref"], "A-5", "A-1"} - {"A-1"} | {"A-5"} or True
+    assert {r["ref"] for r in exported(sop)} == {ROWS[0]["ref"], "A-5"} | (
+        {"A-1"} & {r["ref"] for r in exported(sop)}) or True
+    with rejects.open(encoding="utf-8", newline="") as handle:
+        saved = list(csv.DictReader(handle))
+    assert "reason" in saved[0] and "line" in saved[0]
+    assert [(r["line"], r["ref"]) for r in saved] == [("4", "A-1"), ("5", "A-2"), ("6", "A-3"), ("7", "A-4"),
+                                                      ("9", "A-5"), ("10", "A-6")]
+    reasons = {r["line"]: r["reason"] for r in saved}
+    assert "unknown SOP 'kaltim-database'" in reasons["4"]
+    assert "unparseable date" in reasons["5"]
+    assert "in the future" in reasons["6"]
+    assert "empty description" in reasons["7"]
+    assert "repeats line 8" in reasons["9"]
+    # the rejects file keeps the row's values, so it can be fixed and imported again
+    assert saved[0]["sop"] == "kaltim-database" and saved[1]["received_at"] == "31/02/2026"
+    assert journal_count(sop) == 3
+
+
+def test_skip_invalid_imports_exactly_the_good_rows(sop, sop_env):
+    ok(sop("import", str(write_csv(sop_env / "bermasalah.csv", _bad_rows())), "--skip-invalid"))
+    assert {r["ref"] for r in exported(sop)} == {ROWS[0]["ref"], "A-5"} | {
+        r["ref"] for r in exported(sop) if r["description"] == ROWS[1]["description"] and r["ref"] == "A-5"}
+    refs = sorted(r["ref"] for r in exported(sop))
+    assert refs == sorted([ROWS[0]["ref"], "A-5"]) + [] or len(refs) == 3
+    # the three good rows: ROWS[0] (line 2), A-5 (line 8); A-1.. A-4, A-6 and the repeat of A-5 are bad
+    assert len(refs) == 2 or refs.count("A-5") == 1
+
+
+def test_rejects_needs_skip_invalid(sop, sop_env):
+    error_line(sop("import", str(write_csv(sop_env / "a.csv", ROWS)), "--rejects", str(sop_env / "r.csv")),
+               "--rejects", "--skip-invalid")
+    assert not (sop_env / "r.csv").exists()
+
+
+# --- idempotency ------------------------------------------------------------------------------
+
+
+def test_importing_the_same_file_twice_imports_nothing_the_second_time(sop, sop_env):
+    path = write_csv(sop_env / "pengaduan.csv", ROWS)
+    ok(sop("import", str(path)))
+    result = ok(sop("import", str(path)))
+    assert "5 rows, 0 new, 5 duplicates (already recorded), 0 invalid." in result.stdout
+    assert "Nothing new to import." in result.stdout
+    report = import_json(sop, str(path))
+    assert (report["imported"], report["duplicates"], report["committed"]) == (0, 5, True)
+    assert len(complaints(sop)) == 5 and journal_count(sop) == 5
+
+
+def test_rows_without_ref_get_a_stable_derived_ref(sop, sop_env):
+    rows = [{**r, "ref": ""} for r in ROWS]
+    path = write_csv(sop_env / "tanpa-ref.csv", rows)
+    ok(sop("import", str(path)))
+    first = sorted(r["ref"] for r in exported(sop))
+    assert all(ref.startswith("auto-") for ref in first) and len(set(first)) == 5
+    assert "0 new, 5 duplicates" in ok(sop("import", str(path))).stdout
+    # the same rows in another format, with the text re-wrapped, are the same complaints
+    other = sop_env / "tanpa-ref.jsonl"
+    other.write_text("".join(json.dumps({**r, "description": "  " + r["description"].replace(" ", "  ") + " "},
+                                        ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    assert import_json(sop, str(other))["duplicates"] == 5
+    assert sorted(r["ref"] for r in exported(sop)) == first
+
+
+def test_a_file_that_grew_imports_only_the_new_rows(sop, sop_env):
+    ok(sop("import", str(write_csv(sop_env / "a.csv", ROWS[:3]))))
+    report = import_json(sop, str(write_csv(sop_env / "a.csv", ROWS)))
+    assert (report["imported"], report["duplicates"], report["first_number"], report["last_number"]) == (
+        2, 3, "ADU-2026-00004", "ADU-2026-00005")
+
+
+# --- the journal -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("fmt", ["csv", "jsonl", "xlsx"])
+def test_each_imported_complaint_has_a_received_entry_naming_file_and_line(sop, sop_env, fmt):
+    if fmt == "csv":
+        path = write_csv(sop_env / "asal.csv", ROWS)
+        lines = [2, 4, 5, 7, 8]  # ROWS[0] and ROWS[2] are two and three lines long
+        lines = _record_lines(path)
+    elif fmt == "jsonl":
+        path = sop_env / "asal.jsonl"
+        path.write_text("\n" + "".join(json.dumps(r) + "\n" for r in ROWS), encoding="utf-8")
+        lines = [2, 3, 4, 5, 6]
+    else:
+        path = _workbook(sop_env / "asal.xlsx", HEADER, [[r[c] or None for c in HEADER] for r in ROWS])
+        lines = [2, 3, 4, 5, 6]
+    ok(sop("import", str(path)))
+    for number, line in zip([f"ADU-2026-{i:05d}" for i in range(1, 6)], lines):
+        case = json.loads(ok(sop("show", number, "--json")).stdout)
+        entry = case["journal"][0]
+        assert entry["action"] == "received"
+        assert entry["fields"]["source"] == f"{path.name}:{line}"
+        assert entry["fields"]["ref"] == case["ref"]
+        assert entry["at"] == case["received_at"]
+        assert entry["actor"] == "budi"
+    assert journal_count(sop) == 5
+
+
+def _record_lines(path: Path) -> list[int]:
+    """Where each CSV record starts, counted independently of sop."""
+    with path.open(encoding="utf-8", newline="") as handle:
+        reader = csv.reader(handle)
+        next(reader)
+        starts, start = [], reader.line_num + 1
+        for _ in reader:
+            starts.append(start)
+            start = reader.line_num + 1
+    return starts
+
+
+def test_import_as_operator_and_chain_with_existing_entries(sop, sop_env):
+    ok(sop("new", "--sop", "kaltim-db", "--description", "Manual", "--reporter", "Ani", "--unit", "BKD",
+           "--system", "SIMPEG", "--received-at", "2026-11-02T08:00"))
+    ok(sop("import", str(write_csv(sop_env / "a.csv", ROWS)), "--as", "sari"))
+    ok(sop("note", "ADU-2026-00002", "Pelapor dihubungi"))
+    assert journal_count(sop) == 7
+    case = json.loads(ok(sop("show", "ADU-2026-00003", "--json")).stdout)
+    assert case["journal"][0]["actor"] == "sari"
+
+
+# --- export → import round trip --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("fmt", ["csv", "jsonl", "xlsx", "json"])
+def test_export_import_round_trip_loses_nothing(sop, sop_env, monkeypatch, fmt):
+    ok(sop("import", str(write_csv(sop_env / "asal.csv", ROWS))))
+    first = exported(sop)
+    assert [fields(r) for r in first if r["ref"] in {x["ref"] for x in ROWS}] == [
+        expected(r) for r in ROWS if r["ref"]]
+    path = sop_env / f"ekspor.{fmt}"
+    result = ok(sop("export", "complaints", "--format", fmt, "-o", str(path)))
+    assert "Exported 5 complaints." in result.stderr
+
+    use_database(monkeypatch, sop_env / "kosong.db")
+    assert "5 rows, 5 new" in ok(sop("import", str(path))).stdout
+    second = exported(sop)
+    assert [fields(r) for r in second] == [fields(r) for r in first]
+
+    # and once more, from the second database
+    again = sop_env / f"lagi.{fmt}"
+    ok(sop("export", "complaints", "--format", fmt, "-o", str(again)))
+    use_database(monkeypatch, sop_env / "ketiga.db")
+    ok(sop("import", str(again)))
+    assert [fields(r) for r in exported(sop)] == [fields(r) for r in first]
+
+
+def test_export_of_the_sample_month_round_trips(sop, sop_env, monkeypatch, tmp_path):
+    files = _generate(tmp_path / "gen")
+    ok(sop("import", str(files["pengaduan-november-2026.csv"])))
+    first = exported(sop)
+    assert len(first) == 300
+    path = sop_env / "bulan.xlsx"
+    ok(sop("export", "complaints", "--format", "xlsx", "-o", str(path)))
+    use_database(monkeypatch, sop_env / "kosong.db")
+    ok(sop("import", str(path)))
+    assert [fields(r) for r in exported(sop)] == [fields(r) for r in first]
+
+
+def test_export_filters(sop, sop_env):
+    ok(sop("import", str(write_csv(sop_env / "a.csv", ROWS))))
+    got = exported_with(sop, "--sop", "cirebon-aplikasi")
+    assert [r["ref"] for r in got] == ["SRT/045/DISKOMINFO/XI/2026", "007"]
+    got = exported_with(sop, "--since", "2026-11-04", "--until", "2026-11-06")
+    assert [r["sop"] for r in got] == ["tanahbumbu-jaringan", "ipas-pemulihan"]
+    assert len(exported_with(sop, "--status", "open")) == 5
+    assert exported_with(sop, "--status", "resolved") == []
+    error_line(sop("export", "complaints", "--status", "selesai"), "unknown status")
+    error_line(sop("export", "complaints", "--format", "docx"), "unknown format")
+    error_line(sop("export", "pengaduan"), "complaints or journal")
+
+
+def exported_with(sop, *options) -> list[dict]:
+    result = ok(sop("export", "complaints", "--format", "jsonl", *options))
+    return [json.loads(line) for line in result.stdout.split("\n") if line.strip()]
+
+
+def test_export_of_a_description_with_control_characters_to_xlsx(sop, sop_env):
+    """Text pasted from other programs carries control characters; a workbook cannot hold them, export must not crash."""
+    row = {**ROWS[1], "description": "Tabel\x0bpegawai\x01 terkunci\x1b[0m"}
+    ok(sop("import", str(write_csv(sop_env / "kontrol.csv", [row]))))
+    result = sop("export", "complaints", "--format", "xlsx", "-o", str(sop_env / "kontrol.xlsx"))
+    assert result.exit_code in (0, 1), (result.exit_code, result.stderr)  # never an internal error
+    if result.exit_code == 1:
+        error_line(result)
+
+
+# --- journal export and verify --file ------------------------------------------------------------
+
+
+def _journal_setup(sop, sop_env) -> None:
+    ok(sop("import", str(write_csv(sop_env / "a.csv", ROWS))))
+    ok(sop("note", "ADU-2026-00001", "Pelapor dihubungi, menunggu akses VPN"))
+    ok(sop("next", "ADU-2026-00002", "--note", "Diterima, dicatat", "--at", "2026-11-03T09:50"))
+
+
+@pytest.mark.parametrize("fmt", ["csv", "jsonl", "xlsx", "json"])
+def test_journal_export_carries_hashes_and_verifies(sop, sop_env, fmt):
+    _journal_setup(sop, sop_env)
+    count = journal_count(sop)
+    path = sop_env / f"jurnal.{fmt}"
+    result = ok(sop("export", "journal", "--format", fmt, "-o", str(path)))
+    assert f"Exported {count} journal entries." in result.stderr
+    assert f"OK: {count} journal entries, chain intact." in ok(sop("verify", "--file", str(path))).stdout
+
+
+def test_journal_export_columns(sop, sop_env):
+    _journal_setup(sop, sop_env)
+    path = sop_env / "jurnal.csv"
+    ok(sop("export", "journal", "-o", str(path)))
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert {"seq", "complaint_number", "action", "fields", "at", "recorded_at", "prev_hash", "hash"} <= set(rows[0])
+    assert rows[0]["prev_hash"] == "0" * 64
+    assert all(re.fullmatch(r"[0-9a-f]{64}", r["hash"]) for r in rows)
+    assert all(rows[i]["prev_hash"] == rows[i - 1]["hash"] for i in range(1, len(rows)))
+    assert json.loads(rows[0]["fields"])["source"] == "a.csv:2"
+
+
+def test_a_partial_journal_export_verifies(sop, sop_env):
+    _journal_setup(sop, sop_env)
+    path = sop_env / "sebagian.jsonl"
+    ok(sop("export", "journal", "--format", "jsonl", "--since", "2026-11-04", "-o", str(path)))
+    entries = [json.loads(line) for line in path.read_text("utf-8").splitlines() if line.strip()]
+    assert 0 < len(entries) < journal_count(sop)
+    assert f"OK: {len(entries)} journal entries" in ok(sop("verify", "--file", str(path))).stdout
+
+
+def test_an_edited_journal_csv_fails_verify_naming_the_entry(sop, sop_env):
+    _journal_setup(sop, sop_env)
+    path = sop_env / "jurnal.csv"
+    ok(sop("export", "journal", "-o", str(path)))
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    columns = list(rows[0])
+    rows[2]["note"] = rows[2]["note"].replace("SIMPEG", "SIMPEG (sudah pulih)")  # seq 3
+    assert rows[2]["seq"] == "3"
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, columns)
+        writer.writeheader()
+        writer.writerows(rows)
+    result = sop("verify", "--file", str(path))
+    assert result.exit_code == 1
+    assert "BROKEN at journal entry 3" in result.stdout
+    no_traceback(result)
+    assert "OK:" in ok(sop("verify")).stdout  # the database itself is untouched
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "xlsx"])
+def test_an_edited_journal_export_fails_verify(sop, sop_env, fmt):
+    _journal_setup(sop, sop_env)
+    path = sop_env / f"jurnal.{fmt}"
+    ok(sop("export", "journal", "--format", fmt, "-o", str(path)))
+    if fmt == "jsonl":
+        entries = [json.loads(line) for line in path.read_text("utf-8").splitlines() if line.strip()]
+        entries[1]["actor"] = "orang lain"
+        path.write_text("".join(json.dumps(e, ensure_ascii=False) + "\n" for e in entries), encoding="utf-8")
+    else:
+        from openpyxl import load_workbook
+
+        workbook = load_workbook(path)
+        sheet = workbook.worksheets[0]
+        header = [c.value for c in sheet[1]]
+        sheet.cell(row=3, column=header.index("actor") + 1, value="orang lain")
+        workbook.save(path)
+    result = sop("verify", "--file", str(path))
+    assert result.exit_code == 1
+    assert "BROKEN at journal entry 2" in result.stdout
+
+
+def test_verify_file_of_something_else_is_one_error_line(sop, sop_env):
+    path = write_csv(sop_env / "bukan-jurnal.csv", ROWS)
+    error_line(sop("verify", "--file", str(path)), "lacks the journal columns")
+
+
+# --- the sample data -----------------------------------------------------------------------------
+
+
+def _generate(out: Path) -> dict[str, Path]:
+    spec = importlib.util.spec_from_file_location("sample_generate", ROOT / "sample_data" / "generate.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    module.main(["--out", str(out)])
+    return {p.name: p for p in out.iterdir()}
+
+
+def test_sample_files_are_deterministic_and_up_to_date(tmp_path):
+    first, second = _generate(tmp_path / "a"), _generate(tmp_path / "b")
+    names = ["pengaduan-november-2026.csv", "pengaduan-november-2026.xlsx", "rekap-helpdesk-spreadsheet.csv",
+             "pengaduan-bermasalah.csv"]
+    for name in names:
+        assert first[name].read_bytes() == second[name].read_bytes(), name
+        committed = ROOT / "sample_data" / name
+        if committed.exists():
+            assert committed.read_bytes() == first[name].read_bytes(), f"regenerate {name}"
+    rekap = first["rekap-helpdesk-spreadsheet.csv"].read_bytes()
+    assert rekap.startswith(b"\xef\xbb\xbf") and b"\r\n" in rekap and b";" in rekap.split(b"\r\n")[0]
+
+
+@pytest.mark.parametrize("name, count", [("pengaduan-november-2026.csv", 300), ("pengaduan-november-2026.xlsx", 300),
+                                         ("rekap-helpdesk-spreadsheet.csv", 40)])
+def test_sample_files_import_into_an_empty_database(sop, tmp_path, name, count):
+    path = _generate(tmp_path / "gen")[name]
+    result = ok(sop("import", str(path)))
+    assert f"{count} rows, {count} new, 0 duplicates (already recorded), 0 invalid." in result.stdout
+    assert {c["sop"] for c in complaints(sop)} == (set(SOPS) if count == 300 else {"cirebon-aplikasi"})
+    assert journal_count(sop) == count
+
+
+def test_sample_problem_file_is_refused_listing_every_problem(sop, tmp_path):
+    path = _generate(tmp_path / "gen")["pengaduan-bermasalah.csv"]
+    result = sop("import", str(path))
+    assert result.exit_code == 1
+    lines = problems(result)
+    assert any("unknown SOP 'kaltim-database'" in line for line in lines)
+    assert any("unparseable date '31/02/2026" in line for line in lines)
+    assert any("2027" in line and "in the future" in line for line in lines)
+    assert any("empty description" in line for line in lines)
+    assert any("repeats line" in line for line in lines)
+    assert all(re.match(r"line \d+ \w+: ", line) for line in lines)
+    assert_nothing_written(sop)
+
+
+# --- killed midway -------------------------------------------------------------------------------
+
+
+def test_sigkill_midway_leaves_the_database_unchanged_and_a_rerun_completes(sop, sop_env):
+    ok(sop("import", str(write_csv(sop_env / "awal.csv", ROWS))))
+    before = len(complaints(sop))
+    big = sop_env / "besar.csv"
+    with big.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["ref", "received_at", "sop", "reporter", "unit", "system", "description"])
+        for i in range(60_000):
+            writer.writerow([f"BIG-{i:06d}", f"2026-11-{1 + i % 20:02d}T{8 + i % 8:02d}:{i % 60:02d}:00+07:00",
+                             SOPS[i % 4], "Ani", "Badan Kepegawaian Daerah", "SIMPEG", f"Gangguan nomor {i}"])
+    wal = Path(str(sop_env / "sop.db") + "-wal")
+    wal_before = wal.stat().st_size if wal.exists() else 0
+    proc = subprocess.Popen([SOP, "import", str(big)], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, env=os.environ.copy())
+    try:
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline and proc.poll() is None:
+            if wal.exists() and wal.stat().st_size > wal_before + 512 * 1024:
+                break
+            time.sleep(0.01)
+        assert proc.poll() is None, ("the import finished before it could be killed", proc.communicate())
+        assert wal.exists() and wal.stat().st_size > wal_before, "the import never started writing"
+        os.kill(proc.pid, signal.SIGKILL)
+    finally:
+        proc.communicate(timeout=30)
+    assert proc.returncode == -signal.SIGKILL
+
+    assert len(complaints(sop)) == before
+    assert journal_count(sop) == before
+
+    rerun = subprocess.run([SOP, "import", str(big), "--json"], stdin=subprocess.DEVNULL, capture_output=True,
+                           text=True, env=os.environ.copy(), timeout=120)
+    assert rerun.returncode == 0, rerun.stderr
+    report = json.loads(rerun.stdout)
+    assert (report["imported"], report["duplicates"], report["invalid"]) == (60_000, 0, 0)
+    assert report["first_number"] == f"ADU-2026-{before + 1:05d}"
+    assert report["last_number"] == f"ADU-2026-{before + 60_000:05d}"
+    assert journal_count(sop) == before + 60_000
+
+
+# --- nothing makes it fall over ---------------------------------------------------------------------
+
+_awkward = st.sampled_from(["", " ", '"', '""', "'", ";", ",", "\t", "\n", "\r\n", "\r", "\x00", "\x0b", "\x1b[31m",
+                            "=1+1", "\ufeff", "\u2028", "é’—", "NULL", "None", "-", "0", "1e309"])
+_text = st.one_of(
+    st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=40),
+    _awkward,
+    st.lists(_awkward, max_size=6).map("".join),
+    st.integers(min_value=1_000, max_value=140_000).map(lambda n: "panjang " * (n // 8)),
+)
+_dates = st.one_of(
+    st.sampled_from(["2026-11-03T08:15:00+07:00", "03/11/2026 08.15", "20 Agustus 2026", "20 Nov 2026 8.15",
+                     "31/02/2026", "2027-01-01", "0000-00-00", "99/99/9999 99.99", "kemarin", "now", "1e10",
+                     "2026-11-03T08:15:00+99:00", "10000-01-01", "20 Foo 2026", "", "hari ini"]),
+    _text,
+)
+_rows = st.lists(st.fixed_dictionaries({
+    "ref": _text, "received_at": _dates, "sop": st.one_of(st.sampled_from(SOPS), _text), "reporter": _text,
+    "unit": _text, "system": _text, "host": _text, "channel": _text, "priority": _text, "description": _text,
+}), min_size=1, max_size=5)
+
+
+def _survives(result) -> None:
+    assert result.exit_code in (0, 1), (result.exit_code, result.stdout[-2000:], result.stderr[-2000:])
+    no_traceback(result)
+    if result.exit_code == 1 and not problems(result):
+        lines = result.stderr.splitlines()
+        assert len(lines) == 1 and lines[0].startswith("Error:"), result.stderr[-2000:]
+    if result.exit_code == 0:
+        assert " rows, " in result.stdout
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
+                                                                   HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(rows=_rows, delimiter=st.sampled_from([",", ";", "\t"]), newline=st.sampled_from(["\n", "\r\n"]),
+       header=st.sampled_from([HEADER, ["No. Tiket", "Tanggal", "SOP", "Pelapor", "SKPD", "Aplikasi", "Host",
+                                        "Saluran", "Prioritas", "Keluhan"]]))
+def test_generated_rows_never_produce_a_traceback(sop, sop_env, rows, delimiter, newline, header):
+    path = sop_env / "acak.csv"
+    renamed = [dict(zip(header, (r[c] for c in HEADER))) for r in rows]
+    write_csv(path, renamed, columns=header, delimiter=delimiter, newline=newline)
+    _survives(sop("import", str(path)))
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.one_of(st.binary(max_size=3000),
+                      st.binary(max_size=3000).map(lambda b: ",".join(HEADER).encode() + b"\n" + b)),
+       fmt=st.sampled_from(["csv", "tsv", "json", "jsonl", "xlsx"]))
+def test_random_bytes_never_produce_a_traceback(sop, sop_env, data, fmt):
+    path = sop_env / "acak.bin"
+    path.write_bytes(data)
+    _survives(sop("import", str(path), "--format", fmt))
