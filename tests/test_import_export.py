@@ -243,6 +243,10 @@ def _workbook(path: Path, header: list[str], rows: list[list]) -> Path:
     sheet.append(header)
     for row in rows:
         sheet.append(row)
+    for cells in sheet.iter_rows():
+        for cell in cells:
+            if isinstance(cell.value, str) and cell.value.startswith("="):
+                cell.data_type = "s"  # text, as Excel keeps a cell typed as '=... (openpyxl would write a formula)
     workbook.save(path)
     return path
 
@@ -379,9 +383,18 @@ def test_every_bad_row_is_reported_with_its_line_and_column_and_nothing_is_writt
         "line 9 ref: ref 'A-5' repeats line 8",
         "line 10 received_at: unparseable date 'kemarin sore jam lima'",
     ]
-    assert "8 rows, 3 new, 0 duplicates (already recorded), 6 invalid." in result.stdout
+    assert "8 rows, 2 new, 0 duplicates (already recorded), 6 invalid." in result.stdout
     assert "Nothing was imported" in result.stderr
     assert_nothing_written(sop)
+
+
+def test_priority_from_the_fixed_set(sop, sop_env):
+    rows = [{**ROWS[1], "ref": "P-1", "priority": "Tinggi"}, {**ROWS[1], "ref": "P-2", "priority": "segera sekali"}]
+    result = sop("import", str(write_csv(sop_env / "prioritas.csv", rows)))
+    assert result.exit_code == 1
+    assert problems(result) == ["line 3 priority: unknown priority 'segera sekali'"]
+    ok(sop("import", str(write_csv(sop_env / "prioritas.csv", rows[:1]))))
+    assert exported(sop)[0]["priority"] == "tinggi"
 
 
 def test_json_reports_every_problem(sop, sop_env):
@@ -401,9 +414,27 @@ def test_more_cells_than_columns_and_empty_required_cells(sop, sop_env):
     assert result.exit_code == 1
     assert problems(result) == ["line 2: 2 more cells than the header has columns",
                                 "line 3 reporter: empty reporter",
-                                "line 3 received_at: empty received_at"] or sorted(problems(result)) == sorted(
-        ["line 2: 2 more cells than the header has columns", "line 3 reporter: empty reporter",
-         "line 3 received_at: empty received_at"])
+                                "line 3 received_at: empty received_at"]
+    assert_nothing_written(sop)
+
+
+@pytest.mark.parametrize("value", ["x" * 300, "kaltim-db" + " " * 10 + "salah", "/", "../" * 5, "a\x00b"])
+def test_any_sop_value_is_an_unknown_sop_not_a_crash(sop, sop_env, value):
+    result = sop("import", str(write_csv(sop_env / "sop-aneh.csv", [{**ROWS[1], "sop": value}])))
+    assert result.exit_code == 1, (result.exit_code, result.stderr)
+    assert len(problems(result)) == 1 and "line 2 sop: unknown SOP" in problems(result)[0]
+    assert_nothing_written(sop)
+
+
+def test_a_very_long_description_is_kept_whole(sop, sop_env):
+    text = "Gangguan panjang; " * 6000  # ~100 000 characters, under csv's 128 KiB field limit
+    ok(sop("import", str(write_csv(sop_env / "panjang.csv", [{**ROWS[1], "description": text}]))))
+    assert exported(sop)[0]["description"] == text.strip()
+
+
+def test_a_field_over_the_csv_limit_is_one_error_line(sop, sop_env):
+    path = write_csv(sop_env / "terlalu.csv", [{**ROWS[1], "description": "x" * 200_000}])
+    error_line(sop("import", str(path)), "line 2")
     assert_nothing_written(sop)
 
 
@@ -481,7 +512,8 @@ def test_unknown_encoding_and_unknown_format(sop, sop_env):
     ("spasi.csv", b"  \n\n", "is empty"),
     ("rusak.json", b'[{"ref": 1,', "not JSON"),
     ("angka.json", b"[1, 2]", "JSON array of objects"),
-    ("baris.jsonl", b'{"ref": "a"}\n[1]\n', "line 2"),
+    ("baris.jsonl", json.dumps(ROWS[1]).encode() + b"\n[1]\n", "line 2: each line must be a JSON object"),
+    ("rusak.jsonl", json.dumps(ROWS[1]).encode() + b"\n\n{oops\n", "line 3: not JSON"),
     ("bukan.xlsx", b"PK\x03\x04 not really a zip", "not an .xlsx workbook"),
 ])
 def test_unreadable_files_are_one_error_line(sop, sop_env, name, content, fragment):
@@ -498,7 +530,7 @@ def test_one_bad_row_among_good_ones_writes_nothing(sop, sop_env):
     rows = [*ROWS, {**ROWS[1], "ref": "X-1", "sop": "tidak-ada"}]
     result = sop("import", str(write_csv(sop_env / "satu-salah.csv", rows)))
     assert result.exit_code == 1
-    assert problems(result) == ["line 8 sop: unknown SOP 'tidak-ada'"]  # ROWS[0] and ROWS[2] span two lines each
+    assert problems(result) == ["line 10 sop: unknown SOP 'tidak-ada'"]  # ROWS[0] spans two lines, ROWS[2] three
     assert_nothing_written(sop)
 
 
@@ -541,7 +573,7 @@ def test_dry_run_with_bad_rows_counts_them_and_fails(sop, sop_env):
     result = sop("import", str(path), "--dry-run", "--json")
     assert result.exit_code == 1
     report = json.loads(result.stdout)
-    assert (report["rows"], report["would_import"], report["invalid"], report["dry_run"]) == (8, 3, 6, True)
+    assert (report["rows"], report["would_import"], report["invalid"], report["dry_run"]) == (8, 2, 6, True)
     assert_nothing_written(sop)
 
 
@@ -549,11 +581,11 @@ def test_skip_invalid_imports_the_good_rows_and_writes_rejects(sop, sop_env):
     rejects = sop_env / "rej.csv"
     result = ok(sop("import", str(write_csv(sop_env / "bermasalah.csv", _bad_rows())), "--skip-invalid",
                     "--rejects", str(rejects)))
-    assert "8 rows, 3 new" in result.stdout
-    assert sorted(c["number"] for c in complaints(sop)) == ["ADU-2026-00001", "ADU-2026-00002", "ADU-2026-00003"]
-    assert set(by_ref(exported(sop))) == {ROWS[0]["ref"], "A-5", "A-1"} - {"A-1"} | {"A-5"} or True
-    assert {r["ref"] for r in exported(sop)} == {ROWS[0]["ref"], "A-5"} | (
-        {"A-1"} & {r["ref"] for r in exported(sop)}) or True
+    assert "8 rows, 2 new, 0 duplicates (already recorded), 6 invalid." in result.stdout
+    # the good rows: ROWS[0] (line 2) and the first A-5 (line 8)
+    assert sorted(r["ref"] for r in exported(sop)) == sorted([ROWS[0]["ref"], "A-5"])
+    assert by_ref(exported(sop))["A-5"]["description"] == ROWS[1]["description"]
+    assert journal_count(sop) == 2
     with rejects.open(encoding="utf-8", newline="") as handle:
         saved = list(csv.DictReader(handle))
     assert "reason" in saved[0] and "line" in saved[0]
@@ -565,19 +597,15 @@ def test_skip_invalid_imports_the_good_rows_and_writes_rejects(sop, sop_env):
     assert "in the future" in reasons["6"]
     assert "empty description" in reasons["7"]
     assert "repeats line 8" in reasons["9"]
-    # the rejects file keeps the row's values, so it can be fixed and imported again
+    # the rejects file keeps every row's values, so it can be fixed and imported again
     assert saved[0]["sop"] == "kaltim-database" and saved[1]["received_at"] == "31/02/2026"
-    assert journal_count(sop) == 3
+    assert saved[4]["description"] == "Laporan ulang" and saved[4]["reporter"] == ROWS[1]["reporter"]
 
 
-def test_skip_invalid_imports_exactly_the_good_rows(sop, sop_env):
-    ok(sop("import", str(write_csv(sop_env / "bermasalah.csv", _bad_rows())), "--skip-invalid"))
-    assert {r["ref"] for r in exported(sop)} == {ROWS[0]["ref"], "A-5"} | {
-        r["ref"] for r in exported(sop) if r["description"] == ROWS[1]["description"] and r["ref"] == "A-5"}
-    refs = sorted(r["ref"] for r in exported(sop))
-    assert refs == sorted([ROWS[0]["ref"], "A-5"]) + [] or len(refs) == 3
-    # the three good rows: ROWS[0] (line 2), A-5 (line 8); A-1.. A-4, A-6 and the repeat of A-5 are bad
-    assert len(refs) == 2 or refs.count("A-5") == 1
+def test_skip_invalid_json_counts(sop, sop_env):
+    report = import_json(sop, str(write_csv(sop_env / "bermasalah.csv", _bad_rows())), "--skip-invalid")
+    assert (report["rows"], report["imported"], report["invalid"], report["committed"]) == (8, 2, 6, True)
+    assert (report["first_number"], report["last_number"]) == ("ADU-2026-00001", "ADU-2026-00002")
 
 
 def test_rejects_needs_skip_invalid(sop, sop_env):
@@ -629,8 +657,8 @@ def test_a_file_that_grew_imports_only_the_new_rows(sop, sop_env):
 def test_each_imported_complaint_has_a_received_entry_naming_file_and_line(sop, sop_env, fmt):
     if fmt == "csv":
         path = write_csv(sop_env / "asal.csv", ROWS)
-        lines = [2, 4, 5, 7, 8]  # ROWS[0] and ROWS[2] are two and three lines long
         lines = _record_lines(path)
+        assert lines == [2, 4, 5, 8, 9]  # ROWS[0] is two lines long, ROWS[2] three
     elif fmt == "jsonl":
         path = sop_env / "asal.jsonl"
         path.write_text("\n" + "".join(json.dumps(r) + "\n" for r in ROWS), encoding="utf-8")
@@ -786,7 +814,7 @@ def test_an_edited_journal_csv_fails_verify_naming_the_entry(sop, sop_env):
     with path.open(encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))
     columns = list(rows[0])
-    rows[2]["note"] = rows[2]["note"].replace("SIMPEG", "SIMPEG (sudah pulih)")  # seq 3
+    rows[2]["note"] += " (sudah pulih)"  # seq 3
     assert rows[2]["seq"] == "3"
     with path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.DictWriter(handle, columns)
@@ -925,7 +953,7 @@ _text = st.one_of(
     st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=40),
     _awkward,
     st.lists(_awkward, max_size=6).map("".join),
-    st.integers(min_value=1_000, max_value=140_000).map(lambda n: "panjang " * (n // 8)),
+    st.integers(min_value=100, max_value=5_000).map(lambda n: "panjang " * (n // 8)),
 )
 _dates = st.one_of(
     st.sampled_from(["2026-11-03T08:15:00+07:00", "03/11/2026 08.15", "20 Agustus 2026", "20 Nov 2026 8.15",
@@ -949,7 +977,7 @@ def _survives(result) -> None:
         assert " rows, " in result.stdout
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
                                                                    HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(rows=_rows, delimiter=st.sampled_from([",", ";", "\t"]), newline=st.sampled_from(["\n", "\r\n"]),
        header=st.sampled_from([HEADER, ["No. Tiket", "Tanggal", "SOP", "Pelapor", "SKPD", "Aplikasi", "Host",

@@ -253,11 +253,11 @@ def _check_fields(step: Step, given: Mapping[str, str]) -> dict[str, str]:
                 raise InputError(_("step {id} needs the field {key} ({meaning})").format(id=step.id, key=spec.key, meaning=spec.meaning),
                                  _("give --field {key}=VALUE").format(key=spec.key))
             continue
-        recorded[spec.key] = _check_field_value(spec.key, spec.type, value)
+        recorded[spec.key] = check_field_value(spec.key, spec.type, value)
     return recorded
 
 
-def _check_field_value(key: str, kind: str, value: str) -> str:
+def check_field_value(key: str, kind: str, value: str) -> str:
     if kind == "duration":
         try:
             if parse_duration(value) is None:

@@ -200,11 +200,21 @@ def _chain_text(sample: str, rest: io.TextIOWrapper) -> Iterator[str]:
 
 
 def _sniff_delimiter(sample: str) -> str:
+    """The delimiter the header line uses; the body only breaks a tie.
+
+    Headers rarely hold commas or semicolons, while descriptions are full of
+    them, so the header line is the better witness than csv.Sniffer's guess.
+    """
+    header = sample.splitlines()[0] if sample.splitlines() else ""
+    counts = {d: header.count(d) for d in ",;\t"}
+    best = max(counts.values())
+    winners = [d for d, n in counts.items() if n == best]
+    if best and len(winners) == 1:
+        return winners[0]
     try:
         return csv.Sniffer().sniff(sample, delimiters=",;\t").delimiter
     except csv.Error:
-        header = sample.splitlines()[0] if sample.splitlines() else ""
-        return max(",;\t", key=header.count)
+        return ","
 
 
 def _jsonl_rows(stream: IO[bytes], encoding: str | None, source: str):

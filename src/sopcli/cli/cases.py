@@ -49,6 +49,8 @@ def _ask(label: str, option: str, *, choices: list[str] | None = None, default: 
         raise InputError(_("{option} is required when not at a terminal").format(option=option))
     from rich.prompt import Prompt
 
+    if default == "":  # optional: Enter leaves it empty, and rich would show "()"
+        return Prompt.ask(label, choices=choices, default="", show_default=False, console=_console())
     return Prompt.ask(label, choices=choices, default=default, console=_console())
 
 
@@ -172,7 +174,7 @@ def next_step(
     asked = False
     for spec in current.fields:
         if spec.key not in fields and interactive():
-            fields[spec.key] = _ask(f"{spec.meaning} ({spec.key})", f"--field {spec.key}=…", default=None if spec.required else "")
+            fields[spec.key] = _ask_field(spec)
             asked = True
     if interactive() and note_text is None:
         note_text = _ask(_("Note (optional)"), "--note", default="")
@@ -186,12 +188,29 @@ def next_step(
         if not Confirm.ask(_("Save step {id} as done?").format(id=current.id), default=True, console=_console()):
             typer.echo(_("Nothing saved."), err=True)
             raise typer.Exit(1)
+    # The step the operator saw (or named with --step) is the one completed; if
+    # someone else finished it meanwhile, the service refuses: "moved on".
     view = cases.advance(rt, card.case.number, actor=operator, at=when, decision=decision, fields=fields,
-                         note=note_text, output=output, expected_revision=card.case.revision, expected_step=step)
+                         note=note_text, output=output, expected_step=step or current.id)
     if as_json:
         _emit(view, rt, True)
         return
     _report_progress(rt, view, day)
+
+
+def _ask_field(spec) -> str:
+    """Ask for a step's field until the answer is valid (or left empty when optional)."""
+    from sopcli.engine import check_field_value
+    from sopcli.errors import InputError
+
+    while True:
+        value = _ask(f"{spec.meaning} ({spec.key})", f"--field {spec.key}=…", default=None if spec.required else "")
+        if not value.strip() and not spec.required:
+            return value
+        try:
+            return check_field_value(spec.key, spec.type, value.strip())
+        except InputError as exc:
+            _console().print(f"[red]{exc}[/]")
 
 
 def _report_progress(rt, view, day_minutes: int) -> None:

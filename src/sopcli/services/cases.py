@@ -363,21 +363,17 @@ def _refuse_duplicate_ref(session, ref: str) -> None:
                             _("see 'sop show {number}'").format(number=existing))
 
 
-def _act(rt: Runtime, number: str, act, *, expected_revision: int | None = None,
-         expected_step: str | None = None) -> CaseView:
+def _act(rt: Runtime, number: str, act, *, expected_step: str | None = None) -> CaseView:
     """Load a complaint in a write transaction, apply ``act`` and store the result.
 
     ``act(sop, state, calendar, now)`` returns an engine Transition. When the
-    caller read the case earlier (``expected_revision``) or names the step it
-    is completing (``expected_step``), a case that has moved since is refused.
+    caller names the step it is completing (``expected_step``: the step the
+    operator was shown), a case that has moved on since is refused.
     """
     now = rt.now()
     with rt.ready_database().transaction(write=True) as session:
         _lock_journal(session)
         complaint = _complaint(session, number)
-        if expected_revision is not None and complaint.revision != expected_revision:
-            raise CaseMovedOn(_("{number} was changed by someone else while you were working on it").format(number=complaint.number),
-                              _("run 'sop next {number}' again to see where it is now").format(number=complaint.number))
         if expected_step is not None and complaint.current_step != str(expected_step):
             where = complaint.current_step or engine.status_label(complaint.status)
             raise CaseMovedOn(_("{number} has moved on: it is at {where}, not at step {step}").format(
@@ -398,12 +394,12 @@ def _act(rt: Runtime, number: str, act, *, expected_revision: int | None = None,
 
 def advance(rt: Runtime, number: str, *, actor: str, at: datetime | None = None, decision: str | None = None,
             fields: Mapping[str, str] | None = None, note: str | None = None, output: str | None = None,
-            expected_revision: int | None = None, expected_step: str | None = None) -> CaseView:
+            expected_step: str | None = None) -> CaseView:
     """Complete the current step of a complaint (``sop next``)."""
     def act(sop, state, calendar, now):
         return engine.complete_step(sop, state, calendar, at=at or now, now=now, actor=actor, decision=decision,
                                     fields=fields, note=_clean(note), output=_clean(output))
-    return _act(rt, number, act, expected_revision=expected_revision, expected_step=expected_step)
+    return _act(rt, number, act, expected_step=expected_step)
 
 
 def add_note(rt: Runtime, number: str, text: str, *, actor: str, at: datetime | None = None) -> CaseView:
