@@ -13,6 +13,7 @@ import codecs
 import csv
 import io
 import json
+import re
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -145,7 +146,7 @@ def _csv_rows(stream: IO[bytes], delimiter: str | None, encoding: str | None, so
     try:
         sample = text.read(64 * 1024)
     except UnicodeDecodeError as exc:
-        raise _decode_error(source, 1 + _lines_before(exc), encoding) from None
+        raise _decode_error(source, _bad_byte_line(stream, encoding, 1 + _lines_before(exc)), encoding) from None
     if not sample.strip():
         raise InputError(_("{source} is empty").format(source=source))
     if delimiter is None:
@@ -165,7 +166,7 @@ def _csv_rows(stream: IO[bytes], delimiter: str | None, encoding: str | None, so
             except StopIteration:
                 return
             except UnicodeDecodeError:
-                raise _decode_error(source, reader.line_num + 1, encoding) from None
+                raise _decode_error(source, _bad_byte_line(stream, encoding, reader.line_num + 1), encoding) from None
             except csv.Error as exc:
                 raise InputError(_("{source}: line {line}: {error}").format(source=source, line=start, error=exc)) from None
             if any(cell.strip() for cell in record):
@@ -176,6 +177,29 @@ def _csv_rows(stream: IO[bytes], delimiter: str | None, encoding: str | None, so
             start = reader.line_num + 1
 
     return columns, rows()
+
+
+def _bad_byte_line(stream: IO[bytes], encoding: str | None, fallback: int) -> int:
+    """The line holding the first byte that is not valid ``encoding`` text.
+
+    The text reader decodes ahead in chunks, so where it stood is not where the
+    byte is; a seekable file is scanned again from the start to find it.
+    """
+    if not stream.seekable():
+        return fallback
+    decoder = codecs.getincrementaldecoder(encoding or "utf-8-sig")()
+    stream.seek(0)
+    newlines = 0
+    while chunk := stream.read(1 << 16):
+        try:
+            decoder.decode(chunk)
+        except UnicodeDecodeError as exc:
+            # exc.object is the decoder's pending bytes plus this chunk; both end at the chunk's end.
+            before = exc.object[: exc.start]
+            consumed = len(exc.object) - len(chunk)
+            return newlines - exc.object[:consumed].count(b"\n") + before.count(b"\n") + 1
+        newlines += chunk.count(b"\n")
+    return fallback
 
 
 def _lines_before(exc: UnicodeDecodeError) -> int:
@@ -240,7 +264,7 @@ def _jsonl_rows(stream: IO[bytes], encoding: str | None, source: str):
                 first = (number, record)
                 break
     except UnicodeDecodeError:
-        raise _decode_error(source, 1, encoding) from None
+        raise _decode_error(source, _bad_byte_line(stream, encoding, 1), encoding) from None
     if first is None:
         raise InputError(_("{source} is empty").format(source=source))
     columns = map_headers(first[1].keys())
@@ -254,7 +278,7 @@ def _jsonl_rows(stream: IO[bytes], encoding: str | None, source: str):
                 if record is not None:
                     yield _keyed_row(number, record, map_headers(record.keys()))
         except UnicodeDecodeError:
-            raise _decode_error(source, number + 1, encoding) from None
+            raise _decode_error(source, _bad_byte_line(stream, encoding, number + 1), encoding) from None
 
     return columns, rows()
 
@@ -373,12 +397,17 @@ def _json_cell(value: Any) -> Any:
     return value.isoformat() if hasattr(value, "isoformat") else value
 
 
+_XLSX_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
 def _xlsx_cell(worksheet, value: Any) -> Any:
     # Excel has no time zones: callers pass office-local times, written as wall time.
     if getattr(value, "tzinfo", None) is not None:
         return value.replace(tzinfo=None)
     if isinstance(value, (dict, list)):
         return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, str) and _XLSX_ILLEGAL.search(value):
+        value = _XLSX_ILLEGAL.sub("\ufffd", value)  # control characters: a workbook cannot store them
     if isinstance(value, str) and value.startswith("="):
         from openpyxl.cell import WriteOnlyCell
 

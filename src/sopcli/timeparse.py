@@ -153,6 +153,7 @@ _RELATIVE_DAYS = {
 # The common spreadsheet form, parsed without dateutil (imports parse a date per row):
 # 20/11/2026, 20-11-2026 or 20.11.2026, optionally with 08:15[:30] or 8.15.
 _DAY_FIRST = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})(?:[ T]+(\d{1,2})[:.](\d{2})(?:[:.](\d{2}))?)?$")
+_ISO_LIKE = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}")
 # "8.15" as a time of day (Indonesian style), but not "20.11.2026" as a date.
 _DOTTED_TIME = re.compile(r"(?<![\d.])(\d{1,2})\.(\d{2})(?![\d.])")
 _ZONE_OFFSETS = {"WIB": 7 * 3600, "WITA": 8 * 3600, "WIT": 9 * 3600}
@@ -223,10 +224,24 @@ def parse_when(text: str, tz: tzinfo, now: datetime) -> datetime:
     try:
         moment = datetime.fromisoformat(cleaned)
     except ValueError:
+        if _ISO_LIKE.match(cleaned):
+            # "2026-13-01" is a broken ISO date, not a day-first one to be guessed at.
+            raise _not_a_date(cleaned) from None
         moment = _parse_day_first(cleaned) or _parse_free_form(cleaned, now.astimezone(tz))
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=tz)
+        return moment.replace(tzinfo=tz)
+    try:
+        offset = moment.utcoffset()
+    except ValueError:  # dateutil accepts offsets such as +99:00 that no zone has
+        raise _not_a_date(cleaned) from None
+    if offset is None or abs(offset) > timedelta(hours=14):
+        raise _not_a_date(cleaned)
     return moment
+
+
+def _not_a_date(text: str) -> DateParseError:
+    return DateParseError(_("not a date or time: {text!r}").format(text=text),
+                          _("write it like 20/11/2026 08:15 or 2026-11-20T08:15"))
 
 
 def _parse_day_first(text: str) -> datetime | None:
@@ -237,8 +252,7 @@ def _parse_day_first(text: str) -> datetime | None:
     try:
         return datetime(year, month, day, hour, minute, second)
     except ValueError as exc:
-        raise DateParseError(_("not a date or time: {text!r}").format(text=text),
-                             _("write it like 20/11/2026 08:15 or 2026-11-20T08:15")) from exc
+        raise _not_a_date(text) from exc
 
 
 def _parse_free_form(text: str, local_now: datetime) -> datetime:
@@ -254,8 +268,7 @@ def _parse_free_form(text: str, local_now: datetime) -> datetime:
             warnings.simplefilter("error", parser.UnknownTimezoneWarning)
             return parser.parse(normalised, parserinfo=_parserinfo(), default=default, tzinfos=_ZONE_OFFSETS)
     except (ValueError, OverflowError, TypeError, parser.UnknownTimezoneWarning) as exc:
-        raise DateParseError(_("not a date or time: {text!r}").format(text=text),
-                             _("write it like 20/11/2026 08:15 or 2026-11-20T08:15")) from exc
+        raise _not_a_date(text) from exc
 
 
 def parse_day(text: str, tz: tzinfo, now: datetime) -> date:

@@ -52,15 +52,23 @@ def load(reference: str) -> LoadedSop:
         DefinitionError: the file is invalid; ``problems`` has every problem.
     """
     path = Path(reference)
-    if reference.endswith(".toml") or path.is_file():
+    if reference.endswith(".toml") or _is_file(path):
         if not path.is_file():
             raise NotFoundError(_("no SOP file {path}").format(path=reference))
         return load_file(path)
     builtin = builtin_dir() / f"{reference}.toml"
-    if not builtin.is_file():
-        raise NotFoundError(_("no SOP {id!r}").format(id=reference),
+    if "/" in reference or "\\" in reference or not _is_file(builtin):
+        shown = reference if len(reference) <= 60 else reference[:57] + "..."
+        raise NotFoundError(_("no SOP {id!r}").format(id=shown),
                             _("built-in SOPs: {ids}; or give a path to a .toml file").format(ids=", ".join(builtin_ids())))
     return load_file(builtin)
+
+
+def _is_file(path: Path) -> bool:
+    try:
+        return path.is_file()
+    except (OSError, ValueError):  # a name too long for the filesystem, a NUL byte
+        return False
 
 
 def load_file(path: Path) -> LoadedSop:

@@ -77,6 +77,7 @@ class _Record:
     channel: str
     priority: str
     description: str
+    values: dict[str, Any]  # the row as read, for the rejects file
 
 
 def derived_ref(sop_id: str, received_at: datetime, reporter: str, unit: str, system: str, description: str) -> str:
@@ -141,7 +142,7 @@ class _RowChecker:
         return _Record(
             line=row.line, sop=loaded, received_at=received_at, ref=ref, reporter=text["reporter"], unit=text["unit"],
             system=text["system"], host=text.get("host") or None, channel=(text.get("channel") or "lainnya").lower(),
-            priority=priority, description=description,
+            priority=priority, description=description, values=values,
         ), []
 
     def _moment(self, value: Any, problems: list) -> datetime | None:
@@ -220,7 +221,7 @@ def import_batch(rt: Runtime, stream: IO[bytes], *, fmt: str, source: str, actor
                 result.rows += len(chunk)
                 accepted, duplicates, repeats = writer.classify(records)
                 result.duplicates += duplicates
-                result.invalid += [RowProblem(r.line, "ref", reason, {}) for r, reason in repeats]
+                result.invalid += [RowProblem(r.line, "ref", reason, r.values) for r, reason in repeats]
                 if accepted:
                     first, last = writer.insert(accepted)
                     result.first_number = result.first_number or first
