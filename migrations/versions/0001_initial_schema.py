@@ -76,10 +76,7 @@ def upgrade() -> None:
     op.create_index(op.f('ix_complaint_due_at'), 'complaint', ['due_at'], unique=False)
     op.create_index(op.f('ix_complaint_received_at'), 'complaint', ['received_at'], unique=False)
     op.create_index(op.f('ix_complaint_sop_id'), 'complaint', ['sop_id'], unique=False)
-    op.create_index(op.f('ix_complaint_sop_version_id'), 'complaint', ['sop_version_id'], unique=False)
     op.create_index(op.f('ix_complaint_status'), 'complaint', ['status'], unique=False)
-    op.create_index(op.f('ix_complaint_system'), 'complaint', ['system'], unique=False)
-    op.create_index(op.f('ix_complaint_unit'), 'complaint', ['unit'], unique=False)
 
     op.create_table('journal_entry',
     sa.Column('seq', sa.Integer(), autoincrement=False, nullable=False),
@@ -101,11 +98,8 @@ def upgrade() -> None:
     sa.Column('prev_hash', sa.String(), nullable=False),
     sa.Column('hash', sa.String(), nullable=False),
     sa.ForeignKeyConstraint(['complaint_id'], ['complaint.id'], ),
-    sa.PrimaryKeyConstraint('seq'),
-    sa.UniqueConstraint('hash')
+    sa.PrimaryKeyConstraint('seq')
     )
-    op.create_index(op.f('ix_journal_entry_action'), 'journal_entry', ['action'], unique=False)
-    op.create_index(op.f('ix_journal_entry_actor'), 'journal_entry', ['actor'], unique=False)
     op.create_index('ix_journal_entry_at', 'journal_entry', ['at'], unique=False)
     op.create_index('ix_journal_entry_complaint', 'journal_entry', ['complaint_id', 'seq'], unique=False)
 

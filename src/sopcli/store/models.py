@@ -62,12 +62,12 @@ class Complaint(SQLModel, table=True):
     year: int
     serial: int
     ref: Optional[str] = Field(default=None, unique=True)
-    sop_version_id: int = Field(foreign_key="sop_version.id", index=True)
+    sop_version_id: int = Field(foreign_key="sop_version.id")
     sop_id: str = Field(index=True)
     description: str = Field(sa_column=Column(Text, nullable=False))
     reporter: str
-    unit: str = Field(index=True)
-    system: str = Field(index=True)
+    unit: str
+    system: str
     host: Optional[str] = None
     channel: str
     priority: str
@@ -89,7 +89,10 @@ class Complaint(SQLModel, table=True):
 
 
 class JournalEntry(SQLModel, table=True):
-    """One line of the jurnal harian. Append-only; ``hash`` chains it to the line before."""
+    """One line of the jurnal harian. Append-only; ``hash`` chains it to the line before.
+
+    Indexes are few on purpose: every imported complaint writes a row here.
+    """
 
     __tablename__ = "journal_entry"
     __table_args__ = (Index("ix_journal_entry_at", "at"), Index("ix_journal_entry_complaint", "complaint_id", "seq"))
@@ -97,11 +100,11 @@ class JournalEntry(SQLModel, table=True):
     seq: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
     complaint_id: Optional[int] = Field(default=None, foreign_key="complaint.id")
     complaint_number: Optional[str] = None
-    action: str = Field(index=True)
+    action: str
     step: Optional[str] = None
     decision: Optional[str] = None
     fields: str = Field(default="{}", sa_column=Column(Text, nullable=False))  # JSON object
-    actor: str = Field(index=True)
+    actor: str
     at: datetime = Field(sa_column=_utc())
     recorded_at: datetime = Field(sa_column=_utc())
     note: Optional[str] = Field(default=None, sa_column=Column(Text, nullable=True))
@@ -111,7 +114,7 @@ class JournalEntry(SQLModel, table=True):
     standard_minutes: Optional[int] = None
     next_step: Optional[str] = None
     prev_hash: str
-    hash: str = Field(unique=True)
+    hash: str  # not indexed: the chain, not an index, is what makes it trustworthy
 
 
 class Operator(SQLModel, table=True):

@@ -1,0 +1,201 @@
+"""sopcli benchmarks: each measurement side by side with its baseline, in one run.
+
+    python benchmarks/run.py [--quick] [--json results.json]
+
+Prints median and spread of several repetitions, the ratio to the baseline, and
+peak memory; writes the same as JSON. Targets (from the issues) are printed
+next to each ratio; this script reports, it does not fail.
+
+Sections:
+  startup  `sop --help`, `--version`, `sops list`, `list` (empty db), `show N`,
+           `next N --json` (10,000 complaints) against `python -c pass`,
+           `import typer` and `import typer, sqlmodel`.
+  import   100,000 rows (and 1,000,000 without --quick) against a stdlib
+           csv + sqlite3.executemany load of the same file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+PYTHON = sys.executable
+SOP = str(Path(PYTHON).with_name("sop"))
+FIXED_NOW = "2026-11-24T16:00:00+07:00"
+SOPS = ["kaltim-db", "cirebon-aplikasi", "ipas-pemulihan", "tanahbumbu-jaringan"]
+
+# Each command runs under a tiny wrapper that reports its child's peak RSS (KiB).
+_MEASURE = (
+    "import resource, subprocess, sys, time\n"
+    "t = time.perf_counter(); r = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)\n"
+    "elapsed = time.perf_counter() - t\n"
+    "print(elapsed, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, r.returncode)\n"
+    "sys.stderr.write(r.stderr.decode(errors='replace')[-2000:] if r.returncode else '')\n"
+)
+
+
+def measure(argv: list[str], env: dict[str, str], setup=None) -> tuple[float, int]:
+    """(seconds, peak KiB) of one run of ``argv``; ``setup()`` runs first, untimed."""
+    if setup:
+        setup()
+    out = subprocess.run([PYTHON, "-c", _MEASURE, *argv], env=env, capture_output=True, text=True, check=True)
+    seconds, peak, code = out.stdout.split()
+    if code != "0":
+        raise SystemExit(f"benchmark command failed ({code}): {' '.join(argv)}\n{out.stderr}")
+    return float(seconds), int(peak)
+
+
+def series(argv, env, repeat, setup=None) -> dict:
+    runs = [measure(argv, env, setup) for _ in range(repeat)]
+    times = sorted(t for t, _ in runs)
+    return {"median_s": statistics.median(times), "min_s": times[0], "max_s": times[-1],
+            "peak_mb": max(p for _, p in runs) / 1024, "runs": len(runs)}
+
+
+def report(name: str, result: dict, baseline: dict | None = None, target: str = "") -> dict:
+    line = f"{name:<44} {result['median_s'] * 1000:8.1f} ms  (±{(result['max_s'] - result['min_s']) * 500:6.1f})  {result['peak_mb']:6.1f} MB"
+    if baseline:
+        result["ratio"] = result["median_s"] / baseline["median_s"]
+        line += f"   ×{result['ratio']:.2f}"
+    if target:
+        line += f"   target {target}"
+    print(line, flush=True)
+    return result
+
+
+def environment(db: Path) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(SOP_DATABASE_URL=str(db), SOP_NOW=FIXED_NOW, SOP_LANG="en", SOP_OPERATOR="bench",
+               SOP_CONFIG=str(db.with_suffix(".toml")), NO_COLOR="1")
+    return env
+
+
+def write_rows_csv(path: Path, count: int) -> None:
+    rng = random.Random(20261124)
+    with path.open("w", newline="", encoding="utf-8") as out:
+        writer = csv.writer(out)
+        writer.writerow(["ref", "received_at", "sop", "reporter", "unit", "system", "host", "channel", "priority", "description"])
+        for i in range(count):
+            day = 1 + i % 28
+            writer.writerow([f"BENCH-{i:08d}", f"2026-10-{day:02d}T{8 + i % 8:02d}:{i % 60:02d}:00+07:00", SOPS[i % 4],
+                             f"Pelapor {rng.randrange(500)}", f"Dinas {rng.randrange(60)}", f"SISTEM-{rng.randrange(40)}",
+                             f"host-{rng.randrange(90)}", "telepon", "sedang",
+                             f"Gangguan layanan nomor {i}: aplikasi tidak dapat diakses sejak pagi"])
+
+
+BASELINE_LOAD = """
+import csv, sqlite3, sys
+connection = sqlite3.connect(sys.argv[2])
+connection.execute("PRAGMA journal_mode=WAL")
+connection.execute("CREATE TABLE IF NOT EXISTS complaint (ref TEXT UNIQUE, received_at TEXT, sop TEXT, reporter TEXT, unit TEXT, system TEXT, host TEXT, channel TEXT, priority TEXT, description TEXT)")
+with open(sys.argv[1], newline="", encoding="utf-8") as handle:
+    rows = csv.reader(handle)
+    next(rows)
+    connection.executemany("INSERT INTO complaint VALUES (?,?,?,?,?,?,?,?,?,?)", rows)
+connection.commit()
+"""
+
+
+def startup_section(work: Path, repeat: int) -> dict:
+    print("\n== start-up ==")
+    db = work / "startup.db"
+    env = environment(db)
+    results = {}
+    results["python -c pass"] = base_pass = report("python -c pass", series([PYTHON, "-c", "pass"], env, repeat))
+    results["import typer"] = base_typer = report("python -c 'import typer'", series([PYTHON, "-c", "import typer"], env, repeat), base_pass)
+    results["import typer, sqlmodel"] = base_db = report("python -c 'import typer, sqlmodel'",
+                                                         series([PYTHON, "-c", "import typer, sqlmodel"], env, repeat), base_pass)
+    results["sop --help"] = report("sop --help", series([SOP, "--help"], env, repeat), base_typer, "≤1.2× import typer")
+    results["sop --version"] = report("sop --version", series([SOP, "--version"], env, repeat), base_typer, "≤1.2× import typer")
+    results["sop sops list"] = report("sop sops list", series([SOP, "sops", "list"], env, repeat), base_db)
+    results["sop list (empty)"] = report("sop list (empty db)", series([SOP, "list"], env, repeat), base_db, "≤1.25× import typer, sqlmodel")
+
+    big = work / "big.csv"
+    write_rows_csv(big, 10_000)
+    env_big = environment(work / "tenk.db")
+    subprocess.run([SOP, "import", str(big)], env=env_big, check=True, capture_output=True)
+    results["sop show N"] = report("sop show N (10,000 complaints)", series([SOP, "show", "ADU-2026-05000"], env_big, repeat), base_db,
+                                   "≤1.25× import typer, sqlmodel")
+    results["sop list (10k)"] = report("sop list --sop kaltim-db --json (10,000)", series([SOP, "list", "--sop", "kaltim-db", "--json"], env_big, max(3, repeat // 3)), base_db)
+
+    counter = iter(range(10_000, 0, -1))
+
+    def fresh_case():
+        # each run completes step 1 of another complaint, so every run does the same work
+        fresh_case.number = f"ADU-2026-{next(counter):05d}"
+
+    def next_argv():
+        return [SOP, "next", fresh_case.number, "--json", "--at", "2026-11-24T15:00"]
+
+    runs = []
+    for _ in range(repeat):
+        fresh_case()
+        runs.append(measure(next_argv(), env_big))
+    times = sorted(t for t, _ in runs)
+    results["sop next N --json"] = report("sop next N --json (10,000 complaints)",
+                                          {"median_s": statistics.median(times), "min_s": times[0], "max_s": times[-1],
+                                           "peak_mb": max(p for _, p in runs) / 1024, "runs": len(runs)},
+                                          base_db, "≤1.25× import typer, sqlmodel")
+    return results
+
+
+def import_section(work: Path, sizes: list[int], repeat: int) -> dict:
+    print("\n== import ==")
+    results = {}
+    for size in sizes:
+        data = work / f"rows-{size}.csv"
+        write_rows_csv(data, size)
+        db = work / f"import-{size}.db"
+        base_db = work / f"baseline-{size}.db"
+        env = environment(db)
+
+        def clean(*paths: Path):
+            def remove():
+                for p in paths:
+                    for suffix in ("", "-wal", "-shm"):
+                        Path(str(p) + suffix).unlink(missing_ok=True)
+            return remove
+
+        reps = repeat if size <= 100_000 else 1
+        baseline = report(f"stdlib csv + sqlite3.executemany, {size:,} rows",
+                          series([PYTHON, "-c", BASELINE_LOAD, str(data), str(base_db)], env, reps, clean(base_db)))
+        target = "≤3× stdlib" if size <= 100_000 else "peak < 150 MB"
+        ours = report(f"sop import, {size:,} rows", series([SOP, "import", str(data)], env, reps, clean(db)), baseline, target)
+        ours["rows_per_s"] = size / ours["median_s"]
+        print(f"{'':44} {ours['rows_per_s']:,.0f} rows/s (stdlib: {size / baseline['median_s']:,.0f} rows/s)")
+        results[f"import {size}"] = {"sop": ours, "baseline": baseline}
+    return results
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true", help="fewer repetitions; skip the 1,000,000-row import")
+    parser.add_argument("--json", default="benchmarks/results.json", help="where to write the results")
+    parser.add_argument("--only", choices=["startup", "import"], help="run one section")
+    args = parser.parse_args()
+    repeat = 5 if args.quick else 10
+    started = time.time()
+    results = {"python": sys.version.split()[0], "quick": args.quick}
+    with tempfile.TemporaryDirectory(prefix="sop-bench-") as tmp:
+        work = Path(tmp)
+        if args.only in (None, "startup"):
+            results["startup"] = startup_section(work, repeat)
+        if args.only in (None, "import"):
+            results["import"] = import_section(work, [100_000] if args.quick else [100_000, 1_000_000], 3 if not args.quick else 1)
+    print("\n== reports ==\nnot measured yet: the reports (issue 5) are not built.")
+    results["seconds"] = time.time() - started
+    Path(args.json).write_text(json.dumps(results, indent=2) + "\n")
+    print(f"\nresults written to {args.json} ({results['seconds']:.0f} s)")
+
+
+if __name__ == "__main__":
+    main()
