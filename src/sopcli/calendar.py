@@ -11,7 +11,7 @@ Pure: no clock, no configuration file. Callers build a calendar and pass times i
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, tzinfo
 from zoneinfo import ZoneInfo
@@ -138,14 +138,6 @@ class WorkingCalendar:
             day += timedelta(days=1)
         raise ValueError("no working time within twenty years: check the office hours")
 
-    def closed_days_between(self, start: date, end: date) -> Iterable[date]:
-        day = start
-        while day <= end:
-            if not self.is_working_day(day):
-                yield day
-            day += timedelta(days=1)
-
-
 def _minutes_between(opening: time, closing: time) -> int:
     return (closing.hour * 60 + closing.minute) - (opening.hour * 60 + opening.minute)
 
@@ -161,8 +153,3 @@ def _indonesian_holidays():
 
         _HOLIDAYS = holidays.country_holidays("ID", categories=("public", "government"))
     return _HOLIDAYS
-
-
-def holiday_name(day: date) -> str | None:
-    """The holiday's name (in the package's language) or None."""
-    return _indonesian_holidays().get(day)

@@ -55,9 +55,3 @@ def _(message: str) -> str:
     if _translation is None:
         set_language(language_from_environment())
     return _translation.gettext(message)  # type: ignore[union-attr]
-
-
-def ngettext(singular: str, plural: str, n: int) -> str:
-    if _translation is None:
-        set_language(language_from_environment())
-    return _translation.ngettext(singular, plural, n)  # type: ignore[union-attr]

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import csv
 import json
-import os
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -129,12 +128,3 @@ def print_table(table: Table, fmt: str | None = None, out: TextIO | None = None)
     if fmt == "table" and not stdout_is_terminal() and out is None:
         fmt = "plain"
     RENDERERS[fmt](table, out or sys.stdout)
-
-
-def message(text: str) -> None:
-    """A message for the person, not data: goes to stderr."""
-    print(text, file=sys.stderr)
-
-
-def colour_enabled() -> bool:
-    return stdout_is_terminal() and not os.environ.get("NO_COLOR")

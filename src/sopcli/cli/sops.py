@@ -170,8 +170,10 @@ def path(reference: SopArgument, as_json: JsonOption = False) -> None:
     from sopcli.services.settings import calendar_for
     from sopcli.timeparse import format_standard_range
 
+    from sopcli import config
+
     sop = load(reference).definition
-    day = calendar_for(sop).day_minutes
+    day = calendar_for(sop, config.load()).day_minutes
     results = simulate(sop, day)
     records, rows = [], []
     for outcome, (shortest, longest) in results.items():

@@ -342,14 +342,17 @@ def record_complaint(rt: Runtime, new: NewComplaint, *, actor: str) -> CaseView:
         _store_state(complaint, transition.state, engine.due_at(sop, transition.state, calendar))
         session.add(complaint)
         session.flush()
-        entry_fields = {k: v for k, v in {
-            "sop": sop.id, "sop_version": sop.version, "reporter": details["reporter"], "unit": details["unit"],
-            "system": details["system"], "host": details["host"], "channel": details["channel"],
-            "priority": details["priority"], "ref": details["ref"]}.items() if v}
-        entry = engine.Entry(**(engine.describe(transition.entry) | {"fields": entry_fields}))
+        entry = engine.Entry(**(engine.describe(transition.entry) | {"fields": received_fields(sop, details)}))
         _append(session, complaint, entry, now)
         session.flush()
         return _view(session, complaint, sop)
+
+
+def received_fields(sop, details: Mapping[str, Any], source: str | None = None) -> dict[str, str]:
+    """What a ``received`` journal entry records of the complaint (hashed with it)."""
+    fields = {"sop": sop.id, "sop_version": sop.version, "source": source,
+              **{k: details[k] for k in ("reporter", "unit", "system", "host", "channel", "priority", "ref")}}
+    return {k: v for k, v in fields.items() if v}
 
 
 def _refuse_duplicate_ref(session, ref: str) -> None:

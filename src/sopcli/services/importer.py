@@ -21,7 +21,7 @@ from sopcli import engine
 from sopcli.errors import DateParseError, DefinitionError, InputError, NotFoundError
 from sopcli.i18n import _
 from sopcli.journal import GENESIS, entry_hash
-from sopcli.services.cases import NUMBER_PREFIX, _lock_journal, _pinned_version, normalise_priority
+from sopcli.services.cases import NUMBER_PREFIX, _lock_journal, _pinned_version, normalise_priority, received_fields
 from sopcli.services.runtime import Runtime
 from sopcli.tabular import COLUMN_ALIASES, Row, read_rows
 
@@ -314,10 +314,7 @@ class _Writer:
                 "total_paused_minutes": 0.0, "fields": "{}", "last_at": state.last_at, "closed_at": None,
                 "resolution_minutes": None, "overall_on_time": None, "created_by": self.actor, "revision": 1,
             })
-            fields = {k: v for k, v in {
-                "sop": sop.id, "sop_version": sop.version, "reporter": record.reporter, "unit": record.unit,
-                "system": record.system, "host": record.host, "channel": record.channel, "priority": record.priority,
-                "ref": record.ref, "source": f"{self.source}:{record.line}"}.items() if v}
+            fields = received_fields(sop, vars(record), f"{self.source}:{record.line}")
             self.seq += 1
             entry = engine.describe(started.entry) | {"fields": fields, "seq": self.seq, "complaint_number": number,
                                                       "recorded_at": self.now}
