@@ -118,9 +118,15 @@ def new(
         _emit(view, rt, True)
         return
     typer.echo(_("Complaint {number} recorded.").format(number=view.number))
+    card = cases.step_card(rt, view.number)
     if at_terminal():
-        card = cases.step_card(rt, view.number)
         print_card(card, rt.zone, rt.calendar_for(card.sop).day_minutes)
+    else:
+        from sopcli.cli.casefmt import local
+
+        who = ", ".join(card.sop.role_name(r) for r in card.step.pelaksana)
+        due = local(card.due_at, rt.zone) if card.due_at else "-"
+        typer.echo(_("Step {id}: {activity} — {who}, due {due}").format(id=card.step.id, activity=card.step.kegiatan, who=who, due=due))
     typer.echo(_("Next: sop next {number}").format(number=view.number))
 
 
