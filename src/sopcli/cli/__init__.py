@@ -101,6 +101,8 @@ app = typer.Typer(
     help="Incident logbook for IT-disruption SOPs: record complaints, walk them through the SOP, keep the jurnal harian.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
+    # Plain help: rendering it with rich costs more than all of Typer's own import.
+    rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 cases.register(app)
