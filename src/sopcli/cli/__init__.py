@@ -29,7 +29,8 @@ class SopGroup(TyperGroup):
             result = super().main(args=args, prog_name=prog_name, complete_var=complete_var,
                                   standalone_mode=False, **extra)
         except typer.TyperException as exc:  # click's UsageError and friends
-            if not exc.format_message():  # bare `sop`: the help was shown, nothing went wrong
+            if type(exc).__name__ == "NoArgsIsHelpError":  # a bare `sop` or `sop sops`: show the help
+                typer.echo(exc.ctx.get_help())
                 sys.exit(ExitCode.OK)
             help_hint = _usage_hint(getattr(exc, "ctx", None))
             _fail(_error_line(exc.format_message(), help_hint), getattr(exc, "exit_code", ExitCode.USAGE))
