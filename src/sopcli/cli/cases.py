@@ -60,11 +60,14 @@ def _console():
     return console()
 
 
-def _emit(view, rt, as_json: bool) -> None:
+def _emit(view, rt, as_json: bool, done: str | None = None) -> None:
+    """The complaint as JSON for scripts, or ``done`` (a confirmation) for people."""
     from sopcli import render
 
     if as_json:
         render.print_json(view.to_json(rt.zone))
+    elif done:
+        typer.echo(done)
 
 
 def register(app: typer.Typer) -> None:
@@ -115,7 +118,7 @@ def new(
     )
     view = cases.record_complaint(rt, new_complaint, actor=operator)
     if as_json:
-        _emit(view, rt, True)
+        _emit(view, rt, as_json=True)
         return
     typer.echo(_("Complaint {number} recorded.").format(number=view.number))
     card = cases.step_card(rt, view.number)
@@ -199,7 +202,7 @@ def next_step(
     view = cases.advance(rt, card.case.number, actor=operator, at=when, decision=decision, fields=fields,
                          note=note_text, output=output, expected_step=step or current.id)
     if as_json:
-        _emit(view, rt, True)
+        _emit(view, rt, as_json=True)
         return
     _report_progress(rt, view, day)
 
@@ -246,7 +249,7 @@ def note(ctx: typer.Context, number: NumberArgument,
 
     rt = runtime_of(ctx)
     view = cases.add_note(rt, number, text, actor=_operator(rt, actor), at=rt.parse_when(at) if at else None)
-    _emit(view, rt, as_json) if as_json else typer.echo(_("Note added to {number}.").format(number=view.number))
+    _emit(view, rt, as_json, _("Note added to {number}.").format(number=view.number))
 
 
 def pause(ctx: typer.Context, number: NumberArgument,
@@ -262,7 +265,7 @@ def pause(ctx: typer.Context, number: NumberArgument,
     rt = runtime_of(ctx)
     reason = reason or _ask(_("Reason for the pause"), "--reason")
     view = cases.pause(rt, number, reason, actor=_operator(rt, actor), at=rt.parse_when(at) if at else None)
-    _emit(view, rt, as_json) if as_json else typer.echo(_("{number} paused; the clock is stopped.").format(number=view.number))
+    _emit(view, rt, as_json, _("{number} paused; the clock is stopped.").format(number=view.number))
 
 
 def resume(ctx: typer.Context, number: NumberArgument,
@@ -277,7 +280,7 @@ def resume(ctx: typer.Context, number: NumberArgument,
 
     rt = runtime_of(ctx)
     view = cases.resume(rt, number, actor=_operator(rt, actor), at=rt.parse_when(at) if at else None, note=note_text)
-    _emit(view, rt, as_json) if as_json else typer.echo(_("{number} resumed.").format(number=view.number))
+    _emit(view, rt, as_json, _("{number} resumed.").format(number=view.number))
 
 
 def cancel(ctx: typer.Context, number: NumberArgument,
@@ -293,7 +296,7 @@ def cancel(ctx: typer.Context, number: NumberArgument,
     rt = runtime_of(ctx)
     reason = reason or _ask(_("Reason for cancelling"), "--reason")
     view = cases.cancel(rt, number, reason, actor=_operator(rt, actor), at=rt.parse_when(at) if at else None)
-    _emit(view, rt, as_json) if as_json else typer.echo(_("{number} cancelled.").format(number=view.number))
+    _emit(view, rt, as_json, _("{number} cancelled.").format(number=view.number))
 
 
 def show(ctx: typer.Context, number: NumberArgument, as_json: JsonOption = False) -> None:
@@ -302,13 +305,12 @@ def show(ctx: typer.Context, number: NumberArgument, as_json: JsonOption = False
     Example: sop show ADU-2026-00042
     """
     from sopcli.cli.casefmt import print_case
-    from sopcli.definitions.loader import load_text  # noqa: F401  (definitions are loaded by the service)
     from sopcli.services import cases
 
     rt = runtime_of(ctx)
     view = cases.show(rt, number)
     if as_json:
-        _emit(view, rt, True)
+        _emit(view, rt, as_json=True)
         return
     print_case(view, rt.zone, rt.office_calendar.day_minutes)
 

@@ -89,9 +89,10 @@ def _progress(enabled: bool):
         from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
         from sopcli.i18n import _
+        from sopcli.render import console
 
         with Progress(SpinnerColumn(), TextColumn(_("{task.completed:,} rows read")), TimeElapsedColumn(),
-                      console=__import__("sopcli.render", fromlist=["console"]).console(stderr=True), transient=True) as bar:
+                      console=console(stderr=True), transient=True) as bar:
             task = bar.add_task("import", total=None)
             yield lambda rows: bar.update(task, completed=rows)
 
