@@ -13,6 +13,8 @@ import sqlite3
 
 import pytest
 
+from sopcli.store.database import HEAD_REVISION
+
 NOW = "2026-11-24T16:00:00+07:00"
 COMPLAINT = ["--sop", "kaltim-db", "--description", "Database SIMPEG down", "--reporter", "Ani", "--unit", "BKD",
              "--system", "SIMPEG"]
@@ -68,17 +70,17 @@ def test_db_current_on_a_new_file_does_not_create_it(sop, tmp_path):
     path = tmp_path / "baru.db"
     result = ok(sop("--db", str(path), "db", "current"))
     assert str(path) in result.stdout
-    assert "0001" in result.stdout
+    assert HEAD_REVISION in result.stdout
     assert not path.exists()
 
 
 def test_db_upgrade_creates_a_private_database_in_wal_mode(sop, tmp_path):
     path = tmp_path / "baru.db"
     result = ok(sop("--db", str(path), "db", "upgrade"))
-    assert "0001" in result.stdout
+    assert HEAD_REVISION in result.stdout
     assert path.is_file()
     assert mode_of(path) == 0o600
-    assert revision_of(path) == "0001"
+    assert revision_of(path) == HEAD_REVISION
     with sqlite3.connect(path) as con:
         assert con.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
@@ -88,10 +90,10 @@ def test_db_upgrade_creates_a_private_database_in_wal_mode(sop, tmp_path):
             assert mode_of(sidecar) == 0o600
 
     current = ok(sop("--db", str(path), "db", "current"))
-    assert "schema 0001 (current)" in current.stdout
+    assert f"schema {HEAD_REVISION} (current)" in current.stdout
     again = ok(sop("--db", str(path), "db", "upgrade"))
-    assert "Already at schema 0001" in again.stdout
-    assert revision_of(path) == "0001"
+    assert f"Already at schema {HEAD_REVISION}" in again.stdout
+    assert revision_of(path) == HEAD_REVISION
 
 
 def test_first_use_creates_the_database_private_at_the_newest_schema(sop, sop_env):
@@ -99,7 +101,7 @@ def test_first_use_creates_the_database_private_at_the_newest_schema(sop, sop_en
     assert not path.exists()
     ok(sop("new", *COMPLAINT))
     assert mode_of(path) == 0o600
-    assert revision_of(path) == "0001"
+    assert revision_of(path) == HEAD_REVISION
     with sqlite3.connect(path) as con:
         assert con.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
 
@@ -119,14 +121,14 @@ def test_older_schema_is_refused_with_a_pointer_to_upgrade(sop, sop_env):
 def test_newer_schema_is_refused(sop, sop_env):
     path = sop_env / "sop.db"
     ok(sop("db", "upgrade"))
-    set_revision(path, "0002")
+    set_revision(path, "9999")
     assert_error(sop("list"), "newer", code=1)
 
 
 def test_db_current_on_a_newer_schema_does_not_advise_upgrading_the_database(sop, sop_env):
     path = sop_env / "sop.db"
     ok(sop("db", "upgrade"))
-    set_revision(path, "0002")
+    set_revision(path, "9999")
     result = ok(sop("db", "current"))
     # 'sop db upgrade' cannot help a database made by a newer sop; upgrading sop does.
     assert "needs 'sop db upgrade'" not in result.stdout, result.stdout
@@ -136,12 +138,12 @@ def test_db_current_on_a_newer_schema_does_not_advise_upgrading_the_database(sop
 def test_db_upgrade_on_a_newer_schema_is_a_one_line_error_not_a_crash(sop, sop_env):
     path = sop_env / "sop.db"
     ok(sop("db", "upgrade"))
-    set_revision(path, "0002")
+    set_revision(path, "9999")
     result = sop("db", "upgrade")
-    line = assert_error(result, "0002")
+    line = assert_error(result, "9999")
     assert "internal error" not in line, line
     assert result.exit_code == 1, result.exit_code
-    assert revision_of(path) == "0002"
+    assert revision_of(path) == "9999"
 
 
 @pytest.mark.parametrize("command", [["list"], ["db", "current"], ["db", "upgrade"], ["new", *COMPLAINT]])
@@ -174,7 +176,7 @@ def test_database_url_as_a_sqlalchemy_url(sop, sop_env, monkeypatch):
     monkeypatch.setenv("SOP_DATABASE_URL", f"sqlite:///{path}")
     ok(sop("new", *COMPLAINT))
     assert path.is_file() and mode_of(path) == 0o600
-    assert revision_of(path) == "0001"
+    assert revision_of(path) == HEAD_REVISION
     assert not (sop_env / "sop.db").exists()
 
 
@@ -314,3 +316,35 @@ def test_config_file_that_is_not_toml(sop, sop_env):
     (sop_env / "config.toml").write_text("timezone = WITA [\n", encoding="utf-8")
     assert_error(sop("config", "show"), "config.toml", code=1)
     assert_error(sop("list"), "config.toml", code=1)
+
+
+def test_a_database_at_the_first_schema_upgrades_and_keeps_its_data(sop, sop_env):
+    """A logbook made by the first release: `sop db upgrade` migrates it, nothing lost."""
+    from alembic import command
+
+    from sopcli.store.database import Database, alembic_config
+
+    path = sop_env / "sop.db"
+    database = Database(f"sqlite:///{path}")
+    path.touch(mode=0o600)
+    with database.engine.begin() as conn:
+        command.upgrade(alembic_config(conn), "0001")
+    assert revision_of(path) == "0001"
+    assert_error(sop("list"), "sop db upgrade", code=1)
+
+    upgraded = ok(sop("db", "upgrade"))
+    assert f"from schema 0001 to {HEAD_REVISION}" in upgraded.stdout
+    ok(sop("new", *COMPLAINT))
+    assert revision_of(path) == HEAD_REVISION
+    assert "OK: 1 " in ok(sop("verify")).stdout
+
+
+def test_the_database_refuses_to_edit_or_delete_journal_rows(sop, sop_env):
+    path = sop_env / "sop.db"
+    ok(sop("new", *COMPLAINT))
+    with sqlite3.connect(path) as con:
+        for statement in ("UPDATE journal_entry SET note = 'diubah' WHERE seq = 1", "DELETE FROM journal_entry WHERE seq = 1"):
+            with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+                con.execute(statement)
+        assert con.execute("SELECT count(*) FROM journal_entry").fetchone()[0] == 1
+    assert "OK: 1 " in ok(sop("verify")).stdout

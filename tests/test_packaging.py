@@ -17,9 +17,12 @@ from pathlib import Path
 
 import pytest
 
+from sopcli.store.database import HEAD_REVISION
+
 ROOT = Path(__file__).resolve().parents[1]
 BUILTIN_SOPS = ("cirebon-aplikasi", "ipas-pemulihan", "kaltim-db", "tanahbumbu-jaringan")
 EXPECTED = ("sopcli/migrations/env.py", "sopcli/migrations/versions/0001_initial_schema.py",
+            "sopcli/migrations/versions/0002_journal_append_only.py",
             *(f"sopcli/definitions/builtin/{name}.toml" for name in BUILTIN_SOPS))
 
 
@@ -84,6 +87,6 @@ def test_installed_wheel_records_a_complaint(wheel, tmp_path):
     assert database.is_file()
     assert os.stat(database).st_mode & 0o777 == 0o600
     with sqlite3.connect(database) as con:
-        assert con.execute("SELECT version_num FROM alembic_version").fetchall() == [("0001",)]
+        assert con.execute("SELECT version_num FROM alembic_version").fetchall() == [(HEAD_REVISION,)]
         assert con.execute("SELECT number, sop_id FROM complaint").fetchall() == [("ADU-2026-00001", "kaltim-db")]
     assert list(elsewhere.iterdir()) == []  # nothing written to the working directory
