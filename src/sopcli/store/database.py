@@ -79,10 +79,11 @@ class Database:
         revision = self.current_revision()
         if revision == HEAD_REVISION:
             return
-        if revision is None and not self._has_tables():
-            self.upgrade()
+        if revision is None:
+            # Decided under the write lock: another operator may be creating it right now.
+            self.upgrade(only_if_new=True)
             return
-        if revision is None or revision < HEAD_REVISION:
+        if revision < HEAD_REVISION:
             raise DatabaseError(_("the database schema is older than this version of sop ({found})").format(found=revision or "-"),
                                 _("run 'sop db upgrade' (make a backup first)"))
         raise DatabaseError(_("the database was made by a newer sop (schema {found})").format(found=revision),
@@ -105,37 +106,42 @@ class Database:
         except (SADatabaseError, ProgrammingError) as exc:
             raise DatabaseError(_("{url} is not a usable database: {reason}").format(url=self.display(), reason=_first_line(exc.orig))) from exc
 
-    def _has_tables(self) -> bool:
-        from sqlalchemy import inspect
-
-        with self.engine.connect() as conn:
-            return bool(inspect(conn).get_table_names())
-
     @staticmethod
     def _inspect_has(conn, table: str) -> bool:
         from sqlalchemy import inspect
 
         return inspect(conn).has_table(table)
 
-    def upgrade(self, revision: str = "head") -> None:
+    def upgrade(self, revision: str = "head", only_if_new: bool = False) -> None:
         """Bring the schema to ``revision`` with Alembic (the only way the schema changes).
 
         Runs under the write lock, so operators opening a new database at the
-        same moment do not both create it: the second finds it done.
+        same moment do not both create it: the second finds it done. With
+        ``only_if_new``, a database that has tables but no Alembic revision
+        (not made by sop) is refused instead of migrated over.
         """
         from alembic import command
         from alembic.util import CommandError
+        from sqlalchemy import inspect
+        from sqlalchemy.exc import OperationalError
 
-        with self.engine.connect() as conn:
-            conn.info["sop_write"] = True
-            with conn.begin():
-                if conn.dialect.name == "postgresql":
-                    conn.exec_driver_sql("SELECT pg_advisory_xact_lock(7420000)")
-                try:
-                    command.upgrade(alembic_config(conn), revision)
-                except CommandError as exc:  # a revision this sop has no migration for
-                    raise DatabaseError(_("cannot upgrade {url}: {reason}").format(url=self.display(), reason=exc),
-                                        _("restore a backup made by this version of sop")) from exc
+        try:
+            with self.engine.connect() as conn:
+                conn.info["sop_write"] = True
+                with conn.begin():
+                    if conn.dialect.name == "postgresql":
+                        conn.exec_driver_sql("SELECT pg_advisory_xact_lock(7420000)")
+                    tables = set(inspect(conn).get_table_names())
+                    if only_if_new and tables and "alembic_version" not in tables:
+                        raise DatabaseError(_("the database schema is older than this version of sop ({found})").format(found="-"),
+                                            _("run 'sop db upgrade' (make a backup first)"))
+                    try:
+                        command.upgrade(alembic_config(conn), revision)
+                    except CommandError as exc:  # a revision this sop has no migration for
+                        raise DatabaseError(_("cannot upgrade {url}: {reason}").format(url=self.display(), reason=exc),
+                                            _("restore a backup made by this version of sop")) from exc
+        except OperationalError as exc:
+            raise _operational(exc, self) from exc
 
     def display(self) -> str:
         """The URL with any password hidden."""
