@@ -741,3 +741,63 @@ def test_random_walks_stay_valid(sop_id, data):
         assert tr.overall_minutes is not None and tr.overall_minutes >= 0
     times = [e.at for e in entries]
     assert times == sorted(times)
+
+
+# --- replay: the state rebuilt from the journal alone --------------------------------
+
+
+def _walk(definition, calendar, moves):
+    """Apply ``moves`` (name, minutes after the previous, kwargs) and check replay after each."""
+    moment = at(2026, 11, 23, 8, 0)
+    transition = engine.start(definition, received_at=moment, actor=ACTOR)
+    entries = [transition.entry]
+    state = transition.state
+    for name, minutes, kwargs in moves:
+        moment += timedelta(minutes=minutes)
+        common = {"at": moment, "now": moment, "actor": ACTOR}
+        if name == "step":
+            transition = engine.complete_step(definition, state, calendar, **common, **kwargs)
+        elif name == "pause":
+            transition = engine.pause(state, **common, reason="Menunggu vendor")
+        elif name == "resume":
+            transition = engine.resume(state, calendar, **common)
+        elif name == "note":
+            transition = engine.add_note(state, **common, note="Koordinasi")
+        else:
+            transition = engine.cancel(state, calendar, **common, reason="Duplikat")
+        state = transition.state
+        entries.append(transition.entry)
+        rebuilt = engine.replay(definition, entries, calendar)
+        assert rebuilt == state, name
+        assert engine.due_at(definition, rebuilt, calendar) == engine.due_at(definition, state, calendar)
+    return state
+
+
+def test_replay_agrees_with_the_engine_through_a_loop_a_pause_and_a_note():
+    final = _walk(sop("kaltim-db"), OFFICE, [
+        ("step", 20, {}), ("step", 70, {}), ("note", 5, {}), ("pause", 10, {}), ("resume", 60, {}),
+        ("step", 30, {}), ("step", 240, {}), ("step", 30, {}), ("step", 30, {}),
+        ("step", 30, {"decision": "tidak"}),  # 7 -> back to 5
+        ("step", 10, {}), ("step", 10, {}), ("step", 5, {"decision": "ya"}), ("step", 3, {"decision": "ya"}),
+        ("step", 2, {}),
+    ])
+    assert final.status == RESOLVED
+
+
+def test_replay_keeps_the_estimate_that_sets_a_later_deadline():
+    # Tanah Bumbu step 6 records the technician's estimate; step 9 is due by it.
+    final = _walk(sop("tanahbumbu-jaringan"), OFFICE, [
+        ("step", 10, {}), ("step", 10, {"decision": "tidak"}), ("step", 10, {}),
+        ("step", 10, {"decision": "internal"}), ("step", 10, {}),
+        ("step", 10, {"fields": {"estimasi": "4 jam"}}), ("step", 10, {}), ("step", 10, {}),
+        ("pause", 5, {}), ("resume", 30, {}), ("step", 60, {}),
+    ])
+    assert final.status == RESOLVED and final.fields == {"estimasi": "4 jam"}
+
+
+@pytest.mark.parametrize("sop_id, moves, outcome", [
+    ("ipas-pemulihan", [("step", 10, {})] * 6 + [("step", 10, {"decision": "tidak"})], REJECTED),
+    ("cirebon-aplikasi", [("step", 10, {}), ("pause", 5, {}), ("cancel", 5, {})], CANCELLED),
+])
+def test_replay_closes_as_the_engine_does(sop_id, moves, outcome):
+    assert _walk(sop(sop_id), OFFICE, moves).status == outcome

@@ -8,6 +8,10 @@ Keys:
     operator       default operator name for ``--as``
     language       interface language, ``id`` or ``en``
     enforce_roles  only operators holding a step's pelaksana role may complete it
+    office_name    the instansi named at the top of printed reports
+    office_place   the town written above the signature (``Samarinda, 24 November 2026``)
+    signer_title   who signs printed reports (``Kepala Seksi Infrastruktur TIK``)
+    signer_name    their name, and signer_nip their NIP
 """
 
 from __future__ import annotations
@@ -35,6 +39,11 @@ class Config:
     operator: str | None = None
     language: str | None = None
     enforce_roles: bool = False
+    office_name: str | None = None
+    office_place: str | None = None
+    signer_title: str | None = None
+    signer_name: str | None = None
+    signer_nip: str | None = None
 
     def zone(self):
         from sopcli.calendar import resolve_zone
@@ -169,7 +178,8 @@ def dumps(config: Config) -> str:
         return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
     lines = []
-    for key in ("database_url", "timezone", "operator", "language"):
+    for key in ("database_url", "timezone", "operator", "language", "office_name", "office_place", "signer_title",
+                "signer_name", "signer_nip"):
         value = getattr(config, key)
         if value is not None:
             lines.append(f"{key} = {quote(value)}")

@@ -15,7 +15,7 @@ Timing rules:
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
@@ -192,6 +192,47 @@ def cancel(state: CaseState, calendar: WorkingCalendar, *, at: datetime, now: da
     closed = replace(state, status=CANCELLED, current_step=None, step_started_at=None, paused_since=None,
                      last_at=at, closed_at=at, total_paused_minutes=state.total_paused_minutes + extra)
     return Transition(closed, Entry("cancel", at, actor, step=state.current_step, note=reason))
+
+
+def replay(sop: SopDefinition, entries: Iterable[Entry], calendar: WorkingCalendar) -> CaseState:
+    """Where a case stood after ``entries``, its journal in order: rebuilt from the journal alone.
+
+    Reports use it for a moment in the past; it must agree with the state
+    stored after the same entries (a test walks every seed SOP to check).
+    Paused minutes are those the journal's ``resume`` entries counted; a
+    cancellation while paused counts its pause on ``calendar``, as ``cancel`` does.
+    """
+    state: CaseState | None = None
+    for entry in entries:
+        if entry.action == "received":
+            state = CaseState(status=OPEN, current_step=entry.next_step, step_started_at=entry.at,
+                              last_at=entry.at, received_at=entry.at)
+            continue
+        if state is None:
+            raise ValueError("a journal starts with its 'received' entry")
+        state = replace(state, last_at=max(state.last_at, entry.at))
+        if entry.action == "step":
+            fields = {**state.fields, **entry.fields}
+            if entry.next_step is not None:
+                state = replace(state, current_step=entry.next_step, step_started_at=entry.at, fields=fields,
+                                paused_minutes=0.0)
+            else:
+                _, end = _route(sop, sop.step(entry.step), entry.decision)  # options are found by label
+                state = replace(state, status=end or RESOLVED, current_step=None, step_started_at=None,
+                                fields=fields, paused_minutes=0.0, closed_at=entry.at)
+        elif entry.action == "pause":
+            state = replace(state, paused_since=entry.at)
+        elif entry.action == "resume":
+            paused = entry.took_minutes or 0.0
+            state = replace(state, paused_since=None, paused_minutes=state.paused_minutes + paused,
+                            total_paused_minutes=state.total_paused_minutes + paused)
+        elif entry.action == "cancel":
+            extra = calendar.working_minutes(state.paused_since, entry.at) if state.paused_since else 0.0
+            state = replace(state, status=CANCELLED, current_step=None, step_started_at=None, paused_since=None,
+                            closed_at=entry.at, total_paused_minutes=state.total_paused_minutes + extra)
+    if state is None:
+        raise ValueError("no journal entries")
+    return state
 
 
 def _require_open(state: CaseState) -> None:

@@ -14,7 +14,7 @@ import typer
 from typer.core import TyperGroup
 
 from sopcli import __version__
-from sopcli.cli import cases, config, db, sops, transfer
+from sopcli.cli import cases, config, db, reports, sops, transfer
 from sopcli.cli.state import AppState
 from sopcli.errors import ExitCode, SopError
 
@@ -108,6 +108,7 @@ app = typer.Typer(
 )
 cases.register(app)
 transfer.register(app)
+reports.register(app)
 app.add_typer(sops.app, name="sops")
 app.add_typer(db.app, name="db")
 app.add_typer(config.app, name="config")

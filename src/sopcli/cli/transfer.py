@@ -153,9 +153,7 @@ def export(
 
     Example: sop export journal --since 2026-11-01 --format csv -o jurnal-november.csv
     """
-    import os
-    import tempfile
-
+    from sopcli.cli.output import output_file
     from sopcli.errors import InputError
     from sopcli.i18n import _
     from sopcli.services.exporter import export as run_export
@@ -171,15 +169,7 @@ def export(
         count = run_export(rt, what, sys.stdout.buffer, fmt=fmt, since=start, until=end, sop=sop, status=status)
         sys.stdout.buffer.flush()
     else:
-        # Write beside the target and rename: a failed export never leaves half a file.
-        directory = os.path.dirname(os.path.abspath(output))
-        handle, temporary = tempfile.mkstemp(dir=directory, suffix=".part")
-        try:
-            with os.fdopen(handle, "wb") as out:
-                count = run_export(rt, what, out, fmt=fmt, since=start, until=end, sop=sop, status=status)
-            os.replace(temporary, output)
-        except BaseException:
-            os.unlink(temporary)
-            raise
+        with output_file(output, binary=True) as out:
+            count = run_export(rt, what, out, fmt=fmt, since=start, until=end, sop=sop, status=status)
     message = _("Exported {n} complaints.") if what == "complaints" else _("Exported {n} journal entries.")
     typer.echo(message.format(n=count), err=True)

@@ -1,0 +1,63 @@
+"""Where a command's document goes: standard output, or a file written whole or not at all."""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import IO
+
+from sopcli.errors import InputError
+from sopcli.i18n import _
+
+# Formats implied by an output file's extension when --format is not given.
+EXTENSION_FORMATS = {".html": "html", ".htm": "html", ".md": "markdown", ".csv": "csv", ".json": "json",
+                     ".txt": "plain"}
+
+
+def choose_format(given: str | None, output: str | None, allowed: tuple[str, ...]) -> str:
+    """``--format``, else what ``-o``'s extension says, else rich on a terminal and plain text when piped.
+
+    Raises:
+        InputError: a format not in ``allowed``.
+    """
+    if given is not None:
+        fmt = given.lower()
+        if fmt not in allowed:
+            raise InputError(_("unknown format {fmt!r}").format(fmt=given),
+                             _("choose {formats}").format(formats=", ".join(allowed)))
+        return "plain" if fmt == "table" and (output or not sys.stdout.isatty()) else fmt
+    if output:
+        return EXTENSION_FORMATS.get(os.path.splitext(output)[1].lower(), "plain")
+    return "table" if sys.stdout.isatty() else "plain"
+
+
+@contextmanager
+def output_file(path: str, binary: bool = False) -> Iterator[IO]:
+    """Write beside ``path`` and rename into place: a failed write never leaves half a file.
+
+    Raises:
+        InputError: the directory does not exist or is not writable.
+    """
+    directory = os.path.dirname(os.path.abspath(path))
+    try:
+        handle, temporary = tempfile.mkstemp(dir=directory, prefix=".", suffix=".part")
+    except OSError as exc:
+        raise InputError(_("cannot write {path}: {reason}").format(path=path, reason=exc.strerror)) from None
+    try:
+        mode = "wb" if binary else "w"
+        with os.fdopen(handle, mode, **({} if binary else {"encoding": "utf-8", "newline": ""})) as out:
+            yield out
+        os.chmod(temporary, 0o644 & ~_umask())
+        os.replace(temporary, path)
+    except BaseException:
+        os.unlink(temporary)
+        raise
+
+
+def _umask() -> int:
+    current = os.umask(0)
+    os.umask(current)
+    return current

@@ -1,0 +1,134 @@
+"""``sop journal`` and ``sop report``: the jurnal harian and the supervisor's report."""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated, Optional
+
+import typer
+
+from sopcli.cli.state import runtime_of
+
+DateOption = Annotated[Optional[str], typer.Option("--date", help="The day: today (default), yesterday, 2026-11-24 or 24/11/2026.", metavar="D")]
+FromOption = Annotated[Optional[str], typer.Option("--from", help="First day of a range of days.", metavar="D")]
+ToOption = Annotated[Optional[str], typer.Option("--to", help="Last day of the range (default today).", metavar="D")]
+SopOption = Annotated[Optional[str], typer.Option("--sop", help="Only complaints of this SOP id.", metavar="ID")]
+FormatOption = Annotated[Optional[str], typer.Option("--format", help="table, plain, markdown, csv, json or html (default: from -o's extension, else table on a terminal).")]
+OutputOption = Annotated[Optional[str], typer.Option("-o", "--output", help="Write to this file instead of standard output.", metavar="PATH")]
+
+journal_app = typer.Typer(help="The jurnal harian: every journal entry of a day or period.")
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(journal_app, name="journal")
+    app.command("report")(report)
+
+
+def _period(rt, kind: str, day: str | None, first: str | None, last: str | None):
+    """The period the options name; every date in the office's time zone."""
+    from sopcli import periods
+    from sopcli.errors import InputError
+    from sopcli.i18n import _
+    from sopcli.timeparse import parse_day
+
+    def parse(text: str):
+        return parse_day(text, rt.zone, rt.now())
+
+    if first is None and last is None:
+        chosen = parse(day) if day else rt.now().astimezone(rt.zone).date()
+        return {"daily": periods.daily, "weekly": periods.weekly, "monthly": periods.monthly}[kind](chosen, rt.zone)
+    if day is not None:
+        raise InputError(_("give either --date or --from/--to, not both"))
+    if first is None:
+        raise InputError(_("--to needs --from"))
+    return periods.between(parse(first), parse(last) if last else rt.now().astimezone(rt.zone).date(), rt.zone)
+
+
+def _emit(rt, document_or_data, fmt: str, output: str | None, to_json) -> None:
+    from sopcli import documents, render
+    from sopcli.cli.output import output_file
+    from sopcli.i18n import current_language
+
+    def write(out) -> None:
+        if fmt == "json":
+            render.print_json(to_json(), out)
+        else:
+            documents.write(document_or_data(), fmt, out, config=rt.config, language=current_language())
+
+    if output is None:
+        write(sys.stdout)
+        return
+    with output_file(output) as out:
+        write(out)
+    from sopcli.i18n import _
+
+    typer.echo(_("Written to {path}.").format(path=output), err=True)
+
+
+@journal_app.callback(invoke_without_command=True)
+def journal(
+    ctx: typer.Context,
+    day: DateOption = None,
+    first: FromOption = None,
+    last: ToOption = None,
+    actor: Annotated[Optional[str], typer.Option("--actor", help="Only entries by this operator.", metavar="NAME")] = None,
+    sop: SopOption = None,
+    fmt: FormatOption = None,
+    output: OutputOption = None,
+) -> None:
+    """The jurnal harian / log tanggapan keluhan: every entry of the day in time order.
+
+    Each line shows the time, complaint, step and kegiatan, pelaksana,
+    operator, decision, note, output, and whether the step was on time.
+
+    Example: sop journal --date today --format html -o jurnal.html
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    from sopcli import documents
+    from sopcli.cli.output import choose_format
+    from sopcli.services.reports import build_journal
+
+    rt = runtime_of(ctx)
+    fmt = choose_format(fmt, output, documents.DOCUMENT_FORMATS)
+    period = _period(rt, "daily", day, first, last)
+    journal_data = build_journal(rt, period, actor=actor, sop=sop)
+    _emit(rt, lambda: documents.journal_document(journal_data), fmt, output, journal_data.to_json)
+
+
+def report(
+    ctx: typer.Context,
+    daily: Annotated[bool, typer.Option("--daily", help="One day (the default).")] = False,
+    weekly: Annotated[bool, typer.Option("--weekly", help="The week, Monday to Sunday, holding --date.")] = False,
+    monthly: Annotated[bool, typer.Option("--monthly", help="The calendar month holding --date.")] = False,
+    day: DateOption = None,
+    first: FromOption = None,
+    last: ToOption = None,
+    sop: SopOption = None,
+    fmt: FormatOption = None,
+    output: OutputOption = None,
+) -> None:
+    """The supervisor's report: what came in, what was done, what is open, what ran late.
+
+    Totals per SOP, unit and system; SLA compliance per SOP step; time to
+    resolve; open complaints past their deadline; loops and pauses; activity
+    per operator. Times are working time.
+
+    Example: sop report --daily --date yesterday --format html -o laporan.html
+    """
+    from sopcli import documents
+    from sopcli.cli.output import choose_format
+    from sopcli.errors import InputError
+    from sopcli.i18n import _
+    from sopcli.services.reports import build_report
+
+    rt = runtime_of(ctx)
+    kinds = [name for name, chosen in (("daily", daily), ("weekly", weekly), ("monthly", monthly)) if chosen]
+    if len(kinds) > 1:
+        raise InputError(_("choose one of --daily, --weekly and --monthly"))
+    if kinds and (first or last):
+        raise InputError(_("--from/--to give their own period: leave out --{kind}").format(kind=kinds[0]))
+    fmt = choose_format(fmt, output, documents.DOCUMENT_FORMATS)
+    period = _period(rt, kinds[0] if kinds else "daily", day, first, last)
+    data = build_report(rt, period, sop=sop)
+    _emit(rt, lambda: documents.report_document(data, rt.config), fmt, output, data.to_json)

@@ -1,0 +1,385 @@
+"""The jurnal harian and the supervisor's report over a period, as plain data.
+
+Figures come from SQL aggregates (``store.aggregates``); Python only names
+steps and roles from the SOP definitions and works out, for the cases still
+open at the end of the period, which ones were past their deadline then.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sopcli import engine
+from sopcli.errors import InputError
+from sopcli.i18n import _
+from sopcli.periods import Period
+from sopcli.reporting import is_rework, percent
+from sopcli.services.runtime import Runtime
+
+
+@dataclass
+class Counts:
+    received: int = 0
+    resolved: int = 0
+    rejected: int = 0
+    cancelled: int = 0
+    open: int = 0
+    overdue: int = 0
+
+    def to_json(self) -> dict[str, int]:
+        return dict(self.__dict__)
+
+
+@dataclass
+class GroupCounts:
+    name: str
+    counts: Counts
+
+
+@dataclass
+class StepFigures:
+    sop: str
+    step: str
+    kegiatan: str
+    done: int
+    on_time: int
+    late: int
+    median_minutes: float | None
+    p90_minutes: float | None
+    standard_minutes: int | None  # None: no standard, or one set per case (waktu_dari)
+
+    @property
+    def on_time_percent(self) -> float | None:
+        return percent(self.on_time, self.on_time + self.late)
+
+
+@dataclass
+class ResolutionFigures:
+    sop: str
+    resolved: int
+    within_standard: int
+    median_minutes: float | None
+    p90_minutes: float | None
+    standard_minutes: int | None
+
+
+@dataclass
+class OverdueCase:
+    number: str
+    sop: str
+    step: str
+    kegiatan: str
+    role: str
+    unit: str
+    system: str
+    due_at: datetime
+    late_minutes: float
+
+
+@dataclass
+class Rework:
+    sop: str
+    from_step: str
+    to_step: str
+    times: int
+
+
+@dataclass
+class OperatorActivity:
+    operator: str
+    recorded: int
+    steps: int
+    late_steps: int
+    notes: int
+    pauses: int
+    cancellations: int
+    entries: int
+
+
+@dataclass
+class Report:
+    period: Period
+    as_of: datetime  # the moment "open" and "overdue" are judged at: the period's end, or now
+    office: str
+    day_minutes: int
+    sop: str | None
+    totals: Counts
+    by_sop: list[GroupCounts] = field(default_factory=list)
+    by_unit: list[GroupCounts] = field(default_factory=list)
+    by_system: list[GroupCounts] = field(default_factory=list)
+    steps: list[StepFigures] = field(default_factory=list)
+    resolution: list[ResolutionFigures] = field(default_factory=list)
+    overdue: list[OverdueCase] = field(default_factory=list)
+    rework: list[Rework] = field(default_factory=list)
+    pauses: list[tuple[str, int]] = field(default_factory=list)
+    paused_minutes: float = 0.0
+    operators: list[OperatorActivity] = field(default_factory=list)
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.totals.received or self.steps or self.operators or self.totals.open)
+
+    def to_json(self) -> dict[str, Any]:
+        tz = self.period.tz
+
+        def groups(items: list[GroupCounts], key: str) -> list[dict[str, Any]]:
+            return [{key: g.name, **g.counts.to_json()} for g in items]
+
+        return {
+            "period": {"kind": self.period.kind, "from": self.period.first.isoformat(), "to": self.period.last.isoformat()},
+            "as_of": self.as_of.astimezone(tz).isoformat(),
+            "office": self.office,
+            "sop": self.sop,
+            "totals": self.totals.to_json(),
+            "by_sop": groups(self.by_sop, "sop"),
+            "by_unit": groups(self.by_unit, "unit"),
+            "by_system": groups(self.by_system, "system"),
+            "steps": [{"sop": s.sop, "step": s.step, "kegiatan": s.kegiatan, "done": s.done, "on_time": s.on_time,
+                       "late": s.late, "on_time_percent": s.on_time_percent, "median_minutes": _round(s.median_minutes),
+                       "p90_minutes": _round(s.p90_minutes), "standard_minutes": s.standard_minutes} for s in self.steps],
+            "resolution": [{"sop": r.sop, "resolved": r.resolved, "within_standard": r.within_standard,
+                            "median_minutes": _round(r.median_minutes), "p90_minutes": _round(r.p90_minutes),
+                            "standard_minutes": r.standard_minutes} for r in self.resolution],
+            "overdue": [{"number": o.number, "sop": o.sop, "step": o.step, "kegiatan": o.kegiatan, "role": o.role,
+                         "unit": o.unit, "system": o.system, "due_at": o.due_at.astimezone(tz).isoformat(),
+                         "late_minutes": _round(o.late_minutes)} for o in self.overdue],
+            "rework": [{"sop": r.sop, "from_step": r.from_step, "to_step": r.to_step, "times": r.times} for r in self.rework],
+            "pauses": {"by_reason": [{"reason": reason, "times": times} for reason, times in self.pauses],
+                       "paused_minutes": _round(self.paused_minutes)},
+            "operators": [dict(o.__dict__) for o in self.operators],
+        }
+
+
+def _round(minutes: float | None) -> float | None:
+    return None if minutes is None else round(minutes, 1)
+
+
+class _Definitions:
+    """SOP definitions as the cases pinned them, loaded once per version."""
+
+    def __init__(self, session):
+        from sqlmodel import select
+
+        from sopcli.store.models import SopVersion
+
+        self._session = session
+        self._by_version: dict[int, Any] = {}
+        self._latest: dict[str, int] = {}
+        for version_id, sop_id in session.execute(select(SopVersion.id, SopVersion.sop_id).order_by(SopVersion.id)):
+            self._latest[sop_id] = version_id
+
+    def version(self, version_id: int):
+        if version_id not in self._by_version:
+            from sopcli.definitions.loader import load_text
+            from sopcli.store.models import SopVersion
+
+            row = self._session.get(SopVersion, version_id)
+            self._by_version[version_id] = load_text(row.source, row.origin).definition
+        return self._by_version[version_id]
+
+    def latest(self, sop_id: str):
+        """The newest version in use: names steps in figures that span versions."""
+        version_id = self._latest.get(sop_id)
+        return None if version_id is None else self.version(version_id)
+
+    def loaded(self) -> list:
+        return list(self._by_version.values())
+
+
+def _office_name(rt: Runtime, definitions: _Definitions) -> str:
+    if rt.config.office_name:
+        return rt.config.office_name
+    names = {d.instansi for d in definitions.loaded()}
+    return names.pop() if len(names) == 1 else ""
+
+
+def _check_not_future(rt: Runtime, period: Period) -> datetime:
+    now = rt.now()
+    if period.start > now:
+        raise InputError(_("the period starts on {day}, in the future").format(day=period.first.isoformat()),
+                         _("choose a day up to today"))
+    return min(period.end, now)
+
+
+def _kegiatan(definition, step_id: str | None) -> str:
+    if definition is None or step_id is None:
+        return ""
+    try:
+        return definition.step(step_id).kegiatan
+    except KeyError:
+        return ""
+
+
+def _roles(definition, step_id: str) -> str:
+    step = definition.step(step_id)
+    return ", ".join(definition.role_name(r) for r in step.pelaksana)
+
+
+def build_report(rt: Runtime, period: Period, sop: str | None = None) -> Report:
+    """Every figure of the supervisor's report for ``period``.
+
+    Raises:
+        InputError: the period starts in the future.
+    """
+    from sopcli.store import aggregates as sql
+
+    as_of = _check_not_future(rt, period)
+    start, end = period.start, period.end
+    with rt.ready_database().transaction() as session:
+        definitions = _Definitions(session)
+        overdue = _overdue(rt, session, definitions, as_of, sop)
+        late_by = {key: Counter(getattr(o, key) for o in overdue) for key in ("sop", "unit", "system")}
+
+        def counts(row: tuple, overdue_count: int) -> Counts:
+            return Counts(*row[1:], overdue=overdue_count)
+
+        def grouped(column: str, key: str) -> list[GroupCounts]:
+            rows = sql.complaint_counts(session, start, end, column, sop)
+            return [GroupCounts(row[0], counts(row, late_by[key][row[0]])) for row in rows]
+
+        report = Report(
+            period=period, as_of=as_of, office="", day_minutes=rt.office_calendar.day_minutes, sop=sop,
+            totals=counts(sql.complaint_counts(session, start, end, None, sop)[0], len(overdue)),
+            by_sop=grouped("sop_id", "sop"), by_unit=grouped("unit", "unit"), by_system=grouped("system", "system"),
+            steps=_steps(sql.step_figures(session, start, end, sop), definitions),
+            resolution=[_resolution(row, definitions, rt) for row in sql.resolution_figures(session, start, end, sop)],
+            overdue=overdue,
+            rework=_rework(sql.step_moves(session, start, end, sop), definitions),
+            pauses=sql.pause_reasons(session, start, end, sop),
+            paused_minutes=sql.paused_minutes(session, start, end, sop),
+            operators=[OperatorActivity(*row) for row in sql.operator_activity(session, start, end, sop)],
+        )
+        report.office = _office_name(rt, definitions)
+    return report
+
+
+def _steps(rows: list[tuple], definitions: _Definitions) -> list[StepFigures]:
+    figures = []
+    for sop_id, step, done, on_time, late, median, p90, low, high in rows:
+        definition = definitions.latest(sop_id)
+        figures.append(StepFigures(sop_id, step, _kegiatan(definition, step), done, on_time, late, median, p90,
+                                   low if low == high else None))
+
+    def order(f: StepFigures):
+        definition = definitions.latest(f.sop)
+        try:
+            position = definition.step_number(f.step)
+        except ValueError:
+            position = 10**6
+        return f.sop, position, f.step
+
+    return sorted(figures, key=order)
+
+
+def _resolution(row: tuple, definitions: _Definitions, rt: Runtime) -> ResolutionFigures:
+    sop_id, resolved, within, median, p90 = row
+    definition = definitions.latest(sop_id)
+    standard = definition.standard if definition else None
+    limit = standard.deadline_minutes(rt.calendar_for(definition).day_minutes) if standard else None
+    return ResolutionFigures(sop_id, resolved, within, median, p90, limit)
+
+
+def _rework(rows: list[tuple], definitions: _Definitions) -> list[Rework]:
+    loops = [Rework(sop_id, step, next_step, times) for sop_id, step, next_step, times in rows
+             if definitions.latest(sop_id) and is_rework(definitions.latest(sop_id), step, next_step)]
+    return sorted(loops, key=lambda r: (-r.times, r.sop, r.from_step, r.to_step))
+
+
+def _overdue(rt: Runtime, session, definitions: _Definitions, as_of: datetime, sop: str | None) -> list[OverdueCase]:
+    """Cases open at ``as_of`` whose current step was past its deadline then, latest first.
+
+    A case untouched since ``as_of`` carries its deadline; one that moved on
+    since has its state then rebuilt from its journal (``engine.replay``).
+    """
+    from sopcli.store import aggregates as sql
+
+    found = []
+    for _id, number, version_id, sop_id, unit, system, step, due in sql.overdue_now(session, as_of, sop):
+        definition = definitions.version(version_id)
+        found.append(_late_case(rt, definition, number, sop_id, unit, system, step, due, as_of))
+
+    changed = sql.open_then_changed(session, as_of, sop)
+    journals: dict[int, list[engine.Entry]] = {}
+    for row in sql.entries_before(session, [c[0] for c in changed], as_of):
+        journals.setdefault(row.complaint_id, []).append(engine.Entry(
+            row.action, row.at, row.actor, step=row.step, decision=row.decision, fields=json.loads(row.fields),
+            took_minutes=row.took_minutes, next_step=row.next_step))
+    for complaint_id, number, version_id, sop_id, unit, system in changed:
+        definition = definitions.version(version_id)
+        calendar = rt.calendar_for(definition)
+        state = engine.replay(definition, journals.get(complaint_id, []), calendar)
+        due = engine.due_at(definition, state, calendar)
+        if state.status == engine.OPEN and due is not None and due < as_of:
+            found.append(_late_case(rt, definition, number, sop_id, unit, system, state.current_step, due, as_of))
+    return sorted(found, key=lambda o: (-o.late_minutes, o.number))
+
+
+def _late_case(rt: Runtime, definition, number, sop_id, unit, system, step, due, as_of) -> OverdueCase:
+    late = rt.calendar_for(definition).working_minutes(due, as_of)
+    return OverdueCase(number, sop_id, step, _kegiatan(definition, step), _roles(definition, step), unit, system,
+                       due, round(late, 2))
+
+
+# --- the jurnal harian -------------------------------------------------------------
+
+
+@dataclass
+class JournalLine:
+    seq: int
+    at: datetime
+    number: str | None
+    action: str
+    step: str | None
+    kegiatan: str
+    pelaksana: str
+    actor: str
+    decision: str | None
+    fields: dict[str, str]
+    note: str | None
+    output: str | None
+    on_time: bool | None
+    took_minutes: float | None
+    standard_minutes: int | None
+
+
+@dataclass
+class Journal:
+    period: Period
+    office: str
+    day_minutes: int
+    actor: str | None
+    sop: str | None
+    lines: list[JournalLine]
+
+    def to_json(self) -> dict[str, Any]:
+        tz = self.period.tz
+        return {
+            "period": {"kind": self.period.kind, "from": self.period.first.isoformat(), "to": self.period.last.isoformat()},
+            "office": self.office, "actor": self.actor, "sop": self.sop,
+            "entries": [{**line.__dict__, "at": line.at.astimezone(tz).isoformat()} for line in self.lines],
+        }
+
+
+def build_journal(rt: Runtime, period: Period, actor: str | None = None, sop: str | None = None) -> Journal:
+    """Every journal entry of ``period`` in time order, with the step's kegiatan and pelaksana."""
+    from sopcli.store import aggregates as sql
+
+    _check_not_future(rt, period)
+    lines = []
+    with rt.ready_database().transaction() as session:
+        definitions = _Definitions(session)
+        for entry, version_id in sql.journal_entries(session, period.start, period.end, actor, sop):
+            definition = definitions.version(version_id) if version_id is not None else None
+            known_step = definition is not None and entry.step is not None and entry.step in {s.id for s in definition.steps}
+            lines.append(JournalLine(
+                entry.seq, entry.at, entry.complaint_number, entry.action, entry.step,
+                _kegiatan(definition, entry.step) if known_step else "",
+                _roles(definition, entry.step) if known_step else "",
+                entry.actor, entry.decision, json.loads(entry.fields), entry.note, entry.output, entry.on_time,
+                entry.took_minutes, entry.standard_minutes))
+        office = _office_name(rt, definitions)
+    return Journal(period, office, rt.office_calendar.day_minutes, actor, sop, lines)

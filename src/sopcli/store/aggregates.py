@@ -1,0 +1,208 @@
+"""The reports' figures as SQL aggregates, on SQLite and PostgreSQL alike.
+
+Every function takes a session and a half-open period ``[start, end)`` of
+aware datetimes, and returns plain rows: the database counts and ranks, Python
+only arranges the (small) result. Medians and 90th percentiles are computed
+with window functions: the median averages the two middle values of an even
+count; p90 is the nearest-rank value (the ⌈0.9·n⌉-th smallest), the same rules
+as ``sopcli.reporting.median`` and ``p90``.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import and_, case, func, or_, select
+
+from sopcli.store.models import Complaint, JournalEntry
+
+RESOLVED, REJECTED, CANCELLED, OPEN = "resolved", "rejected", "cancelled", "open"
+
+
+def _within(column, start: datetime, end: datetime):
+    return and_(column >= start, column < end)
+
+
+def complaint_counts(session, start: datetime, end: datetime, group: str | None = None,
+                     sop: str | None = None) -> list[tuple]:
+    """(group value, received, resolved, rejected, cancelled, open at ``end``) per ``group``.
+
+    ``group`` is ``sop_id``, ``unit``, ``system`` or None for the totals (one
+    row, group value None). Received counts arrivals in the period; the three
+    outcomes count cases closed in it; open counts cases received before the
+    end and not closed by it.
+    """
+    closed_in = _within(Complaint.closed_at, start, end)
+    key = getattr(Complaint, group) if group else None
+    figures = (
+        func.count().filter(Complaint.received_at >= start),
+        func.count().filter(and_(Complaint.status == RESOLVED, closed_in)),
+        func.count().filter(and_(Complaint.status == REJECTED, closed_in)),
+        func.count().filter(and_(Complaint.status == CANCELLED, closed_in)),
+        func.count().filter(or_(Complaint.closed_at.is_(None), Complaint.closed_at >= end)),
+    )
+    query = select(*([key] if key is not None else []), *figures).where(
+        Complaint.received_at < end, or_(Complaint.closed_at.is_(None), Complaint.closed_at >= start))
+    if sop:
+        query = query.where(Complaint.sop_id == sop)
+    if key is None:
+        return [(None, *session.execute(query).one())]
+    return [tuple(row) for row in session.execute(query.group_by(key).order_by(key))]
+
+
+def _ranked(value, partition, query):
+    """``query`` with each row's rank by ``value`` within its partition, and the partition's size."""
+    return query.add_columns(
+        func.row_number().over(partition_by=partition, order_by=value).label("rank"),
+        func.count().over(partition_by=partition).label("n"),
+    ).subquery()
+
+
+def _median(ranked, value):
+    n = ranked.c.n
+    middle = or_(ranked.c.rank == (n + 1) // 2, ranked.c.rank == (n + 2) // 2)
+    return func.avg(case((middle, value)))
+
+
+def _p90(ranked, value):
+    n = ranked.c.n
+    return func.max(case((ranked.c.rank == (9 * n + 9) // 10, value)))
+
+
+def _journal_in(start: datetime, end: datetime, sop: str | None, *actions: str):
+    conditions = [_within(JournalEntry.at, start, end)]
+    if actions:
+        conditions.append(JournalEntry.action.in_(actions))
+    if sop:
+        conditions.append(Complaint.sop_id == sop)
+    return and_(*conditions)
+
+
+def step_figures(session, start: datetime, end: datetime, sop: str | None = None) -> list[tuple]:
+    """(sop, step, done, on time, late, median, p90, smallest and largest standard) per SOP step done in the period.
+
+    A step without a time standard is neither on time nor late.
+    """
+    base = (select(Complaint.sop_id, JournalEntry.step, JournalEntry.took_minutes, JournalEntry.on_time,
+                   JournalEntry.standard_minutes)
+            .join(Complaint, Complaint.id == JournalEntry.complaint_id)
+            .where(_journal_in(start, end, sop, "step")))
+    ranked = _ranked(JournalEntry.took_minutes, (Complaint.sop_id, JournalEntry.step), base)
+    took = ranked.c.took_minutes
+    query = (select(ranked.c.sop_id, ranked.c.step, func.count(),
+                    func.count().filter(ranked.c.on_time.is_(True)), func.count().filter(ranked.c.on_time.is_(False)),
+                    _median(ranked, took), _p90(ranked, took),
+                    func.min(ranked.c.standard_minutes), func.max(ranked.c.standard_minutes))
+             .group_by(ranked.c.sop_id, ranked.c.step))
+    return [tuple(row) for row in session.execute(query)]
+
+
+def resolution_figures(session, start: datetime, end: datetime, sop: str | None = None) -> list[tuple]:
+    """(sop, resolved, within the SOP's overall standard, median, p90) over cases resolved in the period."""
+    base = select(Complaint.sop_id, Complaint.resolution_minutes, Complaint.overall_on_time).where(
+        Complaint.status == RESOLVED, _within(Complaint.closed_at, start, end))
+    if sop:
+        base = base.where(Complaint.sop_id == sop)
+    ranked = _ranked(Complaint.resolution_minutes, (Complaint.sop_id,), base)
+    value = ranked.c.resolution_minutes
+    query = (select(ranked.c.sop_id, func.count(), func.count().filter(ranked.c.overall_on_time.is_(True)),
+                    _median(ranked, value), _p90(ranked, value))
+             .group_by(ranked.c.sop_id).order_by(ranked.c.sop_id))
+    return [tuple(row) for row in session.execute(query)]
+
+
+def step_moves(session, start: datetime, end: datetime, sop: str | None = None) -> list[tuple]:
+    """(sop, step, next step, times) for every move between steps made in the period."""
+    query = (select(Complaint.sop_id, JournalEntry.step, JournalEntry.next_step, func.count())
+             .join(Complaint, Complaint.id == JournalEntry.complaint_id)
+             .where(_journal_in(start, end, sop, "step"), JournalEntry.next_step.is_not(None))
+             .group_by(Complaint.sop_id, JournalEntry.step, JournalEntry.next_step))
+    return [tuple(row) for row in session.execute(query)]
+
+
+def pause_reasons(session, start: datetime, end: datetime, sop: str | None = None) -> list[tuple]:
+    """(reason, pauses) for pauses begun in the period, most frequent first."""
+    query = (select(JournalEntry.note, func.count())
+             .join(Complaint, Complaint.id == JournalEntry.complaint_id)
+             .where(_journal_in(start, end, sop, "pause"))
+             .group_by(JournalEntry.note).order_by(func.count().desc(), JournalEntry.note))
+    return [tuple(row) for row in session.execute(query)]
+
+
+def paused_minutes(session, start: datetime, end: datetime, sop: str | None = None) -> float:
+    """Working minutes of the pauses ended (resumed) in the period."""
+    query = (select(func.coalesce(func.sum(JournalEntry.took_minutes), 0.0))
+             .join(Complaint, Complaint.id == JournalEntry.complaint_id)
+             .where(_journal_in(start, end, sop, "resume")))
+    return float(session.execute(query).scalar_one())
+
+
+def operator_activity(session, start: datetime, end: datetime, sop: str | None = None) -> list[tuple]:
+    """(actor, complaints recorded, steps done, of them late, notes, pauses and resumes, cancellations, all entries)."""
+    action = JournalEntry.action
+    query = (select(JournalEntry.actor,
+                    func.count().filter(action == "received"),
+                    func.count().filter(action == "step"),
+                    func.count().filter(and_(action == "step", JournalEntry.on_time.is_(False))),
+                    func.count().filter(action == "note"),
+                    func.count().filter(action.in_(("pause", "resume"))),
+                    func.count().filter(action == "cancel"),
+                    func.count())
+             .outerjoin(Complaint, Complaint.id == JournalEntry.complaint_id)
+             .where(_journal_in(start, end, sop))
+             .group_by(JournalEntry.actor).order_by(JournalEntry.actor))
+    return [tuple(row) for row in session.execute(query)]
+
+
+_CASE_COLUMNS = (Complaint.id, Complaint.number, Complaint.sop_version_id, Complaint.sop_id, Complaint.unit,
+                 Complaint.system)
+
+
+def overdue_now(session, cutoff: datetime, sop: str | None = None) -> list[tuple]:
+    """Open cases whose stored state is the state at ``cutoff`` (nothing happened since) and whose deadline passed.
+
+    Rows: id, number, sop version, sop, unit, system, current step, due at.
+    """
+    query = (select(*_CASE_COLUMNS, Complaint.current_step, Complaint.due_at)
+             .where(Complaint.status == OPEN, Complaint.last_at < cutoff, Complaint.due_at < cutoff)
+             .order_by(Complaint.due_at, Complaint.id))
+    if sop:
+        query = query.where(Complaint.sop_id == sop)
+    return [tuple(row) for row in session.execute(query)]
+
+
+def open_then_changed(session, cutoff: datetime, sop: str | None = None) -> list[tuple]:
+    """Cases open at ``cutoff`` that have journal entries since: their state then must be rebuilt.
+
+    Rows: id, number, sop version, sop, unit, system.
+    """
+    query = (select(*_CASE_COLUMNS)
+             .where(Complaint.received_at < cutoff, Complaint.last_at >= cutoff,
+                    or_(Complaint.closed_at.is_(None), Complaint.closed_at >= cutoff))
+             .order_by(Complaint.id))
+    if sop:
+        query = query.where(Complaint.sop_id == sop)
+    return [tuple(row) for row in session.execute(query)]
+
+
+def entries_before(session, complaint_ids: list[int], cutoff: datetime) -> list[JournalEntry]:
+    """The journal of these cases up to ``cutoff``, in order."""
+    if not complaint_ids:
+        return []
+    query = (select(JournalEntry).where(JournalEntry.complaint_id.in_(complaint_ids), JournalEntry.at < cutoff)
+             .order_by(JournalEntry.complaint_id, JournalEntry.seq))
+    return list(session.execute(query).scalars())
+
+
+def journal_entries(session, start: datetime, end: datetime, actor: str | None = None,
+                    sop: str | None = None) -> list[tuple]:
+    """(entry, sop version) for the journal of the period, in time order; entries of no case have version None."""
+    query = (select(JournalEntry, Complaint.sop_version_id)
+             .outerjoin(Complaint, Complaint.id == JournalEntry.complaint_id)
+             .where(_within(JournalEntry.at, start, end))
+             .order_by(JournalEntry.at, JournalEntry.seq))
+    if actor:
+        query = query.where(JournalEntry.actor == actor)
+    if sop:
+        query = query.where(Complaint.sop_id == sop)
+    return [tuple(row) for row in session.execute(query)]
