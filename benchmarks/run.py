@@ -12,6 +12,8 @@ Sections:
            `import typer` and `import typer, sqlmodel`.
   import   100,000 rows (and 1,000,000 without --quick) against a stdlib
            csv + sqlite3.executemany load of the same file.
+  reports  `sop report --daily` and `--monthly` on 1,000,000 journal entries
+           against the same figures in raw SQL (see reports_bench.py).
 """
 
 from __future__ import annotations
@@ -176,11 +178,38 @@ def import_section(work: Path, sizes: list[int], repeat: int) -> dict:
     return results
 
 
+def reports_section(work: Path, repeat: int, entries: int) -> dict:
+    import reports_bench
+
+    print(f"\n== reports ({entries:,} journal entries) ==")
+    db = work / "reports.db"
+    env = environment(db)
+    env["SOP_NOW"] = reports_bench.NOW.isoformat()
+    built = time.perf_counter()
+    count = reports_bench.build(SOP, env, db, entries)
+    print(f"{'':44} built {count:,} entries in {time.perf_counter() - built:.0f} s")
+    results = {"entries": count}
+    floor = report("python -c 'import typer, sqlmodel'", series([PYTHON, "-c", "import typer, sqlmodel"], env, repeat))
+    results["import typer, sqlmodel"] = floor
+    for kind in ("daily", "monthly"):
+        args, bounds = reports_bench.period_bounds(kind)
+        raw = report(f"raw SQL, {kind} figures (stdlib sqlite3)",
+                     series([PYTHON, "-c", reports_bench.RAW_SQL, str(db), *bounds], env, repeat))
+        ours = report(f"sop report --{kind}", series([SOP, *args], env, repeat))
+        allowance = raw["median_s"] + floor["median_s"]
+        ours["ratio_to_raw_plus_floor"] = ours["median_s"] / allowance
+        print(f"{'':44} ×{ours['ratio_to_raw_plus_floor']:.2f} of raw SQL + start-up floor ({allowance * 1000:.0f} ms)"
+              + ("   target ≤2×" if kind == "daily" else ""))
+        results[kind] = {"sop": ours, "raw_sql": raw}
+    return results
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="fewer repetitions; skip the 1,000,000-row import")
     parser.add_argument("--json", default="benchmarks/results.json", help="where to write the results")
-    parser.add_argument("--only", choices=["startup", "import"], help="run one section")
+    parser.add_argument("--only", choices=["startup", "import", "reports"], help="run one section")
+    parser.add_argument("--entries", type=int, default=1_000_000, help="journal entries for the reports section")
     args = parser.parse_args()
     repeat = 5 if args.quick else 10
     started = time.time()
@@ -191,7 +220,8 @@ def main() -> None:
             results["startup"] = startup_section(work, repeat)
         if args.only in (None, "import"):
             results["import"] = import_section(work, [100_000] if args.quick else [100_000, 1_000_000], 3 if not args.quick else 1)
-    print("\n== reports ==\nnot measured yet: the reports (issue 5) are not built.")
+        if args.only in (None, "reports"):
+            results["reports"] = reports_section(work, repeat, args.entries)
     results["seconds"] = time.time() - started
     Path(args.json).write_text(json.dumps(results, indent=2) + "\n")
     print(f"\nresults written to {args.json} ({results['seconds']:.0f} s)")

@@ -13,7 +13,7 @@ Dates used (2026):
 
 from __future__ import annotations
 
-from datetime import timedelta, date, datetime, time, timedelta, timezone
+from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -256,3 +256,25 @@ def test_add_then_measure_round_trips_from_any_moment(naive, m):
     end = OFFICE.add(start, m)
     assert end >= start
     assert OFFICE.working_minutes(start, end) == pytest.approx(m, abs=1e-6)
+
+
+def _day_by_day(calendar: WorkingCalendar, start: datetime, end: datetime) -> float:
+    """The definition, walked one day at a time: the overlap of each day's office hours with the span."""
+    total, day = 0.0, start.astimezone(calendar.tz).date()
+    while day <= end.astimezone(calendar.tz).date():
+        if calendar.is_working_day(day):
+            opening, closing = calendar.hours[day.weekday()]
+            window = (datetime.combine(day, opening, calendar.tz), datetime.combine(day, closing, calendar.tz))
+            total += max((min(window[1], end) - max(window[0], start)).total_seconds(), 0) / 60
+        day += timedelta(days=1)
+    return total
+
+
+@settings(max_examples=200, deadline=None)
+@given(start=st.datetimes(min_value=datetime(2024, 1, 1), max_value=datetime(2027, 12, 31)),
+       length=st.timedeltas(min_value=timedelta(0), max_value=timedelta(days=1200)))
+def test_working_minutes_over_long_spans_equal_the_day_by_day_sum(start, length):
+    # Spans across year ends and leap days use running totals; they must agree with the plain walk.
+    calendar = WorkingCalendar(closed_days=frozenset({date(2025, 12, 31)}))
+    start = start.replace(tzinfo=calendar.tz)
+    assert calendar.working_minutes(start, start + length) == pytest.approx(_day_by_day(calendar, start, start + length))

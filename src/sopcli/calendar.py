@@ -103,18 +103,47 @@ class WorkingCalendar:
             return 0.0
         if self.always_open:
             return (end - start).total_seconds() / 60
-        total = 0.0
-        day = start.astimezone(self.tz).date()
+        first = start.astimezone(self.tz).date()
         last = end.astimezone(self.tz).date()
-        for _ in range(_MAX_DAYS):
-            window = self._window(day)
-            if window:
-                overlap = min(window[1], end) - max(window[0], start)
-                total += max(overlap.total_seconds(), 0) / 60
-            if day >= last:
-                break
-            day += timedelta(days=1)
+        total = self._overlap(first, start, end)
+        if last > first:
+            # Whole days in between from per-year running totals: a case open for months costs no more.
+            total += self._full_days(first + timedelta(days=1), last) + self._overlap(last, start, end)
         return total
+
+    def _overlap(self, day: date, start: datetime, end: datetime) -> float:
+        window = self._window(day)
+        if not window:
+            return 0.0
+        return max((min(window[1], end) - max(window[0], start)).total_seconds(), 0) / 60
+
+    _running: dict = field(default_factory=dict, compare=False, repr=False)  # memo: year → running totals
+
+    def _full_days(self, first: date, stop: date) -> float:
+        """Working minutes of the whole days ``first`` ≤ day < ``stop``."""
+        if (stop - first).days > _MAX_DAYS:
+            raise ValueError("a span of more than twenty years: check the dates")
+        total = 0.0
+        while first < stop:
+            running = self._running_totals(first.year)
+            end_of_year = date(first.year + 1, 1, 1)
+            upto = min(stop, end_of_year)
+            total += running[upto.timetuple().tm_yday - 1 if upto < end_of_year else len(running) - 1] \
+                - running[first.timetuple().tm_yday - 1]
+            first = upto
+        return total
+
+    def _running_totals(self, year: int) -> list[float]:
+        """``totals[i]``: working minutes of the year's first ``i`` days."""
+        totals = self._running.get(year)
+        if totals is None:
+            totals, day = [0.0], date(year, 1, 1)
+            while day.year == year:
+                window = self._window(day)
+                totals.append(totals[-1] + ((window[1] - window[0]).total_seconds() / 60 if window else 0.0))
+                day += timedelta(days=1)
+            self._running[year] = totals
+        return totals
 
     def add(self, start: datetime, minutes: float) -> datetime:
         """The moment ``minutes`` of working time after ``start``.

@@ -304,10 +304,11 @@ def _overdue(rt: Runtime, session, definitions: _Definitions, as_of: datetime, s
 
     changed = sql.open_then_changed(session, as_of, sop)
     journals: dict[int, list[engine.Entry]] = {}
-    for row in sql.entries_before(session, [c[0] for c in changed], as_of):
-        journals.setdefault(row.complaint_id, []).append(engine.Entry(
-            row.action, row.at, row.actor, step=row.step, decision=row.decision, fields=json.loads(row.fields),
-            took_minutes=row.took_minutes, next_step=row.next_step))
+    for complaint_id, action, at, actor, step, decision, fields, took, next_step in sql.entries_before(
+            session, [c[0] for c in changed], as_of):
+        journals.setdefault(complaint_id, []).append(engine.Entry(
+            action, at, actor, step=step, decision=decision, fields=json.loads(fields), took_minutes=took,
+            next_step=next_step))
     for complaint_id, number, version_id, sop_id, unit, system in changed:
         definition = definitions.version(version_id)
         calendar = rt.calendar_for(definition)

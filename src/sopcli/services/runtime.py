@@ -71,9 +71,16 @@ class Runtime:
         return self.config.calendar()
 
     def calendar_for(self, sop):
-        from sopcli.services.settings import calendar_for
+        """The SOP's calendar: the office's, or 24x7. One instance each per run, so their memos last."""
+        if sop.calendar == "24x7":
+            return self._always_open_calendar
+        return self.office_calendar
 
-        return calendar_for(sop, self.config)
+    @cached_property
+    def _always_open_calendar(self):
+        from sopcli.calendar import WorkingCalendar
+
+        return WorkingCalendar.twenty_four_seven(self.zone)
 
     def now(self) -> datetime:
         return self.clock()

@@ -185,13 +185,18 @@ def open_then_changed(session, cutoff: datetime, sop: str | None = None) -> list
     return [tuple(row) for row in session.execute(query)]
 
 
-def entries_before(session, complaint_ids: list[int], cutoff: datetime) -> list[JournalEntry]:
-    """The journal of these cases up to ``cutoff``, in order."""
+def entries_before(session, complaint_ids: list[int], cutoff: datetime) -> list[tuple]:
+    """The journal of these cases up to ``cutoff``, in order.
+
+    Rows: complaint id, action, at, actor, step, decision, fields (JSON), took minutes, next step.
+    """
     if not complaint_ids:
         return []
-    query = (select(JournalEntry).where(JournalEntry.complaint_id.in_(complaint_ids), JournalEntry.at < cutoff)
-             .order_by(JournalEntry.complaint_id, JournalEntry.seq))
-    return list(session.execute(query).scalars())
+    j = JournalEntry
+    query = (select(j.complaint_id, j.action, j.at, j.actor, j.step, j.decision, j.fields, j.took_minutes, j.next_step)
+             .where(j.complaint_id.in_(complaint_ids), j.at < cutoff)
+             .order_by(j.complaint_id, j.seq))
+    return [tuple(row) for row in session.execute(query)]
 
 
 def journal_entries(session, start: datetime, end: datetime, actor: str | None = None,
