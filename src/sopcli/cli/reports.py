@@ -13,14 +13,11 @@ DateOption = Annotated[Optional[str], typer.Option("--date", help="The day: toda
 FromOption = Annotated[Optional[str], typer.Option("--from", help="First day of a range of days.", metavar="D")]
 ToOption = Annotated[Optional[str], typer.Option("--to", help="Last day of the range (default today).", metavar="D")]
 SopOption = Annotated[Optional[str], typer.Option("--sop", help="Only complaints of this SOP id.", metavar="ID")]
-FormatOption = Annotated[Optional[str], typer.Option("--format", help="table, plain, markdown, csv, json or html (default: from -o's extension, else table on a terminal).")]
+FormatOption = Annotated[Optional[str], typer.Option("--format", metavar="FORMAT", help="table, plain, markdown, csv, json or html (default: from -o's extension, else table on a terminal).")]
 OutputOption = Annotated[Optional[str], typer.Option("-o", "--output", help="Write to this file instead of standard output.", metavar="PATH")]
 
-journal_app = typer.Typer(help="The jurnal harian: every journal entry of a day or period.")
-
-
 def register(app: typer.Typer) -> None:
-    app.add_typer(journal_app, name="journal")
+    app.command("journal")(journal)
     app.command("report")(report)
 
 
@@ -65,7 +62,6 @@ def _emit(rt, document_or_data, fmt: str, output: str | None, to_json) -> None:
     typer.echo(_("Written to {path}.").format(path=output), err=True)
 
 
-@journal_app.callback(invoke_without_command=True)
 def journal(
     ctx: typer.Context,
     day: DateOption = None,
@@ -83,8 +79,6 @@ def journal(
 
     Example: sop journal --date today --format html -o jurnal.html
     """
-    if ctx.invoked_subcommand is not None:
-        return
     from sopcli import documents
     from sopcli.cli.output import choose_format
     from sopcli.services.reports import build_journal
