@@ -66,3 +66,27 @@ def test_subcommand_help_is_lean(args):
     output, heavy = run_sop(*args)
     assert "Usage: sop sops" in output
     assert [m for m in heavy if m.split(".")[0] != "pydantic"] == []
+
+
+def test_help_builds_no_command_and_lists_every_one():
+    # `sop --help` prints the summaries kept in COMMANDS: no command module is even imported.
+    code = ("import sys; sys.argv=['sop','--help']; from sopcli.cli import main, COMMANDS\n"
+            "try: main()\nexcept SystemExit: pass\n"
+            "print(sorted(m for m in sys.modules if m.startswith('sopcli.cli.') and m != 'sopcli.cli.state'))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
+                          env={**os.environ, "SOP_LANG": "en"})
+    *output, modules = done.stdout.rstrip("\n").split("\n")
+    assert ast.literal_eval(modules) == []
+    from sopcli.cli import COMMANDS
+
+    listed = [line.split()[0] for line in "\n".join(output).split("Commands:")[1].strip().splitlines()]
+    assert listed == list(COMMANDS)
+
+
+@pytest.mark.parametrize("name", sorted(__import__("sopcli.cli", fromlist=["COMMANDS"]).COMMANDS))
+def test_each_summary_is_its_commands_first_help_line(name):
+    from sopcli.cli import COMMANDS, load_command
+
+    command = load_command(name)
+    assert command.name == name
+    assert (command.help or "").strip().splitlines()[0] == COMMANDS[name][2]

@@ -14,13 +14,63 @@ import typer
 from typer.core import TyperGroup
 
 from sopcli import __version__
-from sopcli.cli import cases, config, db, reports, sops, transfer
 from sopcli.cli.state import AppState
 from sopcli.errors import ExitCode, SopError
 
+# Every command as (module in sopcli.cli, attribute, summary), built only when it
+# runs: `sop --help` prints these summaries instead of building sixteen commands
+# from their signatures. A test keeps each summary equal to its docstring's first line.
+COMMANDS: dict[str, tuple[str, str, str]] = {
+    "new": ("cases", "new", "Record a complaint (pengaduan gangguan) and show its first step."),
+    "next": ("cases", "next_step", "Show the current step of a complaint and complete it."),
+    "note": ("cases", "note", "Add a remark to a complaint's journal without advancing it."),
+    "pause": ("cases", "pause", "Pause a complaint: the waiting time does not count against deadlines."),
+    "resume": ("cases", "resume", "Resume a paused complaint; its deadline moves by the paused working time."),
+    "cancel": ("cases", "cancel", "Cancel a complaint (duplicate or withdrawn); it closes as cancelled."),
+    "show": ("cases", "show", "Show a complaint and its whole timeline, with time taken against each standard."),
+    "list": ("cases", "list_complaints", "List complaints with their current step, who must act and when it is due."),
+    "verify": ("cases", "verify", "Check the journal's hash chain: OK with the count, or the first broken entry (exit 1)."),
+    "import": ("transfer", "import_file", "Import complaints from CSV, TSV, JSON, JSON Lines or an Excel workbook."),
+    "export": ("transfer", "export", "Export complaints (re-importable) or the journal (with its hashes, for 'sop verify --file')."),
+    "journal": ("reports", "journal", "The jurnal harian / log tanggapan keluhan: every entry of the day in time order."),
+    "report": ("reports", "report", "The supervisor's report: what came in, what was done, what is open, what ran late."),
+    "sops": ("sops", "app", "SOP definitions: list, show, validate, draw and simulate them."),
+    "db": ("db", "app", "The database: schema version and upgrades."),
+    "config": ("config", "app", "Configuration: office hours, time zone, closed days, operator, language."),
+}
+
+
+def load_command(name: str):
+    """The click command for ``name``, built from its module on first use."""
+    from importlib import import_module
+
+    module, attribute, _summary = COMMANDS[name]
+    target = getattr(import_module(f"sopcli.cli.{module}"), attribute)
+    if not isinstance(target, typer.Typer):  # a plain function: a one-command app gives its click command
+        target = typer.Typer(rich_markup_mode=None, add_completion=False)
+        target.command(name)(getattr(import_module(f"sopcli.cli.{module}"), attribute))
+    command = typer.main.get_command(target)
+    command.name = name
+    return command
+
 
 class SopGroup(TyperGroup):
-    """The root group: turns every error into one line on stderr and an exit code."""
+    """The root group: loads commands lazily, and turns every error into one line on stderr and an exit code."""
+
+    def list_commands(self, ctx: typer.Context) -> list[str]:
+        return list(COMMANDS)
+
+    def get_command(self, ctx: typer.Context, name: str):
+        if name not in COMMANDS:
+            return None
+        if name not in self.commands:
+            self.commands[name] = load_command(name)
+        return self.commands[name]
+
+    def format_commands(self, ctx: typer.Context, formatter) -> None:
+        limit = formatter.width - 6 - max(map(len, COMMANDS))  # as click does: one line per command
+        with formatter.section("Commands"):
+            formatter.write_dl([(name, _shortened(summary, limit)) for name, (_m, _a, summary) in COMMANDS.items()])
 
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
         # Run Typer non-standalone so a usage error is ours to word: one line,
@@ -65,6 +115,12 @@ class SopGroup(TyperGroup):
                               _("run again with --debug and report the output")), ExitCode.INTERNAL)
 
 
+def _shortened(text: str, limit: int) -> str:
+    if len(text) <= limit:
+        return text
+    return text[:limit - 3].rsplit(" ", 1)[0].rstrip(",;:") + "..."
+
+
 def _usage_hint(ctx) -> str | None:
     from sopcli.i18n import _
 
@@ -106,12 +162,6 @@ app = typer.Typer(
     rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
-cases.register(app)
-transfer.register(app)
-reports.register(app)
-app.add_typer(sops.app, name="sops")
-app.add_typer(db.app, name="db")
-app.add_typer(config.app, name="config")
 
 
 def _version(value: bool) -> None:

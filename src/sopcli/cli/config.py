@@ -6,7 +6,8 @@ from typing import Annotated
 
 import typer
 
-app = typer.Typer(help="Configuration: office hours, time zone, closed days, operator, language.", no_args_is_help=True)
+app = typer.Typer(help="Configuration: office hours, time zone, closed days, operator, language.", no_args_is_help=True, rich_markup_mode=None,
+                  add_completion=False)
 
 
 @app.command("show")

@@ -6,7 +6,8 @@ import typer
 
 from sopcli.cli.state import runtime_of
 
-app = typer.Typer(help="The database: schema version and upgrades.", no_args_is_help=True)
+app = typer.Typer(help="The database: schema version and upgrades.", no_args_is_help=True, rich_markup_mode=None,
+                  add_completion=False)
 
 
 @app.command("current")
