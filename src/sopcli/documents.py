@@ -154,9 +154,9 @@ def report_document(report, config) -> Document:
 
 
 def action_label(action: str, decision: str | None) -> str:
-    labels = {"received": _("received"), "step": _("step done"), "note": _("note"), "pause": _("paused"),
-              "resume": _("resumed"), "cancel": _("cancelled")}
-    label = labels.get(action, action)
+    from sopcli.engine import action_label as label_of
+
+    label = label_of(action)
     return f"{label}: {decision}" if decision else label
 
 

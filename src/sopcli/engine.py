@@ -28,7 +28,7 @@ from sopcli.timeparse import TimeStandard, parse_duration
 
 OPEN, RESOLVED, REJECTED, CANCELLED = "open", "resolved", "rejected", "cancelled"
 STATUSES = (OPEN, RESOLVED, REJECTED, CANCELLED)
-ACTIONS = ("received", "step", "note", "pause", "resume", "cancel")
+ACTIONS = ("received", "step", "note", "pause", "resume", "cancel", "refused")
 
 # An --at in the future is refused beyond this, to forgive clocks a little apart.
 FUTURE_TOLERANCE = timedelta(minutes=1)
@@ -194,6 +194,16 @@ def cancel(state: CaseState, calendar: WorkingCalendar, *, at: datetime, now: da
     return Transition(closed, Entry("cancel", at, actor, step=state.current_step, note=reason))
 
 
+def may_complete(step: Step, roles: Iterable[str]) -> bool:
+    """Whether an operator holding ``roles`` is one of the step's pelaksana."""
+    return bool(set(step.pelaksana) & set(roles))
+
+
+def refuse(state: CaseState, step: Step, *, at: datetime, actor: str, reason: str) -> Entry:
+    """The journal's record of an attempt the roles did not allow; the case does not move."""
+    return Entry("refused", at, actor, step=step.id, note=reason)
+
+
 def replay(sop: SopDefinition, entries: Iterable[Entry], calendar: WorkingCalendar) -> CaseState:
     """Where a case stood after ``entries``, its journal in order: rebuilt from the journal alone.
 
@@ -210,6 +220,8 @@ def replay(sop: SopDefinition, entries: Iterable[Entry], calendar: WorkingCalend
             continue
         if state is None:
             raise ValueError("a journal starts with its 'received' entry")
+        if entry.action == "refused":  # an attempt, not an act: the case is as it was
+            continue
         state = replace(state, last_at=max(state.last_at, entry.at))
         if entry.action == "step":
             fields = {**state.fields, **entry.fields}
@@ -312,6 +324,12 @@ def check_field_value(key: str, kind: str, value: str) -> str:
         except ValueError:
             raise InputError(_("field {key}: {value!r} is not a number").format(key=key, value=value)) from None
     return value
+
+
+def action_label(action: str) -> str:
+    """A journal entry's action as the operator reads it."""
+    return {"received": _("received"), "step": _("step done"), "note": _("note"), "pause": _("paused"),
+            "resume": _("resumed"), "cancel": _("cancelled"), "refused": _("refused: role")}.get(action, action)
 
 
 def status_label(status: str) -> str:

@@ -68,6 +68,10 @@ class CaseMovedOn(ConflictError):
     """Someone else advanced the case between reading and writing it."""
 
 
+class NotPermitted(SopError):
+    """The operator does not hold a role the SOP allows for this step."""
+
+
 class ActionError(SopError):
     """The action is not allowed in the case's current state."""
 

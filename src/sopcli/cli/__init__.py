@@ -36,6 +36,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "report": ("reports", "report", "The supervisor's report: what came in, what was done, what is open, what ran late."),
     "sops": ("sops", "app", "SOP definitions: list, show, validate, draw and simulate them."),
     "db": ("db", "app", "The database: schema version and upgrades."),
+    "operator": ("operators", "app", "Operators and their pelaksana roles (used when enforce_roles is on)."),
     "config": ("config", "app", "Configuration: office hours, time zone, closed days, operator, language."),
 }
 

@@ -85,7 +85,7 @@ def _outcome(outcome: str | None) -> str:
 def print_case(view, tz, day_minutes: int, fmt: str | None = None) -> None:
     """``sop show``: the complaint, then its timeline with time taken against the standard."""
     from sopcli import render
-    from sopcli.engine import status_label
+    from sopcli.engine import action_label, status_label
     from sopcli.timeparse import format_minutes
 
     header = [
@@ -115,7 +115,7 @@ def print_case(view, tz, day_minutes: int, fmt: str | None = None) -> None:
         if entry.action == "received":
             detail = ""
         fields = ", ".join(f"{k}={v}" for k, v in entry.fields.items()) if entry.action == "step" else ""
-        rows.append([entry.seq, local(entry.at, tz), recorded, entry.actor, _action_label(entry.action), entry.step or "",
+        rows.append([entry.seq, local(entry.at, tz), recorded, entry.actor, action_label(entry.action), entry.step or "",
                      entry.decision or "", fields, detail, entry.output or "",
                      took_text(entry.took_minutes, entry.standard_minutes, entry.on_time, day_minutes) if entry.action == "step" else ""])
         styles.append("red" if entry.on_time is False else None)
@@ -123,8 +123,3 @@ def print_case(view, tz, day_minutes: int, fmt: str | None = None) -> None:
         columns=["#", _("Happened"), _("Recorded"), _("By"), _("Action"), _("Step"), _("Decision"), _("Fields"),
                  _("Note"), _("Output"), _("Time taken / standard")],
         rows=rows, row_styles=styles, title=_("Timeline"), wrap={8: 30, 10: 28}), fmt)
-
-
-def _action_label(action: str) -> str:
-    return {"received": _("received"), "step": _("step done"), "note": _("note"), "pause": _("pause"),
-            "resume": _("resume"), "cancel": _("cancel")}.get(action, action)

@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from sopcli import engine
-from sopcli.errors import CaseMovedOn, ConflictError, InputError, NotFoundError
+from sopcli.errors import CaseMovedOn, ConflictError, InputError, NotFoundError, NotPermitted
 from sopcli.i18n import _
 from sopcli.journal import GENESIS, entry_hash
 from sopcli.services.runtime import Runtime
@@ -366,12 +366,18 @@ def _refuse_duplicate_ref(session, ref: str) -> None:
                             _("see 'sop show {number}'").format(number=existing))
 
 
-def _act(rt: Runtime, number: str, act, *, expected_step: str | None = None) -> CaseView:
+def _act(rt: Runtime, number: str, act, *, expected_step: str | None = None,
+         completing_as: str | None = None) -> CaseView:
     """Load a complaint in a write transaction, apply ``act`` and store the result.
 
     ``act(sop, state, calendar, now)`` returns an engine Transition. When the
     caller names the step it is completing (``expected_step``: the step the
-    operator was shown), a case that has moved on since is refused.
+    operator was shown), a case that has moved on since is refused. With
+    ``enforce_roles`` on, ``completing_as`` must hold one of the step's
+    pelaksana roles; a refusal is journaled (and committed) before it is raised.
+
+    Raises:
+        NotPermitted: the operator does not hold a role for the step.
     """
     now = rt.now()
     with rt.ready_database().transaction(write=True) as session:
@@ -383,16 +389,40 @@ def _act(rt: Runtime, number: str, act, *, expected_step: str | None = None) -> 
                 number=complaint.number, where=where, step=expected_step),
                 _("see 'sop show {number}'").format(number=complaint.number))
         sop = _definition(session, complaint.sop_version_id)
-        calendar = rt.calendar_for(sop)
-        transition = act(sop, _state(complaint), calendar, now)
-        _store_state(complaint, transition.state, engine.due_at(sop, transition.state, calendar))
-        if transition.state.status != engine.OPEN and transition.overall_minutes is not None:
-            complaint.resolution_minutes = transition.overall_minutes
-            complaint.overall_on_time = transition.overall_on_time
-        session.add(complaint)
-        _append(session, complaint, transition.entry, now)
-        session.flush()
-        return _view(session, complaint, sop)
+        refused = _refusal(session, complaint, sop, completing_as, now) if completing_as and rt.config.enforce_roles else None
+        if refused is None:
+            return _apply(rt, session, complaint, sop, act, now)
+    raise refused  # after the commit: the refusal stays in the journal
+
+
+def _apply(rt: Runtime, session, complaint, sop, act, now: datetime) -> CaseView:
+    """Run ``act`` on the loaded complaint; store its new state and journal entry."""
+    calendar = rt.calendar_for(sop)
+    transition = act(sop, _state(complaint), calendar, now)
+    _store_state(complaint, transition.state, engine.due_at(sop, transition.state, calendar))
+    if transition.state.status != engine.OPEN and transition.overall_minutes is not None:
+        complaint.resolution_minutes = transition.overall_minutes
+        complaint.overall_on_time = transition.overall_on_time
+    session.add(complaint)
+    _append(session, complaint, transition.entry, now)
+    session.flush()
+    return _view(session, complaint, sop)
+
+
+def _refusal(session, complaint, sop, actor: str, now: datetime) -> NotPermitted | None:
+    """None when ``actor`` may complete the current step; else the error to raise, its entry added to the journal."""
+    from sopcli.services.operators import refusal, roles_of
+
+    if complaint.status != engine.OPEN:
+        return None  # the engine says why nothing can be completed
+    step = sop.step(complaint.current_step)
+    held = roles_of(session, actor)
+    if engine.may_complete(step, held):
+        return None
+    reason = refusal(sop, step, actor, held)
+    _append(session, complaint, engine.refuse(_state(complaint), step, at=now, actor=actor, reason=reason), now)
+    return NotPermitted(reason, _("an operator with one of these roles must do it, or: sop operator add {name} --role ROLE")
+                        .format(name=actor))
 
 
 def advance(rt: Runtime, number: str, *, actor: str, at: datetime | None = None, decision: str | None = None,
@@ -402,7 +432,7 @@ def advance(rt: Runtime, number: str, *, actor: str, at: datetime | None = None,
     def act(sop, state, calendar, now):
         return engine.complete_step(sop, state, calendar, at=at or now, now=now, actor=actor, decision=decision,
                                     fields=fields, note=_clean(note), output=_clean(output))
-    return _act(rt, number, act, expected_step=expected_step)
+    return _act(rt, number, act, expected_step=expected_step, completing_as=actor)
 
 
 def add_note(rt: Runtime, number: str, text: str, *, actor: str, at: datetime | None = None) -> CaseView:

@@ -1,0 +1,64 @@
+"""``sop operator``: who may act, by the pelaksana roles of the SOPs."""
+
+from __future__ import annotations
+
+from typing import Annotated, Optional
+
+import typer
+
+from sopcli.cli.state import runtime_of
+
+app = typer.Typer(help="Operators and their pelaksana roles (used when enforce_roles is on).", no_args_is_help=True,
+                  rich_markup_mode=None, add_completion=False)
+
+
+@app.command("add")
+def add(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="The operator's name, as given to --as.", metavar="NAME")],
+    roles: Annotated[list[str], typer.Option("--role", help="A pelaksana role key (repeat for more), e.g. pemeriksa_pengelola_ti.", metavar="ROLE_KEY")] = [],  # noqa: B006 (typer reads the default)
+    display_name: Annotated[Optional[str], typer.Option("--display-name", help="Full name, for reports.")] = None,
+) -> None:
+    """Register an operator with the roles they hold; an existing one gains the roles.
+
+    Example: sop operator add budi --role pemeriksa_pengelola_ti --role administrator_jaringan
+    """
+    from sopcli.i18n import _
+    from sopcli.services.operators import add_operator
+
+    view = add_operator(runtime_of(ctx), name.strip(), roles, display_name)
+    typer.echo(_("{name}: {roles}").format(name=view.name, roles=", ".join(view.roles)))
+
+
+@app.command("list")
+def list_operators(ctx: typer.Context, as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False) -> None:
+    """List operators and their roles.
+
+    Example: sop operator list
+    """
+    from sopcli import render
+    from sopcli.i18n import _
+    from sopcli.services.operators import list_operators as operators
+
+    found = operators(runtime_of(ctx))
+    if as_json:
+        render.print_json([o.to_json() for o in found])
+        return
+    if not found:
+        typer.echo(_("No operators registered."), err=True)
+        return
+    render.print_table(render.Table(columns=[_("Operator"), _("Name"), _("Roles")],
+                                    rows=[[o.name, o.display_name or "", ", ".join(o.roles)] for o in found]))
+
+
+@app.command("remove")
+def remove(ctx: typer.Context, name: Annotated[str, typer.Argument(help="The operator to remove.", metavar="NAME")]) -> None:
+    """Remove an operator (their journal entries stay).
+
+    Example: sop operator remove budi
+    """
+    from sopcli.i18n import _
+    from sopcli.services.operators import remove_operator
+
+    remove_operator(runtime_of(ctx), name.strip())
+    typer.echo(_("{name} removed.").format(name=name.strip()))

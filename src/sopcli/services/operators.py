@@ -1,0 +1,106 @@
+"""Operators and the pelaksana roles they hold (``sop operator``), and the check that uses them.
+
+With ``enforce_roles = true`` only an operator holding one of a step's
+pelaksana roles may complete it; a refused attempt is journaled. One-person
+offices leave it off and need no operators at all.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from sopcli.errors import InputError, NotFoundError
+from sopcli.i18n import _
+from sopcli.services.runtime import Runtime
+
+
+@dataclass
+class OperatorView:
+    name: str
+    display_name: str | None
+    roles: list[str]
+
+    def to_json(self) -> dict:
+        return {"name": self.name, "display_name": self.display_name, "roles": self.roles}
+
+
+def roles_of(session, name: str) -> set[str]:
+    from sopcli.store.models import Operator
+
+    operator = session.get(Operator, name)
+    return set(json.loads(operator.roles)) if operator else set()
+
+
+def known_roles(session) -> dict[str, str]:
+    """Role key → name, over the built-in SOPs and every SOP version cases have used."""
+    from sqlmodel import select
+
+    from sopcli.definitions.loader import builtin_ids, load, load_text
+    from sopcli.store.models import SopVersion
+
+    definitions = [load(sop_id).definition for sop_id in builtin_ids()]
+    definitions += [load_text(source, origin).definition
+                    for source, origin in session.exec(select(SopVersion.source, SopVersion.origin))]
+    return {role.key: role.nama for definition in definitions for role in definition.roles}
+
+
+def add_operator(rt: Runtime, name: str, roles: list[str], display_name: str | None = None) -> OperatorView:
+    """Register ``name``, or give an existing operator more roles.
+
+    Raises:
+        InputError: no role given, or a role no SOP knows.
+    """
+    from sopcli.store.models import Operator
+
+    wanted = [r.strip() for r in roles if r.strip()]
+    if not wanted:
+        raise InputError(_("give at least one --role"), _("see 'sop sops show ID' for the pelaksana of an SOP"))
+    with rt.ready_database().transaction(write=True) as session:
+        known = known_roles(session)
+        unknown = [r for r in wanted if r not in known]
+        if unknown:
+            raise InputError(_("no SOP has the role {roles}").format(roles=", ".join(unknown)),
+                             _("known roles: {roles}").format(roles=", ".join(sorted(known))))
+        operator = session.get(Operator, name)
+        if operator is None:
+            operator = Operator(name=name, display_name=display_name, roles="[]", created_at=rt.now())
+        held = sorted(set(json.loads(operator.roles)) | set(wanted))
+        operator.roles = json.dumps(held)
+        if display_name:
+            operator.display_name = display_name
+        session.add(operator)
+        return OperatorView(operator.name, operator.display_name, held)
+
+
+def list_operators(rt: Runtime) -> list[OperatorView]:
+    from sqlmodel import select
+
+    from sopcli.store.models import Operator
+
+    with rt.ready_database().transaction() as session:
+        return [OperatorView(o.name, o.display_name, json.loads(o.roles))
+                for o in session.exec(select(Operator).order_by(Operator.name))]
+
+
+def remove_operator(rt: Runtime, name: str) -> None:
+    """Raises:
+        NotFoundError: no such operator.
+    """
+    from sopcli.store.models import Operator
+
+    with rt.ready_database().transaction(write=True) as session:
+        operator = session.get(Operator, name)
+        if operator is None:
+            raise NotFoundError(_("no operator {name}").format(name=name), _("see 'sop operator list'"))
+        session.delete(operator)
+
+
+def refusal(definition, step, name: str, held: set[str]) -> str:
+    """Why ``name`` may not complete ``step``: the roles allowed, by key and name."""
+    allowed = ", ".join(f"{key} ({definition.role_name(key)})" for key in step.pelaksana)
+    if not held:
+        return _("{name} is not registered with any role; step {step} is for {allowed}").format(
+            name=name, step=step.id, allowed=allowed)
+    return _("{name} does not hold a role for step {step}: it is for {allowed}").format(
+        name=name, step=step.id, allowed=allowed)
