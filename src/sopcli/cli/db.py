@@ -6,7 +6,7 @@ import typer
 
 from sopcli.cli.state import runtime_of
 
-app = typer.Typer(help="The database: schema version and upgrades.", no_args_is_help=True, rich_markup_mode=None,
+app = typer.Typer(help="The database: schema version, upgrades and integrity check.", no_args_is_help=True, rich_markup_mode=None,
                   add_completion=False)
 
 
@@ -54,3 +54,34 @@ def upgrade(ctx: typer.Context) -> None:
         raise DatabaseError(_("the database was made by a newer sop (schema {found})").format(found=before), _("upgrade sop"))
     database.upgrade()
     typer.echo(_("Upgraded {url} from schema {before} to {head}.").format(url=database.display(), before=before or "-", head=HEAD_REVISION))
+
+
+@app.command("check")
+def check(ctx: typer.Context) -> None:
+    """Check the database: the engine's integrity check, the journal chain, and each case against its journal.
+
+    Run it after a crash, a restore, or when in doubt; exit 1 when anything is wrong.
+
+    Example: sop db check
+    """
+    from sopcli.errors import ExitCode
+    from sopcli.i18n import _
+    from sopcli.services.integrity import check as run_check
+
+    result = run_check(runtime_of(ctx))
+    verdicts = {True: _("ok"), False: _("FAILED")}
+    typer.echo(_("Database engine integrity check: {verdict} ({detail})").format(
+        verdict=verdicts[result.engine_ok], detail=result.engine_detail))
+    if result.broken_seq is None:
+        typer.echo(_("Journal chain: {n} entries, intact.").format(n=result.entries))
+    else:
+        typer.echo(_("Journal chain: BROKEN at entry {seq}: {problem}").format(seq=result.broken_seq, problem=result.chain_problem))
+    if result.disagreeing == 0:
+        typer.echo(_("Complaints against their journal: {n} agree.").format(n=result.complaints))
+    else:
+        typer.echo(_("Complaints against their journal: {bad} of {n} disagree:").format(bad=result.disagreeing, n=result.complaints))
+        for line in result.disagreements:
+            typer.echo(f"  {line}")
+    if not result.ok:
+        raise typer.Exit(ExitCode.ERROR)
+    typer.echo(_("OK."))

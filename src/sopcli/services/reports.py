@@ -158,7 +158,7 @@ def _round(minutes: float | None) -> float | None:
     return None if minutes is None else round(minutes, 1)
 
 
-class _Definitions:
+class PinnedDefinitions:
     """SOP definitions as the cases pinned them, loaded once per version."""
 
     def __init__(self, session):
@@ -190,7 +190,7 @@ class _Definitions:
         return list(self._by_version.values())
 
 
-def _office_name(rt: Runtime, definitions: _Definitions) -> str:
+def _office_name(rt: Runtime, definitions: PinnedDefinitions) -> str:
     if rt.config.office_name:
         return rt.config.office_name
     names = {d.instansi for d in definitions.loaded()}
@@ -230,7 +230,7 @@ def build_report(rt: Runtime, period: Period, sop: str | None = None) -> Report:
     as_of = _check_not_future(rt, period)
     start, end = period.start, period.end
     with rt.ready_database().transaction() as session:
-        definitions = _Definitions(session)
+        definitions = PinnedDefinitions(session)
         overdue = _overdue(rt, session, definitions, as_of, sop)
         late_by = {key: Counter(getattr(o, key) for o in overdue) for key in ("sop", "unit", "system")}
 
@@ -257,7 +257,7 @@ def build_report(rt: Runtime, period: Period, sop: str | None = None) -> Report:
     return report
 
 
-def _steps(rows: list[tuple], definitions: _Definitions) -> list[StepFigures]:
+def _steps(rows: list[tuple], definitions: PinnedDefinitions) -> list[StepFigures]:
     figures = []
     for sop_id, step, done, on_time, late, median, p90, low, high in rows:
         definition = definitions.latest(sop_id)
@@ -275,7 +275,7 @@ def _steps(rows: list[tuple], definitions: _Definitions) -> list[StepFigures]:
     return sorted(figures, key=order)
 
 
-def _resolution(row: tuple, definitions: _Definitions, rt: Runtime) -> ResolutionFigures:
+def _resolution(row: tuple, definitions: PinnedDefinitions, rt: Runtime) -> ResolutionFigures:
     sop_id, resolved, within, median, p90 = row
     definition = definitions.latest(sop_id)
     standard = definition.standard if definition else None
@@ -283,13 +283,13 @@ def _resolution(row: tuple, definitions: _Definitions, rt: Runtime) -> Resolutio
     return ResolutionFigures(sop_id, resolved, within, median, p90, limit)
 
 
-def _rework(rows: list[tuple], definitions: _Definitions) -> list[Rework]:
+def _rework(rows: list[tuple], definitions: PinnedDefinitions) -> list[Rework]:
     loops = [Rework(sop_id, step, next_step, times) for sop_id, step, next_step, times in rows
              if definitions.latest(sop_id) and is_rework(definitions.latest(sop_id), step, next_step)]
     return sorted(loops, key=lambda r: (-r.times, r.sop, r.from_step, r.to_step))
 
 
-def _overdue(rt: Runtime, session, definitions: _Definitions, as_of: datetime, sop: str | None) -> list[OverdueCase]:
+def _overdue(rt: Runtime, session, definitions: PinnedDefinitions, as_of: datetime, sop: str | None) -> list[OverdueCase]:
     """Cases open at ``as_of`` whose current step was past its deadline then, latest first.
 
     A case untouched since ``as_of`` carries its deadline; one that moved on
@@ -372,7 +372,7 @@ def build_journal(rt: Runtime, period: Period, actor: str | None = None, sop: st
     _check_not_future(rt, period)
     lines = []
     with rt.ready_database().transaction() as session:
-        definitions = _Definitions(session)
+        definitions = PinnedDefinitions(session)
         for entry, version_id in sql.journal_entries(session, period.start, period.end, actor, sop):
             definition = definitions.version(version_id) if version_id is not None else None
             known_step = definition is not None and entry.step is not None and entry.step in {s.id for s in definition.steps}
