@@ -28,7 +28,7 @@ from sopcli.timeparse import TimeStandard, parse_duration
 
 OPEN, RESOLVED, REJECTED, CANCELLED = "open", "resolved", "rejected", "cancelled"
 STATUSES = (OPEN, RESOLVED, REJECTED, CANCELLED)
-ACTIONS = ("received", "step", "note", "pause", "resume", "cancel", "refused")
+ACTIONS = ("received", "step", "note", "pause", "resume", "cancel", "refused", "seal")
 
 # An --at in the future is refused beyond this, to forgive clocks a little apart.
 FUTURE_TOLERANCE = timedelta(minutes=1)
@@ -329,7 +329,8 @@ def check_field_value(key: str, kind: str, value: str) -> str:
 def action_label(action: str) -> str:
     """A journal entry's action as the operator reads it."""
     return {"received": _("received"), "step": _("step done"), "note": _("note"), "pause": _("paused"),
-            "resume": _("resumed"), "cancel": _("cancelled"), "refused": _("refused: role")}.get(action, action)
+            "resume": _("resumed"), "cancel": _("cancelled"), "refused": _("refused: role"),
+            "seal": _("seal")}.get(action, action)
 
 
 def status_label(status: str) -> str:

@@ -32,7 +32,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "verify": ("cases", "verify", "Check the journal's hash chain: OK with the count, or the first broken entry (exit 1)."),
     "import": ("transfer", "import_file", "Import complaints from CSV, TSV, JSON, JSON Lines or an Excel workbook."),
     "export": ("transfer", "export", "Export complaints (re-importable) or the journal (with its hashes, for 'sop verify --file')."),
-    "journal": ("reports", "journal", "The jurnal harian / log tanggapan keluhan: every entry of the day in time order."),
+    "journal": ("reports", "journal_app", "The jurnal harian / log tanggapan keluhan: every entry of the day in time order."),
     "report": ("reports", "report", "The supervisor's report: what came in, what was done, what is open, what ran late."),
     "sops": ("sops", "app", "SOP definitions: list, show, validate, draw and simulate them."),
     "db": ("db", "app", "The database: schema version, upgrades and integrity check."),

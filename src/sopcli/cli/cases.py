@@ -389,8 +389,17 @@ def verify(ctx: typer.Context,
         result = cases.VerifyResult(checked, broken, problem)
     else:
         result = cases.verify(runtime_of(ctx))
-    if result.broken_seq is None:
-        typer.echo(_("OK: {n} journal entries, chain intact.").format(n=result.checked))
+    if result.broken_seq is not None:
+        typer.echo(_("BROKEN at journal entry {seq}: {problem}").format(seq=result.broken_seq, problem=result.problem))
+        raise typer.Exit(ExitCode.ERROR)
+    typer.echo(_("OK: {n} journal entries, chain intact.").format(n=result.checked))
+    if file:
         return
-    typer.echo(_("BROKEN at journal entry {seq}: {problem}").format(seq=result.broken_seq, problem=result.problem))
-    raise typer.Exit(ExitCode.ERROR)
+    from sopcli.services.seals import check_seals
+
+    changed = [c for c in check_seals(runtime_of(ctx)) if not c.unchanged]
+    for check in changed:
+        typer.echo(_("CHANGED after sealing: {day} (sealed with {sealed} entries, now {now})").format(
+            day=check.day.isoformat(), sealed=check.sealed_entries, now=check.entries_now))
+    if changed:
+        raise typer.Exit(ExitCode.ERROR)

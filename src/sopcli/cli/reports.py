@@ -16,9 +16,8 @@ SopOption = Annotated[Optional[str], typer.Option("--sop", help="Only complaints
 FormatOption = Annotated[Optional[str], typer.Option("--format", metavar="FORMAT", help="table, plain, markdown, csv, json or html (default: from -o's extension, else table on a terminal).")]
 OutputOption = Annotated[Optional[str], typer.Option("-o", "--output", help="Write to this file instead of standard output.", metavar="PATH")]
 
-def register(app: typer.Typer) -> None:
-    app.command("journal")(journal)
-    app.command("report")(report)
+# `sop journal` lists the day; `sop journal seal` fixes it.
+journal_app = typer.Typer(rich_markup_mode=None, add_completion=False)
 
 
 def _period(rt, kind: str, day: str | None, first: str | None, last: str | None):
@@ -62,6 +61,7 @@ def _emit(rt, document_or_data, fmt: str, output: str | None, to_json) -> None:
     typer.echo(_("Written to {path}.").format(path=output), err=True)
 
 
+@journal_app.callback(invoke_without_command=True)
 def journal(
     ctx: typer.Context,
     day: DateOption = None,
@@ -79,6 +79,8 @@ def journal(
 
     Example: sop journal --date today --format html -o jurnal.html
     """
+    if ctx.invoked_subcommand is not None:
+        return
     from sopcli import documents
     from sopcli.cli.output import choose_format
     from sopcli.services.reports import build_journal
@@ -88,6 +90,33 @@ def journal(
     period = _period(rt, "daily", day, first, last)
     journal_data = build_journal(rt, period, actor=actor, sop=sop)
     _emit(rt, lambda: documents.journal_document(journal_data), fmt, output, journal_data.to_json)
+
+
+@journal_app.command("seal")
+def seal(
+    ctx: typer.Context,
+    day: DateOption = None,
+    actor: Annotated[Optional[str], typer.Option("--as", help="Who seals (default: the operator).", metavar="OPERATOR")] = None,
+) -> None:
+    """Seal a day of the journal and print its digest, to write on the signed printout.
+
+    Any entry of that day added, changed or removed later is reported by 'sop verify'.
+
+    Example: sop journal seal --date yesterday
+    """
+    from sopcli.cli.cases import _operator
+    from sopcli.i18n import _
+    from sopcli.services.seals import seal_day
+    from sopcli.timeparse import parse_day
+
+    rt = runtime_of(ctx)
+    chosen = parse_day(day, rt.zone, rt.now()) if day else rt.now().astimezone(rt.zone).date()
+    done = seal_day(rt, chosen, _operator(rt, actor))
+    if done.already:
+        typer.echo(_("{day} was already sealed as it stands ({n} entries).").format(day=chosen.isoformat(), n=done.entries))
+    else:
+        typer.echo(_("Sealed {day}: {n} entries (journal entry {seq}).").format(day=chosen.isoformat(), n=done.entries, seq=done.seq))
+    typer.echo(_("Digest: {digest}").format(digest=done.digest))
 
 
 def report(

@@ -226,22 +226,24 @@ def _lock_journal(session) -> None:
         session.exec(text("SELECT pg_advisory_xact_lock(7420001)"))
 
 
-def _append(session, complaint, entry: engine.Entry, recorded_at: datetime) -> None:
-    """Add one entry at the head of the chain."""
+def _append(session, complaint, entry: engine.Entry, recorded_at: datetime) -> int:
+    """Add one entry at the head of the chain (``complaint`` None for a seal); returns its seq."""
     from sqlalchemy import text
 
     from sopcli.store.models import JournalEntry
 
     last = session.exec(text("SELECT seq, hash FROM journal_entry ORDER BY seq DESC LIMIT 1")).first()
     seq, prev_hash = (last[0] + 1, last[1]) if last else (1, GENESIS)
-    data = engine.describe(entry) | {"seq": seq, "complaint_number": complaint.number, "recorded_at": recorded_at}
+    number = complaint.number if complaint else None
+    data = engine.describe(entry) | {"seq": seq, "complaint_number": number, "recorded_at": recorded_at}
     session.add(JournalEntry(
-        seq=seq, complaint_id=complaint.id, complaint_number=complaint.number, action=entry.action, step=entry.step,
+        seq=seq, complaint_id=complaint.id if complaint else None, complaint_number=number, action=entry.action, step=entry.step,
         decision=entry.decision, fields=json.dumps(dict(entry.fields), ensure_ascii=False, sort_keys=True),
         actor=entry.actor, at=entry.at, recorded_at=recorded_at, note=entry.note, output=entry.output,
         on_time=entry.on_time, took_minutes=entry.took_minutes, standard_minutes=entry.standard_minutes,
         next_step=entry.next_step, prev_hash=prev_hash, hash=entry_hash(prev_hash, data),
     ))
+    return seq
 
 
 def _store_state(complaint, state: engine.CaseState, due: datetime | None) -> None:

@@ -1,0 +1,101 @@
+"""Seals: a supervisor fixes a day of the jurnal harian, and ``sop verify`` holds the day to it.
+
+A seal is a journal entry of its own (action ``seal``, in the same hash
+chain) carrying the day, how many entries the day had and a digest over their
+hashes. The digest is printed so it can be written on the signed, printed
+journal; any entry of that day added, changed or removed afterwards makes the
+day's digest differ, and ``sop verify`` names the day.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from sopcli import engine
+from sopcli.i18n import _
+from sopcli.services.runtime import Runtime
+
+
+def day_digest(hashes: list[str]) -> str:
+    """sha256 over the day's entry hashes in chain order: the figure written on the paper."""
+    return hashlib.sha256("\n".join(hashes).encode()).hexdigest()
+
+
+@dataclass
+class Seal:
+    day: date
+    entries: int
+    digest: str
+    seq: int | None = None
+    already: bool = False
+
+
+@dataclass
+class SealCheck:
+    day: date
+    sealed_entries: int
+    entries_now: int
+    unchanged: bool
+
+
+def _day_hashes(session, rt: Runtime, day: date) -> list[str]:
+    from sqlalchemy import select
+
+    from sopcli.store.models import JournalEntry
+
+    start = datetime.combine(day, time(), rt.zone)
+    query = (select(JournalEntry.hash)
+             .where(JournalEntry.at >= start, JournalEntry.at < start + timedelta(days=1), JournalEntry.action != "seal")
+             .order_by(JournalEntry.seq))
+    return list(session.execute(query).scalars())
+
+
+def seal_day(rt: Runtime, day: date, actor: str) -> Seal:
+    """Append the seal of ``day``; a day already sealed as it stands is not sealed twice."""
+    import json
+
+    from sqlalchemy import select
+
+    from sopcli.services.cases import _append, _lock_journal
+    from sopcli.store.models import JournalEntry
+
+    now = rt.now()
+    with rt.ready_database().transaction(write=True) as session:
+        _lock_journal(session)
+        hashes = _day_hashes(session, rt, day)
+        digest = day_digest(hashes)
+        seals = session.execute(select(JournalEntry.seq, JournalEntry.fields).where(JournalEntry.action == "seal")
+                                .order_by(JournalEntry.seq.desc()))
+        for seq, fields in seals:
+            recorded = json.loads(fields)
+            if recorded.get("date") == day.isoformat():
+                if recorded.get("digest") == digest:
+                    return Seal(day, len(hashes), digest, seq, already=True)
+                break
+        entry = engine.Entry("seal", now, actor, fields={"date": day.isoformat(), "entries": str(len(hashes)),
+                                                          "digest": digest},
+                             note=_("jurnal harian {day} sealed").format(day=day.isoformat()))
+        seq = _append(session, None, entry, now)
+    return Seal(day, len(hashes), digest, seq)
+
+
+def check_seals(rt: Runtime) -> list[SealCheck]:
+    """Every seal against its day as the journal holds it now, oldest first."""
+    import json
+
+    from sqlalchemy import select
+
+    from sopcli.store.models import JournalEntry
+
+    checks = []
+    with rt.ready_database().transaction() as session:
+        for (fields,) in session.execute(select(JournalEntry.fields).where(JournalEntry.action == "seal")
+                                         .order_by(JournalEntry.seq)):
+            recorded = json.loads(fields)
+            day = date.fromisoformat(recorded["date"])
+            hashes = _day_hashes(session, rt, day)
+            checks.append(SealCheck(day, int(recorded["entries"]), len(hashes),
+                                    day_digest(hashes) == recorded["digest"]))
+    return checks

@@ -1,0 +1,55 @@
+"""Sealing a day of the jurnal harian, and sop verify holding the day to its seal."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+
+def _ok(result):
+    assert result.exit_code == 0, result.output
+    return result
+
+
+@pytest.fixture
+def monday(sop):
+    _ok(sop("new", "--sop", "kaltim-db", "--description", "SIMPEG lambat", "--reporter", "Sari", "--unit", "BKD",
+            "--system", "SIMPEG", "--received-at", "2026-11-23 08:00"))
+    _ok(sop("next", "ADU-2026-00001", "--at", "2026-11-23 08:20"))
+    return sop
+
+
+def test_seal_prints_the_digest_and_verify_holds_the_day_to_it(monday):
+    sealed = _ok(monday("journal", "seal", "--date", "2026-11-23"))
+    assert re.match(r"Sealed 2026-11-23: 2 entries \(journal entry 3\)\.\nDigest: [0-9a-f]{64}\n$", sealed.stdout)
+    again = _ok(monday("journal", "seal", "--date", "2026-11-23"))
+    assert again.stdout.startswith("2026-11-23 was already sealed as it stands (2 entries).")
+    assert again.stdout.splitlines()[1] == sealed.stdout.splitlines()[1]  # the same digest
+    assert _ok(monday("verify")).stdout == "OK: 3 journal entries, chain intact.\n"
+
+    # A note backdated into the sealed day: the chain is intact, but the day is not what was signed.
+    _ok(monday("note", "ADU-2026-00001", "Ditambahkan belakangan", "--at", "2026-11-23 09:00"))
+    changed = monday("verify")
+    assert changed.exit_code == 1
+    assert "CHANGED after sealing: 2026-11-23 (sealed with 2 entries, now 3)" in changed.stdout
+
+
+def test_entries_of_later_days_do_not_disturb_a_seal(monday):
+    _ok(monday("journal", "seal", "--date", "2026-11-23"))
+    _ok(monday("next", "ADU-2026-00001"))  # Tuesday, now
+    assert _ok(monday("verify")).stdout == "OK: 4 journal entries, chain intact.\n"
+
+
+def test_the_seal_is_in_the_journal_of_the_day_it_was_made(monday):
+    _ok(monday("journal", "seal", "--date", "2026-11-23", "--as", "kasie"))
+    [seal] = json.loads(_ok(monday("journal", "--format", "json")).stdout)["entries"]  # today, Tuesday
+    assert (seal["action"], seal["actor"], seal["number"]) == ("seal", "kasie", None)
+    assert seal["note"] == "jurnal harian 2026-11-23 sealed"
+    assert seal["fields"]["date"] == "2026-11-23" and seal["fields"]["entries"] == "2"
+
+
+def test_sealing_an_unparseable_day_is_one_error_line(sop):
+    result = sop("journal", "seal", "--date", "besok lusa")
+    assert result.exit_code == 1 and len(result.stderr.strip().splitlines()) == 1
