@@ -256,3 +256,23 @@ def test_add_then_measure_round_trips_from_any_moment(naive, m):
     end = OFFICE.add(start, m)
     assert end >= start
     assert OFFICE.working_minutes(start, end) == pytest.approx(m, abs=1e-6)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.datetimes(min_value=datetime(2026, 1, 1), max_value=datetime(2026, 12, 31, 23, 59)), minutes),
+                min_size=1, max_size=8))
+def test_a_calendar_used_many_times_answers_like_a_fresh_one(calls):
+    # Office hours are memoised per day; a calendar that has answered before must not answer differently.
+    for naive, m in calls:
+        start = naive.replace(tzinfo=JAKARTA)
+        assert OFFICE.add(start, m) == WorkingCalendar().add(start, m)
+        assert OFFICE.working_minutes(start, start + timedelta(minutes=m)) == WorkingCalendar().working_minutes(start, start + timedelta(minutes=m))
+
+
+def test_memoised_hours_belong_to_their_calendar():
+    monday = at(2026, 11, 23, 7, 30)
+    early = WorkingCalendar(hours={d: (time(6), time(14)) for d in range(5)})
+    assert OFFICE.add(monday, 60) == at(2026, 11, 23, 8, 30)
+    assert early.add(monday, 60) == at(2026, 11, 23, 8, 30)
+    assert early.add(at(2026, 11, 23, 6), 60) == at(2026, 11, 23, 7)
+    assert OFFICE.add(at(2026, 11, 23, 6), 60) == at(2026, 11, 23, 8, 30)
