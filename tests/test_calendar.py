@@ -278,3 +278,22 @@ def test_working_minutes_over_long_spans_equal_the_day_by_day_sum(start, length)
     calendar = WorkingCalendar(closed_days=frozenset({date(2025, 12, 31)}))
     start = start.replace(tzinfo=calendar.tz)
     assert calendar.working_minutes(start, start + length) == pytest.approx(_day_by_day(calendar, start, start + length))
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.datetimes(min_value=datetime(2026, 1, 1), max_value=datetime(2026, 12, 31, 23, 59)), minutes),
+                min_size=1, max_size=8))
+def test_a_calendar_used_many_times_answers_like_a_fresh_one(calls):
+    # Office hours are memoised per day; a calendar that has answered before must not answer differently.
+    for naive, m in calls:
+        start = naive.replace(tzinfo=JAKARTA)
+        assert OFFICE.add(start, m) == WorkingCalendar().add(start, m)
+        assert OFFICE.working_minutes(start, start + timedelta(minutes=m)) == WorkingCalendar().working_minutes(start, start + timedelta(minutes=m))
+
+
+def test_memoised_hours_belong_to_their_calendar():
+    monday = at(2026, 11, 23, 7, 30)
+    early = WorkingCalendar(hours={d: (time(6), time(14)) for d in range(5)})
+    assert OFFICE.add(monday, 60) == at(2026, 11, 23, 8, 30)
+    assert early.add(monday, 60) == at(2026, 11, 23, 8, 30)
+    assert early.add(at(2026, 11, 23, 6), 60) == at(2026, 11, 23, 7)
+    assert OFFICE.add(at(2026, 11, 23, 6), 60) == at(2026, 11, 23, 8, 30)

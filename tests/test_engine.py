@@ -663,6 +663,37 @@ def test_due_at_for_a_step_without_standard_and_a_closed_case():
     assert engine.due_at(defn, closed, OFFICE) is None
 
 
+def test_allowance_is_the_standard_plus_the_pause_and_due_at_counts_it_from_the_step_start():
+    defn = sop("kaltim-db")
+    state = state_at("2", at(2026, 11, 23, 8, 0))  # "1 jam"
+    assert engine.allowance(defn, state, OFFICE) == 60
+    resumed = replace(state, paused_minutes=100.0, total_paused_minutes=100.0)
+    assert engine.allowance(defn, resumed, OFFICE) == 160.0
+    assert engine.due_at(defn, resumed, OFFICE) == OFFICE.add(at(2026, 11, 23, 8, 0), 160.0) == at(2026, 11, 23, 10, 40)
+    assert engine.allowance(defn, state_at("1", BASE), ALWAYS) == 30  # "30 menit" whatever the calendar
+    # a step in days ("1 hari") takes the calendar's day
+    assert engine.allowance(sop("cirebon-aplikasi"), state_at("4", BASE), OFFICE) == 510
+    assert engine.allowance(sop("cirebon-aplikasi"), state_at("4", BASE), ALWAYS) == 1440
+    paused = replace(state, paused_since=at(2026, 11, 23, 8, 20))
+    closed = replace(state, status=RESOLVED, current_step=None, step_started_at=None)
+    for no_deadline in (paused, closed):
+        assert engine.allowance(defn, no_deadline, OFFICE) is None
+    assert engine.allowance(sop("ipas-pemulihan"), state_at("2", BASE), OFFICE) is None  # no mutu baku
+
+
+@settings(max_examples=100, deadline=None)
+@given(received=st.datetimes(min_value=datetime(2026, 1, 1), max_value=datetime(2027, 12, 31), timezones=st.just(JKT)),
+       sop_id=st.sampled_from(SOP_IDS), calendar=st.sampled_from([OFFICE, ALWAYS]))
+def test_cases_that_start_alike_have_one_allowance(received, sop_id, calendar):
+    # The importer asks once per SOP: a new case's allowance must not depend on when it came in.
+    defn = sop(sop_id)
+    state = engine.start(defn, received_at=received, actor=ACTOR).state
+    first = engine.start(defn, received_at=at(2026, 11, 23, 8, 0), actor="other", note="x").state
+    assert engine.allowance(defn, state, calendar) == engine.allowance(defn, first, calendar)
+    minutes = engine.allowance(defn, state, calendar)
+    assert engine.due_at(defn, state, calendar) == (None if minutes is None else calendar.add(received, minutes))
+
+
 def test_step_started_outside_office_hours_counts_from_the_opening():
     defn = sop("kaltim-db")
     state = state_at("1", at(2026, 11, 23, 6, 0))  # received before opening; "30 menit"

@@ -699,6 +699,46 @@ def _record_lines(path: Path) -> list[int]:
     return starts
 
 
+def test_an_imported_complaint_is_the_complaint_sop_new_records(sop, sop_env, monkeypatch):
+    # The import writes rows in bulk, without the engine's per-case path; what it writes must
+    # be what `sop new` writes for the same complaint: state, deadline, journal entry (the
+    # import's entry names its source in addition). Moments around opening, closing, a
+    # weekend, a cuti bersama and a year's end, on office and 24x7 calendars.
+    always = sop_env / "sop-24x7.toml"
+    always.write_text((ROOT / "sample_data" / "contoh-sop.toml").read_text(encoding="utf-8")
+                      .replace('calendar = "office"', 'calendar = "24x7"'), encoding="utf-8")
+    moments = ["2026-11-23T06:10:00+07:00", "2026-11-23T07:30:00+07:00", "2026-11-23T15:55:00+07:00",
+               "2026-11-20T16:20:00+07:00", "2026-11-21T10:00:00+07:00", "2026-03-17T15:59:59.5+07:00",
+               "2026-11-23T01:00:00Z", "2025-12-31T23:30:00+07:00", "2026-11-23 09:00"]
+    rows = [{"ref": f"SAMA-{i}", "received_at": when, "sop": sop_id, "reporter": "Ani  Lestari", "unit": "BKD",
+             "system": "SIMPEG", "host": "" if i % 2 else "db-01", "channel": "Telepon", "priority": "High",
+             "description": f" Gangguan {i}: \"kutip\" dan ✓ "}
+            for i, (when, sop_id) in enumerate((w, s) for s in (*SOPS, str(always)) for w in moments)]
+    for row in rows:
+        ok(sop("new", "--sop", row["sop"], "--received-at", row["received_at"], "--reporter", row["reporter"],
+               "--unit", row["unit"], "--system", row["system"], "--host", row["host"], "--channel", row["channel"],
+               "--priority", row["priority"], "--description", row["description"], "--ref", row["ref"]))
+    recorded = [json.loads(ok(sop("show", f"ADU-{n}", "--json")).stdout) for n in _numbers(sop)]
+    use_database(monkeypatch, sop_env / "impor.db")
+    path = write_csv(sop_env / "sama.csv", rows)
+    ok(sop("import", str(path)))
+    imported = [json.loads(ok(sop("show", f"ADU-{n}", "--json")).stdout) for n in _numbers(sop)]
+    assert len(imported) == len(recorded) == len(rows)
+    line_of = dict(zip((r["ref"] for r in rows), _record_lines(path)))
+    for new, bulk in zip(recorded, imported):
+        (entry_new,), (entry_bulk,) = new.pop("journal"), bulk.pop("journal")
+        assert bulk == new
+        assert entry_bulk["fields"].pop("source") == f"sama.csv:{line_of[bulk['ref']]}"
+        assert {k: v for k, v in entry_bulk.items() if k != "hash"} == {k: v for k, v in entry_new.items() if k != "hash"}
+    assert "OK: 45 journal entries" in ok(sop("verify")).stdout
+
+
+def _numbers(sop) -> list[str]:
+    """Complaint numbers without the prefix, in the order they were recorded."""
+    rows = json.loads(ok(sop("list", "--status", "all", "--json")).stdout)
+    return sorted((r["number"].split("-", 1)[1] for r in rows), key=lambda n: (int(n[:4]), int(n[5:])))
+
+
 def test_import_as_operator_and_chain_with_existing_entries(sop, sop_env):
     ok(sop("new", "--sop", "kaltim-db", "--description", "Manual", "--reporter", "Ani", "--unit", "BKD",
            "--system", "SIMPEG", "--received-at", "2026-11-02T08:00"))

@@ -13,11 +13,22 @@ from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from sopcli import engine, i18n
 from sopcli.calendar import WorkingCalendar
 from sopcli.definitions.loader import load
-from sopcli.journal import GENESIS, HASHED_KEYS, entry_hash, verify_chain
+from sopcli.journal import (
+    GENESIS,
+    HASHED_KEYS,
+    _canonical,
+    canonical_fields,
+    canonical_moment,
+    entry_hash,
+    received_entry_hash,
+    verify_chain,
+)
 
 JKT = ZoneInfo("Asia/Jakarta")
 WIB = timezone(timedelta(hours=7))
@@ -279,3 +290,48 @@ def test_the_previous_hash_is_part_of_the_digest():
 def test_non_ascii_text_is_hashed_as_utf8():
     note = "Gangguan di Dinas Pendidikan — jaringan putus ✓"
     assert entry_hash(GENESIS, _sample(note=note)) != entry_hash(GENESIS, _sample(note=note + " "))
+
+
+# --- the bulk form of a received entry's hash ------------------------------------------------------
+
+_texts = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=30) | st.sampled_from(
+    ['"', "\\", "\n", "\x00", "\x1f", "\x7f", "\u2028", "é’—✓", "</script>", "null", ""])
+_moments = st.datetimes(min_value=datetime(1, 1, 2), max_value=datetime(9999, 12, 30),
+                        timezones=st.one_of(st.timezones(), st.integers(-1439, 1439).map(lambda m: timezone(timedelta(minutes=m)))))
+
+
+@settings(max_examples=500, deadline=None)
+@given(_moments)
+def test_canonical_moment_is_how_entry_hash_writes_a_moment(moment):
+    assert canonical_moment(moment) == _canonical(moment)
+
+
+@pytest.mark.parametrize("moment", [datetime(999, 12, 31, 23, 59, tzinfo=timezone.utc), datetime(1000, 1, 1, 6, tzinfo=WIB),
+                                    datetime(2026, 11, 23, 8, 15, 0, 1, tzinfo=JKT)])
+def test_canonical_moment_at_the_edges(moment):
+    assert canonical_moment(moment) == _canonical(moment)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.dictionaries(_texts, _texts, max_size=12))
+def test_canonical_fields_is_how_entry_hash_writes_fields(fields):
+    assert canonical_fields(fields) == json.dumps(_canonical(fields), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+@settings(max_examples=500, deadline=None)
+@given(prev=st.sampled_from([GENESIS, "f" * 64]), seq=st.integers(1, 10**12), number=_texts,
+       fields=st.dictionaries(_texts, _texts, max_size=10), actor=_texts, received=_moments, recorded=_moments,
+       note=st.none() | _texts, sop=st.sampled_from(["kaltim-db", "cirebon-aplikasi", "ipas-pemulihan", "tanahbumbu-jaringan"]))
+def test_received_entry_hash_is_entry_hash(prev, seq, number, fields, actor, received, recorded, note, sop):
+    started = engine.start(load(sop).definition, received_at=received, actor=actor, note=note)
+    entry = engine.describe(started.entry) | {"fields": fields, "seq": seq, "complaint_number": number, "recorded_at": recorded}
+    fast = received_entry_hash(prev, seq, number, canonical_fields(fields), actor, canonical_moment(received),
+                               canonical_moment(recorded), note, started.entry.next_step)
+    assert fast == entry_hash(prev, entry)
+
+
+def test_received_entry_hash_without_a_next_step():
+    entry = {"seq": 7, "complaint_number": "ADU-2026-00007", "action": "received", "fields": {}, "actor": "budi",
+             "at": at(23, 8), "recorded_at": at(23, 9), "note": None, "next_step": None}
+    assert received_entry_hash(GENESIS, 7, "ADU-2026-00007", canonical_fields({}), "budi", canonical_moment(at(23, 8)),
+                               canonical_moment(at(23, 9)), None, None) == entry_hash(GENESIS, entry)

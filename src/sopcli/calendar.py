@@ -30,6 +30,7 @@ ZONE_ALIASES = {"WIB": "Asia/Jakarta", "WITA": "Asia/Makassar", "WIT": "Asia/Jay
 
 # Spans longer than this are a data error, not a case; stop walking days.
 _MAX_DAYS = 366 * 20
+_ONE_DAY = timedelta(days=1)
 
 
 def resolve_zone(name: str) -> ZoneInfo:
@@ -74,6 +75,7 @@ class WorkingCalendar:
         return max(set(lengths), key=lengths.count) if lengths else 0
 
     _working: dict = field(default_factory=dict, compare=False, repr=False)  # memo: day → working?
+    _windows: dict = field(default_factory=dict, compare=False, repr=False)  # memo: day → office hours that day
 
     def is_working_day(self, day: date) -> bool:
         known = self._working.get(day)
@@ -89,6 +91,14 @@ class WorkingCalendar:
         return not (self.national_holidays and day in _indonesian_holidays())
 
     def _window(self, day: date) -> tuple[datetime, datetime] | None:
+        # Memoised: an import asks for the same few days once per row.
+        try:
+            return self._windows[day]
+        except KeyError:
+            window = self._windows[day] = self._compute_window(day)
+            return window
+
+    def _compute_window(self, day: date) -> tuple[datetime, datetime] | None:
         if not self.is_working_day(day):
             return None
         if self.always_open:
@@ -164,7 +174,7 @@ class WorkingCalendar:
                 if remaining <= available:
                     return begin + remaining
                 remaining -= available
-            day += timedelta(days=1)
+            day += _ONE_DAY
         raise ValueError("no working time within twenty years: check the office hours")
 
 def _minutes_between(opening: time, closing: time) -> int:

@@ -101,15 +101,24 @@ def elapsed_minutes(state: CaseState, calendar: WorkingCalendar, until: datetime
     return max(calendar.working_minutes(state.step_started_at, end) - state.paused_minutes, 0.0)
 
 
-def due_at(sop: SopDefinition, state: CaseState, calendar: WorkingCalendar) -> datetime | None:
-    """When the current step must be done; None if closed, paused, or without standard."""
+def allowance(sop: SopDefinition, state: CaseState, calendar: WorkingCalendar) -> float | None:
+    """Working minutes the current step has from when it started (its standard plus time paused in it).
+
+    None if closed, paused, or without standard. Cases that start alike have
+    the same allowance, so a batch of new cases asks once.
+    """
     if state.status != OPEN or state.current_step is None or state.paused_since is not None:
         return None
     standard = standard_for(sop, sop.step(state.current_step), state.fields)
     if standard is None:
         return None
-    limit = standard.deadline_minutes(calendar.day_minutes)
-    return calendar.add(state.step_started_at, limit + state.paused_minutes)
+    return standard.deadline_minutes(calendar.day_minutes) + state.paused_minutes
+
+
+def due_at(sop: SopDefinition, state: CaseState, calendar: WorkingCalendar) -> datetime | None:
+    """When the current step must be done; None if closed, paused, or without standard."""
+    minutes = allowance(sop, state, calendar)
+    return None if minutes is None else calendar.add(state.step_started_at, minutes)
 
 
 def complete_step(sop: SopDefinition, state: CaseState, calendar: WorkingCalendar, *, at: datetime, now: datetime,

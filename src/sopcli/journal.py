@@ -49,6 +49,38 @@ def entry_hash(prev_hash: str, entry: Mapping[str, Any]) -> str:
     return hashlib.sha256(f"{prev_hash}\n{encoded}".encode()).hexdigest()
 
 
+# A JSON string literal exactly as json.dumps(..., ensure_ascii=False) writes it.
+json_string = json.encoder.encode_basestring
+
+
+def canonical_moment(value: datetime) -> str:
+    """A moment as ``entry_hash`` encodes it: UTC, with microseconds and ``Z``."""
+    utc = value.astimezone(timezone.utc)
+    if utc.year < 1000:  # strftime does not zero-pad such years on every platform: ask it
+        return utc.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return utc.isoformat(timespec="microseconds")[:-6] + "Z"  # same text as the strftime, cheaper
+
+
+def canonical_fields(fields: Mapping[str, str]) -> str:
+    """A mapping of text to text as ``entry_hash`` encodes it: compact JSON with sorted keys."""
+    return "{" + ",".join(f"{json_string(k)}:{json_string(fields[k])}" for k in sorted(fields)) + "}"
+
+
+def received_entry_hash(prev_hash: str, seq: int, complaint_number: str, fields: str, actor: str, at: str,
+                        recorded_at: str, note: str | None, next_step: str | None) -> str:
+    """``entry_hash`` of a ``received`` entry, built straight from its parts (for bulk imports).
+
+    A received entry has no step, decision, output, timing or verdict; the
+    rest is given: ``fields`` as ``canonical_fields``, ``at`` and
+    ``recorded_at`` as ``canonical_moment``. The digest is the one
+    ``entry_hash`` gives for the whole entry (the tests hold the two together).
+    """
+    encoded = (f'[{int(seq)},{json_string(complaint_number)},"received",null,null,{fields},{json_string(actor)},'
+               f'"{at}","{recorded_at}",{"null" if note is None else json_string(note)},null,null,null,null,'
+               f'{"null" if next_step is None else json_string(next_step)}]')
+    return hashlib.sha256(f"{prev_hash}\n{encoded}".encode()).hexdigest()
+
+
 def verify_chain(entries, partial: bool = False) -> tuple[int, int | None, str | None]:
     """Walk entries in ``seq`` order.
 

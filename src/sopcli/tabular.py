@@ -169,7 +169,7 @@ def _csv_rows(stream: IO[bytes], delimiter: str | None, encoding: str | None, so
                 raise _decode_error(source, _bad_byte_line(stream, encoding, reader.line_num + 1), encoding) from None
             except csv.Error as exc:
                 raise InputError(_("{source}: line {line}: {error}").format(source=source, line=start, error=exc)) from None
-            if any(cell.strip() for cell in record):
+            if "".join(record).strip():  # some cell is not blank
                 values = {column: record[i] if i < len(record) else "" for i, column in columns.mapping.items()}
                 if len(record) > len(headers) and any(cell.strip() for cell in record[len(headers):]):
                     values["__extra__"] = len(record) - len(headers)

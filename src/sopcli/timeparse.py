@@ -156,6 +156,7 @@ _DAY_FIRST = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})(?:[ T]+(\d{1,2})[
 _ISO_LIKE = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}")
 # "8.15" as a time of day (Indonesian style), but not "20.11.2026" as a date.
 _DOTTED_TIME = re.compile(r"(?<![\d.])(\d{1,2})\.(\d{2})(?![\d.])")
+_MAX_OFFSET = timedelta(hours=14)
 _ZONE_OFFSETS = {"WIB": 7 * 3600, "WITA": 8 * 3600, "WIT": 9 * 3600}
 
 
@@ -212,6 +213,14 @@ def parse_when(text: str, tz: tzinfo, now: datetime) -> datetime:
     Raises:
         DateParseError: the text is not a date or time.
     """
+    try:
+        # The common case first (an import parses a moment per row): clean ISO 8601.
+        # Whatever fromisoformat takes as it is, it reads the same once tidied below.
+        moment = datetime.fromisoformat(text)
+    except (TypeError, ValueError):
+        pass
+    else:
+        return _with_zone(moment, tz, text)
     cleaned = " ".join((text or "").strip().split())
     key = cleaned.lower()
     if key in ("now", "sekarang"):
@@ -228,14 +237,19 @@ def parse_when(text: str, tz: tzinfo, now: datetime) -> datetime:
             # "2026-13-01" is a broken ISO date, not a day-first one to be guessed at.
             raise _not_a_date(cleaned) from None
         moment = _parse_day_first(cleaned) or _parse_free_form(cleaned, now.astimezone(tz))
+    return _with_zone(moment, tz, cleaned)
+
+
+def _with_zone(moment: datetime, tz: tzinfo, text: str) -> datetime:
+    """A parsed moment made aware (naive means ``tz``); an impossible offset is not a date."""
     if moment.tzinfo is None:
         return moment.replace(tzinfo=tz)
     try:
         offset = moment.utcoffset()
     except ValueError:  # dateutil accepts offsets such as +99:00 that no zone has
-        raise _not_a_date(cleaned) from None
-    if offset is None or abs(offset) > timedelta(hours=14):
-        raise _not_a_date(cleaned)
+        raise _not_a_date(" ".join(text.split())) from None
+    if offset is None or abs(offset) > _MAX_OFFSET:
+        raise _not_a_date(" ".join(text.split()))
     return moment
 
 

@@ -11,22 +11,28 @@ importing the same file twice imports nothing the second time.
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
-from typing import IO, Any
+from typing import IO, Any, NamedTuple
 
 from sopcli import engine
 from sopcli.errors import DateParseError, DefinitionError, InputError, NotFoundError
 from sopcli.i18n import _
-from sopcli.journal import GENESIS, entry_hash
-from sopcli.services.cases import NUMBER_PREFIX, _lock_journal, _pinned_version, normalise_priority, received_fields
+from sopcli.journal import GENESIS, canonical_moment, json_string, received_entry_hash
+from sopcli.services.cases import NUMBER_PREFIX, _lock_journal, _pinned_version, normalise_priority
 from sopcli.services.runtime import Runtime
 from sopcli.tabular import COLUMN_ALIASES, Row, read_rows
+from sopcli.timeparse import parse_when
 
 REQUIRED = ("received_at", "reporter", "unit", "system", "description")
 CHUNK_ROWS = 2000
+# Distinct received-at moments whose conversions are remembered, per import (then forgotten
+# all at once: memory stays flat however long the file).
+MEMO_SIZE = 20_000
+_UNKNOWN = object()
+# Cells not read as tidied text: the row's markers, the moment (parsed) and the description (kept as written).
+_NOT_TEXT = frozenset(("__extra__", "__unknown__", "received_at", "description"))
 
 
 @dataclass
@@ -64,8 +70,9 @@ class _Rollback(Exception):
     """Leave the import transaction without keeping anything."""
 
 
-@dataclass
-class _Record:
+class _Record(NamedTuple):
+    """A checked row, ready to insert."""
+
     line: int
     sop: Any  # LoadedSop
     received_at: datetime
@@ -94,7 +101,10 @@ class _RowChecker:
         self.default_sop = default_sop
         self.ignore_unknown = ignore_unknown
         self.now = rt.now()
+        self.latest = self.now + engine.FUTURE_TOLERANCE
+        self.zone = rt.zone
         self.sops: dict[str, Any] = {}
+        self.priorities: dict[str, str] = {}  # as written → normalised (only the valid ones)
 
     def sop(self, reference: str):
         if reference not in self.sops:
@@ -113,40 +123,47 @@ class _RowChecker:
             problems.append((None, _("{n} more cells than the header has columns").format(n=values["__extra__"])))
         if values.get("__unknown__") and not self.ignore_unknown:
             problems.append((None, _("unknown columns: {names}").format(names=", ".join(values["__unknown__"]))))
-        text = {k: _cell_text(v) for k, v in values.items() if not k.startswith("__")}
+        # _cell_text of the cells used as text (its common case, a str cell, inline: this runs for every cell)
+        text = {k: " ".join(v.split()) if type(v) is str else _cell_text(v) for k, v in values.items() if k not in _NOT_TEXT}
         for column in REQUIRED:
-            if not text.get(column) and column != "received_at":
+            if column == "description":  # kept as written; only its emptiness is checked here
+                cell = values.get(column)
+                empty = not cell.strip() if type(cell) is str else not _cell_text(cell)
+            else:
+                empty = column != "received_at" and not text.get(column)
+            if empty:
                 problems.append((column, _("empty {column}").format(column=column)))
         sop_ref = text.get("sop") or self.default_sop
         loaded = None
         if not sop_ref:
             problems.append(("sop", _("no SOP: add a sop column or give --sop")))
         else:
-            found = self.sop(sop_ref)
+            found = self.sops.get(sop_ref) or self.sop(sop_ref)
             if isinstance(found, Exception):
                 problems.append(("sop", _("unknown SOP {id!r}").format(id=sop_ref)))
             else:
                 loaded = found
         received_at = self._moment(values.get("received_at"), problems)
         priority = "sedang"
-        if text.get("priority"):
-            try:
-                priority = normalise_priority(text["priority"])
-            except InputError as exc:
-                problems.append(("priority", exc.message))
+        written = text.get("priority")
+        if written:
+            priority = self.priorities.get(written)
+            if priority is None:
+                try:
+                    priority = self.priorities[written] = normalise_priority(written)
+                except InputError as exc:
+                    problems.append(("priority", exc.message))
         if problems:
             return None, problems
         description = str(values.get("description")).strip()
         ref = text.get("ref") or derived_ref(loaded.definition.id, received_at, text["reporter"], text["unit"],
                                              text["system"], description)
-        return _Record(
-            line=row.line, sop=loaded, received_at=received_at, ref=ref, reporter=text["reporter"], unit=text["unit"],
-            system=text["system"], host=text.get("host") or None, channel=(text.get("channel") or "lainnya").lower(),
-            priority=priority, description=description, values=values,
-        ), []
+        return _Record(row.line, loaded, received_at, ref, text["reporter"], text["unit"], text["system"],
+                       text.get("host") or None, (text.get("channel") or "lainnya").lower(), priority, description,
+                       values), []
 
     def _moment(self, value: Any, problems: list) -> datetime | None:
-        zone = self.rt.zone
+        zone = self.zone
         if value is None or (isinstance(value, str) and not value.strip()):
             problems.append(("received_at", _("empty received_at")))
             return None
@@ -156,11 +173,11 @@ class _RowChecker:
             moment = datetime.combine(value, time(0), zone)
         else:
             try:
-                moment = self.rt.parse_when(str(value))
+                moment = parse_when(str(value), zone, self.rt.now())
             except DateParseError:
                 problems.append(("received_at", _("unparseable date {value!r}").format(value=str(value))))
                 return None
-        if moment > self.now + engine.FUTURE_TOLERANCE:
+        if moment > self.latest:
             problems.append(("received_at", _("{at} is in the future").format(at=moment.isoformat(timespec="minutes"))))
             return None
         return moment
@@ -238,36 +255,104 @@ def import_batch(rt: Runtime, stream: IO[bytes], *, fmt: str, source: str, actor
     return result
 
 
+class _Opening:
+    """What every new case of one SOP version starts with, worked out once per import."""
+
+    def __init__(self, sop, version_id: int, calendar, received_at: datetime, actor: str):
+        self.sop_id, self.sop_version, self.version_id, self.calendar = sop.id, sop.version, version_id, calendar
+        # New cases of one SOP differ only in their received-at and note (tests hold the
+        # importer to engine.start), so one start gives the status, first step and allowance.
+        started = engine.start(sop, received_at=received_at, actor=actor)
+        self.status, self.first_step = started.state.status, started.state.current_step
+        self.next_step = started.entry.next_step
+        self.allowance = engine.allowance(sop, started.state, calendar)
+        self.due: dict[tuple, Any] = {}  # (received-at, its zone's id, fold) → due-at as a database value
+
+    def due_at(self, received_at: datetime) -> datetime | None:
+        """engine.due_at of a case that started at ``received_at``."""
+        return None if self.allowance is None else self.calendar.add(received_at, self.allowance)
+
+    def remember_due(self, key: tuple, moment: Callable) -> Any:
+        if len(self.due) >= MEMO_SIZE:
+            self.due.clear()
+        due = self.due[key] = moment(self.due_at(key[0]))
+        return due
+
+
+COMPLAINT_COLUMNS = (
+    "id", "number", "year", "serial", "ref", "sop_version_id", "sop_id", "description", "reporter", "unit", "system",
+    "host", "channel", "priority", "received_at", "status", "current_step", "step_started_at", "due_at", "paused_since",
+    "paused_minutes", "total_paused_minutes", "fields", "last_at", "closed_at", "resolution_minutes", "overall_on_time",
+    "created_by", "revision",
+)
+ENTRY_COLUMNS = (
+    "seq", "complaint_id", "complaint_number", "action", "step", "decision", "fields", "actor", "at", "recorded_at",
+    "note", "output", "on_time", "took_minutes", "standard_minutes", "next_step", "prev_hash", "hash",
+)
+
+
+# received_fields' keys, sorted as canonical JSON sorts them (a test holds this to sorted()).
+_FIELD_KEYS = ("channel", "host", "priority", "ref", "reporter", "sop", "sop_version", "source", "system", "unit")
+_HASHED_FIELDS = "{{" + ",".join(f'"{k}":{{}}' for k in _FIELD_KEYS) + "}}"
+_STORED_FIELDS = "{{" + ", ".join(f'"{k}": {{}}' for k in _FIELD_KEYS) + "}}"
+
+
+def received_fields_json(record: _Record, opening: _Opening, source: str) -> tuple[str, str]:
+    """``received_fields`` of a record as (canonical JSON for the hash, JSON as stored), in one pass.
+
+    The same texts as ``journal.canonical_fields`` and ``json.dumps(..., ensure_ascii=False,
+    sort_keys=True)`` of ``received_fields(sop, record, source)`` (a test holds them together).
+    """
+    values = (record.channel, record.host, record.priority, record.ref, record.reporter, opening.sop_id,
+              opening.sop_version, source, record.system, record.unit)
+    if all(values):
+        encoded = list(map(json_string, values))
+        return _HASHED_FIELDS.format(*encoded), _STORED_FIELDS.format(*encoded)
+    present = [(key, json_string(value)) for key, value in zip(_FIELD_KEYS, values) if value]  # empty ones are left out
+    return ("{" + ",".join([f'"{k}":{v}' for k, v in present]) + "}",
+            "{" + ", ".join([f'"{k}": {v}' for k, v in present]) + "}")
+
+
 class _Writer:
     """Bulk inserts of complaints and their ``received`` journal entries, chained in order."""
 
     def __init__(self, rt: Runtime, session, source: str, actor: str):
         from sqlalchemy import func, select, text
 
+        from sopcli.store.bulk import moment_parameter
         from sopcli.store.models import Complaint
 
         self.rt, self.session, self.source, self.actor = rt, session, source, actor
         self.now = rt.now()
         _lock_journal(session)
+        self.connection = session.connection()
+        self.moment = moment_parameter(self.connection.dialect)
         self.first_new_id = (session.execute(select(func.max(Complaint.id))).scalar() or 0) + 1
         self.next_id = self.first_new_id
         head = session.execute(text("SELECT seq, hash FROM journal_entry ORDER BY seq DESC LIMIT 1")).first()
         self.seq, self.prev_hash = (head[0], head[1]) if head else (0, GENESIS)
         self.serials: dict[int, int] = {}
-        self.versions: dict[str, int] = {}
-        self.calendars: dict[str, Any] = {}
+        self.openings: dict[str, _Opening] = {}  # by SOP digest
+        self.moments: dict[tuple, tuple[int, Any, str]] = {}  # see _moment
+        self.calendars: dict[str, Any] = {}  # by SOP id: the first version seen decides
+
+    def _opening(self, record: _Record) -> _Opening:
+        sop = record.sop.definition
+        calendar = self.calendars.get(sop.id) or self.calendars.setdefault(sop.id, self.rt.calendar_for(sop))
+        version_id = _pinned_version(self.session, record.sop, self.now).id
+        opening = self.openings[record.sop.digest] = _Opening(sop, version_id, calendar, record.received_at, self.actor)
+        return opening
 
     def classify(self, records: list[_Record]) -> tuple[list[_Record], int, list[tuple[_Record, str]]]:
         """(to insert, duplicates of earlier imports, rows repeating a ref of this file)."""
-        from sqlalchemy import select
-
-        from sopcli.store.models import Complaint
+        from sopcli.store.bulk import placeholders
 
         existing: dict[str, tuple[int, str]] = {}
         refs = [r.ref for r in records]
         for start in range(0, len(refs), 500):
-            query = select(Complaint.ref, Complaint.id, Complaint.number).where(Complaint.ref.in_(refs[start:start + 500]))
-            existing.update({ref: (cid, number) for ref, cid, number in self.session.execute(query)})
+            part = refs[start:start + 500]
+            query = f"SELECT ref, id, number FROM complaint WHERE ref IN ({placeholders(self.connection.dialect, len(part))})"
+            existing.update({ref: (cid, number) for ref, cid, number in self.connection.exec_driver_sql(query, tuple(part))})
         accepted, duplicates, repeats = [], 0, []
         seen_here: dict[str, int] = {}
         for record in records:
@@ -284,51 +369,59 @@ class _Writer:
                 accepted.append(record)
         return accepted, duplicates, repeats
 
-    def insert(self, records: list[_Record]) -> tuple[str, str]:
+    def _serial_base(self, year: int) -> int:
         from sqlalchemy import func, select
 
-        from sopcli.store.bulk import bulk_insert
+        from sopcli.store.models import Complaint
+
+        return self.session.execute(select(func.max(Complaint.serial)).where(Complaint.year == year)).scalar() or 0
+
+    def insert(self, records: list[_Record]) -> tuple[str, str]:
+        from sopcli.store.bulk import insert_rows
         from sopcli.store.models import Complaint, JournalEntry
 
+        moment, actor, source, serials, openings, known = (self.moment, self.actor, self.source, self.serials,
+                                                           self.openings, self.moments)
+        recorded_at, recorded_text = moment(self.now), canonical_moment(self.now)
+        complaint_id, seq, prev_hash = self.next_id, self.seq, self.prev_hash
         complaints, entries = [], []
         for record in records:
-            sop = record.sop.definition
-            if record.sop.digest not in self.versions:
-                version = _pinned_version(self.session, record.sop, self.now)
-                self.versions[record.sop.digest] = version.id
-            calendar = self.calendars.get(sop.id) or self.calendars.setdefault(sop.id, self.rt.calendar_for(sop))
-            year = record.received_at.astimezone(self.rt.zone).year
-            if year not in self.serials:
-                self.serials[year] = self.session.execute(select(func.max(Complaint.serial)).where(Complaint.year == year)).scalar() or 0
-            self.serials[year] += 1
-            number = f"{NUMBER_PREFIX}-{year}-{self.serials[year]:05d}"
-            started = engine.start(sop, received_at=record.received_at, actor=self.actor, note=record.description)
-            state = started.state
-            complaints.append({
-                "id": self.next_id, "number": number, "year": year, "serial": self.serials[year], "ref": record.ref,
-                "sop_version_id": self.versions[record.sop.digest], "sop_id": sop.id, "description": record.description,
-                "reporter": record.reporter, "unit": record.unit, "system": record.system, "host": record.host,
-                "channel": record.channel, "priority": record.priority, "received_at": record.received_at,
-                "status": state.status, "current_step": state.current_step, "step_started_at": state.step_started_at,
-                "due_at": engine.due_at(sop, state, calendar), "paused_since": None, "paused_minutes": 0.0,
-                "total_paused_minutes": 0.0, "fields": "{}", "last_at": state.last_at, "closed_at": None,
-                "resolution_minutes": None, "overall_on_time": None, "created_by": self.actor, "revision": 1,
-            })
-            fields = received_fields(sop, vars(record), f"{self.source}:{record.line}")
-            self.seq += 1
-            entry = engine.describe(started.entry) | {"fields": fields, "seq": self.seq, "complaint_number": number,
-                                                      "recorded_at": self.now}
-            digest = entry_hash(self.prev_hash, entry)
-            entries.append({
-                "seq": self.seq, "complaint_id": self.next_id, "complaint_number": number, "action": "received",
-                "step": None, "decision": None, "fields": json.dumps(fields, ensure_ascii=False, sort_keys=True),
-                "actor": self.actor, "at": record.received_at, "recorded_at": self.now, "note": record.description,
-                "output": None, "on_time": None, "took_minutes": None, "standard_minutes": None,
-                "next_step": entry["next_step"], "prev_hash": self.prev_hash, "hash": digest,
-            })
-            self.prev_hash = digest
-            self.next_id += 1
-        connection = self.session.connection()
-        bulk_insert(connection, Complaint.__table__, complaints)
-        bulk_insert(connection, JournalEntry.__table__, entries)
-        return complaints[0]["number"], complaints[-1]["number"]
+            opening = openings.get(record.sop.digest) or self._opening(record)
+            received = record.received_at
+            # Equal moments may differ in zone or fold (and so in wall-clock arithmetic); the key
+            # keeps them apart. The zone by identity (not every tzinfo hashes): the datetime in a
+            # key keeps its zone alive, so an id in the memo is never another zone's.
+            key = (received, id(received.tzinfo), received.fold)
+            year, at, at_text = known.get(key) or self._moment(key)
+            due = opening.due.get(key, _UNKNOWN)
+            if due is _UNKNOWN:
+                due = opening.remember_due(key, moment)
+            serial = serials[year] = (serials[year] if year in serials else self._serial_base(year)) + 1
+            number = f"{NUMBER_PREFIX}-{year}-{serial:05d}"
+            complaints.append((
+                complaint_id, number, year, serial, record.ref, opening.version_id, opening.sop_id, record.description,
+                record.reporter, record.unit, record.system, record.host, record.channel, record.priority, at,
+                opening.status, opening.first_step, at, due, None, 0.0, 0.0, "{}", at, None, None, None, actor, 1,
+            ))
+            hashed_fields, stored_fields = received_fields_json(record, opening, f"{source}:{record.line}")
+            seq += 1
+            digest = received_entry_hash(prev_hash, seq, number, hashed_fields, actor, at_text, recorded_text,
+                                         record.description, opening.next_step)
+            entries.append((
+                seq, complaint_id, number, "received", None, None, stored_fields, actor, at, recorded_at,
+                record.description, None, None, None, None, opening.next_step, prev_hash, digest,
+            ))
+            prev_hash = digest
+            complaint_id += 1
+        insert_rows(self.connection, Complaint.__table__, COMPLAINT_COLUMNS, complaints)
+        insert_rows(self.connection, JournalEntry.__table__, ENTRY_COLUMNS, entries)
+        self.next_id, self.seq, self.prev_hash = complaint_id, seq, prev_hash
+        return complaints[0][1], complaints[-1][1]
+
+    def _moment(self, key: tuple) -> tuple[int, Any, str]:
+        """A received-at's local year, database value and hashed text (remembered: rows share moments)."""
+        if len(self.moments) >= MEMO_SIZE:
+            self.moments.clear()
+        received = key[0]
+        known = self.moments[key] = (received.astimezone(self.rt.zone).year, self.moment(received), canonical_moment(received))
+        return known

@@ -1,17 +1,16 @@
 """Bulk inserts through the driver's executemany, for imports of many thousands of rows.
 
 SQLAlchemy's per-parameter processing costs more than SQLite's own insert at
-this scale, so values are converted once here, the way ``UTCDateTime`` would.
+this scale, so callers pass rows as tuples of driver-ready values, moments
+converted once with ``moment_parameter`` the way ``UTCDateTime`` would.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime, timezone
 from functools import lru_cache
 from typing import Any
-
-from sopcli.store.models import UTCDateTime
 
 
 @lru_cache(maxsize=4096)  # a row repeats its received-at in several columns
@@ -28,15 +27,22 @@ def _naive_utc(value: datetime | None) -> datetime | None:
     return None if value is None else value.astimezone(timezone.utc).replace(tzinfo=None)
 
 
-def bulk_insert(connection, table, rows: list[dict[str, Any]]) -> None:
-    """Insert ``rows`` (dicts with the same keys) into ``table`` with one executemany."""
+def moment_parameter(dialect) -> Callable[[datetime | None], Any]:
+    """How a ``UTCDateTime`` value is passed to this dialect's driver."""
+    return _sqlite_moment if dialect.name == "sqlite" else _naive_utc
+
+
+def placeholders(dialect, count: int) -> str:
+    """``count`` parameter markers for this dialect's driver, comma-separated."""
+    return ", ".join(["?" if dialect.paramstyle == "qmark" else "%s"] * count)
+
+
+def insert_rows(connection, table, columns: Sequence[str], rows: list[Sequence[Any]]) -> None:
+    """Insert ``rows`` (tuples of driver-ready values in ``columns`` order) with one executemany.
+
+    Moments go in as ``moment_parameter`` gives them, the way ``UTCDateTime`` would write them.
+    """
     if not rows:
         return
-    columns = list(rows[0])
-    dialect = connection.dialect
-    marker = "?" if dialect.paramstyle == "qmark" else "%s"
-    moment = _sqlite_moment if dialect.name == "sqlite" else _naive_utc
-    converters: list[Callable | None] = [moment if isinstance(table.c[c].type, UTCDateTime) else None for c in columns]
-    sql = f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({', '.join([marker] * len(columns))})"
-    params = [tuple(row[c] if f is None else f(row[c]) for c, f in zip(columns, converters)) for row in rows]
-    connection.exec_driver_sql(sql, params)
+    sql = f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({placeholders(connection.dialect, len(columns))})"
+    connection.exec_driver_sql(sql, rows)

@@ -1,0 +1,64 @@
+"""The importer's bulk shortcuts held to the one-case code they stand in for (``services.importer``).
+
+The import builds its rows' JSON and deadlines directly instead of through
+``received_fields``/``json.dumps`` and ``engine.start``/``engine.due_at`` per
+row; these properties say the results are the same. (The end-to-end check,
+an imported complaint against ``sop new``, is in ``test_import_export``.)
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from sopcli import engine
+from sopcli.calendar import WorkingCalendar
+from sopcli.definitions.loader import load
+from sopcli.journal import canonical_fields
+from sopcli.services.cases import received_fields
+from sopcli.services.importer import _FIELD_KEYS, _Opening, _Record, received_fields_json
+
+JKT = ZoneInfo("Asia/Jakarta")
+SOP_IDS = ("ipas-pemulihan", "kaltim-db", "cirebon-aplikasi", "tanahbumbu-jaringan")
+CALENDARS = (WorkingCalendar(), WorkingCalendar.twenty_four_seven(JKT),
+             WorkingCalendar(tz=ZoneInfo("Asia/Makassar"), closed_days=frozenset({datetime(2026, 11, 25).date()})))
+
+_texts = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=20) | st.sampled_from(
+    ["", '"', "\\", "\n", "\x00", "\u2028", "é’—✓", "Rina Susanti, S.Kom."])
+_moments = st.datetimes(min_value=datetime(2020, 1, 1), max_value=datetime(2030, 12, 31),
+                        timezones=st.sampled_from([JKT, timezone.utc, timezone(timedelta(hours=7)), ZoneInfo("Asia/Jayapura")]))
+
+
+def test_field_keys_are_in_canonical_order():
+    assert list(_FIELD_KEYS) == sorted(_FIELD_KEYS)
+
+
+@settings(max_examples=300, deadline=None)
+@given(sop_id=st.sampled_from(SOP_IDS), channel=_texts, host=st.none() | _texts, priority=_texts, ref=_texts,
+       reporter=_texts, system=_texts, unit=_texts, source=_texts)
+def test_received_fields_json_is_received_fields_encoded(sop_id, channel, host, priority, ref, reporter, system, unit, source):
+    sop = load(sop_id).definition
+    when = datetime(2026, 11, 23, 8, tzinfo=JKT)
+    record = _Record(2, None, when, ref, reporter, unit, system, host, channel, priority, "uraian", {})
+    opening = _Opening(sop, 1, CALENDARS[0], when, "budi")
+    fields = received_fields(sop, record._asdict(), source)
+    assert received_fields_json(record, opening, source) == (canonical_fields(fields),
+                                                              json.dumps(fields, ensure_ascii=False, sort_keys=True))
+
+
+@settings(max_examples=300, deadline=None)
+@given(sop_id=st.sampled_from(SOP_IDS), calendar=st.sampled_from(CALENDARS), first=_moments, received=_moments)
+def test_an_opening_starts_a_case_as_engine_start_does(sop_id, calendar, first, received):
+    sop = load(sop_id).definition
+    opening = _Opening(sop, 1, calendar, first, "budi")  # worked out from the import's first row
+    started = engine.start(sop, received_at=received, actor="sari", note="uraian")
+    assert (opening.status, opening.first_step, opening.next_step) == (
+        started.state.status, started.state.current_step, started.entry.next_step)
+    assert opening.due_at(received) == engine.due_at(sop, started.state, calendar)
+    # and what the importer writes besides (moments, no pause, no fields) is what a start gives
+    assert started.state == engine.CaseState(opening.status, opening.first_step, received, received, received)
+    assert started.entry == engine.Entry("received", received, "sari", note="uraian", next_step=opening.next_step)
