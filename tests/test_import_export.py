@@ -435,6 +435,16 @@ def test_any_sop_value_is_an_unknown_sop_not_a_crash(sop, sop_env, value):
     assert_nothing_written(sop)
 
 
+def test_a_nul_character_is_a_row_problem_on_every_engine(sop, sop_env):
+    # PostgreSQL cannot store one; SQLite refuses it too, so a file imports the same on both.
+    rows = [{**ROWS[1], "description": "Mati\x00total"}, {**ROWS[3], "reporter": "\x00"}]
+    result = sop("import", str(write_csv(sop_env / "nul.csv", rows)))
+    assert result.exit_code == 1, (result.exit_code, result.stderr)
+    assert problems(result) == ["line 2 description: contains a NUL character",
+                                "line 3 reporter: contains a NUL character"]
+    assert_nothing_written(sop)
+
+
 def test_a_very_long_description_is_kept_whole(sop, sop_env):
     text = "Gangguan panjang; " * 6000  # ~100 000 characters, under csv's 128 KiB field limit
     ok(sop("import", str(write_csv(sop_env / "panjang.csv", [{**ROWS[1], "description": text}]))))
@@ -707,6 +717,18 @@ def test_import_as_operator_and_chain_with_existing_entries(sop, sop_env):
     assert journal_count(sop) == 7
     case = json.loads(ok(sop("show", "ADU-2026-00003", "--json")).stdout)
     assert case["journal"][0]["actor"] == "sari"
+
+
+def test_new_after_an_import_takes_the_next_number(sop, sop_env):
+    # The import gives complaints their ids itself; the next `sop new` must not collide with them
+    # (PostgreSQL's id sequence is moved past them).
+    ok(sop("import", str(write_csv(sop_env / "a.csv", ROWS))))
+    created = json.loads(ok(sop("new", "--sop", "kaltim-db", "--description", "Sesudah impor", "--reporter", "Ani",
+                                "--unit", "BKD", "--system", "SIMPEG", "--json")).stdout)
+    assert created["number"] == "ADU-2026-00006"
+    ok(sop("import", str(write_csv(sop_env / "b.csv", [{**ROWS[1], "ref": "BARU-1"}]))))
+    assert sorted(c["number"] for c in complaints(sop)) == [f"ADU-2026-{n:05d}" for n in range(1, 8)]
+    assert journal_count(sop) == 7
 
 
 # --- export → import round trip --------------------------------------------------------------------

@@ -134,6 +134,10 @@ class _RowChecker:
                 priority = normalise_priority(text["priority"])
             except InputError as exc:
                 problems.append(("priority", exc.message))
+        # PostgreSQL cannot store a NUL in text: refused on every engine, so a file imports the same everywhere.
+        flagged = {problem[0] for problem in problems}
+        problems += [(column, _("contains a NUL character")) for column, value in text.items()
+                     if "\x00" in value and column not in flagged]
         if problems:
             return None, problems
         description = str(values.get("description")).strip()
