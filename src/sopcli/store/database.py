@@ -231,7 +231,9 @@ def _create_server_engine(url: str):
         parsed = make_url(url)
         if parsed.drivername == "postgresql":  # psycopg 3 is the driver the postgres extra installs
             parsed = parsed.set(drivername="postgresql+psycopg")
-        options = {} if "connect_timeout" in parsed.query else {"connect_args": {"connect_timeout": CONNECT_TIMEOUT_S}}
+        options = {}
+        if parsed.get_backend_name() == "postgresql" and "connect_timeout" not in parsed.query:
+            options["connect_args"] = {"connect_timeout": CONNECT_TIMEOUT_S}
         return create_engine(parsed, pool_pre_ping=True, **options)
     except ImportError as exc:
         raise DatabaseError(_("the database driver {driver} is not installed").format(driver=exc.name or exc),
