@@ -1,7 +1,7 @@
 """Casework commands through the CLI: new, next, note, pause, resume, cancel, show, list, verify.
 
 Every test runs ``sop`` in-process (Typer's CliRunner) against its own
-temporary SQLite database with a fixed clock: Tuesday 24 November 2026,
+empty database (SQLite, or PostgreSQL: see conftest) with a fixed clock: Tuesday 24 November 2026,
 16:00 WIB (``conftest.FIXED_NOW``). Office hours are the default
 Mon–Thu 07:30–16:00, Fri 07:30–16:30, so one working day holds 510 minutes.
 Standard input is never a terminal here, so a missing value is an error.
@@ -13,10 +13,10 @@ import csv
 import io
 import json
 import re
-import sqlite3
 from datetime import datetime, timedelta
 
 import pytest
+from sqlalchemy import text
 
 NOW = "2026-11-24T16:00:00+07:00"
 JOURNAL_ACTIONS = {"received", "step", "note", "pause", "resume", "cancel"}
@@ -139,10 +139,6 @@ def at(text: str) -> datetime:
     return datetime.fromisoformat(text)
 
 
-def db_path(sop_env):
-    return sop_env / "sop.db"
-
-
 def walk_kaltim(sop, number: str, day: str = "2026-11-23") -> dict:
     """Drive a kaltim-db complaint received at 08:00 on ``day`` to its end, through one 7 → 5 loop."""
     plan = [
@@ -241,14 +237,14 @@ def test_new_received_at_within_a_minute_of_now_is_accepted(sop):
     assert create(sop, received_at="2026-11-24T16:00:30")["received_at"] == "2026-11-24T16:00:30+07:00"
 
 
-def test_new_day_first_received_at_is_local_time(sop, sop_env):
+def test_new_day_first_received_at_is_local_time(sop, databases, database):
     view = create(sop, received_at="20/11/2026 08:15")
     assert view["received_at"] == "2026-11-20T08:15:00+07:00"
     assert view["journal"][0]["at"] == "2026-11-20T08:15:00+07:00"
-    # Stored in UTC.
-    with sqlite3.connect(db_path(sop_env)) as con:
-        stored = con.execute("SELECT received_at FROM complaint").fetchone()[0]
-    assert stored.startswith("2026-11-20 01:15:00")
+    # Stored in UTC (SQLite: text; PostgreSQL: a timestamp without zone).
+    with databases.connect(database) as con:
+        stored = con.execute(text("SELECT received_at FROM complaint")).scalar()
+    assert str(stored).startswith("2026-11-20 01:15:00")
 
 
 def test_new_unparseable_received_at(sop):
@@ -797,10 +793,13 @@ def test_verify_empty_and_ok(sop):
     assert re.search(r"\b3\b", out)
 
 
-def _tamperable(con: sqlite3.Connection) -> None:
-    """Drop any trigger guarding the journal, as an attacker with the file would."""
-    for (name,) in con.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'journal_entry'"):
-        con.execute(f'DROP TRIGGER "{name}"')
+def _tamperable(con) -> None:
+    """Drop any trigger guarding the journal, as an attacker with the file (or the table's owner) would."""
+    if con.dialect.name == "postgresql":
+        con.execute(text("DROP FUNCTION journal_entry_append_only() CASCADE"))
+        return
+    for (name,) in con.execute(text("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'journal_entry'")):
+        con.execute(text(f'DROP TRIGGER "{name}"'))
 
 
 def _few_actions(sop) -> str:
@@ -814,16 +813,12 @@ def _few_actions(sop) -> str:
     return number
 
 
-def test_verify_detects_an_edited_note(sop, sop_env):
+def test_verify_detects_an_edited_note(sop, databases, database):
     _few_actions(sop)
-    con = sqlite3.connect(db_path(sop_env))
-    try:
-        with con:
-            _tamperable(con)
-            changed = con.execute("UPDATE journal_entry SET note = 'tidak ada gangguan' WHERE seq = 3").rowcount
-        assert changed == 1
-    finally:
-        con.close()
+    with databases.connect(database) as con:
+        _tamperable(con)
+        changed = con.execute(text("UPDATE journal_entry SET note = 'tidak ada gangguan' WHERE seq = 3")).rowcount
+    assert changed == 1
     result = sop("verify")
     assert result.exit_code == 1
     no_traceback(result)
@@ -832,16 +827,12 @@ def test_verify_detects_an_edited_note(sop, sop_env):
     assert re.search(r"\b3\b", report), report
 
 
-def test_verify_detects_a_deleted_entry(sop, sop_env):
+def test_verify_detects_a_deleted_entry(sop, databases, database):
     _few_actions(sop)
-    con = sqlite3.connect(db_path(sop_env))
-    try:
-        last = con.execute("SELECT max(seq) FROM journal_entry").fetchone()[0]
-        with con:
-            _tamperable(con)
-            con.execute("DELETE FROM journal_entry WHERE seq = ?", (last - 1,))
-    finally:
-        con.close()
+    with databases.connect(database) as con:
+        last = con.execute(text("SELECT max(seq) FROM journal_entry")).scalar()
+        _tamperable(con)
+        con.execute(text("DELETE FROM journal_entry WHERE seq = :seq"), {"seq": last - 1})
     result = sop("verify")
     assert result.exit_code == 1
     no_traceback(result)
@@ -849,32 +840,24 @@ def test_verify_detects_a_deleted_entry(sop, sop_env):
     assert str(last - 1) in report and str(last) in report, report
 
 
-def test_verify_detects_a_rehashed_edit(sop, sop_env):
+def test_verify_detects_a_rehashed_edit(sop, databases, database):
     """Editing a row and fixing its own hash still breaks the link to the next entry."""
     _few_actions(sop)
-    con = sqlite3.connect(db_path(sop_env))
-    try:
-        with con:
-            _tamperable(con)
-            con.execute("UPDATE journal_entry SET hash = ? WHERE seq = 2", ("f" * 64,))
-    finally:
-        con.close()
+    with databases.connect(database) as con:
+        _tamperable(con)
+        con.execute(text("UPDATE journal_entry SET hash = :hash WHERE seq = 2"), {"hash": "f" * 64})
     result = sop("verify")
     assert result.exit_code == 1
     assert re.search(r"\b2\b", result.stdout + result.stderr)
 
 
-def test_verify_on_an_edited_timestamp(sop, sop_env):
+def test_verify_on_an_edited_timestamp(sop, databases, database):
     _few_actions(sop)
-    con = sqlite3.connect(db_path(sop_env))
-    try:
-        stored = con.execute("SELECT at FROM journal_entry WHERE seq = 4").fetchone()[0]
-        earlier = datetime.fromisoformat(stored) - timedelta(minutes=5)
-        with con:
-            _tamperable(con)
-            con.execute("UPDATE journal_entry SET at = ? WHERE seq = 4", (earlier.isoformat(sep=" "),))
-    finally:
-        con.close()
+    with databases.connect(database) as con:
+        stored = con.execute(text("SELECT at FROM journal_entry WHERE seq = 4")).scalar()
+        earlier = datetime.fromisoformat(str(stored)) - timedelta(minutes=5)
+        _tamperable(con)
+        con.execute(text("UPDATE journal_entry SET at = :at WHERE seq = 4"), {"at": earlier.isoformat(sep=" ")})
     result = sop("verify")
     assert result.exit_code == 1
     assert re.search(r"\b4\b", result.stdout + result.stderr)

@@ -1,8 +1,9 @@
 """``sop db`` and ``sop config``, and the database's schema against the models.
 
 Through Typer's CliRunner (the ``sop`` fixture) with a private database and
-configuration file per test; the SQLite file is inspected with the stdlib
-``sqlite3`` module, as an administrator would.
+configuration file per test. The database is inspected with plain SQL through
+SQLAlchemy, as an administrator would; what only a SQLite file has (its mode,
+WAL, its directory) with the stdlib ``sqlite3`` module.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ import os
 import sqlite3
 
 import pytest
+from sqlalchemy import text
+from sqlalchemy.exc import IntegrityError
 
 from sopcli.store.database import HEAD_REVISION
 
@@ -44,108 +47,119 @@ def ok(result):
     return result
 
 
-def revision_of(path) -> str | None:
-    with sqlite3.connect(path) as con:
-        row = con.execute("SELECT version_num FROM alembic_version").fetchone()
-    return row[0] if row else None
+def revision_of(databases, database: str) -> str | None:
+    with databases.connect(database) as con:
+        return con.execute(text("SELECT version_num FROM alembic_version")).scalar()
 
 
 def mode_of(path) -> int:
     return os.stat(path).st_mode & 0o777
 
 
-def set_revision(path, revision: str) -> None:
-    con = sqlite3.connect(path)
-    try:
-        with con:
-            con.execute("UPDATE alembic_version SET version_num = ?", (revision,))
-    finally:
-        con.close()
+def set_revision(databases, database: str, revision: str) -> None:
+    with databases.connect(database) as con:
+        con.execute(text("UPDATE alembic_version SET version_num = :revision"), {"revision": revision})
+
+
+def shown_as(database: str) -> str:
+    """How ``sop db current`` names a database: a file's path, a URL without its password."""
+    from sopcli.store.database import Database, resolve_url
+
+    resolved = Database(resolve_url(database))
+    return str(resolved.path) if resolved.path else resolved.display()
 
 
 # --- sop db current / upgrade ------------------------------------------------------
 
 
-def test_db_current_on_a_new_file_does_not_create_it(sop, tmp_path):
-    path = tmp_path / "baru.db"
-    result = ok(sop("--db", str(path), "db", "current"))
-    assert str(path) in result.stdout
+def test_db_current_on_a_new_database_does_not_create_it(sop, databases):
+    database = databases.new("baru.db")
+    result = ok(sop("--db", database, "db", "current"))
+    assert shown_as(database) in result.stdout
     assert HEAD_REVISION in result.stdout
-    assert not path.exists()
+    assert databases.tables(database) == set()
 
 
+def test_db_upgrade_creates_the_schema_once(sop, databases):
+    database = databases.new("baru.db")
+    result = ok(sop("--db", database, "db", "upgrade"))
+    assert HEAD_REVISION in result.stdout
+    assert revision_of(databases, database) == HEAD_REVISION
+    assert {"complaint", "journal_entry", "sop_version", "operator", "alembic_version"} <= databases.tables(database)
+
+    current = ok(sop("--db", database, "db", "current"))
+    assert f"schema {HEAD_REVISION} (current)" in current.stdout
+    again = ok(sop("--db", database, "db", "upgrade"))
+    assert f"Already at schema {HEAD_REVISION}" in again.stdout
+    assert revision_of(databases, database) == HEAD_REVISION
+
+
+@pytest.mark.sqlite_only("a file's mode and WAL journal")
 def test_db_upgrade_creates_a_private_database_in_wal_mode(sop, tmp_path):
     path = tmp_path / "baru.db"
-    result = ok(sop("--db", str(path), "db", "upgrade"))
-    assert HEAD_REVISION in result.stdout
+    ok(sop("--db", str(path), "db", "upgrade"))
     assert path.is_file()
     assert mode_of(path) == 0o600
-    assert revision_of(path) == HEAD_REVISION
     with sqlite3.connect(path) as con:
         assert con.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-        tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-    assert {"complaint", "journal_entry", "sop_version", "operator", "alembic_version"} <= tables
     for sidecar in (tmp_path / "baru.db-wal", tmp_path / "baru.db-shm"):
         if sidecar.exists():
             assert mode_of(sidecar) == 0o600
 
-    current = ok(sop("--db", str(path), "db", "current"))
-    assert f"schema {HEAD_REVISION} (current)" in current.stdout
-    again = ok(sop("--db", str(path), "db", "upgrade"))
-    assert f"Already at schema {HEAD_REVISION}" in again.stdout
-    assert revision_of(path) == HEAD_REVISION
+
+def test_first_use_creates_the_database_at_the_newest_schema(sop, databases, database):
+    assert databases.tables(database) == set()
+    ok(sop("new", *COMPLAINT))
+    assert revision_of(databases, database) == HEAD_REVISION
 
 
-def test_first_use_creates_the_database_private_at_the_newest_schema(sop, sop_env):
+@pytest.mark.sqlite_only("a file's mode and WAL journal")
+def test_first_use_creates_a_private_file_in_wal_mode(sop, sop_env):
     path = sop_env / "sop.db"  # SOP_DATABASE_URL from the fixture
     assert not path.exists()
     ok(sop("new", *COMPLAINT))
     assert mode_of(path) == 0o600
-    assert revision_of(path) == HEAD_REVISION
     with sqlite3.connect(path) as con:
         assert con.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
 
 
-def test_older_schema_is_refused_with_a_pointer_to_upgrade(sop, sop_env):
-    path = sop_env / "sop.db"
+def test_older_schema_is_refused_with_a_pointer_to_upgrade(sop, databases, database):
     ok(sop("db", "upgrade"))
-    set_revision(path, "0000")
+    set_revision(databases, database, "0000")
     assert_error(sop("list"), "sop db upgrade", code=1)
     assert_error(sop("new", *COMPLAINT), "sop db upgrade", code=1)
-    with sqlite3.connect(path) as con:
-        assert con.execute("SELECT count(*) FROM complaint").fetchone()[0] == 0
+    with databases.connect(database) as con:
+        assert con.execute(text("SELECT count(*) FROM complaint")).scalar() == 0
     current = ok(sop("db", "current"))
     assert "0000" in current.stdout and "sop db upgrade" in current.stdout
 
 
-def test_newer_schema_is_refused(sop, sop_env):
-    path = sop_env / "sop.db"
+def test_newer_schema_is_refused(sop, databases, database):
     ok(sop("db", "upgrade"))
-    set_revision(path, "9999")
+    set_revision(databases, database, "9999")
     assert_error(sop("list"), "newer", code=1)
 
 
-def test_db_current_on_a_newer_schema_does_not_advise_upgrading_the_database(sop, sop_env):
-    path = sop_env / "sop.db"
+def test_db_current_on_a_newer_schema_does_not_advise_upgrading_the_database(sop, databases, database):
     ok(sop("db", "upgrade"))
-    set_revision(path, "9999")
+    set_revision(databases, database, "9999")
     result = ok(sop("db", "current"))
     # 'sop db upgrade' cannot help a database made by a newer sop; upgrading sop does.
     assert "needs 'sop db upgrade'" not in result.stdout, result.stdout
     assert "newer" in result.stdout
 
 
-def test_db_upgrade_on_a_newer_schema_is_a_one_line_error_not_a_crash(sop, sop_env):
-    path = sop_env / "sop.db"
+def test_db_upgrade_on_a_newer_schema_is_a_one_line_error_not_a_crash(sop, databases, database):
     ok(sop("db", "upgrade"))
-    set_revision(path, "9999")
+    set_revision(databases, database, "9999")
     result = sop("db", "upgrade")
     line = assert_error(result, "9999")
     assert "internal error" not in line, line
     assert result.exit_code == 1, result.exit_code
-    assert revision_of(path) == "9999"
+    assert revision_of(databases, database) == "9999"
 
 
+@pytest.mark.sqlite_only("a file that is not a database")
 @pytest.mark.parametrize("command", [["list"], ["db", "current"], ["db", "upgrade"], ["new", *COMPLAINT]])
 def test_a_file_that_is_not_a_database(sop, tmp_path, command):
     path = tmp_path / "catatan.db"
@@ -155,6 +169,7 @@ def test_a_file_that_is_not_a_database(sop, tmp_path, command):
     assert path.read_bytes() == before
 
 
+@pytest.mark.sqlite_only("a database file in a missing directory")
 @pytest.mark.parametrize("command", [["list"], ["db", "upgrade"], ["new", *COMPLAINT]])
 def test_db_in_a_missing_directory(sop, tmp_path, command):
     path = tmp_path / "tidak-ada" / "sop.db"
@@ -162,6 +177,7 @@ def test_db_in_a_missing_directory(sop, tmp_path, command):
     assert not path.parent.exists()
 
 
+@pytest.mark.sqlite_only("a plain path names a SQLite file")
 def test_database_url_as_a_plain_path(sop, sop_env, monkeypatch):
     path = sop_env / "jalur.db"
     monkeypatch.setenv("SOP_DATABASE_URL", str(path))
@@ -171,28 +187,30 @@ def test_database_url_as_a_plain_path(sop, sop_env, monkeypatch):
     assert str(path) in ok(sop("db", "current")).stdout
 
 
-def test_database_url_as_a_sqlalchemy_url(sop, sop_env, monkeypatch):
+@pytest.mark.sqlite_only("a sqlite:/// URL")
+def test_database_url_as_a_sqlalchemy_url(sop, sop_env, databases, monkeypatch):
     path = sop_env / "url.db"
     monkeypatch.setenv("SOP_DATABASE_URL", f"sqlite:///{path}")
     ok(sop("new", *COMPLAINT))
     assert path.is_file() and mode_of(path) == 0o600
-    assert revision_of(path) == HEAD_REVISION
+    assert revision_of(databases, str(path)) == HEAD_REVISION
     assert not (sop_env / "sop.db").exists()
 
 
-def test_db_option_overrides_the_environment(sop, sop_env, monkeypatch):
-    from_env = sop_env / "env.db"
-    from_option = sop_env / "option.db"
-    monkeypatch.setenv("SOP_DATABASE_URL", str(from_env))
-    ok(sop("--db", str(from_option), "new", *COMPLAINT))
-    assert from_option.is_file()
-    assert not from_env.exists()
-    listed = json.loads(ok(sop("--db", str(from_option), "list", "--json")).stdout)
+def test_db_option_overrides_the_environment(sop, databases, monkeypatch):
+    from_env = databases.new("env.db")
+    from_option = databases.new("option.db")
+    monkeypatch.setenv("SOP_DATABASE_URL", from_env)
+    ok(sop("--db", from_option, "new", *COMPLAINT))
+    assert "complaint" in databases.tables(from_option)
+    assert databases.tables(from_env) == set()
+    listed = json.loads(ok(sop("--db", from_option, "list", "--json")).stdout)
     assert [r["number"] for r in listed] == ["ADU-2026-00001"]
     assert json.loads(ok(sop("list", "--json")).stdout) == []  # the env database: empty
-    assert from_env.exists()
+    assert "complaint" in databases.tables(from_env)
 
 
+@pytest.mark.sqlite_only("a sqlite:/// URL")
 def test_db_option_as_url_overrides_the_environment(sop, sop_env, monkeypatch):
     monkeypatch.setenv("SOP_DATABASE_URL", str(sop_env / "env.db"))
     ok(sop("--db", f"sqlite:///{sop_env / 'url-option.db'}", "db", "upgrade"))
@@ -213,23 +231,18 @@ def test_head_revision_constant_matches_the_migrations():
     assert len(script.get_heads()) == 1
 
 
-def test_migrated_schema_matches_the_models(sop, tmp_path):
+def test_migrated_schema_matches_the_models(sop, databases):
     from alembic.autogenerate import compare_metadata
     from alembic.migration import MigrationContext
-    from sqlalchemy import create_engine
     from sqlmodel import SQLModel
 
     import sopcli.store.models  # noqa: F401  (registers the tables)
 
-    path = tmp_path / "migrated.db"
-    ok(sop("--db", str(path), "db", "upgrade"))
-    engine = create_engine(f"sqlite:///{path}")
-    try:
-        with engine.connect() as conn:
-            context = MigrationContext.configure(conn, opts={"compare_type": True, "compare_server_default": True})
-            differences = compare_metadata(context, SQLModel.metadata)
-    finally:
-        engine.dispose()
+    database = databases.new("migrated.db")
+    ok(sop("--db", database, "db", "upgrade"))
+    with databases.connect(database) as conn:
+        context = MigrationContext.configure(conn, opts={"compare_type": True, "compare_server_default": True})
+        differences = compare_metadata(context, SQLModel.metadata)
     assert differences == []
 
 
@@ -318,33 +331,31 @@ def test_config_file_that_is_not_toml(sop, sop_env):
     assert_error(sop("list"), "config.toml", code=1)
 
 
-def test_a_database_at_the_first_schema_upgrades_and_keeps_its_data(sop, sop_env):
+def test_a_database_at_the_first_schema_upgrades_and_keeps_its_data(sop, databases, database):
     """A logbook made by the first release: `sop db upgrade` migrates it, nothing lost."""
     from alembic import command
 
-    from sopcli.store.database import Database, alembic_config
+    from sopcli.store.database import alembic_config
 
-    path = sop_env / "sop.db"
-    database = Database(f"sqlite:///{path}")
-    path.touch(mode=0o600)
-    with database.engine.begin() as conn:
+    with databases.connect(database) as conn:
         command.upgrade(alembic_config(conn), "0001")
-    assert revision_of(path) == "0001"
+    assert revision_of(databases, database) == "0001"
     assert_error(sop("list"), "sop db upgrade", code=1)
 
     upgraded = ok(sop("db", "upgrade"))
     assert f"from schema 0001 to {HEAD_REVISION}" in upgraded.stdout
     ok(sop("new", *COMPLAINT))
-    assert revision_of(path) == HEAD_REVISION
+    assert revision_of(databases, database) == HEAD_REVISION
     assert "OK: 1 " in ok(sop("verify")).stdout
 
 
-def test_the_database_refuses_to_edit_or_delete_journal_rows(sop, sop_env):
-    path = sop_env / "sop.db"
+@pytest.mark.parametrize("statement", ["UPDATE journal_entry SET note = 'diubah' WHERE seq = 1",
+                                       "DELETE FROM journal_entry WHERE seq = 1"])
+def test_the_database_refuses_to_edit_or_delete_journal_rows(sop, databases, database, statement):
     ok(sop("new", *COMPLAINT))
-    with sqlite3.connect(path) as con:
-        for statement in ("UPDATE journal_entry SET note = 'diubah' WHERE seq = 1", "DELETE FROM journal_entry WHERE seq = 1"):
-            with pytest.raises(sqlite3.IntegrityError, match="append-only"):
-                con.execute(statement)
-        assert con.execute("SELECT count(*) FROM journal_entry").fetchone()[0] == 1
+    with pytest.raises(IntegrityError, match="append-only"):
+        with databases.connect(database) as con:
+            con.execute(text(statement))
+    with databases.connect(database) as con:
+        assert con.execute(text("SELECT count(*) FROM journal_entry")).scalar() == 1
     assert "OK: 1 " in ok(sop("verify")).stdout

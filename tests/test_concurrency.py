@@ -1,4 +1,6 @@
-"""Several operators at once: real OS processes racing on one SQLite database.
+"""Several operators at once: real OS processes racing on one database.
+
+The database is SQLite, or PostgreSQL with ``SOP_TEST_DATABASE_URL`` (see conftest).
 
 Every racer is a small Python wrapper that loads sop's modules, reports that
 it is ready, then blocks reading a pipe shared by all racers. When every racer
@@ -219,11 +221,11 @@ def test_simultaneous_new_complaints_get_unique_consecutive_numbers(sop, race):
     assert_chain_ok(sop, 20)  # one "received" entry per complaint, chained
 
 
-def test_first_use_of_a_new_database_by_several_operators_at_once(race, env, sop):
-    # No database file yet: every racer finds it missing, and the schema must
+def test_first_use_of_a_new_database_by_several_operators_at_once(race, env, sop, databases, database):
+    # No database yet: every racer finds it missing, and the schema must
     # be created once while the others wait for it -- not an internal error
     # "database is locked" (exit 70), as before schema creation took the write lock.
-    assert not (env / "sop.db").exists()
+    assert databases.tables(database) == set()
 
     outcomes = race([["new", "--sop", "kaltim-db", "--description", f"Gangguan dari operator {i}",
                       "--reporter", f"Pelapor {i}", "--unit", "BKD", "--system", "SIMPEG"] for i in range(4)])

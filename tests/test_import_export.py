@@ -1,8 +1,8 @@
 """``sop import`` / ``sop export`` / ``sop verify --file`` through the CLI.
 
-Every test runs against its own temporary SQLite database with the fixed clock
-of ``conftest`` (Tuesday 24 November 2026, 16:00 WIB), so a row received in
-2027 is in the future. Most tests run ``sop`` in-process (``CliRunner``); the
+Every test runs against its own empty database (SQLite, or PostgreSQL: see
+conftest) with the fixed clock of ``conftest`` (Tuesday 24 November 2026, 16:00
+WIB), so a row received in 2027 is in the future. Most tests run ``sop`` in-process (``CliRunner``); the
 SIGKILL test runs the real ``sop`` script in a subprocess and kills it while
 its import transaction is open.
 """
@@ -19,12 +19,14 @@ import signal
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
+from sqlalchemy import text
 
 ROOT = Path(__file__).resolve().parents[1]
 SOP = str(Path(sys.executable).parent / "sop")
@@ -135,8 +137,8 @@ def problems(result) -> list[str]:
     return [line for line in result.stdout.splitlines() if line.startswith("line ")]
 
 
-def use_database(monkeypatch, path: Path) -> None:
-    monkeypatch.setenv("SOP_DATABASE_URL", str(path))
+def use_database(monkeypatch, database: str) -> None:
+    monkeypatch.setenv("SOP_DATABASE_URL", database)
 
 
 def expected(row: dict) -> dict:
@@ -435,6 +437,16 @@ def test_any_sop_value_is_an_unknown_sop_not_a_crash(sop, sop_env, value):
     assert_nothing_written(sop)
 
 
+def test_a_nul_character_is_a_row_problem_on_every_engine(sop, sop_env):
+    # PostgreSQL cannot store one; SQLite refuses it too, so a file imports the same on both.
+    rows = [{**ROWS[1], "description": "Mati\x00total"}, {**ROWS[3], "reporter": "\x00"}]
+    result = sop("import", str(write_csv(sop_env / "nul.csv", rows)))
+    assert result.exit_code == 1, (result.exit_code, result.stderr)
+    assert problems(result) == ["line 2 description: contains a NUL character",
+                                "line 3 reporter: contains a NUL character"]
+    assert_nothing_written(sop)
+
+
 def test_a_very_long_description_is_kept_whole(sop, sop_env):
     text = "Gangguan panjang; " * 6000  # ~100 000 characters, under csv's 128 KiB field limit
     ok(sop("import", str(write_csv(sop_env / "panjang.csv", [{**ROWS[1], "description": text}]))))
@@ -557,9 +569,7 @@ def test_a_bad_row_in_a_later_chunk_rolls_back_the_earlier_chunks(sop, sop_env):
 def test_no_database_is_needed_to_refuse_a_file(sop, sop_env):
     result = sop("import", str(write_csv(sop_env / "x.csv", [{**ROWS[1], "sop": "salah"}])))
     assert result.exit_code == 1
-    db = sop_env / "sop.db"
-    if db.exists():
-        assert_nothing_written(sop)
+    assert_nothing_written(sop)
 
 
 def test_dry_run_writes_nothing_and_reports_counts(sop, sop_env):
@@ -749,11 +759,23 @@ def test_import_as_operator_and_chain_with_existing_entries(sop, sop_env):
     assert case["journal"][0]["actor"] == "sari"
 
 
+def test_new_after_an_import_takes_the_next_number(sop, sop_env):
+    # The import gives complaints their ids itself; the next `sop new` must not collide with them
+    # (PostgreSQL's id sequence is moved past them).
+    ok(sop("import", str(write_csv(sop_env / "a.csv", ROWS))))
+    created = json.loads(ok(sop("new", "--sop", "kaltim-db", "--description", "Sesudah impor", "--reporter", "Ani",
+                                "--unit", "BKD", "--system", "SIMPEG", "--json")).stdout)
+    assert created["number"] == "ADU-2026-00006"
+    ok(sop("import", str(write_csv(sop_env / "b.csv", [{**ROWS[1], "ref": "BARU-1"}]))))
+    assert sorted(c["number"] for c in complaints(sop)) == [f"ADU-2026-{n:05d}" for n in range(1, 8)]
+    assert journal_count(sop) == 7
+
+
 # --- export → import round trip --------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("fmt", ["csv", "jsonl", "xlsx", "json"])
-def test_export_import_round_trip_loses_nothing(sop, sop_env, monkeypatch, fmt):
+def test_export_import_round_trip_loses_nothing(sop, sop_env, databases, monkeypatch, fmt):
     ok(sop("import", str(write_csv(sop_env / "asal.csv", ROWS))))
     first = exported(sop)
     assert [fields(r) for r in first if r["ref"] in {x["ref"] for x in ROWS}] == [
@@ -762,7 +784,7 @@ def test_export_import_round_trip_loses_nothing(sop, sop_env, monkeypatch, fmt):
     result = ok(sop("export", "complaints", "--format", fmt, "-o", str(path)))
     assert "Exported 5 complaints." in result.stderr
 
-    use_database(monkeypatch, sop_env / "kosong.db")
+    use_database(monkeypatch, databases.new("kosong.db"))
     assert "5 rows, 5 new" in ok(sop("import", str(path))).stdout
     second = exported(sop)
     assert [fields(r) for r in second] == [fields(r) for r in first]
@@ -770,19 +792,19 @@ def test_export_import_round_trip_loses_nothing(sop, sop_env, monkeypatch, fmt):
     # and once more, from the second database
     again = sop_env / f"lagi.{fmt}"
     ok(sop("export", "complaints", "--format", fmt, "-o", str(again)))
-    use_database(monkeypatch, sop_env / "ketiga.db")
+    use_database(monkeypatch, databases.new("ketiga.db"))
     ok(sop("import", str(again)))
     assert [fields(r) for r in exported(sop)] == [fields(r) for r in first]
 
 
-def test_export_of_the_sample_month_round_trips(sop, sop_env, monkeypatch, tmp_path):
+def test_export_of_the_sample_month_round_trips(sop, sop_env, databases, monkeypatch, tmp_path):
     files = _generate(tmp_path / "gen")
     ok(sop("import", str(files["pengaduan-november-2026.csv"])))
     first = exported(sop)
     assert len(first) == 300
     path = sop_env / "bulan.xlsx"
     ok(sop("export", "complaints", "--format", "xlsx", "-o", str(path)))
-    use_database(monkeypatch, sop_env / "kosong.db")
+    use_database(monkeypatch, databases.new("kosong.db"))
     ok(sop("import", str(path)))
     assert [fields(r) for r in exported(sop)] == [fields(r) for r in first]
 
@@ -954,7 +976,23 @@ def test_sample_problem_file_is_refused_listing_every_problem(sop, tmp_path):
 # --- killed midway -------------------------------------------------------------------------------
 
 
-def test_sigkill_midway_leaves_the_database_unchanged_and_a_rerun_completes(sop, sop_env):
+@contextmanager
+def bytes_written(databases, database: str, sop_env):
+    """A probe of what the database has written so far, committed or not.
+
+    SQLite: the size of its WAL file. PostgreSQL: the size of the two tables'
+    files, which grow with uncommitted rows too.
+    """
+    if not databases.is_postgres:
+        wal = Path(str(sop_env / "sop.db") + "-wal")
+        yield lambda: wal.stat().st_size if wal.exists() else 0
+        return
+    with databases.connect(database) as con:
+        query = text("SELECT pg_total_relation_size('complaint') + pg_total_relation_size('journal_entry')")
+        yield lambda: con.execute(query).scalar()
+
+
+def test_sigkill_midway_leaves_the_database_unchanged_and_a_rerun_completes(sop, sop_env, databases, database):
     ok(sop("import", str(write_csv(sop_env / "awal.csv", ROWS))))
     before = len(complaints(sop))
     big = sop_env / "besar.csv"
@@ -964,21 +1002,21 @@ def test_sigkill_midway_leaves_the_database_unchanged_and_a_rerun_completes(sop,
         for i in range(60_000):
             writer.writerow([f"BIG-{i:06d}", f"2026-11-{1 + i % 20:02d}T{8 + i % 8:02d}:{i % 60:02d}:00+07:00",
                              SOPS[i % 4], "Ani", "Badan Kepegawaian Daerah", "SIMPEG", f"Gangguan nomor {i}"])
-    wal = Path(str(sop_env / "sop.db") + "-wal")
-    wal_before = wal.stat().st_size if wal.exists() else 0
-    proc = subprocess.Popen([SOP, "import", str(big)], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, env=os.environ.copy())
-    try:
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline and proc.poll() is None:
-            if wal.exists() and wal.stat().st_size > wal_before + 512 * 1024:
-                break
-            time.sleep(0.01)
-        assert proc.poll() is None, ("the import finished before it could be killed", proc.communicate())
-        assert wal.exists() and wal.stat().st_size > wal_before, "the import never started writing"
-        os.kill(proc.pid, signal.SIGKILL)
-    finally:
-        proc.communicate(timeout=30)
+    with bytes_written(databases, database, sop_env) as written:
+        written_before = written()
+        proc = subprocess.Popen([SOP, "import", str(big)], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, env=os.environ.copy())
+        try:
+            deadline = time.monotonic() + 20
+            while time.monotonic() < deadline and proc.poll() is None:
+                if written() > written_before + 512 * 1024:
+                    break
+                time.sleep(0.01)
+            assert proc.poll() is None, ("the import finished before it could be killed", proc.communicate())
+            assert written() > written_before, "the import never started writing"
+            os.kill(proc.pid, signal.SIGKILL)
+        finally:
+            proc.communicate(timeout=30)
     assert proc.returncode == -signal.SIGKILL
 
     assert len(complaints(sop)) == before

@@ -57,6 +57,9 @@ def test_wheel_contains_migrations_and_builtin_sops(wheel):
     assert builtin == [f"sopcli/definitions/builtin/{name}.toml" for name in BUILTIN_SOPS]
     entry_points = next(n for n in names if n.endswith(".dist-info/entry_points.txt"))
     assert "sop = sopcli.cli:main" in zipfile.ZipFile(wheel).read(entry_points).decode()
+    metadata = zipfile.ZipFile(wheel).read(next(n for n in names if n.endswith(".dist-info/METADATA"))).decode()
+    assert "Provides-Extra: postgres" in metadata  # pip install 'sopcli[postgres]' brings the driver
+    assert "psycopg[binary]>=3.1; extra == 'postgres'" in metadata.replace('"', "'")
 
 
 def test_installed_wheel_records_a_complaint(wheel, tmp_path):

@@ -28,9 +28,18 @@ class AppState:
 
 
 def runtime_of(ctx):
-    """The Runtime from a Typer context (the root callback always sets ``ctx.obj``)."""
-    state = ctx.find_root().obj
+    """The Runtime from a Typer context (the root callback always sets ``ctx.obj``).
+
+    Its connections are closed when the command ends, not left to the garbage
+    collector: a PostgreSQL server has a limited number of them.
+    """
+    root = ctx.find_root()
+    state = root.obj
     if not isinstance(state, AppState):
         state = AppState()
-        ctx.find_root().obj = state
-    return state.runtime()
+        root.obj = state
+    fresh = state._runtime is None
+    runtime = state.runtime()
+    if fresh:
+        root.call_on_close(runtime.close)
+    return runtime

@@ -222,8 +222,10 @@ def _lock_journal(session) -> None:
     """Serialise writers of the chain. SQLite's BEGIN IMMEDIATE already did; PostgreSQL needs a lock."""
     from sqlalchemy import text
 
+    from sopcli.store.database import JOURNAL_LOCK
+
     if session.bind.dialect.name == "postgresql":
-        session.exec(text("SELECT pg_advisory_xact_lock(7420001)"))
+        session.exec(text(f"SELECT pg_advisory_xact_lock({JOURNAL_LOCK})"))
 
 
 def _append(session, complaint, entry: engine.Entry, recorded_at: datetime) -> int:

@@ -153,6 +153,10 @@ class _RowChecker:
                     priority = self.priorities[written] = normalise_priority(written)
                 except InputError as exc:
                     problems.append(("priority", exc.message))
+        # PostgreSQL cannot store a NUL in text: refused on every engine, so a file imports the same everywhere.
+        flagged = {problem[0] for problem in problems}
+        problems += [(column, _("contains a NUL character")) for column, value in values.items()
+                     if type(value) is str and "\x00" in value and column not in flagged and not column.startswith("__")]
         if problems:
             return None, problems
         description = str(values.get("description")).strip()

@@ -62,6 +62,11 @@ class Runtime:
         self.database.ensure_ready()
         return self.database
 
+    def close(self) -> None:
+        """Release the database connections, if any were opened."""
+        if "database" in self.__dict__:
+            self.database.close()
+
     @cached_property
     def zone(self):
         return self.config.zone()

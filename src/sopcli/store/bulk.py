@@ -1,8 +1,9 @@
-"""Bulk inserts through the driver's executemany, for imports of many thousands of rows.
+"""Bulk inserts for imports of many thousands of rows.
 
 SQLAlchemy's per-parameter processing costs more than SQLite's own insert at
 this scale, so callers pass rows as tuples of driver-ready values, moments
-converted once with ``moment_parameter`` the way ``UTCDateTime`` would.
+converted once with ``moment_parameter`` the way ``UTCDateTime`` would. The
+same executemany serves PostgreSQL, whose driver takes ``%s`` markers.
 """
 
 from __future__ import annotations
@@ -46,3 +47,14 @@ def insert_rows(connection, table, columns: Sequence[str], rows: list[Sequence[A
         return
     sql = f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({placeholders(connection.dialect, len(columns))})"
     connection.exec_driver_sql(sql, rows)
+    _move_sequence_past(connection, table, columns)
+
+
+def _move_sequence_past(connection, table, columns: Sequence[str]) -> None:
+    """Ids given explicitly bypass PostgreSQL's sequence: move it past them, or the next insert collides."""
+    from sqlalchemy import func, select
+
+    column = table.autoincrement_column
+    if connection.dialect.name != "postgresql" or column is None or column.name not in columns:
+        return
+    connection.execute(select(func.setval(func.pg_get_serial_sequence(table.name, column.name), func.max(column))))

@@ -4,13 +4,15 @@ The URL comes from ``--db``, then ``SOP_DATABASE_URL``, then the configuration,
 then ``sop.db`` in the app directory. SQLite (the embedded default) runs in
 WAL mode with a busy timeout and foreign keys on; write transactions take the
 write lock up front (``BEGIN IMMEDIATE``) so two writers queue instead of
-failing half-way. A new database is created at the newest schema; an older
-one is refused with a pointer to ``sop db upgrade``.
+failing half-way. PostgreSQL (the shared logbook) gets the same queueing from
+transaction-scoped advisory locks. A new database is created at the newest
+schema; an older one is refused with a pointer to ``sop db upgrade``.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -25,6 +27,12 @@ HEAD_REVISION = "0002"
 
 BUSY_TIMEOUT_MS = 5000
 LOCK_RETRIES = 5
+CONNECT_TIMEOUT_S = 10  # an unreachable server is an error, not a hang
+
+# PostgreSQL advisory locks, held until the transaction ends. SQLite's
+# BEGIN IMMEDIATE serialises writers there; these do it here.
+SCHEMA_LOCK = 7420000  # creating or upgrading the schema
+JOURNAL_LOCK = 7420001  # appending to the journal chain (every write)
 
 
 def default_path() -> Path:
@@ -67,6 +75,12 @@ class Database:
     @property
     def is_sqlite(self) -> bool:
         return self.url.startswith("sqlite")
+
+    def close(self) -> None:
+        """Close the pooled connections (a PostgreSQL server counts them)."""
+        if self._engine is not None:
+            self._engine.dispose()
+            self._engine = None
 
     def ensure_ready(self) -> None:
         """Create a new database at the newest schema, or check an existing one is current.
@@ -116,7 +130,8 @@ class Database:
         """Bring the schema to ``revision`` with Alembic (the only way the schema changes).
 
         Runs under the write lock, so operators opening a new database at the
-        same moment do not both create it: the second finds it done. With
+        same moment do not both create it: the second finds it done. On
+        PostgreSQL it also waits for writers in flight and keeps new ones out. With
         ``only_if_new``, a database that has tables but no Alembic revision
         (not made by sop) is refused instead of migrated over.
         """
@@ -130,7 +145,8 @@ class Database:
                 conn.info["sop_write"] = True
                 with conn.begin():
                     if conn.dialect.name == "postgresql":
-                        conn.exec_driver_sql("SELECT pg_advisory_xact_lock(7420000)")
+                        conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({SCHEMA_LOCK})")
+                        conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({JOURNAL_LOCK})")
                     tables = set(inspect(conn).get_table_names())
                     if only_if_new and tables and "alembic_version" not in tables:
                         raise DatabaseError(_("the database schema is older than this version of sop ({found})").format(found="-"),
@@ -144,10 +160,14 @@ class Database:
             raise _operational(exc, self) from exc
 
     def display(self) -> str:
-        """The URL with any password hidden."""
+        """The URL with any password hidden (even in a URL SQLAlchemy cannot parse)."""
         from sqlalchemy.engine import make_url
+        from sqlalchemy.exc import ArgumentError
 
-        return make_url(self.url).render_as_string(hide_password=True)
+        try:
+            return make_url(self.url).render_as_string(hide_password=True)
+        except (ArgumentError, ValueError):
+            return re.sub(r"(://[^/@:]*:)[^/@]*@", r"\1***@", self.url)
 
     @contextmanager
     def transaction(self, write: bool = False) -> Iterator:
@@ -181,7 +201,7 @@ def _create_engine(url: str, path: Path | None):
     from sqlalchemy import create_engine, event
 
     if path is None and not url.startswith("sqlite"):
-        return create_engine(url, pool_pre_ping=True)
+        return _create_server_engine(url)
     engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
 
     @event.listens_for(engine, "connect")
@@ -199,6 +219,29 @@ def _create_engine(url: str, path: Path | None):
         conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.info.get("sop_write") else "BEGIN")
 
     return engine
+
+
+def _create_server_engine(url: str):
+    """An engine for a database server (PostgreSQL), or one clear error about the URL or driver."""
+    from sqlalchemy import create_engine
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        parsed = make_url(url)
+        if parsed.drivername == "postgresql":  # psycopg 3 is the driver the postgres extra installs
+            parsed = parsed.set(drivername="postgresql+psycopg")
+        options = {}
+        if parsed.get_backend_name() == "postgresql" and "connect_timeout" not in parsed.query:
+            options["connect_args"] = {"connect_timeout": CONNECT_TIMEOUT_S}
+        return create_engine(parsed, pool_pre_ping=True, **options)
+    except ImportError as exc:
+        raise DatabaseError(_("the database driver {driver} is not installed").format(driver=exc.name or exc),
+                            _("for PostgreSQL: pip install 'sopcli[postgres]'")) from exc
+    except (ArgumentError, ValueError) as exc:
+        shown = Database(url).display()
+        raise DatabaseError(_("{url} is not a database URL sop can use: {reason}").format(url=shown, reason=_first_line(exc)),
+                            _("give a file path, sqlite:///PATH or postgresql+psycopg://USER:PASSWORD@HOST/DATABASE")) from exc
 
 
 def _create_private_file(path: Path) -> None:
