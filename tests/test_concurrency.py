@@ -236,3 +236,40 @@ def test_first_use_of_a_new_database_by_several_operators_at_once(race, env, sop
     numbers = sorted(m for o in outcomes for m in re.findall(r"^Complaint (ADU-2026-\d{5}) recorded\.$", o.stdout, re.MULTILINE))
     assert numbers == [f"ADU-2026-{n:05d}" for n in range(1, 5)]
     assert_chain_ok(sop, 4)
+
+
+def test_eight_operators_mixing_new_next_and_note(race, env, sop):
+    # The shared-office stress: 8 processes at once, 3 rounds each. Two record new complaints,
+    # four race `sop next` on the same two cases (guarded by --step, as the interactive flow is),
+    # two add notes to them. Nothing may be lost or doubled, and nobody sees "database is locked".
+    first, second = new_complaint(sop), new_complaint(sop)
+    commands = [
+        ["new", "--sop", "cirebon-aplikasi", "--description", "Aplikasi lambat", "--reporter", "Ani",
+         "--unit", "Dinas Sosial", "--system", "SIKS"],
+        ["new", "--sop", "ipas-pemulihan", "--description", "IPAS tidak bisa diakses", "--reporter", "Dedi",
+         "--unit", "Direktorat Merek", "--system", "IPAS"],
+        ["next", first, "--step", "1"], ["next", first, "--step", "1"],
+        ["next", second, "--step", "1"], ["next", second, "--step", "1"],
+        ["note", first, "Pelapor dihubungi"], ["note", second, "Menunggu log server"],
+    ]
+    outcomes = race(commands, repeat=3)
+
+    for o in outcomes:
+        assert "locked" not in o.stderr.lower() and "busy" not in o.stderr.lower(), o.stderr
+        assert "Traceback" not in o.stderr
+    by_kind = {kind: [o for o in outcomes if o.args[0] == kind] for kind in ("new", "next", "note")}
+    assert all(o.returncode == 0 for o in by_kind["new"] + by_kind["note"]), [o.stderr for o in outcomes]
+    # Each racer ran step 1 three times: exactly one run per case succeeded, every other one was told it moved on.
+    completed = sum(o.stdout.count("Step 1 done") for o in by_kind["next"])
+    moved_on = sum(o.stderr.count("has moved on") for o in by_kind["next"])
+    assert (completed, moved_on) == (2, 10), [o.stderr for o in by_kind["next"]]
+    for number in (first, second):
+        journal = shown(sop, number)["journal"]
+        assert [e["action"] for e in journal].count("step") == 1
+        assert [e["action"] for e in journal].count("note") == 3
+    listed = json.loads(sop("list", "--status", "all", "--json").stdout)
+    assert len(listed) == 2 + 6
+    # 8 received + 2 steps + 6 notes, one chain; every case agrees with its journal
+    assert_chain_ok(sop, 16)
+    check = sop("db", "check")
+    assert check.exit_code == 0, check.output
