@@ -35,7 +35,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "journal": ("reports", "journal_app", "The jurnal harian / log tanggapan keluhan: every entry of the day in time order."),
     "report": ("reports", "report", "The supervisor's report: what came in, what was done, what is open, what ran late."),
     "sops": ("sops", "app", "SOP definitions: list, show, validate, draw and simulate them."),
-    "db": ("db", "app", "The database: schema version, upgrades and integrity check."),
+    "db": ("db", "app", "The database: schema version, upgrades, integrity check, backup and restore."),
     "operator": ("operators", "app", "Operators and their pelaksana roles (used when enforce_roles is on)."),
     "config": ("config", "app", "Configuration: office hours, time zone, closed days, operator, language."),
 }

@@ -1,12 +1,14 @@
-"""``sop db``: where the logbook is and which schema it has."""
+"""``sop db``: where the logbook is, its schema, its integrity, and its backups."""
 
 from __future__ import annotations
+
+from typing import Annotated
 
 import typer
 
 from sopcli.cli.state import runtime_of
 
-app = typer.Typer(help="The database: schema version, upgrades and integrity check.", no_args_is_help=True, rich_markup_mode=None,
+app = typer.Typer(help="The database: schema version, upgrades, integrity check, backup and restore.", no_args_is_help=True, rich_markup_mode=None,
                   add_completion=False)
 
 
@@ -85,3 +87,42 @@ def check(ctx: typer.Context) -> None:
     if not result.ok:
         raise typer.Exit(ExitCode.ERROR)
     typer.echo(_("OK."))
+
+
+@app.command("backup")
+def backup(ctx: typer.Context, path: Annotated[str, typer.Argument(help="The new backup file.", metavar="PATH")]) -> None:
+    """Copy the SQLite logbook to a new file, consistently, while others keep working.
+
+    Example: sop db backup /media/usb/sop-2026-11-24.db
+    """
+    from pathlib import Path
+
+    from sopcli.i18n import _
+    from sopcli.services.backup import backup as run_backup
+
+    entries = run_backup(runtime_of(ctx), Path(path))
+    typer.echo(_("Backed up to {path}: {n} journal entries.").format(path=path, n=entries))
+
+
+@app.command("restore")
+def restore(ctx: typer.Context, path: Annotated[str, typer.Argument(help="A backup made by 'sop db backup'.", metavar="PATH")],
+            yes: Annotated[bool, typer.Option("--yes", help="Do not ask for confirmation.")] = False) -> None:
+    """Replace the logbook with a backup, once its schema and journal chain check out.
+
+    Example: sop db restore /media/usb/sop-2026-11-24.db
+    """
+    import sys
+    from pathlib import Path
+
+    from sopcli.errors import InputError
+    from sopcli.i18n import _
+    from sopcli.services.backup import restore as run_restore
+
+    rt = runtime_of(ctx)
+    if not yes:
+        if not sys.stdin.isatty():
+            raise InputError(_("restoring replaces the whole logbook"), _("give --yes to confirm"))
+        typer.confirm(_("Replace the whole logbook {url} with {path}?").format(url=rt.database.display(), path=path),
+                      abort=True)
+    entries = run_restore(rt, Path(path))
+    typer.echo(_("Restored from {path}: {n} journal entries.").format(path=path, n=entries))

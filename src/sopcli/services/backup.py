@@ -1,0 +1,79 @@
+"""``sop db backup`` and ``sop db restore`` for the embedded SQLite logbook.
+
+Both use SQLite's online backup API: a consistent copy while operators keep
+working, and a restore that replaces the whole database in one step under
+SQLite's own locks. A restore is refused unless the copy is a sop logbook at
+this sop's schema whose journal chain verifies. PostgreSQL logbooks are backed
+up with PostgreSQL's own tools.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from pathlib import Path
+
+from sopcli.errors import DatabaseError, InputError
+from sopcli.i18n import _
+from sopcli.services.runtime import Runtime
+
+
+def _live_path(rt: Runtime) -> Path:
+    database = rt.ready_database()
+    if database.path is None:
+        raise DatabaseError(_("sop backs up SQLite logbooks only; this one is {url}").format(url=database.display()),
+                            _("use the server's tools, e.g. pg_dump -Fc"))
+    return database.path
+
+
+def backup(rt: Runtime, target: Path) -> int:
+    """Copy the logbook to ``target`` (a new file, owner-only); returns its journal entry count.
+
+    Raises:
+        InputError: ``target`` exists or cannot be written.
+    """
+    source = _live_path(rt)
+    if target.exists():
+        raise InputError(_("{path} already exists").format(path=target), _("choose a new file name"))
+    partial = target.with_name(f".{target.name}.part")
+    try:
+        os.close(os.open(partial, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+        with sqlite3.connect(source) as live, sqlite3.connect(partial) as copy:
+            live.backup(copy)
+        entries = _entries(partial)
+        os.replace(partial, target)
+    except OSError as exc:
+        partial.unlink(missing_ok=True)
+        raise InputError(_("cannot write {path}: {reason}").format(path=target, reason=exc.strerror)) from None
+    return entries
+
+
+def restore(rt: Runtime, source: Path) -> int:
+    """Replace the logbook with the backup ``source``, after checking it; returns its journal entry count.
+
+    Raises:
+        InputError: ``source`` is missing, not a sop logbook, at another schema, or its chain is broken.
+    """
+    from sopcli.services.cases import verify
+    from sopcli.store.database import HEAD_REVISION
+
+    if not source.is_file():
+        raise InputError(_("no backup file {path}").format(path=source))
+    checked = Runtime(config=rt.config, db_option=str(source.resolve()), clock=rt.clock)
+    revision = checked.database.current_revision()
+    if revision != HEAD_REVISION:
+        raise InputError(_("{path} is not a sop logbook at schema {head} (found {found})").format(
+            path=source, head=HEAD_REVISION, found=revision or "-"))
+    result = verify(checked)
+    if result.broken_seq is not None:
+        raise InputError(_("{path}: its journal chain is broken at entry {seq}; not restored").format(
+            path=source, seq=result.broken_seq))
+    target = _live_path(rt)
+    with sqlite3.connect(source) as backup_copy, sqlite3.connect(target, timeout=5) as live:
+        backup_copy.backup(live)
+    return result.checked
+
+
+def _entries(path: Path) -> int:
+    with sqlite3.connect(path) as connection:
+        return connection.execute("SELECT COUNT(*) FROM journal_entry").fetchone()[0]

@@ -1,0 +1,72 @@
+"""sop db backup and sop db restore (SQLite logbooks)."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import stat
+
+import pytest
+
+pytestmark = pytest.mark.sqlite_only("backups of a PostgreSQL logbook are the server's job (pg_dump)")
+
+
+def _ok(result):
+    assert result.exit_code == 0, result.output
+    return result
+
+
+def _new(sop, description):
+    _ok(sop("new", "--sop", "kaltim-db", "--description", description, "--reporter", "Sari", "--unit", "BKD",
+            "--system", "SIMPEG"))
+
+
+def test_backup_then_restore_brings_the_logbook_back(sop, sop_env):
+    _new(sop, "Sebelum cadangan")
+    target = sop_env / "cadangan.db"
+    assert _ok(sop("db", "backup", str(target))).stdout == f"Backed up to {target}: 1 journal entries.\n"
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+
+    _new(sop, "Sesudah cadangan")
+    _ok(sop("next", "ADU-2026-00001"))
+    restored = _ok(sop("db", "restore", str(target), "--yes"))
+    assert restored.stdout == f"Restored from {target}: 1 journal entries.\n"
+    listed = json.loads(sop("list", "--status", "all", "--json").stdout)
+    assert [(r["number"], r["current_step"]) for r in listed] == [("ADU-2026-00001", "1")]
+    _ok(sop("db", "check"))
+
+
+def test_backup_refuses_to_overwrite(sop, sop_env):
+    _new(sop, "x")
+    (sop_env / "ada.db").write_text("penting")
+    result = sop("db", "backup", str(sop_env / "ada.db"))
+    assert result.exit_code == 1 and "already exists" in result.stderr
+    assert (sop_env / "ada.db").read_text() == "penting"
+
+
+def test_restore_needs_confirmation_without_a_terminal(sop, sop_env):
+    _new(sop, "x")
+    _ok(sop("db", "backup", str(sop_env / "b.db")))
+    result = sop("db", "restore", str(sop_env / "b.db"))
+    assert result.exit_code == 1 and "give --yes to confirm" in result.stderr
+
+
+def test_restore_refuses_a_broken_or_foreign_copy(sop, sop_env):
+    _new(sop, "Asli")
+    copy = sop_env / "rusak.db"
+    _ok(sop("db", "backup", str(copy)))
+    with sqlite3.connect(copy) as db:
+        db.execute("DROP TRIGGER journal_entry_no_update")
+        db.execute("UPDATE journal_entry SET note = 'diubah' WHERE seq = 1")
+    broken = sop("db", "restore", str(copy), "--yes")
+    assert broken.exit_code == 1 and "journal chain is broken at entry 1; not restored" in broken.stderr
+
+    foreign = sop_env / "lain.db"
+    with sqlite3.connect(foreign) as db:
+        db.execute("CREATE TABLE t (x)")
+    result = sop("db", "restore", str(foreign), "--yes")
+    assert result.exit_code == 1 and "is not a sop logbook at schema" in result.stderr
+    missing = sop("db", "restore", str(sop_env / "tidak-ada.db"), "--yes")
+    assert missing.exit_code == 1 and "no backup file" in missing.stderr
+    # the live logbook is untouched by the refusals
+    assert json.loads(sop("show", "ADU-2026-00001", "--json").stdout)["journal"][0]["note"] == "Asli"
