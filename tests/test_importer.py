@@ -18,9 +18,10 @@ from hypothesis import strategies as st
 from sopcli import engine
 from sopcli.calendar import WorkingCalendar
 from sopcli.definitions.loader import load
-from sopcli.journal import canonical_fields
+from sopcli.journal import _canonical, canonical_fields
 from sopcli.services.cases import received_fields
 from sopcli.services.importer import _FIELD_KEYS, _Opening, _Record, received_fields_json
+from sopcli.store.bulk import _naive_utc, _sqlite_moment
 
 JKT = ZoneInfo("Asia/Jakarta")
 SOP_IDS = ("ipas-pemulihan", "kaltim-db", "cirebon-aplikasi", "tanahbumbu-jaringan")
@@ -62,3 +63,15 @@ def test_an_opening_starts_a_case_as_engine_start_does(sop_id, calendar, first, 
     # and what the importer writes besides (moments, no pause, no fields) is what a start gives
     assert started.state == engine.CaseState(opening.status, opening.first_step, received, received, received)
     assert started.entry == engine.Entry("received", received, "sari", note="uraian", next_step=opening.next_step)
+
+
+@settings(max_examples=300, deadline=None)
+@given(sop_id=st.sampled_from(SOP_IDS), calendar=st.sampled_from(CALENDARS), received=_moments,
+       zone=st.sampled_from([JKT, ZoneInfo("Asia/Makassar")]), to_database=st.sampled_from([_sqlite_moment, _naive_utc]))
+def test_an_openings_moment_is_the_received_at_year_values_and_deadline(sop_id, calendar, received, zone, to_database):
+    sop = load(sop_id).definition
+    opening = _Opening(sop, 1, calendar, received, "budi", zone, to_database)
+    due = engine.due_at(sop, engine.start(sop, received_at=received, actor="budi").state, calendar)
+    expected = (received.astimezone(zone).year, to_database(received), _canonical(received), to_database(due))
+    assert opening.moment((received, received.fold, received.tzinfo)) == expected
+    assert opening.moments[(received, received.fold, received.tzinfo)] == expected  # remembered
