@@ -75,3 +75,24 @@ def test_an_openings_moment_is_the_received_at_year_values_and_deadline(sop_id, 
     expected = (received.astimezone(zone).year, to_database(received), _canonical(received), to_database(due))
     assert opening.moment((received, received.fold, received.tzinfo)) == expected
     assert opening.moments[(received, received.fold, received.tzinfo)] == expected  # remembered
+
+
+def test_a_bulk_load_grows_the_page_cache_and_puts_it_back():
+    from sqlalchemy import create_engine
+
+    from sopcli.store.bulk import BULK_CACHE_KIB, bulk_load
+
+    with create_engine("sqlite://").connect() as connection:
+        def cache_size():
+            return connection.exec_driver_sql("PRAGMA cache_size").scalar()
+
+        before = cache_size()
+        with bulk_load(connection):
+            assert cache_size() == -BULK_CACHE_KIB
+        assert cache_size() == before
+        try:
+            with bulk_load(connection):
+                raise KeyError("a failed import")
+        except KeyError:
+            pass
+        assert cache_size() == before

@@ -23,6 +23,7 @@ from sopcli.i18n import _
 from sopcli.journal import GENESIS, canonical_moment, json_string, received_entry_hash
 from sopcli.services.cases import NUMBER_PREFIX, _lock_journal, _pinned_version, normalise_priority
 from sopcli.services.runtime import Runtime
+from sopcli.store.bulk import bulk_load, insert_rows, moment_parameter, placeholders
 from sopcli.tabular import COLUMN_ALIASES, Row, read_rows
 from sopcli.timeparse import parse_when
 
@@ -226,7 +227,7 @@ def import_batch(rt: Runtime, stream: IO[bytes], *, fmt: str, source: str, actor
     checker = _RowChecker(rt, default_sop, ignore_unknown)
     database = rt.ready_database()
     try:
-        with database.transaction(write=True) as session:
+        with database.transaction(write=True) as session, bulk_load(session.connection()):
             writer = _Writer(rt, session, source, actor)
             for chunk in _chunks(rows, CHUNK_ROWS):
                 records = []
@@ -325,7 +326,6 @@ class _Writer:
     def __init__(self, rt: Runtime, session, source: str, actor: str):
         from sqlalchemy import func, select, text
 
-        from sopcli.store.bulk import moment_parameter
         from sopcli.store.models import Complaint
 
         self.rt, self.session, self.source, self.actor = rt, session, source, actor
@@ -351,8 +351,6 @@ class _Writer:
 
     def classify(self, records: list[_Record]) -> tuple[list[_Record], int, list[tuple[_Record, str]]]:
         """(to insert, duplicates of earlier imports, rows repeating a ref of this file)."""
-        from sopcli.store.bulk import placeholders
-
         existing: dict[str, tuple[int, str]] = {}
         refs = [r.ref for r in records]
         for start in range(0, len(refs), 500):
@@ -383,7 +381,6 @@ class _Writer:
         return self.session.execute(select(func.max(Complaint.serial)).where(Complaint.year == year)).scalar() or 0
 
     def insert(self, records: list[_Record]) -> tuple[str, str]:
-        from sopcli.store.bulk import insert_rows
         from sopcli.store.models import Complaint, JournalEntry
 
         actor, source, serials, openings = self.actor, self.source, self.serials, self.openings
