@@ -37,9 +37,9 @@ from sopcli.timeparse import parse_when
 
 REQUIRED = ("received_at", "reporter", "unit", "system", "description")
 CHUNK_ROWS = 2000
-# Distinct received-at moments whose conversions are remembered, per import (then forgotten
+# Distinct received-at moments whose conversions are remembered, per SOP of an import (then forgotten
 # all at once: memory stays flat however long the file).
-MEMO_SIZE = 4096
+MEMO_SIZE = 1024
 _STANDARD_ZONES = (timezone, ZoneInfo)
 # Cells not read as tidied text: the row's markers, the moment (parsed) and the description (kept as written).
 _NOT_TEXT = frozenset(("__extra__", "__unknown__", "received_at", "description"))
