@@ -8,7 +8,7 @@ converted once with ``moment_parameter`` the way ``UTCDateTime`` would.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from datetime import datetime, timezone
 from functools import lru_cache
 from typing import Any
@@ -65,9 +65,12 @@ def bulk_load(connection) -> Iterator[None]:
     if connection.dialect.name != "sqlite":
         yield
         return
-    previous = connection.exec_driver_sql("PRAGMA cache_size").scalar()
+    previous = int(connection.exec_driver_sql("PRAGMA cache_size").scalar())
     connection.exec_driver_sql(f"PRAGMA cache_size = -{BULK_CACHE_KIB}")
     try:
         yield
-    finally:
-        connection.exec_driver_sql(f"PRAGMA cache_size = {int(previous)}")
+    except BaseException:
+        with suppress(Exception):  # the load's own error is the one to report
+            connection.exec_driver_sql(f"PRAGMA cache_size = {previous}")
+        raise
+    connection.exec_driver_sql(f"PRAGMA cache_size = {previous}")
