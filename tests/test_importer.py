@@ -18,9 +18,10 @@ from hypothesis import strategies as st
 from sopcli import engine
 from sopcli.calendar import WorkingCalendar
 from sopcli.definitions.loader import load
-from sopcli.journal import canonical_fields
+from sopcli.journal import _canonical, canonical_fields
 from sopcli.services.cases import received_fields
-from sopcli.services.importer import _FIELD_KEYS, _Opening, _Record, received_fields_json
+from sopcli.services.importer import COMPLAINT_COLUMNS, ENTRY_COLUMNS, _FIELD_KEYS, _Opening, _Record, received_fields_json
+from sopcli.store.bulk import _naive_utc, _sqlite_moment
 
 JKT = ZoneInfo("Asia/Jakarta")
 SOP_IDS = ("ipas-pemulihan", "kaltim-db", "cirebon-aplikasi", "tanahbumbu-jaringan")
@@ -31,6 +32,14 @@ _texts = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=
     ["", '"', "\\", "\n", "\x00", "\u2028", "é’—✓", "Rina Susanti, S.Kom."])
 _moments = st.datetimes(min_value=datetime(2020, 1, 1), max_value=datetime(2030, 12, 31),
                         timezones=st.sampled_from([JKT, timezone.utc, timezone(timedelta(hours=7)), ZoneInfo("Asia/Jayapura")]))
+
+
+def test_the_bulk_rows_have_every_column_of_their_tables():
+    # A column added by a migration must be given a value here too, as the ORM would.
+    from sopcli.store.models import Complaint, JournalEntry
+
+    assert sorted(COMPLAINT_COLUMNS) == sorted(Complaint.__table__.columns.keys())
+    assert sorted(ENTRY_COLUMNS) == sorted(JournalEntry.__table__.columns.keys())
 
 
 def test_field_keys_are_in_canonical_order():
@@ -44,7 +53,7 @@ def test_received_fields_json_is_received_fields_encoded(sop_id, channel, host, 
     sop = load(sop_id).definition
     when = datetime(2026, 11, 23, 8, tzinfo=JKT)
     record = _Record(2, None, when, ref, reporter, unit, system, host, channel, priority, "uraian", {})
-    opening = _Opening(sop, 1, CALENDARS[0], when, "budi")
+    opening = _Opening(sop, 1, CALENDARS[0], JKT, _sqlite_moment, when, "budi")
     fields = received_fields(sop, record._asdict(), source)
     assert received_fields_json(record, opening, source) == (canonical_fields(fields),
                                                               json.dumps(fields, ensure_ascii=False, sort_keys=True))
@@ -54,7 +63,7 @@ def test_received_fields_json_is_received_fields_encoded(sop_id, channel, host, 
 @given(sop_id=st.sampled_from(SOP_IDS), calendar=st.sampled_from(CALENDARS), first=_moments, received=_moments)
 def test_an_opening_starts_a_case_as_engine_start_does(sop_id, calendar, first, received):
     sop = load(sop_id).definition
-    opening = _Opening(sop, 1, calendar, first, "budi")  # worked out from the import's first row
+    opening = _Opening(sop, 1, calendar, JKT, _sqlite_moment, first, "budi")  # worked out from the import's first row
     started = engine.start(sop, received_at=received, actor="sari", note="uraian")
     assert (opening.status, opening.first_step, opening.next_step) == (
         started.state.status, started.state.current_step, started.entry.next_step)
@@ -62,3 +71,36 @@ def test_an_opening_starts_a_case_as_engine_start_does(sop_id, calendar, first, 
     # and what the importer writes besides (moments, no pause, no fields) is what a start gives
     assert started.state == engine.CaseState(opening.status, opening.first_step, received, received, received)
     assert started.entry == engine.Entry("received", received, "sari", note="uraian", next_step=opening.next_step)
+
+
+@settings(max_examples=300, deadline=None)
+@given(sop_id=st.sampled_from(SOP_IDS), calendar=st.sampled_from(CALENDARS), received=_moments,
+       zone=st.sampled_from([JKT, ZoneInfo("Asia/Makassar")]), to_database=st.sampled_from([_sqlite_moment, _naive_utc]))
+def test_an_openings_moment_is_the_received_at_year_values_and_deadline(sop_id, calendar, received, zone, to_database):
+    sop = load(sop_id).definition
+    opening = _Opening(sop, 1, calendar, zone, to_database, received, "budi")
+    due = engine.due_at(sop, engine.start(sop, received_at=received, actor="budi").state, calendar)
+    expected = (received.astimezone(zone).year, to_database(received), _canonical(received), to_database(due))
+    assert opening.moment((received, received.fold, received.tzinfo)) == expected
+    assert opening.moments[(received, received.fold, received.tzinfo)] == expected  # remembered
+
+
+def test_a_bulk_load_grows_the_page_cache_and_puts_it_back():
+    from sqlalchemy import create_engine
+
+    from sopcli.store.bulk import BULK_CACHE_KIB, bulk_load
+
+    with create_engine("sqlite://").connect() as connection:
+        def cache_size():
+            return connection.exec_driver_sql("PRAGMA cache_size").scalar()
+
+        before = cache_size()
+        with bulk_load(connection):
+            assert cache_size() == -BULK_CACHE_KIB
+        assert cache_size() == before
+        try:
+            with bulk_load(connection):
+                raise KeyError("a failed import")
+        except KeyError:
+            pass
+        assert cache_size() == before

@@ -6,6 +6,14 @@ the transaction is rolled back, so the database holds either the whole import
 or nothing. Duplicates (a ref already in the database) are skipped and
 counted; a row without a ref gets a stable ref derived from its content, so
 importing the same file twice imports nothing the second time.
+
+Rows are written as driver-ready tuples, not through the ORM and the engine
+case by case: a new case of an SOP differs from another only in its moment
+and text, so ``engine.start`` runs once per SOP, a deadline is worked out
+once per distinct received-at, and the ``received`` entry's JSON and hash are
+written directly. The tests hold each shortcut to the code it stands in for
+(``received_fields``, ``json.dumps``, ``journal.entry_hash``, ``engine.due_at``),
+and an imported complaint to the one ``sop new`` records.
 """
 
 from __future__ import annotations
@@ -13,8 +21,9 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timezone
 from typing import IO, Any, NamedTuple
+from zoneinfo import ZoneInfo
 
 from sopcli import engine
 from sopcli.errors import DateParseError, DefinitionError, InputError, NotFoundError
@@ -22,15 +31,16 @@ from sopcli.i18n import _
 from sopcli.journal import GENESIS, canonical_moment, json_string, received_entry_hash
 from sopcli.services.cases import NUMBER_PREFIX, _lock_journal, _pinned_version, normalise_priority
 from sopcli.services.runtime import Runtime
+from sopcli.store.bulk import bulk_load, insert_rows, moment_parameter, placeholders
 from sopcli.tabular import COLUMN_ALIASES, Row, read_rows
 from sopcli.timeparse import parse_when
 
 REQUIRED = ("received_at", "reporter", "unit", "system", "description")
 CHUNK_ROWS = 2000
-# Distinct received-at moments whose conversions are remembered, per import (then forgotten
+# Distinct received-at moments whose conversions are remembered, per SOP of an import (then forgotten
 # all at once: memory stays flat however long the file).
-MEMO_SIZE = 20_000
-_UNKNOWN = object()
+MEMO_SIZE = 1024
+_STANDARD_ZONES = (timezone, ZoneInfo)
 # Cells not read as tidied text: the row's markers, the moment (parsed) and the description (kept as written).
 _NOT_TEXT = frozenset(("__extra__", "__unknown__", "received_at", "description"))
 
@@ -229,7 +239,7 @@ def import_batch(rt: Runtime, stream: IO[bytes], *, fmt: str, source: str, actor
     checker = _RowChecker(rt, default_sop, ignore_unknown)
     database = rt.ready_database()
     try:
-        with database.transaction(write=True) as session:
+        with database.transaction(write=True) as session, bulk_load(session.connection()):
             writer = _Writer(rt, session, source, actor)
             for chunk in _chunks(rows, CHUNK_ROWS):
                 records = []
@@ -262,25 +272,30 @@ def import_batch(rt: Runtime, stream: IO[bytes], *, fmt: str, source: str, actor
 class _Opening:
     """What every new case of one SOP version starts with, worked out once per import."""
 
-    def __init__(self, sop, version_id: int, calendar, received_at: datetime, actor: str):
+    def __init__(self, sop, version_id: int, calendar, zone, to_database: Callable, received_at: datetime, actor: str):
         self.sop_id, self.sop_version, self.version_id, self.calendar = sop.id, sop.version, version_id, calendar
+        self.zone, self.to_database = zone, to_database  # the office's zone (for the year); store.bulk.moment_parameter
         # New cases of one SOP differ only in their received-at and note (tests hold the
         # importer to engine.start), so one start gives the status, first step and allowance.
         started = engine.start(sop, received_at=received_at, actor=actor)
         self.status, self.first_step = started.state.status, started.state.current_step
         self.next_step = started.entry.next_step
         self.allowance = engine.allowance(sop, started.state, calendar)
-        self.due: dict[tuple, Any] = {}  # (received-at, its zone's id, fold) → due-at as a database value
+        self.moments: dict[tuple, tuple] = {}  # see moment()
 
     def due_at(self, received_at: datetime) -> datetime | None:
         """engine.due_at of a case that started at ``received_at``."""
         return None if self.allowance is None else self.calendar.add(received_at, self.allowance)
 
-    def remember_due(self, key: tuple, moment: Callable) -> Any:
-        if len(self.due) >= MEMO_SIZE:
-            self.due.clear()
-        due = self.due[key] = moment(self.due_at(key[0]))
-        return due
+    def moment(self, key: tuple) -> tuple[int, Any, str, Any]:
+        """For a received-at (``key[0]``): its local year, its database value, its hashed text, and the
+        database value of the first step's deadline. Remembered by ``key``: rows share moments."""
+        if len(self.moments) >= MEMO_SIZE:
+            self.moments.clear()
+        received = key[0]
+        known = self.moments[key] = (received.astimezone(self.zone).year, self.to_database(received),
+                                     canonical_moment(received), self.to_database(self.due_at(received)))
+        return known
 
 
 COMPLAINT_COLUMNS = (
@@ -307,8 +322,8 @@ def received_fields_json(record: _Record, opening: _Opening, source: str) -> tup
     The same texts as ``journal.canonical_fields`` and ``json.dumps(..., ensure_ascii=False,
     sort_keys=True)`` of ``received_fields(sop, record, source)`` (a test holds them together).
     """
-    values = (record.channel, record.host, record.priority, record.ref, record.reporter, opening.sop_id,
-              opening.sop_version, source, record.system, record.unit)
+    _line, _sop, _at, ref, reporter, unit, system, host, channel, priority, _description, _values = record
+    values = (channel, host, priority, ref, reporter, opening.sop_id, opening.sop_version, source, system, unit)
     if all(values):
         encoded = list(map(json_string, values))
         return _HASHED_FIELDS.format(*encoded), _STORED_FIELDS.format(*encoded)
@@ -323,7 +338,6 @@ class _Writer:
     def __init__(self, rt: Runtime, session, source: str, actor: str):
         from sqlalchemy import func, select, text
 
-        from sopcli.store.bulk import moment_parameter
         from sopcli.store.models import Complaint
 
         self.rt, self.session, self.source, self.actor = rt, session, source, actor
@@ -337,20 +351,18 @@ class _Writer:
         self.seq, self.prev_hash = (head[0], head[1]) if head else (0, GENESIS)
         self.serials: dict[int, int] = {}
         self.openings: dict[str, _Opening] = {}  # by SOP digest
-        self.moments: dict[tuple, tuple[int, Any, str]] = {}  # see _moment
         self.calendars: dict[str, Any] = {}  # by SOP id: the first version seen decides
 
     def _opening(self, record: _Record) -> _Opening:
         sop = record.sop.definition
         calendar = self.calendars.get(sop.id) or self.calendars.setdefault(sop.id, self.rt.calendar_for(sop))
         version_id = _pinned_version(self.session, record.sop, self.now).id
-        opening = self.openings[record.sop.digest] = _Opening(sop, version_id, calendar, record.received_at, self.actor)
+        opening = self.openings[record.sop.digest] = _Opening(sop, version_id, calendar, self.rt.zone, self.moment,
+                                                              record.received_at, self.actor)
         return opening
 
     def classify(self, records: list[_Record]) -> tuple[list[_Record], int, list[tuple[_Record, str]]]:
         """(to insert, duplicates of earlier imports, rows repeating a ref of this file)."""
-        from sopcli.store.bulk import placeholders
-
         existing: dict[str, tuple[int, str]] = {}
         refs = [r.ref for r in records]
         for start in range(0, len(refs), 500):
@@ -381,39 +393,35 @@ class _Writer:
         return self.session.execute(select(func.max(Complaint.serial)).where(Complaint.year == year)).scalar() or 0
 
     def insert(self, records: list[_Record]) -> tuple[str, str]:
-        from sopcli.store.bulk import insert_rows
         from sopcli.store.models import Complaint, JournalEntry
 
-        moment, actor, source, serials, openings, known = (self.moment, self.actor, self.source, self.serials,
-                                                           self.openings, self.moments)
-        recorded_at, recorded_text = moment(self.now), canonical_moment(self.now)
+        actor, source, serials, openings = self.actor, self.source, self.serials, self.openings
+        recorded_at, recorded_text = self.moment(self.now), canonical_moment(self.now)
         complaint_id, seq, prev_hash = self.next_id, self.seq, self.prev_hash
         complaints, entries = [], []
         for record in records:
-            opening = openings.get(record.sop.digest) or self._opening(record)
-            received = record.received_at
-            # Equal moments may differ in zone or fold (and so in wall-clock arithmetic); the key
-            # keeps them apart. The zone by identity (not every tzinfo hashes): the datetime in a
-            # key keeps its zone alive, so an id in the memo is never another zone's.
-            key = (received, id(received.tzinfo), received.fold)
-            year, at, at_text = known.get(key) or self._moment(key)
-            due = opening.due.get(key, _UNKNOWN)
-            if due is _UNKNOWN:
-                due = opening.remember_due(key, moment)
+            line, loaded, received, ref, reporter, unit, system, host, channel, priority, description, _values = record
+            opening = openings.get(loaded.digest) or self._opening(record)
+            # Equal moments may differ in zone or fold (and so in wall-clock arithmetic): the key
+            # keeps them apart. Zones other than the standard library's by identity (not all
+            # hash); the datetime in a key keeps its zone alive, so the id is never another's.
+            zone = received.tzinfo
+            key = (received, received.fold, zone if type(zone) in _STANDARD_ZONES else id(zone))
+            year, at, at_text, due = opening.moments.get(key) or opening.moment(key)
             serial = serials[year] = (serials[year] if year in serials else self._serial_base(year)) + 1
             number = f"{NUMBER_PREFIX}-{year}-{serial:05d}"
             complaints.append((
-                complaint_id, number, year, serial, record.ref, opening.version_id, opening.sop_id, record.description,
-                record.reporter, record.unit, record.system, record.host, record.channel, record.priority, at,
-                opening.status, opening.first_step, at, due, None, 0.0, 0.0, "{}", at, None, None, None, actor, 1,
+                complaint_id, number, year, serial, ref, opening.version_id, opening.sop_id, description, reporter, unit,
+                system, host, channel, priority, at, opening.status, opening.first_step, at, due, None, 0.0, 0.0, "{}", at,
+                None, None, None, actor, 1,
             ))
-            hashed_fields, stored_fields = received_fields_json(record, opening, f"{source}:{record.line}")
+            hashed_fields, stored_fields = received_fields_json(record, opening, f"{source}:{line}")
             seq += 1
             digest = received_entry_hash(prev_hash, seq, number, hashed_fields, actor, at_text, recorded_text,
-                                         record.description, opening.next_step)
+                                         description, opening.next_step)
             entries.append((
-                seq, complaint_id, number, "received", None, None, stored_fields, actor, at, recorded_at,
-                record.description, None, None, None, None, opening.next_step, prev_hash, digest,
+                seq, complaint_id, number, "received", None, None, stored_fields, actor, at, recorded_at, description,
+                None, None, None, None, opening.next_step, prev_hash, digest,
             ))
             prev_hash = digest
             complaint_id += 1
@@ -421,11 +429,3 @@ class _Writer:
         insert_rows(self.connection, JournalEntry.__table__, ENTRY_COLUMNS, entries)
         self.next_id, self.seq, self.prev_hash = complaint_id, seq, prev_hash
         return complaints[0][1], complaints[-1][1]
-
-    def _moment(self, key: tuple) -> tuple[int, Any, str]:
-        """A received-at's local year, database value and hashed text (remembered: rows share moments)."""
-        if len(self.moments) >= MEMO_SIZE:
-            self.moments.clear()
-        received = key[0]
-        known = self.moments[key] = (received.astimezone(self.rt.zone).year, self.moment(received), canonical_moment(received))
-        return known

@@ -8,10 +8,17 @@ same executemany serves PostgreSQL, whose driver takes ``%s`` markers.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager, suppress
 from datetime import datetime, timezone
 from functools import lru_cache
 from typing import Any
+
+# SQLite's page cache while a bulk load runs, in KiB (the default is 2,000). The
+# complaint and journal indexes on moments take inserts all over their trees; past
+# a few hundred thousand rows a 2 MB cache spends its time re-reading and spilling
+# pages (a million rows: about 12% faster, 16 MB more memory).
+BULK_CACHE_KIB = 16 * 1024
 
 
 @lru_cache(maxsize=4096)  # a row repeats its received-at in several columns
@@ -58,3 +65,24 @@ def _move_sequence_past(connection, table, columns: Sequence[str]) -> None:
     if connection.dialect.name != "postgresql" or column is None or column.name not in columns:
         return
     connection.execute(select(func.setval(func.pg_get_serial_sequence(table.name, column.name), func.max(column))))
+
+
+@contextmanager
+def bulk_load(connection) -> Iterator[None]:
+    """Tune ``connection`` for a bulk load for the duration, then put it back.
+
+    Only the page cache grows: durability and atomicity are the transaction's,
+    as for any write (WAL, synchronous=NORMAL, one BEGIN IMMEDIATE ... COMMIT).
+    """
+    if connection.dialect.name != "sqlite":
+        yield
+        return
+    previous = int(connection.exec_driver_sql("PRAGMA cache_size").scalar())
+    connection.exec_driver_sql(f"PRAGMA cache_size = -{BULK_CACHE_KIB}")
+    try:
+        yield
+    except BaseException:
+        with suppress(Exception):  # the load's own error is the one to report
+            connection.exec_driver_sql(f"PRAGMA cache_size = {previous}")
+        raise
+    connection.exec_driver_sql(f"PRAGMA cache_size = {previous}")
