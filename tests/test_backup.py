@@ -29,7 +29,7 @@ def test_backup_then_restore_brings_the_logbook_back(sop, sop_env):
 
     _new(sop, "Sesudah cadangan")
     _ok(sop("next", "ADU-2026-00001"))
-    restored = _ok(sop("db", "restore", str(target), "--yes"))
+    restored = _ok(sop("db", "restore", str(target), "--force"))
     assert restored.stdout == f"Restored from {target}: 1 journal entries.\n"
     listed = json.loads(sop("list", "--status", "all", "--json").stdout)
     assert [(r["number"], r["current_step"]) for r in listed] == [("ADU-2026-00001", "1")]
@@ -44,11 +44,15 @@ def test_backup_refuses_to_overwrite(sop, sop_env):
     assert (sop_env / "ada.db").read_text() == "penting"
 
 
-def test_restore_needs_confirmation_without_a_terminal(sop, sop_env):
+def test_restore_over_complaints_needs_force_and_into_an_empty_logbook_does_not(sop, sop_env, monkeypatch):
     _new(sop, "x")
     _ok(sop("db", "backup", str(sop_env / "b.db")))
     result = sop("db", "restore", str(sop_env / "b.db"))
-    assert result.exit_code == 1 and "give --yes to confirm" in result.stderr
+    assert result.exit_code == 1
+    assert "the logbook holds 1 complaints; restoring would replace them (give --force to replace it)" in result.stderr
+    monkeypatch.setenv("SOP_DATABASE_URL", str(sop_env / "baru.db"))  # a new office machine
+    _ok(sop("db", "restore", str(sop_env / "b.db")))
+    assert len(json.loads(sop("list", "--json").stdout)) == 1
 
 
 def test_restore_refuses_a_broken_or_foreign_copy(sop, sop_env):
@@ -58,15 +62,15 @@ def test_restore_refuses_a_broken_or_foreign_copy(sop, sop_env):
     with sqlite3.connect(copy) as db:
         db.execute("DROP TRIGGER journal_entry_no_update")
         db.execute("UPDATE journal_entry SET note = 'diubah' WHERE seq = 1")
-    broken = sop("db", "restore", str(copy), "--yes")
+    broken = sop("db", "restore", str(copy), "--force")
     assert broken.exit_code == 1 and "journal chain is broken at entry 1; not restored" in broken.stderr
 
     foreign = sop_env / "lain.db"
     with sqlite3.connect(foreign) as db:
         db.execute("CREATE TABLE t (x)")
-    result = sop("db", "restore", str(foreign), "--yes")
+    result = sop("db", "restore", str(foreign), "--force")
     assert result.exit_code == 1 and "is not a sop logbook at schema" in result.stderr
-    missing = sop("db", "restore", str(sop_env / "tidak-ada.db"), "--yes")
+    missing = sop("db", "restore", str(sop_env / "tidak-ada.db"), "--force")
     assert missing.exit_code == 1 and "no backup file" in missing.stderr
     # the live logbook is untouched by the refusals
     assert json.loads(sop("show", "ADU-2026-00001", "--json").stdout)["journal"][0]["note"] == "Asli"

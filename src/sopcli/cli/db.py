@@ -106,23 +106,17 @@ def backup(ctx: typer.Context, path: Annotated[str, typer.Argument(help="The new
 
 @app.command("restore")
 def restore(ctx: typer.Context, path: Annotated[str, typer.Argument(help="A backup made by 'sop db backup'.", metavar="PATH")],
-            yes: Annotated[bool, typer.Option("--yes", help="Do not ask for confirmation.")] = False) -> None:
+            force: Annotated[bool, typer.Option("--force", help="Replace a logbook that already holds complaints.")] = False) -> None:
     """Replace the logbook with a backup, once its schema and journal chain check out.
+
+    A logbook that already holds complaints is replaced only with --force.
 
     Example: sop db restore /media/usb/sop-2026-11-24.db
     """
-    import sys
     from pathlib import Path
 
-    from sopcli.errors import InputError
     from sopcli.i18n import _
     from sopcli.services.backup import restore as run_restore
 
-    rt = runtime_of(ctx)
-    if not yes:
-        if not sys.stdin.isatty():
-            raise InputError(_("restoring replaces the whole logbook"), _("give --yes to confirm"))
-        typer.confirm(_("Replace the whole logbook {url} with {path}?").format(url=rt.database.display(), path=path),
-                      abort=True)
-    entries = run_restore(rt, Path(path))
+    entries = run_restore(runtime_of(ctx), Path(path), force=force)
     typer.echo(_("Restored from {path}: {n} journal entries.").format(path=path, n=entries))

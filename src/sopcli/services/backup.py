@@ -48,11 +48,12 @@ def backup(rt: Runtime, target: Path) -> int:
     return entries
 
 
-def restore(rt: Runtime, source: Path) -> int:
+def restore(rt: Runtime, source: Path, force: bool = False) -> int:
     """Replace the logbook with the backup ``source``, after checking it; returns its journal entry count.
 
     Raises:
-        InputError: ``source`` is missing, not a sop logbook, at another schema, or its chain is broken.
+        InputError: ``source`` is missing, not a sop logbook, at another schema, or its chain is broken;
+            or the logbook holds complaints and ``force`` is not given.
     """
     from sopcli.services.cases import verify
     from sopcli.store.database import HEAD_REVISION
@@ -69,6 +70,11 @@ def restore(rt: Runtime, source: Path) -> int:
         raise InputError(_("{path}: its journal chain is broken at entry {seq}; not restored").format(
             path=source, seq=result.broken_seq))
     target = _live_path(rt)
+    with sqlite3.connect(target) as live:
+        held = live.execute("SELECT COUNT(*) FROM complaint").fetchone()[0]
+    if held and not force:
+        raise InputError(_("the logbook holds {n} complaints; restoring would replace them").format(n=held),
+                         _("give --force to replace it"))
     with sqlite3.connect(source) as backup_copy, sqlite3.connect(target, timeout=5) as live:
         backup_copy.backup(live)
     return result.checked
