@@ -74,6 +74,8 @@ class SopGroup(TyperGroup):
             formatter.write_dl([(name, _shortened(summary, limit)) for name, (_m, _a, summary) in COMMANDS.items()])
 
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        args = list(sys.argv[1:] if args is None else args)
+        _refuse_unstorable(args)
         # Run Typer non-standalone so a usage error is ours to word: one line,
         # not Typer's multi-line panel.
         try:
@@ -114,6 +116,23 @@ class SopGroup(TyperGroup):
 
             _fail(_error_line(_("internal error: {error}").format(error=f"{type(exc).__name__}: {exc}"),
                               _("run again with --debug and report the output")), ExitCode.INTERNAL)
+
+
+def _refuse_unstorable(args: list[str]) -> None:
+    """Text no field can store, refused once here: bytes that are not UTF-8 (argv's lone
+    surrogates), and NUL (impossible from a shell, but a script may pass one; PostgreSQL refuses it)."""
+    for arg in args:
+        try:
+            arg.encode("utf-8")
+            if "\x00" not in arg:
+                continue
+        except UnicodeEncodeError:
+            pass
+        from sopcli.i18n import _
+
+        shown = arg.encode("utf-8", "replace").decode("utf-8")
+        _fail(_error_line(_("{arg!r} is not valid text (bytes that are not UTF-8, or NUL)").format(arg=shown),
+                          _("check the terminal's or script's encoding")), ExitCode.USAGE)
 
 
 def _shortened(text: str, limit: int) -> str:

@@ -1,0 +1,95 @@
+"""Any text in any option: a result or a one-line error, never a traceback, and nothing half-written.
+
+Hypothesis feeds every free-text option and argument of the everyday commands
+with arbitrary text: control characters, very long strings, lone surrogates
+(what Python makes of invalid UTF-8 bytes in argv), dates and numbers of every
+shape. Whatever the outcome, the exit code is a documented one, an error is one
+line on stderr, and the journal still verifies with nothing added by a refusal.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+NASTY = st.one_of(
+    st.text(max_size=60),
+    st.text(alphabet=st.characters(blacklist_categories=("Cs",)), min_size=1000, max_size=3000),
+    st.sampled_from(["\udcff\udcfe", "abc\udc80", "\x00", "\x1b[31m", "-1", "1e309", "9999-99-99", "31/02/2026",
+                     "2026-11-24T25:00", "besok lusa", "🙂", "   ", "'; DROP TABLE complaint; --", "--help"]),
+)
+SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+DOCUMENTED_EXITS = {0, 1, 2, 3}
+
+
+@pytest.fixture
+def logbook(sop):
+    result = sop("new", "--sop", "kaltim-db", "--description", "SIMPEG lambat", "--reporter", "Sari", "--unit", "BKD",
+                 "--system", "SIMPEG", "--received-at", "2026-11-24 08:00")
+    assert result.exit_code == 0, result.output
+    return sop
+
+
+def _entries(sop) -> int:
+    verified = sop("verify")
+    assert verified.exit_code == 0, verified.output
+    return int(re.search(r"(\d+) journal entries", verified.stdout).group(1))
+
+
+def _handled(result) -> None:
+    assert result.exit_code in DOCUMENTED_EXITS, (result.exit_code, result.output)
+    assert "Traceback" not in result.output
+    if result.exit_code:
+        assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+
+
+COMMANDS = {
+    "new --received-at": lambda v: ["new", "--sop", "kaltim-db", "--description", "d", "--reporter", "r", "--unit", "u",
+                                    "--system", "s", "--received-at", v],
+    "new --priority": lambda v: ["new", "--sop", "kaltim-db", "--description", "d", "--reporter", "r", "--unit", "u",
+                                 "--system", "s", "--priority", v],
+    "new --sop": lambda v: ["new", "--sop", v, "--description", "d", "--reporter", "r", "--unit", "u", "--system", "s"],
+    "next --at": lambda v: ["next", "ADU-2026-00001", "--at", v],
+    "next --decision": lambda v: ["next", "ADU-2026-00001", "--decision", v],
+    "next NUMBER": lambda v: ["next", v],
+    "note --at": lambda v: ["note", "ADU-2026-00001", "catatan", "--at", v],
+    "pause --reason": lambda v: ["pause", "ADU-2026-00001", "--reason", v],
+    "list --status": lambda v: ["list", "--status", v],
+    "list --since": lambda v: ["list", "--since", v],
+    "report --date": lambda v: ["report", "--date", v, "--format", "json"],
+    "journal --date": lambda v: ["journal", "--date", v, "--format", "json"],
+    "export --since": lambda v: ["export", "complaints", "--since", v],
+    "operator add --role": lambda v: ["operator", "add", "budi", "--role", v],
+    "--as": lambda v: ["note", "ADU-2026-00001", "catatan", "--as", v],
+}
+
+
+@pytest.mark.parametrize("name", list(COMMANDS))
+def test_any_text_is_a_result_or_one_error_line(logbook, name):
+    @SETTINGS
+    @given(value=NASTY)
+    def run(value):
+        before = _entries(logbook)
+        result = logbook(*COMMANDS[name](value))
+        _handled(result)
+        after = _entries(logbook)
+        if result.exit_code:
+            assert after == before  # a refusal writes nothing
+
+    run()
+
+
+@SETTINGS
+@given(text=NASTY)
+def test_descriptions_and_notes_are_kept_exactly_or_refused(logbook, text):
+    result = logbook("note", "ADU-2026-00001", "--", text)  # "--": a note may itself start with a dash
+    _handled(result)
+    if result.exit_code == 0:
+        import json
+
+        notes = [e["note"] for e in json.loads(logbook("show", "ADU-2026-00001", "--json").stdout)["journal"]
+                 if e["action"] == "note"]
+        assert notes[-1] == text
