@@ -72,9 +72,9 @@ def test_a_journal_row_forced_past_the_triggers_breaks_the_chain(walked, sop_env
     assert "Journal chain: BROKEN at entry 13" in result.stdout
 
 
-def _env(tmp: Path) -> dict[str, str]:
-    env = {**os.environ, "SOP_DATABASE_URL": str(tmp / "sop.db"), "SOP_CONFIG": str(tmp / "config.toml"),
-           "SOP_LANG": "en", "SOP_OPERATOR": "budi"}
+def _env(database: str) -> dict[str, str]:
+    """The test's own database (a SQLite file, or a PostgreSQL schema under SOP_TEST_DATABASE_URL), real clock."""
+    env = {**os.environ, "SOP_DATABASE_URL": database, "SOP_LANG": "en", "SOP_OPERATOR": "budi"}
     env.pop("SOP_NOW", None)
     env.pop("SOP_DEBUG", None)
     return env
@@ -96,8 +96,8 @@ for i in range(1, count + 1):
 
 
 @pytest.mark.parametrize("delay", [0.3, 0.7, 1.1])
-def test_sigkill_during_sop_next_loses_nothing_acknowledged(tmp_path, delay):
-    env = _env(tmp_path)
+def test_sigkill_during_sop_next_loses_nothing_acknowledged(database, delay):
+    env = _env(database)
     for i in range(12):
         assert _run(env, "new", "--sop", "cirebon-aplikasi", "--description", f"Aplikasi {i}", "--reporter", "Sari",
                     "--unit", "Dinas Sosial", "--system", "SIKS").returncode == 0
@@ -117,8 +117,8 @@ def test_sigkill_during_sop_next_loses_nothing_acknowledged(tmp_path, delay):
     assert _run(env, "next", f"ADU-{year}-00012").returncode == 0
 
 
-def test_sigkill_during_import_then_check_and_rerun(tmp_path):
-    env = _env(tmp_path)
+def test_sigkill_during_import_then_check_and_rerun(tmp_path, database):
+    env = _env(database)
     rows = ["ref,received_at,sop,reporter,unit,system,description"]
     rows += [f"K-{i},2026-11-20 08:00,kaltim-db,Sari,BKD,SIMPEG,Gangguan {i}" for i in range(30_000)]
     data = tmp_path / "besar.csv"
@@ -137,8 +137,8 @@ def test_sigkill_during_import_then_check_and_rerun(tmp_path):
     assert "30000 agree" in _run(env, "db", "check").stdout
 
 
-def test_sigkill_during_upgrade_leaves_a_database_that_upgrades(tmp_path):
-    env = _env(tmp_path)
+def test_sigkill_during_upgrade_leaves_a_database_that_upgrades(database):
+    env = _env(database)
     upgrading = subprocess.Popen([SOP, "db", "upgrade"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     time.sleep(0.4)
     upgrading.kill()
