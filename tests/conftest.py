@@ -49,6 +49,18 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.skip(reason=NO_SERVER))
 
 
+@pytest.fixture(autouse=True, scope="session")
+def private_cache_directory(tmp_path_factory):
+    """sop caches holiday dates on disk: the tests keep theirs out of the user's home."""
+    previous = os.environ.get("XDG_CACHE_HOME")
+    os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("cache"))
+    yield
+    if previous is None:
+        os.environ.pop("XDG_CACHE_HOME", None)
+    else:
+        os.environ["XDG_CACHE_HOME"] = previous
+
+
 @pytest.fixture(scope="session")
 def postgres_admin():
     """A connection to SOP_TEST_DATABASE_URL for making and dropping schemas; None on SQLite."""

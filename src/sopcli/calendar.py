@@ -11,10 +11,12 @@ Pure: no clock, no configuration file. Callers build a calendar and pass times i
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, tzinfo
 from zoneinfo import ZoneInfo
+
+from sopcli.holiday_cache import indonesian_holidays
 
 OfficeHours = Mapping[int, tuple[time, time]]  # weekday (Mon=0) → opening, closing
 
@@ -57,6 +59,8 @@ class WorkingCalendar:
     closed_days: frozenset[date] = frozenset()
     national_holidays: bool = True
     always_open: bool = False
+    # year → its national holidays; the configured calendar passes a HolidayCache
+    holidays_of: Callable[[int], Collection[date]] = field(default=indonesian_holidays, compare=False, repr=False)
 
     @classmethod
     def twenty_four_seven(cls, tz: tzinfo) -> WorkingCalendar:
@@ -88,7 +92,7 @@ class WorkingCalendar:
             return True
         if day.weekday() not in self.hours or day in self.closed_days:
             return False
-        return not (self.national_holidays and day in _indonesian_holidays())
+        return not (self.national_holidays and day in self.holidays_of(day.year))
 
     def _window(self, day: date) -> tuple[datetime, datetime] | None:
         # Memoised: an import asks for the same few days once per row.
@@ -177,18 +181,7 @@ class WorkingCalendar:
             day += _ONE_DAY
         raise ValueError("no working time within twenty years: check the office hours")
 
+
 def _minutes_between(opening: time, closing: time) -> int:
     return (closing.hour * 60 + closing.minute) - (opening.hour * 60 + opening.minute)
 
-
-_HOLIDAYS = None
-
-
-def _indonesian_holidays():
-    # Imported on first use: the holidays package is not needed to start the CLI.
-    global _HOLIDAYS
-    if _HOLIDAYS is None:
-        import holidays
-
-        _HOLIDAYS = holidays.country_holidays("ID", categories=("public", "government"))
-    return _HOLIDAYS

@@ -50,13 +50,14 @@ class Config:
 
         return resolve_zone(self.timezone)
 
-    def calendar(self):
-        """The office's working calendar."""
+    def calendar(self, holidays_of=None):
+        """The office's working calendar; ``holidays_of`` (year → dates) replaces the ``holidays`` package."""
         from sopcli.calendar import WorkingCalendar
 
         hours = {WEEKDAYS.index(day): _parse_hours(day, span) for day, span in self.office_hours.items()}
-        return WorkingCalendar(tz=self.zone(), hours=hours,
-                               closed_days=frozenset(date.fromisoformat(d) for d in self.closed_days))
+        calendar = WorkingCalendar(tz=self.zone(), hours=hours,
+                                   closed_days=frozenset(date.fromisoformat(d) for d in self.closed_days))
+        return calendar if holidays_of is None else replace(calendar, holidays_of=holidays_of)
 
 
 def config_path() -> Path:

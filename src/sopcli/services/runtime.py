@@ -73,7 +73,9 @@ class Runtime:
 
     @cached_property
     def office_calendar(self):
-        return self.config.calendar()
+        from sopcli.holiday_cache import HolidayCache, cache_directory
+
+        return self.config.calendar(holidays_of=HolidayCache(cache_directory()))
 
     def calendar_for(self, sop):
         """The SOP's calendar: the office's, or 24x7. One instance each per run, so their memos last."""
