@@ -774,6 +774,28 @@ def test_list_plain_and_empty(sop):
     assert number in out and "LATE" in out
 
 
+def test_list_limit_shows_the_oldest_and_says_how_many_more(sop, monkeypatch):
+    from sopcli.cli import cases as cli_cases
+
+    monkeypatch.setattr(cli_cases, "LIST_LIMIT", 2)  # the table's default, made small enough to reach here
+    numbers = [create(sop, received_at=f"2026-11-24T0{hour}:00")["number"] for hour in (8, 9, 7)]
+    oldest_first = [numbers[2], numbers[0], numbers[1]]
+    table = ok(sop("list"))
+    assert [n for n in oldest_first if n in table.stdout] == oldest_first[:2]
+    assert "Showing the 2 oldest of 3 complaints; --limit 0 shows them all." in table.stderr
+    everything = ok(sop("list", "--limit", "0"))
+    assert all(n in everything.stdout for n in numbers) and "Showing" not in everything.stderr
+    assert listed(sop) == oldest_first  # json and csv are for scripts: all rows unless told
+    assert listed(sop, "--limit", "1") == oldest_first[:1]
+    assert [r[0] for r in csv.reader(io.StringIO(ok(sop("list", "--format", "csv")).stdout))][1:] == oldest_first
+    assert "Showing" not in ok(sop("list", "--limit", "3")).stderr  # exactly all of them: nothing more to say
+
+
+@pytest.mark.parametrize("value", ["-1", "banyak", "2.5"])
+def test_list_bad_limit(sop, value):
+    assert_error(sop("list", "--limit", value), "--limit", code=2)
+
+
 def test_list_bad_status_and_format(sop):
     assert_error(sop("list", "--status", "closed"), "closed", "open, resolved, rejected, cancelled or all", code=1)
     assert_error(sop("list", "--format", "xml"), "xml", code=1)

@@ -137,8 +137,8 @@ def problems(result) -> list[str]:
     return [line for line in result.stdout.splitlines() if line.startswith("line ")]
 
 
-def use_database(monkeypatch, database: str) -> None:
-    monkeypatch.setenv("SOP_DATABASE_URL", database)
+def use_database(monkeypatch, database: str | Path) -> None:
+    monkeypatch.setenv("SOP_DATABASE_URL", str(database))
 
 
 def expected(row: dict) -> dict:

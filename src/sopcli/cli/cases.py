@@ -14,6 +14,8 @@ import typer
 
 from sopcli.cli.state import runtime_of
 
+# Rows `sop list` shows in a table unless told otherwise: a screenful or two, the oldest (most urgent) first.
+LIST_LIMIT = 100
 JsonOption = Annotated[bool, typer.Option("--json", help="Print the complaint as JSON for scripts.")]
 NumberArgument = Annotated[str, typer.Argument(help="Complaint number, e.g. ADU-2026-00042.", metavar="NUMBER")]
 AtOption = Annotated[Optional[str], typer.Option("--at", help="When it really happened (default now): 2026-11-20T08:15 or 20/11/2026 08:15.", metavar="WHEN")]
@@ -325,6 +327,9 @@ def list_complaints(
     actor: AsOption = None,
     as_json: JsonOption = False,
     fmt: Annotated[Optional[str], typer.Option("--format", help="table, plain, markdown, csv or json.")] = None,
+    limit: Annotated[Optional[int], typer.Option(
+        "--limit", min=0, metavar="N",
+        help=f"At most N complaints, oldest first; 0 for all (default {LIST_LIMIT} in a table, all in csv or json).")] = None,
 ) -> None:
     """List complaints with their current step, who must act and when it is due.
 
@@ -340,9 +345,12 @@ def list_complaints(
     rt = runtime_of(ctx)
     if fmt is not None and fmt not in render.FORMATS:
         raise InputError(_("unknown format {fmt!r}").format(fmt=fmt), _("choose {formats}").format(formats=", ".join(render.FORMATS)))
-    rows = cases.list_cases(rt, status=status.lower(), sop=sop, overdue=overdue,
-                            mine=_operator(rt, actor) if mine else None,
-                            since=rt.parse_when(since) if since else None)
+    filters = dict(status=status.lower(), sop=sop, overdue=overdue, mine=_operator(rt, actor) if mine else None,
+                   since=rt.parse_when(since) if since else None)
+    for_scripts = as_json or fmt in ("json", "csv")
+    if limit is None:
+        limit = 0 if for_scripts else LIST_LIMIT
+    rows = cases.list_cases(rt, **filters, limit=limit or None)
     keys = ["number", "sop", "status", "received_at", "unit", "system", "current_step", "step", "who", "due_at", "overdue", "paused"]
     def local_time(moment):
         return moment.astimezone(rt.zone) if moment else None
@@ -365,6 +373,9 @@ def list_complaints(
     render.print_table(render.Table(
         columns=[_("Number"), _("SOP"), _("Received"), _("Unit"), _("System"), _("Step"), _("Who acts"), _("Due")],
         rows=table_rows, row_styles=["red" if r.overdue else None for r in rows], wrap={5: 40, 6: 24}), fmt)
+    if limit and len(rows) == limit and (total := cases.count_cases(rt, **filters)) > limit:
+        typer.echo(_("Showing the {shown} oldest of {total} complaints; --limit 0 shows them all.").format(
+            shown=limit, total=total), err=True)
 
 
 def _shorten(text: str, width: int = 60) -> str:

@@ -494,9 +494,9 @@ class CaseRow:
     paused: bool
 
 
-def list_cases(rt: Runtime, *, status: str = "open", sop: str | None = None, overdue: bool = False,
-               mine: str | None = None, since: datetime | None = None, limit: int | None = None) -> list[CaseRow]:
-    """Complaints with their current step, who must act and when it is due; oldest first."""
+def _case_filter(rt: Runtime, *, status: str, sop: str | None, overdue: bool, mine: str | None,
+                 since: datetime | None) -> list:
+    """The WHERE clauses of ``sop list``'s filters."""
     from sqlmodel import select
 
     from sopcli.store.models import Complaint, JournalEntry
@@ -504,19 +504,43 @@ def list_cases(rt: Runtime, *, status: str = "open", sop: str | None = None, ove
     if status not in (*engine.STATUSES, "all"):
         raise InputError(_("unknown status {status!r}").format(status=status),
                          _("choose open, resolved, rejected, cancelled or all"))
-    now = rt.now()
-    query = select(Complaint).order_by(Complaint.received_at, Complaint.id)
+    clauses = []
     if status != "all":
-        query = query.where(Complaint.status == status)
+        clauses.append(Complaint.status == status)
     if sop:
-        query = query.where(Complaint.sop_id == sop)
+        clauses.append(Complaint.sop_id == sop)
     if overdue:
-        query = query.where(Complaint.status == engine.OPEN, Complaint.due_at.is_not(None), Complaint.due_at < now)
+        clauses += [Complaint.status == engine.OPEN, Complaint.due_at.is_not(None), Complaint.due_at < rt.now()]
     if since:
-        query = query.where(Complaint.received_at >= since)
+        clauses.append(Complaint.received_at >= since)
     if mine:
-        acted = select(JournalEntry.complaint_id).where(JournalEntry.actor == mine)
-        query = query.where(Complaint.id.in_(acted))
+        clauses.append(Complaint.id.in_(select(JournalEntry.complaint_id).where(JournalEntry.actor == mine)))
+    return clauses
+
+
+def count_cases(rt: Runtime, *, status: str = "open", sop: str | None = None, overdue: bool = False,
+                mine: str | None = None, since: datetime | None = None) -> int:
+    """How many complaints ``list_cases`` would give without a limit."""
+    from sqlalchemy import func, select
+
+    from sopcli.store.models import Complaint
+
+    query = select(func.count()).select_from(Complaint).where(
+        *_case_filter(rt, status=status, sop=sop, overdue=overdue, mine=mine, since=since))
+    with rt.ready_database().transaction() as session:
+        return session.execute(query).scalar_one()
+
+
+def list_cases(rt: Runtime, *, status: str = "open", sop: str | None = None, overdue: bool = False,
+               mine: str | None = None, since: datetime | None = None, limit: int | None = None) -> list[CaseRow]:
+    """Complaints with their current step, who must act and when it is due; oldest first, at most ``limit``."""
+    from sqlmodel import select
+
+    from sopcli.store.models import Complaint
+
+    now = rt.now()
+    query = select(Complaint).where(*_case_filter(rt, status=status, sop=sop, overdue=overdue, mine=mine, since=since))
+    query = query.order_by(Complaint.received_at, Complaint.id)
     if limit:
         query = query.limit(limit)
     rows = []
