@@ -262,6 +262,15 @@ def test_config_show_defaults(sop, sop_env):
     assert data["timezone"] == "WIB" and data["closed_days"] == []
 
 
+def test_config_show_hides_the_database_password(sop, sop_env):
+    url = "postgresql+psycopg://petugas:Rahasia%40Kominfo@db.kominfo.local/sop"
+    (sop_env / "config.toml").write_text(f'database_url = "{url}"\n', encoding="utf-8")
+    shown = ok(sop("config", "show")).stdout + ok(sop("config", "show", "--json")).stdout
+    assert "Rahasia" not in shown
+    assert "postgresql+psycopg://petugas:***@db.kominfo.local/sop" in shown
+    assert url in (sop_env / "config.toml").read_text(encoding="utf-8")  # only the display hides it
+
+
 def test_config_set_timezone(sop, sop_env):
     result = ok(sop("config", "set", "timezone", "WITA"))
     assert "timezone" in result.stderr

@@ -17,6 +17,7 @@ Keys:
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from dataclasses import dataclass, field, fields, replace
 from datetime import date, time
@@ -58,6 +59,11 @@ class Config:
         calendar = WorkingCalendar(tz=self.zone(), hours=hours,
                                    closed_days=frozenset(date.fromisoformat(d) for d in self.closed_days))
         return calendar if holidays_of is None else replace(calendar, holidays_of=holidays_of)
+
+
+def without_password(url: str) -> str:
+    """A database URL fit to show: any password replaced by ``***``."""
+    return re.sub(r"(://[^/@:]*:)[^/@]*@", r"\1***@", url)
 
 
 def config_path() -> Path:

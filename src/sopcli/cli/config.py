@@ -16,11 +16,13 @@ def show(as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = 
 
     Example: sop config show
     """
-    from dataclasses import asdict
+    from dataclasses import asdict, replace
 
     from sopcli import config, render
 
     current = config.load()
+    if current.database_url:  # shown on screens and pasted into chats: never the password
+        current = replace(current, database_url=config.without_password(current.database_url))
     if as_json:
         render.print_json(asdict(current))
         return

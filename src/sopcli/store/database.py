@@ -12,12 +12,12 @@ schema; an older one is refused with a pointer to ``sop db upgrade``.
 from __future__ import annotations
 
 import os
-import re
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from sopcli.config import without_password
 from sopcli.errors import DatabaseBusy, DatabaseError
 from sopcli.i18n import _
 
@@ -167,7 +167,7 @@ class Database:
         try:
             return make_url(self.url).render_as_string(hide_password=True)
         except (ArgumentError, ValueError):
-            return re.sub(r"(://[^/@:]*:)[^/@]*@", r"\1***@", self.url)
+            return without_password(self.url)
 
     @contextmanager
     def transaction(self, write: bool = False) -> Iterator:
