@@ -663,6 +663,25 @@ def test_show_unknown_number(sop):
     assert result.stdout == ""
 
 
+def test_a_complaint_can_be_named_short_or_by_its_ref(sop):
+    first = create(sop, received_at="2026-11-24T08:00", ref="TIKET-881")["number"]
+    assert first == "ADU-2026-00001"
+    for name in ("ADU-2026-00001", "adu-2026-1", "2026-1", "2026-00001", "1", " 1 ", "TIKET-881"):
+        assert js(sop("show", name, "--json"))["number"] == first, name
+    assert step(sop, "1", "2026-11-24T08:10")["current_step"] == "2"
+    assert_error(sop("show", "2025-1"), "2025-1", code=1)  # another year's serial 1 does not exist
+    assert_error(sop("show", "tiket-881"), "tiket-881", code=1)  # refs are matched exactly
+
+
+def test_a_short_number_that_is_also_another_complaints_ref_is_refused(sop):
+    first = create(sop, received_at="2026-11-24T08:00")["number"]
+    second = create(sop, received_at="2026-11-24T09:00", ref="1")["number"]
+    error = assert_error(sop("note", "1", "catatan"), first, second, "full number", code=1)
+    assert "could be" in error
+    assert js(sop("show", second, "--json"))["number"] == second
+    assert [e["action"] for e in js(sop("show", first, "--json"))["journal"]] == ["received"]  # nothing written
+
+
 # --- sop list -----------------------------------------------------------------------
 
 

@@ -17,7 +17,8 @@ from sopcli.cli.state import runtime_of
 # Rows `sop list` shows in a table unless told otherwise: a screenful or two, the oldest (most urgent) first.
 LIST_LIMIT = 100
 JsonOption = Annotated[bool, typer.Option("--json", help="Print the complaint as JSON for scripts.")]
-NumberArgument = Annotated[str, typer.Argument(help="Complaint number, e.g. ADU-2026-00042.", metavar="NUMBER")]
+NumberArgument = Annotated[str, typer.Argument(
+    help="Complaint number: ADU-2026-00042, or 2026-42, or 42 for this year's; or the complaint's ref.", metavar="NUMBER")]
 AtOption = Annotated[Optional[str], typer.Option("--at", help="When it really happened (default now): 2026-11-20T08:15 or 20/11/2026 08:15.", metavar="WHEN")]
 AsOption = Annotated[Optional[str], typer.Option("--as", help="Operator name (default SOP_OPERATOR, then the config, then your login).", metavar="OPERATOR")]
 

@@ -7,6 +7,7 @@ nothing here knows about Typer or rich. A failed action writes nothing.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -128,12 +129,26 @@ class StepCard:
 # --- reading ---------------------------------------------------------------------
 
 
-def _complaint(session, number: str):
+# ADU-2026-00042, adu-2026-42, 2026-42 or 42 (this year's): the year and serial a number stands for.
+_NUMBER = re.compile(rf"(?:{NUMBER_PREFIX}-)?(?:(\d{{4}})-)?0*(\d{{1,9}})", re.IGNORECASE | re.ASCII)
+
+
+def _complaint(session, rt: Runtime, number: str):
+    """The complaint a user means by ``number``: its number, written in full or short, else its ref."""
     from sqlmodel import select
 
     from sopcli.store.models import Complaint
 
-    found = session.exec(select(Complaint).where(Complaint.number == number.strip().upper())).first()
+    wanted = number.strip()
+    by_ref = session.exec(select(Complaint).where(Complaint.ref == wanted)).first()  # the reporter's ticket number
+    by_number = None
+    if short := _NUMBER.fullmatch(wanted):
+        year = int(short[1]) if short[1] else rt.now().astimezone(rt.zone).year
+        by_number = session.exec(select(Complaint).where(Complaint.year == year, Complaint.serial == int(short[2]))).first()
+    if by_number and by_ref and by_number.id != by_ref.id:
+        raise InputError(_("{wanted} could be {number} or {other} (whose ref it is)").format(
+            wanted=wanted, number=by_number.number, other=by_ref.number), _("give the full number"))
+    found = by_number or by_ref
     if found is None:
         raise NotFoundError(_("no complaint {number}").format(number=number), _("see 'sop list --status all'"))
     return found
@@ -183,7 +198,7 @@ def _view(session, complaint, sop, with_journal: bool = True) -> CaseView:
 def show(rt: Runtime, number: str) -> CaseView:
     """The complaint and its whole timeline."""
     with rt.ready_database().transaction() as session:
-        complaint = _complaint(session, number)
+        complaint = _complaint(session, rt, number)
         return _view(session, complaint, _definition(session, complaint.sop_version_id))
 
 
@@ -194,7 +209,7 @@ def step_card(rt: Runtime, number: str) -> StepCard:
         ActionError: the complaint is closed.
     """
     with rt.ready_database().transaction() as session:
-        complaint = _complaint(session, number)
+        complaint = _complaint(session, rt, number)
         sop = _definition(session, complaint.sop_version_id)
         view = _view(session, complaint, sop, with_journal=False)
     state = _state(complaint)
@@ -386,7 +401,7 @@ def _act(rt: Runtime, number: str, act, *, expected_step: str | None = None,
     now = rt.now()
     with rt.ready_database().transaction(write=True) as session:
         _lock_journal(session)
-        complaint = _complaint(session, number)
+        complaint = _complaint(session, rt, number)
         if expected_step is not None and complaint.current_step != str(expected_step):
             where = complaint.current_step or engine.status_label(complaint.status)
             raise CaseMovedOn(_("{number} has moved on: it is at {where}, not at step {step}").format(
