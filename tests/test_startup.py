@@ -68,6 +68,18 @@ def test_subcommand_help_is_lean(args):
     assert [m for m in heavy if m.split(".")[0] != "pydantic"] == []
 
 
+@pytest.mark.parametrize(("words", "expected"), [("sop ne", {"new", "next"}), ("sop next --", {"--decision", "--at"})])
+def test_shell_completion_is_lean(words, expected):
+    # Completing parses the root's options, so Typer builds its pydantic adapters (see above);
+    # the database, the holidays and the spreadsheet libraries stay out.
+    code = PROGRAM.format(args="", heavy=set(HEAVY))
+    env = {**os.environ, "_SOP_COMPLETE": "complete_bash", "COMP_WORDS": words, "COMP_CWORD": str(len(words.split()) - 1)}
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60)
+    *candidates, modules = done.stdout.rstrip("\n").split("\n")
+    assert expected <= set(candidates), done.stdout + done.stderr
+    assert [m for m in ast.literal_eval(modules) if m.split(".")[0] != "pydantic"] == []
+
+
 def test_help_builds_no_command_and_lists_every_one():
     # `sop --help` prints the summaries kept in COMMANDS: no command module is even imported.
     code = ("import sys; sys.argv=['sop','--help']; from sopcli.cli import main, COMMANDS\n"
