@@ -56,9 +56,9 @@ class Config:
         from sopcli.calendar import WorkingCalendar
 
         hours = {WEEKDAYS.index(day): _parse_hours(day, span) for day, span in self.office_hours.items()}
-        calendar = WorkingCalendar(tz=self.zone(), hours=hours,
-                                   closed_days=frozenset(date.fromisoformat(d) for d in self.closed_days))
-        return calendar if holidays_of is None else replace(calendar, holidays_of=holidays_of)
+        holidays = {} if holidays_of is None else {"holidays_of": holidays_of}
+        return WorkingCalendar(tz=self.zone(), hours=hours,
+                               closed_days=frozenset(date.fromisoformat(d) for d in self.closed_days), **holidays)
 
 
 def without_password(url: str) -> str:
