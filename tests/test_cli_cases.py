@@ -679,6 +679,7 @@ def test_a_short_number_that_is_also_another_complaints_ref_is_refused(sop):
     error = assert_error(sop("note", "1", "catatan"), first, second, "full number", code=1)
     assert "could be" in error
     assert js(sop("show", second, "--json"))["number"] == second
+    assert js(sop("show", "adu-2026-1", "--json"))["number"] == first  # written as a number: no doubt
     assert [e["action"] for e in js(sop("show", first, "--json"))["journal"]] == ["received"]  # nothing written
 
 

@@ -145,7 +145,8 @@ def _complaint(session, rt: Runtime, number: str):
     if short := _NUMBER.fullmatch(wanted):
         year = int(short[1]) if short[1] else rt.now().astimezone(rt.zone).year
         by_number = session.exec(select(Complaint).where(Complaint.year == year, Complaint.serial == int(short[2]))).first()
-    if by_number and by_ref and by_number.id != by_ref.id:
+    written_in_full = wanted.upper().startswith(f"{NUMBER_PREFIX}-")
+    if by_number and by_ref and by_number.id != by_ref.id and not written_in_full:
         raise InputError(_("{wanted} could be {number} or {other} (whose ref it is)").format(
             wanted=wanted, number=by_number.number, other=by_ref.number), _("give the full number"))
     found = by_number or by_ref
