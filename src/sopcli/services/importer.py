@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Iterator
+from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timezone
 from typing import IO, Any, NamedTuple
@@ -33,12 +34,12 @@ from sopcli.services.cases import NUMBER_PREFIX, _lock_journal, _pinned_version,
 from sopcli.services.runtime import Runtime
 from sopcli.store.bulk import bulk_load, insert_rows, moment_parameter, placeholders
 from sopcli.tabular import COLUMN_ALIASES, Row, read_rows
-from sopcli.timeparse import parse_when
+from sopcli.timeparse import parse_iso, parse_when
 
 REQUIRED = ("received_at", "reporter", "unit", "system", "description")
 CHUNK_ROWS = 2000
-# Distinct received-at moments whose conversions are remembered, per SOP of an import (then forgotten
-# all at once: memory stays flat however long the file).
+# Distinct received-at texts and moments whose readings and conversions are remembered, per import
+# and per SOP of an import (then forgotten all at once: memory stays flat however long the file).
 MEMO_SIZE = 1024
 _STANDARD_ZONES = (timezone, ZoneInfo)
 # Cells not read as tidied text: the row's markers, the moment (parsed) and the description (kept as written).
@@ -115,6 +116,7 @@ class _RowChecker:
         self.zone = rt.zone
         self.sops: dict[str, Any] = {}
         self.priorities: dict[str, str] = {}  # as written → normalised (only the valid ones)
+        self.iso_moments: dict[str, datetime] = {}  # see _moment
 
     def sop(self, reference: str):
         if reference not in self.sops:
@@ -178,6 +180,19 @@ class _RowChecker:
 
     def _moment(self, value: Any, problems: list) -> datetime | None:
         zone = self.zone
+        if type(value) is str:
+            # The usual received-at, clean ISO 8601 text, is the same moment whatever the time: files
+            # repeat moments, so the accepted ones are remembered (up to MEMO_SIZE, then forgotten at once).
+            known = self.iso_moments.get(value)
+            if known is not None:
+                return known
+            with suppress(DateParseError):  # reported below, by the general path
+                moment = parse_iso(value, zone)
+                if moment is not None and moment <= self.latest:
+                    if len(self.iso_moments) >= MEMO_SIZE:
+                        self.iso_moments.clear()
+                    self.iso_moments[value] = moment
+                    return moment
         if value is None or (isinstance(value, str) and not value.strip()):
             problems.append(("received_at", _("empty received_at")))
             return None
