@@ -13,6 +13,7 @@ from datetime import datetime, timedelta, timezone
 from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -130,3 +131,36 @@ def test_a_bulk_load_grows_the_page_cache_and_puts_it_back():
         except KeyError:
             pass
         assert cache_size() == before
+
+
+def test_indexes_deferred_by_a_bulk_load_come_back_as_they_were_kept_or_rolled_back(tmp_path):
+    from sopcli.store.bulk import bulk_load
+    from sopcli.store.database import Database
+
+    tables = ("complaint", "journal_entry")
+    database = Database(f"sqlite:///{tmp_path / 'sop.db'}")
+    database.ensure_ready()
+
+    def schema(connection):
+        return connection.exec_driver_sql("SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY name").all()
+
+    def indexes(connection, unique_only=False):
+        return {name for table in tables for _seq, name, unique, *_ in connection.exec_driver_sql(f"PRAGMA index_list({table})")
+                if unique or not unique_only}
+
+    with database.transaction(write=True) as session:
+        connection = session.connection()
+        before, unique = schema(connection), indexes(connection, unique_only=True)
+        assert indexes(connection) > unique  # secondary indexes to defer
+        with bulk_load(connection, tables) as defer_indexes:
+            defer_indexes()
+            assert indexes(connection) == unique  # constraints stay
+            defer_indexes()  # once is all it does
+        assert schema(connection) == before
+    with pytest.raises(KeyError), database.transaction(write=True) as session:
+        with bulk_load(session.connection(), tables) as defer_indexes:
+            defer_indexes()
+            raise KeyError("a failed import")
+    with database.transaction() as session:
+        assert schema(session.connection()) == before
+    database.close()
