@@ -259,7 +259,7 @@ def import_batch(rt: Runtime, stream: IO[bytes], *, fmt: str, source: str, actor
         with (database.transaction(write=True) as session,
               bulk_load(session.connection(), (Complaint.__tablename__, JournalEntry.__tablename__)) as defer_indexes):
             writer = _Writer(rt, session, source, actor)
-            recorded = writer.first_new_id - 1  # complaints already there (ids are never reused)
+            recorded = writer.first_new_id - 1  # complaints already there (never deleted: the highest id counts them)
             for chunk in _chunks(rows, CHUNK_ROWS):
                 records = []
                 for row in chunk:
@@ -273,8 +273,8 @@ def import_batch(rt: Runtime, stream: IO[bytes], *, fmt: str, source: str, actor
                 result.duplicates += duplicates
                 result.invalid += [RowProblem(r.line, "ref", reason, r.values) for r, reason in repeats]
                 if accepted:
-                    if result.imported + len(accepted) > recorded:  # outnumbered: a rebuild at the end costs less
-                        defer_indexes()
+                    if result.imported + len(accepted) > recorded:
+                        defer_indexes()  # the load outnumbers what was there: one rebuild at the end costs less
                     first, last = writer.insert(accepted)
                     result.first_number = result.first_number or first
                     result.last_number = last
