@@ -10,18 +10,23 @@ from __future__ import annotations
 
 import json
 from datetime import datetime, timedelta, timezone
+from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sopcli import engine
 from sopcli.calendar import WorkingCalendar
 from sopcli.definitions.loader import load
+from sopcli.errors import DateParseError
 from sopcli.journal import _canonical, canonical_fields
 from sopcli.services.cases import received_fields
-from sopcli.services.importer import COMPLAINT_COLUMNS, ENTRY_COLUMNS, _FIELD_KEYS, _Opening, _Record, received_fields_json
+from sopcli.services.importer import (COMPLAINT_COLUMNS, ENTRY_COLUMNS, _FIELD_KEYS, _Opening, _Record, _RowChecker,
+                                     received_fields_json)
 from sopcli.store.bulk import _naive_utc, _sqlite_moment
+from sopcli.timeparse import parse_when
 
 JKT = ZoneInfo("Asia/Jakarta")
 SOP_IDS = ("ipas-pemulihan", "kaltim-db", "cirebon-aplikasi", "tanahbumbu-jaringan")
@@ -85,6 +90,28 @@ def test_an_openings_moment_is_the_received_at_year_values_and_deadline(sop_id, 
     assert opening.moments[(received, received.fold, received.tzinfo)] == expected  # remembered
 
 
+NOW = datetime(2026, 11, 24, 16, tzinfo=JKT)
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=_moments.map(datetime.isoformat) | st.datetimes().map(datetime.isoformat) | st.sampled_from(
+    ["2026-11-24T16:04+07:00", "2026-11-24T17:00+07:00", "2026-11-20T08:00+99:00", "2026-11-20 08:00", " 2026-11-20T08:00",
+     "20/11/2026 08:15", "now", "kemarin", "08.15", "", "2026-13-01"]))
+def test_a_received_at_reads_as_parse_when_reads_it_every_time(text):
+    # The checker remembers clean ISO 8601 texts it accepted: what it remembers is what parse_when gives.
+    try:
+        moment = parse_when(text, JKT, NOW)
+    except DateParseError:
+        moment = None
+    expected = None if moment is None or moment > NOW + engine.FUTURE_TOLERANCE else moment
+    checker = _RowChecker(SimpleNamespace(now=lambda: NOW, zone=JKT), None, False)
+    for _ in range(2):
+        problems = []
+        found = checker._moment(text, problems)
+        assert (found, getattr(found, "tzinfo", None)) == (expected, getattr(expected, "tzinfo", None))
+        assert bool(problems) == (expected is None)
+
+
 def test_a_bulk_load_grows_the_page_cache_and_puts_it_back():
     from sqlalchemy import create_engine
 
@@ -104,3 +131,36 @@ def test_a_bulk_load_grows_the_page_cache_and_puts_it_back():
         except KeyError:
             pass
         assert cache_size() == before
+
+
+def test_indexes_deferred_by_a_bulk_load_come_back_as_they_were_kept_or_rolled_back(tmp_path):
+    from sopcli.store.bulk import bulk_load
+    from sopcli.store.database import Database
+
+    tables = ("complaint", "journal_entry")
+    database = Database(f"sqlite:///{tmp_path / 'sop.db'}")
+    database.ensure_ready()
+
+    def schema(connection):
+        return connection.exec_driver_sql("SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY name").all()
+
+    def indexes(connection, unique_only=False):
+        return {name for table in tables for _seq, name, unique, *_ in connection.exec_driver_sql(f"PRAGMA index_list({table})")
+                if unique or not unique_only}
+
+    with database.transaction(write=True) as session:
+        connection = session.connection()
+        before, unique = schema(connection), indexes(connection, unique_only=True)
+        assert indexes(connection) > unique  # secondary indexes to defer
+        with bulk_load(connection, tables) as defer_indexes:
+            defer_indexes()
+            assert indexes(connection) == unique  # constraints stay
+            defer_indexes()  # once is all it does
+        assert schema(connection) == before
+    with pytest.raises(KeyError), database.transaction(write=True) as session:
+        with bulk_load(session.connection(), tables) as defer_indexes:
+            defer_indexes()
+            raise KeyError("a failed import")
+    with database.transaction() as session:
+        assert schema(session.connection()) == before
+    database.close()

@@ -213,14 +213,11 @@ def parse_when(text: str, tz: tzinfo, now: datetime) -> datetime:
     Raises:
         DateParseError: the text is not a date or time.
     """
-    try:
-        # The common case first (an import parses a moment per row): clean ISO 8601.
-        # Whatever fromisoformat takes as it is, it reads the same once tidied below.
-        moment = datetime.fromisoformat(text)
-    except (TypeError, ValueError):
-        pass
-    else:
-        return _with_zone(moment, tz, text)
+    # The common case first (an import parses a moment per row): clean ISO 8601.
+    # Whatever fromisoformat takes as it is, it reads the same once tidied below.
+    moment = parse_iso(text, tz)
+    if moment is not None:
+        return moment
     cleaned = " ".join((text or "").strip().split())
     key = cleaned.lower()
     if key in ("now", "sekarang"):
@@ -238,6 +235,21 @@ def parse_when(text: str, tz: tzinfo, now: datetime) -> datetime:
             raise _not_a_date(cleaned) from None
         moment = _parse_day_first(cleaned) or _parse_free_form(cleaned, now.astimezone(tz))
     return _with_zone(moment, tz, cleaned)
+
+
+def parse_iso(text: str, tz: tzinfo) -> datetime | None:
+    """``parse_when`` of clean ISO 8601 text (naive means ``tz``), or None for any other text.
+
+    It needs no ``now``: the same text in the same zone is always the same moment.
+
+    Raises:
+        DateParseError: an offset no zone has.
+    """
+    try:
+        moment = datetime.fromisoformat(text)
+    except (TypeError, ValueError):
+        return None
+    return _with_zone(moment, tz, text)
 
 
 def _with_zone(moment: datetime, tz: tzinfo, text: str) -> datetime:

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Iterator
+from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timezone
 from typing import IO, Any, NamedTuple
@@ -33,12 +34,12 @@ from sopcli.services.cases import NUMBER_PREFIX, _lock_journal, _pinned_version,
 from sopcli.services.runtime import Runtime
 from sopcli.store.bulk import bulk_load, insert_rows, moment_parameter, placeholders
 from sopcli.tabular import COLUMN_ALIASES, Row, read_rows
-from sopcli.timeparse import parse_when
+from sopcli.timeparse import parse_iso, parse_when
 
 REQUIRED = ("received_at", "reporter", "unit", "system", "description")
 CHUNK_ROWS = 2000
-# Distinct received-at moments whose conversions are remembered, per SOP of an import (then forgotten
-# all at once: memory stays flat however long the file).
+# Distinct received-at texts and moments whose readings and conversions are remembered, per import
+# and per SOP of an import (then forgotten all at once: memory stays flat however long the file).
 MEMO_SIZE = 1024
 _STANDARD_ZONES = (timezone, ZoneInfo)
 # Cells not read as tidied text: the row's markers, the moment (parsed) and the description (kept as written).
@@ -115,6 +116,7 @@ class _RowChecker:
         self.zone = rt.zone
         self.sops: dict[str, Any] = {}
         self.priorities: dict[str, str] = {}  # as written → normalised (only the valid ones)
+        self.iso_moments: dict[str, datetime] = {}  # see _moment
 
     def sop(self, reference: str):
         if reference not in self.sops:
@@ -178,6 +180,19 @@ class _RowChecker:
 
     def _moment(self, value: Any, problems: list) -> datetime | None:
         zone = self.zone
+        if type(value) is str:
+            # The usual received-at, clean ISO 8601 text, is the same moment whatever the time: files
+            # repeat moments, so the accepted ones are remembered (up to MEMO_SIZE, then forgotten at once).
+            known = self.iso_moments.get(value)
+            if known is not None:
+                return known
+            with suppress(DateParseError):  # reported below, by the general path
+                moment = parse_iso(value, zone)
+                if moment is not None and moment <= self.latest:
+                    if len(self.iso_moments) >= MEMO_SIZE:
+                        self.iso_moments.clear()
+                    self.iso_moments[value] = moment
+                    return moment
         if value is None or (isinstance(value, str) and not value.strip()):
             problems.append(("received_at", _("empty received_at")))
             return None
@@ -235,12 +250,16 @@ def import_batch(rt: Runtime, stream: IO[bytes], *, fmt: str, source: str, actor
         raise InputError(_("{source}: missing columns: {names}").format(source=source, names=", ".join(needed)),
                          _("give --sop ID when the file has no sop column") if needed == ["sop"] else None)
 
+    from sopcli.store.models import Complaint, JournalEntry
+
     result = ImportResult(source=source, dry_run=dry_run)
     checker = _RowChecker(rt, default_sop, ignore_unknown)
     database = rt.ready_database()
     try:
-        with database.transaction(write=True) as session, bulk_load(session.connection()):
+        with (database.transaction(write=True) as session,
+              bulk_load(session.connection(), (Complaint.__tablename__, JournalEntry.__tablename__)) as defer_indexes):
             writer = _Writer(rt, session, source, actor)
+            recorded = writer.first_new_id - 1  # complaints already there (never deleted: the highest id counts them)
             for chunk in _chunks(rows, CHUNK_ROWS):
                 records = []
                 for row in chunk:
@@ -254,6 +273,8 @@ def import_batch(rt: Runtime, stream: IO[bytes], *, fmt: str, source: str, actor
                 result.duplicates += duplicates
                 result.invalid += [RowProblem(r.line, "ref", reason, r.values) for r, reason in repeats]
                 if accepted:
+                    if result.imported + len(accepted) > recorded:
+                        defer_indexes()  # the load outnumbers what was there: one rebuild at the end costs less
                     first, last = writer.insert(accepted)
                     result.first_number = result.first_number or first
                     result.last_number = last
@@ -312,8 +333,9 @@ ENTRY_COLUMNS = (
 
 # received_fields' keys, sorted as canonical JSON sorts them (a test holds this to sorted()).
 _FIELD_KEYS = ("channel", "host", "priority", "ref", "reporter", "sop", "sop_version", "source", "system", "unit")
-_HASHED_FIELDS = "{{" + ",".join(f'"{k}":{{}}' for k in _FIELD_KEYS) + "}}"
-_STORED_FIELDS = "{{" + ", ".join(f'"{k}": {{}}' for k in _FIELD_KEYS) + "}}"
+# Their JSON objects with every value present, as %-templates (cheaper than str.format with ten arguments).
+_HASHED_FIELDS = "{" + ",".join(f'"{k}":%s' for k in _FIELD_KEYS) + "}"
+_STORED_FIELDS = "{" + ", ".join(f'"{k}": %s' for k in _FIELD_KEYS) + "}"
 
 
 def received_fields_json(record: _Record, opening: _Opening, source: str) -> tuple[str, str]:
@@ -325,8 +347,8 @@ def received_fields_json(record: _Record, opening: _Opening, source: str) -> tup
     _line, _sop, _at, ref, reporter, unit, system, host, channel, priority, _description, _values = record
     values = (channel, host, priority, ref, reporter, opening.sop_id, opening.sop_version, source, system, unit)
     if all(values):
-        encoded = list(map(json_string, values))
-        return _HASHED_FIELDS.format(*encoded), _STORED_FIELDS.format(*encoded)
+        encoded = tuple(map(json_string, values))
+        return _HASHED_FIELDS % encoded, _STORED_FIELDS % encoded
     present = [(key, json_string(value)) for key, value in zip(_FIELD_KEYS, values) if value]  # empty ones are left out
     return ("{" + ",".join([f'"{k}":{v}' for k, v in present]) + "}",
             "{" + ", ".join([f'"{k}": {v}' for k, v in present]) + "}")

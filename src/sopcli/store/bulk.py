@@ -68,21 +68,54 @@ def _move_sequence_past(connection, table, columns: Sequence[str]) -> None:
 
 
 @contextmanager
-def bulk_load(connection) -> Iterator[None]:
-    """Tune ``connection`` for a bulk load for the duration, then put it back.
+def bulk_load(connection, tables: Sequence[str] = ()) -> Iterator[Callable[[], None]]:
+    """Tune ``connection`` for a bulk load into ``tables`` for the duration, then put it back.
 
     Only the page cache grows: durability and atomicity are the transaction's,
     as for any write (WAL, synchronous=NORMAL, one BEGIN IMMEDIATE ... COMMIT).
+
+    Yields ``defer_indexes``: called when the load is large against what the
+    tables hold, it drops their non-unique indexes, and the load re-creates
+    them from their own DDL as it ends, inside the transaction (SQLite; on
+    PostgreSQL it does nothing). Building an index once from sorted keys costs
+    less than keeping it up insert by insert. On an error they are not
+    re-created: the caller rolls the transaction back, and that restores them
+    with everything else.
     """
     if connection.dialect.name != "sqlite":
-        yield
+        yield lambda: None
         return
+    deferred: list[str] | None = None  # the DDL of the indexes dropped, once deferred
+
+    def defer_indexes() -> None:
+        nonlocal deferred
+        if deferred is None:
+            deferred = [sql for table in tables for sql in _drop_secondary_indexes(connection, table)]
+
     previous = int(connection.exec_driver_sql("PRAGMA cache_size").scalar())
     connection.exec_driver_sql(f"PRAGMA cache_size = -{BULK_CACHE_KIB}")
     try:
-        yield
+        yield defer_indexes
+        for sql in deferred or ():
+            connection.exec_driver_sql(sql)
     except BaseException:
         with suppress(Exception):  # the load's own error is the one to report
             connection.exec_driver_sql(f"PRAGMA cache_size = {previous}")
         raise
     connection.exec_driver_sql(f"PRAGMA cache_size = {previous}")
+
+
+def _drop_secondary_indexes(connection, table: str) -> list[str]:
+    """Drop ``table``'s indexes made by CREATE INDEX that enforce nothing; returns their DDL, in schema order.
+
+    Unique ones stay: they are constraints, checked row by row as the load goes.
+    """
+    secondary = {name for _seq, name, unique, origin, _partial in connection.exec_driver_sql(f"PRAGMA index_list({table})")
+                 if origin == "c" and not unique}
+    dropped = []
+    for name, sql in connection.exec_driver_sql(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? ORDER BY rowid", (table,)).all():
+        if name in secondary:
+            connection.exec_driver_sql(f'DROP INDEX "{name}"')
+            dropped.append(sql)
+    return dropped
