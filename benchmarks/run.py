@@ -161,7 +161,6 @@ def byte_compile_sopcli() -> None:
 
 def startup_section(work: Path, repeat: int) -> dict:
     print("\n== start-up ==")
-    byte_compile_sopcli()
     db = work / "startup.db"
     env = environment(db)
     results = {}
@@ -279,6 +278,7 @@ def main() -> None:
     repeat = 5 if args.quick else 10
     started = time.time()
     results = {"python": sys.version.split()[0], "quick": args.quick}
+    byte_compile_sopcli()
     with tempfile.TemporaryDirectory(prefix="sop-bench-") as tmp:
         work = Path(tmp)
         if args.only in (None, "startup"):
