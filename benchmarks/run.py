@@ -163,6 +163,7 @@ def startup_section(work: Path, repeat: int) -> dict:
     print("\n== start-up ==")
     db = work / "startup.db"
     env = environment(db)
+    subprocess.run([SOP, "db", "upgrade"], env=env, check=True, capture_output=True)  # "empty", not "new": created untimed
     results = {}
     results["python -c pass"] = base_pass = report("python -c pass", series([PYTHON, "-c", "pass"], env, repeat))
     results["import typer"] = base_typer = report("python -c 'import typer'", series([PYTHON, "-c", "import typer"], env, repeat), base_pass)
