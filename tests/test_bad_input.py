@@ -93,3 +93,21 @@ def test_descriptions_and_notes_are_kept_exactly_or_refused(logbook, text):
         notes = [e["note"] for e in json.loads(logbook("show", "ADU-2026-00001", "--json").stdout)["journal"]
                  if e["action"] == "note"]
         assert notes[-1] == text
+
+
+# Any arguments at all: option names in the wrong places, missing values, unknown options and
+# commands. Typer's usage errors are reworded in the interface language (cli/localise.py), and
+# the rewording must hold for every shape of mistake: one line, never a traceback.
+WORDS = st.sampled_from(["new", "next", "show", "list", "sops", "report", "journal", "seal", "db", "config", "set",
+                         "--sop", "--json", "--json=1", "--limit", "--limit=-", "--format", "--lang", "--as", "--foo",
+                         "--daily", "--date", "-o", "-x", "--", "-", "ADU-2026-00001", "42", "kaltim-db", "ya", ""])
+
+
+@SETTINGS
+@given(words=st.lists(st.one_of(WORDS, NASTY), min_size=1, max_size=6))
+def test_any_arguments_are_a_result_or_one_error_line(logbook, words):
+    before = _entries(logbook)
+    result = logbook(*words)
+    _handled(result)
+    if result.exit_code:
+        assert _entries(logbook) == before

@@ -429,17 +429,17 @@ def test_missing_toml_path(tmp_path):
 
 def test_unknown_subcommand():
     line = assert_one_error_line(run("sops", "frobnicate"), 2)
-    assert line == "Error: No such command 'frobnicate'. (see 'sop sops --help')"
+    assert line == "Error: no such command 'frobnicate' (see 'sop sops --help')"
 
 
 def test_unknown_top_level_command():
     line = assert_one_error_line(run("frobnicate"), 2)
-    assert line == "Error: No such command 'frobnicate'. (see 'sop --help')"
+    assert line == "Error: no such command 'frobnicate' (see 'sop --help')"
 
 
 def test_missing_argument():
     line = assert_one_error_line(run("sops", "show"), 2)
-    assert line == "Error: Missing argument 'ID|FILE'. (see 'sop sops show --help')"
+    assert line == "Error: missing argument 'ID|FILE' (see 'sop sops show --help')"
 
 
 def test_sops_without_subcommand_shows_help():

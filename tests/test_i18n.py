@@ -178,3 +178,98 @@ def test_sops_list_headers_are_english_with_lang_en(indonesian, sop):
     result = sop("--lang", "en", "sops", "list")
     assert result.exit_code == 0, result.stderr
     assert result.stdout.splitlines()[0].split() == ["Id", "Number", "Name", "Agency", "Steps", "Version"]
+
+
+# --- help pages and usage errors --------------------------------------------------
+
+
+def test_every_help_text_has_an_indonesian_translation():
+    """Docstrings and option help are message ids too (extracted by cli/localise.py's Babel extractor)."""
+    from sopcli.cli import every_command
+    from sopcli.cli.localise import help_messages
+
+    catalog = _catalog()
+    texts = {text for command in every_command() for text in help_messages(command)}
+    assert len(texts) > 100  # guard: the walk reached every command
+    missing = [text for text in sorted(texts)
+               if (entry := catalog.get(text)) is None or entry.fuzzy or not entry.string.strip()]
+    assert not missing, f"{len(missing)} help text(s) without an Indonesian translation; {REFRESH}:\n" + "\n".join(missing)
+
+
+def test_help_summaries_translate_as_their_texts_first_line():
+    """A command's one-line summary (in its group's list) must read like the first line of its full help."""
+    from sopcli.cli import every_command
+
+    catalog = _catalog()
+    for root in every_command():
+        for command in [root, *getattr(root, "commands", {}).values()]:
+            if command.help and "\n" in command.help:
+                full, summary = catalog.get(command.help), catalog.get(command.help.split("\n")[0])
+                assert full.string.split("\n")[0] == summary.string, command.name
+
+
+def test_root_help_is_indonesian(indonesian, sop):
+    result = sop("--help")
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    assert lines[0] == "Penggunaan: sop [OPTIONS] COMMAND [ARGS]..."
+    assert {"Opsi:", "Perintah:"} <= set(lines)
+    assert "  new       Catat pengaduan gangguan dan tampilkan langkah pertamanya." in lines
+    assert "  -h, --help            Tampilkan bantuan ini lalu keluar." in lines
+    assert all(len(line) <= 80 for line in lines)  # summaries cut to one line, as in English
+
+
+def test_command_help_is_indonesian_with_typers_words(indonesian, sop):
+    result = sop("show", "--help")
+    assert result.exit_code == 0
+    text = " ".join(result.stdout.split())  # the words, whatever the wrapping
+    assert text.startswith("Penggunaan: sop show [OPTIONS] {NUMBER} Tampilkan pengaduan beserta seluruh kronologinya")
+    assert "Contoh: sop show ADU-2026-00042" in text
+    assert "Argumen: NUMBER <str> Nomor pengaduan:" in text
+    assert "[wajib]" in text
+    assert "Show" not in text and "Usage" not in text
+
+
+def test_group_help_lists_subcommands_in_indonesian(indonesian, sop):
+    result = sop("sops", "--help")
+    assert result.exit_code == 0
+    assert "  list      Tampilkan daftar SOP bawaan." in result.stdout.splitlines()
+
+
+@pytest.mark.parametrize("args", [("--lang", "en", "--help"), ("--lang", "en", "show", "--help")])
+def test_lang_en_before_help_gives_english_help(indonesian, sop, args):
+    result = sop(*args)
+    assert result.exit_code == 0
+    assert result.stdout.startswith("Usage: sop")
+    assert "Show this message and exit." in result.stdout
+
+
+USAGE_ERRORS = [
+    (("list", "--foo"), "tidak ada opsi --foo (mungkin maksudnya --format, --sop?) (lihat 'sop list --help')",
+     "no such option: --foo (did you mean --format, --sop?) (see 'sop list --help')"),
+    (("list", "--limit", "banyak"), "nilai '--limit' tidak valid: harus bilangan bulat (lihat 'sop list --help')",
+     "invalid value for '--limit': a whole number is expected (see 'sop list --help')"),
+    (("list", "a", "b"), "argumen berlebih: a b (lihat 'sop list --help')",
+     "unexpected extra argument(s): a b (see 'sop list --help')"),
+    (("show",), "argumen 'NUMBER' belum diisi (lihat 'sop show --help')",
+     "missing argument 'NUMBER' (see 'sop show --help')"),
+    (("shw",), "tidak ada perintah 'shw' (mungkin maksudnya 'show'?) (lihat 'sop --help')",
+     "no such command 'shw' (did you mean 'show'?) (see 'sop --help')"),
+    (("sops", "lst"), "tidak ada perintah 'lst' (mungkin maksudnya 'list'?) (lihat 'sop sops --help')",
+     "no such command 'lst' (did you mean 'list'?) (see 'sop sops --help')"),
+    (("new", "--sop"), "opsi '--sop' memerlukan nilai", "option '--sop' needs a value"),
+    (("new", "--json=ya"), "opsi '--json' tidak menerima nilai", "option '--json' takes no value"),
+    (("--lang", "jv", "list"), "nilai '--lang' tidak valid: 'jv': pilih id atau en (lihat 'sop --help')",
+     "invalid value for '--lang': 'jv': choose id or en (see 'sop --help')"),
+]
+
+
+@pytest.mark.parametrize(("args", "indonesian_line", "english_line"), USAGE_ERRORS, ids=[" ".join(a) for a, *_ in USAGE_ERRORS])
+def test_usage_errors_are_one_line_in_the_interface_language(indonesian, sop, args, indonesian_line, english_line):
+    result = sop(*args)
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert result.stderr == f"Kesalahan: {indonesian_line}\n"
+    i18n.set_language("en")
+    result = sop(*args)
+    assert result.stderr == f"Error: {english_line}\n"

@@ -15,6 +15,7 @@ import typer
 from typer.core import TyperGroup
 
 from sopcli import __version__
+from sopcli.cli.localise import LocalisedContext, localise, usage_error
 from sopcli.cli.state import AppState
 from sopcli.errors import ExitCode, SopError
 
@@ -53,11 +54,19 @@ def load_command(name: str):
         target.command(name)(getattr(import_module(f"sopcli.cli.{module}"), attribute))
     command = typer.main.get_command(target)
     command.name = name
+    localise(command)
     return command
+
+
+def every_command() -> list:
+    """The root and every command, all loaded: for what must see them all (the help texts' catalog)."""
+    return [typer.main.get_command(app)] + [load_command(name) for name in COMMANDS]
 
 
 class SopGroup(TyperGroup):
     """The root group: loads commands lazily, and turns every error into one line on stderr and an exit code."""
+
+    context_class = LocalisedContext
 
     def list_commands(self, ctx: typer.Context) -> list[str]:
         return list(COMMANDS)
@@ -70,9 +79,8 @@ class SopGroup(TyperGroup):
         return self.commands[name]
 
     def format_commands(self, ctx: typer.Context, formatter) -> None:
-        limit = formatter.width - 6 - max(map(len, COMMANDS))  # as click does: one line per command
-        with formatter.section("Commands"):
-            formatter.write_dl([(name, _shortened(summary, limit)) for name, (_m, _a, summary) in COMMANDS.items()])
+        with formatter.section("Commands"):  # the formatter translates and shortens each summary
+            formatter.write_dl([(name, summary) for name, (_m, _a, summary) in COMMANDS.items()])
 
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
         args = list(sys.argv[1:] if args is None else args)
@@ -87,7 +95,7 @@ class SopGroup(TyperGroup):
                 typer.echo(exc.ctx.get_help())
                 sys.exit(ExitCode.OK)
             help_hint = _usage_hint(getattr(exc, "ctx", None))
-            _fail(_error_line(exc.format_message(), help_hint), getattr(exc, "exit_code", ExitCode.USAGE))
+            _fail(_error_line(usage_error(exc), help_hint), getattr(exc, "exit_code", ExitCode.USAGE))
         except typer.Abort:
             _fail(_interrupted(), ExitCode.ERROR)
         if not standalone_mode:
@@ -136,12 +144,6 @@ def _refuse_unstorable(args: list[str]) -> None:
                           _("check the terminal's or script's encoding")), ExitCode.USAGE)
 
 
-def _shortened(text: str, limit: int) -> str:
-    if len(text) <= limit:
-        return text
-    return text[:limit - 3].rsplit(" ", 1)[0].rstrip(",;:") + "..."
-
-
 def _usage_hint(ctx) -> str | None:
     from sopcli.i18n import _
 
@@ -185,6 +187,17 @@ app = typer.Typer(
 )
 
 
+def _language(value: Optional[str]) -> Optional[str]:
+    """Switch the interface language as soon as ``--lang`` is read: help printed after it uses it."""
+    if value:
+        from sopcli.i18n import LANGUAGES, _, set_language
+
+        if value.lower() not in LANGUAGES:
+            raise typer.BadParameter(_("{value!r}: choose id or en").format(value=value))
+        set_language(value.lower())
+    return value
+
+
 def _version(value: bool) -> None:
     if value:
         typer.echo(f"sop {__version__}")
@@ -195,7 +208,7 @@ def _version(value: bool) -> None:
 def root(
     ctx: typer.Context,
     db: Annotated[Optional[str], typer.Option("--db", help="Database: a file path or SQLAlchemy URL (default: SOP_DATABASE_URL, then the config, then the app dir).", metavar="PATH|URL")] = None,
-    lang: Annotated[Optional[str], typer.Option("--lang", help="Interface language: id or en (default: SOP_LANG, config, locale).", metavar="id|en")] = None,
+    lang: Annotated[Optional[str], typer.Option("--lang", callback=_language, is_eager=True, help="Interface language: id or en (default: SOP_LANG, config, locale).", metavar="id|en")] = None,
     debug: Annotated[bool, typer.Option("--debug", help="Show full tracebacks on errors.")] = False,
     version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")] = False,
 ) -> None:
@@ -203,12 +216,6 @@ def root(
 
     Example: sop sops list
     """
-    if lang:
-        from sopcli.i18n import LANGUAGES, set_language
-
-        if lang.lower() not in LANGUAGES:
-            raise typer.BadParameter(f"{lang!r}: id | en", param_hint="--lang")
-        set_language(lang.lower())
     ctx.obj = AppState(db=db, debug=debug, language=lang)
 
 
