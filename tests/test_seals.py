@@ -53,3 +53,24 @@ def test_the_seal_is_in_the_journal_of_the_day_it_was_made(monday):
 def test_sealing_an_unparseable_day_is_one_error_line(sop):
     result = sop("journal", "seal", "--date", "besok lusa")
     assert result.exit_code == 1 and len(result.stderr.strip().splitlines()) == 1
+
+
+def test_work_after_a_seal_of_today_does_not_disturb_it(monday):
+    # Tuesday 16:00: the supervisor seals the day, and work goes on after it.
+    _ok(monday("next", "ADU-2026-00001", "--at", "2026-11-24 09:00"))
+    _ok(monday("journal", "seal"))
+    _ok(monday("note", "ADU-2026-00001", "Dicek lagi sore hari"))  # now, after the seal
+    assert _ok(monday("verify")).stdout == "OK: 5 journal entries, chain intact.\n"
+
+    # Sealing again at the end of the evening covers the later work too.
+    resealed = _ok(monday("journal", "seal"))
+    assert resealed.stdout.startswith("Sealed 2026-11-24: 2 entries")
+    assert _ok(monday("verify")).stdout == "OK: 6 journal entries, chain intact.\n"
+
+
+def test_an_entry_backdated_before_a_seal_of_today_is_reported(monday):
+    _ok(monday("journal", "seal"))  # Tuesday 16:00, no entry yet today
+    _ok(monday("note", "ADU-2026-00001", "Ditambahkan belakangan", "--at", "2026-11-24 10:00"))
+    changed = monday("verify")
+    assert changed.exit_code == 1
+    assert "CHANGED after sealing: 2026-11-24 (sealed with 0 entries, now 1)" in changed.stdout

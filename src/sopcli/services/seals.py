@@ -3,8 +3,12 @@
 A seal is a journal entry of its own (action ``seal``, in the same hash
 chain) carrying the day, how many entries the day had and a digest over their
 hashes. The digest is printed so it can be written on the signed, printed
-journal; any entry of that day added, changed or removed afterwards makes the
-day's digest differ, and ``sop verify`` names the day.
+journal. A seal covers the day as it stood when it was made: the entries
+recorded before it, and any entry timed before it. Work recorded after the
+seal, at a later time, is not part of it (a supervisor seals at the end of
+office hours; an on-call technician may still work that evening). An entry
+backdated into the sealed part of the day, or any change behind sop's back,
+makes the digest differ, and ``sop verify`` names the day.
 """
 
 from __future__ import annotations
@@ -40,8 +44,9 @@ class SealCheck:
     unchanged: bool
 
 
-def _day_hashes(session, rt: Runtime, day: date) -> list[str]:
-    from sqlalchemy import select
+def _day_hashes(session, rt: Runtime, day: date, sealed_by: tuple[int, datetime] | None = None) -> list[str]:
+    """The hashes of ``day``'s entries in chain order; with ``sealed_by`` (the seal's seq and time), those it covers."""
+    from sqlalchemy import or_, select
 
     from sopcli.store.models import JournalEntry
 
@@ -49,6 +54,9 @@ def _day_hashes(session, rt: Runtime, day: date) -> list[str]:
     query = (select(JournalEntry.hash)
              .where(JournalEntry.at >= start, JournalEntry.at < start + timedelta(days=1), JournalEntry.action != "seal")
              .order_by(JournalEntry.seq))
+    if sealed_by is not None:
+        seal_seq, seal_at = sealed_by
+        query = query.where(or_(JournalEntry.seq < seal_seq, JournalEntry.at < seal_at))
     return list(session.execute(query).scalars())
 
 
@@ -91,11 +99,11 @@ def check_seals(rt: Runtime) -> list[SealCheck]:
 
     checks = []
     with rt.ready_database().transaction() as session:
-        for (fields,) in session.execute(select(JournalEntry.fields).where(JournalEntry.action == "seal")
-                                         .order_by(JournalEntry.seq)):
+        for seq, at, fields in session.execute(select(JournalEntry.seq, JournalEntry.at, JournalEntry.fields)
+                                               .where(JournalEntry.action == "seal").order_by(JournalEntry.seq)):
             recorded = json.loads(fields)
             day = date.fromisoformat(recorded["date"])
-            hashes = _day_hashes(session, rt, day)
+            hashes = _day_hashes(session, rt, day, sealed_by=(seq, at))
             checks.append(SealCheck(day, int(recorded["entries"]), len(hashes),
                                     day_digest(hashes) == recorded["digest"]))
     return checks
