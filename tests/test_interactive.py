@@ -180,7 +180,7 @@ def test_next_on_a_terminal_walks_a_step_and_a_decision(sop, term):
     t = Terminal(term, "next", number, "--at", "2026-11-23T14:45")
     t.expect(f"{number} · step 7 of 9: 7")
     t.answer("Apakah gangguan telah selesai? [ya/tidak]", "mungkin")  # not an option: asked again
-    t.expect("Please select one of the available options")
+    t.expect("Please choose one of the options shown")
     t.answer("Apakah gangguan telah selesai? [ya/tidak]", "tidak")
     t.answer("Note (optional)", "Database masih belum bisa diakses")
     t.answer("Output reference: laporan penyelesaian gangguan (optional)", "")
@@ -263,3 +263,56 @@ def test_a_field_the_step_asks_for_is_checked(sop, term):
     assert case["current_step"] == "7"
     assert case["journal"][-1]["step"] == "6"
     assert case["journal"][-1]["fields"] == {"estimasi": "4 jam"}
+
+
+def test_enter_alone_at_a_required_question_asks_again(sop, term):
+    t = Terminal(term, "new")
+    t.answer("SOP [cirebon-aplikasi/ipas-pemulihan/kaltim-db/tanahbumbu-jaringan]", "")  # Enter: not an option
+    t.expect("Please choose one of the options shown")
+    t.answer("SOP [cirebon-aplikasi/ipas-pemulihan/kaltim-db/tanahbumbu-jaringan]", "kaltim-db")
+    t.answer("Description of the disruption", "   ")  # blank: asked again, nothing typed so far is lost
+    t.expect("An answer is needed (Ctrl+C stops without saving).")
+    t.answer("Description of the disruption", "SIMPEG lambat")
+    t.answer("Reporter", "Siti")
+    t.answer("Unit (SKPD/OPD)", "")
+    t.expect("An answer is needed")
+    t.answer("Unit (SKPD/OPD)", "BKD")
+    t.answer("Affected system", "SIMPEG")
+    t.answer("Host/node (optional)", "")
+    t.answer("Channel (telepon)", "")
+    t.answer("Priority [rendah/sedang/tinggi/kritis] (sedang)", "")
+    t.expect("Complaint ADU-2026-00001 recorded.")
+    assert t.finish() == 0
+    case = shown(sop, "ADU-2026-00001")
+    assert (case["sop"]["id"], case["description"], case["unit"]) == ("kaltim-db", "SIMPEG lambat", "BKD")
+
+
+def test_ctrl_d_at_a_prompt_stops_and_saves_nothing(sop, term):
+    number = new_case(sop, "tanahbumbu-jaringan")
+    before = shown(sop, number)
+    t = Terminal(term, "next", number, "--at", "2026-11-23T08:05")
+    t.expect("Note (optional)")
+    t.child.sendeof()
+    t.expect("Interrupted: nothing was written.")
+    assert t.finish() == 1
+    assert "Traceback" not in t.output and "internal error" not in t.output
+    assert shown(sop, number)["journal"] == before["journal"]
+
+
+def test_the_confirmation_speaks_indonesian_and_takes_ya_or_tidak(sop, term, monkeypatch):
+    number = new_case(sop, "kaltim-db")
+    monkeypatch.setenv("SOP_LANG", "id")
+    t = Terminal(term, "next", number, "--at", "2026-11-23T08:20")
+    t.answer("Catatan (opsional)", "")
+    t.answer("Nomor/referensi output: Form Laporan (opsional)", "")
+    t.answer("Simpan langkah 1 sebagai selesai? [y/t] (y)", "mungkin")
+    t.expect("Jawab y (ya) atau t (tidak)")
+    t.answer("Simpan langkah 1 sebagai selesai? [y/t] (y)", "tidak")
+    t.expect("Tidak ada yang disimpan.")
+    assert t.finish() == 1
+    t = Terminal(term, "next", number, "--at", "2026-11-23T08:20")
+    t.answer("Catatan (opsional)", "")
+    t.answer("Nomor/referensi output: Form Laporan (opsional)", "")
+    t.answer("Simpan langkah 1 sebagai selesai? [y/t] (y)", "ya")
+    t.expect("Langkah 1 selesai")
+    assert t.finish() == 0

@@ -8,6 +8,7 @@ given as an option; otherwise a missing value is an error naming the option.
 from __future__ import annotations
 
 import sys
+from contextlib import contextmanager
 from typing import Annotated, Optional
 
 import typer
@@ -16,6 +17,9 @@ from sopcli.cli.state import runtime_of
 
 # Rows `sop list` shows in a table unless told otherwise: a screenful or two, the oldest (most urgent) first.
 LIST_LIMIT = 100
+# Answers to a yes/no question, in either language.
+YES = {"y", "ya", "yes"}
+NO = {"n", "t", "tidak", "no"}
 JsonOption = Annotated[bool, typer.Option("--json", help="Print the complaint as JSON for scripts.")]
 NumberArgument = Annotated[str, typer.Argument(
     help="Complaint number: ADU-2026-00042, or 2026-42, or 42 for this year's; or the complaint's ref.", metavar="NUMBER")]
@@ -50,11 +54,58 @@ def _ask(label: str, option: str, *, choices: list[str] | None = None, default: 
 
     if not interactive():
         raise InputError(_("{option} is required when not at a terminal").format(option=option))
-    from rich.prompt import Prompt
+    prompt, _confirm = _prompts()
+    with _end_of_input_stops():
+        if default == "":  # optional: Enter leaves it empty, and rich would show "()"
+            return prompt.ask(label, choices=choices, default="", show_default=False, console=_console())
+        if default is not None:
+            return prompt.ask(label, choices=choices, default=default, console=_console())
+        while True:  # required: Enter alone asks again
+            value = prompt.ask(label, choices=choices, console=_console())
+            if value.strip():
+                return value
+            _console().print("[prompt.invalid]" + _("An answer is needed (Ctrl+C stops without saving)."))
 
-    if default == "":  # optional: Enter leaves it empty, and rich would show "()"
-        return Prompt.ask(label, choices=choices, default="", show_default=False, console=_console())
-    return Prompt.ask(label, choices=choices, default=default, console=_console())
+
+def _confirm_ask(question: str) -> bool:
+    _prompt, confirm = _prompts()
+    with _end_of_input_stops():
+        return confirm.ask(question, default=True, console=_console())
+
+
+@contextmanager
+def _end_of_input_stops():
+    """Ctrl+D at a prompt stops the command, as Ctrl+C does: nothing is saved."""
+    try:
+        yield
+    except EOFError:
+        raise typer.Abort() from None
+
+
+def _prompts():
+    """rich's Prompt and Confirm, speaking the interface language; Confirm takes ya/tidak as well as y/n."""
+    from rich.prompt import Confirm, InvalidResponse, Prompt
+
+    from sopcli.i18n import _
+
+    class LocalPrompt(Prompt):
+        validate_error_message = "[prompt.invalid]" + _("Please enter a valid value")
+        illegal_choice_message = "[prompt.invalid.choice]" + _("Please choose one of the options shown")
+
+    class LocalConfirm(Confirm):
+        validate_error_message = "[prompt.invalid]" + _("Please answer y (yes) or n (no)")
+        choices = [_("y"), _("n")]
+
+        def process_response(self, value: str) -> bool:
+            answer = value.strip().lower()
+            if answer in YES:
+                return True
+            if answer in NO:
+                return False
+            raise InvalidResponse(self.validate_error_message)
+
+    return LocalPrompt, LocalConfirm
+
 
 
 def _console():
@@ -195,9 +246,7 @@ def next_step(
         output = _ask(_("Output reference: {output} (optional)").format(output=current.output), "--output", default="")
         asked = True
     if asked or (current.decision and interactive()):
-        from rich.prompt import Confirm
-
-        if not Confirm.ask(_("Save step {id} as done?").format(id=current.id), default=True, console=_console()):
+        if not _confirm_ask(_("Save step {id} as done?").format(id=current.id)):
             typer.echo(_("Nothing saved."), err=True)
             raise typer.Exit(1)
     # The step the operator saw (or named with --step) is the one completed; if
