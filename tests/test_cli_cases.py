@@ -232,6 +232,26 @@ def test_new_future_received_at_is_refused(sop):
     assert all_complaints(sop) == []
 
 
+@pytest.mark.parametrize("received_at", ["24/11/2016 08:00", "1900-01-01", "0001-01-01"])
+def test_new_received_years_ago_is_refused_before_anything_is_written(sop, received_at):
+    # 2016 for 2026 is a typo; left in, such a date broke every later report (a working-time span too long).
+    result = sop(*new_args(received_at=received_at))
+    assert_error(result, "is more than 5 years ago (check the year)", code=1)
+    assert sop("verify").stdout == "OK: 0 journal entries, chain intact.\n"
+    assert all_complaints(sop) == []
+
+
+def test_new_with_an_empty_received_at_is_refused_not_taken_as_now(sop):
+    assert_error(sop(*new_args(received_at="")), "empty date", code=1)
+    assert all_complaints(sop) == []
+
+
+def test_new_with_a_ref_that_looks_like_a_complaint_number_is_refused(sop):
+    # ADU-… is always read as a complaint number: a complaint with such a ref could never be found by it.
+    assert_error(sop(*new_args(ref="ADU-2026-00001")), "looks like a complaint number", code=1)
+    assert all_complaints(sop) == []
+
+
 def test_new_received_at_within_a_minute_of_now_is_accepted(sop):
     # Clocks a little apart are forgiven.
     assert create(sop, received_at="2026-11-24T16:00:30")["received_at"] == "2026-11-24T16:00:30+07:00"

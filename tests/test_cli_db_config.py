@@ -291,6 +291,16 @@ def test_config_set_office_hours_of_one_day(sop):
     assert data["office_hours"]["fri"] == "08:00-17:00"
 
 
+@pytest.mark.parametrize("value", ["closed", "08:00-17:00"])
+def test_config_set_office_hours_of_a_day_that_is_not_a_weekday_is_refused(sop, value):
+    # "sabtu" for "sat": closing it used to report success and save nothing.
+    result = sop("config", "set", "office_hours.sabtu", value)
+    assert result.exit_code != 0
+    assert result.stderr == ("Error: bad value for office_hours.sabtu: 'sabtu' is not one of "
+                             "mon, tue, wed, thu, fri, sat, sun\n")
+    assert "sabtu" not in ok(sop("config", "show")).stdout
+
+
 def test_config_closed_day_moves_deadlines_past_it(sop):
     # Step 1 of kaltim-db is 30 menit; received Tuesday 15:50: 10 minutes left that day.
     before = json.loads(ok(sop("new", *COMPLAINT, "--received-at", "2026-11-24T15:50", "--json")).stdout)

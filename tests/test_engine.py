@@ -832,3 +832,14 @@ def test_replay_keeps_the_estimate_that_sets_a_later_deadline():
 ])
 def test_replay_closes_as_the_engine_does(sop_id, moves, outcome):
     assert _walk(sop(sop_id), OFFICE, moves).status == outcome
+
+
+@pytest.mark.parametrize(("value", "accepted"), [("365 hari", True), ("52 minggu", True), ("366 hari", False),
+                                                 ("99999 hari", False), ("600000 menit", False)])
+def test_a_duration_field_longer_than_a_year_is_refused(value, accepted):
+    # A deadline that far out is beyond any working calendar: the case would be stuck at its next step.
+    if accepted:
+        assert complete(sop("tanahbumbu-jaringan"), state_at("6", BASE), BASE + GAP, fields={"estimasi": value})
+        return
+    with pytest.raises(InputError, match=rf"field estimasi: '{value}' is longer than 365 days"):
+        complete(sop("tanahbumbu-jaringan"), state_at("6", BASE), BASE + GAP, fields={"estimasi": value})

@@ -1119,3 +1119,12 @@ def test_random_bytes_never_produce_a_traceback(sop, sop_env, data, fmt):
     path = sop_env / "acak.bin"
     path.write_bytes(data)
     _survives(sop("import", str(path), "--format", fmt))
+
+
+def test_a_row_received_years_ago_is_refused_as_a_typo(sop, sop_env):
+    rows = [{**ROWS[1], "ref": "T-1", "received_at": "24/11/2016 08:00"}]  # 2016 for 2026
+    result = sop("import", str(write_csv(sop_env / "tahun-salah.csv", rows)))
+    assert result.exit_code == 1
+    no_traceback(result)
+    assert problems(result) == ["line 2 received_at: 2016-11-24T08:00+07:00 is more than 5 years ago"]
+    assert_nothing_written(sop)

@@ -74,3 +74,10 @@ def test_an_entry_backdated_before_a_seal_of_today_is_reported(monday):
     changed = monday("verify")
     assert changed.exit_code == 1
     assert "CHANGED after sealing: 2026-11-24 (sealed with 0 entries, now 1)" in changed.stdout
+
+
+def test_a_day_that_has_not_begun_cannot_be_sealed(monday):
+    result = monday("journal", "seal", "--date", "2026-11-25")  # Wednesday; it is Tuesday
+    assert result.exit_code == 1
+    assert result.stderr == "Error: 2026-11-25 has not come yet: only a day that has begun can be sealed\n"
+    assert _ok(monday("verify")).stdout == "OK: 2 journal entries, chain intact.\n"

@@ -103,6 +103,9 @@ def set_value(config: Config, key: str, raw: str) -> Config:
     """
     if key.startswith("office_hours."):
         day = key.split(".", 1)[1]
+        if day not in WEEKDAYS:  # checked here too: closing a day that is not one would otherwise pass silently
+            raise ConfigError(_("{where}bad value for {key}: {reason}").format(
+                where="", key=key, reason=_("{day!r} is not one of {days}").format(day=day, days=", ".join(WEEKDAYS))))
         hours = dict(config.office_hours)
         if raw.strip().lower() in ("", "-", "closed", "tutup", "libur"):
             hours.pop(day, None)

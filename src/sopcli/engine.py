@@ -32,6 +32,11 @@ ACTIONS = ("received", "step", "note", "pause", "resume", "cancel", "refused", "
 
 # An --at in the future is refused beyond this, to forgive clocks a little apart.
 FUTURE_TOLERANCE = timedelta(minutes=1)
+# A complaint received longer ago than this is a typo (2016 for 2026), not a case to run: refused.
+RECEIVED_AT_MOST_AGO = timedelta(days=5 * 365)
+RECEIVED_AT_MOST_AGO_YEARS = 5
+# A duration field (an estimate) longer than this would put a deadline out of any calendar's reach.
+LONGEST_FIELD_DURATION_DAYS = 365
 
 
 @dataclass(frozen=True)
@@ -322,11 +327,15 @@ def _check_fields(step: Step, given: Mapping[str, str]) -> dict[str, str]:
 def check_field_value(key: str, kind: str, value: str) -> str:
     if kind == "duration":
         try:
-            if parse_duration(value) is None:
+            duration = parse_duration(value)
+            if duration is None:
                 raise TimeParseError(_("no duration given"))
         except TimeParseError as exc:
             raise InputError(_("field {key}: {error}").format(key=key, error=exc.message),
                              _("write it like '4 jam' or '2 hari'")) from exc
+        if duration.minutes(24 * 60)[1] > LONGEST_FIELD_DURATION_DAYS * 24 * 60:
+            raise InputError(_("field {key}: {value!r} is longer than {days} days").format(
+                key=key, value=value, days=LONGEST_FIELD_DURATION_DAYS), _("write it like '4 jam' or '2 hari'"))
     elif kind == "number":
         try:
             float(value.replace(",", "."))

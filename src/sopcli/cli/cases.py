@@ -156,7 +156,7 @@ def new(
 
     rt = runtime_of(ctx)
     operator = _operator(rt, actor)
-    when = rt.parse_when(received_at) if received_at else None
+    when = rt.parse_when(received_at) if received_at is not None else None
     if sop is None and interactive():
         _list_sops_for_choice()
     new_complaint = cases.NewComplaint(

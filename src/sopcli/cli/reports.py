@@ -100,7 +100,8 @@ def seal(
 ) -> None:
     """Seal a day of the journal and print its digest, to write on the signed printout.
 
-    Any entry of that day added, changed or removed later is reported by 'sop verify'.
+    The seal covers the day as it stands; an entry later backdated into it, or
+    any change behind sop's back, is reported by 'sop verify'.
 
     Example: sop journal seal --date yesterday
     """

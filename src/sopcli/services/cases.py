@@ -338,12 +338,19 @@ def record_complaint(rt: Runtime, new: NewComplaint, *, actor: str) -> CaseView:
     received_at = new.received_at or now
     if received_at > now + engine.FUTURE_TOLERANCE:
         raise InputError(_("the received time {at} is in the future").format(at=received_at.isoformat(timespec="minutes")))
+    if received_at < now - engine.RECEIVED_AT_MOST_AGO:
+        raise InputError(_("the received time {at} is more than {years} years ago").format(
+            at=received_at.isoformat(timespec="minutes"), years=engine.RECEIVED_AT_MOST_AGO_YEARS), _("check the year"))
     details = {
         "description": _required(new.description, "--description"), "reporter": _required(new.reporter, "--reporter"),
         "unit": _required(new.unit, "--unit"), "system": _required(new.system, "--system"),
         "channel": _required(new.channel, "--channel").lower(), "priority": normalise_priority(_required(new.priority, "--priority")),
         "host": (new.host or "").strip() or None, "ref": (new.ref or "").strip() or None,
     }
+    if details["ref"] and details["ref"].upper().startswith(f"{NUMBER_PREFIX}-"):
+        # A ref is looked up after numbers, and ADU-… is always read as a number: such a ref could never be found.
+        raise InputError(_("the ref {ref!r} looks like a complaint number").format(ref=details["ref"]),
+                         _("give the reporter's own letter or ticket number"))
     sop = loaded.definition
     transition = engine.start(sop, received_at=received_at, actor=actor, note=details["description"])
     calendar = rt.calendar_for(sop)

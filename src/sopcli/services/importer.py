@@ -113,6 +113,7 @@ class _RowChecker:
         self.ignore_unknown = ignore_unknown
         self.now = rt.now()
         self.latest = self.now + engine.FUTURE_TOLERANCE
+        self.earliest = self.now - engine.RECEIVED_AT_MOST_AGO
         self.zone = rt.zone
         self.sops: dict[str, Any] = {}
         self.priorities: dict[str, str] = {}  # as written → normalised (only the valid ones)
@@ -188,7 +189,7 @@ class _RowChecker:
                 return known
             with suppress(DateParseError):  # reported below, by the general path
                 moment = parse_iso(value, zone)
-                if moment is not None and moment <= self.latest:
+                if moment is not None and self.earliest <= moment <= self.latest:
                     if len(self.iso_moments) >= MEMO_SIZE:
                         self.iso_moments.clear()
                     self.iso_moments[value] = moment
@@ -208,6 +209,10 @@ class _RowChecker:
                 return None
         if moment > self.latest:
             problems.append(("received_at", _("{at} is in the future").format(at=moment.isoformat(timespec="minutes"))))
+            return None
+        if moment < self.earliest:
+            problems.append(("received_at", _("{at} is more than {years} years ago").format(
+                at=moment.isoformat(timespec="minutes"), years=engine.RECEIVED_AT_MOST_AGO_YEARS)))
             return None
         return moment
 

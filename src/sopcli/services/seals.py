@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from sopcli import engine
+from sopcli.errors import InputError
 from sopcli.i18n import _
 from sopcli.services.runtime import Runtime
 
@@ -70,6 +71,8 @@ def seal_day(rt: Runtime, day: date, actor: str) -> Seal:
     from sopcli.store.models import JournalEntry
 
     now = rt.now()
+    if day > now.astimezone(rt.zone).date():
+        raise InputError(_("{day} has not come yet: only a day that has begun can be sealed").format(day=day.isoformat()))
     with rt.ready_database().transaction(write=True) as session:
         _lock_journal(session)
         hashes = _day_hashes(session, rt, day)
