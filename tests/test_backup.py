@@ -36,6 +36,19 @@ def test_backup_then_restore_brings_the_logbook_back(sop, sop_env):
     _ok(sop("db", "check"))
 
 
+def test_a_backup_is_one_self_contained_file(sop, sop_env):
+    # For a USB stick: nothing left beside it, and it opens from read-only media (no -wal/-shm needed).
+    _new(sop, "Cadangan ke flashdisk")
+    folder = sop_env / "flashdisk"
+    folder.mkdir()
+    _ok(sop("db", "backup", str(folder / "sop-2026-11-24.db")))
+    assert sorted(p.name for p in folder.iterdir()) == ["sop-2026-11-24.db"]
+    with sqlite3.connect(f"file:{folder / 'sop-2026-11-24.db'}?mode=ro", uri=True) as copy:
+        assert copy.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
+        assert copy.execute("SELECT COUNT(*) FROM complaint").fetchone()[0] == 1
+    assert sorted(p.name for p in folder.iterdir()) == ["sop-2026-11-24.db"]
+
+
 def test_backup_refuses_to_overwrite(sop, sop_env):
     _new(sop, "x")
     (sop_env / "ada.db").write_text("penting")

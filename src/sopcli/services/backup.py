@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+from contextlib import closing
 from pathlib import Path
 
 from sopcli.errors import DatabaseError, InputError
@@ -38,9 +39,11 @@ def backup(rt: Runtime, target: Path) -> int:
     partial = target.with_name(f".{target.name}.part")
     try:
         os.close(os.open(partial, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
-        with sqlite3.connect(source) as live, sqlite3.connect(partial) as copy:
+        with closing(sqlite3.connect(source)) as live, closing(sqlite3.connect(partial)) as copy:
             live.backup(copy)
-        entries = _entries(partial)
+            # One self-contained file: no -wal/-shm left beside it, and readable from read-only media.
+            copy.execute("PRAGMA journal_mode = DELETE")
+            entries = copy.execute("SELECT COUNT(*) FROM journal_entry").fetchone()[0]
         os.replace(partial, target)
     except OSError as exc:
         partial.unlink(missing_ok=True)
@@ -70,16 +73,11 @@ def restore(rt: Runtime, source: Path, force: bool = False) -> int:
         raise InputError(_("{path}: its journal chain is broken at entry {seq}; not restored").format(
             path=source, seq=result.broken_seq))
     target = _live_path(rt)
-    with sqlite3.connect(target) as live:
+    with closing(sqlite3.connect(target)) as live:
         held = live.execute("SELECT COUNT(*) FROM complaint").fetchone()[0]
     if held and not force:
         raise InputError(_("the logbook holds {n} complaints; restoring would replace them").format(n=held),
                          _("give --force to replace it"))
-    with sqlite3.connect(source) as backup_copy, sqlite3.connect(target, timeout=5) as live:
+    with closing(sqlite3.connect(source)) as backup_copy, closing(sqlite3.connect(target, timeout=5)) as live:
         backup_copy.backup(live)
     return result.checked
-
-
-def _entries(path: Path) -> int:
-    with sqlite3.connect(path) as connection:
-        return connection.execute("SELECT COUNT(*) FROM journal_entry").fetchone()[0]
