@@ -882,6 +882,38 @@ def test_journal_export_carries_hashes_and_verifies(sop, sop_env, fmt):
     assert f"OK: {count} journal entries, chain intact." in ok(sop("verify", "--file", str(path))).stdout
 
 
+def test_an_xlsx_journal_export_keeps_microseconds_and_verifies(sop, sop_env, monkeypatch):
+    """A spreadsheet date cell keeps milliseconds only; the hashes cover microseconds."""
+    from openpyxl import load_workbook
+
+    monkeypatch.setenv("SOP_NOW", "2026-11-24T16:00:00.123456+07:00")
+    _journal_setup(sop, sop_env)
+    path = sop_env / "jurnal.xlsx"
+    ok(sop("export", "journal", "--format", "xlsx", "-o", str(path)))
+    assert f"OK: {journal_count(sop)} journal entries, chain intact." in ok(sop("verify", "--file", str(path))).stdout
+    rows = list(load_workbook(path).worksheets[0].iter_rows(values_only=True))
+    recorded_at = rows[1][rows[0].index("recorded_at")]
+    assert recorded_at == "2026-11-24T09:00:00.123456+00:00"  # text, in UTC, to the microsecond
+
+
+def test_an_older_xlsx_journal_export_with_date_cells_still_verifies(sop, sop_env):
+    """Exports written before journal times became text hold date cells (naive UTC); they still read."""
+    from openpyxl import load_workbook
+
+    _journal_setup(sop, sop_env)
+    path = sop_env / "jurnal-lama.xlsx"
+    ok(sop("export", "journal", "--format", "xlsx", "-o", str(path)))
+    workbook = load_workbook(path)
+    sheet = workbook.worksheets[0]
+    header = [c.value for c in sheet[1]]
+    for row in sheet.iter_rows(min_row=2):
+        for name in ("at", "recorded_at"):
+            cell = row[header.index(name)]
+            cell.value = datetime.fromisoformat(cell.value).replace(tzinfo=None)
+    workbook.save(path)
+    assert f"OK: {journal_count(sop)} journal entries, chain intact." in ok(sop("verify", "--file", str(path))).stdout
+
+
 def test_journal_export_columns(sop, sop_env):
     _journal_setup(sop, sop_env)
     path = sop_env / "jurnal.csv"

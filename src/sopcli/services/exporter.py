@@ -76,11 +76,18 @@ def _journal_rows(rt, session, since, until, sop) -> Iterator[list[Any]]:
         query = query.where(JournalEntry.at < until)
     if sop:
         query = query.where(JournalEntry.complaint_id.in_(select(Complaint.id).where(Complaint.sop_id == sop)))
-    # Journal times stay in UTC: the hashes are over UTC, and a spreadsheet cell has no zone.
+    # Journal times are ISO 8601 text in UTC, in every format: the hashes are over UTC to the
+    # microsecond, while a spreadsheet date cell has no zone and keeps only milliseconds.
     for e in session.exec(query.execution_options(yield_per=1000)):
         yield [e.seq, e.complaint_number, e.action, e.step, e.decision, json.loads(e.fields), e.actor,
-               e.at, e.recorded_at, e.note, e.output, e.on_time, e.took_minutes, e.standard_minutes, e.next_step,
-               e.prev_hash, e.hash]
+               _utc_text(e.at), _utc_text(e.recorded_at), e.note, e.output, e.on_time, e.took_minutes,
+               e.standard_minutes, e.next_step, e.prev_hash, e.hash]
+
+
+def _utc_text(moment: datetime) -> str:
+    from datetime import timezone
+
+    return moment.astimezone(timezone.utc).isoformat()
 
 
 def read_journal_export(path: str) -> Iterator[dict[str, Any]]:
@@ -125,6 +132,8 @@ def _typed(record: dict[str, Any]) -> dict[str, Any]:
     from datetime import timezone
 
     def moment(value):
+        # ISO 8601 text (every export since journal times were written as text); a date cell of an
+        # older .xlsx export comes back as a naive datetime in UTC, exact only to the millisecond.
         parsed = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
         return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
 
