@@ -927,13 +927,65 @@ def test_journal_export_columns(sop, sop_env):
     assert json.loads(rows[0]["fields"])["source"] == "a.csv:2"
 
 
-def test_a_partial_journal_export_verifies(sop, sop_env):
-    _journal_setup(sop, sop_env)
+def _journal_over_two_days(sop, sop_env, monkeypatch) -> None:
+    """Entries 1-5 recorded on the 23rd; 6-8 on the 24th, 7 backdated to 3 November (what it is about)."""
+    monkeypatch.setenv("SOP_NOW", "2026-11-23T10:00:00+07:00")
+    ok(sop("import", str(write_csv(sop_env / "a.csv", ROWS))))
+    monkeypatch.setenv("SOP_NOW", "2026-11-24T09:00:00+07:00")
+    ok(sop("note", "ADU-2026-00001", "Pelapor dihubungi"))
+    ok(sop("next", "ADU-2026-00002", "--note", "Diterima, dicatat", "--at", "2026-11-03T09:50"))
+    ok(sop("note", "ADU-2026-00001", "Menunggu akses VPN"))
+    monkeypatch.setenv("SOP_NOW", "2026-11-24T16:00:00+07:00")
+
+
+def _seqs(path: Path) -> list[int]:
+    return [json.loads(line)["seq"] for line in path.read_text("utf-8").splitlines() if line.strip()]
+
+
+@pytest.mark.parametrize(("options", "seqs"), [
+    (("--since", "24/11/2026 00:00"), [6, 7, 8]),  # 7 is about 3 November, but was written on the 24th
+    (("--until", "24/11/2026 00:00"), [1, 2, 3, 4, 5]),
+    (("--since", "2026-11-23", "--until", "2026-11-24"), [1, 2, 3, 4, 5]),
+    (("--since", "2026-11-25"), []),
+])
+def test_a_time_bounded_journal_export_is_the_entries_recorded_then_and_verifies(sop, sop_env, monkeypatch, options, seqs):
+    _journal_over_two_days(sop, sop_env, monkeypatch)
     path = sop_env / "sebagian.jsonl"
-    ok(sop("export", "journal", "--format", "jsonl", "--since", "2026-11-04", "-o", str(path)))
-    entries = [json.loads(line) for line in path.read_text("utf-8").splitlines() if line.strip()]
-    assert 0 < len(entries) < journal_count(sop)
-    assert f"OK: {len(entries)} journal entries" in ok(sop("verify", "--file", str(path))).stdout
+    ok(sop("export", "journal", "--format", "jsonl", *options, "-o", str(path)))
+    assert _seqs(path) == seqs
+    if seqs:
+        assert f"OK: {len(seqs)} journal entries, chain intact." in ok(sop("verify", "--file", str(path))).stdout
+
+
+def test_the_readme_export_then_verify_example_works_with_a_backdated_entry(sop, sop_env, monkeypatch):
+    _journal_over_two_days(sop, sop_env, monkeypatch)
+    path = sop_env / "jurnal.csv"
+    ok(sop("export", "journal", "--since", "24/11/2026 00:00", "-o", str(path)))
+    assert ok(sop("verify", "--file", str(path))).stdout == "OK: 3 journal entries, chain intact.\n"
+
+
+def test_an_entry_removed_from_a_time_bounded_export_is_reported(sop, sop_env, monkeypatch):
+    _journal_over_two_days(sop, sop_env, monkeypatch)
+    path = sop_env / "sebagian.jsonl"
+    ok(sop("export", "journal", "--format", "jsonl", "--since", "24/11/2026 00:00", "-o", str(path)))
+    lines = path.read_text("utf-8").splitlines(keepends=True)
+    path.write_text(lines[0] + lines[2], encoding="utf-8")
+    result = sop("verify", "--file", str(path))
+    assert result.exit_code == 1
+    assert result.stdout == "BROKEN at journal entry 8: expected entry 7, found 8 (an entry is missing)\n"
+
+
+@pytest.mark.parametrize(("options", "line"), [
+    (("--sop", "kaltim-db"), "Error: a journal export cannot be limited to one SOP: only the whole journal or a time "
+                             "range verifies (leave out --sop; 'sop journal --sop ID' lists one SOP's entries)"),
+    (("--status", "open"), "Error: --status is for exporting complaints, not the journal (leave out --status)"),
+])
+def test_a_journal_export_cannot_be_narrowed_by_sop_or_status(sop, sop_env, options, line):
+    _journal_setup(sop, sop_env)
+    path = sop_env / "jurnal.csv"
+    assert error_line(sop("export", "journal", *options, "-o", str(path))) == line
+    assert not path.exists()
+    assert [p.name for p in sop_env.iterdir() if p.name.startswith(".")] == []  # no half-written file either
 
 
 def test_an_edited_journal_csv_fails_verify_naming_the_entry(sop, sop_env):

@@ -143,13 +143,17 @@ def export(
     ctx: typer.Context,
     what: Annotated[str, typer.Argument(help="complaints or journal.", metavar="complaints|journal")],
     fmt: Annotated[str, typer.Option("--format", help="csv, json, jsonl or xlsx.")] = "csv",
-    since: Annotated[Optional[str], typer.Option("--since", help="From this moment (received, or entry time).", metavar="WHEN")] = None,
+    since: Annotated[Optional[str], typer.Option("--since", help="From this moment: complaints received, journal entries recorded.", metavar="WHEN")] = None,
     until: Annotated[Optional[str], typer.Option("--until", help="Before this moment.", metavar="WHEN")] = None,
-    sop: Annotated[Optional[str], typer.Option("--sop", help="Only this SOP id.", metavar="ID")] = None,
+    sop: Annotated[Optional[str], typer.Option("--sop", help="complaints only: this SOP id.", metavar="ID")] = None,
     status: Annotated[Optional[str], typer.Option("--status", help="complaints only: open, resolved, rejected or cancelled.")] = None,
     output: Annotated[Optional[str], typer.Option("-o", "--output", help="Write to this file (default standard output).", metavar="PATH")] = None,
 ) -> None:
     """Export complaints (re-importable) or the journal (with its hashes, for 'sop verify --file').
+
+    A journal export is the whole chain or, with --since/--until, the entries
+    recorded in that time (when they were written, whatever time they are
+    about): an unbroken stretch of the chain, so that a missing entry shows.
 
     Example: sop export journal --since 2026-11-01 --format csv -o jurnal-november.csv
     """

@@ -24,11 +24,20 @@ def export(rt: Runtime, what: str, out: IO[bytes], *, fmt: str, since: datetime 
            until: datetime | None = None, sop: str | None = None, status: str | None = None) -> int:
     """Write complaints or journal entries to ``out``; returns how many.
 
+    A journal export is a contiguous stretch of the chain, so that 'sop verify
+    --file' can tell a missing entry: ``since``/``until`` bound when entries
+    were recorded, and it cannot be narrowed to one SOP or status.
+
     Raises:
-        InputError: unknown kind, format or status.
+        InputError: unknown kind, format or status; a journal export narrowed by SOP or status.
     """
     from sopcli import engine
 
+    if what == "journal" and sop is not None:
+        raise InputError(_("a journal export cannot be limited to one SOP: only the whole journal or a time range verifies"),
+                         _("leave out --sop; 'sop journal --sop ID' lists one SOP's entries"))
+    if what == "journal" and status is not None:
+        raise InputError(_("--status is for exporting complaints, not the journal"), _("leave out --status"))
     if fmt not in EXPORT_FORMATS:
         raise InputError(_("unknown format {fmt!r}").format(fmt=fmt), _("choose {formats}").format(formats=", ".join(EXPORT_FORMATS)))
     if status is not None and status not in engine.STATUSES:
@@ -37,7 +46,7 @@ def export(rt: Runtime, what: str, out: IO[bytes], *, fmt: str, since: datetime 
         if what == "complaints":
             return write_rows(out, fmt, COMPLAINT_COLUMNS, _complaint_rows(rt, session, since, until, sop, status), "pengaduan")
         if what == "journal":
-            return write_rows(out, fmt, JOURNAL_COLUMNS, _journal_rows(rt, session, since, until, sop), "jurnal")
+            return write_rows(out, fmt, JOURNAL_COLUMNS, _journal_rows(session, since, until), "jurnal")
     raise InputError(_("export complaints or journal, not {what!r}").format(what=what))
 
 
@@ -64,18 +73,24 @@ def _complaint_rows(rt, session, since, until, sop, status) -> Iterator[list[Any
                c.description, c.number, c.status, c.current_step, _local(rt, c.due_at), _local(rt, c.closed_at)]
 
 
-def _journal_rows(rt, session, since, until, sop) -> Iterator[list[Any]]:
-    from sqlmodel import select
+def _journal_rows(session, since, until) -> Iterator[list[Any]]:
+    """Entries in chain order, from the first recorded at or after ``since`` to the last recorded before ``until``.
 
-    from sopcli.store.models import Complaint, JournalEntry
+    The bounds are turned into a range of seq, never applied entry by entry:
+    recorded_at follows seq only as closely as the writers' clocks agree, and a
+    gap in seq is exactly what 'sop verify --file' reports as a missing entry.
+    """
+    from sqlmodel import func, select
+
+    from sopcli.store.models import JournalEntry
 
     query = select(JournalEntry).order_by(JournalEntry.seq)
     if since:
-        query = query.where(JournalEntry.at >= since)
+        first = select(func.min(JournalEntry.seq)).where(JournalEntry.recorded_at >= since)
+        query = query.where(JournalEntry.seq >= first.scalar_subquery())
     if until:
-        query = query.where(JournalEntry.at < until)
-    if sop:
-        query = query.where(JournalEntry.complaint_id.in_(select(Complaint.id).where(Complaint.sop_id == sop)))
+        last = select(func.max(JournalEntry.seq)).where(JournalEntry.recorded_at < until)
+        query = query.where(JournalEntry.seq <= last.scalar_subquery())
     # Journal times are ISO 8601 text in UTC, in every format: the hashes are over UTC to the
     # microsecond, while a spreadsheet date cell has no zone and keeps only milliseconds.
     for e in session.exec(query.execution_options(yield_per=1000)):
