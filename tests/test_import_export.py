@@ -1035,6 +1035,72 @@ def test_verify_file_of_something_else_is_one_error_line(sop, sop_env):
     error_line(sop("verify", "--file", str(path)), "lacks the journal columns")
 
 
+JOURNAL_HEADER = ("seq,complaint_number,action,step,decision,fields,actor,at,recorded_at,note,output,on_time,"
+                  "took_minutes,standard_minutes,next_step,prev_hash,hash")
+
+
+@pytest.mark.parametrize(("name", "content", "message"), [
+    ("kosong.csv", b"", "{path} is empty"),
+    ("spasi.csv", b"\r\n\r\n", "{path} is empty"),
+    ("kosong.jsonl", b"", "{path} is empty"),
+    ("kosong.json", b"  \n", "{path} is empty"),
+    ("ab.csv", b"a,b\n", "{path}: the header lacks the journal columns " + JOURNAL_HEADER.replace(",", ", ")
+     + " (export it with 'sop export journal')"),
+    ("kurang.csv", JOURNAL_HEADER.replace(",hash", "").encode() + b"\n",
+     "{path}: the header lacks the journal columns hash (export it with 'sop export journal')"),
+    ("objek.json", b'{"seq": 1}', "{path}: expected a JSON array of journal entries (export it with 'sop export journal')"),
+    ("angka.json", b"[1]", "{path}: record 1 is not a journal entry (export it with 'sop export journal')"),
+    ("csv.xlsx", JOURNAL_HEADER.encode() + b"\n", "{path} is not a valid Excel workbook (if it holds CSV or JSON text, name it .csv or .json)"),
+    ("kosong.xlsx", b"", "{path} is not a valid Excel workbook (if it holds CSV or JSON text, name it .csv or .json)"),
+    ("jurnal.pdf", b"%PDF-1.4", "cannot tell the format of {path} (a journal export is named .csv, .json, .jsonl or .xlsx)"),
+])
+def test_verify_file_that_is_not_a_journal_export_is_one_error_line(sop, sop_env, name, content, message):
+    path = sop_env / name
+    path.write_bytes(content)
+    result = sop("verify", "--file", str(path))
+    assert error_line(result) == "Error: " + message.format(path=path)
+    assert result.stdout == ""
+
+
+def test_verify_file_of_a_workbook_with_an_empty_sheet(sop, sop_env):
+    from openpyxl import Workbook
+
+    path = sop_env / "kosong.xlsx"
+    Workbook().save(path)
+    assert error_line(sop("verify", "--file", str(path))) == f"Error: {path} is empty"
+
+
+def test_verify_file_that_does_not_exist(sop, sop_env):
+    path = sop_env / "tidak-ada.csv"
+    assert error_line(sop("verify", "--file", str(path))) == f"Error: {path} does not exist (give the file 'sop export journal' wrote)"
+    assert error_line(sop("verify", "--file", "/nonexistent")) == "Error: /nonexistent does not exist (give the file 'sop export journal' wrote)"
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json", "xlsx"])
+def test_an_export_of_no_entries_verifies_as_zero(sop, sop_env, fmt):
+    """A header with the journal's columns and no rows (or an empty JSON array) is an export of nothing."""
+    _journal_setup(sop, sop_env)
+    path = sop_env / f"kosong.{fmt}"
+    ok(sop("export", "journal", "--format", fmt, "--since", "2027-01-01", "-o", str(path)))
+    assert ok(sop("verify", "--file", str(path))).stdout == "OK: 0 journal entries, chain intact.\n"
+
+
+@settings(max_examples=40, deadline=None, phases=[Phase.explicit, Phase.reuse, Phase.generate, Phase.target, Phase.shrink],
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.one_of(st.binary(max_size=2000),
+                      st.binary(max_size=2000).map(lambda b: JOURNAL_HEADER.encode() + b"\n" + b)),
+       fmt=st.sampled_from(["csv", "tsv", "json", "jsonl", "xlsx"]))
+def test_verify_file_of_random_bytes_never_produces_a_traceback(sop, sop_env, data, fmt):
+    path = sop_env / f"acak.{fmt}"
+    path.write_bytes(data)
+    result = sop("verify", "--file", str(path))
+    assert result.exit_code in (0, 1), (result.exit_code, result.stdout, result.stderr)
+    no_traceback(result)
+    if result.exit_code == 1 and not result.stdout.startswith("BROKEN at journal entry "):
+        lines = result.stderr.splitlines()
+        assert len(lines) == 1 and lines[0].startswith("Error:"), result.stderr
+
+
 # --- the sample data -----------------------------------------------------------------------------
 
 

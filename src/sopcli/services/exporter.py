@@ -105,41 +105,102 @@ def _utc_text(moment: datetime) -> str:
     return moment.astimezone(timezone.utc).isoformat()
 
 
+# A journal export's file name ending → how it is read.
+_JOURNAL_FORMATS = {"csv": "csv", "txt": "csv", "tsv": "tsv", "json": "json", "jsonl": "jsonl", "ndjson": "jsonl",
+                    "xlsx": "xlsx"}
+
+
 def read_journal_export(path: str) -> Iterator[dict[str, Any]]:
     """Entries of an exported journal (csv, json, jsonl or xlsx), typed as the chain check needs.
 
+    The file is opened and its header checked now; the entries are read as
+    they are iterated. A header with the journal's columns and no entries
+    is an export of nothing; a file with no header at all is an error.
+
     Raises:
-        InputError: the file cannot be read or lacks the journal's columns.
+        InputError: the file does not exist, cannot be read as its extension
+            says, is empty, or lacks the journal's columns.
     """
     from pathlib import Path
 
-    from sopcli.tabular import detect_format
-
-    fmt = detect_format(path, None)
+    file = Path(path)
+    if not file.exists():
+        raise InputError(_("{path} does not exist").format(path=path), _("give the file 'sop export journal' wrote"))
+    fmt = _JOURNAL_FORMATS.get(file.suffix.lower().lstrip("."))
+    if fmt is None:
+        raise InputError(_("cannot tell the format of {path}").format(path=path),
+                         _("a journal export is named .csv, .json, .jsonl or .xlsx"))
     try:
-        if fmt == "xlsx":
-            from openpyxl import load_workbook
+        header, records = _open_journal(file, fmt)
+    except (OSError, ValueError) as exc:  # UnicodeDecodeError and JSONDecodeError are ValueErrors
+        raise InputError(_("cannot read the journal export {path}: {reason}").format(path=path, reason=exc)) from None
+    if header is not None:
+        missing = [c for c in JOURNAL_COLUMNS if c not in header]
+        if missing:
+            raise InputError(_("{path}: the header lacks the journal columns {names}").format(path=path, names=", ".join(missing)),
+                             _("export it with 'sop export journal'"))
+    return _journal_entries(path, records)
 
-            workbook = load_workbook(path, read_only=True, data_only=True)
-            rows = workbook.worksheets[0].iter_rows(values_only=True)
-            header = [str(h) for h in next(rows)]
-            records: Iterator[dict] = (dict(zip(header, r)) for r in rows)
-        elif fmt in ("csv", "tsv"):
-            import csv
 
-            handle = Path(path).open(encoding="utf-8-sig", newline="")
-            records = csv.DictReader(handle, delimiter="\t" if fmt == "tsv" else ",")
-        elif fmt == "jsonl":
-            records = (json.loads(line) for line in Path(path).open(encoding="utf-8") if line.strip())
-        else:
-            records = iter(json.loads(Path(path).read_text(encoding="utf-8")))
+def _open_journal(file, fmt: str) -> tuple[list[str] | None, Iterator[Any]]:
+    """The header (None for JSON, whose records carry their keys) and the records, unchecked.
+
+    Raises:
+        InputError: the file is empty, or is not what its extension says.
+        OSError, ValueError: it cannot be read or decoded.
+    """
+    path = str(file)
+    if fmt == "xlsx":
+        from zipfile import BadZipFile
+
+        from openpyxl import load_workbook
+        from openpyxl.utils.exceptions import InvalidFileException
+
+        try:
+            workbook = load_workbook(file, read_only=True, data_only=True)
+        except (BadZipFile, InvalidFileException, KeyError, OSError, ValueError):
+            raise InputError(_("{path} is not a valid Excel workbook").format(path=path),
+                             _("if it holds CSV or JSON text, name it .csv or .json")) from None
+        rows = workbook.worksheets[0].iter_rows(values_only=True)
+        first = next(rows, None)
+        if first is None or all(h is None or str(h).strip() == "" for h in first):
+            raise InputError(_("{source} is empty").format(source=path))
+        header = ["" if h is None else str(h) for h in first]
+        return header, (dict(zip(header, r)) for r in rows)
+    if fmt in ("csv", "tsv"):
+        import csv
+
+        handle = file.open(encoding="utf-8-sig", newline="")
+        reader = csv.DictReader(handle, delimiter="\t" if fmt == "tsv" else ",")
+        if not reader.fieldnames or not "".join(reader.fieldnames).strip():
+            handle.close()
+            raise InputError(_("{source} is empty").format(source=path))
+        return list(reader.fieldnames), iter(reader)
+    text = file.read_text(encoding="utf-8-sig")
+    if not text.strip():
+        raise InputError(_("{source} is empty").format(source=path))
+    if fmt == "jsonl":
+        return None, (json.loads(line) for line in text.splitlines() if line.strip())
+    data = json.loads(text)
+    if not isinstance(data, list):
+        raise InputError(_("{path}: expected a JSON array of journal entries").format(path=path),
+                         _("export it with 'sop export journal'"))
+    return None, iter(data)
+
+
+def _journal_entries(path: str, records: Iterator[Any]) -> Iterator[dict[str, Any]]:
+    number = 0
+    try:
         for number, record in enumerate(records, start=1):
+            if not isinstance(record, dict):
+                raise InputError(_("{path}: record {n} is not a journal entry").format(path=path, n=number),
+                                 _("export it with 'sop export journal'"))
             missing = [c for c in JOURNAL_COLUMNS if c not in record]
             if missing:
                 raise InputError(_("{path}: record {n} lacks the journal columns {names}").format(path=path, n=number, names=", ".join(missing)),
                                  _("export it with 'sop export journal'"))
             yield _typed(record)
-    except (OSError, ValueError, StopIteration) as exc:
+    except (OSError, ValueError, TypeError) as exc:
         raise InputError(_("cannot read the journal export {path}: {reason}").format(path=path, reason=exc)) from None
 
 
