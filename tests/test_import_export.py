@@ -848,6 +848,42 @@ def test_export_filters(sop, sop_env):
     error_line(sop("export", "pengaduan"), "complaints or journal")
 
 
+@pytest.mark.parametrize("what", ["complaints", "journal"])
+@pytest.mark.parametrize("fmt", ["csv", "json", "jsonl", "xlsx"])
+def test_export_takes_its_format_from_the_output_extension(sop, sop_env, what, fmt):
+    ok(sop("import", str(write_csv(sop_env / "a.csv", ROWS))))
+    path = sop_env / f"ekspor.{fmt.upper() if fmt == 'jsonl' else fmt}"
+    ok(sop("export", what, "-o", str(path)))
+    data = path.read_bytes()
+    if fmt == "xlsx":
+        from openpyxl import load_workbook
+
+        assert data.startswith(b"PK")
+        assert load_workbook(path).worksheets[0]["A1"].value == ("ref" if what == "complaints" else "seq")
+    elif fmt == "json":
+        assert isinstance(json.loads(data), list)
+    elif fmt == "jsonl":
+        assert all(isinstance(json.loads(line), dict) for line in data.splitlines())
+    else:
+        assert data.startswith(b"ref," if what == "complaints" else b"seq,")
+    if what == "complaints":
+        assert "5 rows, 0 new, 5 duplicates" in ok(sop("import", str(path))).stdout  # read back as what it says it is
+    else:
+        assert ok(sop("verify", "--file", str(path))).stdout == "OK: 5 journal entries, chain intact.\n"
+
+
+def test_export_to_a_name_with_no_extension_is_csv_and_an_unknown_extension_is_refused(sop, sop_env):
+    ok(sop("import", str(write_csv(sop_env / "a.csv", ROWS))))
+    ok(sop("export", "complaints", "-o", str(sop_env / "ekspor")))
+    assert (sop_env / "ekspor").read_bytes().startswith(b"ref,")
+    target = sop_env / "ekspor.pdf"
+    assert error_line(sop("export", "complaints", "-o", str(target))) == (
+        f"Error: cannot tell the format of {target} (give --format, or a name ending in .csv|.json|.jsonl|.xlsx)")
+    assert not target.exists()
+    ok(sop("export", "complaints", "--format", "csv", "-o", str(target)))  # asked for in so many words
+    assert target.read_bytes().startswith(b"ref,")
+
+
 def exported_with(sop, *options) -> list[dict]:
     result = ok(sop("export", "complaints", "--format", "jsonl", *options))
     return [json.loads(line) for line in result.stdout.split("\n") if line.strip()]
