@@ -932,6 +932,20 @@ def test_an_xlsx_journal_export_keeps_microseconds_and_verifies(sop, sop_env, mo
     assert recorded_at == "2026-11-24T09:00:00.123456+00:00"  # text, in UTC, to the microsecond
 
 
+def test_an_xlsx_journal_export_of_text_a_workbook_cannot_hold_verifies(sop, sop_env):
+    """Control characters (pasted from other programs) go in as OOXML's _xHHHH_ escapes, and come back exactly."""
+    from openpyxl import load_workbook
+
+    description = "Tabel\x0bpegawai\x01 terkunci\x1b[0m; kode _x0041_ di log; =SUM(A1:A3)"
+    ok(sop("import", str(write_csv(sop_env / "kontrol.csv", [{**ROWS[1], "description": description}]))))
+    path = sop_env / "jurnal.xlsx"
+    ok(sop("export", "journal", "-o", str(path)))
+    assert ok(sop("verify", "--file", str(path))).stdout == "OK: 1 journal entries, chain intact.\n"
+    rows = list(load_workbook(path).worksheets[0].iter_rows(values_only=True))
+    assert rows[1][rows[0].index("note")] == (
+        "Tabel_x000B_pegawai_x0001_ terkunci_x001B_[0m; kode _x005F_x0041_ di log; =SUM(A1:A3)")
+
+
 def test_an_older_xlsx_journal_export_with_date_cells_still_verifies(sop, sop_env):
     """Exports written before journal times became text hold date cells (naive UTC); they still read."""
     from openpyxl import load_workbook

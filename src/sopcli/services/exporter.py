@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from datetime import datetime
 from typing import IO, Any
@@ -46,7 +47,10 @@ def export(rt: Runtime, what: str, out: IO[bytes], *, fmt: str, since: datetime 
         if what == "complaints":
             return write_rows(out, fmt, COMPLAINT_COLUMNS, _complaint_rows(rt, session, since, until, sop, status), "pengaduan")
         if what == "journal":
-            return write_rows(out, fmt, JOURNAL_COLUMNS, _journal_rows(session, since, until), "jurnal")
+            rows = _journal_rows(session, since, until)
+            if fmt == "xlsx":
+                rows = ([_xlsx_text(v) for v in row] for row in rows)
+            return write_rows(out, fmt, JOURNAL_COLUMNS, rows, "jurnal")
     raise InputError(_("export complaints or journal, not {what!r}").format(what=what))
 
 
@@ -110,6 +114,25 @@ _JOURNAL_FORMATS = {"csv": "csv", "txt": "csv", "tsv": "tsv", "json": "json", "j
                     "xlsx": "xlsx"}
 
 
+# OOXML's own escape for text a workbook cannot hold (ST_Xstring): a control character as _xHHHH_,
+# and the "_" of a literal "_xHHHH_" as _x005F_. Excel shows the text as it was; sop reads it back exactly.
+_XLSX_UNSAFE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]|_(?=x[0-9A-Fa-f]{4}_)")
+_XLSX_ESCAPED = re.compile(r"_x([0-9A-Fa-f]{4})_")
+
+
+def _xlsx_text(value: Any) -> Any:
+    """A journal value as an .xlsx cell must hold it for the hash to come out the same."""
+    if isinstance(value, dict):
+        value = json.dumps(value, ensure_ascii=False)
+    if isinstance(value, str) and ("_" in value or _XLSX_UNSAFE.search(value)):
+        return _XLSX_UNSAFE.sub(lambda m: f"_x{ord(m.group()):04X}_", value)
+    return value
+
+
+def _xlsx_plain(value: Any) -> Any:
+    return _XLSX_ESCAPED.sub(lambda m: chr(int(m.group(1), 16)), value) if isinstance(value, str) and "_x" in value else value
+
+
 def read_journal_export(path: str) -> Iterator[dict[str, Any]]:
     """Entries of an exported journal (csv, json, jsonl or xlsx), typed as the chain check needs.
 
@@ -166,7 +189,7 @@ def _open_journal(file, fmt: str) -> tuple[list[str] | None, Iterator[Any]]:
         if first is None or all(h is None or str(h).strip() == "" for h in first):
             raise InputError(_("{source} is empty").format(source=path))
         header = ["" if h is None else str(h) for h in first]
-        return header, (dict(zip(header, r)) for r in rows)
+        return header, (dict(zip(header, map(_xlsx_plain, r))) for r in rows)
     if fmt in ("csv", "tsv"):
         import csv
 
