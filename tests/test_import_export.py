@@ -20,6 +20,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+import uuid
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
@@ -936,14 +937,29 @@ def test_an_xlsx_journal_export_of_text_a_workbook_cannot_hold_verifies(sop, sop
     """Control characters (pasted from other programs) go in as OOXML's _xHHHH_ escapes, and come back exactly."""
     from openpyxl import load_workbook
 
-    description = "Tabel\x0bpegawai\x01 terkunci\x1b[0m; kode _x0041_ di log; =SUM(A1:A3)"
+    description = "Tabel\x0bpegawai\x01 terkunci\x1b[0m\r\nkode _x0041_ di log; =SUM(A1:A3)"
     ok(sop("import", str(write_csv(sop_env / "kontrol.csv", [{**ROWS[1], "description": description}]))))
     path = sop_env / "jurnal.xlsx"
     ok(sop("export", "journal", "-o", str(path)))
     assert ok(sop("verify", "--file", str(path))).stdout == "OK: 1 journal entries, chain intact.\n"
     rows = list(load_workbook(path).worksheets[0].iter_rows(values_only=True))
     assert rows[1][rows[0].index("note")] == (
-        "Tabel_x000B_pegawai_x0001_ terkunci_x001B_[0m; kode _x005F_x0041_ di log; =SUM(A1:A3)")
+        "Tabel_x000B_pegawai_x0001_ terkunci_x001B_[0m_x000D_\nkode _x005F_x0041_ di log; =SUM(A1:A3)")
+
+
+@settings(max_examples=25, deadline=None, phases=[Phase.explicit, Phase.reuse, Phase.generate, Phase.target, Phase.shrink],
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(note=st.text(st.one_of(st.sampled_from(list("_x0123456789aAfF\r\n\t =\x01\x0b\x1f\x7f\u2028")),
+                              st.characters(blacklist_categories=["Cs"], blacklist_characters="\x00")),
+                    min_size=1, max_size=40))
+def test_any_note_survives_an_xlsx_journal_export(sop, sop_env, databases, monkeypatch, note):
+    use_database(monkeypatch, databases.new(f"catatan-{uuid.uuid4().hex}.db"))  # a fresh chain for each example
+    ok(sop("new", "--sop", "kaltim-db", "--description", "Gangguan", "--reporter", "Sari", "--unit", "BKD",
+           "--system", "SIMPEG"))
+    ok(sop("note", "1", "x" + note))
+    path = sop_env / "jurnal.xlsx"
+    ok(sop("export", "journal", "-o", str(path)))
+    assert ok(sop("verify", "--file", str(path))).stdout == "OK: 2 journal entries, chain intact.\n"
 
 
 def test_an_older_xlsx_journal_export_with_date_cells_still_verifies(sop, sop_env):

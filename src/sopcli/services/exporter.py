@@ -114,9 +114,11 @@ _JOURNAL_FORMATS = {"csv": "csv", "txt": "csv", "tsv": "tsv", "json": "json", "j
                     "xlsx": "xlsx"}
 
 
-# OOXML's own escape for text a workbook cannot hold (ST_Xstring): a control character as _xHHHH_,
-# and the "_" of a literal "_xHHHH_" as _x005F_. Excel shows the text as it was; sop reads it back exactly.
-_XLSX_UNSAFE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]|_(?=x[0-9A-Fa-f]{4}_)")
+# OOXML's own escape for text a workbook cannot hold (ST_Xstring): a control character as _xHHHH_
+# (carriage return too: XML reads CR LF back as LF), and the "_" before any literal "xHHHH" as _x005F_
+# (even with no "_" after it: escaping the next character may put one there). Excel shows the text
+# as it was; sop reads it back exactly.
+_XLSX_UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f]|_(?=x[0-9A-Fa-f]{4})")
 _XLSX_ESCAPED = re.compile(r"_x([0-9A-Fa-f]{4})_")
 
 
