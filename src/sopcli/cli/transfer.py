@@ -155,7 +155,7 @@ def export(
     recorded in that time (when they were written, whatever time they are
     about): an unbroken stretch of the chain, so that a missing entry shows.
 
-    Example: sop export journal --since 2026-11-01 --format csv -o jurnal-november.csv
+    Example: sop export journal --since 2026-11-01 -o jurnal-november.csv
     """
     from sopcli.cli.output import format_of_output, output_file
     from sopcli.errors import InputError
