@@ -20,6 +20,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+import uuid
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
@@ -848,6 +849,42 @@ def test_export_filters(sop, sop_env):
     error_line(sop("export", "pengaduan"), "complaints or journal")
 
 
+@pytest.mark.parametrize("what", ["complaints", "journal"])
+@pytest.mark.parametrize("fmt", ["csv", "json", "jsonl", "xlsx"])
+def test_export_takes_its_format_from_the_output_extension(sop, sop_env, what, fmt):
+    ok(sop("import", str(write_csv(sop_env / "a.csv", ROWS))))
+    path = sop_env / f"ekspor.{fmt.upper() if fmt == 'jsonl' else fmt}"
+    ok(sop("export", what, "-o", str(path)))
+    data = path.read_bytes()
+    if fmt == "xlsx":
+        from openpyxl import load_workbook
+
+        assert data.startswith(b"PK")
+        assert load_workbook(path).worksheets[0]["A1"].value == ("ref" if what == "complaints" else "seq")
+    elif fmt == "json":
+        assert isinstance(json.loads(data), list)
+    elif fmt == "jsonl":
+        assert all(isinstance(json.loads(line), dict) for line in data.splitlines())
+    else:
+        assert data.startswith(b"ref," if what == "complaints" else b"seq,")
+    if what == "complaints":
+        assert "5 rows, 0 new, 5 duplicates" in ok(sop("import", str(path))).stdout  # read back as what it says it is
+    else:
+        assert ok(sop("verify", "--file", str(path))).stdout == "OK: 5 journal entries, chain intact.\n"
+
+
+def test_export_to_a_name_with_no_extension_is_csv_and_an_unknown_extension_is_refused(sop, sop_env):
+    ok(sop("import", str(write_csv(sop_env / "a.csv", ROWS))))
+    ok(sop("export", "complaints", "-o", str(sop_env / "ekspor")))
+    assert (sop_env / "ekspor").read_bytes().startswith(b"ref,")
+    target = sop_env / "ekspor.pdf"
+    assert error_line(sop("export", "complaints", "-o", str(target))) == (
+        f"Error: cannot tell the format of {target} (give --format, or a name ending in .csv|.json|.jsonl|.xlsx)")
+    assert not target.exists()
+    ok(sop("export", "complaints", "--format", "csv", "-o", str(target)))  # asked for in so many words
+    assert target.read_bytes().startswith(b"ref,")
+
+
 def exported_with(sop, *options) -> list[dict]:
     result = ok(sop("export", "complaints", "--format", "jsonl", *options))
     return [json.loads(line) for line in result.stdout.split("\n") if line.strip()]
@@ -882,6 +919,67 @@ def test_journal_export_carries_hashes_and_verifies(sop, sop_env, fmt):
     assert f"OK: {count} journal entries, chain intact." in ok(sop("verify", "--file", str(path))).stdout
 
 
+def test_an_xlsx_journal_export_keeps_microseconds_and_verifies(sop, sop_env, monkeypatch):
+    """A spreadsheet date cell keeps milliseconds only; the hashes cover microseconds."""
+    from openpyxl import load_workbook
+
+    monkeypatch.setenv("SOP_NOW", "2026-11-24T16:00:00.123456+07:00")
+    _journal_setup(sop, sop_env)
+    path = sop_env / "jurnal.xlsx"
+    ok(sop("export", "journal", "--format", "xlsx", "-o", str(path)))
+    assert f"OK: {journal_count(sop)} journal entries, chain intact." in ok(sop("verify", "--file", str(path))).stdout
+    rows = list(load_workbook(path).worksheets[0].iter_rows(values_only=True))
+    recorded_at = rows[1][rows[0].index("recorded_at")]
+    assert recorded_at == "2026-11-24T09:00:00.123456+00:00"  # text, in UTC, to the microsecond
+
+
+def test_an_xlsx_journal_export_of_text_a_workbook_cannot_hold_verifies(sop, sop_env):
+    """Control characters (pasted from other programs) go in as OOXML's _xHHHH_ escapes, and come back exactly."""
+    from openpyxl import load_workbook
+
+    description = "Tabel\x0bpegawai\x01 terkunci\x1b[0m\r\nkode _x0041_ di log; =SUM(A1:A3)"
+    ok(sop("import", str(write_csv(sop_env / "kontrol.csv", [{**ROWS[1], "description": description}]))))
+    path = sop_env / "jurnal.xlsx"
+    ok(sop("export", "journal", "-o", str(path)))
+    assert ok(sop("verify", "--file", str(path))).stdout == "OK: 1 journal entries, chain intact.\n"
+    rows = list(load_workbook(path).worksheets[0].iter_rows(values_only=True))
+    assert rows[1][rows[0].index("note")] == (
+        "Tabel_x000B_pegawai_x0001_ terkunci_x001B_[0m_x000D_\nkode _x005F_x0041_ di log; =SUM(A1:A3)")
+
+
+@settings(max_examples=25, deadline=None, phases=[Phase.explicit, Phase.reuse, Phase.generate, Phase.target, Phase.shrink],
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(note=st.text(st.one_of(st.sampled_from(list("_x0123456789aAfF\r\n\t =\x01\x0b\x1f\x7f\u2028")),
+                              st.characters(blacklist_categories=["Cs"], blacklist_characters="\x00")),
+                    min_size=1, max_size=40))
+def test_any_note_survives_an_xlsx_journal_export(sop, sop_env, databases, monkeypatch, note):
+    use_database(monkeypatch, databases.new(f"catatan-{uuid.uuid4().hex}.db"))  # a fresh chain for each example
+    ok(sop("new", "--sop", "kaltim-db", "--description", "Gangguan", "--reporter", "Sari", "--unit", "BKD",
+           "--system", "SIMPEG"))
+    ok(sop("note", "1", "x" + note))
+    path = sop_env / "jurnal.xlsx"
+    ok(sop("export", "journal", "-o", str(path)))
+    assert ok(sop("verify", "--file", str(path))).stdout == "OK: 2 journal entries, chain intact.\n"
+
+
+def test_an_older_xlsx_journal_export_with_date_cells_still_verifies(sop, sop_env):
+    """Exports written before journal times became text hold date cells (naive UTC); they still read."""
+    from openpyxl import load_workbook
+
+    _journal_setup(sop, sop_env)
+    path = sop_env / "jurnal-lama.xlsx"
+    ok(sop("export", "journal", "--format", "xlsx", "-o", str(path)))
+    workbook = load_workbook(path)
+    sheet = workbook.worksheets[0]
+    header = [c.value for c in sheet[1]]
+    for row in sheet.iter_rows(min_row=2):
+        for name in ("at", "recorded_at"):
+            cell = row[header.index(name)]
+            cell.value = datetime.fromisoformat(cell.value).replace(tzinfo=None)
+    workbook.save(path)
+    assert f"OK: {journal_count(sop)} journal entries, chain intact." in ok(sop("verify", "--file", str(path))).stdout
+
+
 def test_journal_export_columns(sop, sop_env):
     _journal_setup(sop, sop_env)
     path = sop_env / "jurnal.csv"
@@ -895,13 +993,65 @@ def test_journal_export_columns(sop, sop_env):
     assert json.loads(rows[0]["fields"])["source"] == "a.csv:2"
 
 
-def test_a_partial_journal_export_verifies(sop, sop_env):
-    _journal_setup(sop, sop_env)
+def _journal_over_two_days(sop, sop_env, monkeypatch) -> None:
+    """Entries 1-5 recorded on the 23rd; 6-8 on the 24th, 7 backdated to 3 November (what it is about)."""
+    monkeypatch.setenv("SOP_NOW", "2026-11-23T10:00:00+07:00")
+    ok(sop("import", str(write_csv(sop_env / "a.csv", ROWS))))
+    monkeypatch.setenv("SOP_NOW", "2026-11-24T09:00:00+07:00")
+    ok(sop("note", "ADU-2026-00001", "Pelapor dihubungi"))
+    ok(sop("next", "ADU-2026-00002", "--note", "Diterima, dicatat", "--at", "2026-11-03T09:50"))
+    ok(sop("note", "ADU-2026-00001", "Menunggu akses VPN"))
+    monkeypatch.setenv("SOP_NOW", "2026-11-24T16:00:00+07:00")
+
+
+def _seqs(path: Path) -> list[int]:
+    return [json.loads(line)["seq"] for line in path.read_text("utf-8").splitlines() if line.strip()]
+
+
+@pytest.mark.parametrize(("options", "seqs"), [
+    (("--since", "24/11/2026 00:00"), [6, 7, 8]),  # 7 is about 3 November, but was written on the 24th
+    (("--until", "24/11/2026 00:00"), [1, 2, 3, 4, 5]),
+    (("--since", "2026-11-23", "--until", "2026-11-24"), [1, 2, 3, 4, 5]),
+    (("--since", "2026-11-25"), []),
+])
+def test_a_time_bounded_journal_export_is_the_entries_recorded_then_and_verifies(sop, sop_env, monkeypatch, options, seqs):
+    _journal_over_two_days(sop, sop_env, monkeypatch)
     path = sop_env / "sebagian.jsonl"
-    ok(sop("export", "journal", "--format", "jsonl", "--since", "2026-11-04", "-o", str(path)))
-    entries = [json.loads(line) for line in path.read_text("utf-8").splitlines() if line.strip()]
-    assert 0 < len(entries) < journal_count(sop)
-    assert f"OK: {len(entries)} journal entries" in ok(sop("verify", "--file", str(path))).stdout
+    ok(sop("export", "journal", "--format", "jsonl", *options, "-o", str(path)))
+    assert _seqs(path) == seqs
+    if seqs:
+        assert f"OK: {len(seqs)} journal entries, chain intact." in ok(sop("verify", "--file", str(path))).stdout
+
+
+def test_the_readme_export_then_verify_example_works_with_a_backdated_entry(sop, sop_env, monkeypatch):
+    _journal_over_two_days(sop, sop_env, monkeypatch)
+    path = sop_env / "jurnal.csv"
+    ok(sop("export", "journal", "--since", "24/11/2026 00:00", "-o", str(path)))
+    assert ok(sop("verify", "--file", str(path))).stdout == "OK: 3 journal entries, chain intact.\n"
+
+
+def test_an_entry_removed_from_a_time_bounded_export_is_reported(sop, sop_env, monkeypatch):
+    _journal_over_two_days(sop, sop_env, monkeypatch)
+    path = sop_env / "sebagian.jsonl"
+    ok(sop("export", "journal", "--format", "jsonl", "--since", "24/11/2026 00:00", "-o", str(path)))
+    lines = path.read_text("utf-8").splitlines(keepends=True)
+    path.write_text(lines[0] + lines[2], encoding="utf-8")
+    result = sop("verify", "--file", str(path))
+    assert result.exit_code == 1
+    assert result.stdout == "BROKEN at journal entry 8: expected entry 7, found 8 (an entry is missing)\n"
+
+
+@pytest.mark.parametrize(("options", "line"), [
+    (("--sop", "kaltim-db"), "Error: a journal export cannot be limited to one SOP: only the whole journal or a time "
+                             "range verifies (leave out --sop; 'sop journal --sop ID' lists one SOP's entries)"),
+    (("--status", "open"), "Error: --status is for exporting complaints, not the journal (leave out --status)"),
+])
+def test_a_journal_export_cannot_be_narrowed_by_sop_or_status(sop, sop_env, options, line):
+    _journal_setup(sop, sop_env)
+    path = sop_env / "jurnal.csv"
+    assert error_line(sop("export", "journal", *options, "-o", str(path))) == line
+    assert not path.exists()
+    assert [p.name for p in sop_env.iterdir() if p.name.startswith(".")] == []  # no half-written file either
 
 
 def test_an_edited_journal_csv_fails_verify_naming_the_entry(sop, sop_env):
@@ -949,6 +1099,72 @@ def test_an_edited_journal_export_fails_verify(sop, sop_env, fmt):
 def test_verify_file_of_something_else_is_one_error_line(sop, sop_env):
     path = write_csv(sop_env / "bukan-jurnal.csv", ROWS)
     error_line(sop("verify", "--file", str(path)), "lacks the journal columns")
+
+
+JOURNAL_HEADER = ("seq,complaint_number,action,step,decision,fields,actor,at,recorded_at,note,output,on_time,"
+                  "took_minutes,standard_minutes,next_step,prev_hash,hash")
+
+
+@pytest.mark.parametrize(("name", "content", "message"), [
+    ("kosong.csv", b"", "{path} is empty"),
+    ("spasi.csv", b"\r\n\r\n", "{path} is empty"),
+    ("kosong.jsonl", b"", "{path} is empty"),
+    ("kosong.json", b"  \n", "{path} is empty"),
+    ("ab.csv", b"a,b\n", "{path}: the header lacks the journal columns " + JOURNAL_HEADER.replace(",", ", ")
+     + " (export it with 'sop export journal')"),
+    ("kurang.csv", JOURNAL_HEADER.replace(",hash", "").encode() + b"\n",
+     "{path}: the header lacks the journal columns hash (export it with 'sop export journal')"),
+    ("objek.json", b'{"seq": 1}', "{path}: expected a JSON array of journal entries (export it with 'sop export journal')"),
+    ("angka.json", b"[1]", "{path}: record 1 is not a journal entry (export it with 'sop export journal')"),
+    ("csv.xlsx", JOURNAL_HEADER.encode() + b"\n", "{path} is not a valid Excel workbook (if it holds CSV or JSON text, name it .csv or .json)"),
+    ("kosong.xlsx", b"", "{path} is not a valid Excel workbook (if it holds CSV or JSON text, name it .csv or .json)"),
+    ("jurnal.pdf", b"%PDF-1.4", "cannot tell the format of {path} (a journal export is named .csv, .json, .jsonl or .xlsx)"),
+])
+def test_verify_file_that_is_not_a_journal_export_is_one_error_line(sop, sop_env, name, content, message):
+    path = sop_env / name
+    path.write_bytes(content)
+    result = sop("verify", "--file", str(path))
+    assert error_line(result) == "Error: " + message.format(path=path)
+    assert result.stdout == ""
+
+
+def test_verify_file_of_a_workbook_with_an_empty_sheet(sop, sop_env):
+    from openpyxl import Workbook
+
+    path = sop_env / "kosong.xlsx"
+    Workbook().save(path)
+    assert error_line(sop("verify", "--file", str(path))) == f"Error: {path} is empty"
+
+
+def test_verify_file_that_does_not_exist(sop, sop_env):
+    path = sop_env / "tidak-ada.csv"
+    assert error_line(sop("verify", "--file", str(path))) == f"Error: {path} does not exist (give the file 'sop export journal' wrote)"
+    assert error_line(sop("verify", "--file", "/nonexistent")) == "Error: /nonexistent does not exist (give the file 'sop export journal' wrote)"
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json", "xlsx"])
+def test_an_export_of_no_entries_verifies_as_zero(sop, sop_env, fmt):
+    """A header with the journal's columns and no rows (or an empty JSON array) is an export of nothing."""
+    _journal_setup(sop, sop_env)
+    path = sop_env / f"kosong.{fmt}"
+    ok(sop("export", "journal", "--format", fmt, "--since", "2027-01-01", "-o", str(path)))
+    assert ok(sop("verify", "--file", str(path))).stdout == "OK: 0 journal entries, chain intact.\n"
+
+
+@settings(max_examples=40, deadline=None, phases=[Phase.explicit, Phase.reuse, Phase.generate, Phase.target, Phase.shrink],
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.one_of(st.binary(max_size=2000),
+                      st.binary(max_size=2000).map(lambda b: JOURNAL_HEADER.encode() + b"\n" + b)),
+       fmt=st.sampled_from(["csv", "tsv", "json", "jsonl", "xlsx"]))
+def test_verify_file_of_random_bytes_never_produces_a_traceback(sop, sop_env, data, fmt):
+    path = sop_env / f"acak.{fmt}"
+    path.write_bytes(data)
+    result = sop("verify", "--file", str(path))
+    assert result.exit_code in (0, 1), (result.exit_code, result.stdout, result.stderr)
+    no_traceback(result)
+    if result.exit_code == 1 and not result.stdout.startswith("BROKEN at journal entry "):
+        lines = result.stderr.splitlines()
+        assert len(lines) == 1 and lines[0].startswith("Error:"), result.stderr
 
 
 # --- the sample data -----------------------------------------------------------------------------

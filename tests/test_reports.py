@@ -318,6 +318,26 @@ def test_a_failed_write_leaves_no_file(logbook, tmp_path):
     assert not (tmp_path / "missing").exists()
 
 
+@pytest.mark.parametrize("command", [("report", "--date", "2026-11-23"), ("journal", "--date", "2026-11-23")])
+def test_an_output_extension_no_format_goes_by_is_refused_unless_format_is_given(logbook, tmp_path, command):
+    """Plain text in a file named .pdf would mislead whoever opens it."""
+    target = tmp_path / "laporan.pdf"
+    result = logbook(*command, "-o", str(target))
+    assert result.exit_code == 1
+    assert result.stderr == (f"Error: cannot tell the format of {target} "
+                             "(give --format, or a name ending in .csv|.htm|.html|.json|.md|.txt)\n")
+    assert result.stdout == "" and not target.exists()
+    _ok(logbook(*command, "--format", "plain", "-o", str(target)))  # asked for in so many words
+    assert target.read_text(encoding="utf-8").startswith(("Daily report", "Jurnal harian"))
+
+
+@pytest.mark.parametrize(("name", "start"), [("laporan.md", "# Daily report"), ("laporan.JSON", "{"), ("laporan", "Daily report")])
+def test_the_output_extension_picks_the_format_and_no_extension_is_plain_text(logbook, tmp_path, name, start):
+    target = tmp_path / name
+    _ok(logbook("report", "--date", "2026-11-23", "-o", str(target)))
+    assert target.read_text(encoding="utf-8").startswith(start)
+
+
 # --- the SQL percentiles follow the stated rule --------------------------------------
 
 

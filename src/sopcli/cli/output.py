@@ -17,11 +17,27 @@ EXTENSION_FORMATS = {".html": "html", ".htm": "html", ".md": "markdown", ".csv":
                      ".txt": "plain"}
 
 
+def format_of_output(output: str | None, extensions: dict[str, str], default: str) -> str:
+    """The format ``-o``'s extension names; ``default`` without ``-o`` or for a name with no extension.
+
+    Raises:
+        InputError: an extension that names none of ``extensions`` (x.pdf): writing
+            some other format under that name would mislead whoever opens it.
+    """
+    extension = os.path.splitext(output)[1].lower() if output else ""
+    if not extension:
+        return default
+    if extension not in extensions:
+        raise InputError(_("cannot tell the format of {path}").format(path=output),
+                         _("give --format, or a name ending in {extensions}").format(extensions="|".join(sorted(extensions))))
+    return extensions[extension]
+
+
 def choose_format(given: str | None, output: str | None, allowed: tuple[str, ...]) -> str:
     """``--format``, else what ``-o``'s extension says, else rich on a terminal and plain text when piped.
 
     Raises:
-        InputError: a format not in ``allowed``.
+        InputError: a format not in ``allowed``; ``-o`` with an extension no format goes by.
     """
     if given is not None:
         fmt = given.lower()
@@ -30,7 +46,7 @@ def choose_format(given: str | None, output: str | None, allowed: tuple[str, ...
                              _("choose {formats}").format(formats=", ".join(allowed)))
         return "plain" if fmt == "table" and (output or not sys.stdout.isatty()) else fmt
     if output:
-        return EXTENSION_FORMATS.get(os.path.splitext(output)[1].lower(), "plain")
+        return format_of_output(output, EXTENSION_FORMATS, "plain")
     return "table" if sys.stdout.isatty() else "plain"
 
 

@@ -142,25 +142,32 @@ def _write_rejects(path: str, problems) -> None:
 def export(
     ctx: typer.Context,
     what: Annotated[str, typer.Argument(help="complaints or journal.", metavar="complaints|journal")],
-    fmt: Annotated[str, typer.Option("--format", help="csv, json, jsonl or xlsx.")] = "csv",
-    since: Annotated[Optional[str], typer.Option("--since", help="From this moment (received, or entry time).", metavar="WHEN")] = None,
+    fmt: Annotated[Optional[str], typer.Option("--format", help="csv, json, jsonl or xlsx (default: from -o's extension, else csv).")] = None,
+    since: Annotated[Optional[str], typer.Option("--since", help="From this moment: complaints received, journal entries recorded.", metavar="WHEN")] = None,
     until: Annotated[Optional[str], typer.Option("--until", help="Before this moment.", metavar="WHEN")] = None,
-    sop: Annotated[Optional[str], typer.Option("--sop", help="Only this SOP id.", metavar="ID")] = None,
+    sop: Annotated[Optional[str], typer.Option("--sop", help="complaints only: this SOP id.", metavar="ID")] = None,
     status: Annotated[Optional[str], typer.Option("--status", help="complaints only: open, resolved, rejected or cancelled.")] = None,
     output: Annotated[Optional[str], typer.Option("-o", "--output", help="Write to this file (default standard output).", metavar="PATH")] = None,
 ) -> None:
     """Export complaints (re-importable) or the journal (with its hashes, for 'sop verify --file').
 
-    Example: sop export journal --since 2026-11-01 --format csv -o jurnal-november.csv
+    A journal export is the whole chain or, with --since/--until, the entries
+    recorded in that time (when they were written, whatever time they are
+    about): an unbroken stretch of the chain, so that a missing entry shows.
+
+    Example: sop export journal --since 2026-11-01 -o jurnal-november.csv
     """
-    from sopcli.cli.output import output_file
+    from sopcli.cli.output import format_of_output, output_file
     from sopcli.errors import InputError
     from sopcli.i18n import _
+    from sopcli.services.exporter import EXPORT_FORMATS
     from sopcli.services.exporter import export as run_export
 
     rt = runtime_of(ctx)
     if what not in ("complaints", "journal"):
         raise InputError(_("export complaints or journal, not {what!r}").format(what=what))
+    if fmt is None:
+        fmt = format_of_output(output, {f".{name}": name for name in EXPORT_FORMATS}, "csv")
     if fmt == "xlsx" and output is None and sys.stdout.isatty():
         raise InputError(_("an .xlsx workbook is not for the terminal"), _("give -o FILE.xlsx"))
     start = rt.parse_when(since) if since else None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from datetime import datetime
 from typing import IO, Any
@@ -24,11 +25,20 @@ def export(rt: Runtime, what: str, out: IO[bytes], *, fmt: str, since: datetime 
            until: datetime | None = None, sop: str | None = None, status: str | None = None) -> int:
     """Write complaints or journal entries to ``out``; returns how many.
 
+    A journal export is a contiguous stretch of the chain, so that 'sop verify
+    --file' can tell a missing entry: ``since``/``until`` bound when entries
+    were recorded, and it cannot be narrowed to one SOP or status.
+
     Raises:
-        InputError: unknown kind, format or status.
+        InputError: unknown kind, format or status; a journal export narrowed by SOP or status.
     """
     from sopcli import engine
 
+    if what == "journal" and sop is not None:
+        raise InputError(_("a journal export cannot be limited to one SOP: only the whole journal or a time range verifies"),
+                         _("leave out --sop; 'sop journal --sop ID' lists one SOP's entries"))
+    if what == "journal" and status is not None:
+        raise InputError(_("--status is for exporting complaints, not the journal"), _("leave out --status"))
     if fmt not in EXPORT_FORMATS:
         raise InputError(_("unknown format {fmt!r}").format(fmt=fmt), _("choose {formats}").format(formats=", ".join(EXPORT_FORMATS)))
     if status is not None and status not in engine.STATUSES:
@@ -37,7 +47,10 @@ def export(rt: Runtime, what: str, out: IO[bytes], *, fmt: str, since: datetime 
         if what == "complaints":
             return write_rows(out, fmt, COMPLAINT_COLUMNS, _complaint_rows(rt, session, since, until, sop, status), "pengaduan")
         if what == "journal":
-            return write_rows(out, fmt, JOURNAL_COLUMNS, _journal_rows(rt, session, since, until, sop), "jurnal")
+            rows = _journal_rows(session, since, until)
+            if fmt == "xlsx":
+                rows = ([_xlsx_text(v) for v in row] for row in rows)
+            return write_rows(out, fmt, JOURNAL_COLUMNS, rows, "jurnal")
     raise InputError(_("export complaints or journal, not {what!r}").format(what=what))
 
 
@@ -64,60 +77,155 @@ def _complaint_rows(rt, session, since, until, sop, status) -> Iterator[list[Any
                c.description, c.number, c.status, c.current_step, _local(rt, c.due_at), _local(rt, c.closed_at)]
 
 
-def _journal_rows(rt, session, since, until, sop) -> Iterator[list[Any]]:
-    from sqlmodel import select
+def _journal_rows(session, since, until) -> Iterator[list[Any]]:
+    """Entries in chain order, from the first recorded at or after ``since`` to the last recorded before ``until``.
 
-    from sopcli.store.models import Complaint, JournalEntry
+    The bounds are turned into a range of seq, never applied entry by entry:
+    recorded_at follows seq only as closely as the writers' clocks agree, and a
+    gap in seq is exactly what 'sop verify --file' reports as a missing entry.
+    """
+    from sqlmodel import func, select
+
+    from sopcli.store.models import JournalEntry
 
     query = select(JournalEntry).order_by(JournalEntry.seq)
     if since:
-        query = query.where(JournalEntry.at >= since)
+        first = select(func.min(JournalEntry.seq)).where(JournalEntry.recorded_at >= since)
+        query = query.where(JournalEntry.seq >= first.scalar_subquery())
     if until:
-        query = query.where(JournalEntry.at < until)
-    if sop:
-        query = query.where(JournalEntry.complaint_id.in_(select(Complaint.id).where(Complaint.sop_id == sop)))
-    # Journal times stay in UTC: the hashes are over UTC, and a spreadsheet cell has no zone.
+        last = select(func.max(JournalEntry.seq)).where(JournalEntry.recorded_at < until)
+        query = query.where(JournalEntry.seq <= last.scalar_subquery())
+    # Journal times are ISO 8601 text in UTC, in every format: the hashes are over UTC to the
+    # microsecond, while a spreadsheet date cell has no zone and keeps only milliseconds.
     for e in session.exec(query.execution_options(yield_per=1000)):
         yield [e.seq, e.complaint_number, e.action, e.step, e.decision, json.loads(e.fields), e.actor,
-               e.at, e.recorded_at, e.note, e.output, e.on_time, e.took_minutes, e.standard_minutes, e.next_step,
-               e.prev_hash, e.hash]
+               _utc_text(e.at), _utc_text(e.recorded_at), e.note, e.output, e.on_time, e.took_minutes,
+               e.standard_minutes, e.next_step, e.prev_hash, e.hash]
+
+
+def _utc_text(moment: datetime) -> str:
+    from datetime import timezone
+
+    return moment.astimezone(timezone.utc).isoformat()
+
+
+# A journal export's file name ending → how it is read.
+_JOURNAL_FORMATS = {"csv": "csv", "txt": "csv", "tsv": "tsv", "json": "json", "jsonl": "jsonl", "ndjson": "jsonl",
+                    "xlsx": "xlsx"}
+
+
+# OOXML's own escape for text a workbook cannot hold (ST_Xstring): a control character as _xHHHH_
+# (carriage return too: XML reads CR LF back as LF), and the "_" before any literal "xHHHH" as _x005F_
+# (even with no "_" after it: escaping the next character may put one there). Excel shows the text
+# as it was; sop reads it back exactly.
+_XLSX_UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f]|_(?=x[0-9A-Fa-f]{4})")
+_XLSX_ESCAPED = re.compile(r"_x([0-9A-Fa-f]{4})_")
+
+
+def _xlsx_text(value: Any) -> Any:
+    """A journal value as an .xlsx cell must hold it for the hash to come out the same."""
+    if isinstance(value, dict):
+        value = json.dumps(value, ensure_ascii=False)
+    if isinstance(value, str) and ("_" in value or _XLSX_UNSAFE.search(value)):
+        return _XLSX_UNSAFE.sub(lambda m: f"_x{ord(m.group()):04X}_", value)
+    return value
+
+
+def _xlsx_plain(value: Any) -> Any:
+    return _XLSX_ESCAPED.sub(lambda m: chr(int(m.group(1), 16)), value) if isinstance(value, str) and "_x" in value else value
 
 
 def read_journal_export(path: str) -> Iterator[dict[str, Any]]:
     """Entries of an exported journal (csv, json, jsonl or xlsx), typed as the chain check needs.
 
+    The file is opened and its header checked now; the entries are read as
+    they are iterated. A header with the journal's columns and no entries
+    is an export of nothing; a file with no header at all is an error.
+
     Raises:
-        InputError: the file cannot be read or lacks the journal's columns.
+        InputError: the file does not exist, cannot be read as its extension
+            says, is empty, or lacks the journal's columns.
     """
     from pathlib import Path
 
-    from sopcli.tabular import detect_format
-
-    fmt = detect_format(path, None)
+    file = Path(path)
+    if not file.exists():
+        raise InputError(_("{path} does not exist").format(path=path), _("give the file 'sop export journal' wrote"))
+    fmt = _JOURNAL_FORMATS.get(file.suffix.lower().lstrip("."))
+    if fmt is None:
+        raise InputError(_("cannot tell the format of {path}").format(path=path),
+                         _("a journal export is named .csv, .json, .jsonl or .xlsx"))
     try:
-        if fmt == "xlsx":
-            from openpyxl import load_workbook
+        header, records = _open_journal(file, fmt)
+    except (OSError, ValueError) as exc:  # UnicodeDecodeError and JSONDecodeError are ValueErrors
+        raise InputError(_("cannot read the journal export {path}: {reason}").format(path=path, reason=exc)) from None
+    if header is not None:
+        missing = [c for c in JOURNAL_COLUMNS if c not in header]
+        if missing:
+            raise InputError(_("{path}: the header lacks the journal columns {names}").format(path=path, names=", ".join(missing)),
+                             _("export it with 'sop export journal'"))
+    return _journal_entries(path, records)
 
-            workbook = load_workbook(path, read_only=True, data_only=True)
-            rows = workbook.worksheets[0].iter_rows(values_only=True)
-            header = [str(h) for h in next(rows)]
-            records: Iterator[dict] = (dict(zip(header, r)) for r in rows)
-        elif fmt in ("csv", "tsv"):
-            import csv
 
-            handle = Path(path).open(encoding="utf-8-sig", newline="")
-            records = csv.DictReader(handle, delimiter="\t" if fmt == "tsv" else ",")
-        elif fmt == "jsonl":
-            records = (json.loads(line) for line in Path(path).open(encoding="utf-8") if line.strip())
-        else:
-            records = iter(json.loads(Path(path).read_text(encoding="utf-8")))
+def _open_journal(file, fmt: str) -> tuple[list[str] | None, Iterator[Any]]:
+    """The header (None for JSON, whose records carry their keys) and the records, unchecked.
+
+    Raises:
+        InputError: the file is empty, or is not what its extension says.
+        OSError, ValueError: it cannot be read or decoded.
+    """
+    path = str(file)
+    if fmt == "xlsx":
+        from zipfile import BadZipFile
+
+        from openpyxl import load_workbook
+        from openpyxl.utils.exceptions import InvalidFileException
+
+        try:
+            workbook = load_workbook(file, read_only=True, data_only=True)
+        except (BadZipFile, InvalidFileException, KeyError, OSError, ValueError):
+            raise InputError(_("{path} is not a valid Excel workbook").format(path=path),
+                             _("if it holds CSV or JSON text, name it .csv or .json")) from None
+        rows = workbook.worksheets[0].iter_rows(values_only=True)
+        first = next(rows, None)
+        if first is None or all(h is None or str(h).strip() == "" for h in first):
+            raise InputError(_("{source} is empty").format(source=path))
+        header = ["" if h is None else str(h) for h in first]
+        return header, (dict(zip(header, map(_xlsx_plain, r))) for r in rows)
+    if fmt in ("csv", "tsv"):
+        import csv
+
+        handle = file.open(encoding="utf-8-sig", newline="")
+        reader = csv.DictReader(handle, delimiter="\t" if fmt == "tsv" else ",")
+        if not reader.fieldnames or not "".join(reader.fieldnames).strip():
+            handle.close()
+            raise InputError(_("{source} is empty").format(source=path))
+        return list(reader.fieldnames), iter(reader)
+    text = file.read_text(encoding="utf-8-sig")
+    if not text.strip():
+        raise InputError(_("{source} is empty").format(source=path))
+    if fmt == "jsonl":
+        return None, (json.loads(line) for line in text.splitlines() if line.strip())
+    data = json.loads(text)
+    if not isinstance(data, list):
+        raise InputError(_("{path}: expected a JSON array of journal entries").format(path=path),
+                         _("export it with 'sop export journal'"))
+    return None, iter(data)
+
+
+def _journal_entries(path: str, records: Iterator[Any]) -> Iterator[dict[str, Any]]:
+    number = 0
+    try:
         for number, record in enumerate(records, start=1):
+            if not isinstance(record, dict):
+                raise InputError(_("{path}: record {n} is not a journal entry").format(path=path, n=number),
+                                 _("export it with 'sop export journal'"))
             missing = [c for c in JOURNAL_COLUMNS if c not in record]
             if missing:
                 raise InputError(_("{path}: record {n} lacks the journal columns {names}").format(path=path, n=number, names=", ".join(missing)),
                                  _("export it with 'sop export journal'"))
             yield _typed(record)
-    except (OSError, ValueError, StopIteration) as exc:
+    except (OSError, ValueError, TypeError) as exc:
         raise InputError(_("cannot read the journal export {path}: {reason}").format(path=path, reason=exc)) from None
 
 
@@ -125,6 +233,8 @@ def _typed(record: dict[str, Any]) -> dict[str, Any]:
     from datetime import timezone
 
     def moment(value):
+        # ISO 8601 text (every export since journal times were written as text); a date cell of an
+        # older .xlsx export comes back as a naive datetime in UTC, exact only to the millisecond.
         parsed = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
         return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
 
