@@ -221,10 +221,12 @@ def root(
 
 def main() -> None:
     """Console-script entry point."""
-    # A run imports a few hundred modules: hundreds of thousands of objects and no garbage
-    # cycles worth collecting. At the default threshold (700 allocations) the collector runs
-    # hundreds of times for nothing, about 20 ms of an everyday command.
-    gc.set_threshold(10_000, 10, 10)
+    # A run imports a few hundred modules: hundreds of thousands of long-lived objects and
+    # no garbage cycles worth collecting; what a command discards, reference counting frees.
+    # The cyclic collector would only rescan the imported modules, 15-25 ms of an everyday
+    # command (a single full pass while tabulate loads takes 14 ms). A 1,000,000-row import
+    # and the monthly report keep the same peak memory without it (benchmarks/run.py).
+    gc.disable()
     # sop uses no pydantic plugins, and looking for them scans every installed package's
     # entry points the first time a model is built (about 18 ms). Pydantic's documented switch.
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "1")
