@@ -344,10 +344,25 @@ def test_config_bad_value_does_not_create_the_file(sop, sop_env):
     assert not (sop_env / "config.toml").exists()
 
 
-def test_config_file_that_is_not_toml(sop, sop_env):
-    (sop_env / "config.toml").write_text("timezone = WITA [\n", encoding="utf-8")
-    assert_error(sop("config", "show"), "config.toml", code=1)
-    assert_error(sop("list"), "config.toml", code=1)
+def test_config_file_that_is_not_toml_is_refused_with_where_it_goes_wrong(sop, sop_env):
+    (sop_env / "config.toml").write_text('language = "id"\ntimezone = WITA [\n', encoding="utf-8")
+    assert_error(sop("config", "show"), "config.toml", "not valid TOML at line 2, column 12", code=1)
+    assert_error(sop("list"), "config.toml", "line 2, column 12", code=1)
+    indonesian = sop("--lang", "id", "list")
+    assert indonesian.stderr.strip() == (f"Kesalahan: konfigurasi {sop_env / 'config.toml'} tidak dapat dibaca: "
+                                         "bukan TOML yang sah di baris 2, kolom 12 (perbaiki atau hapus berkas tersebut)")
+
+
+def test_files_that_cannot_be_opened_are_explained_in_the_interface_language(sop, sop_env):
+    missing = sop_env / "tidak-ada.csv"
+    assert_error(sop("import", str(missing)), "cannot open", "no such file or folder", code=1)
+    folder = sop_env / "folder.csv"
+    folder.mkdir()
+    assert_error(sop("import", str(folder)), "it is a folder, not a file", code=1)
+    assert_error(sop("export", "complaints", "-o", str(sop_env / "tidak-ada" / "x.csv")), "cannot write",
+                 "no such file or folder", code=1)
+    assert sop("--lang", "id", "import", str(missing)).stderr.strip() == (
+        f"Kesalahan: {missing} tidak dapat dibuka: berkas atau folder tidak ada")
 
 
 def test_a_database_at_the_first_schema_upgrades_and_keeps_its_data(sop, databases, database):

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field, fields, replace
 from datetime import date, time
 from pathlib import Path
 
-from sopcli.errors import ConfigError
+from sopcli.errors import ConfigError, os_reason
 from sopcli.i18n import _
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -87,12 +87,25 @@ def load(path: Path | None = None) -> Config:
     except FileNotFoundError:
         return Config()
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise ConfigError(_("cannot read the configuration {path}: {reason}").format(path=path, reason=exc),
+        raise ConfigError(_("cannot read the configuration {path}: {reason}").format(path=path, reason=_unreadable(exc)),
                           _("fix or remove the file")) from exc
     config = Config()
     for key, value in data.items():
         config = _with(config, key, value, path)
     return config
+
+
+def _unreadable(exc: Exception) -> str:
+    """Why the configuration file cannot be read, in the interface language, with where it goes wrong."""
+    if isinstance(exc, OSError):
+        return os_reason(exc)
+    if isinstance(exc, UnicodeDecodeError):
+        return _("not UTF-8 text")
+    # tomllib words its errors "Expected ... (at line 3, column 7)" or "... (at end of document)"
+    place = re.search(r"\(at line (\d+), column (\d+)\)$", str(exc))
+    if place:
+        return _("not valid TOML at line {line}, column {column}").format(line=place[1], column=place[2])
+    return _("not valid TOML at the end of the file")
 
 
 def set_value(config: Config, key: str, raw: str) -> Config:

@@ -88,3 +88,27 @@ class DatabaseBusy(DatabaseError):
 
 class ConfigError(SopError):
     """The configuration file or a configuration value is invalid."""
+
+
+def os_reason(exc: OSError) -> str:
+    """Why a file could not be read or written, in the interface language.
+
+    The operating system words it in English ("No such file or directory"); the
+    reasons an operator meets are translated, any other is passed on as it is.
+    """
+    import errno
+
+    from sopcli.i18n import _
+
+    reasons = {
+        errno.ENOENT: _("no such file or folder"),
+        errno.EACCES: _("permission denied"),
+        errno.EPERM: _("permission denied"),
+        errno.EISDIR: _("it is a folder, not a file"),
+        errno.ENOTDIR: _("a part of the path is not a folder"),
+        errno.ENOSPC: _("the disk is full"),
+        errno.EROFS: _("the disk is read-only"),
+        errno.ENAMETOOLONG: _("the name is too long"),
+        errno.EEXIST: _("it already exists"),
+    }
+    return reasons.get(exc.errno) or exc.strerror or str(exc)

@@ -112,7 +112,7 @@ class SopGroup(TyperGroup):
                 raise
             _fail(_error_line(exc), exc.exit_code)
         except KeyboardInterrupt:
-            _fail(_interrupted(), 130)
+            _fail(_interrupted(ctx), 130)
         except BrokenPipeError:
             # The reader (head, less) went away: stop quietly, as Unix tools do.
             devnull = os.open(os.devnull, os.O_WRONLY)
@@ -164,9 +164,13 @@ def _error_line(message, hint: str | None = None) -> str:
     return _("Error: {message}").format(message=" ".join(text.split()))
 
 
-def _interrupted() -> str:
+def _interrupted(ctx: typer.Context | None = None) -> str:
     from sopcli.i18n import _
 
+    state = ctx.find_root().obj if ctx else None
+    runtime = getattr(state, "_runtime", None)
+    if runtime is not None and runtime.saved_anything:
+        return _("Interrupted after saving: what was recorded stays recorded.")
     return _("Interrupted: nothing was written.")
 
 

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import IO
 
-from sopcli.errors import InputError
+from sopcli.errors import InputError, os_reason
 from sopcli.i18n import _
 
 # Formats implied by an output file's extension when --format is not given.
@@ -61,7 +61,7 @@ def output_file(path: str, binary: bool = False) -> Iterator[IO]:
     try:
         handle, temporary = tempfile.mkstemp(dir=directory, prefix=".", suffix=".part")
     except OSError as exc:
-        raise InputError(_("cannot write {path}: {reason}").format(path=path, reason=exc.strerror)) from None
+        raise InputError(_("cannot write {path}: {reason}").format(path=path, reason=os_reason(exc))) from None
     try:
         mode = "wb" if binary else "w"
         with os.fdopen(handle, mode, **({} if binary else {"encoding": "utf-8", "newline": ""})) as out:

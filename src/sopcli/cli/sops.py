@@ -115,7 +115,7 @@ def validate(files: Annotated[list[Path], typer.Argument(help="SOP definition fi
     Example: sop sops validate sample_data/contoh-sop.toml
     """
     from sopcli.definitions.loader import check_text
-    from sopcli.errors import ExitCode
+    from sopcli.errors import ExitCode, os_reason
     from sopcli.i18n import _
 
     invalid = False
@@ -125,7 +125,7 @@ def validate(files: Annotated[list[Path], typer.Argument(help="SOP definition fi
         except UnicodeDecodeError:
             problems = [_("{path}: not UTF-8 text").format(path=path)]
         except OSError as exc:
-            problems = [_("{path}: cannot read: {reason}").format(path=path, reason=exc.strerror)]
+            problems = [_("{path}: cannot read: {reason}").format(path=path, reason=os_reason(exc))]
         if problems:
             invalid = True
             for problem in problems:

@@ -40,7 +40,7 @@ def import_file(
 
     from sopcli import render
     from sopcli.cli.cases import _operator
-    from sopcli.errors import ExitCode, InputError
+    from sopcli.errors import ExitCode, InputError, os_reason
     from sopcli.i18n import _
     from sopcli.services.importer import import_batch
     from sopcli.tabular import detect_format
@@ -54,7 +54,7 @@ def import_file(
     try:
         stream = sys.stdin.buffer if path == "-" else open(path, "rb")  # noqa: SIM115 (closed below)
     except OSError as exc:
-        raise InputError(_("cannot open {path}: {reason}").format(path=path, reason=exc.strerror)) from None
+        raise InputError(_("cannot open {path}: {reason}").format(path=path, reason=os_reason(exc))) from None
     if chosen == "xlsx" and path == "-":
         import io
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from sopcli.definitions.schema import SopDefinition
 from sopcli.definitions.validate import Problem, validate
-from sopcli.errors import DefinitionError, NotFoundError
+from sopcli.errors import DefinitionError, NotFoundError, os_reason
 from sopcli.i18n import _
 
 _BUILTIN_PACKAGE = "sopcli.definitions"
@@ -82,7 +82,7 @@ def load_file(path: Path) -> LoadedSop:
     except UnicodeDecodeError as exc:
         raise DefinitionError(_("{path} is not UTF-8 text").format(path=path)) from exc
     except OSError as exc:
-        raise DefinitionError(_("cannot read {path}: {reason}").format(path=path, reason=exc.strerror)) from exc
+        raise DefinitionError(_("cannot read {path}: {reason}").format(path=path, reason=os_reason(exc))) from exc
     return load_text(text, str(path))
 
 

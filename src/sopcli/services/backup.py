@@ -14,7 +14,7 @@ import sqlite3
 from contextlib import closing
 from pathlib import Path
 
-from sopcli.errors import DatabaseError, InputError
+from sopcli.errors import DatabaseError, InputError, os_reason
 from sopcli.i18n import _
 from sopcli.services.runtime import Runtime
 
@@ -47,7 +47,7 @@ def backup(rt: Runtime, target: Path) -> int:
         os.replace(partial, target)
     except OSError as exc:
         partial.unlink(missing_ok=True)
-        raise InputError(_("cannot write {path}: {reason}").format(path=target, reason=exc.strerror)) from None
+        raise InputError(_("cannot write {path}: {reason}").format(path=target, reason=os_reason(exc))) from None
     return entries
 
 

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from datetime import datetime
 from typing import IO, Any
 
-from sopcli.errors import InputError
+from sopcli.errors import InputError, os_reason
 from sopcli.i18n import _
 from sopcli.journal import HASHED_KEYS
 from sopcli.services.runtime import Runtime
@@ -158,7 +158,7 @@ def read_journal_export(path: str) -> Iterator[dict[str, Any]]:
     try:
         header, records = _open_journal(file, fmt)
     except (OSError, ValueError) as exc:  # UnicodeDecodeError and JSONDecodeError are ValueErrors
-        raise InputError(_("cannot read the journal export {path}: {reason}").format(path=path, reason=exc)) from None
+        raise InputError(_("cannot read the journal export {path}: {reason}").format(path=path, reason=_reason(exc))) from None
     if header is not None:
         missing = [c for c in JOURNAL_COLUMNS if c not in header]
         if missing:
@@ -226,7 +226,11 @@ def _journal_entries(path: str, records: Iterator[Any]) -> Iterator[dict[str, An
                                  _("export it with 'sop export journal'"))
             yield _typed(record)
     except (OSError, ValueError, TypeError) as exc:
-        raise InputError(_("cannot read the journal export {path}: {reason}").format(path=path, reason=exc)) from None
+        raise InputError(_("cannot read the journal export {path}: {reason}").format(path=path, reason=_reason(exc))) from None
+
+
+def _reason(exc: Exception) -> str:
+    return os_reason(exc) if isinstance(exc, OSError) else str(exc)
 
 
 def _typed(record: dict[str, Any]) -> dict[str, Any]:

@@ -62,6 +62,11 @@ class Runtime:
         self.database.ensure_ready()
         return self.database
 
+    @property
+    def saved_anything(self) -> bool:
+        """Whether this run has committed a write (so an interrupt now cannot undo it)."""
+        return "database" in self.__dict__ and self.database.commits > 0
+
     def close(self) -> None:
         """Release the database connections, if any were opened."""
         if "database" in self.__dict__:

@@ -18,7 +18,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from sopcli.config import without_password
-from sopcli.errors import DatabaseBusy, DatabaseError
+from sopcli.errors import DatabaseBusy, DatabaseError, os_reason
 from sopcli.i18n import _
 
 # The newest migration in migrations/versions. The everyday path compares
@@ -65,6 +65,7 @@ class Database:
         self.url = url
         self.path = sqlite_path(url)
         self._engine = None
+        self.commits = 0  # write transactions committed: an interrupt afterwards must not say "nothing was written"
 
     @property
     def engine(self):
@@ -79,7 +80,8 @@ class Database:
     def close(self) -> None:
         """Close the pooled connections (a PostgreSQL server counts them)."""
         if self._engine is not None:
-            self._engine.dispose()
+            with interrupts_held():
+                self._engine.dispose()
             self._engine = None
 
     def ensure_ready(self) -> None:
@@ -184,17 +186,41 @@ class Database:
             try:
                 with self.engine.connect() as conn:
                     conn.info["sop_write"] = write
-                    with Session(bind=conn, expire_on_commit=False) as session:
-                        with session.begin():
-                            session.connection()  # BEGIN (IMMEDIATE) now: wait for the lock before any work
-                            started = True
-                            yield session
+                    with Session(bind=conn, expire_on_commit=False) as session:  # closing it rolls back on error
+                        session.begin()
+                        session.connection()  # BEGIN (IMMEDIATE) now: wait for the lock before any work
+                        started = True
+                        yield session
+                        with interrupts_held():
+                            session.commit()
+                            self.commits += write
                 return
             except OperationalError as exc:
                 # Only a lock refused before the work began is retried; anything later is reported.
                 if started or not _is_locked(exc) or attempt + 1 == LOCK_RETRIES:
                     raise _operational(exc, self) from exc
                 time.sleep(0.05 * (attempt + 1))
+
+
+@contextmanager
+def interrupts_held() -> Iterator[None]:
+    """Ignore Ctrl+C while a commit or the closing of connections runs.
+
+    Neither can stop half-way: an interrupt delivered as a commit returns finds
+    the work saved (and the user told "nothing was written"), and one during a
+    close makes SQLAlchemy print a traceback. Both take a moment; then sop is done.
+    """
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():  # only the main thread gets signals
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def _create_engine(url: str, path: Path | None):
@@ -260,7 +286,7 @@ def _create_private_file(path: Path) -> None:
     except FileExistsError:
         pass
     except OSError as exc:
-        raise DatabaseError(_("cannot create the database {path}: {reason}").format(path=path, reason=exc.strerror),
+        raise DatabaseError(_("cannot create the database {path}: {reason}").format(path=path, reason=os_reason(exc)),
                             _("choose another place with --db or SOP_DATABASE_URL")) from exc
 
 
