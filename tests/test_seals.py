@@ -29,11 +29,53 @@ def test_seal_prints_the_digest_and_verify_holds_the_day_to_it(monday):
     assert again.stdout.splitlines()[1] == sealed.stdout.splitlines()[1]  # the same digest
     assert _ok(monday("verify")).stdout == "OK: 3 journal entries, chain intact.\n"
 
-    # A note backdated into the sealed day: the chain is intact, but the day is not what was signed.
-    _ok(monday("note", "ADU-2026-00001", "Ditambahkan belakangan", "--at", "2026-11-23 09:00"))
+
+def test_a_sealed_day_rewritten_with_a_rehashed_chain_is_named(monday, sop_env, database, databases):
+    """Someone with the database edits a sealed entry and recomputes every hash after it: the
+    chain verifies, but the day no longer matches the digest written on the signed journal."""
+    from sqlalchemy import text
+
+    from sopcli.journal import GENESIS, entry_hash
+    from sopcli.services.exporter import read_journal_export
+
+    _ok(monday("journal", "seal", "--date", "2026-11-23"))
+    _ok(monday("export", "journal", "-o", str(sop_env / "jurnal.json")))
+    entries = list(read_journal_export(str(sop_env / "jurnal.json")))
+    entries[1]["note"] = "tidak ada gangguan"
+    previous = GENESIS
+    with databases.connect(database) as connection:
+        connection.execute(text(_DROP_GUARDS[connection.dialect.name]))
+        for entry in entries:
+            entry["prev_hash"], entry["hash"] = previous, entry_hash(previous, entry)
+            connection.execute(text("UPDATE journal_entry SET note = :note, prev_hash = :prev_hash, hash = :hash "
+                                    "WHERE seq = :seq"), entry)
+            previous = entry["hash"]
     changed = monday("verify")
     assert changed.exit_code == 1
-    assert "CHANGED after sealing: 2026-11-23 (sealed with 2 entries, now 3)" in changed.stdout
+    assert changed.stdout == ("OK: 3 journal entries, chain intact.\n"
+                              "CHANGED after sealing: 2026-11-23 (entries when sealed: 2, now: 2)\n")
+
+
+_DROP_GUARDS = {  # the append-only guards, as an attacker with the file (or the table's owner) would drop them
+    "sqlite": "DROP TRIGGER journal_entry_no_update",
+    "postgresql": "DROP FUNCTION journal_entry_append_only() CASCADE",
+}
+
+
+def test_an_entry_for_a_sealed_day_recorded_later_is_counted_not_an_alarm(monday):
+    """Yesterday's phone complaint entered this morning: the signed journal lacks it, nothing was changed."""
+    _ok(monday("journal", "seal", "--date", "2026-11-23"))
+    _ok(monday("new", "--sop", "kaltim-db", "--description", "Telepon kemarin sore", "--reporter", "Ani", "--unit", "BKD",
+               "--system", "SIMPEG", "--received-at", "2026-11-23 15:00"))
+    _ok(monday("note", "ADU-2026-00001", "Ditambahkan belakangan", "--at", "2026-11-23 09:00"))
+    verified = _ok(monday("verify"))
+    assert verified.stdout == ("OK: 5 journal entries, chain intact.\n"
+                               "2026-11-23: entries recorded after the seal: 2 (not on the signed journal; "
+                               "'sop journal seal --date 2026-11-23' covers them)\n")
+
+    resealed = _ok(monday("journal", "seal", "--date", "2026-11-23"))
+    assert resealed.stdout.startswith("Sealed 2026-11-23: 4 entries")
+    assert _ok(monday("verify")).stdout == "OK: 6 journal entries, chain intact.\n"  # the first seal still holds too
 
 
 def test_entries_of_later_days_do_not_disturb_a_seal(monday):
@@ -60,7 +102,9 @@ def test_work_after_a_seal_of_today_does_not_disturb_it(monday):
     _ok(monday("next", "ADU-2026-00001", "--at", "2026-11-24 09:00"))
     _ok(monday("journal", "seal"))
     _ok(monday("note", "ADU-2026-00001", "Dicek lagi sore hari"))  # now, after the seal
-    assert _ok(monday("verify")).stdout == "OK: 5 journal entries, chain intact.\n"
+    assert _ok(monday("verify")).stdout == ("OK: 5 journal entries, chain intact.\n"
+                                            "2026-11-24: entries recorded after the seal: 1 (not on the signed journal; "
+                                            "'sop journal seal --date 2026-11-24' covers them)\n")
 
     # Sealing again at the end of the evening covers the later work too.
     resealed = _ok(monday("journal", "seal"))
@@ -68,12 +112,10 @@ def test_work_after_a_seal_of_today_does_not_disturb_it(monday):
     assert _ok(monday("verify")).stdout == "OK: 6 journal entries, chain intact.\n"
 
 
-def test_an_entry_backdated_before_a_seal_of_today_is_reported(monday):
+def test_an_entry_backdated_before_a_seal_of_today_is_counted_as_recorded_after_it(monday):
     _ok(monday("journal", "seal"))  # Tuesday 16:00, no entry yet today
     _ok(monday("note", "ADU-2026-00001", "Ditambahkan belakangan", "--at", "2026-11-24 10:00"))
-    changed = monday("verify")
-    assert changed.exit_code == 1
-    assert "CHANGED after sealing: 2026-11-24 (sealed with 0 entries, now 1)" in changed.stdout
+    assert "2026-11-24: entries recorded after the seal: 1 " in _ok(monday("verify")).stdout
 
 
 def test_a_day_that_has_not_begun_cannot_be_sealed(monday):

@@ -434,7 +434,7 @@ def _shorten(text: str, width: int = 60) -> str:
 
 def verify(ctx: typer.Context,
            file: Annotated[Optional[str], typer.Option("--file", help="Check an exported journal (sop export journal) instead of the database.", metavar="EXPORT")] = None) -> None:
-    """Check the journal's hash chain: OK with the count, or the first broken entry (exit 1).
+    """Check the journal's hash chain and every sealed day: OK with the count, or what is broken (exit 1).
 
     Example: sop verify --file jurnal-november.csv
     """
@@ -458,9 +458,15 @@ def verify(ctx: typer.Context,
         return
     from sopcli.services.seals import check_seals
 
-    changed = [c for c in check_seals(runtime_of(ctx)) if not c.unchanged]
+    checks = check_seals(runtime_of(ctx))
+    latest = {check.day: check for check in checks}  # oldest first: a day's last seal wins
+    for check in latest.values():
+        if check.added_after:
+            typer.echo(_("{day}: entries recorded after the seal: {n} (not on the signed journal; "
+                         "'sop journal seal --date {day}' covers them)").format(day=check.day.isoformat(), n=check.added_after))
+    changed = [c for c in checks if not c.unchanged]
     for check in changed:
-        typer.echo(_("CHANGED after sealing: {day} (sealed with {sealed} entries, now {now})").format(
+        typer.echo(_("CHANGED after sealing: {day} (entries when sealed: {sealed}, now: {now})").format(
             day=check.day.isoformat(), sealed=check.sealed_entries, now=check.entries_now))
     if changed:
         raise typer.Exit(ExitCode.ERROR)

@@ -3,12 +3,12 @@
 A seal is a journal entry of its own (action ``seal``, in the same hash
 chain) carrying the day, how many entries the day had and a digest over their
 hashes. The digest is printed so it can be written on the signed, printed
-journal. A seal covers the day as it stood when it was made: the entries
-recorded before it, and any entry timed before it. Work recorded after the
-seal, at a later time, is not part of it (a supervisor seals at the end of
-office hours; an on-call technician may still work that evening). An entry
-backdated into the sealed part of the day, or any change behind sop's back,
-makes the digest differ, and ``sop verify`` names the day.
+journal. A seal covers the day as it stood when it was made: the day's
+entries before it in the chain. Any change to those behind sop's back makes
+the digest differ, and ``sop verify`` names the day as changed. Entries for
+the day recorded after the seal (evening work, yesterday's phone complaint
+entered this morning) change nothing that was signed: ``sop verify`` counts
+them as added after sealing, and sealing the day again covers them.
 """
 
 from __future__ import annotations
@@ -40,25 +40,23 @@ class Seal:
 @dataclass
 class SealCheck:
     day: date
-    sealed_entries: int
-    entries_now: int
+    sealed_entries: int  # as the seal recorded them
+    entries_now: int  # the entries before the seal in the chain, as they are now
     unchanged: bool
+    added_after: int  # the day's entries recorded after the seal: not on the signed journal, not a change
 
 
-def _day_hashes(session, rt: Runtime, day: date, sealed_by: tuple[int, datetime] | None = None) -> list[str]:
-    """The hashes of ``day``'s entries in chain order; with ``sealed_by`` (the seal's seq and time), those it covers."""
-    from sqlalchemy import or_, select
+def _day_entries(session, rt: Runtime, day: date) -> list[tuple[int, str]]:
+    """The seq and hash of ``day``'s entries (seals aside), in chain order."""
+    from sqlalchemy import select
 
     from sopcli.store.models import JournalEntry
 
     start = datetime.combine(day, time(), rt.zone)
-    query = (select(JournalEntry.hash)
+    query = (select(JournalEntry.seq, JournalEntry.hash)
              .where(JournalEntry.at >= start, JournalEntry.at < start + timedelta(days=1), JournalEntry.action != "seal")
              .order_by(JournalEntry.seq))
-    if sealed_by is not None:
-        seal_seq, seal_at = sealed_by
-        query = query.where(or_(JournalEntry.seq < seal_seq, JournalEntry.at < seal_at))
-    return list(session.execute(query).scalars())
+    return [tuple(row) for row in session.execute(query)]
 
 
 def seal_day(rt: Runtime, day: date, actor: str) -> Seal:
@@ -75,7 +73,7 @@ def seal_day(rt: Runtime, day: date, actor: str) -> Seal:
         raise InputError(_("{day} has not come yet: only a day that has begun can be sealed").format(day=day.isoformat()))
     with rt.ready_database().transaction(write=True) as session:
         _lock_journal(session)
-        hashes = _day_hashes(session, rt, day)
+        hashes = [hash_ for _seq, hash_ in _day_entries(session, rt, day)]
         digest = day_digest(hashes)
         seals = session.execute(select(JournalEntry.seq, JournalEntry.fields).where(JournalEntry.action == "seal")
                                 .order_by(JournalEntry.seq.desc()))
@@ -102,11 +100,12 @@ def check_seals(rt: Runtime) -> list[SealCheck]:
 
     checks = []
     with rt.ready_database().transaction() as session:
-        for seq, at, fields in session.execute(select(JournalEntry.seq, JournalEntry.at, JournalEntry.fields)
-                                               .where(JournalEntry.action == "seal").order_by(JournalEntry.seq)):
+        for seq, fields in session.execute(select(JournalEntry.seq, JournalEntry.fields)
+                                           .where(JournalEntry.action == "seal").order_by(JournalEntry.seq)):
             recorded = json.loads(fields)
             day = date.fromisoformat(recorded["date"])
-            hashes = _day_hashes(session, rt, day, sealed_by=(seq, at))
-            checks.append(SealCheck(day, int(recorded["entries"]), len(hashes),
-                                    day_digest(hashes) == recorded["digest"]))
+            entries = _day_entries(session, rt, day)
+            covered = [hash_ for entry_seq, hash_ in entries if entry_seq < seq]
+            checks.append(SealCheck(day, int(recorded["entries"]), len(covered), day_digest(covered) == recorded["digest"],
+                                    added_after=len(entries) - len(covered)))
     return checks
