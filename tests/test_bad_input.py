@@ -111,3 +111,31 @@ def test_any_arguments_are_a_result_or_one_error_line(logbook, words):
     _handled(result)
     if result.exit_code:
         assert _entries(logbook) == before
+
+
+@pytest.mark.parametrize("args", [
+    ["report", "--date", "0001-01-01"],
+    ["report", "--date", "0026-11-20"],  # 0026 for 2026
+    ["journal", "--date", "0001-01-01"],
+    ["list", "--since", "0001-01-01"],
+    ["journal", "seal", "--date", "1900-01-01"],
+    ["export", "journal", "--since", "9999-12-31"],
+])
+def test_a_year_no_logbook_has_is_refused_in_one_line(logbook, args):
+    result = logbook(*args)
+    assert result.exit_code == 1, result.output
+    assert re.fullmatch(r"Error: year \d+ is out of range: '[^']+' \(check the year\)\n", result.stderr)
+    assert _entries(logbook) == 1  # the seal was not written
+
+
+@pytest.mark.parametrize(("value", "reason"), [("-1", "at least 0"), ("99999999999999999999", "at most 1000000000")])
+def test_list_limit_out_of_range_is_a_usage_error(logbook, value, reason):
+    result = logbook("list", "--limit", value)
+    assert (result.exit_code, result.stderr) == (2, f"Error: invalid value for '--limit': {reason} (see 'sop list --help')\n")
+
+
+@pytest.mark.parametrize("command", [["report", "--daily"], ["journal"], ["export", "complaints"]])
+def test_output_to_a_folder_is_refused_before_the_work(logbook, tmp_path, command):
+    result = logbook(*command, "-o", str(tmp_path))
+    assert (result.exit_code, result.stderr) == (1, f"Error: cannot write {tmp_path}: it is a folder, not a file\n")
+    assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".part")] == []

@@ -312,7 +312,7 @@ def test_config_closed_day_moves_deadlines_past_it(sop):
 
 
 def test_config_several_closed_days(sop):
-    ok(sop("config", "set", "closed_days", "2026-11-25, 2026-11-26"))
+    ok(sop("config", "set", "closed_days", "2026-11-25, 26/11/2026"))  # day-first too, as everywhere; kept as ISO
     data = json.loads(ok(sop("config", "show", "--json")).stdout)
     assert data["closed_days"] == ["2026-11-25", "2026-11-26"]
     view = json.loads(ok(sop("new", *COMPLAINT, "--received-at", "2026-11-24T15:50", "--json")).stdout)
@@ -326,7 +326,7 @@ def test_config_several_closed_days(sop):
     ("office_hours.fri", "17:00-08:00", "fri"),
     ("office_hours.fri", "pagi-sore", "fri"),
     ("closed_days", "2026-13-45", "closed_days"),
-    ("closed_days", "25/11/2026", "closed_days"),
+    ("closed_days", "31/13/2026", "closed_days"),
     ("language", "fr", "language"),
     ("enforce_roles", "mungkin", "enforce_roles"),
 ])

@@ -125,8 +125,18 @@ def set_value(config: Config, key: str, raw: str) -> Config:
         else:
             hours[day] = raw.strip()
         return _with(config, "office_hours", hours)
-    if key == "closed_days":
-        return _with(config, key, [d.strip() for d in raw.split(",") if d.strip()])
+    if key == "closed_days":  # typed as anywhere else (31/12/2026 too), kept in the file as ISO dates
+        from datetime import datetime, timezone
+
+        from sopcli.errors import DateParseError
+        from sopcli.timeparse import parse_day
+
+        try:
+            days = [parse_day(d, timezone.utc, datetime.now(timezone.utc)).isoformat() for d in raw.split(",") if d.strip()]
+        except DateParseError as exc:
+            raise ConfigError(_("{where}bad value for {key}: {reason}").format(where="", key=key, reason=exc.message),
+                              exc.hint) from None
+        return _with(config, key, days)
     if key == "enforce_roles":
         truthy = {"true": True, "yes": True, "ya": True, "1": True, "false": False, "no": False, "tidak": False, "0": False}
         if raw.strip().lower() not in truthy:
@@ -163,7 +173,10 @@ def _checked(key: str, value):
         if not isinstance(value, list):
             raise TypeError(_("a list of dates like 2026-12-31"))
         for day in value:
-            date.fromisoformat(str(day))
+            try:
+                date.fromisoformat(str(day))
+            except ValueError:
+                raise ValueError(_("{value!r} is not a date like 2026-12-31").format(value=day)) from None
         return tuple(str(d) for d in value)
     if key == "timezone":
         from sopcli.calendar import resolve_zone

@@ -157,6 +157,9 @@ _ISO_LIKE = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}")
 # "8.15" as a time of day (Indonesian style), but not "20.11.2026" as a date.
 _DOTTED_TIME = re.compile(r"(?<![\d.])(\d{1,2})\.(\d{2})(?![\d.])")
 _MAX_OFFSET = timedelta(hours=14)
+# Years a logbook date can have: earlier is a typo ("0026" for 2026); near 9999, moving a
+# moment between zones or adding working time overflows the datetime range.
+YEARS = range(1970, 9999)
 _ZONE_OFFSETS = {"WIB": 7 * 3600, "WITA": 8 * 3600, "WIT": 9 * 3600}
 
 
@@ -253,7 +256,10 @@ def parse_iso(text: str, tz: tzinfo) -> datetime | None:
 
 
 def _with_zone(moment: datetime, tz: tzinfo, text: str) -> datetime:
-    """A parsed moment made aware (naive means ``tz``); an impossible offset is not a date."""
+    """A parsed moment made aware (naive means ``tz``); an impossible offset or year is not a date."""
+    if moment.year not in YEARS:
+        raise DateParseError(_("year {year} is out of range: {text!r}").format(year=moment.year, text=" ".join(text.split())),
+                             _("check the year"))
     if moment.tzinfo is None:
         return moment.replace(tzinfo=tz)
     try:

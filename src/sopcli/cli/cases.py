@@ -17,6 +17,8 @@ from sopcli.cli.state import runtime_of
 
 # Rows `sop list` shows in a table unless told otherwise: a screenful or two, the oldest (most urgent) first.
 LIST_LIMIT = 100
+LIST_LIMIT_MAX = 1_000_000_000  # beyond any logbook, and within what SQLite's LIMIT takes
+
 # Answers to a yes/no question, in either language.
 YES = {"y", "ya", "yes"}
 NO = {"n", "t", "tidak", "no"}
@@ -378,7 +380,7 @@ def list_complaints(
     as_json: JsonOption = False,
     fmt: Annotated[Optional[str], typer.Option("--format", help="table, plain, markdown, csv or json.")] = None,
     limit: Annotated[Optional[int], typer.Option(
-        "--limit", min=0, metavar="N",
+        "--limit", min=0, max=LIST_LIMIT_MAX, metavar="N",
         help=f"At most N complaints, oldest first; 0 for all (default {LIST_LIMIT} in a table, all in csv or json).")] = None,
 ) -> None:
     """List complaints with their current step, who must act and when it is due.

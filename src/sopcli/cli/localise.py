@@ -128,9 +128,11 @@ _NEEDS_VALUE = r"(?s)Option (?P<option>'.*') requires (?:an argument|\d+ argumen
 _TAKES_NO_VALUE = r"(?s)Option (?P<option>'.*') does not take a value\."
 # Typer checks typed options with pydantic; the reasons an operator can meet.
 _REASONS = {
-    "Input should be a valid integer": lambda: _("a whole number is expected"),
-    "Input should be a valid number": lambda: _("a number is expected"),
-    "Input should be a valid boolean": lambda: _("yes or no is expected"),
+    r"Input should be a valid integer": lambda found: _("a whole number is expected"),
+    r"Input should be a valid number": lambda found: _("a number is expected"),
+    r"Input should be a valid boolean": lambda found: _("yes or no is expected"),
+    r"Input should be greater than or equal to (?P<n>\S+)": lambda found: _("at least {n}").format(n=found["n"]),
+    r"Input should be less than or equal to (?P<n>\S+)": lambda found: _("at most {n}").format(n=found["n"]),
 }
 
 
@@ -150,7 +152,8 @@ def usage_error(exc) -> str:
             return _("missing argument {name}").format(name=name)
         return _("missing option {name}").format(name=name)
     if kind == "BadParameter":
-        reason = next((say() for english, say in _REASONS.items() if exc.message.startswith(english)), exc.message)
+        reason = next((say(found) for english, say in _REASONS.items() if (found := re.match(english, exc.message))),
+                      exc.message)
         hint = exc.param_hint or (exc.param.get_error_hint() if exc.param is not None else None)
         if hint is None:
             return _("invalid value: {reason}").format(reason=reason)

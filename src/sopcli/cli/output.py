@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import sys
 import tempfile
@@ -57,17 +58,25 @@ def output_file(path: str, binary: bool = False) -> Iterator[IO]:
     Raises:
         InputError: the directory does not exist or is not writable.
     """
+    def cannot_write(exc: OSError) -> InputError:
+        return InputError(_("cannot write {path}: {reason}").format(path=path, reason=os_reason(exc)))
+
+    if os.path.isdir(path):  # found now, not after the whole report is made
+        raise cannot_write(IsADirectoryError(errno.EISDIR, path)) from None
     directory = os.path.dirname(os.path.abspath(path))
     try:
         handle, temporary = tempfile.mkstemp(dir=directory, prefix=".", suffix=".part")
     except OSError as exc:
-        raise InputError(_("cannot write {path}: {reason}").format(path=path, reason=os_reason(exc))) from None
+        raise cannot_write(exc) from None
     try:
         mode = "wb" if binary else "w"
         with os.fdopen(handle, mode, **({} if binary else {"encoding": "utf-8", "newline": ""})) as out:
             yield out
         os.chmod(temporary, 0o644 & ~_umask())
         os.replace(temporary, path)
+    except OSError as exc:
+        os.unlink(temporary)
+        raise cannot_write(exc) from None
     except BaseException:
         os.unlink(temporary)
         raise
