@@ -660,6 +660,14 @@ def test_rejects_needs_skip_invalid(sop, sop_env):
     assert not (sop_env / "r.csv").exists()
 
 
+def test_a_dry_run_does_not_write_a_rejects_file_either(sop, sop_env):
+    path = write_csv(sop_env / "a.csv", ROWS)
+    error_line(sop("import", str(path), "--dry-run", "--skip-invalid", "--rejects", str(sop_env / "r.csv")),
+               "--dry-run writes nothing, so it cannot write --rejects")
+    assert not (sop_env / "r.csv").exists()
+    assert_nothing_written(sop)
+
+
 # --- idempotency ------------------------------------------------------------------------------
 
 

@@ -50,6 +50,9 @@ def import_file(
     chosen = detect_format(path, fmt)
     if rejects and not skip_invalid:
         raise InputError(_("--rejects goes with --skip-invalid"))
+    if rejects and dry_run:  # a dry run writes nothing, not even the rejects file
+        raise InputError(_("--dry-run writes nothing, so it cannot write --rejects"),
+                         _("leave out --rejects: the dry run lists the bad rows"))
     source = "stdin" if path == "-" else Path(path).name
     try:
         stream = sys.stdin.buffer if path == "-" else open(path, "rb")  # noqa: SIM115 (closed below)
