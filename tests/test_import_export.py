@@ -832,6 +832,28 @@ def test_export_import_round_trip_loses_nothing(sop, sop_env, databases, monkeyp
     assert [fields(r) for r in exported(sop)] == [fields(r) for r in first]
 
 
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_reimporting_an_export_into_its_own_database_adds_nothing(sop, sop_env, fmt):
+    """Complaints recorded with `sop new` have no ref; their export rows carry their numbers."""
+    for description in ("SIMPEG tidak bisa login", "Email dinas tidak terkirim"):
+        ok(sop("new", "--sop", "kaltim-db", "--description", description, "--reporter", "Ani", "--unit", "BKD",
+               "--system", "SIMPEG", "--received-at", "2026-11-24 08:00"))
+    ok(sop("import", str(write_csv(sop_env / "asal.csv", ROWS))))
+    path = sop_env / f"ekspor.{fmt}"
+    ok(sop("export", "complaints", "-o", str(path)))
+    assert "7 rows, 0 new, 7 duplicates (already recorded), 0 invalid." in ok(sop("import", str(path))).stdout
+    assert len(complaints(sop)) == 7
+
+
+def test_another_offices_complaint_with_one_of_our_numbers_is_imported(sop, sop_env):
+    ok(sop("new", "--sop", "kaltim-db", "--description", "SIMPEG tidak bisa login", "--reporter", "Ani", "--unit", "BKD",
+           "--system", "SIMPEG", "--received-at", "2026-11-24 08:00"))
+    theirs = {**ROWS[2], "number": "ADU-2026-00001"}  # their own numbering: a different complaint
+    path = write_csv(sop_env / "kantor-lain.csv", [theirs], columns=HEADER + ["number"])
+    assert "1 rows, 1 new, 0 duplicates" in ok(sop("import", str(path))).stdout
+    assert sorted(c["number"] for c in complaints(sop)) == ["ADU-2026-00001", "ADU-2026-00002"]
+
+
 def test_export_of_the_sample_month_round_trips(sop, sop_env, databases, monkeypatch, tmp_path):
     files = _generate(tmp_path / "gen")
     ok(sop("import", str(files["pengaduan-november-2026.csv"])))

@@ -22,7 +22,7 @@ import hashlib
 from collections.abc import Callable, Iterator
 from contextlib import suppress
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timezone
+from datetime import date, datetime, time, timedelta, timezone
 from typing import IO, Any, NamedTuple
 from zoneinfo import ZoneInfo
 
@@ -44,6 +44,9 @@ MEMO_SIZE = 1024
 _STANDARD_ZONES = (timezone, ZoneInfo)
 # Cells not read as tidied text: the row's markers, the moment (parsed) and the description (kept as written).
 _NOT_TEXT = frozenset(("__extra__", "__unknown__", "received_at", "description"))
+# Two received-at values of one complaint, one read back from an export: a spreadsheet keeps
+# times to the millisecond, a CSV to the microsecond.
+SAME_MOMENT = timedelta(seconds=1)
 
 
 @dataclass
@@ -102,6 +105,12 @@ def derived_ref(sop_id: str, received_at: datetime, reporter: str, unit: str, sy
     """A stable ref for a row without one: the same content always gives the same ref."""
     content = "\x1f".join([sop_id, received_at.isoformat(), reporter, unit, system, " ".join(description.split())])
     return "auto-" + hashlib.sha256(content.encode()).hexdigest()[:16]
+
+
+def _as_utc(stored: Any) -> datetime:
+    """A moment as the driver returns it (SQLite: text; PostgreSQL: a naive datetime), both UTC."""
+    moment = stored if isinstance(stored, datetime) else datetime.fromisoformat(str(stored))
+    return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment
 
 
 class _RowChecker:
@@ -396,11 +405,14 @@ class _Writer:
             part = refs[start:start + 500]
             query = f"SELECT ref, id, number FROM complaint WHERE ref IN ({placeholders(self.connection.dialect, len(part))})"
             existing.update({ref: (cid, number) for ref, cid, number in self.connection.exec_driver_sql(query, tuple(part))})
+        exported_here = self._exported_here([r for r in records if r.ref not in existing])
         accepted, duplicates, repeats = [], 0, []
         seen_here: dict[str, int] = {}
         for record in records:
             if record.ref in seen_here:
                 repeats.append((record, _("ref {ref!r} repeats line {line}").format(ref=record.ref, line=seen_here[record.ref])))
+            elif record.line in exported_here:
+                duplicates += 1
             elif record.ref in existing:
                 complaint_id, number = existing[record.ref]
                 if complaint_id >= self.first_new_id:
@@ -411,6 +423,30 @@ class _Writer:
                 seen_here[record.ref] = record.line
                 accepted.append(record)
         return accepted, duplicates, repeats
+
+    def _exported_here(self, records: list[_Record]) -> set[int]:
+        """The lines of rows that are this database's own complaints, read back from its export.
+
+        A complaint recorded without a ref is exported with its number and no ref. Its row is
+        the same complaint when this database has that number with the same received-at and
+        description; a number alone could be another office's complaint, imported as new.
+        """
+        numbered: dict[str, list[_Record]] = {}
+        for record in records:
+            number = record.values.get("number")
+            if type(number) is str and number.strip():
+                numbered.setdefault(number.strip().upper(), []).append(record)
+        same = set()
+        numbers = list(numbered)
+        for start in range(0, len(numbers), 500):
+            part = numbers[start:start + 500]
+            query = (f"SELECT number, received_at, description FROM complaint "
+                     f"WHERE number IN ({placeholders(self.connection.dialect, len(part))})")
+            for number, received_at, description in self.connection.exec_driver_sql(query, tuple(part)):
+                stored = _as_utc(received_at)
+                same.update(r.line for r in numbered[number] if r.description == description.strip()
+                            and abs(r.received_at.astimezone(timezone.utc) - stored) < SAME_MOMENT)
+        return same
 
     def _serial_base(self, year: int) -> int:
         from sqlalchemy import func, select
