@@ -19,6 +19,7 @@ from sopcli.i18n import _
 from sopcli.periods import Period
 from sopcli.reporting import is_rework, percent
 from sopcli.services.runtime import Runtime
+from sopcli.services.sops import check_sop_filter
 
 
 @dataclass
@@ -230,6 +231,7 @@ def build_report(rt: Runtime, period: Period, sop: str | None = None) -> Report:
     as_of = _check_not_future(rt, period)
     start, end = period.start, period.end
     with rt.ready_database().transaction() as session:
+        check_sop_filter(session, sop)
         definitions = PinnedDefinitions(session)
         overdue = _overdue(rt, session, definitions, as_of, sop)
         late_by = {key: Counter(getattr(o, key) for o in overdue) for key in ("sop", "unit", "system")}
@@ -372,6 +374,7 @@ def build_journal(rt: Runtime, period: Period, actor: str | None = None, sop: st
     _check_not_future(rt, period)
     lines = []
     with rt.ready_database().transaction() as session:
+        check_sop_filter(session, sop)
         definitions = PinnedDefinitions(session)
         for entry, version_id in sql.journal_entries(session, period.start, period.end, actor, sop):
             definition = definitions.version(version_id) if version_id is not None else None
