@@ -153,6 +153,47 @@ def test_resolution_rework_pauses_and_operators(logbook):
                                  "pauses": 0, "cancellations": 1, "entries": 8}
 
 
+NO_OVERALL_STANDARD_SOP = '''\
+id = "tanpa-standar"
+version = "1"
+nomor = "002/SOP/2026"
+nama = "SOP tanpa waktu keseluruhan"
+instansi = "Diskominfo Kota Contoh"
+waktu = ""
+
+[[roles]]
+key = "operator"
+nama = "Operator Layanan"
+
+[[steps]]
+id = "1"
+kegiatan = "Menerima dan menyelesaikan pengaduan"
+pelaksana = ["operator"]
+waktu = "1 jam"
+end = "resolved"
+'''
+
+
+def test_resolution_without_an_overall_standard_has_no_within_figure(logbook, tmp_path):
+    path = tmp_path / "tanpa-standar.toml"
+    path.write_text(NO_OVERALL_STANDARD_SOP, encoding="utf-8")
+    _ok(logbook("new", "--sop", str(path), "--description", "Gangguan", "--reporter", "Pelapor", "--unit", "BKD",
+                "--system", "SIMPEG", "--received-at", "2026-11-23 08:00", "--as", "budi"))
+    _ok(logbook("next", "ADU-2026-00005", "--at", "2026-11-23 08:40", "--as", "budi"))
+
+    data = report_json(logbook, "--date", "2026-11-23")
+    assert by(data["resolution"], "sop")["tanpa-standar"] == {
+        "sop": "tanpa-standar", "resolved": 1, "within_standard": None, "median_minutes": 40, "p90_minutes": 40,
+        "standard_minutes": None}
+    assert by(data["resolution"], "sop")["kaltim-db"]["within_standard"] == 1  # a standard: still counted
+
+    plain = _ok(logbook("report", "--date", "2026-11-23", "--format", "plain")).stdout
+    assert re.search(r"^tanpa-standar\s+1\s+-\s+40 min\s+40 min\s+-$", plain, re.MULTILINE), plain
+    assert re.search(r"^kaltim-db\s+1\s+1\s+", plain, re.MULTILINE)
+    csv_text = _ok(logbook("report", "--date", "2026-11-23", "--format", "csv")).stdout
+    assert "tanpa-standar,1,-," in csv_text
+
+
 def test_weekly_and_monthly_periods(logbook):
     week = report_json(logbook, "--weekly", "--date", "2026-11-25")
     assert week["period"] == {"kind": "weekly", "from": "2026-11-23", "to": "2026-11-29"}

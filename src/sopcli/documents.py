@@ -102,7 +102,8 @@ def report_document(report, config) -> Document:
                   wrap={1: 40})
     bars = [Bar(f"{s.sop} {s.step}", s.on_time, s.late) for s in report.steps if s.on_time + s.late]
     resolution = Table(columns=["SOP", _("Resolved"), _("Within standard"), _("Median"), "P90", _("Standard")],
-                       rows=[[r.sop, r.resolved, r.within_standard, minutes_text(r.median_minutes, day),
+                       rows=[[r.sop, r.resolved, "-" if r.within_standard is None else r.within_standard,
+                              minutes_text(r.median_minutes, day),
                               minutes_text(r.p90_minutes, day),
                               minutes_text(r.standard_minutes, day) if r.standard_minutes is not None else "-"]
                              for r in report.resolution])

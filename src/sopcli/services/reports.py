@@ -62,7 +62,7 @@ class StepFigures:
 class ResolutionFigures:
     sop: str
     resolved: int
-    within_standard: int
+    within_standard: int | None  # None: no overall standard to be within
     median_minutes: float | None
     p90_minutes: float | None
     standard_minutes: int | None
@@ -278,11 +278,12 @@ def _steps(rows: list[tuple], definitions: PinnedDefinitions) -> list[StepFigure
 
 
 def _resolution(row: tuple, definitions: PinnedDefinitions, rt: Runtime) -> ResolutionFigures:
-    sop_id, resolved, within, median, p90 = row
+    sop_id, resolved, within, median, p90, judged = row
     definition = definitions.latest(sop_id)
     standard = definition.standard if definition else None
     limit = standard.deadline_minutes(rt.calendar_for(definition).day_minutes) if standard else None
-    return ResolutionFigures(sop_id, resolved, within, median, p90, limit)
+    # Without a standard (or with no resolved case judged against one) a count of 0 would read as "all late".
+    return ResolutionFigures(sop_id, resolved, within if limit is not None and judged else None, median, p90, limit)
 
 
 def _rework(rows: list[tuple], definitions: PinnedDefinitions) -> list[Rework]:
