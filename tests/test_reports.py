@@ -245,6 +245,25 @@ def test_plain_and_markdown_reports_hold_the_figures(logbook):
     assert "| kaltim-db | 7 → 5  |       1 |" in markdown
 
 
+def test_bars_read_without_colour(sop_env):  # English: 50.0%
+    # On a terminal with NO_COLOR (or for a colour-blind reader) the on-time and late parts of a bar
+    # must differ by character, not only by green and red.
+    import io
+
+    from rich.console import Console
+
+    from sopcli.documents import Bar, _rich_bars
+
+    screen = Console(file=io.StringIO(), no_color=True, width=100, force_terminal=True)
+    screen.print(_rich_bars([Bar("kaltim-db 1", 1, 1), Bar("kaltim-db 2", 0, 3), Bar("kaltim-db 3", 2, 0)]))
+    lines = re.sub(r"\x1b\[[0-9;]*m", "", screen.file.getvalue()).splitlines()
+    assert [line.split() for line in lines] == [
+        ["kaltim-db", "1", "█" * 15 + "░" * 15, "50.0%"],
+        ["kaltim-db", "2", "░" * 30, "0.0%"],
+        ["kaltim-db", "3", "█" * 30, "100.0%"],
+    ]
+
+
 def test_csv_report_is_one_block_per_section(logbook):
     text = _ok(logbook("report", "--date", "2026-11-23", "--format", "csv")).stdout
     blocks = text.strip("\n").split("\n\n")

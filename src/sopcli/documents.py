@@ -322,7 +322,7 @@ def _write_rich(document: Document) -> None:
 
 
 def _rich_bars(bars: list[Bar], width: int = 30):
-    """On-time share of each step as a bar: green for on time, red for late."""
+    """On-time share of each step as a bar: full blocks (green) for on time, light shade (red) for late."""
     from rich.table import Table as RichTable
     from rich.text import Text
 
@@ -332,6 +332,7 @@ def _rich_bars(bars: list[Bar], width: int = 30):
     chart.add_column(justify="right")
     for bar in bars:
         filled = round(width * bar.on_time / (bar.on_time + bar.late))
-        drawn = Text("█" * filled, style="green") + Text("█" * (width - filled), style="red")
+        # Different characters, not only colours: the bar reads without colour (NO_COLOR, a pipe, colour blindness).
+        drawn = Text("█" * filled, style="green") + Text("░" * (width - filled), style="red")
         chart.add_row(bar.label, drawn, _percent_text(bar.percent))
     return chart
