@@ -747,6 +747,29 @@ def test_list_by_sop(sop):
     assert listed(sop, "--sop", "ipas-pemulihan") == []
 
 
+@pytest.mark.parametrize("command", [
+    ("list",), ("list", "--json"), ("report", "--date", "2026-11-24"), ("journal", "--date", "2026-11-24"),
+    ("export", "complaints"),
+])
+def test_an_unknown_sop_filter_is_an_error_not_an_empty_result(sop, command):
+    create(sop, received_at="2026-11-24T08:00")
+    line = assert_error(sop(*command, "--sop", "nope"), "no SOP 'nope'", "kaltim-db", code=1)
+    assert "contoh" not in line
+    assert sop(*command, "--sop", "nope").stdout == ""
+
+
+@pytest.mark.parametrize("command", [
+    ("list", "--json"), ("report", "--date", "2026-11-24"), ("journal", "--date", "2026-11-24"), ("export", "complaints"),
+])
+def test_a_custom_sop_recorded_in_the_database_is_a_known_filter(sop, tmp_path, command):
+    path = tmp_path / "contoh.toml"
+    path.write_text(USER_SOP_V1, encoding="utf-8")
+    create(sop, sop=str(path))
+    ok(sop(*command, "--sop", "contoh"))
+    ok(sop(*command, "--sop", "ipas-pemulihan"))  # a built-in SOP with no complaints yet is known too
+    assert "contoh" in assert_error(sop(*command, "--sop", "nope"), "no SOP 'nope'")
+
+
 def test_list_json_rows(sop):
     number = create(sop, received_at="2026-11-24T08:00", unit="BKD", system="SIMPEG")["number"]
     [row] = js(sop("list", "--json"))

@@ -153,6 +153,47 @@ def test_resolution_rework_pauses_and_operators(logbook):
                                  "pauses": 0, "cancellations": 1, "entries": 8}
 
 
+NO_OVERALL_STANDARD_SOP = '''\
+id = "tanpa-standar"
+version = "1"
+nomor = "002/SOP/2026"
+nama = "SOP tanpa waktu keseluruhan"
+instansi = "Diskominfo Kota Contoh"
+waktu = ""
+
+[[roles]]
+key = "operator"
+nama = "Operator Layanan"
+
+[[steps]]
+id = "1"
+kegiatan = "Menerima dan menyelesaikan pengaduan"
+pelaksana = ["operator"]
+waktu = "1 jam"
+end = "resolved"
+'''
+
+
+def test_resolution_without_an_overall_standard_has_no_within_figure(logbook, tmp_path):
+    path = tmp_path / "tanpa-standar.toml"
+    path.write_text(NO_OVERALL_STANDARD_SOP, encoding="utf-8")
+    _ok(logbook("new", "--sop", str(path), "--description", "Gangguan", "--reporter", "Pelapor", "--unit", "BKD",
+                "--system", "SIMPEG", "--received-at", "2026-11-23 08:00", "--as", "budi"))
+    _ok(logbook("next", "ADU-2026-00005", "--at", "2026-11-23 08:40", "--as", "budi"))
+
+    data = report_json(logbook, "--date", "2026-11-23")
+    assert by(data["resolution"], "sop")["tanpa-standar"] == {
+        "sop": "tanpa-standar", "resolved": 1, "within_standard": None, "median_minutes": 40, "p90_minutes": 40,
+        "standard_minutes": None}
+    assert by(data["resolution"], "sop")["kaltim-db"]["within_standard"] == 1  # a standard: still counted
+
+    plain = _ok(logbook("report", "--date", "2026-11-23", "--format", "plain")).stdout
+    assert re.search(r"^tanpa-standar\s+1\s+-\s+40 min\s+40 min\s+-$", plain, re.MULTILINE), plain
+    assert re.search(r"^kaltim-db\s+1\s+1\s+", plain, re.MULTILINE)
+    csv_text = _ok(logbook("report", "--date", "2026-11-23", "--format", "csv")).stdout
+    assert "tanpa-standar,1,-," in csv_text
+
+
 def test_weekly_and_monthly_periods(logbook):
     week = report_json(logbook, "--weekly", "--date", "2026-11-25")
     assert week["period"] == {"kind": "weekly", "from": "2026-11-23", "to": "2026-11-29"}
@@ -202,6 +243,25 @@ def test_plain_and_markdown_reports_hold_the_figures(logbook):
     markdown = _ok(logbook("report", "--date", "2026-11-23", "--format", "markdown")).stdout
     assert "## SLA compliance per SOP step" in markdown
     assert "| kaltim-db | 7 → 5  |       1 |" in markdown
+
+
+def test_bars_read_without_colour(sop_env):  # English: 50.0%
+    # On a terminal with NO_COLOR (or for a colour-blind reader) the on-time and late parts of a bar
+    # must differ by character, not only by green and red.
+    import io
+
+    from rich.console import Console
+
+    from sopcli.documents import Bar, _rich_bars
+
+    screen = Console(file=io.StringIO(), no_color=True, width=100, force_terminal=True)
+    screen.print(_rich_bars([Bar("kaltim-db 1", 1, 1), Bar("kaltim-db 2", 0, 3), Bar("kaltim-db 3", 2, 0)]))
+    lines = re.sub(r"\x1b\[[0-9;]*m", "", screen.file.getvalue()).splitlines()
+    assert [line.split() for line in lines] == [
+        ["kaltim-db", "1", "█" * 15 + "░" * 15, "50.0%"],
+        ["kaltim-db", "2", "░" * 30, "0.0%"],
+        ["kaltim-db", "3", "█" * 30, "100.0%"],
+    ]
 
 
 def test_csv_report_is_one_block_per_section(logbook):

@@ -44,6 +44,45 @@ def test_bad_operator_commands_are_one_line_errors(sop, args, message):
     assert message in result.stderr and len(result.stderr.strip().splitlines()) == 1
 
 
+@pytest.mark.parametrize("name", ["", "   ", "bu\tdi", "bu\ndi", "bu\x07di", "\x1b[31mbudi", "x" * 81])
+def test_an_unusable_operator_name_is_refused(sop, name):
+    for args in (["add", name, "--role", "pejabat_administrator"], ["remove", name]):
+        result = sop("operator", *args)
+        assert result.exit_code == 1, result.output
+        [line] = result.stderr.strip().splitlines()
+        assert line.startswith("Error: NAME ") and "is not a usable operator name" in line
+        assert result.stdout == ""
+    assert json.loads(_ok(sop("operator", "list", "--json")).stdout) == []
+
+
+def test_an_operator_name_keeps_its_inner_spaces_and_loses_the_surrounding_ones(sop):
+    assert _ok(sop("operator", "add", "  Budi Santoso ", "--role", "pejabat_administrator")).stdout == (
+        "Budi Santoso: pejabat_administrator\n")
+    assert [o["name"] for o in json.loads(sop("operator", "list", "--json").stdout)] == ["Budi Santoso"]
+    assert _ok(sop("operator", "remove", " Budi Santoso")).stdout == "Budi Santoso removed.\n"
+
+
+@pytest.mark.parametrize("value", [" ", "\t", "bu\x07di", "x" * 81])
+def test_an_unusable_sop_operator_is_refused_and_nothing_is_journaled(sop, monkeypatch, value):
+    monkeypatch.setenv("SOP_OPERATOR", value)
+    result = sop("new", "--sop", "kaltim-db", "--description", "SIMPEG lambat", "--reporter", "Sari", "--unit", "BKD",
+                 "--system", "SIMPEG", "--received-at", "2026-11-24 08:00")
+    assert result.exit_code == 1
+    [line] = result.stderr.strip().splitlines()
+    assert line.startswith(f"Error: SOP_OPERATOR {value!r} is not a usable operator name"), line
+    monkeypatch.setenv("SOP_OPERATOR", "budi")
+    assert json.loads(_ok(sop("list", "--status", "all", "--json")).stdout) == []
+    assert json.loads(_ok(sop("journal", "--format", "json")).stdout)["entries"] == []
+
+
+@pytest.mark.parametrize("value", ["", " ", "bu\x1fdi", "bu\x7fdi"])
+def test_an_unusable_as_is_refused(sop, case, value):
+    result = sop("note", case, "Catatan", "--as", value)
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"Error: --as {value!r} is not a usable operator name")
+    assert [e["action"] for e in json.loads(sop("show", case, "--json").stdout)["journal"]] == ["received"]
+
+
 def test_without_enforce_roles_anyone_may_act(sop, case):
     _ok(sop("next", case, "--as", "tamu"))
     assert json.loads(sop("show", case, "--json").stdout)["current_step"] == "2"

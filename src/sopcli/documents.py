@@ -102,7 +102,8 @@ def report_document(report, config) -> Document:
                   wrap={1: 40})
     bars = [Bar(f"{s.sop} {s.step}", s.on_time, s.late) for s in report.steps if s.on_time + s.late]
     resolution = Table(columns=["SOP", _("Resolved"), _("Within standard"), _("Median"), "P90", _("Standard")],
-                       rows=[[r.sop, r.resolved, r.within_standard, minutes_text(r.median_minutes, day),
+                       rows=[[r.sop, r.resolved, "-" if r.within_standard is None else r.within_standard,
+                              minutes_text(r.median_minutes, day),
                               minutes_text(r.p90_minutes, day),
                               minutes_text(r.standard_minutes, day) if r.standard_minutes is not None else "-"]
                              for r in report.resolution])
@@ -321,7 +322,7 @@ def _write_rich(document: Document) -> None:
 
 
 def _rich_bars(bars: list[Bar], width: int = 30):
-    """On-time share of each step as a bar: green for on time, red for late."""
+    """On-time share of each step as a bar: full blocks (green) for on time, light shade (red) for late."""
     from rich.table import Table as RichTable
     from rich.text import Text
 
@@ -331,6 +332,7 @@ def _rich_bars(bars: list[Bar], width: int = 30):
     chart.add_column(justify="right")
     for bar in bars:
         filled = round(width * bar.on_time / (bar.on_time + bar.late))
-        drawn = Text("█" * filled, style="green") + Text("█" * (width - filled), style="red")
+        # Different characters, not only colours: the bar reads without colour (NO_COLOR, a pipe, colour blindness).
+        drawn = Text("█" * filled, style="green") + Text("░" * (width - filled), style="red")
         chart.add_row(bar.label, drawn, _percent_text(bar.percent))
     return chart

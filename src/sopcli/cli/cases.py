@@ -39,14 +39,9 @@ def at_terminal() -> bool:
 
 
 def _operator(rt, given: str | None) -> str:
-    from sopcli.errors import InputError
-    from sopcli.i18n import _
-    from sopcli.services.runtime import default_operator
+    from sopcli.services.runtime import default_operator, operator_name
 
-    name = (given if given is not None else default_operator(rt.config)).strip()
-    if not name or any(ch.isspace() and ch != " " for ch in name) or len(name) > 80:
-        raise InputError(_("--as {name!r} is not a usable operator name").format(name=given))
-    return name
+    return operator_name(given, "--as") if given is not None else default_operator(rt.config)
 
 
 def _ask(label: str, option: str, *, choices: list[str] | None = None, default: str | None = None) -> str:

@@ -26,7 +26,7 @@ def add(
     from sopcli.i18n import _
     from sopcli.services.operators import add_operator
 
-    view = add_operator(runtime_of(ctx), name.strip(), roles, display_name)
+    view = add_operator(runtime_of(ctx), name, roles, display_name)
     typer.echo(_("{name}: {roles}").format(name=view.name, roles=", ".join(view.roles)))
 
 
@@ -60,5 +60,5 @@ def remove(ctx: typer.Context, name: Annotated[str, typer.Argument(help="The ope
     from sopcli.i18n import _
     from sopcli.services.operators import remove_operator
 
-    remove_operator(runtime_of(ctx), name.strip())
-    typer.echo(_("{name} removed.").format(name=name.strip()))
+    removed = remove_operator(runtime_of(ctx), name)
+    typer.echo(_("{name} removed.").format(name=removed))

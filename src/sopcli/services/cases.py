@@ -18,6 +18,7 @@ from sopcli.errors import CaseMovedOn, ConflictError, InputError, NotFoundError,
 from sopcli.i18n import _
 from sopcli.journal import GENESIS, entry_hash
 from sopcli.services.runtime import Runtime
+from sopcli.services.sops import check_sop_filter
 
 CHANNELS = ("surat", "telepon", "email", "whatsapp", "monitoring", "langsung", "web", "lainnya")
 PRIORITIES = ("rendah", "sedang", "tinggi", "kritis")
@@ -551,6 +552,7 @@ def count_cases(rt: Runtime, *, status: str = "open", sop: str | None = None, ov
     query = select(func.count()).select_from(Complaint).where(
         *_case_filter(rt, status=status, sop=sop, overdue=overdue, mine=mine, since=since))
     with rt.ready_database().transaction() as session:
+        check_sop_filter(session, sop)
         return session.execute(query).scalar_one()
 
 
@@ -568,6 +570,7 @@ def list_cases(rt: Runtime, *, status: str = "open", sop: str | None = None, ove
         query = query.limit(limit)
     rows = []
     with rt.ready_database().transaction() as session:
+        check_sop_filter(session, sop)
         definitions: dict[int, Any] = {}
         for complaint in session.exec(query):
             if complaint.sop_version_id not in definitions:

@@ -12,6 +12,7 @@ from sopcli.errors import InputError, os_reason
 from sopcli.i18n import _
 from sopcli.journal import HASHED_KEYS
 from sopcli.services.runtime import Runtime
+from sopcli.services.sops import check_sop_filter
 from sopcli.tabular import write_rows
 
 # The import's own column names first, so an export re-imports as it is.
@@ -45,6 +46,7 @@ def export(rt: Runtime, what: str, out: IO[bytes], *, fmt: str, since: datetime 
         raise InputError(_("unknown status {status!r}").format(status=status), _("choose open, resolved, rejected or cancelled"))
     with rt.ready_database().transaction() as session:
         if what == "complaints":
+            check_sop_filter(session, sop)
             return write_rows(out, fmt, COMPLAINT_COLUMNS, _complaint_rows(rt, session, since, until, sop, status), "pengaduan")
         if what == "journal":
             rows = _journal_rows(session, since, until)

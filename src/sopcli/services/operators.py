@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from sopcli.errors import InputError, NotFoundError
 from sopcli.i18n import _
-from sopcli.services.runtime import Runtime
+from sopcli.services.runtime import Runtime, operator_name
 
 
 @dataclass
@@ -49,10 +49,11 @@ def add_operator(rt: Runtime, name: str, roles: list[str], display_name: str | N
     """Register ``name``, or give an existing operator more roles.
 
     Raises:
-        InputError: no role given, or a role no SOP knows.
+        InputError: not a usable operator name, no role given, or a role no SOP knows.
     """
     from sopcli.store.models import Operator
 
+    name = operator_name(name, "NAME")
     wanted = [r.strip() for r in roles if r.strip()]
     if not wanted:
         raise InputError(_("give at least one --role"), _("see 'sop sops show ID' for the pelaksana of an SOP"))
@@ -83,17 +84,22 @@ def list_operators(rt: Runtime) -> list[OperatorView]:
                 for o in session.exec(select(Operator).order_by(Operator.name))]
 
 
-def remove_operator(rt: Runtime, name: str) -> None:
-    """Raises:
+def remove_operator(rt: Runtime, name: str) -> str:
+    """Remove ``name``; returns the name as removed (without surrounding whitespace).
+
+    Raises:
+        InputError: not a usable operator name.
         NotFoundError: no such operator.
     """
     from sopcli.store.models import Operator
 
+    name = operator_name(name, "NAME")
     with rt.ready_database().transaction(write=True) as session:
         operator = session.get(Operator, name)
         if operator is None:
             raise NotFoundError(_("no operator {name}").format(name=name), _("see 'sop operator list'"))
         session.delete(operator)
+    return name
 
 
 def refusal(definition, step, name: str, held: set[str]) -> str:

@@ -19,6 +19,7 @@ from sopcli.i18n import _
 from sopcli.periods import Period
 from sopcli.reporting import is_rework, percent
 from sopcli.services.runtime import Runtime
+from sopcli.services.sops import check_sop_filter
 
 
 @dataclass
@@ -61,7 +62,7 @@ class StepFigures:
 class ResolutionFigures:
     sop: str
     resolved: int
-    within_standard: int
+    within_standard: int | None  # None: no overall standard to be within
     median_minutes: float | None
     p90_minutes: float | None
     standard_minutes: int | None
@@ -230,6 +231,7 @@ def build_report(rt: Runtime, period: Period, sop: str | None = None) -> Report:
     as_of = _check_not_future(rt, period)
     start, end = period.start, period.end
     with rt.ready_database().transaction() as session:
+        check_sop_filter(session, sop)
         definitions = PinnedDefinitions(session)
         overdue = _overdue(rt, session, definitions, as_of, sop)
         late_by = {key: Counter(getattr(o, key) for o in overdue) for key in ("sop", "unit", "system")}
@@ -276,11 +278,12 @@ def _steps(rows: list[tuple], definitions: PinnedDefinitions) -> list[StepFigure
 
 
 def _resolution(row: tuple, definitions: PinnedDefinitions, rt: Runtime) -> ResolutionFigures:
-    sop_id, resolved, within, median, p90 = row
+    sop_id, resolved, within, median, p90, judged = row
     definition = definitions.latest(sop_id)
     standard = definition.standard if definition else None
     limit = standard.deadline_minutes(rt.calendar_for(definition).day_minutes) if standard else None
-    return ResolutionFigures(sop_id, resolved, within, median, p90, limit)
+    # Without a standard (or with no resolved case judged against one) a count of 0 would read as "all late".
+    return ResolutionFigures(sop_id, resolved, within if limit is not None and judged else None, median, p90, limit)
 
 
 def _rework(rows: list[tuple], definitions: PinnedDefinitions) -> list[Rework]:
@@ -372,6 +375,7 @@ def build_journal(rt: Runtime, period: Period, actor: str | None = None, sop: st
     _check_not_future(rt, period)
     lines = []
     with rt.ready_database().transaction() as session:
+        check_sop_filter(session, sop)
         definitions = PinnedDefinitions(session)
         for entry, version_id in sql.journal_entries(session, period.start, period.end, actor, sop):
             definition = definitions.version(version_id) if version_id is not None else None

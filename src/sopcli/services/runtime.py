@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import getpass
 import os
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -32,13 +33,41 @@ def clock_from_environment() -> Callable[[], datetime]:
     return lambda: moment
 
 
+MAX_OPERATOR_NAME = 80
+
+
+def operator_name(raw: str, source: str) -> str:
+    """An operator name as recorded in the journal: ``raw`` without surrounding whitespace.
+
+    ``source`` says where it came from (``--as``, ``SOP_OPERATOR``, ``NAME``) for the message.
+    Spaces inside are kept ("Budi Santoso").
+
+    Raises:
+        InputError: blank, a control character or whitespace other than a space, or too long.
+    """
+    name = raw.strip()
+    if (not name or len(name) > MAX_OPERATOR_NAME
+            or any(unicodedata.category(ch) == "Cc" or (ch.isspace() and ch != " ") for ch in name)):
+        raise InputError(_("{source} {name!r} is not a usable operator name").format(source=source, name=raw),
+                         _("use a name that is not blank, with no tabs, line breaks or other control characters, "
+                           "of at most {n} characters").format(n=MAX_OPERATOR_NAME))
+    return name
+
+
 def default_operator(config: Config) -> str:
-    """``SOP_OPERATOR``, then the configured operator, then the login name."""
-    name = os.environ.get("SOP_OPERATOR") or config.operator
-    if name:
-        return name
+    """``SOP_OPERATOR``, then the configured operator, then the login name.
+
+    Raises:
+        InputError: the one that applies is not a usable operator name.
+    """
+    from sopcli.config import config_path
+
+    if os.environ.get("SOP_OPERATOR"):
+        return operator_name(os.environ["SOP_OPERATOR"], "SOP_OPERATOR")
+    if config.operator:
+        return operator_name(config.operator, f"{config_path()}: operator")
     try:
-        return getpass.getuser()
+        return operator_name(getpass.getuser(), "login")
     except (KeyError, OSError):
         return "operator"
 

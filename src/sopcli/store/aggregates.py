@@ -98,7 +98,11 @@ def step_figures(session, start: datetime, end: datetime, sop: str | None = None
 
 
 def resolution_figures(session, start: datetime, end: datetime, sop: str | None = None) -> list[tuple]:
-    """(sop, resolved, within the SOP's overall standard, median, p90) over cases resolved in the period."""
+    """(sop, resolved, within the SOP's overall standard, median, p90, judged) over cases resolved in the period.
+
+    ``judged`` counts the cases that had an overall standard to be within (their
+    pinned SOP version had one): with none, "within" means nothing.
+    """
     base = select(Complaint.sop_id, Complaint.resolution_minutes, Complaint.overall_on_time).where(
         Complaint.status == RESOLVED, _within(Complaint.closed_at, start, end))
     if sop:
@@ -106,7 +110,7 @@ def resolution_figures(session, start: datetime, end: datetime, sop: str | None 
     ranked = _ranked(Complaint.resolution_minutes, (Complaint.sop_id,), base)
     value = ranked.c.resolution_minutes
     query = (select(ranked.c.sop_id, func.count(), func.count().filter(ranked.c.overall_on_time.is_(True)),
-                    _median(ranked, value), _p90(ranked, value))
+                    _median(ranked, value), _p90(ranked, value), func.count(ranked.c.overall_on_time))
              .group_by(ranked.c.sop_id).order_by(ranked.c.sop_id))
     return [tuple(row) for row in session.execute(query)]
 

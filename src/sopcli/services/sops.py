@@ -1,0 +1,36 @@
+"""Which SOP ids exist: the one check behind every ``--sop ID`` filter.
+
+A filter naming an SOP nobody knows would otherwise match nothing and print
+an empty list, report or export as if all were well.
+"""
+
+from __future__ import annotations
+
+from sopcli.errors import NotFoundError
+from sopcli.i18n import _
+
+
+def known_sop_ids(session) -> list[str]:
+    """The built-in SOP ids and every SOP id recorded in the database (custom SOPs included), sorted."""
+    from sqlmodel import select
+
+    from sopcli.definitions.loader import builtin_ids
+    from sopcli.store.models import SopVersion
+
+    recorded = session.exec(select(SopVersion.sop_id).distinct()).all()
+    return sorted(set(builtin_ids()) | set(recorded))
+
+
+def check_sop_filter(session, sop: str | None) -> None:
+    """Refuse a ``--sop`` filter that names no known SOP; ``None`` (no filter) passes.
+
+    Raises:
+        NotFoundError: ``sop`` is neither a built-in id nor recorded in the database.
+    """
+    if sop is None:
+        return
+    known = known_sop_ids(session)
+    if sop in known:
+        return
+    shown = sop if len(sop) <= 60 else sop[:57] + "..."
+    raise NotFoundError(_("no SOP {id!r}").format(id=shown), _("known SOPs: {ids}").format(ids=", ".join(known)))
