@@ -31,7 +31,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "cancel": ("cases", "cancel", "Cancel a complaint (duplicate or withdrawn); it closes as cancelled."),
     "show": ("cases", "show", "Show a complaint and its whole timeline, with time taken against each standard."),
     "list": ("cases", "list_complaints", "List complaints with their current step, who must act and when it is due."),
-    "verify": ("cases", "verify", "Check the journal's hash chain: OK with the count, or the first broken entry (exit 1)."),
+    "verify": ("cases", "verify", "Check the journal's hash chain and every sealed day: OK with the count, or what is broken (exit 1)."),
     "import": ("transfer", "import_file", "Import complaints from CSV, TSV, JSON, JSON Lines or an Excel workbook."),
     "export": ("transfer", "export", "Export complaints (re-importable) or the journal (with its hashes, for 'sop verify --file')."),
     "journal": ("reports", "journal_app", "The jurnal harian / log tanggapan keluhan: every entry of the day in time order."),
