@@ -128,7 +128,7 @@ def test_new_prompts_for_everything_on_a_terminal(sop, term):
     t.answer("Channel (telepon)", "")  # the default
     t.answer("Priority [rendah/sedang/tinggi/kritis] (sedang)", "tinggi")
     t.expect("Complaint ADU-2026-00001 recorded.")
-    t.expect("ADU-2026-00001 · step 1 of 9: 1")
+    t.expect("ADU-2026-00001 · step 1 of 9")
     t.expect("Next: sop next ADU-2026-00001")
     assert t.finish() == 0
     card = flat(t.output.split("recorded.", 1)[1])
@@ -154,7 +154,7 @@ def test_next_on_a_terminal_walks_a_step_and_a_decision(sop, term):
 
     # Step 1: a plain step; the card, a note, the output reference, confirmation.
     t = Terminal(term, "next", number, "--at", "2026-11-23T08:20")
-    t.expect(f"{number} · step 1 of 9: 1")
+    t.expect(f"{number} · step 1 of 9")
     t.answer("Note (optional)", "Laporan diterima via telepon")
     t.answer("Output reference: Form Laporan (optional)", "F-LAP/11/001")
     t.answer("Save step 1 as done? [y/n] (y)", "y")
@@ -178,7 +178,7 @@ def test_next_on_a_terminal_walks_a_step_and_a_decision(sop, term):
 
     # Step 7: a decision; the card lists both options with their meanings.
     t = Terminal(term, "next", number, "--at", "2026-11-23T14:45")
-    t.expect(f"{number} · step 7 of 9: 7")
+    t.expect(f"{number} · step 7 of 9")
     t.answer("Apakah gangguan telah selesai? [ya/tidak]", "mungkin")  # not an option: asked again
     t.expect("Please choose one of the options shown")
     t.answer("Apakah gangguan telah selesai? [ya/tidak]", "tidak")
@@ -210,7 +210,7 @@ def test_answering_no_at_the_confirmation_writes_nothing(sop, term):
     before = shown(sop, number)
 
     t = Terminal(term, "next", number, "--at", "2026-11-23T08:20")
-    t.expect(f"{number} · step 1 of 9: 1")
+    t.expect(f"{number} · step 1 of 9")
     t.answer("Note (optional)", "Catatan yang tidak jadi disimpan")
     t.answer("Output reference: Form Laporan (optional)", "F-LAP/11/001")
     t.answer("Save step 1 as done? [y/n] (y)", "n")
@@ -237,7 +237,7 @@ def test_a_field_the_step_asks_for_is_checked(sop, term):
     # An answer that is not a duration is refused at once and asked again; the
     # operator's other answers are not lost, and nothing is written meanwhile.
     t = Terminal(term, "next", number, "--at", "2026-11-23T10:00")
-    t.expect(f"{number} · step 6 of 9: 6")
+    t.expect(f"{number} · step 6 of 9")
     t.answer("Estimasi waktu pemulihan dan perbaikan (estimasi)", "besok")
     t.expect("besok")  # the refusal names the bad answer
     assert shown(sop, number)["journal"] == before["journal"]

@@ -238,6 +238,8 @@ def test_report_is_deterministic(logbook):
 def test_plain_and_markdown_reports_hold_the_figures(logbook):
     plain = _ok(logbook("report", "--date", "2026-11-23", "--format", "plain")).stdout
     assert plain.startswith("Daily report — Monday, 23 November 2026\n")
+    # "1 d" in this report is a working day of the office's hours, not 24 hours: the header says so.
+    assert "\nDurations: working time; 1 working day = 8 h 30 min\n" in plain
     assert re.search(r"^\s*3\s+1\s+0\s+1\s+2\s+2$", plain, re.MULTILINE)  # the summary row
     assert re.search(r"ADU-2026-00001\s+kaltim-db\s+2\s+.*7 h$", plain, re.MULTILINE)  # 420 min late
     markdown = _ok(logbook("report", "--date", "2026-11-23", "--format", "markdown")).stdout
@@ -355,6 +357,7 @@ def test_journal_filters_and_formats(logbook, tmp_path):
 
     plain = _ok(logbook("journal", "--date", "2026-11-23", "--format", "plain")).stdout
     assert "Jurnal harian / log tanggapan keluhan — Monday, 23 November 2026" in plain
+    assert "\nDurations: working time; 1 working day = 8 h 30 min\n" in plain
     assert re.search(r"^08:00\s+ADU-2026-00001\s+1\s+", plain, re.MULTILINE)
     csv_text = _ok(logbook("journal", "--date", "2026-11-23", "--format", "csv")).stdout
     assert csv_text.splitlines()[1] == "at,number,step,kegiatan,pelaksana,actor,action,note,output,timing"

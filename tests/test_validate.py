@@ -203,10 +203,10 @@ def test_last_step_without_an_end():
 def test_bad_step_time_text(tmp_path):
     text = broken('waktu = "1 jam"', 'waktu = "sebentar"')
     problem = only(check_text(text))
-    assert problem.message.startswith("bad time standard: not a time standard: 'sebentar'")
+    assert problem.message.startswith("bad time standard: not a length of time: 'sebentar'")
     assert (problem.step, problem.line) == ("2", 21)
     path, messages = located(tmp_path, text)
-    assert only(messages).startswith(f"{path}:21 step 2: bad time standard: not a time standard: 'sebentar'")
+    assert only(messages).startswith(f"{path}:21 step 2: bad time standard: not a length of time: 'sebentar'")
 
 
 def test_bad_overall_time_text(tmp_path):

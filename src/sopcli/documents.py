@@ -62,6 +62,11 @@ def minutes_text(minutes: float | None, day_minutes: int) -> str:
     return "" if minutes is None else format_minutes(minutes, day_minutes)
 
 
+def working_time_meta(day_minutes: int) -> tuple[str, str]:
+    """The header line saying a "hari" in this document is a working day, not 24 hours."""
+    return _("Durations"), _("working time; 1 working day = {span}").format(span=format_minutes(day_minutes))
+
+
 def _percent_text(value: float | None) -> str:
     """``87,5%`` in Indonesian, ``87.5%`` in English."""
     from sopcli.i18n import current_language
@@ -138,7 +143,7 @@ def report_document(report, config) -> Document:
                     time=minutes_text(report.paused_minutes, day)) if report.paused_minutes else None),
         Section(_("Activity per operator"), operators, _("No activity.")),
     ]
-    meta = [(_("Open and overdue as of"), _local(report.as_of, tz))]
+    meta = [(_("Open and overdue as of"), _local(report.as_of, tz)), working_time_meta(day)]
     if report.sop:
         meta.append(("SOP", report.sop))
     return Document(
@@ -198,6 +203,7 @@ def journal_document(journal) -> Document:
     if journal.sop:
         meta.append(("SOP", journal.sop))
     meta.append((_("Entries"), str(len(journal.lines))))
+    meta.append(working_time_meta(day))
     return Document(
         title=_("Jurnal harian / log tanggapan keluhan"), period=describe(journal.period), office=journal.office,
         meta=meta, sections=[Section(_("Entries"), table, _("No journal entries in this period."), narrow_drop=(3, 4, 8))],

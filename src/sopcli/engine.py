@@ -347,7 +347,7 @@ def check_field_value(key: str, kind: str, value: str) -> str:
 def action_label(action: str) -> str:
     """A journal entry's action as the operator reads it."""
     return {"received": _("received"), "step": _("step done"), "note": _("note"), "pause": _("paused"),
-            "resume": _("resumed"), "cancel": _("cancelled"), "refused": _("refused: role"),
+            "resume": _("resumed"), "cancel": _("cancelled"), "refused": _("not authorised"),
             "seal": _("seal")}.get(action, action)
 
 

@@ -72,7 +72,8 @@ def render_page(document: Document, *, config=None, language: str = "id") -> str
     for section in document.sections:
         parts.append(_section(section))
     parts.append(_signature(document, config))
-    parts.append(f"<footer>{escape(_('Made with sop {version}').format(version=__version__))}</footer>")
+    footer = _("Made with sop {version}").format(version=__version__)  # outside the f-string, where Babel sees it
+    parts.append(f"<footer>{escape(footer)}</footer>")
     parts += ["</body>", "</html>", ""]
     return "\n".join(parts)
 

@@ -87,7 +87,7 @@ def parse_duration(text: str | None) -> TimeStandard | None:
         return None
     match = _RANGE_RE.match(cleaned) or _SINGLE_RE.match(cleaned)
     if not match:
-        raise TimeParseError(_("not a time standard: {text!r}").format(text=original),
+        raise TimeParseError(_("not a length of time: {text!r}").format(text=original),
                              _("write it like '15 menit', '1 jam' or '1-2 hari'"))
     unit, factor = _unit(match["unit"], original)
     low = _number(match["low"]) * factor
@@ -101,7 +101,7 @@ def parse_duration(text: str | None) -> TimeStandard | None:
     if low > high:
         raise TimeParseError(_("range runs backwards: {text!r}").format(text=original))
     if high <= 0:
-        raise TimeParseError(_("a time standard must be longer than zero: {text!r}").format(text=original))
+        raise TimeParseError(_("a length of time must be longer than zero: {text!r}").format(text=original))
     return TimeStandard(original, low, high, unit)
 
 

@@ -71,7 +71,11 @@ def print_card(card, tz, day_minutes: int) -> None:
             grid.add_row("", f"[cyan]{option.label}[/] — {option.meaning} [dim](→ {target})[/]")
     for spec in step.fields:
         grid.add_row(_("Field"), f"{spec.key}: {spec.meaning}" + ("" if spec.required else _(" (optional)")))
-    title = _("{number} · step {n} of {total}: {id}").format(number=card.case.number, n=card.position, total=card.total, id=step.id)
+    if step.id == str(card.position):
+        title = _("{number} · step {id} of {total}").format(number=card.case.number, id=step.id, total=card.total)
+    else:  # the id is what --step and the journal use; the position tells how far along it is
+        title = _("{number} · step {id} ({n} of {total})").format(number=card.case.number, id=step.id, n=card.position,
+                                                                 total=card.total)
     console().print(Panel(grid, title=title, subtitle=f"{sop.id} · {card.case.unit} · {card.case.system}",
                           border_style="red" if late else "cyan"))
 

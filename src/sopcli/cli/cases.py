@@ -199,7 +199,7 @@ def next_step(
     field: Annotated[Optional[list[str]], typer.Option("--field", help="A value the step asks for, KEY=VALUE (repeatable).", metavar="KEY=VALUE")] = None,
     note_text: Annotated[Optional[str], typer.Option("--note", help="A remark for the journal.")] = None,
     output: Annotated[Optional[str], typer.Option("--output", help="Reference of the output document (letter or form number).")] = None,
-    step: Annotated[Optional[str], typer.Option("--step", help="Only if the case is at this step (refuse if it has moved on).", metavar="STEP")] = None,
+    step: Annotated[Optional[str], typer.Option("--step", help="Only if the case is at this step (refuse if it is elsewhere).", metavar="STEP")] = None,
     at: AtOption = None,
     actor: AsOption = None,
     as_json: JsonOption = False,

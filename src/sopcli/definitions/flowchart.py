@@ -59,7 +59,8 @@ def to_mermaid(sop: SopDefinition) -> str:
     def quote(lines: list[str]) -> str:
         return '"' + "<br/>".join(line.replace('"', "#quot;") for line in lines) + '"'
 
-    out = ["flowchart TD", f"  start([{quote([_('Start')])}])"]
+    start = _("Start")  # outside the f-string: Babel's extractor does not look inside one
+    out = ["flowchart TD", f"  start([{quote([start])}])"]
     for role in sop.roles:
         lane_steps = [s for s in sop.steps if s.pelaksana and s.pelaksana[0] == role.key]
         if not lane_steps:
@@ -71,11 +72,15 @@ def to_mermaid(sop: SopDefinition) -> str:
             out.append(f"    s{_node_id(step.id)}{shape}")
         out.append("  end")
     for end in _ends(sop):
-        out.append(f"  end_{end}([{quote([_('End') + ': ' + outcome_label(end)])}])")
+        out.append(f"  end_{end}([{quote([_end_label(end)])}])")
     for source, target, label in _edges(sop):
         arrow = f" -->|{quote([label])}| " if label else " --> "
         out.append(f"  {_node_id(source)}{arrow}{_node_id(target)}")
     return "\n".join(out) + "\n"
+
+
+def _end_label(outcome: str) -> str:
+    return _("End") + ": " + outcome_label(outcome)
 
 
 def to_dot(sop: SopDefinition) -> str:
@@ -88,8 +93,9 @@ def to_dot(sop: SopDefinition) -> str:
         f"digraph {quote([sop.id])} {{",
         f"  label={quote([sop.nama])}; labelloc=t; rankdir=TB;",
         '  node [fontname="Helvetica", fontsize=10]; edge [fontname="Helvetica", fontsize=9];',
-        f"  start [label={quote([_('Start')])}, shape=oval];",
     ]
+    start = _("Start")  # outside the f-string: Babel's extractor does not look inside one
+    out.append(f"  start [label={quote([start])}, shape=oval];")
     for role in sop.roles:
         lane_steps = [s for s in sop.steps if s.pelaksana and s.pelaksana[0] == role.key]
         if not lane_steps:
@@ -101,7 +107,7 @@ def to_dot(sop: SopDefinition) -> str:
             out.append(f"    s{_node_id(step.id)} [label={quote(_label(step, sop, 28))}, shape={shape}];")
         out.append("  }")
     for end in _ends(sop):
-        out.append(f"  end_{end} [label={quote([_('End') + ': ' + outcome_label(end)])}, shape=oval];")
+        out.append(f"  end_{end} [label={quote([_end_label(end)])}, shape=oval];")
     for source, target, label in _edges(sop):
         attrs = f" [label={quote([label])}]" if label else ""
         out.append(f"  {_node_id(source)} -> {_node_id(target)}{attrs};")

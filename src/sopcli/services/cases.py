@@ -412,8 +412,9 @@ def _act(rt: Runtime, number: str, act, *, expected_step: str | None = None,
         _lock_journal(session)
         complaint = _complaint(session, rt, number)
         if expected_step is not None and complaint.current_step != str(expected_step):
-            where = complaint.current_step or engine.status_label(complaint.status)
-            raise CaseMovedOn(_("{number} has moved on: it is at {where}, not at step {step}").format(
+            where = (_("it is at step {id}").format(id=complaint.current_step) if complaint.current_step
+                     else _("it is already {status}").format(status=engine.status_label(complaint.status)))
+            raise CaseMovedOn(_("{number} is not at step {step}: {where}").format(
                 number=complaint.number, where=where, step=expected_step),
                 _("see 'sop show {number}'").format(number=complaint.number))
         sop = _definition(session, complaint.sop_version_id)
