@@ -738,6 +738,18 @@ def test_list_by_status(sop):
     assert listed(sop, "--status", "cancelled") == [n["cancelled"]]
     assert listed(sop, "--status", "all") == [n["resolved"], n["open"], n["rejected"], n["cancelled"], n["open2"]]
     assert listed(sop, "--status", "ALL") == listed(sop, "--status", "all")
+    # The Indonesian words the tables show work as well, in either interface language.
+    for indonesian, key in [("terbuka", "open"), ("Selesai", "resolved"), ("ditolak", "rejected"),
+                            ("dibatalkan", "cancelled"), ("semua", "all")]:
+        assert listed(sop, "--status", indonesian) == listed(sop, "--status", key)
+    assert_error(sop("list", "--status", "tutup"), "unknown status 'tutup'", "open, resolved, rejected, cancelled or all")
+
+
+def test_export_by_status_takes_the_indonesian_words(sop):
+    n = make_mixed_cases(sop)
+    exported = sop("export", "complaints", "--status", "selesai", "--format", "jsonl")
+    assert [json.loads(line)["number"] for line in exported.stdout.splitlines()] == [n["resolved"]]
+    assert_error(sop("export", "complaints", "--status", "semua"), "unknown status 'semua'", code=1)
 
 
 def test_list_by_sop(sop):

@@ -316,3 +316,21 @@ def test_the_confirmation_speaks_indonesian_and_takes_ya_or_tidak(sop, term, mon
     t.answer("Simpan langkah 1 sebagai selesai? [y/t] (y)", "ya")
     t.expect("Langkah 1 selesai")
     assert t.finish() == 0
+
+
+def test_cancel_at_a_terminal_shows_the_complaint_and_asks_first(sop, term):
+    number = new_case(sop, "kaltim-db")
+    t = Terminal(term, "cancel", number, "--at", "2026-11-23T08:20")
+    t.answer("Reason for cancelling", "Duplikat")
+    t.answer(f"Cancel {number} (BKD: Gangguan uji)? [y/n] (n)", "")  # Enter: the safe answer
+    t.expect("Nothing saved.")
+    assert t.finish() == 1
+    assert shown(sop, number)["status"] == "open"
+
+    t = Terminal(term, "cancel", number, "--at", "2026-11-23T08:20")
+    t.answer("Reason for cancelling", "Duplikat")
+    t.answer(f"Cancel {number} (BKD: Gangguan uji)? [y/n] (n)", "y")
+    t.expect(f"{number} cancelled.")
+    assert t.finish() == 0
+    case = shown(sop, number)
+    assert case["status"] == "cancelled" and case["journal"][-1]["note"] == "Duplikat"

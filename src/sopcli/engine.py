@@ -351,6 +351,29 @@ def action_label(action: str) -> str:
             "seal": _("seal")}.get(action, action)
 
 
+# What --status accepts: the stored key or the Indonesian word an operator reads in sop's tables,
+# whatever the interface language (a script written for one still runs under the other).
+_STATUS_WORDS = {"open": OPEN, "terbuka": OPEN, "resolved": RESOLVED, "selesai": RESOLVED,
+                 "rejected": REJECTED, "ditolak": REJECTED, "cancelled": CANCELLED, "canceled": CANCELLED,
+                 "dibatalkan": CANCELLED, "batal": CANCELLED}
+ALL_STATUSES = "all"
+
+
+def parse_status(text: str, allow_all: bool = False) -> str:
+    """A status key from ``--status``: ``open`` or ``terbuka``, ``resolved`` or ``selesai``, ... (and ``all``/``semua``).
+
+    Raises:
+        InputError: no status is called that.
+    """
+    word = text.strip().lower()
+    if allow_all and word in (ALL_STATUSES, "semua"):
+        return ALL_STATUSES
+    if word in _STATUS_WORDS:
+        return _STATUS_WORDS[word]
+    choices = _("open, resolved, rejected, cancelled or all") if allow_all else _("open, resolved, rejected or cancelled")
+    raise InputError(_("unknown status {status!r}").format(status=text), _("choose {choices}").format(choices=choices))
+
+
 def status_label(status: str) -> str:
     return {OPEN: _("open"), RESOLVED: _("resolved"), REJECTED: _("rejected"), CANCELLED: _("cancelled")}.get(status, status)
 

@@ -64,10 +64,10 @@ def _ask(label: str, option: str, *, choices: list[str] | None = None, default: 
             _console().print("[prompt.invalid]" + _("An answer is needed (Ctrl+C stops without saving)."))
 
 
-def _confirm_ask(question: str) -> bool:
+def _confirm_ask(question: str, default: bool = True) -> bool:
     _prompt, confirm = _prompts()
     with _end_of_input_stops():
-        return confirm.ask(question, default=True, console=_console())
+        return confirm.ask(question, default=default, console=_console())
 
 
 @contextmanager
@@ -343,7 +343,15 @@ def cancel(ctx: typer.Context, number: NumberArgument,
     from sopcli.services import cases
 
     rt = runtime_of(ctx)
-    reason = reason or _ask(_("Reason for cancelling"), "--reason")
+    if not reason:
+        reason = _ask(_("Reason for cancelling"), "--reason")
+        # Typed at a terminal: a mistyped number would close someone else's complaint for good.
+        case = cases.show(rt, number)
+        question = _("Cancel {number} ({unit}: {description})?").format(
+            number=case.number, unit=case.unit, description=_shorten(case.description, 60))
+        if not _confirm_ask(question, default=False):
+            typer.echo(_("Nothing saved."), err=True)
+            raise typer.Exit(1)
     view = cases.cancel(rt, number, reason, actor=_operator(rt, actor), at=rt.parse_when(at) if at else None)
     _emit(view, rt, as_json, _("{number} cancelled.").format(number=view.number))
 
@@ -366,7 +374,7 @@ def show(ctx: typer.Context, number: NumberArgument, as_json: JsonOption = False
 
 def list_complaints(
     ctx: typer.Context,
-    status: Annotated[str, typer.Option("--status", help="open, resolved, rejected, cancelled or all.")] = "open",
+    status: Annotated[str, typer.Option("--status", help="open, resolved, rejected, cancelled or all (or in Indonesian: terbuka, selesai, ditolak, dibatalkan, semua).")] = "open",
     sop: Annotated[Optional[str], typer.Option("--sop", help="Only this SOP id.", metavar="ID")] = None,
     overdue: Annotated[bool, typer.Option("--overdue", help="Only open complaints past their step's deadline.")] = False,
     mine: Annotated[bool, typer.Option("--mine", help="Only complaints you have acted on.")] = False,

@@ -149,7 +149,7 @@ def export(
     since: Annotated[Optional[str], typer.Option("--since", help="From this moment: complaints received, journal entries recorded.", metavar="WHEN")] = None,
     until: Annotated[Optional[str], typer.Option("--until", help="Before this moment.", metavar="WHEN")] = None,
     sop: Annotated[Optional[str], typer.Option("--sop", help="complaints only: this SOP id.", metavar="ID")] = None,
-    status: Annotated[Optional[str], typer.Option("--status", help="complaints only: open, resolved, rejected or cancelled.")] = None,
+    status: Annotated[Optional[str], typer.Option("--status", help="complaints only: open, resolved, rejected or cancelled (or terbuka, selesai, ditolak, dibatalkan).")] = None,
     output: Annotated[Optional[str], typer.Option("-o", "--output", help="Write to this file (default standard output).", metavar="PATH")] = None,
 ) -> None:
     """Export complaints (re-importable) or the journal (with its hashes, for 'sop verify --file').

@@ -526,11 +526,9 @@ def _case_filter(rt: Runtime, *, status: str, sop: str | None, overdue: bool, mi
 
     from sopcli.store.models import Complaint, JournalEntry
 
-    if status not in (*engine.STATUSES, "all"):
-        raise InputError(_("unknown status {status!r}").format(status=status),
-                         _("choose open, resolved, rejected, cancelled or all"))
+    status = engine.parse_status(status, allow_all=True)
     clauses = []
-    if status != "all":
+    if status != engine.ALL_STATUSES:
         clauses.append(Complaint.status == status)
     if sop:
         clauses.append(Complaint.sop_id == sop)

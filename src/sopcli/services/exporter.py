@@ -42,8 +42,8 @@ def export(rt: Runtime, what: str, out: IO[bytes], *, fmt: str, since: datetime 
         raise InputError(_("--status is for exporting complaints, not the journal"), _("leave out --status"))
     if fmt not in EXPORT_FORMATS:
         raise InputError(_("unknown format {fmt!r}").format(fmt=fmt), _("choose {formats}").format(formats=", ".join(EXPORT_FORMATS)))
-    if status is not None and status not in engine.STATUSES:
-        raise InputError(_("unknown status {status!r}").format(status=status), _("choose open, resolved, rejected or cancelled"))
+    if status is not None:
+        status = engine.parse_status(status)
     with rt.ready_database().transaction() as session:
         if what == "complaints":
             check_sop_filter(session, sop)
