@@ -326,6 +326,24 @@ def test_new_user_sop_file_is_pinned(sop, tmp_path):
     assert js(sop("show", old["number"], "--json"))["sop"]["version"] == "1"
 
 
+def test_a_user_sop_file_changed_without_a_new_version_is_refused(sop, tmp_path):
+    path = tmp_path / "contoh.toml"
+    path.write_text(USER_SOP_V1, encoding="utf-8")
+    first = create(sop, sop=str(path))
+    # Edited (a time standard changed), but still version 1: two different "v1"s would mix in reports.
+    path.write_text(USER_SOP_V1.replace('waktu = "1 jam"', 'waktu = "2 jam"', 1), encoding="utf-8")
+    assert USER_SOP_V1 != path.read_text(encoding="utf-8")
+    assert_error(sop(*new_args(sop=str(path))), f"{path}: SOP contoh version 1 is already in use with different content",
+                 "raise 'version' in the file", "2", code=3)
+    assert [c["number"] for c in all_complaints(sop)] == [first["number"]]
+    # The unchanged text, and a raised version, are both fine.
+    path.write_text(USER_SOP_V1, encoding="utf-8")
+    assert create(sop, sop=str(path))["sop"]["version"] == "1"
+    path.write_text(USER_SOP_V1.replace('waktu = "1 jam"', 'waktu = "2 jam"', 1).replace('version = "1"', 'version = "1.1"'),
+                    encoding="utf-8")
+    assert create(sop, sop=str(path))["sop"]["version"] == "1.1"
+
+
 def test_new_invalid_user_sop_file(sop, tmp_path):
     path = tmp_path / "broken.toml"
     path.write_text(USER_SOP_V1.replace('pelaksana = ["operator"]\nwaktu = "1 jam"', 'pelaksana = ["nobody"]\nwaktu = "1 jam"'),
@@ -519,7 +537,7 @@ def test_next_with_step_that_has_moved_on_exits_3(sop):
     for step_id, time in (("1", "08:10"), ("2", "08:20"), ("3", "08:30")):
         step(sop, number, f"2026-11-24T{time}", "--step", step_id)
     result = sop("next", number, "--step", "3", "--at", "2026-11-24T08:40")
-    assert_error(result, "moved on", "4", code=3)
+    assert_error(result, "is not at step 3: it is at step 4", code=3)
     view = js(sop("show", number, "--json"))
     assert view["current_step"] == "4"
     assert len(view["journal"]) == 4

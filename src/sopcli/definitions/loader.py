@@ -40,6 +40,11 @@ def builtin_dir() -> Path:
     return Path(str(resources.files(_BUILTIN_PACKAGE) / "builtin"))
 
 
+def is_builtin(loaded: LoadedSop) -> bool:
+    """The SOP came with sop (its versions are sop's releases), not from an office's own file."""
+    return Path(loaded.origin).parent == builtin_dir()
+
+
 def builtin_ids() -> list[str]:
     return sorted(p.stem for p in builtin_dir().glob("*.toml"))
 

@@ -286,11 +286,46 @@ def _pinned_version(session, loaded, now: datetime):
 
     version = session.exec(select(SopVersion).where(SopVersion.digest == loaded.digest)).first()
     if version is None:
+        _check_version_is_new(session, loaded)
         version = SopVersion(sop_id=loaded.definition.id, version=loaded.definition.version, digest=loaded.digest,
                              source=loaded.source, origin=loaded.origin, first_used_at=now)
         session.add(version)
         session.flush()
     return version
+
+
+def _check_version_is_new(session, loaded) -> None:
+    """Refuse an office's SOP file edited without raising its ``version``.
+
+    Complaints pin the text they started with; two texts both called "v1" would
+    read as one SOP in reports and case views while their steps and time
+    standards differ. Built-in SOPs are exempt: sop's releases version those, and
+    refusing one would stop every complaint under it.
+
+    Raises:
+        ConflictError: complaints already use another text under this id and version.
+    """
+    from sqlmodel import select
+
+    from sopcli.definitions.loader import is_builtin
+    from sopcli.store.models import SopVersion
+
+    if is_builtin(loaded):
+        return
+    definition = loaded.definition
+    clash = session.exec(select(SopVersion.id).where(
+        SopVersion.sop_id == definition.id, SopVersion.version == definition.version)).first()
+    if clash is not None:
+        raise ConflictError(
+            _("{origin}: SOP {id} version {version} is already in use with different content").format(
+                origin=loaded.origin, id=definition.id, version=definition.version),
+            _("raise 'version' in the file after changing it (for example to {suggestion})").format(
+                suggestion=_next_version(definition.version)))
+
+
+def _next_version(version: str) -> str:
+    head, dot, last = version.rpartition(".")
+    return f"{head}{dot}{int(last) + 1}" if last.isdigit() else f"{version}.1"
 
 
 def _next_serial(session, year: int) -> int:
