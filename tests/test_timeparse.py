@@ -240,6 +240,30 @@ def test_time_only_falls_on_today():
 
 
 @pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("kemarin 16:00", local(2026, 11, 19, 16)),
+        ("Kemarin pukul 16.30", local(2026, 11, 19, 16, 30)),
+        ("hari ini 07.45", local(2026, 11, 20, 7, 45)),
+        ("yesterday 23:59", local(2026, 11, 19, 23, 59)),
+        ("20/11 08:15", local(2026, 11, 20, 8, 15)),  # day and month given: this year
+        ("31 Des", local(2026, 12, 31)),
+    ],
+)
+def test_a_relative_day_with_a_time_and_a_date_without_its_year(text, expected):
+    assert parse_when(text, JAKARTA, NOW) == expected
+
+
+@pytest.mark.parametrize("text", ["15", "-1", "-15", "Nov 2026", "2026-11", "November", "Senin", "senin 08:00",
+                                  "kemarin 20/11/2026"])
+def test_part_of_a_date_is_refused_not_filled_in_from_today(text):
+    # dateutil alone reads "15" as the 15th of this month and "Senin" as next Monday.
+    with pytest.raises(DateParseError) as info:
+        parse_when(text, JAKARTA, NOW)
+    assert repr(text) in str(info.value)
+
+
+@pytest.mark.parametrize(
     "text", ["garbage", "", "   ", "32/13/2026", "20/11/2026 25:00", "kemarin lusa dulu", "99.99", "not a date"]
 )
 def test_garbage_dates_raise(text):

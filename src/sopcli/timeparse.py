@@ -225,9 +225,15 @@ def parse_when(text: str, tz: tzinfo, now: datetime) -> datetime:
     key = cleaned.lower()
     if key in ("now", "sekarang"):
         return now
-    if key in _RELATIVE_DAYS:
-        day = now.astimezone(tz).date() + timedelta(days=_RELATIVE_DAYS[key])
-        return datetime.combine(day, datetime.min.time(), tz)
+    relative = _relative_day(key)
+    if relative is not None:
+        word, offset = relative
+        day = now.astimezone(tz).date() + timedelta(days=offset)
+        start = datetime.combine(day, datetime.min.time())
+        rest = cleaned[len(word):].strip()
+        # "kemarin 16:00": the rest may only be a time of day on that day.
+        moment = start if not rest else _parse_free_form(rest, start, time_only=True, shown=cleaned)
+        return _with_zone(moment, tz, cleaned)
     if not cleaned:
         raise DateParseError(_("empty date"), _("give a date like 20/11/2026 08:15"))
     try:
@@ -287,20 +293,49 @@ def _parse_day_first(text: str) -> datetime | None:
         raise _not_a_date(text) from exc
 
 
-def _parse_free_form(text: str, local_now: datetime) -> datetime:
+def _relative_day(key: str) -> tuple[str, int] | None:
+    """``("kemarin", -1)`` for "kemarin" or "kemarin 16:00"; None when the text starts with no such word."""
+    for word, offset in _RELATIVE_DAYS.items():
+        if key == word or key.startswith(word + " "):
+            return word, offset
+    return None
+
+
+def _parse_free_form(text: str, local_now: datetime, *, time_only: bool = False, shown: str | None = None) -> datetime:
+    """dateutil's reading of ``text``, if it names a whole date (the year may be left out) or only a time.
+
+    dateutil fills whatever the text leaves out from a default moment, so "15",
+    "-1" or "Nov 2026" would quietly become a day of this month, and "Senin" next
+    Monday. Parsing against two different defaults shows which parts the text
+    really gave: a date needs its day and month; a bare time means ``local_now``'s day.
+    """
     import warnings
 
     from dateutil import parser
 
     normalised = _DOTTED_TIME.sub(r"\1:\2", text)
     default = local_now.replace(hour=0, minute=0, second=0, microsecond=0, tzinfo=None)
+
+    def read(base: datetime) -> datetime:
+        return parser.parse(normalised, parserinfo=_parserinfo(), default=base, tzinfos=_ZONE_OFFSETS)
+
     try:
         with warnings.catch_warnings():
             # An unknown zone name ("08:15 CET") would silently become office time: refuse it.
             warnings.simplefilter("error", parser.UnknownTimezoneWarning)
-            return parser.parse(normalised, parserinfo=_parserinfo(), default=default, tzinfos=_ZONE_OFFSETS)
+            # Two defaults in 31-day months, apart in every field, so that a given "31" still fits both.
+            first, second = read(datetime(2001, 1, 1)), read(datetime(2002, 3, 3))
+            given = {"day": first.day == second.day, "month": first.month == second.month,
+                     "year": first.year == second.year}
+            whole_date = given["day"] and given["month"] and not time_only
+            moment = read(default)
+            # Not a whole date, and not a bare time either: part of a date, or a weekday ("Senin").
+            if not whole_date and (any(given.values()) or moment.date() != default.date()):
+                raise DateParseError(_("not a whole date: {text!r}").format(text=shown or text),
+                                     _("give the day and the month, like 20/11/2026 08:15 or 20 Nov 08:15"))
+            return moment
     except (ValueError, OverflowError, TypeError, parser.UnknownTimezoneWarning) as exc:
-        raise _not_a_date(text) from exc
+        raise _not_a_date(shown or text) from exc
 
 
 def parse_day(text: str, tz: tzinfo, now: datetime) -> date:
