@@ -334,3 +334,13 @@ def test_cancel_at_a_terminal_shows_the_complaint_and_asks_first(sop, term):
     assert t.finish() == 0
     case = shown(sop, number)
     assert case["status"] == "cancelled" and case["journal"][-1]["note"] == "Duplikat"
+
+
+def test_an_operator_without_the_role_is_refused_before_typing_anything(sop, term):
+    number = new_case(sop, "kaltim-db")
+    assert sop("config", "set", "enforce_roles", "true").exit_code == 0
+    t = Terminal(term, "next", number, "--as", "tamu", "--at", "2026-11-23T08:20")
+    t.expect("tamu is not registered with any role; step 1 is for pemeriksa_pengelola_ti")
+    assert t.finish() == 1
+    assert "Note (optional)" not in t.output
+    assert [e["action"] for e in shown(sop, number)["journal"]] == ["received", "refused"]

@@ -119,3 +119,23 @@ def test_notes_and_pauses_need_no_role(sop, case):
     _ok(sop("config", "set", "enforce_roles", "true"))
     _ok(sop("note", case, "Pelapor dihubungi", "--as", "tamu"))
     _ok(sop("pause", case, "--reason", "Menunggu pelapor", "--as", "tamu"))
+
+
+def test_cancelling_takes_one_of_the_sops_roles(sop, case):
+    """Cancelling is final (there is no reopening): with enforcement on, not for a passer-by."""
+    _ok(sop("config", "set", "enforce_roles", "true"))
+    stranger = sop("cancel", case, "--reason", "iseng", "--as", "tamu")
+    assert stranger.exit_code == 1 and len(stranger.stderr.strip().splitlines()) == 1
+    assert "tamu is not registered with any role; cancelling a kaltim-db complaint takes one of" in stranger.stderr
+    _ok(sop("operator", "add", "ani", "--role", "koordinator_jaringan"))  # a role of another SOP only
+    other = sop("cancel", case, "--reason", "iseng", "--as", "ani")
+    assert other.exit_code == 1 and "ani holds no role in kaltim-db" in other.stderr
+    shown = json.loads(sop("show", case, "--json").stdout)
+    assert shown["status"] == "open"
+    assert [(e["action"], e["actor"]) for e in shown["journal"]] == [("received", "budi"), ("refused", "tamu"), ("refused", "ani")]
+
+    # Any of the SOP's pelaksana may, not only the current step's (step 1 is the pemeriksa's).
+    _ok(sop("operator", "add", "sari", "--role", "pejabat_administrator"))
+    _ok(sop("cancel", case, "--reason", "Duplikat ADU-2026-00000", "--as", "sari"))
+    assert json.loads(sop("show", case, "--json").stdout)["status"] == "cancelled"
+    assert "4 journal entries, chain intact" in _ok(sop("verify")).stdout  # the refusals are in the chain

@@ -226,6 +226,8 @@ def next_step(
     if not as_json and at_terminal():
         print_card(card, rt.zone, day)
     current = card.step
+    if interactive():  # a refusal now, not after every answer has been typed
+        cases.check_may_complete(rt, card.case.number, actor=operator, step=step or current.id)
     if current.decision and decision is None:
         if not interactive():
             raise ActionError(_("step {id} needs a decision: {options}").format(id=current.id, options=describe_options(current)),

@@ -430,14 +430,16 @@ def _refuse_duplicate_ref(session, ref: str) -> None:
 
 
 def _act(rt: Runtime, number: str, act, *, expected_step: str | None = None,
-         completing_as: str | None = None) -> CaseView:
+         completing_as: str | None = None, cancelling_as: str | None = None) -> CaseView | None:
     """Load a complaint in a write transaction, apply ``act`` and store the result.
 
-    ``act(sop, state, calendar, now)`` returns an engine Transition. When the
+    ``act(sop, state, calendar, now)`` returns an engine Transition (``None``: only
+    the checks below run, and nothing but a refusal is written). When the
     caller names the step it is completing (``expected_step``: the step the
     operator was shown), a case that has moved on since is refused. With
     ``enforce_roles`` on, ``completing_as`` must hold one of the step's
-    pelaksana roles; a refusal is journaled (and committed) before it is raised.
+    pelaksana roles, and ``cancelling_as`` one of the SOP's (cancelling is final:
+    not for just anyone); a refusal is journaled (and committed) before it is raised.
 
     Raises:
         NotPermitted: the operator does not hold a role for the step.
@@ -453,9 +455,11 @@ def _act(rt: Runtime, number: str, act, *, expected_step: str | None = None,
                 number=complaint.number, where=where, step=expected_step),
                 _("see 'sop show {number}'").format(number=complaint.number))
         sop = _definition(session, complaint.sop_version_id)
-        refused = _refusal(session, complaint, sop, completing_as, now) if completing_as and rt.config.enforce_roles else None
+        refused = None
+        if rt.config.enforce_roles and (completing_as or cancelling_as):
+            refused = _refusal(session, complaint, sop, completing_as or cancelling_as, now, any_role=bool(cancelling_as))
         if refused is None:
-            return _apply(rt, session, complaint, sop, act, now)
+            return _apply(rt, session, complaint, sop, act, now) if act is not None else None
     raise refused  # after the commit: the refusal stays in the journal
 
 
@@ -473,17 +477,23 @@ def _apply(rt: Runtime, session, complaint, sop, act, now: datetime) -> CaseView
     return _view(session, complaint, sop)
 
 
-def _refusal(session, complaint, sop, actor: str, now: datetime) -> NotPermitted | None:
-    """None when ``actor`` may complete the current step; else the error to raise, its entry added to the journal."""
-    from sopcli.services.operators import refusal, roles_of
+def _refusal(session, complaint, sop, actor: str, now: datetime, *, any_role: bool = False) -> NotPermitted | None:
+    """None when ``actor`` may complete the current step (``any_role``: holds any of the SOP's roles);
+    else the error to raise, its entry added to the journal."""
+    from sopcli.services.operators import cancel_refusal, refusal, roles_of
 
     if complaint.status != engine.OPEN:
-        return None  # the engine says why nothing can be completed
+        return None  # the engine says why nothing can be done
     step = sop.step(complaint.current_step)
     held = roles_of(session, actor)
-    if engine.may_complete(step, held):
+    if any_role:
+        if held & {role.key for role in sop.roles}:
+            return None
+        reason = cancel_refusal(sop, actor, held)
+    elif engine.may_complete(step, held):
         return None
-    reason = refusal(sop, step, actor, held)
+    else:
+        reason = refusal(sop, step, actor, held)
     _append(session, complaint, engine.refuse(_state(complaint), step, at=now, actor=actor, reason=reason), now)
     return NotPermitted(reason, _("an operator with one of these roles must do it, or: sop operator add {name} --role ROLE")
                         .format(name=actor))
@@ -499,6 +509,16 @@ def advance(rt: Runtime, number: str, *, actor: str, at: datetime | None = None,
     return _act(rt, number, act, expected_step=expected_step, completing_as=actor)
 
 
+def check_may_complete(rt: Runtime, number: str, *, actor: str, step: str) -> None:
+    """Refuse ``actor`` at ``step`` now, as ``advance`` would, before they type a step's answers.
+
+    Raises:
+        NotPermitted: enforce_roles is on and ``actor`` holds none of the step's roles (journaled).
+    """
+    if rt.config.enforce_roles:
+        _act(rt, number, None, expected_step=step, completing_as=actor)
+
+
 def add_note(rt: Runtime, number: str, text: str, *, actor: str, at: datetime | None = None) -> CaseView:
     return _act(rt, number, lambda sop, state, cal, now: engine.add_note(state, at=at or now, now=now, actor=actor, note=text))
 
@@ -512,7 +532,8 @@ def resume(rt: Runtime, number: str, *, actor: str, at: datetime | None = None, 
 
 
 def cancel(rt: Runtime, number: str, reason: str, *, actor: str, at: datetime | None = None) -> CaseView:
-    return _act(rt, number, lambda sop, state, cal, now: engine.cancel(state, cal, at=at or now, now=now, actor=actor, reason=reason))
+    return _act(rt, number, lambda sop, state, cal, now: engine.cancel(state, cal, at=at or now, now=now, actor=actor, reason=reason),
+                cancelling_as=actor)
 
 
 def _clean(text: str | None) -> str | None:

@@ -102,6 +102,16 @@ def remove_operator(rt: Runtime, name: str) -> str:
     return name
 
 
+def cancel_refusal(definition, name: str, held: set[str]) -> str:
+    """Why ``name`` may not cancel a complaint under ``definition``: it takes one of the SOP's pelaksana."""
+    allowed = ", ".join(f"{role.key} ({role.nama})" for role in definition.roles)
+    if not held:
+        return _("{name} is not registered with any role; cancelling a {sop} complaint takes one of {allowed}").format(
+            name=name, sop=definition.id, allowed=allowed)
+    return _("{name} holds no role in {sop}; cancelling its complaints takes one of {allowed}").format(
+        name=name, sop=definition.id, allowed=allowed)
+
+
 def refusal(definition, step, name: str, held: set[str]) -> str:
     """Why ``name`` may not complete ``step``: the roles allowed, by key and name."""
     allowed = ", ".join(f"{key} ({definition.role_name(key)})" for key in step.pelaksana)
