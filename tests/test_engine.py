@@ -843,3 +843,15 @@ def test_a_duration_field_longer_than_a_year_is_refused(value, accepted):
         return
     with pytest.raises(InputError, match=rf"field estimasi: '{value}' is longer than 365 days"):
         complete(sop("tanahbumbu-jaringan"), state_at("6", BASE), BASE + GAP, fields={"estimasi": value})
+
+
+@pytest.mark.parametrize("value", ["12", "0", "-5", "3,5", "3.5", " 7 "])
+def test_a_number_field_takes_plain_numbers_with_either_decimal_mark(value):
+    assert engine.check_field_value("jumlah", "number", value) == value
+
+
+@pytest.mark.parametrize("value", ["abc", "NaN", "inf", "-Infinity", "1e309", "1e3", "1_000", "0x10", "", "3,5,1", "1.000.000"])
+def test_a_number_field_refuses_what_float_would_take_but_nobody_means(value):
+    with pytest.raises(InputError) as info:
+        engine.check_field_value("jumlah", "number", value)
+    assert repr(value) in str(info.value)

@@ -15,6 +15,7 @@ Timing rules:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
@@ -324,6 +325,9 @@ def _check_fields(step: Step, given: Mapping[str, str]) -> dict[str, str]:
     return recorded
 
 
+_PLAIN_NUMBER = re.compile(r"^-?\d{1,15}(?:[.,]\d{1,15})?$")
+
+
 def check_field_value(key: str, kind: str, value: str) -> str:
     if kind == "duration":
         try:
@@ -336,11 +340,10 @@ def check_field_value(key: str, kind: str, value: str) -> str:
         if duration.minutes(24 * 60)[1] > LONGEST_FIELD_DURATION_DAYS * 24 * 60:
             raise InputError(_("field {key}: {value!r} is longer than {days} days").format(
                 key=key, value=value, days=LONGEST_FIELD_DURATION_DAYS), _("write it like '4 jam' or '2 hari'"))
-    elif kind == "number":
-        try:
-            float(value.replace(",", "."))
-        except ValueError:
-            raise InputError(_("field {key}: {value!r} is not a number").format(key=key, value=value)) from None
+    elif kind == "number" and not _PLAIN_NUMBER.match(value.strip()):
+        # Not float(): it takes "nan", "inf", "1_000" and "1e309", none of which a technician means.
+        raise InputError(_("field {key}: {value!r} is not a number").format(key=key, value=value),
+                         _("write it like 12 or 3,5"))
     return value
 
 
