@@ -980,3 +980,14 @@ def test_verify_on_an_edited_timestamp(sop, databases, database):
     result = sop("verify")
     assert result.exit_code == 1
     assert re.search(r"\b4\b", result.stdout + result.stderr)
+
+
+def test_control_characters_in_text_are_shown_written_out_not_sent_to_the_terminal(sop):
+    number = create(sop)["number"]
+    note = "tes \x1b]0;JUDUL\x07 \x1b[2J bersih"
+    assert sop("note", number, note).exit_code == 0
+    for command in (("show", number), ("journal", "--format", "plain"), ("report", "--format", "plain")):
+        shown = sop(*command).stdout
+        assert "\x1b" not in shown and "\x07" not in shown, command
+    assert "tes \\x1b]0;JUDUL\\x07 \\x1b[2J" in sop("show", number).stdout
+    assert js(sop("show", number, "--json"))["journal"][-1]["note"] == note  # stored exactly as typed

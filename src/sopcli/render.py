@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -65,6 +66,17 @@ def print_json(data: Any, out: TextIO | None = None) -> None:
     out.write("\n")
 
 
+# Control characters other than newline and tab. Stored text keeps them (the journal is exactly
+# what was recorded), but shown raw an escape sequence in a note could retitle, clear or
+# recolour the reader's terminal: displayed, they are written out as \x1b and the like.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def visible(text: str) -> str:
+    """``text`` with control characters written out (``\x1b``), safe to print to a terminal."""
+    return _CONTROL.sub(lambda match: f"\\x{ord(match[0]):02x}", text)
+
+
 def _cell(value: Any) -> str:
     if value is None:
         return ""
@@ -72,7 +84,7 @@ def _cell(value: Any) -> str:
         return "✓" if value else "✗"
     if isinstance(value, datetime):
         return value.strftime("%d/%m/%Y %H:%M")
-    return str(value)
+    return visible(str(value))
 
 
 def _rich(table: Table, out: TextIO) -> None:
