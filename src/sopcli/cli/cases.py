@@ -154,6 +154,7 @@ def new(
     rt = runtime_of(ctx)
     operator = _operator(rt, actor)
     when = rt.parse_when(received_at) if received_at is not None else None
+    rt.database.refuse_if_read_only()  # before any question: the answers could not be saved
     if sop is None and interactive():
         _list_sops_for_choice()
     new_complaint = cases.NewComplaint(
@@ -225,6 +226,7 @@ def next_step(
     day = rt.calendar_for(card.sop).day_minutes
     if not as_json and at_terminal():
         print_card(card, rt.zone, day)
+    rt.database.refuse_if_read_only()  # the step can be seen, not completed; say so before any question
     current = card.step
     if interactive():  # a refusal now, not after every answer has been typed
         cases.check_may_complete(rt, card.case.number, actor=operator, step=step or current.id)

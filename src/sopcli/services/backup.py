@@ -34,12 +34,16 @@ def backup(rt: Runtime, target: Path) -> int:
         InputError: ``target`` exists or cannot be written.
     """
     source = _live_path(rt)
+    if rt.database.read_only:  # a supervisor's copy of a logbook on a read-only share: read it, write nothing there
+        from sopcli.store.database import read_only_uri
+
+        source = read_only_uri(source)
     if target.exists():
         raise InputError(_("{path} already exists").format(path=target), _("choose a new file name"))
     partial = target.with_name(f".{target.name}.part")
     try:
         os.close(os.open(partial, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
-        with closing(sqlite3.connect(source)) as live, closing(sqlite3.connect(partial)) as copy:
+        with closing(sqlite3.connect(source, uri=isinstance(source, str))) as live, closing(sqlite3.connect(partial)) as copy:
             live.backup(copy)
             # One self-contained file: no -wal/-shm left beside it, and readable from read-only media.
             copy.execute("PRAGMA journal_mode = DELETE")
@@ -61,6 +65,7 @@ def restore(rt: Runtime, source: Path, force: bool = False) -> int:
     from sopcli.services.cases import verify
     from sopcli.store.database import HEAD_REVISION
 
+    rt.database.refuse_if_read_only()  # before the checks: they cannot make a read-only logbook writable
     if not source.is_file():
         raise InputError(_("no backup file {path}").format(path=source))
     checked = Runtime(config=rt.config, db_option=str(source.resolve()), clock=rt.clock)

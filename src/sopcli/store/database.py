@@ -7,6 +7,10 @@ write lock up front (``BEGIN IMMEDIATE``) so two writers queue instead of
 failing half-way. PostgreSQL (the shared logbook) gets the same queueing from
 transaction-scoped advisory locks. A new database is created at the newest
 schema; an older one is refused with a pointer to ``sop db upgrade``.
+
+A SQLite file this process may not write (a supervisor's copy on a read-only
+share or USB stick, another user's file) is opened read-only: reading works,
+and a write is refused up front with one clear line.
 """
 
 from __future__ import annotations
@@ -65,13 +69,35 @@ class Database:
         self.url = url
         self.path = sqlite_path(url)
         self._engine = None
+        self._read_only: bool | None = None
         self.commits = 0  # write transactions committed: an interrupt afterwards must not say "nothing was written"
 
     @property
     def engine(self):
         if self._engine is None:
-            self._engine = _create_engine(self.url, self.path)
+            self._engine = _create_engine(self.url, self.path, read_only=self.read_only)
         return self._engine
+
+    @property
+    def read_only(self) -> bool:
+        """Whether this is an existing SQLite file that this process may read but not write.
+
+        Writing needs the file and its folder (where SQLite keeps the -wal and -shm
+        files beside it). Always false for a database server, and for a file not yet made.
+        """
+        if self._read_only is None and self.path is not None and self.path.exists():
+            self._read_only = not _may_write(self.path)
+        return bool(self._read_only)
+
+    def refuse_if_read_only(self) -> None:
+        """Raise before any work (or any question to the user) that would end in a write.
+
+        Raises:
+            DatabaseError: the file can only be read.
+        """
+        if self.read_only:
+            raise DatabaseError(_("the logbook {path} can only be read (read-only): changes cannot be saved").format(path=self.path),
+                                _("ask its owner for write access to the file and its folder"))
 
     @property
     def is_sqlite(self) -> bool:
@@ -96,6 +122,7 @@ class Database:
         if revision == HEAD_REVISION:
             return
         if revision is None:
+            self.refuse_if_read_only()  # an empty file cannot be made a logbook by a reader
             # Decided under the write lock: another operator may be creating it right now.
             self.upgrade(only_if_new=True)
             return
@@ -142,6 +169,7 @@ class Database:
         from sqlalchemy import inspect
         from sqlalchemy.exc import OperationalError
 
+        self.refuse_if_read_only()
         try:
             with self.engine.connect() as conn:
                 conn.info["sop_write"] = True
@@ -176,10 +204,14 @@ class Database:
         """A session in one transaction: committed on success, rolled back on any error.
 
         Write transactions on SQLite take the write lock first; a lock held by
-        others past the busy timeout is retried a few times, then reported.
+        others past the busy timeout is retried a few times, then reported. A
+        write transaction on a file this process may only read is refused before it starts.
         """
         from sqlalchemy.exc import OperationalError
         from sqlmodel import Session
+
+        if write:
+            self.refuse_if_read_only()
 
         for attempt in range(LOCK_RETRIES):
             started = False
@@ -223,11 +255,16 @@ def interrupts_held() -> Iterator[None]:
         signal.signal(signal.SIGINT, previous)
 
 
-def _create_engine(url: str, path: Path | None):
+def _create_engine(url: str, path: Path | None, read_only: bool = False):
     from sqlalchemy import create_engine, event
 
     if path is None and not url.startswith("sqlite"):
         return _create_server_engine(url)
+    if read_only:
+        from sqlalchemy.engine import URL
+
+        target, options = _read_only_target(path)
+        url = URL.create("sqlite", database=target, query={**options, "uri": "true"})
     engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
 
     @event.listens_for(engine, "connect")
@@ -236,7 +273,8 @@ def _create_engine(url: str, path: Path | None):
         cursor = dbapi_connection.cursor()
         cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA foreign_keys = ON")
-        cursor.execute("PRAGMA journal_mode = WAL")
+        if not read_only:  # a reader leaves the journal mode as the writers set it
+            cursor.execute("PRAGMA journal_mode = WAL")
         cursor.execute("PRAGMA synchronous = NORMAL")
         cursor.close()
 
@@ -245,6 +283,53 @@ def _create_engine(url: str, path: Path | None):
         conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.info.get("sop_write") else "BEGIN")
 
     return engine
+
+
+def _may_write(path: Path) -> bool:
+    """Whether this process may write ``path`` and create files beside it (SQLite's -wal and -shm).
+
+    ``os.access`` also says no on a read-only mount, where even root may not write.
+    """
+    return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK | os.X_OK)
+
+
+def read_only_uri(path: Path) -> str:
+    """A SQLite URI (for ``sqlite3.connect(..., uri=True)``) that reads ``path`` without writing anything."""
+    target, options = _read_only_target(path)
+    return target + "?" + "&".join(f"{key}={value}" for key, value in options.items())
+
+
+def _read_only_target(path: Path) -> tuple[str, dict[str, str]]:
+    """A SQLite URI's file part and parameters that read ``path`` without writing anything: not the file, and no file beside it.
+
+    A WAL database is read through its -wal and -shm files. When a -wal exists
+    (a writer has the logbook open, or left changes in it), ``mode=ro`` reads
+    through both; since SQLite 3.22 it can read a -shm it may not write. When
+    there is none, ``mode=ro`` would have to create the -wal and -shm as this
+    user: impossible in a folder it may not write, and in one it may, files the
+    owner then cannot write, which would leave the logbook read-only for its
+    owner too. No -wal, though, means no connection has the file open and the
+    file itself holds every committed change: so it is opened ``immutable=1``,
+    with no locks and no files beside it. The price: a writer starting during
+    this run goes unseen (a checkpoint landing mid-read could even show part of
+    it); the run reads for a moment, and the next one sees the new state.
+    """
+    from urllib.parse import quote
+
+    target = "file:" + quote(os.path.abspath(path))
+    if _is_wal_file(path) and not Path(f"{path}-wal").exists():
+        return target, {"mode": "ro", "immutable": "1"}
+    return target, {"mode": "ro"}
+
+
+def _is_wal_file(path: Path) -> bool:
+    """Whether the file's header says WAL mode (its read and write versions are 2)."""
+    try:
+        with open(path, "rb") as handle:
+            header = handle.read(20)
+    except OSError:
+        return False  # then SQLite gives the reason it cannot read it
+    return len(header) == 20 and header[18] == 2 and header[19] == 2
 
 
 def _create_server_engine(url: str):
