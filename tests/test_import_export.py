@@ -589,6 +589,16 @@ def test_dry_run_writes_nothing_and_reports_counts(sop, sop_env):
     assert len(complaints(sop)) == 2 and journal_count(sop) == 2
 
 
+@pytest.mark.sqlite_only("whether a database file is created")
+def test_a_dry_run_before_the_first_import_creates_no_database_file(sop, sop_env, tmp_path):
+    database = tmp_path / "belum-ada" / "logbook.db"
+    database.parent.mkdir()
+    path = write_csv(sop_env / "awal.csv", ROWS)
+    result = ok(sop("--db", str(database), "import", str(path), "--dry-run"))
+    assert f"{len(ROWS)} rows, {len(ROWS)} new, 0 duplicates (already recorded), 0 invalid." in result.stdout
+    assert list(database.parent.iterdir()) == []
+
+
 def test_dry_run_with_bad_rows_counts_them_and_fails(sop, sop_env):
     path = write_csv(sop_env / "bermasalah.csv", _bad_rows())
     result = sop("import", str(path), "--dry-run", "--json")

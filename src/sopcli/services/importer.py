@@ -268,7 +268,7 @@ def import_batch(rt: Runtime, stream: IO[bytes], *, fmt: str, source: str, actor
 
     result = ImportResult(source=source, dry_run=dry_run)
     checker = _RowChecker(rt, default_sop, ignore_unknown)
-    database = rt.ready_database()
+    database = rt.database_to_try_on() if dry_run else rt.ready_database()
     try:
         with (database.transaction(write=True) as session,
               bulk_load(session.connection(), (Complaint.__tablename__, JournalEntry.__tablename__)) as defer_indexes):

@@ -91,6 +91,17 @@ class Runtime:
         self.database.ensure_ready()
         return self.database
 
+    def database_to_try_on(self):
+        """For a dry run: ``ready_database()``, or when its file does not exist yet an empty
+        database in memory at the newest schema, so that trying creates no file."""
+        from sopcli.store.database import Database
+
+        if self.database.path is None or self.database.path.exists():
+            return self.ready_database()
+        scratch = Database("sqlite://")
+        scratch.ensure_ready()
+        return scratch
+
     @property
     def saved_anything(self) -> bool:
         """Whether this run has committed a write (so an interrupt now cannot undo it)."""
