@@ -1385,3 +1385,28 @@ def test_a_row_received_years_ago_is_refused_as_a_typo(sop, sop_env):
     no_traceback(result)
     assert problems(result) == ["line 2 received_at: 2016-11-24T08:00+07:00 is more than 5 years ago"]
     assert_nothing_written(sop)
+
+
+def test_an_offices_own_sop_is_named_by_its_id_once_a_complaint_has_used_it(sop, sop_env):
+    own = ROOT / "sample_data" / "contoh-sop.toml"
+    # Before any complaint used it, the id is unknown: only the file names it.
+    refused = sop("new", "--sop", "contoh-email-dinas", "--description", "x", "--reporter", "x", "--unit", "x", "--system", "x")
+    assert refused.exit_code != 0 and "contoh-email-dinas" in refused.stderr
+    ok(sop("new", "--sop", str(own), "--description", "Email dinas tidak terkirim", "--reporter", "Ani",
+           "--unit", "BKD", "--system", "Email", "--received-at", "2026-11-23T08:00"))
+    second = ok(sop("new", "--sop", "contoh-email-dinas", "--description", "Kotak surat penuh", "--reporter", "Budi",
+                    "--unit", "BKD", "--system", "Email", "--received-at", "2026-11-23T09:00", "--json"))
+    assert json.loads(second.stdout)["sop"]["id"] == "contoh-email-dinas"
+
+    # sop's own export writes the id; importing it back finds the complaints already there.
+    exported = sop_env / "ekspor.csv"
+    ok(sop("export", "complaints", "-o", str(exported)))
+    report = import_json(sop, str(exported))
+    assert (report["rows"], report["duplicates"], report["invalid"]) == (2, 2, 0)
+    # A new row under that id is imported against the recorded definition.
+    with exported.open(encoding="utf-8", newline="") as handle:
+        row = next(csv.DictReader(handle))
+    fresh = write_csv(sop_env / "baru.csv", [{**{k: row[k] for k in ("received_at", "sop", "reporter", "unit", "system")},
+                                              "ref": "EML-9", "description": "Lampiran tidak bisa dibuka"}])
+    assert import_json(sop, str(fresh))["imported"] == 1
+    assert [c["sop"] for c in complaints(sop)] == ["contoh-email-dinas"] * 3

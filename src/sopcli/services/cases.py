@@ -279,6 +279,29 @@ def _store_state(complaint, state: engine.CaseState, due: datetime | None) -> No
     complaint.revision += 1
 
 
+def _load_sop(rt: Runtime, reference: str):
+    """A built-in SOP, an SOP file, or the id of an office's SOP a complaint has already used.
+
+    Raises:
+        NotFoundError: none of these.
+        DefinitionError: the file is invalid.
+    """
+    from sopcli.definitions.loader import load
+    from sopcli.services.sops import recorded_sop
+
+    try:
+        return load(reference)
+    except NotFoundError:
+        path = rt.database.path
+        if path is not None and not path.exists():  # no logbook yet, so nothing recorded: do not create one
+            raise
+        with rt.ready_database().transaction() as session:
+            found = recorded_sop(session, reference)
+        if found is None:
+            raise
+        return found
+
+
 def _pinned_version(session, loaded, now: datetime):
     from sqlmodel import select
 
@@ -366,10 +389,9 @@ def record_complaint(rt: Runtime, new: NewComplaint, *, actor: str) -> CaseView:
         ConflictError: the ref is already recorded (the message names the complaint).
         InputError: an empty field, a future received-at.
     """
-    from sopcli.definitions.loader import load
     from sopcli.store.models import Complaint
 
-    loaded = load(new.sop)
+    loaded = _load_sop(rt, new.sop)
     now = rt.now()
     received_at = new.received_at or now
     if received_at > now + engine.FUTURE_TOLERANCE:

@@ -125,6 +125,7 @@ class _RowChecker:
         self.earliest = self.now - engine.RECEIVED_AT_MOST_AGO
         self.zone = rt.zone
         self.sops: dict[str, Any] = {}
+        self.session = None  # the import's own, once open: an id may name an SOP recorded there
         self.priorities: dict[str, str] = {}  # as written → normalised (only the valid ones)
         self.iso_moments: dict[str, datetime] = {}  # see _moment
 
@@ -132,9 +133,13 @@ class _RowChecker:
         if reference not in self.sops:
             from sopcli.definitions.loader import load
 
+            from sopcli.services.sops import recorded_sop
+
             try:
                 self.sops[reference] = load(reference)
-            except (NotFoundError, DefinitionError) as exc:
+            except NotFoundError as exc:
+                self.sops[reference] = (self.session is not None and recorded_sop(self.session, reference)) or exc
+            except DefinitionError as exc:
                 self.sops[reference] = exc
         return self.sops[reference]
 
@@ -273,6 +278,7 @@ def import_batch(rt: Runtime, stream: IO[bytes], *, fmt: str, source: str, actor
         with (database.transaction(write=True) as session,
               bulk_load(session.connection(), (Complaint.__tablename__, JournalEntry.__tablename__)) as defer_indexes):
             writer = _Writer(rt, session, source, actor)
+            checker.session = session
             recorded = writer.first_new_id - 1  # complaints already there (never deleted: the highest id counts them)
             for chunk in _chunks(rows, CHUNK_ROWS):
                 records = []

@@ -21,6 +21,23 @@ def known_sop_ids(session) -> list[str]:
     return sorted(set(builtin_ids()) | set(recorded))
 
 
+def recorded_sop(session, sop_id: str):
+    """The newest definition recorded under ``sop_id`` (a ``LoadedSop``), or None.
+
+    An office's own SOP is given as a file the first time; after that its id names it,
+    as a built-in's does: in ``sop new --sop ID`` and in the sop column of an import
+    (sop's own export writes the id).
+    """
+    from sqlmodel import select
+
+    from sopcli.definitions.loader import load_text
+    from sopcli.store.models import SopVersion
+
+    row = session.exec(select(SopVersion.source, SopVersion.origin).where(SopVersion.sop_id == sop_id)
+                       .order_by(SopVersion.id.desc())).first()
+    return None if row is None else load_text(row.source, row.origin)
+
+
 def check_sop_filter(session, sop: str | None) -> None:
     """Refuse a ``--sop`` filter that names no known SOP; ``None`` (no filter) passes.
 
