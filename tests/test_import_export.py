@@ -855,6 +855,24 @@ def test_reimporting_an_export_into_its_own_database_adds_nothing(sop, sop_env, 
     assert len(complaints(sop)) == 7
 
 
+def test_importing_closed_complaints_elsewhere_says_they_start_open(sop, sop_env, databases, monkeypatch):
+    for description in ("SIMPEG tidak bisa login", "Email dinas tidak terkirim", "Jaringan putus"):
+        ok(sop("new", "--sop", "kaltim-db", "--description", description, "--reporter", "Ani", "--unit", "BKD",
+               "--system", "SIMPEG", "--received-at", "2026-11-24 08:00"))
+    ok(sop("cancel", "ADU-2026-00001", "--reason", "Duplikat"))
+    path = sop_env / "ekspor.csv"
+    ok(sop("export", "complaints", "-o", str(path)))
+
+    use_database(monkeypatch, databases.new("lain.db"))
+    result = ok(sop("import", str(path)))
+    assert "Note: 1 of the new rows were closed in their source" in result.stderr
+    assert "'sop db backup' and 'sop db restore'" in result.stderr
+    assert import_json(sop, str(path))["closed_in_source"] == 0  # the second time they are duplicates
+    # A file without a status column, or another system's status words, says nothing.
+    plain = ok(sop("import", str(write_csv(sop_env / "asal.csv", ROWS))))
+    assert "closed in their source" not in plain.stderr
+
+
 def test_another_offices_complaint_with_one_of_our_numbers_is_imported(sop, sop_env):
     ok(sop("new", "--sop", "kaltim-db", "--description", "SIMPEG tidak bisa login", "--reporter", "Ani", "--unit", "BKD",
            "--system", "SIMPEG", "--received-at", "2026-11-24 08:00"))

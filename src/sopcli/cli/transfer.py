@@ -112,6 +112,10 @@ def _print_result(result) -> None:
     summary = _("{source}: {rows} rows, {new} new, {dup} duplicates (already recorded), {bad} invalid.").format(
         source=result.source, rows=result.rows, new=result.imported, dup=result.duplicates, bad=bad_rows)
     typer.echo(summary)
+    if result.closed_in_source:
+        typer.echo(_("Note: {n} of the new rows were closed in their source (resolved, rejected or cancelled); they are "
+                     "recorded as new open complaints, since an import carries a complaint but not its history. To move "
+                     "a whole logbook, use 'sop db backup' and 'sop db restore'.").format(n=result.closed_in_source), err=True)
     if result.committed:
         if result.imported:
             typer.echo(_("Imported {n} complaints: {first} … {last}.").format(n=result.imported, first=result.first_number, last=result.last_number))

@@ -68,16 +68,30 @@ class ImportResult:
     last_number: str | None = None
     dry_run: bool = False
     committed: bool = False
+    # New rows that sop's own export marked closed (resolved, rejected, cancelled): an import
+    # carries a complaint, not its history, so they start open at step 1. Said, not hidden.
+    closed_in_source: int = 0
 
     def to_json(self) -> dict[str, Any]:
         return {
             "source": self.source, "rows": self.rows, "imported": self.imported if self.committed else 0,
             "would_import": self.imported, "duplicates": self.duplicates, "invalid": len(self.invalid),
-            "dry_run": self.dry_run, "committed": self.committed,
+            "dry_run": self.dry_run, "committed": self.committed, "closed_in_source": self.closed_in_source,
             "first_number": self.first_number if self.committed else None,
             "last_number": self.last_number if self.committed else None,
             "problems": [{"line": p.line, "column": p.column, "reason": p.reason} for p in self.invalid],
         }
+
+
+def _closed_in_source(status: Any) -> bool:
+    """Whether an export's status cell says the complaint was closed there (blank or open: no)."""
+    text = "" if status is None else str(status).strip()
+    if not text:
+        return False
+    try:
+        return engine.parse_status(text) != engine.OPEN
+    except InputError:
+        return False  # not sop's export: a status column of someone else's means nothing here
 
 
 class _Rollback(Exception):
@@ -299,6 +313,8 @@ def import_batch(rt: Runtime, stream: IO[bytes], *, fmt: str, source: str, actor
                     result.first_number = result.first_number or first
                     result.last_number = last
                     result.imported += len(accepted)
+                    if "status" in columns.names:
+                        result.closed_in_source += sum(_closed_in_source(r.values.get("status")) for r in accepted)
                 if progress:
                     progress(result.rows)
             result.invalid.sort(key=lambda p: p.line)
