@@ -139,3 +139,16 @@ def test_cancelling_takes_one_of_the_sops_roles(sop, case):
     _ok(sop("cancel", case, "--reason", "Duplikat ADU-2026-00000", "--as", "sari"))
     assert json.loads(sop("show", case, "--json").stdout)["status"] == "cancelled"
     assert "4 journal entries, chain intact" in _ok(sop("verify")).stdout  # the refusals are in the chain
+
+
+def test_the_staff_of_an_sop_file_no_complaint_has_used_can_be_registered(sop):
+    from pathlib import Path
+
+    own = Path(__file__).resolve().parents[1] / "sample_data" / "contoh-sop.toml"
+    unknown = sop("operator", "add", "ani", "--role", "helpdesk")
+    assert unknown.exit_code == 1 and "no SOP has the role helpdesk" in unknown.stderr
+    assert "add --sop FILE" in unknown.stderr
+    _ok(sop("operator", "add", "ani", "--role", "helpdesk", "--sop", str(own)))
+    assert json.loads(sop("operator", "list", "--json").stdout) == [{"name": "ani", "display_name": None, "roles": ["helpdesk"]}]
+    typo = sop("operator", "add", "ani", "--role", "helpdesks", "--sop", str(own))
+    assert typo.exit_code == 1 and "no SOP has the role helpdesks" in typo.stderr

@@ -18,6 +18,7 @@ def add(
     name: Annotated[str, typer.Argument(help="The operator's name, as given to --as.", metavar="NAME")],
     roles: Annotated[list[str], typer.Option("--role", help="A pelaksana role key (repeat for more), e.g. pemeriksa_pengelola_ti.", metavar="ROLE_KEY")] = [],  # noqa: B006 (typer reads the default)
     display_name: Annotated[Optional[str], typer.Option("--display-name", help="Full name, for reports.")] = None,
+    sop_file: Annotated[Optional[str], typer.Option("--sop", help="Also accept the roles of this SOP (an id or a .toml file not used yet).", metavar="ID|FILE")] = None,
 ) -> None:
     """Register an operator with the roles they hold; an existing one gains the roles.
 
@@ -26,7 +27,7 @@ def add(
     from sopcli.i18n import _
     from sopcli.services.operators import add_operator
 
-    view = add_operator(runtime_of(ctx), name, roles, display_name)
+    view = add_operator(runtime_of(ctx), name, roles, display_name, sop_file)
     typer.echo(_("{name}: {roles}").format(name=view.name, roles=", ".join(view.roles)))
 
 

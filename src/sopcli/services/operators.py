@@ -45,8 +45,12 @@ def known_roles(session) -> dict[str, str]:
     return {role.key: role.nama for definition in definitions for role in definition.roles}
 
 
-def add_operator(rt: Runtime, name: str, roles: list[str], display_name: str | None = None) -> OperatorView:
+def add_operator(rt: Runtime, name: str, roles: list[str], display_name: str | None = None,
+                 sop_file: str | None = None) -> OperatorView:
     """Register ``name``, or give an existing operator more roles.
+
+    ``sop_file`` adds the roles of an office's own SOP that no complaint has used yet,
+    so its staff can be registered before the first case.
 
     Raises:
         InputError: not a usable operator name, no role given, or a role no SOP knows.
@@ -57,12 +61,19 @@ def add_operator(rt: Runtime, name: str, roles: list[str], display_name: str | N
     wanted = [r.strip() for r in roles if r.strip()]
     if not wanted:
         raise InputError(_("give at least one --role"), _("see 'sop sops show ID' for the pelaksana of an SOP"))
+    extra = {}
+    if sop_file is not None:
+        from sopcli.definitions.loader import load
+
+        definition = load(sop_file).definition
+        extra = {role.key: role.nama for role in definition.roles}
     with rt.ready_database().transaction(write=True) as session:
-        known = known_roles(session)
+        known = {**known_roles(session), **extra}
         unknown = [r for r in wanted if r not in known]
         if unknown:
             raise InputError(_("no SOP has the role {roles}").format(roles=", ".join(unknown)),
-                             _("known roles: {roles}").format(roles=", ".join(sorted(known))))
+                             _("known roles: {roles}; for an SOP file no complaint has used yet, add --sop FILE").format(
+                                 roles=", ".join(sorted(known))))
         operator = session.get(Operator, name)
         if operator is None:
             operator = Operator(name=name, display_name=display_name, roles="[]", created_at=rt.now())
