@@ -10,12 +10,16 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sqlite3
+from dataclasses import fields
+from pathlib import Path
 
 import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 
+from sopcli.config import Config, key_names
 from sopcli.store.database import HEAD_REVISION
 
 NOW = "2026-11-24T16:00:00+07:00"
@@ -329,6 +333,10 @@ def test_config_several_closed_days(sop):
     ("closed_days", "31/13/2026", "closed_days"),
     ("language", "fr", "language"),
     ("enforce_roles", "mungkin", "enforce_roles"),
+    ("timezone", "", "timezone"),
+    ("office_hours", "07:00-15:00", "office_hours"),
+    ("signer_nip", "abc", "signer_nip"),
+    ("closed_days", "2026-12-31,x", "closed_days"),
 ])
 def test_config_bad_key_or_value_leaves_the_file_unchanged(sop, sop_env, key, value, fragment):
     ok(sop("config", "set", "timezone", "WITA"))
@@ -337,6 +345,167 @@ def test_config_bad_key_or_value_leaves_the_file_unchanged(sop, sop_env, key, va
     assert_error(sop("config", "set", key, value), fragment, code=1)
     assert path.read_bytes() == before
     assert not path.with_suffix(".tmp").exists()
+
+
+def written(sop_env) -> str:
+    return (sop_env / "config.toml").read_text(encoding="utf-8")
+
+
+def test_config_file_holds_only_what_was_set(sop, sop_env):
+    ok(sop("config", "set", "timezone", "WITA"))
+    assert written(sop_env) == 'timezone = "WITA"\n'  # the defaults stay out: unset can tell them apart
+
+
+def test_config_unset_removes_one_key_and_keeps_the_rest(sop, sop_env):
+    for key, value in [("timezone", "WITA"), ("operator", "andi"), ("office_name", "Diskominfo Kota Cirebon"),
+                       ("closed_days", "2026-12-31"), ("office_hours.sat", "08:00-12:00")]:
+        ok(sop("config", "set", key, value))
+    before = written(sop_env)
+    result = ok(sop("config", "unset", "operator"))
+    assert result.stderr == f"Removed operator from {sop_env / 'config.toml'}: its default applies again.\n"
+    assert written(sop_env) == before.replace('operator = "andi"\n', "")
+    data = json.loads(ok(sop("config", "show", "--json")).stdout)
+    assert data["operator"] is None
+    assert (data["timezone"], data["office_name"], data["closed_days"]) == ("WITA", "Diskominfo Kota Cirebon", ["2026-12-31"])
+    assert data["office_hours"]["sat"] == "08:00-12:00"
+
+
+def test_config_unset_timezone_brings_back_the_default(sop, sop_env):
+    ok(sop("config", "set", "timezone", "WITA"))
+    ok(sop("config", "unset", "timezone"))
+    assert json.loads(ok(sop("config", "show", "--json")).stdout)["timezone"] == "WIB"
+    view = json.loads(ok(sop("new", *COMPLAINT, "--json")).stdout)
+    assert view["received_at"] == "2026-11-24T16:00:00+07:00"
+
+
+def test_config_unset_one_weekday_closes_it_and_office_hours_brings_back_the_defaults(sop, sop_env):
+    ok(sop("config", "set", "office_hours.sat", "08:00-12:00"))
+    ok(sop("config", "set", "office_hours.fri", "08:00-17:00"))
+    result = ok(sop("config", "unset", "office_hours.sat"))
+    assert "the office is closed that day" in result.stderr
+    hours = json.loads(ok(sop("config", "show", "--json")).stdout)["office_hours"]
+    assert "sat" not in hours and hours["fri"] == "08:00-17:00" and hours["mon"] == "07:30-16:00"
+    ok(sop("config", "unset", "office_hours"))
+    hours = json.loads(ok(sop("config", "show", "--json")).stdout)["office_hours"]
+    assert hours == {"mon": "07:30-16:00", "tue": "07:30-16:00", "wed": "07:30-16:00", "thu": "07:30-16:00",
+                     "fri": "07:30-16:30"}
+    assert "office_hours" not in written(sop_env)
+
+
+@pytest.mark.parametrize("key", ["operator", "closed_days", "office_hours", "office_hours.sat", "signer_nip"])
+def test_config_unset_a_key_that_is_not_set_says_so_and_succeeds(sop, sop_env, key):
+    result = ok(sop("config", "unset", key))
+    assert result.stderr == f"{key} is not set in {sop_env / 'config.toml'}: nothing to remove.\n"
+    assert not (sop_env / "config.toml").exists()  # nothing written
+    ok(sop("config", "set", "timezone", "WITA"))
+    ok(sop("config", "unset", key))
+    assert written(sop_env) == 'timezone = "WITA"\n'
+
+
+@pytest.mark.parametrize(("key", "fragment"), [("zona_waktu", "unknown configuration key 'zona_waktu'"),
+                                               ("office_hours.sabtu", "'sabtu' is not one of mon"),
+                                               ("timezone.x", "unknown configuration key 'timezone.x'")])
+def test_config_unset_an_unknown_key_is_a_one_line_error(sop, sop_env, key, fragment):
+    ok(sop("config", "set", "timezone", "WITA"))
+    assert_error(sop("config", "unset", key), fragment, code=1)
+    assert written(sop_env) == 'timezone = "WITA"\n'
+
+
+def test_config_unset_of_the_last_open_day_is_refused(sop, sop_env):
+    (sop_env / "config.toml").write_text('[office_hours]\nmon = "08:00-12:00"\n', encoding="utf-8")
+    assert_error(sop("config", "unset", "office_hours.mon"), "at least one weekday must be open",
+                 "sop config unset office_hours", code=1)
+    assert written(sop_env) == '[office_hours]\nmon = "08:00-12:00"\n'
+
+
+def test_config_unset_or_set_repairs_a_bad_value_in_the_file(sop, sop_env):
+    # A value every command refuses (here an NIP saved before NIPs were checked) is mended without editing by hand.
+    (sop_env / "config.toml").write_text('operator = "andi"\nsigner_nip = "abc"\n', encoding="utf-8")
+    assert_error(sop("config", "show"), "signer_nip", code=1)
+    ok(sop("config", "set", "signer_nip", "19800101 200501 1 001"))
+    assert written(sop_env) == 'operator = "andi"\nsigner_nip = "19800101 200501 1 001"\n'
+    (sop_env / "config.toml").write_text('operator = "andi"\nsigner_nip = "abc"\n', encoding="utf-8")
+    ok(sop("config", "unset", "signer_nip"))
+    assert written(sop_env) == 'operator = "andi"\n'
+
+
+def test_config_file_with_only_office_hours_starts_with_the_table(sop, sop_env):
+    ok(sop("config", "set", "office_hours.sat", "08:00-12:00"))
+    assert written(sop_env).startswith("[office_hours]\nmon = ")
+
+
+@pytest.mark.parametrize("key", [f.name for f in fields(Config) if f.name != "office_hours"] + ["office_hours.fri"])
+@pytest.mark.parametrize("value", ["", "   "])
+def test_config_set_an_empty_value_is_refused_for_every_key(sop, sop_env, key, value):
+    # One rule for all keys (it used to vary: 'zona waktu None tidak dikenal', a silent unset, a closed day).
+    ok(sop("config", "set", "timezone", "WITA"))
+    line = assert_error(sop("config", "set", key, value), f"empty value for {key}", f"sop config unset {key}", code=1)
+    assert "None" not in line
+    assert written(sop_env) == 'timezone = "WITA"\n'
+
+
+def test_config_set_only_commas_as_closed_days_is_an_empty_value(sop):
+    assert_error(sop("config", "set", "closed_days", " , ,"), "empty value for closed_days", code=1)
+
+
+def _help_of(sop, *command) -> str:
+    return " ".join(ok(sop("--lang", "en", "config", *command, "--help")).stdout.split())
+
+
+@pytest.mark.parametrize("command", ["set", "unset"])
+def test_config_help_lists_every_key_from_the_config(sop, command):
+    shown = _help_of(sop, command)
+    assert "One of: " + ", ".join(key_names()) in shown
+    for field in fields(Config):  # the help lists what Config defines, README's office_name and signer_* included
+        assert (field.name if field.name != "office_hours" else "office_hours.mon … office_hours.sun") in shown
+    assert "An empty value is refused" in _help_of(sop, "set")
+
+
+def test_config_unknown_key_names_every_known_key(sop):
+    assert_error(sop("config", "set", "zona_waktu", "WITA"), "known keys: " + ", ".join(key_names()), code=1)
+
+
+def test_config_set_office_hours_as_a_whole_shows_the_form_that_works(sop, sop_env):
+    line = assert_error(sop("config", "set", "office_hours", "07:00-15:00"), "one day at a time",
+                        "sop config set office_hours.mon 07:30-16:00", "sop config set office_hours.sat closed", code=1)
+    assert "table" not in line
+    assert not (sop_env / "config.toml").exists()
+    ok(sop("config", "set", "office_hours.mon", "07:30-16:00"))
+    ok(sop("config", "set", "office_hours.sat", "closed"))
+
+
+def _readme_nip() -> str:
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    return re.search(r"sop config set signer_nip (\S+)", readme)[1]
+
+
+@pytest.mark.parametrize("nip", [_readme_nip(), "19800101 200501 1 001", " 198001012005011001 "])
+def test_config_signer_nip_of_18_digits_is_kept_as_written(sop, nip):
+    ok(sop("config", "set", "signer_nip", nip))
+    assert json.loads(ok(sop("config", "show", "--json")).stdout)["signer_nip"] == nip.strip()
+
+
+@pytest.mark.parametrize("nip", ["abc", "19800101200501100", "1980010120050110011", "19800101-200501-1-001",
+                                 "NIP. 198001012005011001", "١٩٨٠٠١٠١٢٠٠٥٠١١٠٠١"])
+def test_config_signer_nip_that_is_not_18_digits_is_refused(sop, sop_env, nip):
+    assert_error(sop("config", "set", "signer_nip", nip), "signer_nip", "18 digits", code=1)
+    assert not (sop_env / "config.toml").exists()
+    (sop_env / "config.toml").write_text(f'signer_nip = "{nip}"\n', encoding="utf-8")  # written by hand: refused too
+    assert_error(sop("config", "show"), "signer_nip", "18 digits", code=1)
+
+
+def test_config_closed_days_are_deduplicated_and_sorted(sop, sop_env):
+    ok(sop("config", "set", "closed_days", "2026-12-31,2026-12-31, 25/12/2026,31/12/2026"))
+    assert json.loads(ok(sop("config", "show", "--json")).stdout)["closed_days"] == ["2026-12-25", "2026-12-31"]
+    assert written(sop_env) == 'closed_days = ["2026-12-25", "2026-12-31"]\n'
+    (sop_env / "config.toml").write_text('closed_days = ["2027-01-02", "2026-12-31", "2027-01-02"]\n', encoding="utf-8")
+    assert json.loads(ok(sop("config", "show", "--json")).stdout)["closed_days"] == ["2026-12-31", "2027-01-02"]
+
+
+@pytest.mark.parametrize("value", ["31/13/2026", "besok lusa", "2026-12-31,kemarin dulu"])
+def test_config_closed_days_error_hints_a_date_without_a_time(sop, value):
+    line = assert_error(sop("config", "set", "closed_days", value), "closed_days", "31/12/2026 or 2026-12-31", code=1)
+    assert "08:15" not in line and "T08" not in line
 
 
 def test_config_bad_value_does_not_create_the_file(sop, sop_env):

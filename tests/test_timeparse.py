@@ -278,6 +278,17 @@ def test_parse_day():
     assert parse_day("2026-11-20T20:00+00:00", JAKARTA, NOW).isoformat() == "2026-11-21"
 
 
+@pytest.mark.parametrize("text", ["garbage", "", "32/13/2026", "2026-13-01", "kemarin lusa dulu"])
+def test_parse_day_errors_hint_a_date_without_a_time(text):
+    # A day is asked for: the hint must not suggest typing a time ("20/11/2026 08:15").
+    with pytest.raises(DateParseError) as raised:
+        parse_day(text, JAKARTA, NOW)
+    assert raised.value.hint == "write it like 31/12/2026 or 2026-12-31"
+    with pytest.raises(DateParseError) as raised:
+        parse_when(text, JAKARTA, NOW)
+    assert "08:15" in raised.value.hint  # a moment's hint keeps its time
+
+
 @settings(max_examples=300, deadline=None)
 @given(st.text(max_size=40))
 def test_parse_when_never_raises_anything_else(text):

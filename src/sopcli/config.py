@@ -4,14 +4,19 @@ Keys:
     database_url   SQLAlchemy URL or file path of the logbook
     timezone       WIB, WITA, WIT or an IANA name (default WIB)
     office_hours   per weekday, ``07:30-16:00``; a day left out is closed
-    closed_days    extra closed days (ISO dates) beyond national holidays
+                   (set one day at a time: ``office_hours.mon`` … ``office_hours.sun``)
+    closed_days    extra closed days (ISO dates, sorted, no repeats) beyond national holidays
     operator       default operator name for ``--as``
     language       interface language, ``id`` or ``en``
     enforce_roles  only operators holding a step's pelaksana role may complete it
     office_name    the instansi named at the top of printed reports
     office_place   the town written above the signature (``Samarinda, 24 November 2026``)
     signer_title   who signs printed reports (``Kepala Seksi Infrastruktur TIK``)
-    signer_name    their name, and signer_nip their NIP
+    signer_name    their name, and signer_nip their NIP (18 digits, spaces allowed)
+
+The keys are the fields of ``Config``: ``key_names()`` lists them for help
+texts and errors, so the list cannot drift. The file holds only the keys that
+were set; ``unset`` removes one and its default applies again.
 """
 
 from __future__ import annotations
@@ -75,6 +80,12 @@ def config_path() -> Path:
     return Path(typer.get_app_dir("sopcli")) / "config.toml"
 
 
+def key_names() -> list[str]:
+    """Every key ``sop config set`` takes, in ``Config``'s order; office_hours as its weekdays."""
+    return [f"office_hours.{WEEKDAYS[0]} … office_hours.{WEEKDAYS[-1]}" if f.name == "office_hours" else f.name
+            for f in fields(Config)]
+
+
 def load(path: Path | None = None) -> Config:
     """Read and check the configuration; a missing file means the defaults.
 
@@ -82,17 +93,68 @@ def load(path: Path | None = None) -> Config:
         ConfigError: the file is not valid TOML or holds a bad value.
     """
     path = path or config_path()
+    return _from_data(_read(path), path)
+
+
+def _read(path: Path) -> dict:
+    """The file's TOML as it is ({} for no file)."""
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        return tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        return Config()
+        return {}
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise ConfigError(_("cannot read the configuration {path}: {reason}").format(path=path, reason=_unreadable(exc)),
                           _("fix or remove the file")) from exc
+
+
+def _from_data(data: dict, path: Path) -> Config:
     config = Config()
     for key, value in data.items():
         config = _with(config, key, value, path)
     return config
+
+
+def set_in_file(key: str, raw: str, path: Path | None = None) -> Path:
+    """``sop config set``: one key changed, every other key of the file kept.
+
+    Raises:
+        ConfigError: unknown key, bad value, or a file that cannot be read.
+    """
+    path = path or config_path()
+    data = _read(path)
+    # The key's old value is not checked: setting a good value mends a bad one.
+    config = set_value(_from_data({name: value for name, value in data.items() if name != key}, path), key, raw)
+    return save(config, path, keys={*data, key.split(".", 1)[0]})
+
+
+def unset_in_file(key: str, path: Path | None = None) -> tuple[Path, bool]:
+    """``sop config unset``: ``key`` removed from the file, its default applying again.
+
+    ``office_hours.sat`` removes that day (the office is closed then);
+    ``office_hours`` brings back the default hours of every day.
+
+    Returns:
+        The file's path, and whether the key was set at all (if not, nothing is written).
+
+    Raises:
+        ConfigError: unknown key, a file that cannot be read, or no open day left.
+    """
+    path = path or config_path()
+    _known_key(key)
+    data = _read(path)
+    top, _dot, day = key.partition(".")
+    if day and top in data and not isinstance(data[top], dict):
+        _from_data(data, path)  # the file's office_hours is no table: say so, as every command would
+    if top not in data or (day and day not in data[top]):
+        return path, False
+    if day:
+        data[top] = {name: span for name, span in data[top].items() if name != day}
+        if not data[top]:
+            raise ConfigError(_("at least one weekday must be open"),
+                              _("sop config unset office_hours brings back the default hours"))
+    else:
+        del data[top]
+    return save(_from_data(data, path), path, keys=set(data)), True
 
 
 def _unreadable(exc: Exception) -> str:
@@ -108,22 +170,42 @@ def _unreadable(exc: Exception) -> str:
     return _("not valid TOML at the end of the file")
 
 
+def _known_key(key: str, where: str = "") -> None:
+    """Refuse a key no setting has (``office_hours.DAY`` only for a weekday)."""
+    top, dot, day = key.partition(".")
+    if top == "office_hours" and dot:
+        if day not in WEEKDAYS:  # checked here: closing a day that is not one would otherwise pass silently
+            raise ConfigError(_("{where}bad value for {key}: {reason}").format(
+                where=where, key=key, reason=_("{day!r} is not one of {days}").format(day=day, days=", ".join(WEEKDAYS))))
+        return
+    if key not in {f.name for f in fields(Config)}:
+        raise ConfigError(_("{where}unknown configuration key {key!r}").format(where=where, key=key),
+                          _("known keys: {keys}").format(keys=", ".join(key_names())))
+
+
 def set_value(config: Config, key: str, raw: str) -> Config:
     """``key`` (``office_hours.fri`` for one weekday) set from command-line text.
+
+    An empty value is refused for every key: ``unset_in_file`` removes a setting.
 
     Raises:
         ConfigError: unknown key or bad value.
     """
+    _known_key(key)
+    if key == "office_hours":  # a whole table cannot be typed: one day at a time, as the README shows
+        raise ConfigError(_("office_hours is set one day at a time"),
+                          _("for example: sop config set office_hours.mon 07:30-16:00 or sop config set office_hours.sat closed"))
+    value = raw.strip()
+    if not value:  # one rule for every key, so an empty shell variable never wipes or half-sets a setting
+        raise ConfigError(_("empty value for {key}").format(key=key),
+                          _("to remove the setting: sop config unset {key}").format(key=key))
     if key.startswith("office_hours."):
         day = key.split(".", 1)[1]
-        if day not in WEEKDAYS:  # checked here too: closing a day that is not one would otherwise pass silently
-            raise ConfigError(_("{where}bad value for {key}: {reason}").format(
-                where="", key=key, reason=_("{day!r} is not one of {days}").format(day=day, days=", ".join(WEEKDAYS))))
         hours = dict(config.office_hours)
-        if raw.strip().lower() in ("", "-", "closed", "tutup", "libur"):
+        if value.lower() in ("-", "closed", "tutup", "libur"):
             hours.pop(day, None)
         else:
-            hours[day] = raw.strip()
+            hours[day] = value
         return _with(config, "office_hours", hours)
     if key == "closed_days":  # typed as anywhere else (31/12/2026 too), kept in the file as ISO dates
         from datetime import datetime, timezone
@@ -132,25 +214,28 @@ def set_value(config: Config, key: str, raw: str) -> Config:
         from sopcli.timeparse import parse_day
 
         try:
-            days = [parse_day(d, timezone.utc, datetime.now(timezone.utc)).isoformat() for d in raw.split(",") if d.strip()]
+            days = [parse_day(d, timezone.utc, datetime.now(timezone.utc)).isoformat() for d in value.split(",") if d.strip()]
         except DateParseError as exc:
             raise ConfigError(_("{where}bad value for {key}: {reason}").format(where="", key=key, reason=exc.message),
                               exc.hint) from None
+        if not days:  # only commas: as empty as ''
+            raise ConfigError(_("empty value for {key}").format(key=key),
+                              _("to remove the setting: sop config unset {key}").format(key=key))
         return _with(config, key, days)
     if key == "enforce_roles":
         truthy = {"true": True, "yes": True, "ya": True, "1": True, "false": False, "no": False, "tidak": False, "0": False}
-        if raw.strip().lower() not in truthy:
+        if value.lower() not in truthy:
             raise ConfigError(_("enforce_roles is true or false, not {value!r}").format(value=raw))
-        return _with(config, key, truthy[raw.strip().lower()])
-    return _with(config, key, raw.strip() or None)
+        return _with(config, key, truthy[value.lower()])
+    return _with(config, key, value)
 
 
 def _with(config: Config, key: str, value, path: Path | None = None) -> Config:
-    known = {f.name for f in fields(Config)}
     where = f"{path}: " if path else ""
-    if key not in known:
+    if "." in key:  # a dotted key in the file is no setting; only `sop config set` takes office_hours.DAY
         raise ConfigError(_("{where}unknown configuration key {key!r}").format(where=where, key=key),
-                          _("known keys: {keys}").format(keys=", ".join(sorted(known)) + ", office_hours.mon … office_hours.sun"))
+                          _("known keys: {keys}").format(keys=", ".join(key_names())))
+    _known_key(key, where)
     try:
         value = _checked(key, value)
     except (ValueError, TypeError, KeyError) as exc:
@@ -172,12 +257,13 @@ def _checked(key: str, value):
     if key == "closed_days":
         if not isinstance(value, list):
             raise TypeError(_("a list of dates like 2026-12-31"))
+        days = set()
         for day in value:
             try:
-                date.fromisoformat(str(day))
+                days.add(date.fromisoformat(str(day)).isoformat())
             except ValueError:
                 raise ValueError(_("{value!r} is not a date like 2026-12-31").format(value=day)) from None
-        return tuple(str(d) for d in value)
+        return tuple(sorted(days))  # a day twice is one closed day
     if key == "timezone":
         from sopcli.calendar import resolve_zone
 
@@ -194,6 +280,13 @@ def _checked(key: str, value):
         if not isinstance(value, bool):
             raise TypeError(_("true or false"))
         return value
+    if key == "signer_nip" and value is not None:
+        # An NIP (Nomor Induk Pegawai) is 18 digits, often written in groups: 19800101 200501 1 001.
+        nip = str(value).strip()
+        if not re.fullmatch(r"[0-9]{18}", nip.replace(" ", "")):
+            raise ValueError(_("an NIP is 18 digits (spaces allowed, as in 19800101 200501 1 001), not {value!r}").format(
+                value=value))
+        return nip
     return None if value is None else str(value)
 
 
@@ -207,31 +300,40 @@ def _parse_hours(day: str, span: str) -> tuple[time, time]:
     return opening, closing
 
 
-def dumps(config: Config) -> str:
-    """The configuration as TOML (flat strings, a list and one table: no writer library needed)."""
+def dumps(config: Config, keys=None) -> str:
+    """The configuration as TOML (flat strings, a list and one table: no writer library needed).
+
+    ``keys`` limits it to those keys (what the file holds); by default every key, defaults included.
+    """
 
     def quote(value: str) -> str:
         return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+    def wanted(key: str) -> bool:
+        return keys is None or key in keys
 
     lines = []
     for key in ("database_url", "timezone", "operator", "language", "office_name", "office_place", "signer_title",
                 "signer_name", "signer_nip"):
         value = getattr(config, key)
-        if value is not None:
+        if value is not None and wanted(key):
             lines.append(f"{key} = {quote(value)}")
-    lines.append(f"enforce_roles = {'true' if config.enforce_roles else 'false'}")
-    lines.append("closed_days = [" + ", ".join(quote(d) for d in config.closed_days) + "]")
-    lines.append("")
-    lines.append("[office_hours]")
-    lines += [f"{day} = {quote(config.office_hours[day])}" for day in WEEKDAYS if day in config.office_hours]
-    return "\n".join(lines) + "\n"
+    if wanted("enforce_roles"):
+        lines.append(f"enforce_roles = {'true' if config.enforce_roles else 'false'}")
+    if wanted("closed_days"):
+        lines.append("closed_days = [" + ", ".join(quote(d) for d in config.closed_days) + "]")
+    if wanted("office_hours"):
+        lines += [""] if lines else []
+        lines.append("[office_hours]")
+        lines += [f"{day} = {quote(config.office_hours[day])}" for day in WEEKDAYS if day in config.office_hours]
+    return "\n".join(lines) + "\n" if lines else ""
 
 
-def save(config: Config, path: Path | None = None) -> Path:
-    """Write the configuration atomically (a half-written config never exists)."""
+def save(config: Config, path: Path | None = None, keys=None) -> Path:
+    """Write the configuration atomically (a half-written config never exists); ``keys`` as for ``dumps``."""
     path = path or config_path()
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_suffix(".tmp")
-    temporary.write_text(dumps(config), encoding="utf-8")
+    temporary.write_text(dumps(config, keys), encoding="utf-8")
     os.replace(temporary, path)
     return path

@@ -216,6 +216,24 @@ def parse_when(text: str, tz: tzinfo, now: datetime) -> datetime:
     Raises:
         DateParseError: the text is not a date or time.
     """
+    try:
+        return _parse_moment(text, tz, now)
+    except _Unreadable as exc:
+        if not exc.text:
+            raise DateParseError(_("empty date"), _("give a date like 20/11/2026 08:15")) from None
+        raise _not_a_date(exc.text) from None
+
+
+class _Unreadable(Exception):
+    """Text that is no date at all, or nothing: the caller words it, as a moment or as a day."""
+
+    def __init__(self, text: str):
+        super().__init__(text)
+        self.text = text
+
+
+def _parse_moment(text: str, tz: tzinfo, now: datetime) -> datetime:
+    """``parse_when``, raising ``_Unreadable`` for text that is not a date at all."""
     # The common case first (an import parses a moment per row): clean ISO 8601.
     # Whatever fromisoformat takes as it is, it reads the same once tidied below.
     moment = parse_iso(text, tz)
@@ -235,13 +253,13 @@ def parse_when(text: str, tz: tzinfo, now: datetime) -> datetime:
         moment = start if not rest else _parse_free_form(rest, start, time_only=True, shown=cleaned)
         return _with_zone(moment, tz, cleaned)
     if not cleaned:
-        raise DateParseError(_("empty date"), _("give a date like 20/11/2026 08:15"))
+        raise _Unreadable("")
     try:
         moment = datetime.fromisoformat(cleaned)
     except ValueError:
         if _ISO_LIKE.match(cleaned):
             # "2026-13-01" is a broken ISO date, not a day-first one to be guessed at.
-            raise _not_a_date(cleaned) from None
+            raise _Unreadable(cleaned) from None
         moment = _parse_day_first(cleaned) or _parse_free_form(cleaned, now.astimezone(tz))
     return _with_zone(moment, tz, cleaned)
 
@@ -290,7 +308,7 @@ def _parse_day_first(text: str) -> datetime | None:
     try:
         return datetime(year, month, day, hour, minute, second)
     except ValueError as exc:
-        raise _not_a_date(text) from exc
+        raise _Unreadable(text) from exc
 
 
 def _relative_day(key: str) -> tuple[str, int] | None:
@@ -335,13 +353,20 @@ def _parse_free_form(text: str, local_now: datetime, *, time_only: bool = False,
                                      _("give the day and the month, like 20/11/2026 08:15 or 20 Nov 08:15"))
             return moment
     except (ValueError, OverflowError, TypeError, parser.UnknownTimezoneWarning) as exc:
-        raise _not_a_date(shown or text) from exc
+        raise _Unreadable(shown or text) from exc
 
 
 def parse_day(text: str, tz: tzinfo, now: datetime) -> date:
     """Parse a calendar day (``today``, ``kemarin``, ``2026-11-20``, ``20/11/2026``).
 
     Raises:
-        DateParseError: the text is not a date.
+        DateParseError: the text is not a date; the hint shows a date without a time.
     """
-    return parse_when(text, tz, now).astimezone(tz).date()
+    try:
+        moment = _parse_moment(text, tz, now)
+    except _Unreadable as exc:
+        if not exc.text:
+            raise DateParseError(_("empty date"), _("write it like 31/12/2026 or 2026-12-31")) from None
+        raise DateParseError(_("not a date: {text!r}").format(text=exc.text),
+                             _("write it like 31/12/2026 or 2026-12-31")) from None
+    return moment.astimezone(tz).date()

@@ -6,6 +6,8 @@ from typing import Annotated
 
 import typer
 
+from sopcli.config import key_names
+
 app = typer.Typer(help="Configuration: office hours, time zone, closed days, operator, language.", no_args_is_help=True, rich_markup_mode=None,
                   add_completion=False)
 
@@ -29,20 +31,51 @@ def show(as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = 
     typer.echo(config.dumps(current), nl=False)
 
 
+# The keys come from the one place that defines them (sopcli.config.Config), so this list cannot drift.
+_KEYS = ", ".join(key_names())
+
+
 @app.command("set")
 def set_(
-    key: Annotated[str, typer.Argument(help="database_url, timezone, office_hours.mon … office_hours.sun, closed_days, operator, language, enforce_roles.")],
-    value: Annotated[str, typer.Argument(help="The new value; for office_hours '07:30-16:00' or 'closed'; closed_days comma-separated ISO dates.")],
+    key: Annotated[str, typer.Argument(help="One of: " + _KEYS + ".")],
+    value: Annotated[str, typer.Argument(help="The new value: office_hours.DAY takes '07:30-16:00' or 'closed'; "
+                                              "closed_days takes dates separated by commas (31/12/2026 or 2026-12-31); "
+                                              "signer_nip takes 18 digits.")],
 ) -> None:
     """Change one setting.
+
+    An empty value is refused, for every key: 'sop config unset KEY' removes a setting.
+    Office hours are set one day at a time (a day that is closed: 'closed').
 
     Example: sop config set timezone WITA
     """
     from sopcli import config
     from sopcli.i18n import _
 
-    path = config.save(config.set_value(config.load(), key, value))
+    path = config.set_in_file(key, value)
     typer.echo(_("Saved {key} in {path}.").format(key=key, path=path), err=True)
+
+
+@app.command("unset")
+def unset(key: Annotated[str, typer.Argument(help="One of: " + _KEYS + "; or office_hours for every day.")]) -> None:
+    """Remove one setting from the file: its default applies again.
+
+    Every other setting in the file is kept. 'office_hours.sat' removes that
+    day (the office is then closed on it); 'office_hours' brings back the
+    default hours of every day. A key that is not set is left as it is.
+
+    Example: sop config unset operator
+    """
+    from sopcli import config
+    from sopcli.i18n import _
+
+    path, removed = config.unset_in_file(key)
+    if not removed:
+        typer.echo(_("{key} is not set in {path}: nothing to remove.").format(key=key, path=path), err=True)
+    elif "." in key:
+        typer.echo(_("Removed {key} from {path}: the office is closed that day.").format(key=key, path=path), err=True)
+    else:
+        typer.echo(_("Removed {key} from {path}: its default applies again.").format(key=key, path=path), err=True)
 
 
 @app.command("path")
