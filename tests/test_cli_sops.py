@@ -185,6 +185,30 @@ def test_show_builtin():
     assert "◆" in out and "■" in out
 
 
+def test_show_names_each_pelaksana_with_the_role_key_operator_add_takes():
+    # 'sop operator add NAME' without --role points here; the keys must be visible without --json.
+    out = run("sops", "show", "kaltim-db").stdout
+    sop = load("kaltim-db").definition
+    assert len(sop.roles) == 5
+    for n, role in enumerate(sop.roles, start=1):
+        assert re.search(rf"^(Who acts)?\s+{n}\. {re.escape(role.nama)} \({role.key}\)$", out, re.M), role.key
+    assert "Pejabat Administrator Bidang TIK (pejabat_administrator)" in out
+    # The flowchart table below keeps its lanes: one column per pelaksana, headed by its name.
+    header = next(line for line in out.splitlines() if line.startswith("No "))
+    assert all(role.nama in header for role in sop.roles)
+
+
+def test_show_user_file_with_one_pelaksana_lists_its_key(tmp_path):
+    path = tmp_path / "satu.toml"
+    path.write_text(USER_SOP.replace('pelaksana = ["teknisi"]', 'pelaksana = ["operator"]')
+                    .replace('pelaksana = ["operator", "teknisi"]', 'pelaksana = ["operator"]')
+                    .replace('[[roles]]\nkey = "teknisi"\nnama = "Teknisi Jaringan"\n\n', "")
+                    .replace('[[roles]]\nkey = "kepala"\nnama = "Kepala Bidang"\n\n', ""), encoding="utf-8")
+    result = run("sops", "show", path)
+    assert result.exit_code == 0, result.output
+    assert re.search(r"^Who acts\s+Operator Layanan \(operator\)$", result.stdout, re.M)
+
+
 def test_show_builtin_json():
     result = run("sops", "show", "kaltim-db", "--json")
     assert result.exit_code == 0, result.output

@@ -67,6 +67,8 @@ def _print_identity(sop) -> None:
         (_("Date effective"), sop.tanggal_efektif), (_("Approved by"), sop.disahkan_oleh),
         (_("Legal basis"), joined(sop.dasar_hukum)), (_("Staff qualifications"), joined(sop.kualifikasi_pelaksana)),
         (_("Related SOPs"), joined(sop.keterkaitan)), (_("Equipment"), joined(sop.peralatan)),
+        # With each role's key: the key is what 'sop operator add --role' and the TOML's pelaksana take.
+        (_("Who acts"), joined([f"{role.nama} ({role.key})" for role in sop.roles])),
         (_("Warning"), sop.peringatan), (_("Records and data"), sop.pencatatan),
         (_("Overall time standard"), sop.waktu), (_("Calendar"), _("working time") if sop.calendar == "office" else "24x7"),
         (_("Version"), sop.version),
