@@ -302,6 +302,23 @@ def test_validate_builtin_files():
     assert result.stdout.splitlines() == [f"{f}: OK" for f in files]
 
 
+def test_validate_refuses_a_user_file_with_a_built_in_id(tmp_path):
+    path = tmp_path / "kaltim-db.toml"
+    path.write_text(USER_SOP.replace('id = "contoh"', 'id = "kaltim-db"'), encoding="utf-8")
+    result = run("sops", "validate", path)
+    assert result.exit_code == 1
+    assert result.stdout == f"{path}:1: id kaltim-db is the id of a built-in SOP; choose another id\n"
+
+
+def test_validate_builtin_files_by_a_relative_path(monkeypatch):
+    from sopcli.definitions.loader import builtin_dir
+
+    monkeypatch.chdir(builtin_dir().parent)
+    result = run("sops", "validate", "builtin/kaltim-db.toml")
+    assert result.exit_code == 0, result.stdout
+    assert result.stdout == "builtin/kaltim-db.toml: OK\n"
+
+
 # --- graph ---------------------------------------------------------------------------------
 
 

@@ -491,3 +491,45 @@ def test_problems_follow_a_change_of_language(monkeypatch):
     monkeypatch.setattr(i18n, "_language", None)
     # The same text again: not the English problems remembered from the first parse.
     assert only(check_text(text)).message == "pelaksana 'teknsi' tidak dikenal (yang dikenal: operator, teknisi)"
+
+
+# --- a user's file cannot take a built-in SOP's id ---------------------------------------------
+
+
+def test_a_user_file_with_a_built_in_id_is_refused(tmp_path):
+    text = broken('id = "contoh"', 'id = "kaltim-db"')
+    assert check_text(text) == []  # the text alone is a valid SOP...
+    path = tmp_path / "kaltim-db.toml"  # ...even named like the built-in, it is not one
+    problem = only(check_text(text, str(path)))
+    assert (problem.message, problem.line) == ("id kaltim-db is the id of a built-in SOP; choose another id", 1)
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(DefinitionError) as info:
+        load_file(path)
+    # Otherwise valid: the one thing wrong is the message itself, on one line.
+    assert str(info.value) == f"{path}:1: id kaltim-db is the id of a built-in SOP; choose another id"
+
+
+def test_a_built_in_id_is_listed_with_the_file_s_other_problems(tmp_path):
+    text = broken('id = "contoh"', 'id = "kaltim-db"')
+    text = broken('version = "1"', "version = 1", text)
+    assert [(p.message, p.line) for p in check_text(text, "mine.toml")] == [
+        ('version: must be text in double quotes: write "1", not 1', 2),
+        ("id kaltim-db is the id of a built-in SOP; choose another id", 1),
+    ]
+    path, messages = located(tmp_path, text)
+    assert messages[-1] == f"{path}:1: id kaltim-db is the id of a built-in SOP; choose another id"
+
+
+def test_the_built_in_files_keep_their_ids(tmp_path):
+    from sopcli.definitions.loader import builtin_dir, builtin_ids, load
+
+    for sop_id in builtin_ids():
+        path = builtin_dir() / f"{sop_id}.toml"
+        assert check_text(path.read_text(encoding="utf-8"), str(path)) == []
+        assert load_file(path).definition.id == load(sop_id).definition.id == sop_id
+
+
+def test_a_stored_version_is_not_refused_for_its_id():
+    # Text stored with complaints comes back through load_text; one accepted before this rule still reads.
+    text = broken('id = "contoh"', 'id = "kaltim-db"')
+    assert load_text(text, "/somewhere/kaltim-db.toml").definition.id == "kaltim-db"

@@ -123,7 +123,7 @@ def validate(files: Annotated[list[Path], typer.Argument(help="SOP definition fi
     invalid = False
     for path in files:
         try:
-            problems = [p.located(str(path)) for p in check_text(path.read_text(encoding="utf-8"))]
+            problems = [p.located(str(path)) for p in check_text(path.read_text(encoding="utf-8"), str(path))]
         except UnicodeDecodeError:
             problems = [_("{path}: not UTF-8 text").format(path=path)]
         except OSError as exc:

@@ -42,7 +42,17 @@ def builtin_dir() -> Path:
 
 def is_builtin(loaded: LoadedSop) -> bool:
     """The SOP came with sop (its versions are sop's releases), not from an office's own file."""
-    return Path(loaded.origin).parent == builtin_dir()
+    return is_builtin_origin(loaded.origin)
+
+
+def is_builtin_origin(origin: str) -> bool:
+    """``origin`` (a file's path) is one of the built-in SOP files shipped inside sop."""
+    if Path(origin).parent == builtin_dir():
+        return True
+    try:
+        return Path(origin).resolve().parent == builtin_dir().resolve()
+    except (OSError, ValueError):
+        return False
 
 
 def builtin_ids() -> list[str]:
@@ -88,12 +98,25 @@ def load_file(path: Path) -> LoadedSop:
         raise DefinitionError(_("{path} is not UTF-8 text").format(path=path)) from exc
     except OSError as exc:
         raise DefinitionError(_("cannot read {path}: {reason}").format(path=path, reason=os_reason(exc))) from exc
-    return load_text(text, str(path))
+    return _load(text, str(path), from_file=True)
 
 
 def load_text(text: str, origin: str) -> LoadedSop:
-    """Parse and validate definition text; ``origin`` names it in messages."""
+    """Parse and validate definition text; ``origin`` names it in messages.
+
+    Text stored with complaints comes back through here: where it came from is
+    not checked again (it was accepted when a complaint first used it).
+    """
+    return _load(text, origin, from_file=False)
+
+
+def _load(text: str, origin: str, *, from_file: bool) -> LoadedSop:
     definition, problems = _parse_cached(text)
+    clash = _builtin_id_clash(definition, text, origin) if from_file else []
+    if clash and not problems:
+        # The file is otherwise a valid SOP: say the one thing wrong, on one line.
+        raise DefinitionError(clash[0].located(origin))
+    problems = problems + clash
     if problems:
         located = [p.located(origin) for p in problems]
         raise DefinitionError(
@@ -105,9 +128,36 @@ def load_text(text: str, origin: str) -> LoadedSop:
     return LoadedSop(definition, text, hashlib.sha256(text.encode()).hexdigest(), origin)
 
 
-def check_text(text: str) -> list[Problem]:
-    """Every problem with definition text, for ``sop sops validate``."""
-    return _parse_cached(text)[1]
+def check_text(text: str, origin: str | None = None) -> list[Problem]:
+    """Every problem with definition text, for ``sop sops validate``.
+
+    With ``origin`` (the file's path), also whether the file may use its id: an
+    office's own SOP file cannot take a built-in SOP's id, or the complaints
+    under the two would read as one SOP in reports.
+    """
+    definition, problems = _parse_cached(text)
+    if origin is None:
+        return problems
+    return problems + _builtin_id_clash(definition, text, origin)
+
+
+def _builtin_id_clash(definition: SopDefinition | None, text: str, origin: str) -> list[Problem]:
+    if is_builtin_origin(origin):
+        return []
+    sop_id = definition.id if definition is not None else _raw_id(text)
+    if sop_id is None or sop_id not in builtin_ids():
+        return []
+    return [Problem(_("id {id} is the id of a built-in SOP; choose another id").format(id=sop_id),
+                    line=_TableLines(text).key_line("id"), key="id")]
+
+
+def _raw_id(text: str) -> str | None:
+    """The ``id`` an invalid file gives, when it gives one as text."""
+    try:
+        sop_id = tomllib.loads(text).get("id")
+    except tomllib.TOMLDecodeError:
+        return None
+    return sop_id.strip() if isinstance(sop_id, str) else None
 
 
 def _parse_cached(text: str) -> tuple[SopDefinition | None, list[Problem]]:
