@@ -447,7 +447,7 @@ def test_problems_in_a_role_and_a_field_name_them():
     text = broken('waktu = "15 menit"', 'waktu = "15 menit"\n\n[[steps.fields]]\nkey = "catatan"\nmeaning = "Catatan"\n'
                   'type = "datetime"\nrequired = "ya"', text)
     assert [(p.message, p.step, p.line) for p in check_text(text)] == [
-        ("pelaksana 'Teknisi', key: 'Teknisi' is not a valid key: use lowercase letters, digits and '_' "
+        ("role 'Teknisi', key: 'Teknisi' is not a valid key: use lowercase letters, digits and '_' "
          '(for example "teknisi")', None, 11),
         ("field 'catatan', type: must be one of \"text\", \"duration\", \"number\", not \"datetime\"", "1", 15),
         ("field 'catatan', required: must be true or false (without quotes), not \"ya\"", "1", 15),

@@ -61,7 +61,7 @@ def _problem(error: dict, data: dict, lines) -> Problem:
             else:
                 parts.append(_("step no. {n}").format(n=index + 1))
         else:
-            parts.append(_named(item, "key", _("pelaksana {key!r}"), _("pelaksana no. {n}"), index))
+            parts.append(_named(item, "key", _("role {key!r}"), _("role no. {n}"), index))
         rest_start = 2
     else:
         line = lines.keys.get(str(loc[0])) if loc else None
