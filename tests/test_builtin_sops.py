@@ -222,3 +222,15 @@ def test_sample_sop_loads_and_shows_every_feature():
     assert any(s.waktu_dari for s in defn.steps)
     assert any(s.next for s in defn.steps)
     assert defn.steps[-1].end == "resolved"
+
+
+def test_sample_sop_documents_only_the_field_types_the_schema_accepts():
+    import re
+    import typing
+
+    from sopcli.definitions.schema import FieldType
+
+    text = SAMPLE.read_text(encoding="utf-8")
+    comment = text[text.index("#   type     ="):text.index("#   required =")]
+    documented = set(re.findall(r'"([a-z]+)" \(', comment))
+    assert documented == set(typing.get_args(FieldType)) == {"text", "duration", "number"}

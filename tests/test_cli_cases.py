@@ -352,6 +352,15 @@ def test_new_invalid_user_sop_file(sop, tmp_path):
     assert all_complaints(sop) == []
 
 
+def test_new_with_a_user_sop_file_taking_a_built_in_id_is_refused(sop, tmp_path):
+    path = tmp_path / "kaltim-salinan.toml"
+    path.write_text(USER_SOP_V1.replace('id = "contoh"', 'id = "kaltim-db"'), encoding="utf-8")
+    assert_error(sop(*new_args(sop=str(path))),
+                 f"Error: {path}:1: id kaltim-db is the id of a built-in SOP; choose another id", code=1)
+    assert all_complaints(sop) == []
+    assert create(sop, sop="kaltim-db")["sop"]["id"] == "kaltim-db"  # the built-in itself is fine
+
+
 # --- the JSON contract ---------------------------------------------------------------
 
 

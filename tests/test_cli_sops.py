@@ -185,6 +185,30 @@ def test_show_builtin():
     assert "◆" in out and "■" in out
 
 
+def test_show_names_each_pelaksana_with_the_role_key_operator_add_takes():
+    # 'sop operator add NAME' without --role points here; the keys must be visible without --json.
+    out = run("sops", "show", "kaltim-db").stdout
+    sop = load("kaltim-db").definition
+    assert len(sop.roles) == 5
+    for n, role in enumerate(sop.roles, start=1):
+        assert re.search(rf"^(Who acts)?\s+{n}\. {re.escape(role.nama)} \({role.key}\)$", out, re.M), role.key
+    assert "Pejabat Administrator Bidang TIK (pejabat_administrator)" in out
+    # The flowchart table below keeps its lanes: one column per pelaksana, headed by its name.
+    header = next(line for line in out.splitlines() if line.startswith("No "))
+    assert all(role.nama in header for role in sop.roles)
+
+
+def test_show_user_file_with_one_pelaksana_lists_its_key(tmp_path):
+    path = tmp_path / "satu.toml"
+    path.write_text(USER_SOP.replace('pelaksana = ["teknisi"]', 'pelaksana = ["operator"]')
+                    .replace('pelaksana = ["operator", "teknisi"]', 'pelaksana = ["operator"]')
+                    .replace('[[roles]]\nkey = "teknisi"\nnama = "Teknisi Jaringan"\n\n', "")
+                    .replace('[[roles]]\nkey = "kepala"\nnama = "Kepala Bidang"\n\n', ""), encoding="utf-8")
+    result = run("sops", "show", path)
+    assert result.exit_code == 0, result.output
+    assert re.search(r"^Who acts\s+Operator Layanan \(operator\)$", result.stdout, re.M)
+
+
 def test_show_builtin_json():
     result = run("sops", "show", "kaltim-db", "--json")
     assert result.exit_code == 0, result.output
@@ -276,6 +300,23 @@ def test_validate_builtin_files():
     result = run("sops", "validate", *files)
     assert result.exit_code == 0, result.stdout
     assert result.stdout.splitlines() == [f"{f}: OK" for f in files]
+
+
+def test_validate_refuses_a_user_file_with_a_built_in_id(tmp_path):
+    path = tmp_path / "kaltim-db.toml"
+    path.write_text(USER_SOP.replace('id = "contoh"', 'id = "kaltim-db"'), encoding="utf-8")
+    result = run("sops", "validate", path)
+    assert result.exit_code == 1
+    assert result.stdout == f"{path}:1: id kaltim-db is the id of a built-in SOP; choose another id\n"
+
+
+def test_validate_builtin_files_by_a_relative_path(monkeypatch):
+    from sopcli.definitions.loader import builtin_dir
+
+    monkeypatch.chdir(builtin_dir().parent)
+    result = run("sops", "validate", "builtin/kaltim-db.toml")
+    assert result.exit_code == 0, result.stdout
+    assert result.stdout == "builtin/kaltim-db.toml: OK\n"
 
 
 # --- graph ---------------------------------------------------------------------------------

@@ -334,6 +334,33 @@ def test_sop_option_when_the_file_has_no_sop_column(sop, sop_env):
     assert {c["sop"] for c in complaints(sop)} == {"tanahbumbu-jaringan"}
 
 
+def test_import_refuses_a_sop_file_taking_a_built_in_id(sop, sop_env):
+    from sopcli.definitions.loader import builtin_dir
+
+    copy = sop_env / "kaltim-salinan.toml"  # an office's copy of the built-in, id unchanged
+    copy.write_text((builtin_dir() / "kaltim-db.toml").read_text(encoding="utf-8"), encoding="utf-8")
+    refusal = f"{copy}:"
+    # Given as --sop: one error line, before any row.
+    columns = ["ref", "received_at", "reporter", "unit", "system", "description"]
+    path = write_csv(sop_env / "tanpa-sop.csv", ROWS[:2], columns=columns)
+    line = error_line(sop("import", str(path), "--sop", str(copy)), refusal,
+                      "id kaltim-db is the id of a built-in SOP; choose another id")
+    assert line.startswith("Error: ")
+    assert_nothing_written(sop)
+    # Named in the sop column: each row says why, not "unknown SOP".
+    result = sop("import", str(write_csv(sop_env / "kolom.csv", [{**ROWS[1], "sop": str(copy)}])))
+    assert result.exit_code == 1
+    assert problems(result) == [f"line 2 sop: {copy}:11: id kaltim-db is the id of a built-in SOP; choose another id"]
+    assert_nothing_written(sop)
+
+
+def test_import_with_an_unknown_sop_option_is_one_error_line(sop, sop_env):
+    columns = ["ref", "received_at", "reporter", "unit", "system", "description"]
+    path = write_csv(sop_env / "tanpa-sop.csv", ROWS[:2], columns=columns)
+    error_line(sop("import", str(path), "--sop", "tidak-ada"), "no SOP 'tidak-ada'")
+    assert_nothing_written(sop)
+
+
 def test_a_sop_column_wins_over_the_option_and_empty_cells_take_it(sop, sop_env):
     rows = [{**ROWS[0], "sop": ""}, ROWS[1]]
     ok(sop("import", str(write_csv(sop_env / "campur.csv", rows)), "--sop", "ipas-pemulihan"))

@@ -67,6 +67,8 @@ def _print_identity(sop) -> None:
         (_("Date effective"), sop.tanggal_efektif), (_("Approved by"), sop.disahkan_oleh),
         (_("Legal basis"), joined(sop.dasar_hukum)), (_("Staff qualifications"), joined(sop.kualifikasi_pelaksana)),
         (_("Related SOPs"), joined(sop.keterkaitan)), (_("Equipment"), joined(sop.peralatan)),
+        # With each role's key: the key is what 'sop operator add --role' and the TOML's pelaksana take.
+        (_("Who acts"), joined([f"{role.nama} ({role.key})" for role in sop.roles])),
         (_("Warning"), sop.peringatan), (_("Records and data"), sop.pencatatan),
         (_("Overall time standard"), sop.waktu), (_("Calendar"), _("working time") if sop.calendar == "office" else "24x7"),
         (_("Version"), sop.version),
@@ -121,7 +123,7 @@ def validate(files: Annotated[list[Path], typer.Argument(help="SOP definition fi
     invalid = False
     for path in files:
         try:
-            problems = [p.located(str(path)) for p in check_text(path.read_text(encoding="utf-8"))]
+            problems = [p.located(str(path)) for p in check_text(path.read_text(encoding="utf-8"), str(path))]
         except UnicodeDecodeError:
             problems = [_("{path}: not UTF-8 text").format(path=path)]
         except OSError as exc:

@@ -17,10 +17,10 @@ from pathlib import Path
 from sopcli.definitions.schema import SopDefinition
 from sopcli.definitions.validate import Problem, validate
 from sopcli.errors import DefinitionError, NotFoundError, os_reason
-from sopcli.i18n import _
+from sopcli.i18n import _, current_language
 
 _BUILTIN_PACKAGE = "sopcli.definitions"
-_TOML_LINE = re.compile(r"\(at line (\d+), column \d+\)")
+_TOML_PLACE = re.compile(r"\(at line (\d+), column (\d+)\)|\(at end of document\)")
 
 
 @dataclass(frozen=True)
@@ -42,7 +42,17 @@ def builtin_dir() -> Path:
 
 def is_builtin(loaded: LoadedSop) -> bool:
     """The SOP came with sop (its versions are sop's releases), not from an office's own file."""
-    return Path(loaded.origin).parent == builtin_dir()
+    return is_builtin_origin(loaded.origin)
+
+
+def is_builtin_origin(origin: str) -> bool:
+    """``origin`` (a file's path) is one of the built-in SOP files shipped inside sop."""
+    if Path(origin).parent == builtin_dir():
+        return True
+    try:
+        return Path(origin).resolve().parent == builtin_dir().resolve()
+    except (OSError, ValueError):
+        return False
 
 
 def builtin_ids() -> list[str]:
@@ -88,12 +98,25 @@ def load_file(path: Path) -> LoadedSop:
         raise DefinitionError(_("{path} is not UTF-8 text").format(path=path)) from exc
     except OSError as exc:
         raise DefinitionError(_("cannot read {path}: {reason}").format(path=path, reason=os_reason(exc))) from exc
-    return load_text(text, str(path))
+    return _load(text, str(path), from_file=True)
 
 
 def load_text(text: str, origin: str) -> LoadedSop:
-    """Parse and validate definition text; ``origin`` names it in messages."""
+    """Parse and validate definition text; ``origin`` names it in messages.
+
+    Text stored with complaints comes back through here: where it came from is
+    not checked again (it was accepted when a complaint first used it).
+    """
+    return _load(text, origin, from_file=False)
+
+
+def _load(text: str, origin: str, *, from_file: bool) -> LoadedSop:
     definition, problems = _parse_cached(text)
+    clash = _builtin_id_clash(definition, text, origin) if from_file else []
+    if clash and not problems:
+        # The file is otherwise a valid SOP: say the one thing wrong, on one line.
+        raise DefinitionError(clash[0].located(origin))
+    problems = problems + clash
     if problems:
         located = [p.located(origin) for p in problems]
         raise DefinitionError(
@@ -105,31 +128,87 @@ def load_text(text: str, origin: str) -> LoadedSop:
     return LoadedSop(definition, text, hashlib.sha256(text.encode()).hexdigest(), origin)
 
 
-def check_text(text: str) -> list[Problem]:
-    """Every problem with definition text, for ``sop sops validate``."""
-    return _parse_cached(text)[1]
+def check_text(text: str, origin: str | None = None) -> list[Problem]:
+    """Every problem with definition text, for ``sop sops validate``.
+
+    With ``origin`` (the file's path), also whether the file may use its id: an
+    office's own SOP file cannot take a built-in SOP's id, or the complaints
+    under the two would read as one SOP in reports.
+    """
+    definition, problems = _parse_cached(text)
+    if origin is None:
+        return problems
+    return problems + _builtin_id_clash(definition, text, origin)
+
+
+def _builtin_id_clash(definition: SopDefinition | None, text: str, origin: str) -> list[Problem]:
+    if is_builtin_origin(origin):
+        return []
+    sop_id = definition.id if definition is not None else _raw_id(text)
+    if sop_id is None or sop_id not in builtin_ids():
+        return []
+    return [Problem(_("id {id} is the id of a built-in SOP; choose another id").format(id=sop_id),
+                    line=_TableLines(text).key_line("id"), key="id")]
+
+
+def _raw_id(text: str) -> str | None:
+    """The ``id`` an invalid file gives, when it gives one as text."""
+    try:
+        sop_id = tomllib.loads(text).get("id")
+    except tomllib.TOMLDecodeError:
+        return None
+    return sop_id.strip() if isinstance(sop_id, str) else None
+
+
+def _parse_cached(text: str) -> tuple[SopDefinition | None, list[Problem]]:
+    return _parse(text, current_language())
 
 
 @lru_cache(maxsize=32)
-def _parse_cached(text: str) -> tuple[SopDefinition | None, list[Problem]]:
+def _parse(text: str, language: str) -> tuple[SopDefinition | None, list[Problem]]:
     # Keyed by the whole text: an edited file is parsed afresh, an unchanged
-    # one (every built-in, on every call) only once per process.
+    # one (every built-in, on every call) only once per process. And by the
+    # language, since the problems are worded in it.
     from pydantic import ValidationError
+
+    from sopcli.definitions.schema_problems import problems_from
 
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        match = _TOML_LINE.search(str(exc))
-        message = _TOML_LINE.sub("", str(exc)).strip()
-        return None, [Problem(_("TOML syntax error: {error}").format(error=message), line=int(match[1]) if match else None)]
+        return None, [_toml_problem(exc)]
     try:
         definition = SopDefinition.model_validate(data)
     except ValidationError as exc:
-        lines = _TableLines(text)
-        return None, [_from_pydantic(err, lines, data) for err in exc.errors()]
+        return None, problems_from(exc.errors(), data, _TableLines(text))
     lines = _TableLines(text)
     problems = [Problem(p.message, p.step, lines.step_line(p.step) or lines.key_line(p.key)) for p in validate(definition)]
     return definition, problems
+
+
+def _toml_problem(exc: tomllib.TOMLDecodeError) -> Problem:
+    """tomllib's message, placed in our words: the line goes to the Problem, the column into the text."""
+    match = _TOML_PLACE.search(str(exc))
+    detail = _TOML_PLACE.sub("", str(exc)).strip()
+    ours = _toml_detail(detail)
+    if ours:
+        detail = f"{ours} ({detail})"
+    if match is None or match[1] is None:
+        return Problem(_("TOML syntax error at the end of the file: {error}").format(error=detail))
+    return Problem(_("TOML syntax error at column {column}: {error}").format(column=match[2], error=detail), line=int(match[1]))
+
+
+def _toml_detail(message: str) -> str | None:
+    """Our words for tomllib's commonest complaints, or None (its own text then stands alone)."""
+    if message in ("Illegal character '\\n'", "Unterminated string") or message.startswith("Expected \"'\""):
+        return _("a quoted text is not closed")
+    if message == "Invalid value":
+        return _("not a valid value: text needs double quotes, a list square brackets")
+    if message == "Cannot overwrite a value" or (message.startswith("Cannot declare") and message.endswith("twice")):
+        return _("a key or table is given twice")
+    if message.startswith("Expected '=' after a key"):
+        return _("expected '=' after the key")
+    return None
 
 
 class _TableLines:
@@ -169,16 +248,3 @@ class _TableLines:
     def table_line(self, table: str, index: int) -> int | None:
         found = self.headers.get(table, [])
         return found[index] if index < len(found) else None
-
-
-def _from_pydantic(error: dict, lines: _TableLines, data: dict) -> Problem:
-    loc = error["loc"]
-    path = ".".join(str(part) for part in loc)
-    message = f"{path}: {error['msg']}" if path else error["msg"]
-    if len(loc) >= 2 and loc[0] in ("steps", "roles") and isinstance(loc[1], int):
-        step_id = None
-        if loc[0] == "steps":
-            raw = data.get("steps", [])[loc[1]] if loc[1] < len(data.get("steps", [])) else {}
-            step_id = str(raw.get("id")) if isinstance(raw, dict) and raw.get("id") is not None else None
-        return Problem(message, step_id, lines.table_line(loc[0], loc[1]))
-    return Problem(message, None, lines.keys.get(str(loc[0])) if loc else None)

@@ -19,6 +19,8 @@ from sopcli.timeparse import TimeStandard, parse_duration
 Outcome = Literal["resolved", "rejected"]
 CalendarKind = Literal["office", "24x7"]
 FieldType = Literal["text", "duration", "number"]
+ID_PATTERN = r"^[a-z0-9][a-z0-9_-]*$"  # an SOP's id
+KEY_PATTERN = r"^[a-z0-9_]+$"  # a role's or a field's key
 
 
 class _Frozen(BaseModel):
@@ -28,7 +30,7 @@ class _Frozen(BaseModel):
 class Role(_Frozen):
     """A pelaksana lane of the flowchart table."""
 
-    key: str = Field(min_length=1, pattern=r"^[a-z0-9_]+$")
+    key: str = Field(min_length=1, pattern=KEY_PATTERN)
     nama: str = Field(min_length=1)
 
 
@@ -55,7 +57,7 @@ class Decision(_Frozen):
 class StepField(_Frozen):
     """A value the operator records while doing a step, such as a recovery estimate."""
 
-    key: str = Field(min_length=1, pattern=r"^[a-z0-9_]+$")
+    key: str = Field(min_length=1, pattern=KEY_PATTERN)
     meaning: str = Field(min_length=1)
     type: FieldType = "text"
     required: bool = True
@@ -92,7 +94,7 @@ class Step(_Frozen):
 class SopDefinition(_Frozen):
     """A whole SOP: identity sheet, pelaksana and steps."""
 
-    id: str = Field(min_length=1, pattern=r"^[a-z0-9][a-z0-9_-]*$")
+    id: str = Field(min_length=1, pattern=ID_PATTERN)
     version: str = Field(min_length=1)
     nomor: str = ""
     nama: str = Field(min_length=1)

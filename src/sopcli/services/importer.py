@@ -180,7 +180,9 @@ class _RowChecker:
             problems.append(("sop", _("no SOP: add a sop column or give --sop")))
         else:
             found = self.sops.get(sop_ref) or self.sop(sop_ref)
-            if isinstance(found, Exception):
+            if isinstance(found, DefinitionError):  # the file is there but not usable: say why
+                problems.append(("sop", found.message))
+            elif isinstance(found, Exception):
                 problems.append(("sop", _("unknown SOP {id!r}").format(id=sop_ref)))
             else:
                 loaded = found
@@ -271,6 +273,7 @@ def import_batch(rt: Runtime, stream: IO[bytes], *, fmt: str, source: str, actor
 
     Raises:
         InputError: the file cannot be read, or its columns are wrong (unknown or missing).
+        NotFoundError, DefinitionError: ``default_sop`` is not a usable SOP.
     """
     columns, rows = read_rows(stream, fmt, encoding, source)
     if columns.unknown and not ignore_unknown:
@@ -293,6 +296,8 @@ def import_batch(rt: Runtime, stream: IO[bytes], *, fmt: str, source: str, actor
               bulk_load(session.connection(), (Complaint.__tablename__, JournalEntry.__tablename__)) as defer_indexes):
             writer = _Writer(rt, session, source, actor)
             checker.session = session
+            if default_sop and isinstance(checker.sop(default_sop), (NotFoundError, DefinitionError)):
+                raise checker.sop(default_sop)  # one error for the option, not one per row that relies on it
             recorded = writer.first_new_id - 1  # complaints already there (never deleted: the highest id counts them)
             for chunk in _chunks(rows, CHUNK_ROWS):
                 records = []
