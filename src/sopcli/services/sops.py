@@ -28,11 +28,16 @@ def recorded_sop(session, sop_id: str):
     as a built-in's does: in ``sop new --sop ID`` and in the sop column of an import
     (sop's own export writes the id).
     """
+    import re
+
     from sqlmodel import select
 
     from sopcli.definitions.loader import load_text
+    from sopcli.definitions.schema import ID_PATTERN
     from sopcli.store.models import SopVersion
 
+    if not re.fullmatch(ID_PATTERN, sop_id):  # no SOP is called that (and PostgreSQL refuses a NUL in a query)
+        return None
     row = session.exec(select(SopVersion.source, SopVersion.origin).where(SopVersion.sop_id == sop_id)
                        .order_by(SopVersion.id.desc())).first()
     return None if row is None else load_text(row.source, row.origin)
