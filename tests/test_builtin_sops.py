@@ -16,7 +16,7 @@ import pytest
 
 from sopcli.definitions.schema import SopDefinition
 from sopcli.definitions.validate import validate
-from sopcli.timeparse import parse_duration
+from sopcli.worktime.parse import parse_duration
 
 BUILTIN = resources.files("sopcli.definitions") / "builtin"
 SAMPLE = Path(__file__).resolve().parent.parent / "sample_data" / "contoh-sop.toml"

@@ -20,7 +20,7 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from sopcli.calendar import DEFAULT_HOURS, WorkingCalendar, resolve_zone
+from sopcli.worktime.calendar import DEFAULT_HOURS, WorkingCalendar, resolve_zone
 
 JAKARTA = ZoneInfo("Asia/Jakarta")
 OFFICE = WorkingCalendar()

@@ -31,9 +31,9 @@ import importlib, os, runpy, sys
 gate_fd, ready_fd, repeat = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
 script, args = sys.argv[4], sys.argv[5:]
 # Load what the commands import lazily, so the gate releases commands, not start-ups.
-for name in ("sopcli.cli", "sopcli.cli.casefmt", "sopcli.services.cases", "sopcli.services.runtime",
-             "sopcli.services.settings", "sopcli.store.database", "sopcli.store.models", "sopcli.engine",
-             "sopcli.journal", "sopcli.definitions.loader", "sopcli.calendar", "sopcli.timeparse", "sopcli.config",
+for name in ("sopcli.cli", "sopcli.present.casefmt", "sopcli.services.cases", "sopcli.services.runtime",
+             "sopcli.services.settings", "sopcli.store.database", "sopcli.store.models", "sopcli.domain.engine",
+             "sopcli.domain.chain", "sopcli.definitions.loader", "sopcli.worktime.calendar", "sopcli.worktime.parse", "sopcli.config",
              "sqlalchemy", "sqlmodel", "holidays", "rich.panel", "rich.table", "rich.prompt"):
     try:
         importlib.import_module(name)

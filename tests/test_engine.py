@@ -1,4 +1,4 @@
-"""SOP semantics of the running case (``sopcli.engine``), pure.
+"""SOP semantics of the running case (``sopcli.domain.engine``), pure.
 
 No database, no clock: every moment is a fixed Asia/Jakarta datetime and
 ``now`` is passed in. Every expected timing number is worked out by hand in a
@@ -23,10 +23,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sopcli import engine, i18n
-from sopcli.calendar import WorkingCalendar
+from sopcli.domain import engine
+from sopcli import i18n
+from sopcli.worktime.calendar import WorkingCalendar
 from sopcli.definitions.loader import load
-from sopcli.engine import CANCELLED, OPEN, REJECTED, RESOLVED, CaseState
+from sopcli.domain.engine import CANCELLED, OPEN, REJECTED, RESOLVED, CaseState
 from sopcli.errors import ActionError, InputError
 
 JKT = ZoneInfo("Asia/Jakarta")

@@ -11,8 +11,8 @@ from datetime import date
 
 import pytest
 
-from sopcli.calendar import WorkingCalendar
-from sopcli.holiday_cache import HolidayCache, indonesian_holidays
+from sopcli.worktime.calendar import WorkingCalendar
+from sopcli.worktime.holidays import HolidayCache, indonesian_holidays
 
 
 def test_cached_dates_are_the_packages_own(tmp_path):

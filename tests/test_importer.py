@@ -17,16 +17,16 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sopcli import engine
-from sopcli.calendar import WorkingCalendar
+from sopcli.domain import engine
+from sopcli.worktime.calendar import WorkingCalendar
 from sopcli.definitions.loader import load
 from sopcli.errors import DateParseError
-from sopcli.journal import _canonical, canonical_fields
+from sopcli.domain.chain import _canonical, canonical_fields
 from sopcli.services.cases import received_fields
 from sopcli.services.importer import (COMPLAINT_COLUMNS, ENTRY_COLUMNS, _FIELD_KEYS, _Opening, _Record, _RowChecker,
                                      received_fields_json)
 from sopcli.store.bulk import _naive_utc, _sqlite_moment
-from sopcli.timeparse import parse_when
+from sopcli.worktime.parse import parse_when
 
 JKT = ZoneInfo("Asia/Jakarta")
 SOP_IDS = ("ipas-pemulihan", "kaltim-db", "cirebon-aplikasi", "tanahbumbu-jaringan")

@@ -1,4 +1,4 @@
-"""The journal's hash chain (``sopcli.journal``): any edit, deletion or reordering shows.
+"""The journal's hash chain (``sopcli.domain.chain``): any edit, deletion or reordering shows.
 
 Entries are built the way the service builds them: ``engine.describe`` of real
 engine entries plus ``seq``, ``complaint_number`` and ``recorded_at``, then
@@ -16,10 +16,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sopcli import engine, i18n
-from sopcli.calendar import WorkingCalendar
+from sopcli.domain import engine
+from sopcli import i18n
+from sopcli.worktime.calendar import WorkingCalendar
 from sopcli.definitions.loader import load
-from sopcli.journal import (
+from sopcli.domain.chain import (
     GENESIS,
     HASHED_KEYS,
     _canonical,

@@ -254,7 +254,7 @@ def test_bars_read_without_colour(sop_env):  # English: 50.0%
 
     from rich.console import Console
 
-    from sopcli.documents import Bar, _rich_bars
+    from sopcli.present.documents import Bar, _rich_bars
 
     screen = Console(file=io.StringIO(), no_color=True, width=100, force_terminal=True)
     screen.print(_rich_bars([Bar("kaltim-db 1", 1, 1), Bar("kaltim-db 2", 0, 3), Bar("kaltim-db 3", 2, 0)]))
@@ -434,7 +434,7 @@ _examples = iter(range(10**6))
 def test_sql_median_and_p90_equal_the_python_rule(aggregate_db, took):
     from datetime import datetime, timedelta, timezone
 
-    from sopcli import reporting
+    from sopcli.domain import figures
     from sopcli.store import aggregates
     from sopcli.store.models import JournalEntry
 
@@ -452,6 +452,6 @@ def test_sql_median_and_p90_equal_the_python_rule(aggregate_db, took):
     (row,) = [r for r in rows if r[1] == step]
     _sop, _step, done, on_time, late, median, p90, low, high = row
     assert (done, on_time, late) == (len(took), sum(v <= 60 for v in took), sum(v > 60 for v in took))
-    assert median == pytest.approx(reporting.median(took))
-    assert p90 == pytest.approx(reporting.p90(took))
+    assert median == pytest.approx(figures.median(took))
+    assert p90 == pytest.approx(figures.p90(took))
     assert low == high == 60

@@ -35,7 +35,7 @@ def test_a_sealed_day_rewritten_with_a_rehashed_chain_is_named(monday, sop_env, 
     chain verifies, but the day no longer matches the digest written on the signed journal."""
     from sqlalchemy import text
 
-    from sopcli.journal import GENESIS, entry_hash
+    from sopcli.domain.chain import GENESIS, entry_hash
     from sopcli.services.exporter import read_journal_export
 
     _ok(monday("journal", "seal", "--date", "2026-11-23"))

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from sopcli import i18n
 from sopcli.errors import DateParseError, InputError, TimeParseError
-from sopcli.timeparse import (
+from sopcli.worktime.parse import (
     TimeStandard,
     format_minutes,
     format_standard_range,

@@ -52,13 +52,13 @@ class Config:
     signer_nip: str | None = None
 
     def zone(self):
-        from sopcli.calendar import resolve_zone
+        from sopcli.worktime.calendar import resolve_zone
 
         return resolve_zone(self.timezone)
 
     def calendar(self, holidays_of=None):
         """The office's working calendar; ``holidays_of`` (year → dates) replaces the ``holidays`` package."""
-        from sopcli.calendar import WorkingCalendar
+        from sopcli.worktime.calendar import WorkingCalendar
 
         hours = {WEEKDAYS.index(day): _parse_hours(day, span) for day, span in self.office_hours.items()}
         holidays = {} if holidays_of is None else {"holidays_of": holidays_of}
@@ -211,7 +211,7 @@ def set_value(config: Config, key: str, raw: str) -> Config:
         from datetime import datetime, timezone
 
         from sopcli.errors import DateParseError
-        from sopcli.timeparse import parse_day
+        from sopcli.worktime.parse import parse_day
 
         try:
             days = [parse_day(d, timezone.utc, datetime.now(timezone.utc)).isoformat() for d in value.split(",") if d.strip()]
@@ -265,7 +265,7 @@ def _checked(key: str, value):
                 raise ValueError(_("{value!r} is not a date like 2026-12-31").format(value=day)) from None
         return tuple(sorted(days))  # a day twice is one closed day
     if key == "timezone":
-        from sopcli.calendar import resolve_zone
+        from sopcli.worktime.calendar import resolve_zone
 
         try:
             resolve_zone(str(value))

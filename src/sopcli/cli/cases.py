@@ -106,14 +106,14 @@ def _prompts():
 
 
 def _console():
-    from sopcli.render import console
+    from sopcli.present.render import console
 
     return console()
 
 
 def _emit(view, rt, as_json: bool, done: str | None = None) -> None:
     """The complaint as JSON for scripts, or ``done`` (a confirmation) for people."""
-    from sopcli import render
+    from sopcli.present import render
 
     if as_json:
         render.print_json(view.to_json(rt.zone))
@@ -146,7 +146,7 @@ def new(
 
     Example: sop new --sop kaltim-db --description "Database SIMPEG tidak bisa diakses" --reporter "Budi" --unit "BKD" --system SIMPEG --channel telepon --priority tinggi
     """
-    from sopcli.cli.casefmt import print_card
+    from sopcli.present.casefmt import print_card
     from sopcli.definitions.loader import builtin_ids
     from sopcli.i18n import _
     from sopcli.services import cases
@@ -177,7 +177,7 @@ def new(
     if at_terminal():
         print_card(card, rt.zone, rt.calendar_for(card.sop).day_minutes)
     else:
-        from sopcli.cli.casefmt import local
+        from sopcli.present.casefmt import local
 
         who = ", ".join(card.sop.role_name(r) for r in card.step.pelaksana)
         due = local(card.due_at, rt.zone) if card.due_at else "-"
@@ -212,8 +212,8 @@ def next_step(
 
     Example: sop next ADU-2026-00042 --decision ya --note "Server DB dipulihkan" --output "LAP/12/2026"
     """
-    from sopcli.cli.casefmt import print_card
-    from sopcli.engine import describe_options
+    from sopcli.present.casefmt import print_card
+    from sopcli.domain.engine import describe_options
     from sopcli.errors import ActionError
     from sopcli.i18n import _
     from sopcli.services import cases
@@ -262,7 +262,7 @@ def next_step(
 
 def _ask_field(spec) -> str:
     """Ask for a step's field until the answer is valid (or left empty when optional)."""
-    from sopcli.engine import check_field_value
+    from sopcli.domain.engine import check_field_value
     from sopcli.errors import InputError
 
     while True:
@@ -276,8 +276,8 @@ def _ask_field(spec) -> str:
 
 
 def _report_progress(rt, view, day_minutes: int) -> None:
-    from sopcli.cli.casefmt import took_text
-    from sopcli.engine import status_label
+    from sopcli.present.casefmt import took_text
+    from sopcli.domain.engine import status_label
     from sopcli.i18n import _
 
     last = view.journal[-1]
@@ -365,7 +365,7 @@ def show(ctx: typer.Context, number: NumberArgument, as_json: JsonOption = False
 
     Example: sop show ADU-2026-00042
     """
-    from sopcli.cli.casefmt import print_case
+    from sopcli.present.casefmt import print_case
     from sopcli.services import cases
 
     rt = runtime_of(ctx)
@@ -394,9 +394,9 @@ def list_complaints(
 
     Example: sop list --overdue
     """
-    from sopcli import render
-    from sopcli.cli.casefmt import local
-    from sopcli.engine import status_label
+    from sopcli.present import render
+    from sopcli.present.casefmt import local
+    from sopcli.domain.engine import status_label
     from sopcli.errors import InputError
     from sopcli.i18n import _
     from sopcli.services import cases
@@ -452,7 +452,7 @@ def verify(ctx: typer.Context,
     from sopcli.services import cases
 
     if file:
-        from sopcli.journal import verify_chain
+        from sopcli.domain.chain import verify_chain
         from sopcli.services.exporter import read_journal_export
 
         checked, broken, problem = verify_chain(read_journal_export(file), partial=True)

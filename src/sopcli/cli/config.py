@@ -20,7 +20,8 @@ def show(as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = 
     """
     from dataclasses import asdict, replace
 
-    from sopcli import config, render
+    from sopcli import config
+    from sopcli.present import render
 
     current = config.load()
     if current.database_url:  # shown on screens and pasted into chats: never the password

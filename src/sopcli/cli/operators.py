@@ -37,7 +37,7 @@ def list_operators(ctx: typer.Context, as_json: Annotated[bool, typer.Option("--
 
     Example: sop operator list
     """
-    from sopcli import render
+    from sopcli.present import render
     from sopcli.i18n import _
     from sopcli.services.operators import list_operators as operators
 

@@ -22,10 +22,10 @@ journal_app = typer.Typer(rich_markup_mode=None, add_completion=False)
 
 def _period(rt, kind: str, day: str | None, first: str | None, last: str | None):
     """The period the options name; every date in the office's time zone."""
-    from sopcli import periods
+    from sopcli.worktime import periods
     from sopcli.errors import InputError
     from sopcli.i18n import _
-    from sopcli.timeparse import parse_day
+    from sopcli.worktime.parse import parse_day
 
     def parse(text: str):
         return parse_day(text, rt.zone, rt.now())
@@ -41,7 +41,7 @@ def _period(rt, kind: str, day: str | None, first: str | None, last: str | None)
 
 
 def _emit(rt, document_or_data, fmt: str, output: str | None, to_json) -> None:
-    from sopcli import documents, render
+    from sopcli.present import documents, render
     from sopcli.cli.output import output_file
     from sopcli.i18n import current_language
 
@@ -81,7 +81,7 @@ def journal(
     """
     if ctx.invoked_subcommand is not None:
         return
-    from sopcli import documents
+    from sopcli.present import documents
     from sopcli.cli.output import choose_format
     from sopcli.services.reports import build_journal
 
@@ -108,7 +108,7 @@ def seal(
     from sopcli.cli.cases import _operator
     from sopcli.i18n import _
     from sopcli.services.seals import seal_day
-    from sopcli.timeparse import parse_day
+    from sopcli.worktime.parse import parse_day
 
     rt = runtime_of(ctx)
     chosen = parse_day(day, rt.zone, rt.now()) if day else rt.now().astimezone(rt.zone).date()
@@ -140,7 +140,7 @@ def report(
 
     Example: sop report --daily --date yesterday --format html -o laporan.html
     """
-    from sopcli import documents
+    from sopcli.present import documents
     from sopcli.cli.output import choose_format
     from sopcli.errors import InputError
     from sopcli.i18n import _

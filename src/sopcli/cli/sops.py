@@ -20,7 +20,7 @@ def list_sops(as_json: JsonOption = False) -> None:
 
     Example: sop sops list
     """
-    from sopcli import render
+    from sopcli.present import render
     from sopcli.definitions.loader import builtin_ids, load
     from sopcli.i18n import _
 
@@ -43,7 +43,7 @@ def show(reference: SopArgument, as_json: JsonOption = False) -> None:
 
     Example: sop sops show kaltim-db
     """
-    from sopcli import render
+    from sopcli.present import render
     from sopcli.definitions.loader import load
 
     loaded = load(reference)
@@ -55,7 +55,7 @@ def show(reference: SopArgument, as_json: JsonOption = False) -> None:
 
 
 def _print_identity(sop) -> None:
-    from sopcli import render
+    from sopcli.present import render
     from sopcli.i18n import _
 
     def joined(items) -> str:
@@ -78,7 +78,7 @@ def _print_identity(sop) -> None:
 
 
 def _flowchart_table(sop):
-    from sopcli import render
+    from sopcli.present import render
     from sopcli.i18n import _
 
     columns = [_("No"), _("Activity")] + [role.nama for role in sop.roles] + [_("Inputs"), _("Time"), _("Output"), _("Next")]
@@ -166,12 +166,12 @@ def path(reference: SopArgument, as_json: JsonOption = False) -> None:
 
     Example: sop sops path kaltim-db
     """
-    from sopcli import render
+    from sopcli.present import render
     from sopcli.definitions.flowchart import outcome_label, simulate
     from sopcli.definitions.loader import load
     from sopcli.i18n import _
     from sopcli.services.settings import calendar_for
-    from sopcli.timeparse import format_standard_range
+    from sopcli.worktime.parse import format_standard_range
 
     from sopcli import config
 

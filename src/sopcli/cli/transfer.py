@@ -38,12 +38,12 @@ def import_file(
     """
     from pathlib import Path
 
-    from sopcli import render
+    from sopcli.present import render
     from sopcli.cli.cases import _operator
     from sopcli.errors import ExitCode, InputError, os_reason
     from sopcli.i18n import _
     from sopcli.services.importer import import_batch
-    from sopcli.tabular import detect_format
+    from sopcli.files.tables import detect_format
 
     rt = runtime_of(ctx)
     operator = _operator(rt, actor)
@@ -92,7 +92,7 @@ def _progress(enabled: bool):
         from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
         from sopcli.i18n import _
-        from sopcli.render import console
+        from sopcli.present.render import console
 
         with Progress(SpinnerColumn(), TextColumn(_("{task.completed:,} rows read")), TimeElapsedColumn(),
                       console=console(stderr=True), transient=True) as bar:
@@ -130,7 +130,7 @@ def _print_result(result) -> None:
 def _write_rejects(path: str, problems) -> None:
     import csv
 
-    from sopcli.tabular import COLUMN_ALIASES
+    from sopcli.files.tables import COLUMN_ALIASES
 
     by_line: dict[int, tuple[dict, list[str]]] = {}
     for problem in problems:

@@ -14,7 +14,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
-from sopcli.timeparse import TimeStandard, parse_duration
+from sopcli.worktime.parse import TimeStandard, parse_duration
 
 Outcome = Literal["resolved", "rejected"]
 CalendarKind = Literal["office", "24x7"]

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from sopcli.definitions.schema import SopDefinition
 from sopcli.errors import TimeParseError
 from sopcli.i18n import _
-from sopcli.timeparse import parse_duration
+from sopcli.worktime.parse import parse_duration
 
 
 @dataclass(frozen=True)

@@ -13,10 +13,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sopcli import engine
+from sopcli.domain import engine
 from sopcli.errors import CaseMovedOn, ConflictError, InputError, NotFoundError, NotPermitted
 from sopcli.i18n import _
-from sopcli.journal import GENESIS, entry_hash
+from sopcli.domain.chain import GENESIS, entry_hash
 from sopcli.services.runtime import Runtime
 from sopcli.services.sops import check_sop_filter
 
@@ -678,7 +678,7 @@ def verify(rt: Runtime) -> VerifyResult:
     """Walk the whole journal chain; report the first broken entry."""
     from sqlalchemy import text
 
-    from sopcli.journal import verify_chain
+    from sopcli.domain.chain import verify_chain
 
     def entries(session):
         result = session.exec(text(

@@ -10,10 +10,10 @@ from typing import IO, Any
 
 from sopcli.errors import InputError, os_reason
 from sopcli.i18n import _
-from sopcli.journal import HASHED_KEYS
+from sopcli.domain.chain import HASHED_KEYS
 from sopcli.services.runtime import Runtime
 from sopcli.services.sops import check_sop_filter
-from sopcli.tabular import write_rows
+from sopcli.files.tables import write_rows
 
 # The import's own column names first, so an export re-imports as it is.
 COMPLAINT_COLUMNS = ["ref", "received_at", "sop", "reporter", "unit", "system", "host", "channel", "priority",
@@ -33,7 +33,7 @@ def export(rt: Runtime, what: str, out: IO[bytes], *, fmt: str, since: datetime 
     Raises:
         InputError: unknown kind, format or status; a journal export narrowed by SOP or status.
     """
-    from sopcli import engine
+    from sopcli.domain import engine
 
     if what == "journal" and sop is not None:
         raise InputError(_("a journal export cannot be limited to one SOP: only the whole journal or a time range verifies"),

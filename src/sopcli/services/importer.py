@@ -26,15 +26,15 @@ from datetime import date, datetime, time, timedelta, timezone
 from typing import IO, Any, NamedTuple
 from zoneinfo import ZoneInfo
 
-from sopcli import engine
+from sopcli.domain import engine
 from sopcli.errors import DateParseError, DefinitionError, InputError, NotFoundError
 from sopcli.i18n import _
-from sopcli.journal import GENESIS, canonical_moment, json_string, received_entry_hash
+from sopcli.domain.chain import GENESIS, canonical_moment, json_string, received_entry_hash
 from sopcli.services.cases import NUMBER_PREFIX, _lock_journal, _pinned_version, normalise_priority
 from sopcli.services.runtime import Runtime
 from sopcli.store.bulk import bulk_load, insert_rows, moment_parameter, placeholders
-from sopcli.tabular import COLUMN_ALIASES, Row, read_rows
-from sopcli.timeparse import parse_iso, parse_when
+from sopcli.files.tables import COLUMN_ALIASES, Row, read_rows
+from sopcli.worktime.parse import parse_iso, parse_when
 
 REQUIRED = ("received_at", "reporter", "unit", "system", "description")
 CHUNK_ROWS = 2000

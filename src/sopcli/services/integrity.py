@@ -13,7 +13,7 @@ import itertools
 import json
 from dataclasses import dataclass, field
 
-from sopcli import engine
+from sopcli.domain import engine
 from sopcli.i18n import _
 from sopcli.services.runtime import Runtime
 

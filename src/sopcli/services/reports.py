@@ -13,11 +13,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sopcli import engine
+from sopcli.domain import engine
 from sopcli.errors import InputError
 from sopcli.i18n import _
-from sopcli.periods import Period
-from sopcli.reporting import is_rework, percent
+from sopcli.worktime.periods import Period
+from sopcli.domain.figures import is_rework, percent
 from sopcli.services.runtime import Runtime
 from sopcli.services.sops import check_sop_filter
 

@@ -118,7 +118,7 @@ class Runtime:
 
     @cached_property
     def office_calendar(self):
-        from sopcli.holiday_cache import HolidayCache, cache_directory
+        from sopcli.worktime.holidays import HolidayCache, cache_directory
 
         return self.config.calendar(holidays_of=HolidayCache(cache_directory()))
 
@@ -130,7 +130,7 @@ class Runtime:
 
     @cached_property
     def _always_open_calendar(self):
-        from sopcli.calendar import WorkingCalendar
+        from sopcli.worktime.calendar import WorkingCalendar
 
         return WorkingCalendar.twenty_four_seven(self.zone)
 
@@ -139,7 +139,7 @@ class Runtime:
 
     def parse_when(self, text: str | None) -> datetime:
         """A user's ``--at``/``--received-at``; ``None`` means now."""
-        from sopcli.timeparse import parse_when
+        from sopcli.worktime.parse import parse_when
 
         if text is None:
             return self.now()

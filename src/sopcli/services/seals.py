@@ -17,7 +17,7 @@ import hashlib
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from sopcli import engine
+from sopcli.domain import engine
 from sopcli.errors import InputError
 from sopcli.i18n import _
 from sopcli.services.runtime import Runtime

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sopcli.calendar import WorkingCalendar
+from sopcli.worktime.calendar import WorkingCalendar
 
 
 def calendar_for(sop, config=None) -> WorkingCalendar:

@@ -5,7 +5,7 @@ aware datetimes, and returns plain rows: the database counts and ranks, Python
 only arranges the (small) result. Medians and 90th percentiles are computed
 with window functions: the median averages the two middle values of an even
 count; p90 is the nearest-rank value (the ⌈0.9·n⌉-th smallest), the same rules
-as ``sopcli.reporting.median`` and ``p90``.
+as ``sopcli.domain.figures.median`` and ``p90``.
 """
 
 from __future__ import annotations

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from html import escape
 
-from sopcli.documents import Bar, Document, Section
+from sopcli.present.documents import Bar, Document, Section
 from sopcli.i18n import _
-from sopcli.render import _cell
+from sopcli.present.render import _cell
 
 STYLE = """
 @page { size: A4 %(orientation)s; margin: 14mm 12mm; }

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, tzinfo
 from zoneinfo import ZoneInfo
 
-from sopcli.holiday_cache import indonesian_holidays
+from sopcli.worktime.holidays import indonesian_holidays
 
 OfficeHours = Mapping[int, tuple[time, time]]  # weekday (Mon=0) → opening, closing
 

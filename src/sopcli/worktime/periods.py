@@ -1,6 +1,6 @@
 """Report periods: a day, a working week, a calendar month, or any run of days.
 
-Pure: days come in already parsed (``timeparse.parse_day``). A period covers
+Pure: days come in already parsed (``worktime.parse.parse_day``). A period covers
 whole local days in the office time zone, from the first day's midnight to
 the midnight after the last day.
 """

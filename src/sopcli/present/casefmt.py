@@ -16,7 +16,7 @@ def local(moment: datetime | None, tz) -> str:
 
 
 def took_text(took: float | None, standard: int | None, on_time: bool | None, day_minutes: int) -> str:
-    from sopcli.timeparse import format_minutes
+    from sopcli.worktime.parse import format_minutes
 
     if took is None:
         return ""
@@ -29,7 +29,7 @@ def took_text(took: float | None, standard: int | None, on_time: bool | None, da
 
 def time_left_text(card, day_minutes: int) -> tuple[str, bool]:
     """(text, late?) for the card's time-left line."""
-    from sopcli.timeparse import format_minutes
+    from sopcli.worktime.parse import format_minutes
 
     if card.paused:
         return _("paused: the clock is stopped"), False
@@ -45,7 +45,7 @@ def print_card(card, tz, day_minutes: int) -> None:
     from rich.panel import Panel
     from rich.table import Table
 
-    from sopcli.render import console
+    from sopcli.present.render import console
 
     step, sop = card.step, card.sop
     grid = Table.grid(padding=(0, 2))
@@ -88,9 +88,9 @@ def _outcome(outcome: str | None) -> str:
 
 def print_case(view, tz, day_minutes: int, fmt: str | None = None) -> None:
     """``sop show``: the complaint, then its timeline with time taken against the standard."""
-    from sopcli import render
-    from sopcli.engine import action_label, status_label
-    from sopcli.timeparse import format_minutes
+    from sopcli.present import render
+    from sopcli.domain.engine import action_label, status_label
+    from sopcli.worktime.parse import format_minutes
 
     header = [
         (_("Number"), view.number), (_("Status"), status_label(view.status)),

@@ -2,7 +2,7 @@
 
 A ``Document`` is built once from a report or journal and then written in any
 format: a rich layout on a terminal, plain text, Markdown, CSV blocks, or a
-printable HTML page (``htmlpage``). JSON skips this layer: it is the report's
+printable HTML page (``present.html``). JSON skips this layer: it is the report's
 own ``to_json()``, the contract scripts rely on.
 """
 
@@ -14,9 +14,9 @@ from datetime import datetime
 from typing import Any, TextIO
 
 from sopcli.i18n import _
-from sopcli.periods import describe, long_date
-from sopcli.render import Table, _cell
-from sopcli.timeparse import format_minutes
+from sopcli.worktime.periods import describe, long_date
+from sopcli.present.render import Table, _cell
+from sopcli.worktime.parse import format_minutes
 
 DOCUMENT_FORMATS = ("table", "plain", "markdown", "csv", "json", "html")
 WIDE_TERMINAL = 120
@@ -86,7 +86,7 @@ def _local(moment: datetime, tz, with_date: bool = True) -> str:
 
 
 def report_document(report, config) -> Document:
-    from sopcli.periods import DAILY, MONTHLY, WEEKLY
+    from sopcli.worktime.periods import DAILY, MONTHLY, WEEKLY
 
     titles = {DAILY: _("Daily report"), WEEKLY: _("Weekly report"), MONTHLY: _("Monthly report")}
     tz, day = report.period.tz, report.day_minutes
@@ -160,7 +160,7 @@ def report_document(report, config) -> Document:
 
 
 def action_label(action: str, decision: str | None) -> str:
-    from sopcli.engine import action_label as label_of
+    from sopcli.domain.engine import action_label as label_of
 
     label = label_of(action)
     return f"{label}: {decision}" if decision else label
@@ -218,7 +218,7 @@ def journal_document(journal) -> Document:
 def write(document: Document, fmt: str, out: TextIO, *, config=None, language: str = "id") -> None:
     """Write ``document`` as ``table`` (rich), ``plain``, ``markdown``, ``csv`` or ``html``."""
     if fmt == "html":
-        from sopcli.htmlpage import render_page
+        from sopcli.present.html import render_page
 
         out.write(render_page(document, config=config, language=language))
     elif fmt == "csv":
@@ -288,7 +288,7 @@ def _write_rich(document: Document) -> None:
     from rich.table import Table as RichTable
     from rich.text import Text
 
-    from sopcli.render import console
+    from sopcli.present.render import console
 
     screen = console()
     head, *rest = _header_lines(document)

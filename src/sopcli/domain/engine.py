@@ -21,11 +21,11 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from sopcli.calendar import WorkingCalendar
+from sopcli.worktime.calendar import WorkingCalendar
 from sopcli.definitions.schema import SopDefinition, Step
 from sopcli.errors import ActionError, InputError, TimeParseError
 from sopcli.i18n import _
-from sopcli.timeparse import TimeStandard, parse_duration
+from sopcli.worktime.parse import TimeStandard, parse_duration
 
 OPEN, RESOLVED, REJECTED, CANCELLED = "open", "resolved", "rejected", "cancelled"
 STATUSES = (OPEN, RESOLVED, REJECTED, CANCELLED)

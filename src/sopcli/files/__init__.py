@@ -1,0 +1,1 @@
+"""The files people have: CSV dialects, TSV, JSON and XLSX, read and written."""

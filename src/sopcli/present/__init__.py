@@ -1,0 +1,1 @@
+"""Views to text: output formats, case cards, documents and HTML pages."""
