@@ -18,7 +18,7 @@ import json
 import random
 import sqlite3
 import subprocess
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 WIB = timezone(timedelta(hours=7))
@@ -26,18 +26,40 @@ FIRST_DAY = datetime(2025, 11, 25, 8, 0, tzinfo=WIB)
 NOW = datetime(2026, 11, 24, 16, 0, tzinfo=WIB)
 # Built-in SOPs and how often each is used.
 MIX = [("kaltim-db", 4), ("cirebon-aplikasi", 2), ("ipas-pemulihan", 2), ("tanahbumbu-jaringan", 2)]
-UNITS = [f"Dinas {name}" for name in ("Kesehatan", "Pendidikan", "Sosial", "Perhubungan", "Kominfo", "Pertanian",
-                                      "Pariwisata", "Koperasi", "Perikanan", "Lingkungan Hidup")] + \
-        [f"Kecamatan {n}" for n in range(1, 21)]
-SYSTEMS = ["SIMPEG", "SIMPUS", "Dapodik", "SIPD", "LPSE", "e-Kinerja", "Portal PPID", "Jaringan Intranet", "IPAS",
-           "Email Dinas"]
+UNITS = [
+    f"Dinas {name}"
+    for name in (
+        "Kesehatan",
+        "Pendidikan",
+        "Sosial",
+        "Perhubungan",
+        "Kominfo",
+        "Pertanian",
+        "Pariwisata",
+        "Koperasi",
+        "Perikanan",
+        "Lingkungan Hidup",
+    )
+] + [f"Kecamatan {n}" for n in range(1, 21)]
+SYSTEMS = [
+    "SIMPEG",
+    "SIMPUS",
+    "Dapodik",
+    "SIPD",
+    "LPSE",
+    "e-Kinerja",
+    "Portal PPID",
+    "Jaringan Intranet",
+    "IPAS",
+    "Email Dinas",
+]
 ACTORS = [f"teknisi{n}" for n in range(1, 13)]
 PAUSE_REASONS = ["Menunggu konfirmasi pelapor", "Menunggu vendor", "Menunggu suku cadang", "Listrik padam"]
 
 
 def _stamp(moment: datetime) -> str:
     """How SQLAlchemy stores an aware datetime on SQLite: naive UTC text."""
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M:%S.%f")
+    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
 
 
 def _walk(definition, rng: random.Random) -> list[tuple[str, str | None, str | None, str | None]]:
@@ -47,12 +69,21 @@ def _walk(definition, rng: random.Random) -> list[tuple[str, str | None, str | N
         step = definition.step(step_id)
         if step.decision:
             options = list(step.decision.options)
-            backward = [o for o in options if o.goto and definition.step_number(o.goto) <= definition.step_number(step_id)]
+            backward = [
+                o for o in options if o.goto and definition.step_number(o.goto) <= definition.step_number(step_id)
+            ]
             forward = [o for o in options if o not in backward and (o.goto or o.end == "resolved")]
             rejecting = [o for o in options if o.end == "rejected"]
             roll = rng.random()
-            option = (backward[0] if backward and roll < 0.1 else
-                      rejecting[0] if rejecting and roll > 0.97 else forward[0] if forward else options[0])
+            option = (
+                backward[0]
+                if backward and roll < 0.1
+                else rejecting[0]
+                if rejecting and roll > 0.97
+                else forward[0]
+                if forward
+                else options[0]
+            )
             path.append((step_id, option.label, option.goto, option.end))
             if option.end:
                 return path
@@ -74,13 +105,33 @@ def build(sop_binary: str, env: dict[str, str], db: Path, target_entries: int) -
 
     # `sop` creates the schema and pins the four SOP versions (one complaint each).
     for sop_id, _ in MIX:
-        subprocess.run([sop_binary, "new", "--sop", sop_id, "--description", "Benchmark", "--reporter", "Pelapor",
-                        "--unit", UNITS[0], "--system", SYSTEMS[0], "--received-at", "2025-11-24 08:00"],
-                       env=env, check=True, capture_output=True)
+        subprocess.run(
+            [
+                sop_binary,
+                "new",
+                "--sop",
+                sop_id,
+                "--description",
+                "Benchmark",
+                "--reporter",
+                "Pelapor",
+                "--unit",
+                UNITS[0],
+                "--system",
+                SYSTEMS[0],
+                "--received-at",
+                "2025-11-24 08:00",
+            ],
+            env=env,
+            check=True,
+            capture_output=True,
+        )
     connection = sqlite3.connect(db)
     versions = dict(connection.execute("SELECT sop_id, id FROM sop_version"))
-    complaint_id, seq = connection.execute("SELECT MAX(id) FROM complaint").fetchone()[0], \
-        connection.execute("SELECT MAX(seq) FROM journal_entry").fetchone()[0]
+    complaint_id, seq = (
+        connection.execute("SELECT MAX(id) FROM complaint").fetchone()[0],
+        connection.execute("SELECT MAX(seq) FROM journal_entry").fetchone()[0],
+    )
     definitions = {sop_id: load(sop_id).definition for sop_id, _ in MIX}
     weighted = [sop_id for sop_id, weight in MIX for _ in range(weight)]
     rng = random.Random(20261124)
@@ -106,11 +157,30 @@ def build(sop_binary: str, env: dict[str, str], db: Path, target_entries: int) -
         actor = rng.choice(ACTORS)
         unit, system = rng.choice(UNITS), rng.choice(SYSTEMS)
         seq += 1
-        entries.append((seq, complaint_id, number, "received", None, None, json.dumps({"sop": sop_id, "unit": unit}),
-                        actor, _stamp(received), _stamp(received), "Gangguan layanan", None, None, None, None,
-                        definition.steps[0].id, "-", "-"))
+        entries.append(
+            (
+                seq,
+                complaint_id,
+                number,
+                "received",
+                None,
+                None,
+                json.dumps({"sop": sop_id, "unit": unit}),
+                actor,
+                _stamp(received),
+                _stamp(received),
+                "Gangguan layanan",
+                None,
+                None,
+                None,
+                None,
+                definition.steps[0].id,
+                "-",
+                "-",
+            )
+        )
         moment, status, current, closed, step_started = received, "open", definition.steps[0].id, None, received
-        still_open = received > NOW - timedelta(days=3) and rng.random() < 0.5 or rng.random() < 0.004
+        still_open = (received > NOW - timedelta(days=3) and rng.random() < 0.5) or rng.random() < 0.004
         path = _walk(definition, rng)
         stop_at = rng.randrange(len(path)) if still_open else len(path)
         for index, (step_id, decision, next_step, end) in enumerate(path):
@@ -118,13 +188,53 @@ def build(sop_binary: str, env: dict[str, str], db: Path, target_entries: int) -
                 break
             if rng.random() < 0.05:  # a pause on the way
                 seq += 1
-                entries.append((seq, complaint_id, number, "pause", step_id, None, "{}", actor, _stamp(moment),
-                                _stamp(moment), rng.choice(PAUSE_REASONS), None, None, None, None, None, "-", "-"))
+                entries.append(
+                    (
+                        seq,
+                        complaint_id,
+                        number,
+                        "pause",
+                        step_id,
+                        None,
+                        "{}",
+                        actor,
+                        _stamp(moment),
+                        _stamp(moment),
+                        rng.choice(PAUSE_REASONS),
+                        None,
+                        None,
+                        None,
+                        None,
+                        None,
+                        "-",
+                        "-",
+                    )
+                )
                 paused = min(rng.randrange(10, 240), int((NOW - moment).total_seconds() // 60))
                 moment += timedelta(minutes=paused)
                 seq += 1
-                entries.append((seq, complaint_id, number, "resume", step_id, None, "{}", actor, _stamp(moment),
-                                _stamp(moment), None, None, None, float(paused), None, None, "-", "-"))
+                entries.append(
+                    (
+                        seq,
+                        complaint_id,
+                        number,
+                        "resume",
+                        step_id,
+                        None,
+                        "{}",
+                        actor,
+                        _stamp(moment),
+                        _stamp(moment),
+                        None,
+                        None,
+                        None,
+                        float(paused),
+                        None,
+                        None,
+                        "-",
+                        "-",
+                    )
+                )
             standard = definition.step(step_id).standard
             limit = standard.deadline_minutes(510) if standard else None
             took = round(rng.expovariate(1 / (limit or 60)) * 0.8, 2)
@@ -132,17 +242,56 @@ def build(sop_binary: str, env: dict[str, str], db: Path, target_entries: int) -
                 break
             moment += timedelta(minutes=took)
             seq += 1
-            entries.append((seq, complaint_id, number, "step", step_id, decision, "{}", rng.choice(ACTORS),
-                            _stamp(moment), _stamp(moment), None, None, None if limit is None else took <= limit,
-                            took, limit, next_step, "-", "-"))
+            entries.append(
+                (
+                    seq,
+                    complaint_id,
+                    number,
+                    "step",
+                    step_id,
+                    decision,
+                    "{}",
+                    rng.choice(ACTORS),
+                    _stamp(moment),
+                    _stamp(moment),
+                    None,
+                    None,
+                    None if limit is None else took <= limit,
+                    took,
+                    limit,
+                    next_step,
+                    "-",
+                    "-",
+                )
+            )
             step_started = moment
             current = next_step
             if end:
                 status, closed, current = end, moment, None
         if status == "open" and rng.random() < 0.05:
             seq += 1
-            entries.append((seq, complaint_id, number, "cancel", current, None, "{}", actor, _stamp(moment),
-                            _stamp(moment), "Duplikat", None, None, None, None, None, "-", "-"))
+            entries.append(
+                (
+                    seq,
+                    complaint_id,
+                    number,
+                    "cancel",
+                    current,
+                    None,
+                    "{}",
+                    actor,
+                    _stamp(moment),
+                    _stamp(moment),
+                    "Duplikat",
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    "-",
+                    "-",
+                )
+            )
             status, closed, current = "cancelled", moment, None
         due = None
         if status == "open":
@@ -150,13 +299,39 @@ def build(sop_binary: str, env: dict[str, str], db: Path, target_entries: int) -
             due = _stamp(step_started + timedelta(minutes=standard.deadline_minutes(510))) if standard else None
         resolution = (closed - received).total_seconds() / 60 if status == "resolved" else None
         overall = definition.standard
-        complaints.append((
-            complaint_id, number, year, serial_by_year[year], None, versions[sop_id], sop_id, "Gangguan layanan",
-            "Pelapor", unit, system, None, "telepon", "sedang", _stamp(received), status, current,
-            _stamp(step_started) if status == "open" else None, due, None, 0.0, 0.0, "{}", _stamp(moment),
-            _stamp(closed) if closed else None, resolution,
-            None if resolution is None or overall is None else resolution <= overall.deadline_minutes(510),
-            actor, 0))
+        complaints.append(
+            (
+                complaint_id,
+                number,
+                year,
+                serial_by_year[year],
+                None,
+                versions[sop_id],
+                sop_id,
+                "Gangguan layanan",
+                "Pelapor",
+                unit,
+                system,
+                None,
+                "telepon",
+                "sedang",
+                _stamp(received),
+                status,
+                current,
+                _stamp(step_started) if status == "open" else None,
+                due,
+                None,
+                0.0,
+                0.0,
+                "{}",
+                _stamp(moment),
+                _stamp(closed) if closed else None,
+                resolution,
+                None if resolution is None or overall is None else resolution <= overall.deadline_minutes(510),
+                actor,
+                0,
+            )
+        )
         written = seq
         if len(entries) > 50_000:
             _flush(connection, complaints, entries)
@@ -168,9 +343,12 @@ def build(sop_binary: str, env: dict[str, str], db: Path, target_entries: int) -
 
 def _flush(connection, complaints: list, entries: list) -> None:
     connection.executemany(f"INSERT INTO complaint VALUES ({','.join('?' * 29)})", complaints)
-    connection.executemany(f"INSERT INTO journal_entry (seq, complaint_id, complaint_number, action, step, decision, "
-                           f"fields, actor, at, recorded_at, note, output, on_time, took_minutes, standard_minutes, "
-                           f"next_step, prev_hash, hash) VALUES ({','.join('?' * 18)})", entries)
+    connection.executemany(
+        f"INSERT INTO journal_entry (seq, complaint_id, complaint_number, action, step, decision, "
+        f"fields, actor, at, recorded_at, note, output, on_time, took_minutes, standard_minutes, "
+        f"next_step, prev_hash, hash) VALUES ({','.join('?' * 18)})",
+        entries,
+    )
     connection.commit()
     complaints.clear()
     entries.clear()

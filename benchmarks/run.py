@@ -62,8 +62,13 @@ def measure(argv: list[str], env: dict[str, str], setup=None) -> tuple[float, in
 def series(argv, env, repeat, setup=None) -> dict:
     runs = [measure(argv, env, setup) for _ in range(repeat)]
     times = sorted(t for t, _ in runs)
-    return {"median_s": statistics.median(times), "min_s": times[0], "max_s": times[-1],
-            "peak_mb": max(p for _, p in runs) / 1024, "runs": len(runs)}
+    return {
+        "median_s": statistics.median(times),
+        "min_s": times[0],
+        "max_s": times[-1],
+        "peak_mb": max(p for _, p in runs) / 1024,
+        "runs": len(runs),
+    }
 
 
 def report(name: str, result: dict, baseline: dict | None = None, target: str = "") -> dict:
@@ -79,8 +84,14 @@ def report(name: str, result: dict, baseline: dict | None = None, target: str = 
 
 def environment(db: Path) -> dict[str, str]:
     env = dict(os.environ)
-    env.update(SOP_DATABASE_URL=str(db), SOP_NOW=FIXED_NOW, SOP_LANG="en", SOP_OPERATOR="bench",
-               SOP_CONFIG=str(db.with_suffix(".toml")), NO_COLOR="1")
+    env.update(
+        SOP_DATABASE_URL=str(db),
+        SOP_NOW=FIXED_NOW,
+        SOP_LANG="en",
+        SOP_OPERATOR="bench",
+        SOP_CONFIG=str(db.with_suffix(".toml")),
+        NO_COLOR="1",
+    )
     return env
 
 
@@ -88,13 +99,25 @@ def write_rows_csv(path: Path, count: int) -> None:
     rng = random.Random(20261124)
     with path.open("w", newline="", encoding="utf-8") as out:
         writer = csv.writer(out)
-        writer.writerow(["ref", "received_at", "sop", "reporter", "unit", "system", "host", "channel", "priority", "description"])
+        writer.writerow(
+            ["ref", "received_at", "sop", "reporter", "unit", "system", "host", "channel", "priority", "description"]
+        )
         for i in range(count):
             day = 1 + i % 28
-            writer.writerow([f"BENCH-{i:08d}", f"2026-10-{day:02d}T{8 + i % 8:02d}:{i % 60:02d}:00+07:00", SOPS[i % 4],
-                             f"Pelapor {rng.randrange(500)}", f"Dinas {rng.randrange(60)}", f"SISTEM-{rng.randrange(40)}",
-                             f"host-{rng.randrange(90)}", "telepon", "sedang",
-                             f"Gangguan layanan nomor {i}: aplikasi tidak dapat diakses sejak pagi"])
+            writer.writerow(
+                [
+                    f"BENCH-{i:08d}",
+                    f"2026-10-{day:02d}T{8 + i % 8:02d}:{i % 60:02d}:00+07:00",
+                    SOPS[i % 4],
+                    f"Pelapor {rng.randrange(500)}",
+                    f"Dinas {rng.randrange(60)}",
+                    f"SISTEM-{rng.randrange(40)}",
+                    f"host-{rng.randrange(90)}",
+                    "telepon",
+                    "sedang",
+                    f"Gangguan layanan nomor {i}: aplikasi tidak dapat diakses sejak pagi",
+                ]
+            )
 
 
 BASELINE_LOAD = """
@@ -163,24 +186,41 @@ def startup_section(work: Path, repeat: int) -> dict:
     print("\n== start-up ==")
     db = work / "startup.db"
     env = environment(db)
-    subprocess.run([SOP, "db", "upgrade"], env=env, check=True, capture_output=True)  # "empty", not "new": created untimed
+    subprocess.run(
+        [SOP, "db", "upgrade"], env=env, check=True, capture_output=True
+    )  # "empty", not "new": created untimed
     results = {}
     results["python -c pass"] = base_pass = report("python -c pass", series([PYTHON, "-c", "pass"], env, repeat))
-    results["import typer"] = base_typer = report("python -c 'import typer'", series([PYTHON, "-c", "import typer"], env, repeat), base_pass)
-    results["import typer, sqlmodel"] = base_db = report("python -c 'import typer, sqlmodel'",
-                                                         series([PYTHON, "-c", "import typer, sqlmodel"], env, repeat), base_pass)
+    results["import typer"] = base_typer = report(
+        "python -c 'import typer'", series([PYTHON, "-c", "import typer"], env, repeat), base_pass
+    )
+    results["import typer, sqlmodel"] = base_db = report(
+        "python -c 'import typer, sqlmodel'", series([PYTHON, "-c", "import typer, sqlmodel"], env, repeat), base_pass
+    )
     results["sop --help"] = report("sop --help", series([SOP, "--help"], env, repeat), base_typer, "≤1.2× import typer")
-    results["sop --version"] = report("sop --version", series([SOP, "--version"], env, repeat), base_typer, "≤1.2× import typer")
+    results["sop --version"] = report(
+        "sop --version", series([SOP, "--version"], env, repeat), base_typer, "≤1.2× import typer"
+    )
     results["sop sops list"] = report("sop sops list", series([SOP, "sops", "list"], env, repeat), base_db)
-    results["sop list (empty)"] = report("sop list (empty db)", series([SOP, "list"], env, repeat), base_db, "≤1.25× import typer, sqlmodel")
+    results["sop list (empty)"] = report(
+        "sop list (empty db)", series([SOP, "list"], env, repeat), base_db, "≤1.25× import typer, sqlmodel"
+    )
 
     big = work / "big.csv"
     write_rows_csv(big, 10_000)
     env_big = environment(work / "tenk.db")
     subprocess.run([SOP, "import", str(big)], env=env_big, check=True, capture_output=True)
-    results["sop show N"] = report("sop show N (10,000 complaints)", series([SOP, "show", "ADU-2026-05000"], env_big, repeat), base_db,
-                                   "≤1.25× import typer, sqlmodel")
-    results["sop list (10k)"] = report("sop list --sop kaltim-db --json (10,000)", series([SOP, "list", "--sop", "kaltim-db", "--json"], env_big, max(3, repeat // 3)), base_db)
+    results["sop show N"] = report(
+        "sop show N (10,000 complaints)",
+        series([SOP, "show", "ADU-2026-05000"], env_big, repeat),
+        base_db,
+        "≤1.25× import typer, sqlmodel",
+    )
+    results["sop list (10k)"] = report(
+        "sop list --sop kaltim-db --json (10,000)",
+        series([SOP, "list", "--sop", "kaltim-db", "--json"], env_big, max(3, repeat // 3)),
+        base_db,
+    )
 
     counter = iter(range(10_000, 0, -1))
 
@@ -196,10 +236,18 @@ def startup_section(work: Path, repeat: int) -> dict:
         fresh_case()
         runs.append(measure(next_argv(), env_big))
     times = sorted(t for t, _ in runs)
-    results["sop next N --json"] = report("sop next N --json (10,000 complaints)",
-                                          {"median_s": statistics.median(times), "min_s": times[0], "max_s": times[-1],
-                                           "peak_mb": max(p for _, p in runs) / 1024, "runs": len(runs)},
-                                          base_db, "≤1.25× import typer, sqlmodel")
+    results["sop next N --json"] = report(
+        "sop next N --json (10,000 complaints)",
+        {
+            "median_s": statistics.median(times),
+            "min_s": times[0],
+            "max_s": times[-1],
+            "peak_mb": max(p for _, p in runs) / 1024,
+            "runs": len(runs),
+        },
+        base_db,
+        "≤1.25× import typer, sqlmodel",
+    )
     return results
 
 
@@ -222,6 +270,7 @@ def import_section(work: Path, sizes: list[int], repeat: int) -> dict:
                 for p in paths:
                     for suffix in ("", "-wal", "-shm"):
                         Path(str(p) + suffix).unlink(missing_ok=True)
+
             return remove
 
         def fresh_floor_db():
@@ -229,12 +278,19 @@ def import_section(work: Path, sizes: list[int], repeat: int) -> dict:
             shutil.copyfile(template, floor_db)
 
         reps = repeat if size <= 100_000 else 1
-        baseline = report(f"stdlib csv + sqlite3.executemany, {size:,} rows",
-                          series([PYTHON, "-c", BASELINE_LOAD, str(data), str(base_db)], env, reps, clean(base_db)))
-        floor = report(f"floor (stdlib, sop's schema), {size:,} rows",
-                       series([PYTHON, "-c", FLOOR_LOAD, str(data), str(floor_db)], env, reps, fresh_floor_db), baseline)
+        baseline = report(
+            f"stdlib csv + sqlite3.executemany, {size:,} rows",
+            series([PYTHON, "-c", BASELINE_LOAD, str(data), str(base_db)], env, reps, clean(base_db)),
+        )
+        floor = report(
+            f"floor (stdlib, sop's schema), {size:,} rows",
+            series([PYTHON, "-c", FLOOR_LOAD, str(data), str(floor_db)], env, reps, fresh_floor_db),
+            baseline,
+        )
         target = "≤3× stdlib" if size <= 100_000 else "peak < 150 MB"
-        ours = report(f"sop import, {size:,} rows", series([SOP, "import", str(data)], env, reps, clean(db)), baseline, target)
+        ours = report(
+            f"sop import, {size:,} rows", series([SOP, "import", str(data)], env, reps, clean(db)), baseline, target
+        )
         ours["ratio_to_floor"] = ours["median_s"] / floor["median_s"]
         ours["rows_per_s"] = size / ours["median_s"]
         print(f"{'':44} ×{ours['ratio_to_floor']:.2f} of the floor")
@@ -258,13 +314,17 @@ def reports_section(work: Path, repeat: int, entries: int) -> dict:
     results["import typer, sqlmodel"] = floor
     for kind in ("daily", "monthly"):
         args, bounds = reports_bench.period_bounds(kind)
-        raw = report(f"raw SQL, {kind} figures (stdlib sqlite3)",
-                     series([PYTHON, "-c", reports_bench.RAW_SQL, str(db), *bounds], env, repeat))
+        raw = report(
+            f"raw SQL, {kind} figures (stdlib sqlite3)",
+            series([PYTHON, "-c", reports_bench.RAW_SQL, str(db), *bounds], env, repeat),
+        )
         ours = report(f"sop report --{kind}", series([SOP, *args], env, repeat))
         allowance = raw["median_s"] + floor["median_s"]
         ours["ratio_to_raw_plus_floor"] = ours["median_s"] / allowance
-        print(f"{'':44} ×{ours['ratio_to_raw_plus_floor']:.2f} of raw SQL + start-up floor ({allowance * 1000:.0f} ms)"
-              + ("   target ≤2×" if kind == "daily" else ""))
+        print(
+            f"{'':44} ×{ours['ratio_to_raw_plus_floor']:.2f} of raw SQL + start-up floor ({allowance * 1000:.0f} ms)"
+            + ("   target ≤2×" if kind == "daily" else "")
+        )
         results[kind] = {"sop": ours, "raw_sql": raw}
     return results
 
@@ -285,7 +345,9 @@ def main() -> None:
         if args.only in (None, "startup"):
             results["startup"] = startup_section(work, repeat)
         if args.only in (None, "import"):
-            results["import"] = import_section(work, [100_000] if args.quick else [100_000, 1_000_000], 3 if not args.quick else 1)
+            results["import"] = import_section(
+                work, [100_000] if args.quick else [100_000, 1_000_000], 3 if not args.quick else 1
+            )
         if args.only in (None, "reports"):
             results["reports"] = reports_section(work, repeat, args.entries)
     results["seconds"] = time.time() - started

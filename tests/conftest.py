@@ -23,12 +23,16 @@ from sopcli.cli import app
 FIXED_NOW = "2026-11-24T16:00:00+07:00"
 
 TEST_DATABASE_URL = os.environ.get("SOP_TEST_DATABASE_URL") or None
-NO_SERVER = ("no PostgreSQL server to test against: set SOP_TEST_DATABASE_URL="
-             "postgresql+psycopg://USER:PASSWORD@HOST/DATABASE (.ci/run does)")
+NO_SERVER = (
+    "no PostgreSQL server to test against: set SOP_TEST_DATABASE_URL="
+    "postgresql+psycopg://USER:PASSWORD@HOST/DATABASE (.ci/run does)"
+)
 
 
 def pytest_configure(config):
-    config.addinivalue_line("markers", "sqlite_only(why): tests a property only a SQLite file has; skipped on PostgreSQL")
+    config.addinivalue_line(
+        "markers", "sqlite_only(why): tests a property only a SQLite file has; skipped on PostgreSQL"
+    )
     config.addinivalue_line("markers", "postgres_only: needs the PostgreSQL server of SOP_TEST_DATABASE_URL")
 
 
@@ -77,8 +81,9 @@ def postgres_admin():
         connection = engine.connect()
     except (SQLAlchemyError, ImportError) as exc:
         reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
-        pytest.exit(f"SOP_TEST_DATABASE_URL={Database(TEST_DATABASE_URL).display()}: cannot connect: {reason}",
-                    returncode=1)
+        pytest.exit(
+            f"SOP_TEST_DATABASE_URL={Database(TEST_DATABASE_URL).display()}: cannot connect: {reason}", returncode=1
+        )
     connection.exec_driver_sql("SET lock_timeout = '20s'")  # a leaked transaction fails the drop, not hangs it
     connection.exec_driver_sql("SET synchronous_commit = off")
     yield connection

@@ -17,8 +17,21 @@ def _ok(result):
 
 
 def _new(sop, description):
-    _ok(sop("new", "--sop", "kaltim-db", "--description", description, "--reporter", "Sari", "--unit", "BKD",
-            "--system", "SIMPEG"))
+    _ok(
+        sop(
+            "new",
+            "--sop",
+            "kaltim-db",
+            "--description",
+            description,
+            "--reporter",
+            "Sari",
+            "--unit",
+            "BKD",
+            "--system",
+            "SIMPEG",
+        )
+    )
 
 
 def test_backup_then_restore_brings_the_logbook_back(sop, sop_env):

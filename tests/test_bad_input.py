@@ -18,8 +18,24 @@ from hypothesis import strategies as st
 NASTY = st.one_of(
     st.text(max_size=60),
     st.text(alphabet=st.characters(blacklist_categories=("Cs",)), min_size=1000, max_size=3000),
-    st.sampled_from(["\udcff\udcfe", "abc\udc80", "\x00", "\x1b[31m", "-1", "1e309", "9999-99-99", "31/02/2026",
-                     "2026-11-24T25:00", "besok lusa", "🙂", "   ", "'; DROP TABLE complaint; --", "--help"]),
+    st.sampled_from(
+        [
+            "\udcff\udcfe",
+            "abc\udc80",
+            "\x00",
+            "\x1b[31m",
+            "-1",
+            "1e309",
+            "9999-99-99",
+            "31/02/2026",
+            "2026-11-24T25:00",
+            "besok lusa",
+            "🙂",
+            "   ",
+            "'; DROP TABLE complaint; --",
+            "--help",
+        ]
+    ),
 )
 SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 DOCUMENTED_EXITS = {0, 1, 2, 3}
@@ -27,8 +43,21 @@ DOCUMENTED_EXITS = {0, 1, 2, 3}
 
 @pytest.fixture
 def logbook(sop):
-    result = sop("new", "--sop", "kaltim-db", "--description", "SIMPEG lambat", "--reporter", "Sari", "--unit", "BKD",
-                 "--system", "SIMPEG", "--received-at", "2026-11-24 08:00")
+    result = sop(
+        "new",
+        "--sop",
+        "kaltim-db",
+        "--description",
+        "SIMPEG lambat",
+        "--reporter",
+        "Sari",
+        "--unit",
+        "BKD",
+        "--system",
+        "SIMPEG",
+        "--received-at",
+        "2026-11-24 08:00",
+    )
     assert result.exit_code == 0, result.output
     return sop
 
@@ -47,10 +76,36 @@ def _handled(result) -> None:
 
 
 COMMANDS = {
-    "new --received-at": lambda v: ["new", "--sop", "kaltim-db", "--description", "d", "--reporter", "r", "--unit", "u",
-                                    "--system", "s", "--received-at", v],
-    "new --priority": lambda v: ["new", "--sop", "kaltim-db", "--description", "d", "--reporter", "r", "--unit", "u",
-                                 "--system", "s", "--priority", v],
+    "new --received-at": lambda v: [
+        "new",
+        "--sop",
+        "kaltim-db",
+        "--description",
+        "d",
+        "--reporter",
+        "r",
+        "--unit",
+        "u",
+        "--system",
+        "s",
+        "--received-at",
+        v,
+    ],
+    "new --priority": lambda v: [
+        "new",
+        "--sop",
+        "kaltim-db",
+        "--description",
+        "d",
+        "--reporter",
+        "r",
+        "--unit",
+        "u",
+        "--system",
+        "s",
+        "--priority",
+        v,
+    ],
     "new --sop": lambda v: ["new", "--sop", v, "--description", "d", "--reporter", "r", "--unit", "u", "--system", "s"],
     "next --at": lambda v: ["next", "ADU-2026-00001", "--at", v],
     "next --decision": lambda v: ["next", "ADU-2026-00001", "--decision", v],
@@ -90,17 +145,52 @@ def test_descriptions_and_notes_are_kept_exactly_or_refused(logbook, text):
     if result.exit_code == 0:
         import json
 
-        notes = [e["note"] for e in json.loads(logbook("show", "ADU-2026-00001", "--json").stdout)["journal"]
-                 if e["action"] == "note"]
+        notes = [
+            e["note"]
+            for e in json.loads(logbook("show", "ADU-2026-00001", "--json").stdout)["journal"]
+            if e["action"] == "note"
+        ]
         assert notes[-1] == text
 
 
 # Any arguments at all: option names in the wrong places, missing values, unknown options and
 # commands. Typer's usage errors are reworded in the interface language (cli/localise.py), and
 # the rewording must hold for every shape of mistake: one line, never a traceback.
-WORDS = st.sampled_from(["new", "next", "show", "list", "sops", "report", "journal", "seal", "db", "config", "set",
-                         "--sop", "--json", "--json=1", "--limit", "--limit=-", "--format", "--lang", "--as", "--foo",
-                         "--daily", "--date", "-o", "-x", "--", "-", "ADU-2026-00001", "42", "kaltim-db", "ya", ""])
+WORDS = st.sampled_from(
+    [
+        "new",
+        "next",
+        "show",
+        "list",
+        "sops",
+        "report",
+        "journal",
+        "seal",
+        "db",
+        "config",
+        "set",
+        "--sop",
+        "--json",
+        "--json=1",
+        "--limit",
+        "--limit=-",
+        "--format",
+        "--lang",
+        "--as",
+        "--foo",
+        "--daily",
+        "--date",
+        "-o",
+        "-x",
+        "--",
+        "-",
+        "ADU-2026-00001",
+        "42",
+        "kaltim-db",
+        "ya",
+        "",
+    ]
+)
 
 
 @SETTINGS
@@ -113,14 +203,17 @@ def test_any_arguments_are_a_result_or_one_error_line(logbook, words):
         assert _entries(logbook) == before
 
 
-@pytest.mark.parametrize("args", [
-    ["report", "--date", "0001-01-01"],
-    ["report", "--date", "0026-11-20"],  # 0026 for 2026
-    ["journal", "--date", "0001-01-01"],
-    ["list", "--since", "0001-01-01"],
-    ["journal", "seal", "--date", "1900-01-01"],
-    ["export", "journal", "--since", "9999-12-31"],
-])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["report", "--date", "0001-01-01"],
+        ["report", "--date", "0026-11-20"],  # 0026 for 2026
+        ["journal", "--date", "0001-01-01"],
+        ["list", "--since", "0001-01-01"],
+        ["journal", "seal", "--date", "1900-01-01"],
+        ["export", "journal", "--since", "9999-12-31"],
+    ],
+)
 def test_a_year_no_logbook_has_is_refused_in_one_line(logbook, args):
     result = logbook(*args)
     assert result.exit_code == 1, result.output
@@ -131,7 +224,10 @@ def test_a_year_no_logbook_has_is_refused_in_one_line(logbook, args):
 @pytest.mark.parametrize(("value", "reason"), [("-1", "at least 0"), ("99999999999999999999", "at most 1000000000")])
 def test_list_limit_out_of_range_is_a_usage_error(logbook, value, reason):
     result = logbook("list", "--limit", value)
-    assert (result.exit_code, result.stderr) == (2, f"Error: invalid value for '--limit': {reason} (see 'sop list --help')\n")
+    assert (result.exit_code, result.stderr) == (
+        2,
+        f"Error: invalid value for '--limit': {reason} (see 'sop list --help')\n",
+    )
 
 
 @pytest.mark.parametrize("command", [["report", "--daily"], ["journal"], ["export", "complaints"]])

@@ -64,23 +64,26 @@ def test_ipas_pemulihan():
         ("kasubag_tu", "Kasubag TU TIKI"),
         ("jfu", "JFU"),
     ]
-    check_common(defn, {
-        "1": ("15 menit", ["direktorat_teknis"]),
-        "2": ("", ["kasubag_tu"]),
-        "3": ("", ["direktur_tiki"]),
-        "4": ("", ["kasubag_tu"]),
-        "5": ("", ["kasubdit_psi"]),
-        "6": ("15 menit", ["kasie_aplikasi"]),
-        "7": ("1 jam", ["jfu"]),
-        "8": ("15 menit", ["kasie_aplikasi"]),
-        "9": ("", ["kasie_aplikasi"]),
-        "10": ("", ["kasie_aplikasi", "kasie_database", "kasie_jaringan"]),
-        "11": ("", ["kasie_aplikasi"]),
-        "12": ("", ["team_ipas"]),
-        "13": ("1 jam", ["jfu"]),
-        "14": ("1 jam", ["jfu", "direktorat_teknis"]),
-        "15": ("", ["jfu"]),
-    })
+    check_common(
+        defn,
+        {
+            "1": ("15 menit", ["direktorat_teknis"]),
+            "2": ("", ["kasubag_tu"]),
+            "3": ("", ["direktur_tiki"]),
+            "4": ("", ["kasubag_tu"]),
+            "5": ("", ["kasubdit_psi"]),
+            "6": ("15 menit", ["kasie_aplikasi"]),
+            "7": ("1 jam", ["jfu"]),
+            "8": ("15 menit", ["kasie_aplikasi"]),
+            "9": ("", ["kasie_aplikasi"]),
+            "10": ("", ["kasie_aplikasi", "kasie_database", "kasie_jaringan"]),
+            "11": ("", ["kasie_aplikasi"]),
+            "12": ("", ["team_ipas"]),
+            "13": ("1 jam", ["jfu"]),
+            "14": ("1 jam", ["jfu", "direktorat_teknis"]),
+            "15": ("", ["jfu"]),
+        },
+    )
     flow = branches(defn)
     assert flow["7"] == [("ya", "8", None), ("tidak", None, "rejected")]
     assert flow["9"] == [("ya", "13", None), ("tidak", "10", None)]
@@ -114,17 +117,20 @@ def test_kaltim_db():
         ("pejabat_administrator", "Pejabat Administrator Bidang TIK"),
         ("kepala_dinas", "Kepala Dinas"),
     ]
-    check_common(defn, {
-        "1": ("30 menit", ["pemeriksa_pengelola_ti"]),
-        "2": ("1 jam", ["pejabat_administrator"]),
-        "3": ("1 Jam", ["pejabat_pengawas"]),
-        "4": ("1-2 hari", ["pemeriksa_pengelola_ti", "administrator_jaringan"]),
-        "5": ("15 menit", ["administrator_jaringan"]),
-        "6": ("1 Jam", ["pemeriksa_pengelola_ti"]),
-        "7": ("1 jam", ["pejabat_pengawas"]),
-        "8": ("15 menit", ["pejabat_administrator"]),
-        "9": ("15 menit", ["pemeriksa_pengelola_ti"]),
-    })
+    check_common(
+        defn,
+        {
+            "1": ("30 menit", ["pemeriksa_pengelola_ti"]),
+            "2": ("1 jam", ["pejabat_administrator"]),
+            "3": ("1 Jam", ["pejabat_pengawas"]),
+            "4": ("1-2 hari", ["pemeriksa_pengelola_ti", "administrator_jaringan"]),
+            "5": ("15 menit", ["administrator_jaringan"]),
+            "6": ("1 Jam", ["pemeriksa_pengelola_ti"]),
+            "7": ("1 jam", ["pejabat_pengawas"]),
+            "8": ("15 menit", ["pejabat_administrator"]),
+            "9": ("15 menit", ["pemeriksa_pengelola_ti"]),
+        },
+    )
     flow = branches(defn)
     assert flow["7"] == [("ya", "8", None), ("tidak", "5", None)]
     assert flow["8"] == [("ya", "9", None), ("tidak", "7", None)]
@@ -152,15 +158,18 @@ def test_cirebon_aplikasi():
         ("dkis", "DKIS"),
         ("seksi_pengembangan_aplikasi", "Seksi Pengembangan Aplikasi"),
     ]
-    check_common(defn, {
-        "1": ("15 menit", ["skpd"]),
-        "2": ("30 menit", ["seksi_pengembangan_aplikasi"]),
-        "3": ("15 menit", ["dkis"]),
-        "4": ("1 hari", ["seksi_pengembangan_aplikasi"]),
-        "5": ("-", ["seksi_pengembangan_aplikasi", "skpd"]),
-        "6": ("120 menit", ["dkis"]),
-        "7": ("5 menit", ["skpd"]),
-    })
+    check_common(
+        defn,
+        {
+            "1": ("15 menit", ["skpd"]),
+            "2": ("30 menit", ["seksi_pengembangan_aplikasi"]),
+            "3": ("15 menit", ["dkis"]),
+            "4": ("1 hari", ["seksi_pengembangan_aplikasi"]),
+            "5": ("-", ["seksi_pengembangan_aplikasi", "skpd"]),
+            "6": ("120 menit", ["dkis"]),
+            "7": ("5 menit", ["skpd"]),
+        },
+    )
     assert defn.step("5").standard is None  # "-": no time standard
     flow = branches(defn)
     assert sorted(flow["4"]) == [("aplikasi", "5", None), ("jaringan", "6", None)]
@@ -182,17 +191,20 @@ def test_tanahbumbu_jaringan():
     assert defn.waktu == ""
     assert len(defn.steps) == 9
     assert [r.key for r in defn.roles] == ["staf_admin_jaringan", "koordinator_jaringan", "admin_skpd"]
-    check_common(defn, {
-        "1": ("", ["staf_admin_jaringan"]),
-        "2": ("", ["staf_admin_jaringan"]),
-        "3": ("", ["staf_admin_jaringan", "admin_skpd"]),
-        "4": ("", ["staf_admin_jaringan"]),
-        "5": ("", ["koordinator_jaringan"]),
-        "6": ("", ["staf_admin_jaringan"]),
-        "7": ("", ["staf_admin_jaringan"]),
-        "8": ("", ["koordinator_jaringan"]),
-        "9": ("", ["staf_admin_jaringan"]),
-    })
+    check_common(
+        defn,
+        {
+            "1": ("", ["staf_admin_jaringan"]),
+            "2": ("", ["staf_admin_jaringan"]),
+            "3": ("", ["staf_admin_jaringan", "admin_skpd"]),
+            "4": ("", ["staf_admin_jaringan"]),
+            "5": ("", ["koordinator_jaringan"]),
+            "6": ("", ["staf_admin_jaringan"]),
+            "7": ("", ["staf_admin_jaringan"]),
+            "8": ("", ["koordinator_jaringan"]),
+            "9": ("", ["staf_admin_jaringan"]),
+        },
+    )
     assert "waktu" in defn.step("1").keterangan  # says the document sets no time standard
     flow = branches(defn)
     assert sorted(flow["2"]) == [("tidak", "3", None), ("ya", None, "rejected")]
@@ -231,6 +243,6 @@ def test_sample_sop_documents_only_the_field_types_the_schema_accepts():
     from sopcli.definitions.schema import FieldType
 
     text = SAMPLE.read_text(encoding="utf-8")
-    comment = text[text.index("#   type     ="):text.index("#   required =")]
+    comment = text[text.index("#   type     =") : text.index("#   required =")]
     documented = set(re.findall(r'"([a-z]+)" \(', comment))
     assert documented == set(typing.get_args(FieldType)) == {"text", "duration", "number"}

@@ -13,7 +13,7 @@ Dates used (2026):
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -166,8 +166,8 @@ def test_start_at_closing_time_rolls_over():
 
 def test_times_in_other_zones_are_converted():
     # 00:30 UTC = 07:30 WIB on Mon 2026-11-23; +60 = 08:30 WIB = 01:30 UTC.
-    start = datetime(2026, 11, 23, 0, 30, tzinfo=timezone.utc)
-    assert OFFICE.add(start, 60) == datetime(2026, 11, 23, 1, 30, tzinfo=timezone.utc)
+    start = datetime(2026, 11, 23, 0, 30, tzinfo=UTC)
+    assert OFFICE.add(start, 60) == datetime(2026, 11, 23, 1, 30, tzinfo=UTC)
     assert OFFICE.working_minutes(start, start + timedelta(hours=1)) == 60
 
 
@@ -271,23 +271,35 @@ def _day_by_day(calendar: WorkingCalendar, start: datetime, end: datetime) -> fl
 
 
 @settings(max_examples=200, deadline=None)
-@given(start=st.datetimes(min_value=datetime(2024, 1, 1), max_value=datetime(2027, 12, 31)),
-       length=st.timedeltas(min_value=timedelta(0), max_value=timedelta(days=1200)))
+@given(
+    start=st.datetimes(min_value=datetime(2024, 1, 1), max_value=datetime(2027, 12, 31)),
+    length=st.timedeltas(min_value=timedelta(0), max_value=timedelta(days=1200)),
+)
 def test_working_minutes_over_long_spans_equal_the_day_by_day_sum(start, length):
     # Spans across year ends and leap days use running totals; they must agree with the plain walk.
     calendar = WorkingCalendar(closed_days=frozenset({date(2025, 12, 31)}))
     start = start.replace(tzinfo=calendar.tz)
-    assert calendar.working_minutes(start, start + length) == pytest.approx(_day_by_day(calendar, start, start + length))
+    assert calendar.working_minutes(start, start + length) == pytest.approx(
+        _day_by_day(calendar, start, start + length)
+    )
+
 
 @settings(max_examples=200, deadline=None)
-@given(st.lists(st.tuples(st.datetimes(min_value=datetime(2026, 1, 1), max_value=datetime(2026, 12, 31, 23, 59)), minutes),
-                min_size=1, max_size=8))
+@given(
+    st.lists(
+        st.tuples(st.datetimes(min_value=datetime(2026, 1, 1), max_value=datetime(2026, 12, 31, 23, 59)), minutes),
+        min_size=1,
+        max_size=8,
+    )
+)
 def test_a_calendar_used_many_times_answers_like_a_fresh_one(calls):
     # Office hours are memoised per day; a calendar that has answered before must not answer differently.
     for naive, m in calls:
         start = naive.replace(tzinfo=JAKARTA)
         assert OFFICE.add(start, m) == WorkingCalendar().add(start, m)
-        assert OFFICE.working_minutes(start, start + timedelta(minutes=m)) == WorkingCalendar().working_minutes(start, start + timedelta(minutes=m))
+        assert OFFICE.working_minutes(start, start + timedelta(minutes=m)) == WorkingCalendar().working_minutes(
+            start, start + timedelta(minutes=m)
+        )
 
 
 def test_memoised_hours_belong_to_their_calendar():

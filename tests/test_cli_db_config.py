@@ -23,8 +23,18 @@ from sopcli.config import Config, key_names
 from sopcli.store.database import HEAD_REVISION
 
 NOW = "2026-11-24T16:00:00+07:00"
-COMPLAINT = ["--sop", "kaltim-db", "--description", "Database SIMPEG down", "--reporter", "Ani", "--unit", "BKD",
-             "--system", "SIMPEG"]
+COMPLAINT = [
+    "--sop",
+    "kaltim-db",
+    "--description",
+    "Database SIMPEG down",
+    "--reporter",
+    "Ani",
+    "--unit",
+    "BKD",
+    "--system",
+    "SIMPEG",
+]
 
 
 def no_traceback(result) -> None:
@@ -300,8 +310,9 @@ def test_config_set_office_hours_of_a_day_that_is_not_a_weekday_is_refused(sop, 
     # "sabtu" for "sat": closing it used to report success and save nothing.
     result = sop("config", "set", "office_hours.sabtu", value)
     assert result.exit_code != 0
-    assert result.stderr == ("Error: bad value for office_hours.sabtu: 'sabtu' is not one of "
-                             "mon, tue, wed, thu, fri, sat, sun\n")
+    assert result.stderr == (
+        "Error: bad value for office_hours.sabtu: 'sabtu' is not one of mon, tue, wed, thu, fri, sat, sun\n"
+    )
     assert "sabtu" not in ok(sop("config", "show")).stdout
 
 
@@ -323,21 +334,24 @@ def test_config_several_closed_days(sop):
     assert view["due_at"] == "2026-11-27T07:50:00+07:00"
 
 
-@pytest.mark.parametrize(("key", "value", "fragment"), [
-    ("zona_waktu", "WITA", "zona_waktu"),
-    ("office_hours.jum", "08:00-17:00", "jum"),
-    ("timezone", "Mars/Olympus", "Mars/Olympus"),
-    ("office_hours.fri", "17:00-08:00", "fri"),
-    ("office_hours.fri", "pagi-sore", "fri"),
-    ("closed_days", "2026-13-45", "closed_days"),
-    ("closed_days", "31/13/2026", "closed_days"),
-    ("language", "fr", "language"),
-    ("enforce_roles", "mungkin", "enforce_roles"),
-    ("timezone", "", "timezone"),
-    ("office_hours", "07:00-15:00", "office_hours"),
-    ("signer_nip", "abc", "signer_nip"),
-    ("closed_days", "2026-12-31,x", "closed_days"),
-])
+@pytest.mark.parametrize(
+    ("key", "value", "fragment"),
+    [
+        ("zona_waktu", "WITA", "zona_waktu"),
+        ("office_hours.jum", "08:00-17:00", "jum"),
+        ("timezone", "Mars/Olympus", "Mars/Olympus"),
+        ("office_hours.fri", "17:00-08:00", "fri"),
+        ("office_hours.fri", "pagi-sore", "fri"),
+        ("closed_days", "2026-13-45", "closed_days"),
+        ("closed_days", "31/13/2026", "closed_days"),
+        ("language", "fr", "language"),
+        ("enforce_roles", "mungkin", "enforce_roles"),
+        ("timezone", "", "timezone"),
+        ("office_hours", "07:00-15:00", "office_hours"),
+        ("signer_nip", "abc", "signer_nip"),
+        ("closed_days", "2026-12-31,x", "closed_days"),
+    ],
+)
 def test_config_bad_key_or_value_leaves_the_file_unchanged(sop, sop_env, key, value, fragment):
     ok(sop("config", "set", "timezone", "WITA"))
     path = sop_env / "config.toml"
@@ -357,8 +371,13 @@ def test_config_file_holds_only_what_was_set(sop, sop_env):
 
 
 def test_config_unset_removes_one_key_and_keeps_the_rest(sop, sop_env):
-    for key, value in [("timezone", "WITA"), ("operator", "andi"), ("office_name", "Diskominfo Kota Cirebon"),
-                       ("closed_days", "2026-12-31"), ("office_hours.sat", "08:00-12:00")]:
+    for key, value in [
+        ("timezone", "WITA"),
+        ("operator", "andi"),
+        ("office_name", "Diskominfo Kota Cirebon"),
+        ("closed_days", "2026-12-31"),
+        ("office_hours.sat", "08:00-12:00"),
+    ]:
         ok(sop("config", "set", key, value))
     before = written(sop_env)
     result = ok(sop("config", "unset", "operator"))
@@ -366,7 +385,11 @@ def test_config_unset_removes_one_key_and_keeps_the_rest(sop, sop_env):
     assert written(sop_env) == before.replace('operator = "andi"\n', "")
     data = json.loads(ok(sop("config", "show", "--json")).stdout)
     assert data["operator"] is None
-    assert (data["timezone"], data["office_name"], data["closed_days"]) == ("WITA", "Diskominfo Kota Cirebon", ["2026-12-31"])
+    assert (data["timezone"], data["office_name"], data["closed_days"]) == (
+        "WITA",
+        "Diskominfo Kota Cirebon",
+        ["2026-12-31"],
+    )
     assert data["office_hours"]["sat"] == "08:00-12:00"
 
 
@@ -387,8 +410,13 @@ def test_config_unset_one_weekday_closes_it_and_office_hours_brings_back_the_def
     assert "sat" not in hours and hours["fri"] == "08:00-17:00" and hours["mon"] == "07:30-16:00"
     ok(sop("config", "unset", "office_hours"))
     hours = json.loads(ok(sop("config", "show", "--json")).stdout)["office_hours"]
-    assert hours == {"mon": "07:30-16:00", "tue": "07:30-16:00", "wed": "07:30-16:00", "thu": "07:30-16:00",
-                     "fri": "07:30-16:30"}
+    assert hours == {
+        "mon": "07:30-16:00",
+        "tue": "07:30-16:00",
+        "wed": "07:30-16:00",
+        "thu": "07:30-16:00",
+        "fri": "07:30-16:30",
+    }
     assert "office_hours" not in written(sop_env)
 
 
@@ -402,9 +430,14 @@ def test_config_unset_a_key_that_is_not_set_says_so_and_succeeds(sop, sop_env, k
     assert written(sop_env) == 'timezone = "WITA"\n'
 
 
-@pytest.mark.parametrize(("key", "fragment"), [("zona_waktu", "unknown configuration key 'zona_waktu'"),
-                                               ("office_hours.sabtu", "'sabtu' is not one of mon"),
-                                               ("timezone.x", "unknown configuration key 'timezone.x'")])
+@pytest.mark.parametrize(
+    ("key", "fragment"),
+    [
+        ("zona_waktu", "unknown configuration key 'zona_waktu'"),
+        ("office_hours.sabtu", "'sabtu' is not one of mon"),
+        ("timezone.x", "unknown configuration key 'timezone.x'"),
+    ],
+)
 def test_config_unset_an_unknown_key_is_a_one_line_error(sop, sop_env, key, fragment):
     ok(sop("config", "set", "timezone", "WITA"))
     assert_error(sop("config", "unset", key), fragment, code=1)
@@ -413,8 +446,12 @@ def test_config_unset_an_unknown_key_is_a_one_line_error(sop, sop_env, key, frag
 
 def test_config_unset_of_the_last_open_day_is_refused(sop, sop_env):
     (sop_env / "config.toml").write_text('[office_hours]\nmon = "08:00-12:00"\n', encoding="utf-8")
-    assert_error(sop("config", "unset", "office_hours.mon"), "at least one weekday must be open",
-                 "sop config unset office_hours", code=1)
+    assert_error(
+        sop("config", "unset", "office_hours.mon"),
+        "at least one weekday must be open",
+        "sop config unset office_hours",
+        code=1,
+    )
     assert written(sop_env) == '[office_hours]\nmon = "08:00-12:00"\n'
 
 
@@ -466,8 +503,13 @@ def test_config_unknown_key_names_every_known_key(sop):
 
 
 def test_config_set_office_hours_as_a_whole_shows_the_form_that_works(sop, sop_env):
-    line = assert_error(sop("config", "set", "office_hours", "07:00-15:00"), "one day at a time",
-                        "sop config set office_hours.mon 07:30-16:00", "sop config set office_hours.sat closed", code=1)
+    line = assert_error(
+        sop("config", "set", "office_hours", "07:00-15:00"),
+        "one day at a time",
+        "sop config set office_hours.mon 07:30-16:00",
+        "sop config set office_hours.sat closed",
+        code=1,
+    )
     assert "table" not in line
     assert not (sop_env / "config.toml").exists()
     ok(sop("config", "set", "office_hours.mon", "07:30-16:00"))
@@ -485,8 +527,17 @@ def test_config_signer_nip_of_18_digits_is_kept_as_written(sop, nip):
     assert json.loads(ok(sop("config", "show", "--json")).stdout)["signer_nip"] == nip.strip()
 
 
-@pytest.mark.parametrize("nip", ["abc", "19800101200501100", "1980010120050110011", "19800101-200501-1-001",
-                                 "NIP. 198001012005011001", "١٩٨٠٠١٠١٢٠٠٥٠١١٠٠١"])
+@pytest.mark.parametrize(
+    "nip",
+    [
+        "abc",
+        "19800101200501100",
+        "1980010120050110011",
+        "19800101-200501-1-001",
+        "NIP. 198001012005011001",
+        "١٩٨٠٠١٠١٢٠٠٥٠١١٠٠١",
+    ],
+)
 def test_config_signer_nip_that_is_not_18_digits_is_refused(sop, sop_env, nip):
     assert_error(sop("config", "set", "signer_nip", nip), "signer_nip", "18 digits", code=1)
     assert not (sop_env / "config.toml").exists()
@@ -518,8 +569,10 @@ def test_config_file_that_is_not_toml_is_refused_with_where_it_goes_wrong(sop, s
     assert_error(sop("config", "show"), "config.toml", "not valid TOML at line 2, column 12", code=1)
     assert_error(sop("list"), "config.toml", "line 2, column 12", code=1)
     indonesian = sop("--lang", "id", "list")
-    assert indonesian.stderr.strip() == (f"Kesalahan: konfigurasi {sop_env / 'config.toml'} tidak dapat dibaca: "
-                                         "bukan TOML yang sah di baris 2, kolom 12 (perbaiki atau hapus berkas tersebut)")
+    assert indonesian.stderr.strip() == (
+        f"Kesalahan: konfigurasi {sop_env / 'config.toml'} tidak dapat dibaca: "
+        "bukan TOML yang sah di baris 2, kolom 12 (perbaiki atau hapus berkas tersebut)"
+    )
 
 
 def test_files_that_cannot_be_opened_are_explained_in_the_interface_language(sop, sop_env):
@@ -528,10 +581,15 @@ def test_files_that_cannot_be_opened_are_explained_in_the_interface_language(sop
     folder = sop_env / "folder.csv"
     folder.mkdir()
     assert_error(sop("import", str(folder)), "it is a folder, not a file", code=1)
-    assert_error(sop("export", "complaints", "-o", str(sop_env / "tidak-ada" / "x.csv")), "cannot write",
-                 "no such file or folder", code=1)
+    assert_error(
+        sop("export", "complaints", "-o", str(sop_env / "tidak-ada" / "x.csv")),
+        "cannot write",
+        "no such file or folder",
+        code=1,
+    )
     assert sop("--lang", "id", "import", str(missing)).stderr.strip() == (
-        f"Kesalahan: {missing} tidak dapat dibuka: berkas atau folder tidak ada")
+        f"Kesalahan: {missing} tidak dapat dibuka: berkas atau folder tidak ada"
+    )
 
 
 def test_a_database_at_the_first_schema_upgrades_and_keeps_its_data(sop, databases, database):
@@ -552,13 +610,13 @@ def test_a_database_at_the_first_schema_upgrades_and_keeps_its_data(sop, databas
     assert "OK: 1 " in ok(sop("verify")).stdout
 
 
-@pytest.mark.parametrize("statement", ["UPDATE journal_entry SET note = 'diubah' WHERE seq = 1",
-                                       "DELETE FROM journal_entry WHERE seq = 1"])
+@pytest.mark.parametrize(
+    "statement", ["UPDATE journal_entry SET note = 'diubah' WHERE seq = 1", "DELETE FROM journal_entry WHERE seq = 1"]
+)
 def test_the_database_refuses_to_edit_or_delete_journal_rows(sop, databases, database, statement):
     ok(sop("new", *COMPLAINT))
-    with pytest.raises(IntegrityError, match="append-only"):
-        with databases.connect(database) as con:
-            con.execute(text(statement))
+    with pytest.raises(IntegrityError, match="append-only"), databases.connect(database) as con:
+        con.execute(text(statement))
     with databases.connect(database) as con:
         assert con.execute(text("SELECT count(*) FROM journal_entry")).scalar() == 1
     assert "OK: 1 " in ok(sop("verify")).stdout

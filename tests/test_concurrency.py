@@ -25,7 +25,7 @@ import pytest
 
 SOP = str(Path(sys.executable).parent / "sop")
 
-RACER = r'''
+RACER = r"""
 import importlib, os, runpy, sys
 
 gate_fd, ready_fd, repeat = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
@@ -55,7 +55,7 @@ for _ in range(repeat):
     sys.stderr.flush()
     codes.append(code)
 sys.exit(next((c for c in codes if c), 0))
-'''
+"""
 
 
 @dataclass
@@ -87,10 +87,17 @@ def race(env):
         try:
             try:
                 for args in commands:
-                    procs.append(subprocess.Popen(
-                        [sys.executable, str(wrapper), str(gate_r), str(ready_w), str(repeat), SOP, *args],
-                        pass_fds=(gate_r, ready_w), stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                        stderr=subprocess.PIPE, text=True, encoding="utf-8"))
+                    procs.append(
+                        subprocess.Popen(
+                            [sys.executable, str(wrapper), str(gate_r), str(ready_w), str(repeat), SOP, *args],
+                            pass_fds=(gate_r, ready_w),
+                            stdin=subprocess.DEVNULL,
+                            stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE,
+                            text=True,
+                            encoding="utf-8",
+                        )
+                    )
             finally:
                 os.close(gate_r)
                 os.close(ready_w)
@@ -121,8 +128,21 @@ def race(env):
 
 
 def new_complaint(sop, *extra: str) -> str:
-    result = sop("new", "--sop", "kaltim-db", "--description", "Database SIMPEG tidak bisa diakses",
-                 "--reporter", "Budi", "--unit", "BKD", "--system", "SIMPEG", *extra, "--json")
+    result = sop(
+        "new",
+        "--sop",
+        "kaltim-db",
+        "--description",
+        "Database SIMPEG tidak bisa diakses",
+        "--reporter",
+        "Budi",
+        "--unit",
+        "BKD",
+        "--system",
+        "SIMPEG",
+        *extra,
+        "--json",
+    )
     assert result.exit_code == 0, result.output
     return json.loads(result.stdout)["number"]
 
@@ -199,9 +219,25 @@ def test_simultaneous_new_complaints_get_unique_consecutive_numbers(sop, race):
     assert sop("verify").exit_code == 0  # the database exists before the racers start
     # Four racers, each running the sop script five times in a row once released.
 
-    outcomes = race([["new", "--sop", "kaltim-db", "--description", f"Gangguan dari operator {i}",
-                      "--reporter", f"Pelapor {i}", "--unit", "BKD", "--system", "SIMPEG"] for i in range(4)],
-                    repeat=5)
+    outcomes = race(
+        [
+            [
+                "new",
+                "--sop",
+                "kaltim-db",
+                "--description",
+                f"Gangguan dari operator {i}",
+                "--reporter",
+                f"Pelapor {i}",
+                "--unit",
+                "BKD",
+                "--system",
+                "SIMPEG",
+            ]
+            for i in range(4)
+        ],
+        repeat=5,
+    )
 
     numbers = []
     for o in outcomes:
@@ -227,13 +263,31 @@ def test_first_use_of_a_new_database_by_several_operators_at_once(race, env, sop
     # "database is locked" (exit 70), as before schema creation took the write lock.
     assert databases.tables(database) == set()
 
-    outcomes = race([["new", "--sop", "kaltim-db", "--description", f"Gangguan dari operator {i}",
-                      "--reporter", f"Pelapor {i}", "--unit", "BKD", "--system", "SIMPEG"] for i in range(4)])
+    outcomes = race(
+        [
+            [
+                "new",
+                "--sop",
+                "kaltim-db",
+                "--description",
+                f"Gangguan dari operator {i}",
+                "--reporter",
+                f"Pelapor {i}",
+                "--unit",
+                "BKD",
+                "--system",
+                "SIMPEG",
+            ]
+            for i in range(4)
+        ]
+    )
 
     for o in outcomes:
         assert o.returncode == 0, o.stderr
         assert o.stderr == ""
-    numbers = sorted(m for o in outcomes for m in re.findall(r"^Complaint (ADU-2026-\d{5}) recorded\.$", o.stdout, re.MULTILINE))
+    numbers = sorted(
+        m for o in outcomes for m in re.findall(r"^Complaint (ADU-2026-\d{5}) recorded\.$", o.stdout, re.MULTILINE)
+    )
     assert numbers == [f"ADU-2026-{n:05d}" for n in range(1, 5)]
     assert_chain_ok(sop, 4)
 
@@ -244,13 +298,38 @@ def test_eight_operators_mixing_new_next_and_note(race, env, sop):
     # two add notes to them. Nothing may be lost or doubled, and nobody sees "database is locked".
     first, second = new_complaint(sop), new_complaint(sop)
     commands = [
-        ["new", "--sop", "cirebon-aplikasi", "--description", "Aplikasi lambat", "--reporter", "Ani",
-         "--unit", "Dinas Sosial", "--system", "SIKS"],
-        ["new", "--sop", "ipas-pemulihan", "--description", "IPAS tidak bisa diakses", "--reporter", "Dedi",
-         "--unit", "Direktorat Merek", "--system", "IPAS"],
-        ["next", first, "--step", "1"], ["next", first, "--step", "1"],
-        ["next", second, "--step", "1"], ["next", second, "--step", "1"],
-        ["note", first, "Pelapor dihubungi"], ["note", second, "Menunggu log server"],
+        [
+            "new",
+            "--sop",
+            "cirebon-aplikasi",
+            "--description",
+            "Aplikasi lambat",
+            "--reporter",
+            "Ani",
+            "--unit",
+            "Dinas Sosial",
+            "--system",
+            "SIKS",
+        ],
+        [
+            "new",
+            "--sop",
+            "ipas-pemulihan",
+            "--description",
+            "IPAS tidak bisa diakses",
+            "--reporter",
+            "Dedi",
+            "--unit",
+            "Direktorat Merek",
+            "--system",
+            "IPAS",
+        ],
+        ["next", first, "--step", "1"],
+        ["next", first, "--step", "1"],
+        ["next", second, "--step", "1"],
+        ["next", second, "--step", "1"],
+        ["note", first, "Pelapor dihubungi"],
+        ["note", second, "Menunggu log server"],
     ]
     outcomes = race(commands, repeat=3)
 

@@ -30,8 +30,23 @@ def _ok(result):
 def walked(sop):
     """Two complaints: one walked to the end, one paused mid-way."""
     for i in (1, 2):
-        _ok(sop("new", "--sop", "kaltim-db", "--description", f"Gangguan {i}", "--reporter", "Sari", "--unit", "BKD",
-                "--system", "SIMPEG", "--received-at", "2026-11-23 08:00"))
+        _ok(
+            sop(
+                "new",
+                "--sop",
+                "kaltim-db",
+                "--description",
+                f"Gangguan {i}",
+                "--reporter",
+                "Sari",
+                "--unit",
+                "BKD",
+                "--system",
+                "SIMPEG",
+                "--received-at",
+                "2026-11-23 08:00",
+            )
+        )
     for step in range(1, 10):  # steps 7 and 8 are decisions
         _ok(sop("next", "ADU-2026-00001", *(["--decision", "ya"] if step in (7, 8) else [])))
     _ok(sop("next", "ADU-2026-00002"))
@@ -42,8 +57,10 @@ def walked(sop):
 def test_a_sound_logbook_passes(walked):
     result = _ok(walked("db", "check"))
     engine_line, *rest = result.stdout.splitlines()
-    assert engine_line in ("Database engine integrity check: ok (ok)",  # SQLite's integrity_check
-                           "Database engine integrity check: ok (postgresql)")
+    assert engine_line in (
+        "Database engine integrity check: ok (ok)",  # SQLite's integrity_check
+        "Database engine integrity check: ok (postgresql)",
+    )
     assert rest == [
         "Journal chain: 13 entries, intact.",
         "Complaints against their journal: 2 agree.",
@@ -84,7 +101,7 @@ def _run(env, *args: str) -> subprocess.CompletedProcess:
     return subprocess.run([SOP, *args], env=env, capture_output=True, text=True, timeout=60)
 
 
-WORKER = r'''
+WORKER = r"""
 import subprocess, sys
 sop, count = sys.argv[1], int(sys.argv[2])
 for i in range(1, count + 1):
@@ -92,18 +109,38 @@ for i in range(1, count + 1):
     done = subprocess.run([sop, "next", number], capture_output=True, text=True)
     if done.returncode == 0:
         print(f"ACK {number}", flush=True)  # the operator saw it done
-'''
+"""
 
 
 @pytest.mark.parametrize("delay", [0.3, 0.7, 1.1])
 def test_sigkill_during_sop_next_loses_nothing_acknowledged(database, delay):
     env = _env(database)
     for i in range(12):
-        assert _run(env, "new", "--sop", "cirebon-aplikasi", "--description", f"Aplikasi {i}", "--reporter", "Sari",
-                    "--unit", "Dinas Sosial", "--system", "SIKS").returncode == 0
+        assert (
+            _run(
+                env,
+                "new",
+                "--sop",
+                "cirebon-aplikasi",
+                "--description",
+                f"Aplikasi {i}",
+                "--reporter",
+                "Sari",
+                "--unit",
+                "Dinas Sosial",
+                "--system",
+                "SIKS",
+            ).returncode
+            == 0
+        )
     year = time.strftime("%Y")
-    worker = subprocess.Popen([sys.executable, "-c", WORKER, SOP, "12", year], env=env, stdout=subprocess.PIPE,
-                              text=True, start_new_session=True)
+    worker = subprocess.Popen(
+        [sys.executable, "-c", WORKER, SOP, "12", year],
+        env=env,
+        stdout=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
     time.sleep(delay)
     os.killpg(worker.pid, signal.SIGKILL)  # the worker and the sop it is running
     acknowledged = re.findall(r"ACK (\S+)", worker.communicate()[0])
@@ -124,7 +161,9 @@ def test_sigkill_during_import_then_check_and_rerun(tmp_path, database):
     data = tmp_path / "besar.csv"
     data.write_text("\n".join(rows) + "\n", encoding="utf-8")
     assert _run(env, "db", "upgrade").returncode == 0
-    importer = subprocess.Popen([SOP, "import", str(data)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    importer = subprocess.Popen(
+        [SOP, "import", str(data)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     time.sleep(1.0)
     importer.kill()
     importer.wait()
@@ -145,6 +184,10 @@ def test_sigkill_during_upgrade_leaves_a_database_that_upgrades(database):
     upgrading.wait()
     # Whatever moment it died at, the schema is all there or not at all, and sop carries on.
     assert _run(env, "db", "upgrade").returncode == 0
-    assert _run(env, "new", "--sop", "kaltim-db", "--description", "x", "--reporter", "r", "--unit", "u",
-                "--system", "s").returncode == 0
+    assert (
+        _run(
+            env, "new", "--sop", "kaltim-db", "--description", "x", "--reporter", "r", "--unit", "u", "--system", "s"
+        ).returncode
+        == 0
+    )
     assert _run(env, "db", "check").returncode == 0

@@ -15,20 +15,21 @@ bersama (Christmas joint holiday) and Fri 25 December is Christmas.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import replace
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sopcli.domain import engine
 from sopcli import i18n
-from sopcli.worktime.calendar import WorkingCalendar
 from sopcli.definitions.loader import load
+from sopcli.domain import engine
 from sopcli.domain.engine import CANCELLED, OPEN, REJECTED, RESOLVED, CaseState
 from sopcli.errors import ActionError, InputError
+from sopcli.worktime.calendar import WorkingCalendar
 
 JKT = ZoneInfo("Asia/Jakarta")
 OFFICE = WorkingCalendar()
@@ -53,16 +54,24 @@ def sop(sop_id: str):
     return load(sop_id).definition
 
 
-def state_at(step: str, started: datetime, *, received: datetime | None = None,
-             fields: dict[str, str] | None = None) -> CaseState:
+def state_at(
+    step: str, started: datetime, *, received: datetime | None = None, fields: dict[str, str] | None = None
+) -> CaseState:
     """An open case whose ``step`` became current at ``started``."""
-    return CaseState(status=OPEN, current_step=step, step_started_at=started, last_at=started,
-                     received_at=received or started, fields=fields or {})
+    return CaseState(
+        status=OPEN,
+        current_step=step,
+        step_started_at=started,
+        last_at=started,
+        received_at=received or started,
+        fields=fields or {},
+    )
 
 
 def complete(defn, state, at_, *, calendar=OFFICE, decision=None, fields=None, now=None):
-    return engine.complete_step(defn, state, calendar, at=at_, now=now or at_, actor=ACTOR,
-                                decision=decision, fields=fields)
+    return engine.complete_step(
+        defn, state, calendar, at=at_, now=now or at_, actor=ACTOR, decision=decision, fields=fields
+    )
 
 
 # =====================================================================================
@@ -126,7 +135,7 @@ def walk(sop_id: str, route, *, end: str | None, fields=None, standards=None):
         assert entry.next_step == expected_next
         assert entry.took_minutes == 10.0
         assert entry.standard_minutes == limit
-        assert entry.on_time == (None if limit is None else 10 <= limit)
+        assert entry.on_time == (None if limit is None else limit >= 10)
         moves.append((state, tr))
         state = tr.state
         if expected_next is None:
@@ -149,7 +158,7 @@ def walk(sop_id: str, route, *, end: str | None, fields=None, standards=None):
 
 def _plain(*steps: str):
     """Consecutive steps without decisions: each goes to the next in the list."""
-    return [(a, None, b) for a, b in zip(steps, steps[1:])]
+    return [(a, None, b) for a, b in itertools.pairwise(steps)]
 
 
 IPAS_HEAD = _plain("1", "2", "3", "4", "5", "6", "7")  # 1 → … → 6 → 7
@@ -164,22 +173,42 @@ def test_ipas_7_tidak_is_rejected():
 
 def test_ipas_straight_path_resolves():
     # 7 ya → 8 → 9 ya → 13 → 14 ya → 15 → resolved
-    route = [*IPAS_HEAD, ("7", "ya", "8"), ("8", None, "9"), ("9", "ya", "13"), ("13", None, "14"),
-             ("14", "ya", "15"), ("15", None, None)]
+    route = [
+        *IPAS_HEAD,
+        ("7", "ya", "8"),
+        ("8", None, "9"),
+        ("9", "ya", "13"),
+        ("13", None, "14"),
+        ("14", "ya", "15"),
+        ("15", None, None),
+    ]
     moves = walk("ipas-pemulihan", route, end=RESOLVED)
     assert moves[-1][1].overall_on_time is None
 
 
 def test_ipas_every_branch_and_the_loop_back_to_9():
     route = [
-        *IPAS_HEAD, ("7", "ya", "8"), ("8", None, "9"),
+        *IPAS_HEAD,
+        ("7", "ya", "8"),
+        ("8", None, "9"),
         # 9 tidak → 10 → 11 ya → 13
-        ("9", "tidak", "10"), ("10", None, "11"), ("11", "ya", "13"), ("13", None, "14"),
+        ("9", "tidak", "10"),
+        ("10", None, "11"),
+        ("11", "ya", "13"),
+        ("13", None, "14"),
         # 14 tidak → back to 9, then 9 tidak → 10 → 11 tidak → 12 → 13
-        ("14", "tidak", "9"), ("9", "tidak", "10"), ("10", None, "11"), ("11", "tidak", "12"),
-        ("12", None, "13"), ("13", None, "14"),
+        ("14", "tidak", "9"),
+        ("9", "tidak", "10"),
+        ("10", None, "11"),
+        ("11", "tidak", "12"),
+        ("12", None, "13"),
+        ("13", None, "14"),
         # 14 tidak → 9 once more, 9 ya → 13 → 14 ya → 15 → resolved
-        ("14", "tidak", "9"), ("9", "ya", "13"), ("13", None, "14"), ("14", "ya", "15"), ("15", None, None),
+        ("14", "tidak", "9"),
+        ("9", "ya", "13"),
+        ("13", None, "14"),
+        ("14", "ya", "15"),
+        ("15", None, None),
     ]
     moves = walk("ipas-pemulihan", route, end=RESOLVED)
     assert len(moves) == 23  # 6 + 2 + 4 + 6 + 5; 08:00 + 23 × 10 min = 11:50, still Monday morning
@@ -197,9 +226,14 @@ KALTIM_HEAD = _plain("1", "2", "3", "4", "5", "6", "7")
 def test_kaltim_loops_then_resolves():
     route = [
         *KALTIM_HEAD,
-        ("7", "tidak", "5"), ("5", None, "6"), ("6", None, "7"),  # 7 tidak → 5 loop
-        ("7", "ya", "8"), ("8", "tidak", "7"),  # 8 tidak → 7 loop
-        ("7", "ya", "8"), ("8", "ya", "9"), ("9", None, None),  # → 9 resolved
+        ("7", "tidak", "5"),
+        ("5", None, "6"),
+        ("6", None, "7"),  # 7 tidak → 5 loop
+        ("7", "ya", "8"),
+        ("8", "tidak", "7"),  # 8 tidak → 7 loop
+        ("7", "ya", "8"),
+        ("8", "ya", "9"),
+        ("9", None, None),  # → 9 resolved
     ]
     moves = walk("kaltim-db", route, end=RESOLVED)
     last = moves[-1][1]
@@ -251,8 +285,7 @@ TANAHBUMBU_TAIL = [("5", None, "6"), ("6", None, "7"), ("7", None, "8"), ("8", N
 def test_tanahbumbu_both_answers_of_4_go_to_5(where):
     route = [("1", None, "2"), ("2", "tidak", "3"), ("3", None, "4"), ("4", where, "5"), *TANAHBUMBU_TAIL]
     # step 9's standard is the estimate: "4 jam" = 240 minutes
-    moves = walk("tanahbumbu-jaringan", route, end=RESOLVED, fields={"6": {"estimasi": "4 jam"}},
-                 standards={"9": 240})
+    moves = walk("tanahbumbu-jaringan", route, end=RESOLVED, fields={"6": {"estimasi": "4 jam"}}, standards={"9": 240})
     decided = moves[3][1]
     assert decided.entry.step == "4"
     assert decided.entry.decision == where  # who is responsible is on the record
@@ -338,8 +371,12 @@ def test_missing_required_field():
 
 def test_unknown_field():
     with pytest.raises(InputError, match=r"step 6 does not ask for lokasi \(it asks for: estimasi\)"):
-        complete(sop("tanahbumbu-jaringan"), state_at("6", BASE), BASE + GAP,
-                 fields={"estimasi": "4 jam", "lokasi": "Batulicin"})
+        complete(
+            sop("tanahbumbu-jaringan"),
+            state_at("6", BASE),
+            BASE + GAP,
+            fields={"estimasi": "4 jam", "lokasi": "Batulicin"},
+        )
     with pytest.raises(InputError, match=r"step 1 does not ask for estimasi \(it asks for: none\)"):
         complete(sop("tanahbumbu-jaringan"), state_at("1", BASE), BASE + GAP, fields={"estimasi": "4 jam"})
 
@@ -543,8 +580,9 @@ def test_fridays_longer_hours():
     # Thu 16:00 + 60: nothing on Thu after 16:00, Fri 07:30 + 60 = 08:30
     assert engine.due_at(defn, thursday, OFFICE) == at(2026, 11, 27, 8, 30)
     # a "hari" is still 510 on a Friday: cirebon step 4 started Fri 07:30 is due Fri 07:30 + 510 = 16:00
-    assert engine.due_at(sop("cirebon-aplikasi"), state_at("4", at(2026, 11, 27, 7, 30)), OFFICE) == \
-        at(2026, 11, 27, 16, 0)
+    assert engine.due_at(sop("cirebon-aplikasi"), state_at("4", at(2026, 11, 27, 7, 30)), OFFICE) == at(
+        2026, 11, 27, 16, 0
+    )
 
 
 def test_a_pause_is_excluded_from_took_minutes_and_pushes_due_at():
@@ -552,13 +590,15 @@ def test_a_pause_is_excluded_from_took_minutes_and_pushes_due_at():
     start = at(2026, 11, 23, 8, 0)
     state = state_at("2", start)  # step 2 "1 jam" = 60, due 09:00 unpaused
     assert engine.due_at(defn, state, OFFICE) == at(2026, 11, 23, 9, 0)
-    paused = engine.pause(state, at=at(2026, 11, 23, 8, 20), now=at(2026, 11, 23, 8, 20), actor=ACTOR,
-                          reason="menunggu balasan vendor").state
+    paused = engine.pause(
+        state, at=at(2026, 11, 23, 8, 20), now=at(2026, 11, 23, 8, 20), actor=ACTOR, reason="menunggu balasan vendor"
+    ).state
     assert engine.due_at(defn, paused, OFFICE) is None  # no deadline while the clock is stopped
     # while paused the step's clock stands at 20 minutes
     assert engine.elapsed_minutes(paused, OFFICE, at(2026, 11, 23, 15, 0)) == 20.0
-    resumed = engine.resume(paused, OFFICE, at=at(2026, 11, 23, 10, 0), now=at(2026, 11, 23, 10, 0),
-                            actor=ACTOR, note="vendor membalas")
+    resumed = engine.resume(
+        paused, OFFICE, at=at(2026, 11, 23, 10, 0), now=at(2026, 11, 23, 10, 0), actor=ACTOR, note="vendor membalas"
+    )
     # paused 08:20 → 10:00 = 100 working minutes
     assert (resumed.entry.action, resumed.entry.step, resumed.entry.took_minutes) == ("resume", "2", 100.0)
     assert resumed.entry.note == "vendor membalas"
@@ -578,8 +618,9 @@ def test_a_pause_is_excluded_from_took_minutes_and_pushes_due_at():
 def test_a_pause_overnight_counts_only_working_time():
     defn = sop("kaltim-db")
     state = state_at("2", at(2026, 11, 23, 14, 30))  # Mon 14:30, "1 jam"
-    paused = engine.pause(state, at=at(2026, 11, 23, 15, 0), now=at(2026, 11, 23, 15, 0), actor=ACTOR,
-                          reason="menunggu suku cadang").state
+    paused = engine.pause(
+        state, at=at(2026, 11, 23, 15, 0), now=at(2026, 11, 23, 15, 0), actor=ACTOR, reason="menunggu suku cadang"
+    ).state
     resumed = engine.resume(paused, OFFICE, at=at(2026, 11, 24, 9, 0), now=at(2026, 11, 24, 9, 0), actor=ACTOR)
     # paused Mon 15:00–16:00 = 60 + Tue 07:30–09:00 = 90 → 150
     assert resumed.entry.took_minutes == 150.0
@@ -606,10 +647,13 @@ def test_twenty_four_seven_calendar():
     assert (entry.took_minutes, entry.standard_minutes, entry.on_time) == (240.0, 60, False)
 
 
-@pytest.mark.parametrize(("closing", "overall", "on_time"), [
-    (at(2026, 11, 26, 14, 30), 1530.0, True),
-    (at(2026, 11, 26, 14, 31), 1531.0, False),
-])
+@pytest.mark.parametrize(
+    ("closing", "overall", "on_time"),
+    [
+        (at(2026, 11, 26, 14, 30), 1530.0, True),
+        (at(2026, 11, 26, 14, 31), 1531.0, False),
+    ],
+)
 def test_overall_standard_excludes_pauses(closing, overall, on_time):
     defn = sop("kaltim-db")  # waktu "3 (tiga) hari kerja" = 3 × 510 = 1530
     assert defn.standard.deadline_minutes(OFFICE.day_minutes) == 1530
@@ -626,8 +670,9 @@ def test_overall_standard_excludes_pauses(closing, overall, on_time):
     assert step(at(2026, 11, 23, 8, 30)).entry.took_minutes == 30.0  # 1: 08:00–08:30
     assert step(at(2026, 11, 23, 9, 30)).entry.took_minutes == 60.0  # 2
     assert step(at(2026, 11, 23, 10, 30)).entry.took_minutes == 60.0  # 3; 4 starts 10:30
-    state = engine.pause(state, at=at(2026, 11, 23, 11, 0), now=at(2026, 11, 23, 11, 0), actor=ACTOR,
-                         reason="menunggu akses server").state
+    state = engine.pause(
+        state, at=at(2026, 11, 23, 11, 0), now=at(2026, 11, 23, 11, 0), actor=ACTOR, reason="menunggu akses server"
+    ).state
     resumed = engine.resume(state, OFFICE, at=at(2026, 11, 24, 9, 0), now=at(2026, 11, 24, 9, 0), actor=ACTOR)
     # paused Mon 11:00–16:00 = 300 + Tue 07:30–09:00 = 90 → 390
     assert resumed.entry.took_minutes == 390.0
@@ -683,8 +728,11 @@ def test_allowance_is_the_standard_plus_the_pause_and_due_at_counts_it_from_the_
 
 
 @settings(max_examples=100, deadline=None)
-@given(received=st.datetimes(min_value=datetime(2026, 1, 1), max_value=datetime(2027, 12, 31), timezones=st.just(JKT)),
-       sop_id=st.sampled_from(SOP_IDS), calendar=st.sampled_from([OFFICE, ALWAYS]))
+@given(
+    received=st.datetimes(min_value=datetime(2026, 1, 1), max_value=datetime(2027, 12, 31), timezones=st.just(JKT)),
+    sop_id=st.sampled_from(SOP_IDS),
+    calendar=st.sampled_from([OFFICE, ALWAYS]),
+)
 def test_cases_that_start_alike_have_one_allowance(received, sop_id, calendar):
     # The importer asks once per SOP: a new case's allowance must not depend on when it came in.
     defn = sop(sop_id)
@@ -706,7 +754,7 @@ def test_step_started_outside_office_hours_counts_from_the_opening():
 def test_times_in_utc_and_wib_agree():
     defn = sop("kaltim-db")
     state = state_at("2", at(2026, 11, 23, 8, 0))
-    in_utc = at(2026, 11, 23, 9, 0).astimezone(timezone.utc)  # 02:00Z
+    in_utc = at(2026, 11, 23, 9, 0).astimezone(UTC)  # 02:00Z
     entry = complete(defn, state, in_utc).entry
     assert (entry.took_minutes, entry.on_time) == (60.0, True)
 
@@ -806,37 +854,67 @@ def _walk(definition, calendar, moves):
 
 
 def test_replay_agrees_with_the_engine_through_a_loop_a_pause_and_a_note():
-    final = _walk(sop("kaltim-db"), OFFICE, [
-        ("step", 20, {}), ("step", 70, {}), ("note", 5, {}), ("pause", 10, {}), ("resume", 60, {}),
-        ("step", 30, {}), ("step", 240, {}), ("step", 30, {}), ("step", 30, {}),
-        ("step", 30, {"decision": "tidak"}),  # 7 -> back to 5
-        ("step", 10, {}), ("step", 10, {}), ("step", 5, {"decision": "ya"}), ("step", 3, {"decision": "ya"}),
-        ("step", 2, {}),
-    ])
+    final = _walk(
+        sop("kaltim-db"),
+        OFFICE,
+        [
+            ("step", 20, {}),
+            ("step", 70, {}),
+            ("note", 5, {}),
+            ("pause", 10, {}),
+            ("resume", 60, {}),
+            ("step", 30, {}),
+            ("step", 240, {}),
+            ("step", 30, {}),
+            ("step", 30, {}),
+            ("step", 30, {"decision": "tidak"}),  # 7 -> back to 5
+            ("step", 10, {}),
+            ("step", 10, {}),
+            ("step", 5, {"decision": "ya"}),
+            ("step", 3, {"decision": "ya"}),
+            ("step", 2, {}),
+        ],
+    )
     assert final.status == RESOLVED
 
 
 def test_replay_keeps_the_estimate_that_sets_a_later_deadline():
     # Tanah Bumbu step 6 records the technician's estimate; step 9 is due by it.
-    final = _walk(sop("tanahbumbu-jaringan"), OFFICE, [
-        ("step", 10, {}), ("step", 10, {"decision": "tidak"}), ("step", 10, {}),
-        ("step", 10, {"decision": "internal"}), ("step", 10, {}),
-        ("step", 10, {"fields": {"estimasi": "4 jam"}}), ("step", 10, {}), ("step", 10, {}),
-        ("pause", 5, {}), ("resume", 30, {}), ("step", 60, {}),
-    ])
+    final = _walk(
+        sop("tanahbumbu-jaringan"),
+        OFFICE,
+        [
+            ("step", 10, {}),
+            ("step", 10, {"decision": "tidak"}),
+            ("step", 10, {}),
+            ("step", 10, {"decision": "internal"}),
+            ("step", 10, {}),
+            ("step", 10, {"fields": {"estimasi": "4 jam"}}),
+            ("step", 10, {}),
+            ("step", 10, {}),
+            ("pause", 5, {}),
+            ("resume", 30, {}),
+            ("step", 60, {}),
+        ],
+    )
     assert final.status == RESOLVED and final.fields == {"estimasi": "4 jam"}
 
 
-@pytest.mark.parametrize("sop_id, moves, outcome", [
-    ("ipas-pemulihan", [("step", 10, {})] * 6 + [("step", 10, {"decision": "tidak"})], REJECTED),
-    ("cirebon-aplikasi", [("step", 10, {}), ("pause", 5, {}), ("cancel", 5, {})], CANCELLED),
-])
+@pytest.mark.parametrize(
+    "sop_id, moves, outcome",
+    [
+        ("ipas-pemulihan", [("step", 10, {})] * 6 + [("step", 10, {"decision": "tidak"})], REJECTED),
+        ("cirebon-aplikasi", [("step", 10, {}), ("pause", 5, {}), ("cancel", 5, {})], CANCELLED),
+    ],
+)
 def test_replay_closes_as_the_engine_does(sop_id, moves, outcome):
     assert _walk(sop(sop_id), OFFICE, moves).status == outcome
 
 
-@pytest.mark.parametrize(("value", "accepted"), [("365 hari", True), ("52 minggu", True), ("366 hari", False),
-                                                 ("99999 hari", False), ("600000 menit", False)])
+@pytest.mark.parametrize(
+    ("value", "accepted"),
+    [("365 hari", True), ("52 minggu", True), ("366 hari", False), ("99999 hari", False), ("600000 menit", False)],
+)
 def test_a_duration_field_longer_than_a_year_is_refused(value, accepted):
     # A deadline that far out is beyond any working calendar: the case would be stuck at its next step.
     if accepted:
@@ -851,7 +929,9 @@ def test_a_number_field_takes_plain_numbers_with_either_decimal_mark(value):
     assert engine.check_field_value("jumlah", "number", value) == value
 
 
-@pytest.mark.parametrize("value", ["abc", "NaN", "inf", "-Infinity", "1e309", "1e3", "1_000", "0x10", "", "3,5,1", "1.000.000"])
+@pytest.mark.parametrize(
+    "value", ["abc", "NaN", "inf", "-Infinity", "1e309", "1e3", "1_000", "0x10", "", "3,5,1", "1.000.000"]
+)
 def test_a_number_field_refuses_what_float_would_take_but_nobody_means(value):
     with pytest.raises(InputError) as info:
         engine.check_field_value("jumlah", "number", value)

@@ -22,7 +22,9 @@ def test_cached_dates_are_the_packages_own(tmp_path):
     # A new run reads them back from the file.
     again = HolidayCache(tmp_path)
     assert again.path.is_file()
-    assert {year: again(year) for year in (2024, 2025, 2026, 2027)} == {y: indonesian_holidays(y) for y in (2024, 2025, 2026, 2027)}
+    assert {year: again(year) for year in (2024, 2025, 2026, 2027)} == {
+        y: indonesian_holidays(y) for y in (2024, 2025, 2026, 2027)
+    }
 
 
 def test_known_indonesian_holidays_close_the_office(tmp_path):
@@ -59,14 +61,35 @@ def test_an_unwritable_cache_directory_only_costs_time(tmp_path):
 def test_a_warm_cache_keeps_the_holidays_package_out_of_sop_next(tmp_path, sop_env):
     """``sop next`` works out a deadline on the office calendar; after the first run it does not load ``holidays``."""
     env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache"), "NO_COLOR": "1"}
-    new = subprocess.run([sys.executable, "-m", "sopcli", "new", "--sop", "kaltim-db", "--reporter", "Rina", "--unit", "Bappeda",
-                          "--system", "SIMPEG", "--description", "Database tidak dapat diakses"],
-                         capture_output=True, text=True, env=env, timeout=60)
+    new = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "sopcli",
+            "new",
+            "--sop",
+            "kaltim-db",
+            "--reporter",
+            "Rina",
+            "--unit",
+            "Bappeda",
+            "--system",
+            "SIMPEG",
+            "--description",
+            "Database tidak dapat diakses",
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+    )
     assert new.returncode == 0, new.stderr
-    probe = ("import sys; sys.argv=['sop','next','ADU-2026-00001','--json']; from sopcli.cli import main\n"
-             "try: main()\n"
-             "except SystemExit: pass\n"
-             "print(sorted(m for m in sys.modules if m.split('.')[0] == 'holidays')[:1])")
+    probe = (
+        "import sys; sys.argv=['sop','next','ADU-2026-00001','--json']; from sopcli.cli import main\n"
+        "try: main()\n"
+        "except SystemExit: pass\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] == 'holidays')[:1])"
+    )
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env, timeout=60)
     assert done.returncode == 0, done.stderr
     assert '"due_at": "2026-11-24T' in done.stdout or '"due_at": "2026-11-25T' in done.stdout

@@ -80,7 +80,9 @@ def test_every_source_message_has_an_indonesian_translation():
             missing.append(f"{at}: {msgid!r} (fuzzy: check the translation and remove the fuzzy flag)")
         elif not all(text.strip() for text in _translations(entry)):
             missing.append(f"{at}: {msgid!r} (empty msgstr)")
-    assert not missing, f"{len(missing)} message(s) without an Indonesian translation; {REFRESH}:\n" + "\n".join(missing)
+    assert not missing, f"{len(missing)} message(s) without an Indonesian translation; {REFRESH}:\n" + "\n".join(
+        missing
+    )
 
 
 def test_every_marked_message_is_seen_by_extraction():
@@ -92,11 +94,19 @@ def test_every_marked_message_is_seen_by_extraction():
     unseen = []
     for path in sorted(PACKAGE.rglob("*.py")):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "_"
-                    and node.args and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str)
-                    and node.args[0].value not in extracted):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Name)
+                and node.func.id == "_"
+                and node.args
+                and isinstance(node.args[0], ast.Constant)
+                and isinstance(node.args[0].value, str)
+                and node.args[0].value not in extracted
+            ):
                 unseen.append(f"{path.relative_to(ROOT)}:{node.lineno}: {node.args[0].value!r}")
-    assert not unseen, "messages pybabel extract does not find (move the _() call out of the f-string):\n" + "\n".join(unseen)
+    assert not unseen, "messages pybabel extract does not find (move the _() call out of the f-string):\n" + "\n".join(
+        unseen
+    )
 
 
 def test_po_header_is_indonesian_and_not_fuzzy():
@@ -141,9 +151,12 @@ def test_committed_mo_is_the_compiled_po():
     committed = {k: v for k, v in gettext.GNUTranslations(BytesIO(committed_bytes))._catalog.items() if k != ""}
     stale = sorted(
         {repr(k) for k in fresh.keys() ^ committed.keys()}
-        | {repr(k) for k in fresh.keys() & committed.keys() if fresh[k] != committed[k]})
-    assert not stale, (f"sopcli.mo is out of date with sopcli.po ({len(stale)} message(s) differ); run "
-                       "pybabel compile -d src/sopcli/locale -D sopcli:\n" + "\n".join(stale[:40]))
+        | {repr(k) for k in fresh.keys() & committed.keys() if fresh[k] != committed[k]}
+    )
+    assert not stale, (
+        f"sopcli.mo is out of date with sopcli.po ({len(stale)} message(s) differ); run "
+        "pybabel compile -d src/sopcli/locale -D sopcli:\n" + "\n".join(stale[:40])
+    )
 
 
 def test_the_catalog_is_what_gettext_loads():
@@ -207,9 +220,14 @@ def test_every_help_text_has_an_indonesian_translation():
     catalog = _catalog()
     texts = {text for command in every_command() for text in help_messages(command)}
     assert len(texts) > 100  # guard: the walk reached every command
-    missing = [text for text in sorted(texts)
-               if (entry := catalog.get(text)) is None or entry.fuzzy or not entry.string.strip()]
-    assert not missing, f"{len(missing)} help text(s) without an Indonesian translation; {REFRESH}:\n" + "\n".join(missing)
+    missing = [
+        text
+        for text in sorted(texts)
+        if (entry := catalog.get(text)) is None or entry.fuzzy or not entry.string.strip()
+    ]
+    assert not missing, f"{len(missing)} help text(s) without an Indonesian translation; {REFRESH}:\n" + "\n".join(
+        missing
+    )
 
 
 def test_help_summaries_translate_as_their_texts_first_line():
@@ -261,26 +279,49 @@ def test_lang_en_before_help_gives_english_help(indonesian, sop, args):
 
 
 USAGE_ERRORS = [
-    (("list", "--foo"), "tidak ada opsi --foo (mungkin maksudnya --format, --sop?) (lihat 'sop list --help')",
-     "no such option: --foo (did you mean --format, --sop?) (see 'sop list --help')"),
-    (("list", "--limit", "banyak"), "nilai '--limit' tidak valid: harus bilangan bulat (lihat 'sop list --help')",
-     "invalid value for '--limit': a whole number is expected (see 'sop list --help')"),
-    (("list", "a", "b"), "argumen berlebih: a b (lihat 'sop list --help')",
-     "unexpected extra argument(s): a b (see 'sop list --help')"),
-    (("show",), "argumen 'NUMBER' belum diisi (lihat 'sop show --help')",
-     "missing argument 'NUMBER' (see 'sop show --help')"),
-    (("shw",), "tidak ada perintah 'shw' (mungkin maksudnya 'show'?) (lihat 'sop --help')",
-     "no such command 'shw' (did you mean 'show'?) (see 'sop --help')"),
-    (("sops", "lst"), "tidak ada perintah 'lst' (mungkin maksudnya 'list'?) (lihat 'sop sops --help')",
-     "no such command 'lst' (did you mean 'list'?) (see 'sop sops --help')"),
+    (
+        ("list", "--foo"),
+        "tidak ada opsi --foo (mungkin maksudnya --format, --sop?) (lihat 'sop list --help')",
+        "no such option: --foo (did you mean --format, --sop?) (see 'sop list --help')",
+    ),
+    (
+        ("list", "--limit", "banyak"),
+        "nilai '--limit' tidak valid: harus bilangan bulat (lihat 'sop list --help')",
+        "invalid value for '--limit': a whole number is expected (see 'sop list --help')",
+    ),
+    (
+        ("list", "a", "b"),
+        "argumen berlebih: a b (lihat 'sop list --help')",
+        "unexpected extra argument(s): a b (see 'sop list --help')",
+    ),
+    (
+        ("show",),
+        "argumen 'NUMBER' belum diisi (lihat 'sop show --help')",
+        "missing argument 'NUMBER' (see 'sop show --help')",
+    ),
+    (
+        ("shw",),
+        "tidak ada perintah 'shw' (mungkin maksudnya 'show'?) (lihat 'sop --help')",
+        "no such command 'shw' (did you mean 'show'?) (see 'sop --help')",
+    ),
+    (
+        ("sops", "lst"),
+        "tidak ada perintah 'lst' (mungkin maksudnya 'list'?) (lihat 'sop sops --help')",
+        "no such command 'lst' (did you mean 'list'?) (see 'sop sops --help')",
+    ),
     (("new", "--sop"), "opsi '--sop' memerlukan nilai", "option '--sop' needs a value"),
     (("new", "--json=ya"), "opsi '--json' tidak menerima nilai", "option '--json' takes no value"),
-    (("--lang", "jv", "list"), "nilai '--lang' tidak valid: 'jv': pilih id atau en (lihat 'sop --help')",
-     "invalid value for '--lang': 'jv': choose id or en (see 'sop --help')"),
+    (
+        ("--lang", "jv", "list"),
+        "nilai '--lang' tidak valid: 'jv': pilih id atau en (lihat 'sop --help')",
+        "invalid value for '--lang': 'jv': choose id or en (see 'sop --help')",
+    ),
 ]
 
 
-@pytest.mark.parametrize(("args", "indonesian_line", "english_line"), USAGE_ERRORS, ids=[" ".join(a) for a, *_ in USAGE_ERRORS])
+@pytest.mark.parametrize(
+    ("args", "indonesian_line", "english_line"), USAGE_ERRORS, ids=[" ".join(a) for a, *_ in USAGE_ERRORS]
+)
 def test_usage_errors_are_one_line_in_the_interface_language(indonesian, sop, args, indonesian_line, english_line):
     result = sop(*args)
     assert result.exit_code == 2

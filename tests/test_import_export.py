@@ -40,26 +40,66 @@ FIELDS = HEADER  # what an export → import round trip must keep
 # quotes in cells, a multi-line description, a reporter with a title after a
 # comma, no host, no ref, a description a spreadsheet would take for a formula.
 ROWS = [
-    {"ref": "SRT/045/DISKOMINFO/XI/2026", "received_at": "2026-11-03T08:15:00+07:00", "sop": "cirebon-aplikasi",
-     "reporter": "Rina Susanti, S.Kom.", "unit": "Dinas Kependudukan dan Pencatatan Sipil", "system": "SIAK Terpusat",
-     "host": "", "channel": "surat", "priority": "tinggi",
-     "description": 'Aplikasi SIAK tidak bisa mencetak KTP-el, muncul pesan "printer not found".\nSudah dicoba restart.'},
-    {"ref": "TLP-20261103-07", "received_at": "2026-11-03T09:40:00+07:00", "sop": "kaltim-db",
-     "reporter": "Agus Setiawan", "unit": "Badan Kepegawaian Daerah Provinsi Kalimantan Timur", "system": "SIMPEG",
-     "host": "db-simpeg.kaltimprov.go.id", "channel": "telepon", "priority": "kritis",
-     "description": "Database SIMPEG tidak bisa diakses; error \"too many connections\", antrean menumpuk."},
-    {"ref": "", "received_at": "2026-11-04T10:05:00+07:00", "sop": "tanahbumbu-jaringan",
-     "reporter": "Fajar Ramadhan", "unit": "Kecamatan Simpang Empat", "system": "jaringan fiber OPD",
-     "host": "olt-simpangempat-02", "channel": "whatsapp", "priority": "sedang",
-     "description": "Jaringan fiber OPD putus total sejak pagi, lampu LOS merah.\n\nKontak: 0812-5555-1234"},
-    {"ref": "HKI.5-TI.04.02-123", "received_at": "2026-11-05T13:20:00+07:00", "sop": "ipas-pemulihan",
-     "reporter": "Hendra Kurniawan", "unit": "Direktorat Merek dan Indikasi Geografis", "system": "IPAS",
-     "host": "ipas-app01.dgip.go.id", "channel": "email", "priority": "rendah",
-     "description": "=SUM(A1:A3) muncul di kolom catatan modul permohonan merek; café ’kutip’ tetap."},
-    {"ref": "007", "received_at": "2026-11-06T14:00:00+07:00", "sop": "cirebon-aplikasi",
-     "reporter": "Dewi Lestari", "unit": "Kecamatan Kesambi", "system": "e-Office",
-     "host": "10.1.8.14", "channel": "monitoring", "priority": "sedang",
-     "description": "e-Office lambat; semicolons; and, commas, everywhere"},
+    {
+        "ref": "SRT/045/DISKOMINFO/XI/2026",
+        "received_at": "2026-11-03T08:15:00+07:00",
+        "sop": "cirebon-aplikasi",
+        "reporter": "Rina Susanti, S.Kom.",
+        "unit": "Dinas Kependudukan dan Pencatatan Sipil",
+        "system": "SIAK Terpusat",
+        "host": "",
+        "channel": "surat",
+        "priority": "tinggi",
+        "description": 'Aplikasi SIAK tidak bisa mencetak KTP-el, muncul pesan "printer not found".\nSudah dicoba restart.',
+    },
+    {
+        "ref": "TLP-20261103-07",
+        "received_at": "2026-11-03T09:40:00+07:00",
+        "sop": "kaltim-db",
+        "reporter": "Agus Setiawan",
+        "unit": "Badan Kepegawaian Daerah Provinsi Kalimantan Timur",
+        "system": "SIMPEG",
+        "host": "db-simpeg.kaltimprov.go.id",
+        "channel": "telepon",
+        "priority": "kritis",
+        "description": 'Database SIMPEG tidak bisa diakses; error "too many connections", antrean menumpuk.',
+    },
+    {
+        "ref": "",
+        "received_at": "2026-11-04T10:05:00+07:00",
+        "sop": "tanahbumbu-jaringan",
+        "reporter": "Fajar Ramadhan",
+        "unit": "Kecamatan Simpang Empat",
+        "system": "jaringan fiber OPD",
+        "host": "olt-simpangempat-02",
+        "channel": "whatsapp",
+        "priority": "sedang",
+        "description": "Jaringan fiber OPD putus total sejak pagi, lampu LOS merah.\n\nKontak: 0812-5555-1234",
+    },
+    {
+        "ref": "HKI.5-TI.04.02-123",
+        "received_at": "2026-11-05T13:20:00+07:00",
+        "sop": "ipas-pemulihan",
+        "reporter": "Hendra Kurniawan",
+        "unit": "Direktorat Merek dan Indikasi Geografis",
+        "system": "IPAS",
+        "host": "ipas-app01.dgip.go.id",
+        "channel": "email",
+        "priority": "rendah",
+        "description": "=SUM(A1:A3) muncul di kolom catatan modul permohonan merek; café ’kutip’ tetap.",
+    },
+    {
+        "ref": "007",
+        "received_at": "2026-11-06T14:00:00+07:00",
+        "sop": "cirebon-aplikasi",
+        "reporter": "Dewi Lestari",
+        "unit": "Kecamatan Kesambi",
+        "system": "e-Office",
+        "host": "10.1.8.14",
+        "channel": "monitoring",
+        "priority": "sedang",
+        "description": "e-Office lambat; semicolons; and, commas, everywhere",
+    },
 ]
 
 
@@ -88,8 +128,9 @@ def error_line(result, *fragments: str) -> str:
     return lines[0]
 
 
-def write_csv(path: Path, rows: list[dict], columns=HEADER, *, delimiter=",", newline="\n", encoding="utf-8",
-              bom: bool = False) -> Path:
+def write_csv(
+    path: Path, rows: list[dict], columns=HEADER, *, delimiter=",", newline="\n", encoding="utf-8", bom: bool = False
+) -> Path:
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, delimiter=delimiter, lineterminator=newline)
     writer.writerow(columns)
@@ -164,7 +205,8 @@ def test_comma_csv_keeps_every_field(sop, sop_env):
         else:
             assert stored["ref"].startswith("auto-")
             assert {k: v for k, v in fields(stored).items() if k != "ref"} == {
-                k: v for k, v in expected(row).items() if k != "ref"}
+                k: v for k, v in expected(row).items() if k != "ref"
+            }
 
 
 def test_semicolon_bom_crlf_day_first_as_an_indonesian_spreadsheet_saves_it(sop, sop_env):
@@ -173,7 +215,7 @@ def test_semicolon_bom_crlf_day_first_as_an_indonesian_spreadsheet_saves_it(sop,
         "HD-2611-0412;03/11/2026 08.15;cirebon-aplikasi;Taufik Gunawan;Kecamatan Kejaksan;SIMPEG;"
         "Lupa kata sandi akun SIMPEG, reset lewat email tidak masuk.\r\n"
         "HD-2611-0413;03/11/2026 14:05;cirebon-aplikasi;Nur Gunawan, S.E.;Dinas Pendidikan;e-Office;"
-        "\"Menu disposisi e-Office error.\r\nSudah dicoba hapus cache; tetap sama.\"\r\n"
+        '"Menu disposisi e-Office error.\r\nSudah dicoba hapus cache; tetap sama."\r\n'
         "HD-2611-0414;4/11/2026 7.45;cirebon-aplikasi;Wahyu Effendi;Badan Keuangan Daerah;LPSE;"
         "Tampilan LPSE berantakan setelah pembaruan.\r\n"
     )
@@ -197,8 +239,10 @@ def test_semicolon_file_whose_cells_are_full_of_commas_and_quotes(sop, sop_env):
     """The header says ``;``: commas and quotes in the text must not make the sniffer pick ``,``."""
     lines = ["No. Tiket;Tanggal;SOP;Pelapor;SKPD;Aplikasi;Keluhan"]
     for i in range(5):
-        lines.append(f'T{i};03/11/2026 08.15;cirebon-aplikasi;Ani, S.Kom.;Dinas A, B, C;SIMPEG;'
-                     f'"Aplikasi error, tidak bisa, login, ""parah"", cek, lagi"')
+        lines.append(
+            f"T{i};03/11/2026 08.15;cirebon-aplikasi;Ani, S.Kom.;Dinas A, B, C;SIMPEG;"
+            f'"Aplikasi error, tidak bisa, login, ""parah"", cek, lagi"'
+        )
     path = sop_env / "koma.csv"
     path.write_bytes(b"\xef\xbb\xbf" + "\r\n".join(lines).encode() + b"\r\n")
     result = ok(sop("import", str(path)))
@@ -206,8 +250,9 @@ def test_semicolon_file_whose_cells_are_full_of_commas_and_quotes(sop, sop_env):
     assert by_ref(exported(sop))["T0"]["description"] == 'Aplikasi error, tidak bisa, login, "parah", cek, lagi'
 
 
-@pytest.mark.parametrize("name, extra", [("pengaduan.tsv", []), ("pengaduan.txt", ["--format", "tsv"]),
-                                         ("tab-delimited.csv", [])])
+@pytest.mark.parametrize(
+    "name, extra", [("pengaduan.tsv", []), ("pengaduan.txt", ["--format", "tsv"]), ("tab-delimited.csv", [])]
+)
 def test_tab_separated(sop, sop_env, name, extra):
     path = write_csv(sop_env / name, ROWS, delimiter="\t")
     assert "5 rows, 5 new" in ok(sop("import", str(path), *extra)).stdout
@@ -255,14 +300,43 @@ def _workbook(path: Path, header: list[str], rows: list[list]) -> Path:
     return path
 
 
-XLSX_HEADER = ["No. Tiket", "Tanggal Diterima", "SOP", "Nama Pelapor", "Unit Kerja", "Aplikasi", "Host", "Saluran",
-               "Prioritas", "Uraian"]
+XLSX_HEADER = [
+    "No. Tiket",
+    "Tanggal Diterima",
+    "SOP",
+    "Nama Pelapor",
+    "Unit Kerja",
+    "Aplikasi",
+    "Host",
+    "Saluran",
+    "Prioritas",
+    "Uraian",
+]
 XLSX_ROWS = [
-    ["SRT/045/DISKOMINFO/XI/2026", datetime(2026, 11, 3, 8, 15), "cirebon-aplikasi", "Rina Susanti, S.Kom.",
-     "Dinas Kependudukan dan Pencatatan Sipil", "SIAK Terpusat", None, "surat", "tinggi",
-     "Aplikasi SIAK tidak bisa mencetak KTP-el.\nSudah dicoba restart."],
-    [12345, datetime(2026, 11, 4, 13, 30, 45), "kaltim-db", "Agus Setiawan", "Badan Kepegawaian Daerah", "SIMPEG",
-     "10.16.2.40", "telepon", "kritis", 'Database SIMPEG "down"'],
+    [
+        "SRT/045/DISKOMINFO/XI/2026",
+        datetime(2026, 11, 3, 8, 15),
+        "cirebon-aplikasi",
+        "Rina Susanti, S.Kom.",
+        "Dinas Kependudukan dan Pencatatan Sipil",
+        "SIAK Terpusat",
+        None,
+        "surat",
+        "tinggi",
+        "Aplikasi SIAK tidak bisa mencetak KTP-el.\nSudah dicoba restart.",
+    ],
+    [
+        12345,
+        datetime(2026, 11, 4, 13, 30, 45),
+        "kaltim-db",
+        "Agus Setiawan",
+        "Badan Kepegawaian Daerah",
+        "SIMPEG",
+        "10.16.2.40",
+        "telepon",
+        "kritis",
+        'Database SIMPEG "down"',
+    ],
 ]
 
 
@@ -278,7 +352,11 @@ def test_xlsx_with_datetime_cells(sop, sop_env):
     second = got["12345"]  # a number cell in the ticket column is the ticket "12345"
     assert second["received_at"] == "2026-11-04T13:30:45+07:00"
     assert (second["reporter"], second["unit"], second["system"], second["host"]) == (
-        "Agus Setiawan", "Badan Kepegawaian Daerah", "SIMPEG", "10.16.2.40")
+        "Agus Setiawan",
+        "Badan Kepegawaian Daerah",
+        "SIMPEG",
+        "10.16.2.40",
+    )
 
 
 @pytest.mark.parametrize("fmt", ["csv", "tsv", "json", "jsonl", "xlsx"])
@@ -305,22 +383,44 @@ def test_standard_input_without_format_is_csv(sop, sop_env):
     assert "2 rows, 2 new" in ok(sop("import", "-", input=data)).stdout
 
 
-@pytest.mark.parametrize("header", [
-    ["no. tiket", "waktu diterima", "sop", "pelapor", "unit kerja", "aplikasi", "uraian"],
-    ["Nomor Tiket", "Tanggal", "SOP", "Nama Pelapor", "SKPD", "Layanan", "Keluhan"],
-    ["No Tiket", "Tanggal Diterima:", "Kode SOP", "PELAPOR", "OPD", "Sistem", "Deskripsi"],
-    ["Referensi", "Tgl", "sop_id", "Pelapor", "Perangkat Daerah", "Sistem/Aplikasi", "Permasalahan"],
-])
+@pytest.mark.parametrize(
+    "header",
+    [
+        ["no. tiket", "waktu diterima", "sop", "pelapor", "unit kerja", "aplikasi", "uraian"],
+        ["Nomor Tiket", "Tanggal", "SOP", "Nama Pelapor", "SKPD", "Layanan", "Keluhan"],
+        ["No Tiket", "Tanggal Diterima:", "Kode SOP", "PELAPOR", "OPD", "Sistem", "Deskripsi"],
+        ["Referensi", "Tgl", "sop_id", "Pelapor", "Perangkat Daerah", "Sistem/Aplikasi", "Permasalahan"],
+    ],
+)
 def test_indonesian_header_aliases(sop, sop_env, header):
     canonical = ["ref", "received_at", "sop", "reporter", "unit", "system", "description"]
-    rows = [dict(zip(header, ["TLP-20261103-07", "03/11/2026 09.40", "kaltim-db", "Agus Setiawan",
-                              "Badan Kepegawaian Daerah", "SIMPEG", "Database SIMPEG tidak bisa diakses"]))]
+    rows = [
+        dict(
+            zip(
+                header,
+                [
+                    "TLP-20261103-07",
+                    "03/11/2026 09.40",
+                    "kaltim-db",
+                    "Agus Setiawan",
+                    "Badan Kepegawaian Daerah",
+                    "SIMPEG",
+                    "Database SIMPEG tidak bisa diakses",
+                ],
+            )
+        )
+    ]
     ok(sop("import", str(write_csv(sop_env / "alias.csv", rows, columns=header))))
     stored = exported(sop)[0]
     assert {c: stored[c] for c in canonical} == {
-        "ref": "TLP-20261103-07", "received_at": "2026-11-03T09:40:00+07:00", "sop": "kaltim-db",
-        "reporter": "Agus Setiawan", "unit": "Badan Kepegawaian Daerah", "system": "SIMPEG",
-        "description": "Database SIMPEG tidak bisa diakses"}
+        "ref": "TLP-20261103-07",
+        "received_at": "2026-11-03T09:40:00+07:00",
+        "sop": "kaltim-db",
+        "reporter": "Agus Setiawan",
+        "unit": "Badan Kepegawaian Daerah",
+        "system": "SIMPEG",
+        "description": "Database SIMPEG tidak bisa diakses",
+    }
     # the defaults for the optional columns
     assert (stored["channel"], stored["priority"], stored["host"]) == ("lainnya", "sedang", None)
 
@@ -343,8 +443,11 @@ def test_import_refuses_a_sop_file_taking_a_built_in_id(sop, sop_env):
     # Given as --sop: one error line, before any row.
     columns = ["ref", "received_at", "reporter", "unit", "system", "description"]
     path = write_csv(sop_env / "tanpa-sop.csv", ROWS[:2], columns=columns)
-    line = error_line(sop("import", str(path), "--sop", str(copy)), refusal,
-                      "id kaltim-db is the id of a built-in SOP; choose another id")
+    line = error_line(
+        sop("import", str(path), "--sop", str(copy)),
+        refusal,
+        "id kaltim-db is the id of a built-in SOP; choose another id",
+    )
     assert line.startswith("Error: ")
     assert_nothing_written(sop)
     # Named in the sop column: each row says why, not "unknown SOP".
@@ -369,24 +472,38 @@ def test_a_sop_column_wins_over_the_option_and_empty_cells_take_it(sop, sop_env)
     assert got[ROWS[1]["ref"]]["sop"] == "kaltim-db"
 
 
-@pytest.mark.parametrize("written, moment", [
-    ("20 Agustus 2026", "2026-08-20T00:00:00+07:00"),
-    ("20 Nov 2026 8.15", "2026-11-20T08:15:00+07:00"),
-    ("20 Nopember 2026 pukul 14.30 WIB", "2026-11-20T14:30:00+07:00"),
-    ("20/11/2026 08:15", "2026-11-20T08:15:00+07:00"),
-    ("20-11-2026", "2026-11-20T00:00:00+07:00"),
-    ("2026-11-20 08:15", "2026-11-20T08:15:00+07:00"),
-    ("2026-11-20T09:15:00+08:00", "2026-11-20T08:15:00+07:00"),  # WITA, shown in office time
-    ("Jumat, 20 November 2026 10.05", "2026-11-20T10:05:00+07:00"),
-])
+@pytest.mark.parametrize(
+    "written, moment",
+    [
+        ("20 Agustus 2026", "2026-08-20T00:00:00+07:00"),
+        ("20 Nov 2026 8.15", "2026-11-20T08:15:00+07:00"),
+        ("20 Nopember 2026 pukul 14.30 WIB", "2026-11-20T14:30:00+07:00"),
+        ("20/11/2026 08:15", "2026-11-20T08:15:00+07:00"),
+        ("20-11-2026", "2026-11-20T00:00:00+07:00"),
+        ("2026-11-20 08:15", "2026-11-20T08:15:00+07:00"),
+        ("2026-11-20T09:15:00+08:00", "2026-11-20T08:15:00+07:00"),  # WITA, shown in office time
+        ("Jumat, 20 November 2026 10.05", "2026-11-20T10:05:00+07:00"),
+    ],
+)
 def test_date_forms(sop, sop_env, written, moment):
     row = {**ROWS[1], "received_at": written}
     ok(sop("import", str(write_csv(sop_env / "tanggal.csv", [row]))))
     assert exported(sop)[0]["received_at"] == moment
 
 
-@pytest.mark.parametrize("written", ["31/02/2026", "2026-11-03T08:15:00+99:00", "99/99/9999 99.99", "0000-00-00",
-                                     "20 Foo 2026", "10000-01-01", "kemarin sore jam lima", "2026-13-01"])
+@pytest.mark.parametrize(
+    "written",
+    [
+        "31/02/2026",
+        "2026-11-03T08:15:00+99:00",
+        "99/99/9999 99.99",
+        "0000-00-00",
+        "20 Foo 2026",
+        "10000-01-01",
+        "kemarin sore jam lima",
+        "2026-13-01",
+    ],
+)
 def test_bad_date_forms_are_row_problems(sop, sop_env, written):
     result = sop("import", str(write_csv(sop_env / "tanggal.csv", [{**ROWS[1], "received_at": written}])))
     assert result.exit_code == 1, (result.exit_code, result.stderr)
@@ -441,20 +558,31 @@ def test_json_reports_every_problem(sop, sop_env):
     report = import_json(sop, str(write_csv(sop_env / "bermasalah.csv", _bad_rows())))
     assert report["committed"] is False and report["imported"] == 0 and report["invalid"] == 6
     assert [(p["line"], p["column"]) for p in report["problems"]] == [
-        (4, "sop"), (5, "received_at"), (6, "received_at"), (7, "description"), (9, "ref"), (10, "received_at")]
+        (4, "sop"),
+        (5, "received_at"),
+        (6, "received_at"),
+        (7, "description"),
+        (9, "ref"),
+        (10, "received_at"),
+    ]
     assert_nothing_written(sop)
 
 
 def test_more_cells_than_columns_and_empty_required_cells(sop, sop_env):
     path = sop_env / "sel.csv"
-    path.write_text("ref,received_at,sop,reporter,unit,system,description\n"
-                    "B-1,2026-11-03T08:00+07:00,kaltim-db,Ani,BKD,SIMPEG,Mati,lagi,dan lagi\n"
-                    "B-2,,kaltim-db,,BKD,SIMPEG,Mati\n", encoding="utf-8")
+    path.write_text(
+        "ref,received_at,sop,reporter,unit,system,description\n"
+        "B-1,2026-11-03T08:00+07:00,kaltim-db,Ani,BKD,SIMPEG,Mati,lagi,dan lagi\n"
+        "B-2,,kaltim-db,,BKD,SIMPEG,Mati\n",
+        encoding="utf-8",
+    )
     result = sop("import", str(path))
     assert result.exit_code == 1
-    assert problems(result) == ["line 2: 2 more cells than the header has columns",
-                                "line 3 reporter: empty reporter",
-                                "line 3 received_at: empty received_at"]
+    assert problems(result) == [
+        "line 2: 2 more cells than the header has columns",
+        "line 3 reporter: empty reporter",
+        "line 3 received_at: empty received_at",
+    ]
     assert_nothing_written(sop)
 
 
@@ -471,8 +599,10 @@ def test_a_nul_character_is_a_row_problem_on_every_engine(sop, sop_env):
     rows = [{**ROWS[1], "description": "Mati\x00total"}, {**ROWS[3], "reporter": "\x00"}]
     result = sop("import", str(write_csv(sop_env / "nul.csv", rows)))
     assert result.exit_code == 1, (result.exit_code, result.stderr)
-    assert problems(result) == ["line 2 description: contains a NUL character",
-                                "line 3 reporter: contains a NUL character"]
+    assert problems(result) == [
+        "line 2 description: contains a NUL character",
+        "line 3 reporter: contains a NUL character",
+    ]
     assert_nothing_written(sop)
 
 
@@ -519,15 +649,19 @@ def test_missing_required_columns_are_named(sop, sop_env):
 
 
 def test_two_headers_meaning_the_same_column(sop, sop_env):
-    path = write_csv(sop_env / "ganda.csv", ROWS[:1], columns=["ref", "received_at", "sop", "reporter", "Pelapor",
-                                                               "unit", "system", "description"])
+    path = write_csv(
+        sop_env / "ganda.csv",
+        ROWS[:1],
+        columns=["ref", "received_at", "sop", "reporter", "Pelapor", "unit", "system", "description"],
+    )
     error_line(sop("import", str(path)), "'reporter'", "'Pelapor'")
 
 
 def _cp1252_file(path: Path, filler_rows: int = 0) -> Path:
     rows = [{**ROWS[1], "ref": f"F-{i}", "description": f"Gangguan database nomor {i}"} for i in range(filler_rows)]
-    rows.append({**ROWS[1], "ref": "CP-1", "reporter": "André Wijaya",
-                 "description": "Server ’SIMPEG’ mati — café lantai 2"})
+    rows.append(
+        {**ROWS[1], "ref": "CP-1", "reporter": "André Wijaya", "description": "Server ’SIMPEG’ mati — café lantai 2"}
+    )
     return write_csv(path, rows, encoding="cp1252")
 
 
@@ -557,15 +691,18 @@ def test_unknown_encoding_and_unknown_format(sop, sop_env):
     error_line(sop("import", str(sop_env / "tidak-ada.csv")), "cannot open")
 
 
-@pytest.mark.parametrize("name, content, fragment", [
-    ("kosong.csv", b"", "is empty"),
-    ("spasi.csv", b"  \n\n", "is empty"),
-    ("rusak.json", b'[{"ref": 1,', "not JSON"),
-    ("angka.json", b"[1, 2]", "JSON array of objects"),
-    ("baris.jsonl", json.dumps(ROWS[1]).encode() + b"\n[1]\n", "line 2: each line must be a JSON object"),
-    ("rusak.jsonl", json.dumps(ROWS[1]).encode() + b"\n\n{oops\n", "line 3: not JSON"),
-    ("bukan.xlsx", b"PK\x03\x04 not really a zip", "not an .xlsx workbook"),
-])
+@pytest.mark.parametrize(
+    "name, content, fragment",
+    [
+        ("kosong.csv", b"", "is empty"),
+        ("spasi.csv", b"  \n\n", "is empty"),
+        ("rusak.json", b'[{"ref": 1,', "not JSON"),
+        ("angka.json", b"[1, 2]", "JSON array of objects"),
+        ("baris.jsonl", json.dumps(ROWS[1]).encode() + b"\n[1]\n", "line 2: each line must be a JSON object"),
+        ("rusak.jsonl", json.dumps(ROWS[1]).encode() + b"\n\n{oops\n", "line 3: not JSON"),
+        ("bukan.xlsx", b"PK\x03\x04 not really a zip", "not an .xlsx workbook"),
+    ],
+)
 def test_unreadable_files_are_one_error_line(sop, sop_env, name, content, fragment):
     path = sop_env / name
     path.write_bytes(content)
@@ -609,10 +746,17 @@ def test_dry_run_writes_nothing_and_reports_counts(sop, sop_env):
     assert "6 rows, 4 new, 2 duplicates (already recorded), 0 invalid." in result.stdout
     assert "Dry run: nothing was written." in result.stdout
     report = import_json(sop, str(path), "--dry-run")
-    assert {k: report[k] for k in ("rows", "imported", "would_import", "duplicates", "invalid", "dry_run",
-                                   "committed")} == {
-        "rows": 6, "imported": 0, "would_import": 4, "duplicates": 2, "invalid": 0, "dry_run": True,
-        "committed": False}
+    assert {
+        k: report[k] for k in ("rows", "imported", "would_import", "duplicates", "invalid", "dry_run", "committed")
+    } == {
+        "rows": 6,
+        "imported": 0,
+        "would_import": 4,
+        "duplicates": 2,
+        "invalid": 0,
+        "dry_run": True,
+        "committed": False,
+    }
     assert len(complaints(sop)) == 2 and journal_count(sop) == 2
 
 
@@ -662,8 +806,15 @@ def test_a_load_that_outnumbers_the_logbook_leaves_its_indexes_as_they_were(sop,
 
 def test_skip_invalid_imports_the_good_rows_and_writes_rejects(sop, sop_env):
     rejects = sop_env / "rej.csv"
-    result = ok(sop("import", str(write_csv(sop_env / "bermasalah.csv", _bad_rows())), "--skip-invalid",
-                    "--rejects", str(rejects)))
+    result = ok(
+        sop(
+            "import",
+            str(write_csv(sop_env / "bermasalah.csv", _bad_rows())),
+            "--skip-invalid",
+            "--rejects",
+            str(rejects),
+        )
+    )
     assert "8 rows, 2 new, 0 duplicates (already recorded), 6 invalid." in result.stdout
     # the good rows: ROWS[0] (line 2) and the first A-5 (line 8)
     assert sorted(r["ref"] for r in exported(sop)) == sorted([ROWS[0]["ref"], "A-5"])
@@ -672,8 +823,14 @@ def test_skip_invalid_imports_the_good_rows_and_writes_rejects(sop, sop_env):
     with rejects.open(encoding="utf-8", newline="") as handle:
         saved = list(csv.DictReader(handle))
     assert "reason" in saved[0] and "line" in saved[0]
-    assert [(r["line"], r["ref"]) for r in saved] == [("4", "A-1"), ("5", "A-2"), ("6", "A-3"), ("7", "A-4"),
-                                                      ("9", "A-5"), ("10", "A-6")]
+    assert [(r["line"], r["ref"]) for r in saved] == [
+        ("4", "A-1"),
+        ("5", "A-2"),
+        ("6", "A-3"),
+        ("7", "A-4"),
+        ("9", "A-5"),
+        ("10", "A-6"),
+    ]
     reasons = {r["line"]: r["reason"] for r in saved}
     assert "unknown SOP 'kaltim-database'" in reasons["4"]
     assert "unparseable date" in reasons["5"]
@@ -692,15 +849,20 @@ def test_skip_invalid_json_counts(sop, sop_env):
 
 
 def test_rejects_needs_skip_invalid(sop, sop_env):
-    error_line(sop("import", str(write_csv(sop_env / "a.csv", ROWS)), "--rejects", str(sop_env / "r.csv")),
-               "--rejects", "--skip-invalid")
+    error_line(
+        sop("import", str(write_csv(sop_env / "a.csv", ROWS)), "--rejects", str(sop_env / "r.csv")),
+        "--rejects",
+        "--skip-invalid",
+    )
     assert not (sop_env / "r.csv").exists()
 
 
 def test_a_dry_run_does_not_write_a_rejects_file_either(sop, sop_env):
     path = write_csv(sop_env / "a.csv", ROWS)
-    error_line(sop("import", str(path), "--dry-run", "--skip-invalid", "--rejects", str(sop_env / "r.csv")),
-               "--dry-run writes nothing, so it cannot write --rejects")
+    error_line(
+        sop("import", str(path), "--dry-run", "--skip-invalid", "--rejects", str(sop_env / "r.csv")),
+        "--dry-run writes nothing, so it cannot write --rejects",
+    )
     assert not (sop_env / "r.csv").exists()
     assert_nothing_written(sop)
 
@@ -728,8 +890,14 @@ def test_rows_without_ref_get_a_stable_derived_ref(sop, sop_env):
     assert "0 new, 5 duplicates" in ok(sop("import", str(path))).stdout
     # the same rows in another format, with the text re-wrapped, are the same complaints
     other = sop_env / "tanpa-ref.jsonl"
-    other.write_text("".join(json.dumps({**r, "description": "  " + r["description"].replace(" ", "  ") + " "},
-                                        ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    other.write_text(
+        "".join(
+            json.dumps({**r, "description": "  " + r["description"].replace(" ", "  ") + " "}, ensure_ascii=False)
+            + "\n"
+            for r in rows
+        ),
+        encoding="utf-8",
+    )
     assert import_json(sop, str(other))["duplicates"] == 5
     assert sorted(r["ref"] for r in exported(sop)) == first
 
@@ -738,7 +906,11 @@ def test_a_file_that_grew_imports_only_the_new_rows(sop, sop_env):
     ok(sop("import", str(write_csv(sop_env / "a.csv", ROWS[:3]))))
     report = import_json(sop, str(write_csv(sop_env / "a.csv", ROWS)))
     assert (report["imported"], report["duplicates"], report["first_number"], report["last_number"]) == (
-        2, 3, "ADU-2026-00004", "ADU-2026-00005")
+        2,
+        3,
+        "ADU-2026-00004",
+        "ADU-2026-00005",
+    )
 
 
 # --- the journal -------------------------------------------------------------------------------
@@ -787,19 +959,64 @@ def test_an_imported_complaint_is_the_complaint_sop_new_records(sop, sop_env, mo
     # import's entry names its source in addition). Moments around opening, closing, a
     # weekend, a cuti bersama and a year's end, on office and 24x7 calendars.
     always = sop_env / "sop-24x7.toml"
-    always.write_text((ROOT / "sample_data" / "contoh-sop.toml").read_text(encoding="utf-8")
-                      .replace('calendar = "office"', 'calendar = "24x7"'), encoding="utf-8")
-    moments = ["2026-11-23T06:10:00+07:00", "2026-11-23T07:30:00+07:00", "2026-11-23T15:55:00+07:00",
-               "2026-11-20T16:20:00+07:00", "2026-11-21T10:00:00+07:00", "2026-03-17T15:59:59.5+07:00",
-               "2026-11-23T01:00:00Z", "2025-12-31T23:30:00+07:00", "2026-11-23 09:00"]
-    rows = [{"ref": f"SAMA-{i}", "received_at": when, "sop": sop_id, "reporter": "Ani  Lestari", "unit": "BKD",
-             "system": "SIMPEG", "host": "" if i % 2 else "db-01", "channel": "Telepon", "priority": "High",
-             "description": f" Gangguan {i}: \"kutip\" dan ✓ "}
-            for i, (when, sop_id) in enumerate((w, s) for s in (*SOPS, str(always)) for w in moments)]
+    always.write_text(
+        (ROOT / "sample_data" / "contoh-sop.toml")
+        .read_text(encoding="utf-8")
+        .replace('calendar = "office"', 'calendar = "24x7"'),
+        encoding="utf-8",
+    )
+    moments = [
+        "2026-11-23T06:10:00+07:00",
+        "2026-11-23T07:30:00+07:00",
+        "2026-11-23T15:55:00+07:00",
+        "2026-11-20T16:20:00+07:00",
+        "2026-11-21T10:00:00+07:00",
+        "2026-03-17T15:59:59.5+07:00",
+        "2026-11-23T01:00:00Z",
+        "2025-12-31T23:30:00+07:00",
+        "2026-11-23 09:00",
+    ]
+    rows = [
+        {
+            "ref": f"SAMA-{i}",
+            "received_at": when,
+            "sop": sop_id,
+            "reporter": "Ani  Lestari",
+            "unit": "BKD",
+            "system": "SIMPEG",
+            "host": "" if i % 2 else "db-01",
+            "channel": "Telepon",
+            "priority": "High",
+            "description": f' Gangguan {i}: "kutip" dan ✓ ',
+        }
+        for i, (when, sop_id) in enumerate((w, s) for s in (*SOPS, str(always)) for w in moments)
+    ]
     for row in rows:
-        ok(sop("new", "--sop", row["sop"], "--received-at", row["received_at"], "--reporter", row["reporter"],
-               "--unit", row["unit"], "--system", row["system"], "--host", row["host"], "--channel", row["channel"],
-               "--priority", row["priority"], "--description", row["description"], "--ref", row["ref"]))
+        ok(
+            sop(
+                "new",
+                "--sop",
+                row["sop"],
+                "--received-at",
+                row["received_at"],
+                "--reporter",
+                row["reporter"],
+                "--unit",
+                row["unit"],
+                "--system",
+                row["system"],
+                "--host",
+                row["host"],
+                "--channel",
+                row["channel"],
+                "--priority",
+                row["priority"],
+                "--description",
+                row["description"],
+                "--ref",
+                row["ref"],
+            )
+        )
     recorded = [json.loads(ok(sop("show", f"ADU-{n}", "--json")).stdout) for n in _numbers(sop)]
     use_database(monkeypatch, sop_env / "impor.db")
     path = write_csv(sop_env / "sama.csv", rows)
@@ -811,7 +1028,9 @@ def test_an_imported_complaint_is_the_complaint_sop_new_records(sop, sop_env, mo
         (entry_new,), (entry_bulk,) = new.pop("journal"), bulk.pop("journal")
         assert bulk == new
         assert entry_bulk["fields"].pop("source") == f"sama.csv:{line_of[bulk['ref']]}"
-        assert {k: v for k, v in entry_bulk.items() if k != "hash"} == {k: v for k, v in entry_new.items() if k != "hash"}
+        assert {k: v for k, v in entry_bulk.items() if k != "hash"} == {
+            k: v for k, v in entry_new.items() if k != "hash"
+        }
     assert "OK: 45 journal entries" in ok(sop("verify")).stdout
 
 
@@ -822,8 +1041,23 @@ def _numbers(sop) -> list[str]:
 
 
 def test_import_as_operator_and_chain_with_existing_entries(sop, sop_env):
-    ok(sop("new", "--sop", "kaltim-db", "--description", "Manual", "--reporter", "Ani", "--unit", "BKD",
-           "--system", "SIMPEG", "--received-at", "2026-11-02T08:00"))
+    ok(
+        sop(
+            "new",
+            "--sop",
+            "kaltim-db",
+            "--description",
+            "Manual",
+            "--reporter",
+            "Ani",
+            "--unit",
+            "BKD",
+            "--system",
+            "SIMPEG",
+            "--received-at",
+            "2026-11-02T08:00",
+        )
+    )
     ok(sop("import", str(write_csv(sop_env / "a.csv", ROWS)), "--as", "sari"))
     ok(sop("note", "ADU-2026-00002", "Pelapor dihubungi"))
     assert journal_count(sop) == 7
@@ -835,8 +1069,24 @@ def test_new_after_an_import_takes_the_next_number(sop, sop_env):
     # The import gives complaints their ids itself; the next `sop new` must not collide with them
     # (PostgreSQL's id sequence is moved past them).
     ok(sop("import", str(write_csv(sop_env / "a.csv", ROWS))))
-    created = json.loads(ok(sop("new", "--sop", "kaltim-db", "--description", "Sesudah impor", "--reporter", "Ani",
-                                "--unit", "BKD", "--system", "SIMPEG", "--json")).stdout)
+    created = json.loads(
+        ok(
+            sop(
+                "new",
+                "--sop",
+                "kaltim-db",
+                "--description",
+                "Sesudah impor",
+                "--reporter",
+                "Ani",
+                "--unit",
+                "BKD",
+                "--system",
+                "SIMPEG",
+                "--json",
+            )
+        ).stdout
+    )
     assert created["number"] == "ADU-2026-00006"
     ok(sop("import", str(write_csv(sop_env / "b.csv", [{**ROWS[1], "ref": "BARU-1"}]))))
     assert sorted(c["number"] for c in complaints(sop)) == [f"ADU-2026-{n:05d}" for n in range(1, 8)]
@@ -850,8 +1100,7 @@ def test_new_after_an_import_takes_the_next_number(sop, sop_env):
 def test_export_import_round_trip_loses_nothing(sop, sop_env, databases, monkeypatch, fmt):
     ok(sop("import", str(write_csv(sop_env / "asal.csv", ROWS))))
     first = exported(sop)
-    assert [fields(r) for r in first if r["ref"] in {x["ref"] for x in ROWS}] == [
-        expected(r) for r in ROWS if r["ref"]]
+    assert [fields(r) for r in first if r["ref"] in {x["ref"] for x in ROWS}] == [expected(r) for r in ROWS if r["ref"]]
     path = sop_env / f"ekspor.{fmt}"
     result = ok(sop("export", "complaints", "--format", fmt, "-o", str(path)))
     assert "Exported 5 complaints." in result.stderr
@@ -873,8 +1122,23 @@ def test_export_import_round_trip_loses_nothing(sop, sop_env, databases, monkeyp
 def test_reimporting_an_export_into_its_own_database_adds_nothing(sop, sop_env, fmt):
     """Complaints recorded with `sop new` have no ref; their export rows carry their numbers."""
     for description in ("SIMPEG tidak bisa login", "Email dinas tidak terkirim"):
-        ok(sop("new", "--sop", "kaltim-db", "--description", description, "--reporter", "Ani", "--unit", "BKD",
-               "--system", "SIMPEG", "--received-at", "2026-11-24 08:00"))
+        ok(
+            sop(
+                "new",
+                "--sop",
+                "kaltim-db",
+                "--description",
+                description,
+                "--reporter",
+                "Ani",
+                "--unit",
+                "BKD",
+                "--system",
+                "SIMPEG",
+                "--received-at",
+                "2026-11-24 08:00",
+            )
+        )
     ok(sop("import", str(write_csv(sop_env / "asal.csv", ROWS))))
     path = sop_env / f"ekspor.{fmt}"
     ok(sop("export", "complaints", "-o", str(path)))
@@ -884,8 +1148,23 @@ def test_reimporting_an_export_into_its_own_database_adds_nothing(sop, sop_env, 
 
 def test_importing_closed_complaints_elsewhere_says_they_start_open(sop, sop_env, databases, monkeypatch):
     for description in ("SIMPEG tidak bisa login", "Email dinas tidak terkirim", "Jaringan putus"):
-        ok(sop("new", "--sop", "kaltim-db", "--description", description, "--reporter", "Ani", "--unit", "BKD",
-               "--system", "SIMPEG", "--received-at", "2026-11-24 08:00"))
+        ok(
+            sop(
+                "new",
+                "--sop",
+                "kaltim-db",
+                "--description",
+                description,
+                "--reporter",
+                "Ani",
+                "--unit",
+                "BKD",
+                "--system",
+                "SIMPEG",
+                "--received-at",
+                "2026-11-24 08:00",
+            )
+        )
     ok(sop("cancel", "ADU-2026-00001", "--reason", "Duplikat"))
     path = sop_env / "ekspor.csv"
     ok(sop("export", "complaints", "-o", str(path)))
@@ -901,10 +1180,25 @@ def test_importing_closed_complaints_elsewhere_says_they_start_open(sop, sop_env
 
 
 def test_another_offices_complaint_with_one_of_our_numbers_is_imported(sop, sop_env):
-    ok(sop("new", "--sop", "kaltim-db", "--description", "SIMPEG tidak bisa login", "--reporter", "Ani", "--unit", "BKD",
-           "--system", "SIMPEG", "--received-at", "2026-11-24 08:00"))
+    ok(
+        sop(
+            "new",
+            "--sop",
+            "kaltim-db",
+            "--description",
+            "SIMPEG tidak bisa login",
+            "--reporter",
+            "Ani",
+            "--unit",
+            "BKD",
+            "--system",
+            "SIMPEG",
+            "--received-at",
+            "2026-11-24 08:00",
+        )
+    )
     theirs = {**ROWS[2], "number": "ADU-2026-00001"}  # their own numbering: a different complaint
-    path = write_csv(sop_env / "kantor-lain.csv", [theirs], columns=HEADER + ["number"])
+    path = write_csv(sop_env / "kantor-lain.csv", [theirs], columns=[*HEADER, "number"])
     assert "1 rows, 1 new, 0 duplicates" in ok(sop("import", str(path))).stdout
     assert sorted(c["number"] for c in complaints(sop)) == ["ADU-2026-00001", "ADU-2026-00002"]
 
@@ -965,7 +1259,8 @@ def test_export_to_a_name_with_no_extension_is_csv_and_an_unknown_extension_is_r
     assert (sop_env / "ekspor").read_bytes().startswith(b"ref,")
     target = sop_env / "ekspor.pdf"
     assert error_line(sop("export", "complaints", "-o", str(target))) == (
-        f"Error: cannot tell the format of {target} (give --format, or a name ending in .csv|.json|.jsonl|.xlsx)")
+        f"Error: cannot tell the format of {target} (give --format, or a name ending in .csv|.json|.jsonl|.xlsx)"
+    )
     assert not target.exists()
     ok(sop("export", "complaints", "--format", "csv", "-o", str(target)))  # asked for in so many words
     assert target.read_bytes().startswith(b"ref,")
@@ -1030,18 +1325,43 @@ def test_an_xlsx_journal_export_of_text_a_workbook_cannot_hold_verifies(sop, sop
     assert ok(sop("verify", "--file", str(path))).stdout == "OK: 1 journal entries, chain intact.\n"
     rows = list(load_workbook(path).worksheets[0].iter_rows(values_only=True))
     assert rows[1][rows[0].index("note")] == (
-        "Tabel_x000B_pegawai_x0001_ terkunci_x001B_[0m_x000D_\nkode _x005F_x0041_ di log; =SUM(A1:A3)")
+        "Tabel_x000B_pegawai_x0001_ terkunci_x001B_[0m_x000D_\nkode _x005F_x0041_ di log; =SUM(A1:A3)"
+    )
 
 
-@settings(max_examples=25, deadline=None, phases=[Phase.explicit, Phase.reuse, Phase.generate, Phase.target, Phase.shrink],
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(note=st.text(st.one_of(st.sampled_from(list("_x0123456789aAfF\r\n\t =\x01\x0b\x1f\x7f\u2028")),
-                              st.characters(blacklist_categories=["Cs"], blacklist_characters="\x00")),
-                    min_size=1, max_size=40))
+@settings(
+    max_examples=25,
+    deadline=None,
+    phases=[Phase.explicit, Phase.reuse, Phase.generate, Phase.target, Phase.shrink],
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(
+    note=st.text(
+        st.one_of(
+            st.sampled_from(list("_x0123456789aAfF\r\n\t =\x01\x0b\x1f\x7f\u2028")),
+            st.characters(blacklist_categories=["Cs"], blacklist_characters="\x00"),
+        ),
+        min_size=1,
+        max_size=40,
+    )
+)
 def test_any_note_survives_an_xlsx_journal_export(sop, sop_env, databases, monkeypatch, note):
     use_database(monkeypatch, databases.new(f"catatan-{uuid.uuid4().hex}.db"))  # a fresh chain for each example
-    ok(sop("new", "--sop", "kaltim-db", "--description", "Gangguan", "--reporter", "Sari", "--unit", "BKD",
-           "--system", "SIMPEG"))
+    ok(
+        sop(
+            "new",
+            "--sop",
+            "kaltim-db",
+            "--description",
+            "Gangguan",
+            "--reporter",
+            "Sari",
+            "--unit",
+            "BKD",
+            "--system",
+            "SIMPEG",
+        )
+    )
     ok(sop("note", "1", "x" + note))
     path = sop_env / "jurnal.xlsx"
     ok(sop("export", "journal", "-o", str(path)))
@@ -1094,13 +1414,18 @@ def _seqs(path: Path) -> list[int]:
     return [json.loads(line)["seq"] for line in path.read_text("utf-8").splitlines() if line.strip()]
 
 
-@pytest.mark.parametrize(("options", "seqs"), [
-    (("--since", "24/11/2026 00:00"), [6, 7, 8]),  # 7 is about 3 November, but was written on the 24th
-    (("--until", "24/11/2026 00:00"), [1, 2, 3, 4, 5]),
-    (("--since", "2026-11-23", "--until", "2026-11-24"), [1, 2, 3, 4, 5]),
-    (("--since", "2026-11-25"), []),
-])
-def test_a_time_bounded_journal_export_is_the_entries_recorded_then_and_verifies(sop, sop_env, monkeypatch, options, seqs):
+@pytest.mark.parametrize(
+    ("options", "seqs"),
+    [
+        (("--since", "24/11/2026 00:00"), [6, 7, 8]),  # 7 is about 3 November, but was written on the 24th
+        (("--until", "24/11/2026 00:00"), [1, 2, 3, 4, 5]),
+        (("--since", "2026-11-23", "--until", "2026-11-24"), [1, 2, 3, 4, 5]),
+        (("--since", "2026-11-25"), []),
+    ],
+)
+def test_a_time_bounded_journal_export_is_the_entries_recorded_then_and_verifies(
+    sop, sop_env, monkeypatch, options, seqs
+):
     _journal_over_two_days(sop, sop_env, monkeypatch)
     path = sop_env / "sebagian.jsonl"
     ok(sop("export", "journal", "--format", "jsonl", *options, "-o", str(path)))
@@ -1127,11 +1452,17 @@ def test_an_entry_removed_from_a_time_bounded_export_is_reported(sop, sop_env, m
     assert result.stdout == "BROKEN at journal entry 8: expected entry 7, found 8 (an entry is missing)\n"
 
 
-@pytest.mark.parametrize(("options", "line"), [
-    (("--sop", "kaltim-db"), "Error: a journal export cannot be limited to one SOP: only the whole journal or a time "
-                             "range verifies (leave out --sop; 'sop journal --sop ID' lists one SOP's entries)"),
-    (("--status", "open"), "Error: --status is for exporting complaints, not the journal (leave out --status)"),
-])
+@pytest.mark.parametrize(
+    ("options", "line"),
+    [
+        (
+            ("--sop", "kaltim-db"),
+            "Error: a journal export cannot be limited to one SOP: only the whole journal or a time "
+            "range verifies (leave out --sop; 'sop journal --sop ID' lists one SOP's entries)",
+        ),
+        (("--status", "open"), "Error: --status is for exporting complaints, not the journal (leave out --status)"),
+    ],
+)
 def test_a_journal_export_cannot_be_narrowed_by_sop_or_status(sop, sop_env, options, line):
     _journal_setup(sop, sop_env)
     path = sop_env / "jurnal.csv"
@@ -1187,25 +1518,54 @@ def test_verify_file_of_something_else_is_one_error_line(sop, sop_env):
     error_line(sop("verify", "--file", str(path)), "lacks the journal columns")
 
 
-JOURNAL_HEADER = ("seq,complaint_number,action,step,decision,fields,actor,at,recorded_at,note,output,on_time,"
-                  "took_minutes,standard_minutes,next_step,prev_hash,hash")
+JOURNAL_HEADER = (
+    "seq,complaint_number,action,step,decision,fields,actor,at,recorded_at,note,output,on_time,"
+    "took_minutes,standard_minutes,next_step,prev_hash,hash"
+)
 
 
-@pytest.mark.parametrize(("name", "content", "message"), [
-    ("kosong.csv", b"", "{path} is empty"),
-    ("spasi.csv", b"\r\n\r\n", "{path} is empty"),
-    ("kosong.jsonl", b"", "{path} is empty"),
-    ("kosong.json", b"  \n", "{path} is empty"),
-    ("ab.csv", b"a,b\n", "{path}: the header lacks the journal columns " + JOURNAL_HEADER.replace(",", ", ")
-     + " (export it with 'sop export journal')"),
-    ("kurang.csv", JOURNAL_HEADER.replace(",hash", "").encode() + b"\n",
-     "{path}: the header lacks the journal columns hash (export it with 'sop export journal')"),
-    ("objek.json", b'{"seq": 1}', "{path}: expected a JSON array of journal entries (export it with 'sop export journal')"),
-    ("angka.json", b"[1]", "{path}: record 1 is not a journal entry (export it with 'sop export journal')"),
-    ("csv.xlsx", JOURNAL_HEADER.encode() + b"\n", "{path} is not a valid Excel workbook (if it holds CSV or JSON text, name it .csv or .json)"),
-    ("kosong.xlsx", b"", "{path} is not a valid Excel workbook (if it holds CSV or JSON text, name it .csv or .json)"),
-    ("jurnal.pdf", b"%PDF-1.4", "cannot tell the format of {path} (a journal export is named .csv, .json, .jsonl or .xlsx)"),
-])
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("kosong.csv", b"", "{path} is empty"),
+        ("spasi.csv", b"\r\n\r\n", "{path} is empty"),
+        ("kosong.jsonl", b"", "{path} is empty"),
+        ("kosong.json", b"  \n", "{path} is empty"),
+        (
+            "ab.csv",
+            b"a,b\n",
+            "{path}: the header lacks the journal columns "
+            + JOURNAL_HEADER.replace(",", ", ")
+            + " (export it with 'sop export journal')",
+        ),
+        (
+            "kurang.csv",
+            JOURNAL_HEADER.replace(",hash", "").encode() + b"\n",
+            "{path}: the header lacks the journal columns hash (export it with 'sop export journal')",
+        ),
+        (
+            "objek.json",
+            b'{"seq": 1}',
+            "{path}: expected a JSON array of journal entries (export it with 'sop export journal')",
+        ),
+        ("angka.json", b"[1]", "{path}: record 1 is not a journal entry (export it with 'sop export journal')"),
+        (
+            "csv.xlsx",
+            JOURNAL_HEADER.encode() + b"\n",
+            "{path} is not a valid Excel workbook (if it holds CSV or JSON text, name it .csv or .json)",
+        ),
+        (
+            "kosong.xlsx",
+            b"",
+            "{path} is not a valid Excel workbook (if it holds CSV or JSON text, name it .csv or .json)",
+        ),
+        (
+            "jurnal.pdf",
+            b"%PDF-1.4",
+            "cannot tell the format of {path} (a journal export is named .csv, .json, .jsonl or .xlsx)",
+        ),
+    ],
+)
 def test_verify_file_that_is_not_a_journal_export_is_one_error_line(sop, sop_env, name, content, message):
     path = sop_env / name
     path.write_bytes(content)
@@ -1224,8 +1584,14 @@ def test_verify_file_of_a_workbook_with_an_empty_sheet(sop, sop_env):
 
 def test_verify_file_that_does_not_exist(sop, sop_env):
     path = sop_env / "tidak-ada.csv"
-    assert error_line(sop("verify", "--file", str(path))) == f"Error: {path} does not exist (give the file 'sop export journal' wrote)"
-    assert error_line(sop("verify", "--file", "/nonexistent")) == "Error: /nonexistent does not exist (give the file 'sop export journal' wrote)"
+    assert (
+        error_line(sop("verify", "--file", str(path)))
+        == f"Error: {path} does not exist (give the file 'sop export journal' wrote)"
+    )
+    assert (
+        error_line(sop("verify", "--file", "/nonexistent"))
+        == "Error: /nonexistent does not exist (give the file 'sop export journal' wrote)"
+    )
 
 
 @pytest.mark.parametrize("fmt", ["csv", "json", "xlsx"])
@@ -1237,11 +1603,18 @@ def test_an_export_of_no_entries_verifies_as_zero(sop, sop_env, fmt):
     assert ok(sop("verify", "--file", str(path))).stdout == "OK: 0 journal entries, chain intact.\n"
 
 
-@settings(max_examples=40, deadline=None, phases=[Phase.explicit, Phase.reuse, Phase.generate, Phase.target, Phase.shrink],
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(data=st.one_of(st.binary(max_size=2000),
-                      st.binary(max_size=2000).map(lambda b: JOURNAL_HEADER.encode() + b"\n" + b)),
-       fmt=st.sampled_from(["csv", "tsv", "json", "jsonl", "xlsx"]))
+@settings(
+    max_examples=40,
+    deadline=None,
+    phases=[Phase.explicit, Phase.reuse, Phase.generate, Phase.target, Phase.shrink],
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(
+    data=st.one_of(
+        st.binary(max_size=2000), st.binary(max_size=2000).map(lambda b: JOURNAL_HEADER.encode() + b"\n" + b)
+    ),
+    fmt=st.sampled_from(["csv", "tsv", "json", "jsonl", "xlsx"]),
+)
 def test_verify_file_of_random_bytes_never_produces_a_traceback(sop, sop_env, data, fmt):
     path = sop_env / f"acak.{fmt}"
     path.write_bytes(data)
@@ -1266,8 +1639,12 @@ def _generate(out: Path) -> dict[str, Path]:
 
 def test_sample_files_are_deterministic_and_up_to_date(tmp_path):
     first, second = _generate(tmp_path / "a"), _generate(tmp_path / "b")
-    names = ["pengaduan-november-2026.csv", "pengaduan-november-2026.xlsx", "rekap-helpdesk-spreadsheet.csv",
-             "pengaduan-bermasalah.csv"]
+    names = [
+        "pengaduan-november-2026.csv",
+        "pengaduan-november-2026.xlsx",
+        "rekap-helpdesk-spreadsheet.csv",
+        "pengaduan-bermasalah.csv",
+    ]
     for name in names:
         assert first[name].read_bytes() == second[name].read_bytes(), name
         committed = ROOT / "sample_data" / name
@@ -1277,8 +1654,14 @@ def test_sample_files_are_deterministic_and_up_to_date(tmp_path):
     assert rekap.startswith(b"\xef\xbb\xbf") and b"\r\n" in rekap and b";" in rekap.split(b"\r\n")[0]
 
 
-@pytest.mark.parametrize("name, count", [("pengaduan-november-2026.csv", 300), ("pengaduan-november-2026.xlsx", 300),
-                                         ("rekap-helpdesk-spreadsheet.csv", 40)])
+@pytest.mark.parametrize(
+    "name, count",
+    [
+        ("pengaduan-november-2026.csv", 300),
+        ("pengaduan-november-2026.xlsx", 300),
+        ("rekap-helpdesk-spreadsheet.csv", 40),
+    ],
+)
 def test_sample_files_import_into_an_empty_database(sop, tmp_path, name, count):
     path = _generate(tmp_path / "gen")[name]
     result = ok(sop("import", str(path)))
@@ -1329,12 +1712,26 @@ def test_sigkill_midway_leaves_the_database_unchanged_and_a_rerun_completes(sop,
         writer = csv.writer(handle)
         writer.writerow(["ref", "received_at", "sop", "reporter", "unit", "system", "description"])
         for i in range(60_000):
-            writer.writerow([f"BIG-{i:06d}", f"2026-11-{1 + i % 20:02d}T{8 + i % 8:02d}:{i % 60:02d}:00+07:00",
-                             SOPS[i % 4], "Ani", "Badan Kepegawaian Daerah", "SIMPEG", f"Gangguan nomor {i}"])
+            writer.writerow(
+                [
+                    f"BIG-{i:06d}",
+                    f"2026-11-{1 + i % 20:02d}T{8 + i % 8:02d}:{i % 60:02d}:00+07:00",
+                    SOPS[i % 4],
+                    "Ani",
+                    "Badan Kepegawaian Daerah",
+                    "SIMPEG",
+                    f"Gangguan nomor {i}",
+                ]
+            )
     with bytes_written(databases, database, sop_env) as written:
         written_before = written()
-        proc = subprocess.Popen([SOP, "import", str(big)], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                                stderr=subprocess.PIPE, env=os.environ.copy())
+        proc = subprocess.Popen(
+            [SOP, "import", str(big)],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env=os.environ.copy(),
+        )
         try:
             deadline = time.monotonic() + 20
             while time.monotonic() < deadline and proc.poll() is None:
@@ -1354,8 +1751,14 @@ def test_sigkill_midway_leaves_the_database_unchanged_and_a_rerun_completes(sop,
         assert sqlite_schema(sop_env) == schema
         ok(sop("db", "check"))
 
-    rerun = subprocess.run([SOP, "import", str(big), "--json"], stdin=subprocess.DEVNULL, capture_output=True,
-                           text=True, env=os.environ.copy(), timeout=120)
+    rerun = subprocess.run(
+        [SOP, "import", str(big), "--json"],
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        env=os.environ.copy(),
+        timeout=120,
+    )
     assert rerun.returncode == 0, rerun.stderr
     report = json.loads(rerun.stdout)
     assert (report["imported"], report["duplicates"], report["invalid"]) == (60_000, 0, 0)
@@ -1366,8 +1769,33 @@ def test_sigkill_midway_leaves_the_database_unchanged_and_a_rerun_completes(sop,
 
 # --- nothing makes it fall over ---------------------------------------------------------------------
 
-_awkward = st.sampled_from(["", " ", '"', '""', "'", ";", ",", "\t", "\n", "\r\n", "\r", "\x00", "\x0b", "\x1b[31m",
-                            "=1+1", "\ufeff", "\u2028", "é’—", "NULL", "None", "-", "0", "1e309"])
+_awkward = st.sampled_from(
+    [
+        "",
+        " ",
+        '"',
+        '""',
+        "'",
+        ";",
+        ",",
+        "\t",
+        "\n",
+        "\r\n",
+        "\r",
+        "\x00",
+        "\x0b",
+        "\x1b[31m",
+        "=1+1",
+        "\ufeff",
+        "\u2028",
+        "é’—",
+        "NULL",
+        "None",
+        "-",
+        "0",
+        "1e309",
+    ]
+)
 _text = st.one_of(
     st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=40),
     _awkward,
@@ -1375,15 +1803,46 @@ _text = st.one_of(
     st.integers(min_value=100, max_value=60_000).map(lambda n: "panjang " * (n // 8)),
 )
 _dates = st.one_of(
-    st.sampled_from(["2026-11-03T08:15:00+07:00", "03/11/2026 08.15", "20 Agustus 2026", "20 Nov 2026 8.15",
-                     "31/02/2026", "2027-01-01", "0000-00-00", "99/99/9999 99.99", "kemarin", "now", "1e10",
-                     "2026-11-03T08:15:00+99:00", "10000-01-01", "20 Foo 2026", "", "hari ini"]),
+    st.sampled_from(
+        [
+            "2026-11-03T08:15:00+07:00",
+            "03/11/2026 08.15",
+            "20 Agustus 2026",
+            "20 Nov 2026 8.15",
+            "31/02/2026",
+            "2027-01-01",
+            "0000-00-00",
+            "99/99/9999 99.99",
+            "kemarin",
+            "now",
+            "1e10",
+            "2026-11-03T08:15:00+99:00",
+            "10000-01-01",
+            "20 Foo 2026",
+            "",
+            "hari ini",
+        ]
+    ),
     _text,
 )
-_rows = st.lists(st.fixed_dictionaries({
-    "ref": _text, "received_at": _dates, "sop": st.one_of(st.sampled_from(SOPS), _text), "reporter": _text,
-    "unit": _text, "system": _text, "host": _text, "channel": _text, "priority": _text, "description": _text,
-}), min_size=1, max_size=5)
+_rows = st.lists(
+    st.fixed_dictionaries(
+        {
+            "ref": _text,
+            "received_at": _dates,
+            "sop": st.one_of(st.sampled_from(SOPS), _text),
+            "reporter": _text,
+            "unit": _text,
+            "system": _text,
+            "host": _text,
+            "channel": _text,
+            "priority": _text,
+            "description": _text,
+        }
+    ),
+    min_size=1,
+    max_size=5,
+)
 
 
 def _survives(result) -> None:
@@ -1400,12 +1859,23 @@ def _survives(result) -> None:
 QUICK = [Phase.explicit, Phase.reuse, Phase.generate, Phase.target, Phase.shrink]
 
 
-@settings(max_examples=30, deadline=None, phases=QUICK,
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
-                                 HealthCheck.data_too_large])
-@given(rows=_rows, delimiter=st.sampled_from([",", ";", "\t"]), newline=st.sampled_from(["\n", "\r\n"]),
-       header=st.sampled_from([HEADER, ["No. Tiket", "Tanggal", "SOP", "Pelapor", "SKPD", "Aplikasi", "Host",
-                                        "Saluran", "Prioritas", "Keluhan"]]))
+@settings(
+    max_examples=30,
+    deadline=None,
+    phases=QUICK,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(
+    rows=_rows,
+    delimiter=st.sampled_from([",", ";", "\t"]),
+    newline=st.sampled_from(["\n", "\r\n"]),
+    header=st.sampled_from(
+        [
+            HEADER,
+            ["No. Tiket", "Tanggal", "SOP", "Pelapor", "SKPD", "Aplikasi", "Host", "Saluran", "Prioritas", "Keluhan"],
+        ]
+    ),
+)
 def test_generated_rows_never_produce_a_traceback(sop, sop_env, rows, delimiter, newline, header):
     path = sop_env / "acak.csv"
     renamed = [dict(zip(header, (r[c] for c in HEADER))) for r in rows]
@@ -1414,9 +1884,12 @@ def test_generated_rows_never_produce_a_traceback(sop, sop_env, rows, delimiter,
 
 
 @settings(max_examples=40, deadline=None, phases=QUICK, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(data=st.one_of(st.binary(max_size=3000),
-                      st.binary(max_size=3000).map(lambda b: ",".join(HEADER).encode() + b"\n" + b)),
-       fmt=st.sampled_from(["csv", "tsv", "json", "jsonl", "xlsx"]))
+@given(
+    data=st.one_of(
+        st.binary(max_size=3000), st.binary(max_size=3000).map(lambda b: ",".join(HEADER).encode() + b"\n" + b)
+    ),
+    fmt=st.sampled_from(["csv", "tsv", "json", "jsonl", "xlsx"]),
+)
 def test_random_bytes_never_produce_a_traceback(sop, sop_env, data, fmt):
     path = sop_env / "acak.bin"
     path.write_bytes(data)
@@ -1435,12 +1908,45 @@ def test_a_row_received_years_ago_is_refused_as_a_typo(sop, sop_env):
 def test_an_offices_own_sop_is_named_by_its_id_once_a_complaint_has_used_it(sop, sop_env):
     own = ROOT / "sample_data" / "contoh-sop.toml"
     # Before any complaint used it, the id is unknown: only the file names it.
-    refused = sop("new", "--sop", "contoh-email-dinas", "--description", "x", "--reporter", "x", "--unit", "x", "--system", "x")
+    refused = sop(
+        "new", "--sop", "contoh-email-dinas", "--description", "x", "--reporter", "x", "--unit", "x", "--system", "x"
+    )
     assert refused.exit_code != 0 and "contoh-email-dinas" in refused.stderr
-    ok(sop("new", "--sop", str(own), "--description", "Email dinas tidak terkirim", "--reporter", "Ani",
-           "--unit", "BKD", "--system", "Email", "--received-at", "2026-11-23T08:00"))
-    second = ok(sop("new", "--sop", "contoh-email-dinas", "--description", "Kotak surat penuh", "--reporter", "Budi",
-                    "--unit", "BKD", "--system", "Email", "--received-at", "2026-11-23T09:00", "--json"))
+    ok(
+        sop(
+            "new",
+            "--sop",
+            str(own),
+            "--description",
+            "Email dinas tidak terkirim",
+            "--reporter",
+            "Ani",
+            "--unit",
+            "BKD",
+            "--system",
+            "Email",
+            "--received-at",
+            "2026-11-23T08:00",
+        )
+    )
+    second = ok(
+        sop(
+            "new",
+            "--sop",
+            "contoh-email-dinas",
+            "--description",
+            "Kotak surat penuh",
+            "--reporter",
+            "Budi",
+            "--unit",
+            "BKD",
+            "--system",
+            "Email",
+            "--received-at",
+            "2026-11-23T09:00",
+            "--json",
+        )
+    )
     assert json.loads(second.stdout)["sop"]["id"] == "contoh-email-dinas"
 
     # sop's own export writes the id; importing it back finds the complaints already there.
@@ -1451,7 +1957,15 @@ def test_an_offices_own_sop_is_named_by_its_id_once_a_complaint_has_used_it(sop,
     # A new row under that id is imported against the recorded definition.
     with exported.open(encoding="utf-8", newline="") as handle:
         row = next(csv.DictReader(handle))
-    fresh = write_csv(sop_env / "baru.csv", [{**{k: row[k] for k in ("received_at", "sop", "reporter", "unit", "system")},
-                                              "ref": "EML-9", "description": "Lampiran tidak bisa dibuka"}])
+    fresh = write_csv(
+        sop_env / "baru.csv",
+        [
+            {
+                **{k: row[k] for k in ("received_at", "sop", "reporter", "unit", "system")},
+                "ref": "EML-9",
+                "description": "Lampiran tidak bisa dibuka",
+            }
+        ],
+    )
     assert import_json(sop, str(fresh))["imported"] == 1
     assert [c["sop"] for c in complaints(sop)] == ["contoh-email-dinas"] * 3

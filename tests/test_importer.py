@@ -9,7 +9,7 @@ an imported complaint against ``sop new``, is in ``test_import_export``.)
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
@@ -17,26 +17,40 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sopcli.domain import engine
-from sopcli.worktime.calendar import WorkingCalendar
 from sopcli.definitions.loader import load
-from sopcli.errors import DateParseError
+from sopcli.domain import engine
 from sopcli.domain.chain import _canonical, canonical_fields
+from sopcli.errors import DateParseError
 from sopcli.services.cases import received_fields
-from sopcli.services.importer import (COMPLAINT_COLUMNS, ENTRY_COLUMNS, _FIELD_KEYS, _Opening, _Record, _RowChecker,
-                                     received_fields_json)
+from sopcli.services.importer import (
+    _FIELD_KEYS,
+    COMPLAINT_COLUMNS,
+    ENTRY_COLUMNS,
+    _Opening,
+    _Record,
+    _RowChecker,
+    received_fields_json,
+)
 from sopcli.store.bulk import _naive_utc, _sqlite_moment
+from sopcli.worktime.calendar import WorkingCalendar
 from sopcli.worktime.parse import parse_when
 
 JKT = ZoneInfo("Asia/Jakarta")
 SOP_IDS = ("ipas-pemulihan", "kaltim-db", "cirebon-aplikasi", "tanahbumbu-jaringan")
-CALENDARS = (WorkingCalendar(), WorkingCalendar.twenty_four_seven(JKT),
-             WorkingCalendar(tz=ZoneInfo("Asia/Makassar"), closed_days=frozenset({datetime(2026, 11, 25).date()})))
+CALENDARS = (
+    WorkingCalendar(),
+    WorkingCalendar.twenty_four_seven(JKT),
+    WorkingCalendar(tz=ZoneInfo("Asia/Makassar"), closed_days=frozenset({datetime(2026, 11, 25).date()})),
+)
 
 _texts = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=20) | st.sampled_from(
-    ["", '"', "\\", "\n", "\x00", "\u2028", "é’—✓", "Rina Susanti, S.Kom."])
-_moments = st.datetimes(min_value=datetime(2020, 1, 1), max_value=datetime(2030, 12, 31),
-                        timezones=st.sampled_from([JKT, timezone.utc, timezone(timedelta(hours=7)), ZoneInfo("Asia/Jayapura")]))
+    ["", '"', "\\", "\n", "\x00", "\u2028", "é’—✓", "Rina Susanti, S.Kom."]
+)
+_moments = st.datetimes(
+    min_value=datetime(2020, 1, 1),
+    max_value=datetime(2030, 12, 31),
+    timezones=st.sampled_from([JKT, UTC, timezone(timedelta(hours=7)), ZoneInfo("Asia/Jayapura")]),
+)
 
 
 def test_the_bulk_rows_have_every_column_of_their_tables():
@@ -52,16 +66,29 @@ def test_field_keys_are_in_canonical_order():
 
 
 @settings(max_examples=300, deadline=None)
-@given(sop_id=st.sampled_from(SOP_IDS), channel=_texts, host=st.none() | _texts, priority=_texts, ref=_texts,
-       reporter=_texts, system=_texts, unit=_texts, source=_texts)
-def test_received_fields_json_is_received_fields_encoded(sop_id, channel, host, priority, ref, reporter, system, unit, source):
+@given(
+    sop_id=st.sampled_from(SOP_IDS),
+    channel=_texts,
+    host=st.none() | _texts,
+    priority=_texts,
+    ref=_texts,
+    reporter=_texts,
+    system=_texts,
+    unit=_texts,
+    source=_texts,
+)
+def test_received_fields_json_is_received_fields_encoded(
+    sop_id, channel, host, priority, ref, reporter, system, unit, source
+):
     sop = load(sop_id).definition
     when = datetime(2026, 11, 23, 8, tzinfo=JKT)
     record = _Record(2, None, when, ref, reporter, unit, system, host, channel, priority, "uraian", {})
     opening = _Opening(sop, 1, CALENDARS[0], JKT, _sqlite_moment, when, "budi")
     fields = received_fields(sop, record._asdict(), source)
-    assert received_fields_json(record, opening, source) == (canonical_fields(fields),
-                                                              json.dumps(fields, ensure_ascii=False, sort_keys=True))
+    assert received_fields_json(record, opening, source) == (
+        canonical_fields(fields),
+        json.dumps(fields, ensure_ascii=False, sort_keys=True),
+    )
 
 
 @settings(max_examples=300, deadline=None)
@@ -71,7 +98,10 @@ def test_an_opening_starts_a_case_as_engine_start_does(sop_id, calendar, first, 
     opening = _Opening(sop, 1, calendar, JKT, _sqlite_moment, first, "budi")  # worked out from the import's first row
     started = engine.start(sop, received_at=received, actor="sari", note="uraian")
     assert (opening.status, opening.first_step, opening.next_step) == (
-        started.state.status, started.state.current_step, started.entry.next_step)
+        started.state.status,
+        started.state.current_step,
+        started.entry.next_step,
+    )
     assert opening.due_at(received) == engine.due_at(sop, started.state, calendar)
     # and what the importer writes besides (moments, no pause, no fields) is what a start gives
     assert started.state == engine.CaseState(opening.status, opening.first_step, received, received, received)
@@ -79,8 +109,13 @@ def test_an_opening_starts_a_case_as_engine_start_does(sop_id, calendar, first, 
 
 
 @settings(max_examples=300, deadline=None)
-@given(sop_id=st.sampled_from(SOP_IDS), calendar=st.sampled_from(CALENDARS), received=_moments,
-       zone=st.sampled_from([JKT, ZoneInfo("Asia/Makassar")]), to_database=st.sampled_from([_sqlite_moment, _naive_utc]))
+@given(
+    sop_id=st.sampled_from(SOP_IDS),
+    calendar=st.sampled_from(CALENDARS),
+    received=_moments,
+    zone=st.sampled_from([JKT, ZoneInfo("Asia/Makassar")]),
+    to_database=st.sampled_from([_sqlite_moment, _naive_utc]),
+)
 def test_an_openings_moment_is_the_received_at_year_values_and_deadline(sop_id, calendar, received, zone, to_database):
     sop = load(sop_id).definition
     opening = _Opening(sop, 1, calendar, zone, to_database, received, "budi")
@@ -94,9 +129,25 @@ NOW = datetime(2026, 11, 24, 16, tzinfo=JKT)
 
 
 @settings(max_examples=300, deadline=None)
-@given(text=_moments.map(datetime.isoformat) | st.datetimes().map(datetime.isoformat) | st.sampled_from(
-    ["2026-11-24T16:04+07:00", "2026-11-24T17:00+07:00", "2026-11-20T08:00+99:00", "2026-11-20 08:00", " 2026-11-20T08:00",
-     "20/11/2026 08:15", "now", "kemarin", "08.15", "", "2026-13-01"]))
+@given(
+    text=_moments.map(datetime.isoformat)
+    | st.datetimes().map(datetime.isoformat)
+    | st.sampled_from(
+        [
+            "2026-11-24T16:04+07:00",
+            "2026-11-24T17:00+07:00",
+            "2026-11-20T08:00+99:00",
+            "2026-11-20 08:00",
+            " 2026-11-20T08:00",
+            "20/11/2026 08:15",
+            "now",
+            "kemarin",
+            "08.15",
+            "",
+            "2026-13-01",
+        ]
+    )
+)
 def test_a_received_at_reads_as_parse_when_reads_it_every_time(text):
     # The checker remembers clean ISO 8601 texts it accepted: what it remembers is what parse_when gives.
     try:
@@ -119,6 +170,7 @@ def test_a_bulk_load_grows_the_page_cache_and_puts_it_back():
     from sopcli.store.bulk import BULK_CACHE_KIB, bulk_load
 
     with create_engine("sqlite://").connect() as connection:
+
         def cache_size():
             return connection.exec_driver_sql("PRAGMA cache_size").scalar()
 
@@ -146,8 +198,12 @@ def test_indexes_deferred_by_a_bulk_load_come_back_as_they_were_kept_or_rolled_b
         return connection.exec_driver_sql("SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY name").all()
 
     def indexes(connection, unique_only=False):
-        return {name for table in tables for _seq, name, unique, *_ in connection.exec_driver_sql(f"PRAGMA index_list({table})")
-                if unique or not unique_only}
+        return {
+            name
+            for table in tables
+            for _seq, name, unique, *_ in connection.exec_driver_sql(f"PRAGMA index_list({table})")
+            if unique or not unique_only
+        }
 
     with database.transaction(write=True) as session:
         connection = session.connection()

@@ -55,8 +55,7 @@ class Terminal:
         env = {**os.environ, "NO_COLOR": "1", "COLUMNS": "120", "TERM": term}
         env.pop("SOP_DEBUG", None)
         self.transcript = io.StringIO()
-        self.child = pexpect.spawn(SOP, list(args), env=env, encoding="utf-8", timeout=TIMEOUT,
-                                   dimensions=(50, 120))
+        self.child = pexpect.spawn(SOP, list(args), env=env, encoding="utf-8", timeout=TIMEOUT, dimensions=(50, 120))
         self.child.logfile_read = self.transcript
         Terminal.started.append(self)
 
@@ -100,8 +99,22 @@ def shown(sop, number: str) -> dict:
 
 def new_case(sop, sop_id: str) -> str:
     """A complaint received Monday 23/11/2026 08:00, so steps can be dated before the fixed now."""
-    result = sop("new", "--sop", sop_id, "--description", "Gangguan uji", "--reporter", "Siti", "--unit", "BKD",
-                 "--system", "SIMPEG", "--received-at", "2026-11-23T08:00", "--json")
+    result = sop(
+        "new",
+        "--sop",
+        sop_id,
+        "--description",
+        "Gangguan uji",
+        "--reporter",
+        "Siti",
+        "--unit",
+        "BKD",
+        "--system",
+        "SIMPEG",
+        "--received-at",
+        "2026-11-23T08:00",
+        "--json",
+    )
     assert result.exit_code == 0, result.output
     return json.loads(result.stdout)["number"]
 
@@ -115,10 +128,12 @@ def test_new_prompts_for_everything_on_a_terminal(sop, term):
     t = Terminal(term, "new")
     t.answer("SOP [cirebon-aplikasi/ipas-pemulihan/kaltim-db/tanahbumbu-jaringan]", "kaltim-db")
     listing = flat(t.transcript.getvalue())
-    for sop_id, name in (("cirebon-aplikasi", "Pelayanan Gangguan Aplikasi Dan Sistem"),
-                         ("ipas-pemulihan", "Pemulihan Gagal Fungsi-Fungsi IPAS"),
-                         ("kaltim-db", "Pengelolaan Gangguan Database"),
-                         ("tanahbumbu-jaringan", "Penanganan Gangguan Koneksi Internet & Intranet pada Jaringan Lokal SKPD")):
+    for sop_id, name in (
+        ("cirebon-aplikasi", "Pelayanan Gangguan Aplikasi Dan Sistem"),
+        ("ipas-pemulihan", "Pemulihan Gagal Fungsi-Fungsi IPAS"),
+        ("kaltim-db", "Pengelolaan Gangguan Database"),
+        ("tanahbumbu-jaringan", "Penanganan Gangguan Koneksi Internet & Intranet pada Jaringan Lokal SKPD"),
+    ):
         assert f"{sop_id} — {name}" in listing
     t.answer("Description of the disruption", "Database SIMPEG tidak bisa diakses")
     t.answer("Reporter", "Siti Aminah")
@@ -140,7 +155,11 @@ def test_new_prompts_for_everything_on_a_terminal(sop, term):
     case = shown(sop, "ADU-2026-00001")
     assert case["sop"]["id"] == "kaltim-db"
     assert (case["description"], case["reporter"], case["unit"], case["system"]) == (
-        "Database SIMPEG tidak bisa diakses", "Siti Aminah", "BKD", "SIMPEG")
+        "Database SIMPEG tidak bisa diakses",
+        "Siti Aminah",
+        "BKD",
+        "SIMPEG",
+    )
     assert case["host"] is None
     assert (case["channel"], case["priority"]) == ("telepon", "tinggi")
     assert case["received_at"] == "2026-11-24T16:00:00+07:00"
@@ -172,8 +191,13 @@ def test_next_on_a_terminal_walks_a_step_and_a_decision(sop, term):
     assert step1["at"] == "2026-11-23T08:20:00+07:00"
     assert step1["on_time"] is True
 
-    for step, at in (("2", "2026-11-23T09:00"), ("3", "2026-11-23T10:00"), ("4", "2026-11-23T13:00"),
-                     ("5", "2026-11-23T13:15"), ("6", "2026-11-23T14:00")):
+    for step, at in (
+        ("2", "2026-11-23T09:00"),
+        ("3", "2026-11-23T10:00"),
+        ("4", "2026-11-23T13:00"),
+        ("5", "2026-11-23T13:15"),
+        ("6", "2026-11-23T14:00"),
+    ):
         advance(sop, number, step, at)
 
     # Step 7: a decision; the card lists both options with their meanings.
@@ -191,8 +215,9 @@ def test_next_on_a_terminal_walks_a_step_and_a_decision(sop, term):
     card = flat(t.output.split("[ya/tidak]", 1)[0])
     assert "Decision Apakah gangguan telah selesai?" in card
     assert "ya — Jika telah selesai maka dilaporkan pada pejabat administrator. (→ step 8)" in card
-    assert ("tidak — Jika tidak akan dilakukan pemeriksaan Database server kembali oleh Administrator Jaringan. "
-            "(→ step 5)") in card
+    assert (
+        "tidak — Jika tidak akan dilakukan pemeriksaan Database server kembali oleh Administrator Jaringan. (→ step 5)"
+    ) in card
 
     case = shown(sop, number)
     assert case["current_step"] == "5"

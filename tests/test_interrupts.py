@@ -13,13 +13,23 @@ import signal
 from contextlib import contextmanager
 
 import pytest
-
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.pool import Pool
 
-NEW = ("new", "--sop", "cirebon-aplikasi", "--reporter", "Ani", "--unit", "Bagian Umum", "--system", "SIMPEG",
-       "--description", "Aplikasi tidak bisa dibuka")
+NEW = (
+    "new",
+    "--sop",
+    "cirebon-aplikasi",
+    "--reporter",
+    "Ani",
+    "--unit",
+    "Bagian Umum",
+    "--system",
+    "SIMPEG",
+    "--description",
+    "Aplikasi tidak bisa dibuka",
+)
 
 
 @contextmanager

@@ -9,17 +9,16 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sopcli.domain import engine
 from sopcli import i18n
-from sopcli.worktime.calendar import WorkingCalendar
 from sopcli.definitions.loader import load
+from sopcli.domain import engine
 from sopcli.domain.chain import (
     GENESIS,
     HASHED_KEYS,
@@ -30,6 +29,7 @@ from sopcli.domain.chain import (
     received_entry_hash,
     verify_chain,
 )
+from sopcli.worktime.calendar import WorkingCalendar
 
 JKT = ZoneInfo("Asia/Jakarta")
 WIB = timezone(timedelta(hours=7))
@@ -57,18 +57,26 @@ def _engine_entries() -> list[dict]:
         return tr.state
 
     state = push(engine.start(defn, received_at=at(23, 8), actor="budi", note="laporan dari SKPD"))
-    moves = [(None, None), ("tidak", None), (None, None), ("eksternal", None), (None, None),
-             (None, {"estimasi": "4 jam"}), (None, None), (None, None)]
+    moves = [
+        (None, None),
+        ("tidak", None),
+        (None, None),
+        ("eksternal", None),
+        (None, None),
+        (None, {"estimasi": "4 jam"}),
+        (None, None),
+        (None, None),
+    ]
     when = at(23, 8)
     for decision, fields in moves:
         when += timedelta(minutes=10)
-        state = push(engine.complete_step(defn, state, cal, at=when, now=when, actor="budi",
-                                          decision=decision, fields=fields))
+        state = push(
+            engine.complete_step(defn, state, cal, at=when, now=when, actor="budi", decision=decision, fields=fields)
+        )
     state = push(engine.pause(state, at=at(23, 10), now=at(23, 10), actor="sari", reason="menunggu vendor"))
     state = push(engine.resume(state, cal, at=at(23, 11), now=at(23, 11), actor="sari"))
     state = push(engine.add_note(state, at=at(23, 11, 5), now=at(23, 11, 5), actor="sari", note="vendor datang"))
-    state = push(engine.complete_step(defn, state, cal, at=at(23, 13), now=at(23, 13), actor="budi",
-                                      output="F-04"))
+    state = push(engine.complete_step(defn, state, cal, at=at(23, 13), now=at(23, 13), actor="budi", output="F-04"))
     assert state.status == engine.RESOLVED
     return out
 
@@ -77,8 +85,13 @@ def chain(contents: list[dict]) -> list[dict]:
     """Number and chain entries as the store does."""
     rows, prev = [], GENESIS
     for seq, content in enumerate(contents, start=1):
-        row = dict(content, seq=seq, complaint_number="GGN-2026-0001",
-                   recorded_at=content["at"] + timedelta(seconds=5), prev_hash=prev)
+        row = dict(
+            content,
+            seq=seq,
+            complaint_number="GGN-2026-0001",
+            recorded_at=content["at"] + timedelta(seconds=5),
+            prev_hash=prev,
+        )
         row["hash"] = entry_hash(prev, row)
         prev = row["hash"]
         rows.append(row)
@@ -209,8 +222,11 @@ def test_a_partial_chain_starts_where_it_starts():
     for index in (0, 3):
         edited = [dict(r) for r in tail]
         edited[index]["actor"] = "mallory"
-        assert verify_chain(edited, partial=True) == (index + 1, index + 6,
-                                                      "its content does not match its hash (edited)")
+        assert verify_chain(edited, partial=True) == (
+            index + 1,
+            index + 6,
+            "its content does not match its hash (edited)",
+        )
     # and so is a gap
     gapped = tail[:2] + tail[3:]
     assert verify_chain(gapped, partial=True)[:2] == (3, 9)
@@ -226,27 +242,38 @@ def test_inserting_an_entry_is_detected():
 
 def _sample(**overrides) -> dict:
     base = {
-        "seq": 1, "complaint_number": "GGN-2026-0001", "action": "step", "step": "4", "decision": "ya",
-        "fields": {"estimasi": "4 jam"}, "actor": "budi", "at": datetime(2026, 11, 23, 8, 15, tzinfo=WIB),
-        "recorded_at": datetime(2026, 11, 23, 8, 15, 30, tzinfo=WIB), "note": None, "output": "F-01",
-        "on_time": True, "took_minutes": 15.0, "standard_minutes": 60, "next_step": "5",
+        "seq": 1,
+        "complaint_number": "GGN-2026-0001",
+        "action": "step",
+        "step": "4",
+        "decision": "ya",
+        "fields": {"estimasi": "4 jam"},
+        "actor": "budi",
+        "at": datetime(2026, 11, 23, 8, 15, tzinfo=WIB),
+        "recorded_at": datetime(2026, 11, 23, 8, 15, 30, tzinfo=WIB),
+        "note": None,
+        "output": "F-01",
+        "on_time": True,
+        "took_minutes": 15.0,
+        "standard_minutes": 60,
+        "next_step": "5",
     }
     return base | overrides
 
 
-@pytest.mark.parametrize("tz", [WIB, JKT, timezone.utc, ZoneInfo("Asia/Makassar"), ZoneInfo("Asia/Jayapura")])
+@pytest.mark.parametrize("tz", [WIB, JKT, UTC, ZoneInfo("Asia/Makassar"), ZoneInfo("Asia/Jayapura")])
 def test_the_same_instant_hashes_the_same_in_any_zone(tz):
     reference = entry_hash(GENESIS, _sample())
     moved = _sample(at=_sample()["at"].astimezone(tz), recorded_at=_sample()["recorded_at"].astimezone(tz))
     assert entry_hash(GENESIS, moved) == reference
     # 08:15+07:00 is 01:15Z
-    assert _sample(at=datetime(2026, 11, 23, 1, 15, tzinfo=timezone.utc))["at"] == _sample()["at"]
-    assert entry_hash(GENESIS, _sample(at=datetime(2026, 11, 23, 1, 15, tzinfo=timezone.utc))) == reference
+    assert _sample(at=datetime(2026, 11, 23, 1, 15, tzinfo=UTC))["at"] == _sample()["at"]
+    assert entry_hash(GENESIS, _sample(at=datetime(2026, 11, 23, 1, 15, tzinfo=UTC))) == reference
 
 
 def test_the_same_wall_clock_in_another_zone_is_a_different_instant():
     reference = entry_hash(GENESIS, _sample())
-    wall_utc = _sample(at=datetime(2026, 11, 23, 8, 15, tzinfo=timezone.utc))
+    wall_utc = _sample(at=datetime(2026, 11, 23, 8, 15, tzinfo=UTC))
     assert entry_hash(GENESIS, wall_utc) != reference
 
 
@@ -296,9 +323,13 @@ def test_non_ascii_text_is_hashed_as_utf8():
 # --- the bulk form of a received entry's hash ------------------------------------------------------
 
 _texts = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=30) | st.sampled_from(
-    ['"', "\\", "\n", "\x00", "\x1f", "\x7f", "\u2028", "é’—✓", "</script>", "null", ""])
-_moments = st.datetimes(min_value=datetime(1, 1, 2), max_value=datetime(9999, 12, 30),
-                        timezones=st.one_of(st.timezones(), st.integers(-1439, 1439).map(lambda m: timezone(timedelta(minutes=m)))))
+    ['"', "\\", "\n", "\x00", "\x1f", "\x7f", "\u2028", "é’—✓", "</script>", "null", ""]
+)
+_moments = st.datetimes(
+    min_value=datetime(1, 1, 2),
+    max_value=datetime(9999, 12, 30),
+    timezones=st.one_of(st.timezones(), st.integers(-1439, 1439).map(lambda m: timezone(timedelta(minutes=m)))),
+)
 
 
 @settings(max_examples=500, deadline=None)
@@ -307,8 +338,14 @@ def test_canonical_moment_is_how_entry_hash_writes_a_moment(moment):
     assert canonical_moment(moment) == _canonical(moment)
 
 
-@pytest.mark.parametrize("moment", [datetime(999, 12, 31, 23, 59, tzinfo=timezone.utc), datetime(1000, 1, 1, 6, tzinfo=WIB),
-                                    datetime(2026, 11, 23, 8, 15, 0, 1, tzinfo=JKT)])
+@pytest.mark.parametrize(
+    "moment",
+    [
+        datetime(999, 12, 31, 23, 59, tzinfo=UTC),
+        datetime(1000, 1, 1, 6, tzinfo=WIB),
+        datetime(2026, 11, 23, 8, 15, 0, 1, tzinfo=JKT),
+    ],
+)
 def test_canonical_moment_at_the_edges(moment):
     assert canonical_moment(moment) == _canonical(moment)
 
@@ -316,23 +353,65 @@ def test_canonical_moment_at_the_edges(moment):
 @settings(max_examples=300, deadline=None)
 @given(st.dictionaries(_texts, _texts, max_size=12))
 def test_canonical_fields_is_how_entry_hash_writes_fields(fields):
-    assert canonical_fields(fields) == json.dumps(_canonical(fields), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    assert canonical_fields(fields) == json.dumps(
+        _canonical(fields), sort_keys=True, ensure_ascii=False, separators=(",", ":")
+    )
 
 
 @settings(max_examples=500, deadline=None)
-@given(prev=st.sampled_from([GENESIS, "f" * 64]), seq=st.integers(1, 10**12), number=_texts,
-       fields=st.dictionaries(_texts, _texts, max_size=10), actor=_texts, received=_moments, recorded=_moments,
-       note=st.none() | _texts, sop=st.sampled_from(["kaltim-db", "cirebon-aplikasi", "ipas-pemulihan", "tanahbumbu-jaringan"]))
+@given(
+    prev=st.sampled_from([GENESIS, "f" * 64]),
+    seq=st.integers(1, 10**12),
+    number=_texts,
+    fields=st.dictionaries(_texts, _texts, max_size=10),
+    actor=_texts,
+    received=_moments,
+    recorded=_moments,
+    note=st.none() | _texts,
+    sop=st.sampled_from(["kaltim-db", "cirebon-aplikasi", "ipas-pemulihan", "tanahbumbu-jaringan"]),
+)
 def test_received_entry_hash_is_entry_hash(prev, seq, number, fields, actor, received, recorded, note, sop):
     started = engine.start(load(sop).definition, received_at=received, actor=actor, note=note)
-    entry = engine.describe(started.entry) | {"fields": fields, "seq": seq, "complaint_number": number, "recorded_at": recorded}
-    fast = received_entry_hash(prev, seq, number, canonical_fields(fields), actor, canonical_moment(received),
-                               canonical_moment(recorded), note, started.entry.next_step)
+    entry = engine.describe(started.entry) | {
+        "fields": fields,
+        "seq": seq,
+        "complaint_number": number,
+        "recorded_at": recorded,
+    }
+    fast = received_entry_hash(
+        prev,
+        seq,
+        number,
+        canonical_fields(fields),
+        actor,
+        canonical_moment(received),
+        canonical_moment(recorded),
+        note,
+        started.entry.next_step,
+    )
     assert fast == entry_hash(prev, entry)
 
 
 def test_received_entry_hash_without_a_next_step():
-    entry = {"seq": 7, "complaint_number": "ADU-2026-00007", "action": "received", "fields": {}, "actor": "budi",
-             "at": at(23, 8), "recorded_at": at(23, 9), "note": None, "next_step": None}
-    assert received_entry_hash(GENESIS, 7, "ADU-2026-00007", canonical_fields({}), "budi", canonical_moment(at(23, 8)),
-                               canonical_moment(at(23, 9)), None, None) == entry_hash(GENESIS, entry)
+    entry = {
+        "seq": 7,
+        "complaint_number": "ADU-2026-00007",
+        "action": "received",
+        "fields": {},
+        "actor": "budi",
+        "at": at(23, 8),
+        "recorded_at": at(23, 9),
+        "note": None,
+        "next_step": None,
+    }
+    assert received_entry_hash(
+        GENESIS,
+        7,
+        "ADU-2026-00007",
+        canonical_fields({}),
+        "budi",
+        canonical_moment(at(23, 8)),
+        canonical_moment(at(23, 9)),
+        None,
+        None,
+    ) == entry_hash(GENESIS, entry)

@@ -21,9 +21,12 @@ from sopcli.store.database import HEAD_REVISION
 
 ROOT = Path(__file__).resolve().parents[1]
 BUILTIN_SOPS = ("cirebon-aplikasi", "ipas-pemulihan", "kaltim-db", "tanahbumbu-jaringan")
-EXPECTED = ("sopcli/migrations/env.py", "sopcli/migrations/versions/0001_initial_schema.py",
-            "sopcli/migrations/versions/0002_journal_append_only.py",
-            *(f"sopcli/definitions/builtin/{name}.toml" for name in BUILTIN_SOPS))
+EXPECTED = (
+    "sopcli/migrations/env.py",
+    "sopcli/migrations/versions/0001_initial_schema.py",
+    "sopcli/migrations/versions/0002_journal_append_only.py",
+    *(f"sopcli/definitions/builtin/{name}.toml" for name in BUILTIN_SOPS),
+)
 
 
 def run(args: list[str], *, timeout: int, **kwargs) -> subprocess.CompletedProcess:
@@ -34,8 +37,11 @@ def run(args: list[str], *, timeout: int, **kwargs) -> subprocess.CompletedProce
 
 def clean_environment(**extra: str) -> dict[str, str]:
     """The caller's environment minus anything that could point at the checkout or the test database."""
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("SOP_", "PYTHON", "VIRTUAL_ENV", "PIP_REQUIRE", "__PYVENV"))}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("SOP_", "PYTHON", "VIRTUAL_ENV", "PIP_REQUIRE", "__PYVENV"))
+    }
     env.update(extra)
     return env
 
@@ -43,8 +49,11 @@ def clean_environment(**extra: str) -> dict[str, str]:
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("dist")
-    run([sys.executable, "-m", "build", "--wheel", "--outdir", str(out), str(ROOT)], timeout=600,
-        env=clean_environment())
+    run(
+        [sys.executable, "-m", "build", "--wheel", "--outdir", str(out), str(ROOT)],
+        timeout=600,
+        env=clean_environment(),
+    )
     [built] = out.glob("sopcli-*.whl")
     return built
 
@@ -66,25 +75,61 @@ def test_installed_wheel_records_a_complaint(wheel, tmp_path):
     venv = tmp_path / "venv"
     run([sys.executable, "-m", "venv", str(venv)], timeout=300, env=clean_environment())
     python, sop = venv / "bin" / "python", venv / "bin" / "sop"
-    run([str(python), "-m", "pip", "install", "--disable-pip-version-check", "--quiet", str(wheel)], timeout=900,
-        env=clean_environment())
+    run(
+        [str(python), "-m", "pip", "install", "--disable-pip-version-check", "--quiet", str(wheel)],
+        timeout=900,
+        env=clean_environment(),
+    )
 
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     home = tmp_path / "home"
     home.mkdir()
-    env = clean_environment(HOME=str(home), XDG_CONFIG_HOME=str(home / ".config"), SOP_LANG="en",
-                            SOP_NOW="2026-11-24T16:00:00+07:00", SOP_OPERATOR="budi", NO_COLOR="1")
+    env = clean_environment(
+        HOME=str(home),
+        XDG_CONFIG_HOME=str(home / ".config"),
+        SOP_LANG="en",
+        SOP_NOW="2026-11-24T16:00:00+07:00",
+        SOP_OPERATOR="budi",
+        NO_COLOR="1",
+    )
 
     # The installed package is the one that runs, with its migrations inside it.
-    where = run([str(python), "-c", "import sopcli, sopcli.store.database as d; print(sopcli.__file__); "
-                 "print(d.migrations_dir())"], timeout=120, cwd=elsewhere, env=env).stdout.splitlines()
+    where = run(
+        [
+            str(python),
+            "-c",
+            "import sopcli, sopcli.store.database as d; print(sopcli.__file__); print(d.migrations_dir())",
+        ],
+        timeout=120,
+        cwd=elsewhere,
+        env=env,
+    ).stdout.splitlines()
     assert all(line.startswith(str(venv)) for line in where), where
     assert where[1].endswith(os.path.join("sopcli", "migrations"))
 
     database = tmp_path / "x.db"
-    done = run([str(sop), "--db", str(database), "new", "--sop", "kaltim-db", "--description", "d", "--reporter",
-                "r", "--unit", "u", "--system", "s"], timeout=120, cwd=elsewhere, env=env)
+    done = run(
+        [
+            str(sop),
+            "--db",
+            str(database),
+            "new",
+            "--sop",
+            "kaltim-db",
+            "--description",
+            "d",
+            "--reporter",
+            "r",
+            "--unit",
+            "u",
+            "--system",
+            "s",
+        ],
+        timeout=120,
+        cwd=elsewhere,
+        env=env,
+    )
     assert "ADU-2026-00001" in done.stdout
     assert "Traceback" not in done.stderr
     assert database.is_file()

@@ -25,8 +25,18 @@ from conftest import TEST_DATABASE_URL
 
 SOP = str(Path(sys.executable).parent / "sop")
 PASSWORD = "rahasia-8f3a"  # must never appear in anything sop prints
-COMPLAINT = ["--sop", "kaltim-db", "--description", "Database SIMPEG down", "--reporter", "Ani", "--unit", "BKD",
-             "--system", "SIMPEG"]
+COMPLAINT = [
+    "--sop",
+    "kaltim-db",
+    "--description",
+    "Database SIMPEG down",
+    "--reporter",
+    "Ani",
+    "--unit",
+    "BKD",
+    "--system",
+    "SIMPEG",
+]
 COMMANDS = [["list"], ["db", "current"], ["db", "upgrade"], ["new", *COMPLAINT]]
 
 
@@ -71,11 +81,14 @@ def test_a_missing_driver_is_one_line_naming_the_extra(sop, monkeypatch, scheme)
         one_error_line(sop("--db", url, *command), "driver psycopg is not installed", "pip install 'sopcli[postgres]'")
 
 
-@pytest.mark.parametrize(("url", "fragment"), [
-    ("nosuchengine://sop@localhost/sop", "nosuchengine"),
-    (f"postgresql+psycopg://sop:{PASSWORD}@localhost:port/sop", "sop:***@localhost:port/sop"),
-    (f"postgresql+psycopg://sop:{PASSWORD}@localhost:99999/sop", "sop:***@localhost:99999/sop"),
-])
+@pytest.mark.parametrize(
+    ("url", "fragment"),
+    [
+        ("nosuchengine://sop@localhost/sop", "nosuchengine"),
+        (f"postgresql+psycopg://sop:{PASSWORD}@localhost:port/sop", "sop:***@localhost:port/sop"),
+        (f"postgresql+psycopg://sop:{PASSWORD}@localhost:99999/sop", "sop:***@localhost:99999/sop"),
+    ],
+)
 def test_a_url_sop_cannot_use_is_one_line(sop, url, fragment):
     for command in COMMANDS:
         one_error_line(sop("--db", url, *command), fragment)
@@ -99,15 +112,16 @@ def test_a_wrong_password_is_one_line_without_either_password(sop):
 
 @pytest.mark.postgres_only
 def test_a_missing_database_is_one_line_naming_it(sop):
-    one_error_line(sop("--db", server_url(database="sop_tidak_ada"), "new", *COMPLAINT), "sop_tidak_ada", "does not exist")
+    one_error_line(
+        sop("--db", server_url(database="sop_tidak_ada"), "new", *COMPLAINT), "sop_tidak_ada", "does not exist"
+    )
 
 
 @pytest.mark.postgres_only
 def test_the_database_refuses_to_truncate_the_journal(sop, databases, database):
     assert sop("new", *COMPLAINT).exit_code == 0
-    with pytest.raises(IntegrityError, match="append-only"):
-        with databases.connect(database) as con:
-            con.execute(text("TRUNCATE journal_entry CASCADE"))
+    with pytest.raises(IntegrityError, match="append-only"), databases.connect(database) as con:
+        con.execute(text("TRUNCATE journal_entry CASCADE"))
     assert "OK: 1 " in sop("verify").stdout
 
 
@@ -144,8 +158,14 @@ def test_db_upgrade_waits_for_a_writer_in_flight(sop, databases, database):
     try:
         with engine.connect() as writer:
             writer.execute(text(f"SELECT pg_advisory_xact_lock({JOURNAL_LOCK})"))  # a write under way
-            upgrade = subprocess.Popen([SOP, "db", "upgrade"], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                                       stderr=subprocess.PIPE, text=True, env=os.environ.copy())
+            upgrade = subprocess.Popen(
+                [SOP, "db", "upgrade"],
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+                env=os.environ.copy(),
+            )
             try:
                 waiting = "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND objid = :key AND NOT granted"
                 deadline = time.monotonic() + 30

@@ -33,8 +33,10 @@ from sopcli.store.database import Database, _read_only_target, read_only_uri
 pytestmark = pytest.mark.sqlite_only("file and folder permissions of a SQLite logbook")
 
 SAMPLE = Path(__file__).resolve().parents[1] / "sample_data" / "pengaduan-november-2026.csv"
-REFUSED = ("Error: the logbook {path} can only be read (read-only): changes cannot be saved "
-           "(ask its owner for write access to the file and its folder)\n")
+REFUSED = (
+    "Error: the logbook {path} can only be read (read-only): changes cannot be saved "
+    "(ask its owner for write access to the file and its folder)\n"
+)
 NOW = "2026-11-30T10:00:00+07:00"
 
 
@@ -60,9 +62,17 @@ class Reader:
         self.home = self.base / "home"
         self.home.mkdir()
         self.env = {key: value for key, value in os.environ.items() if not key.startswith(("SOP_", "PYTHON"))}
-        self.env.update(HOME=str(self.home), XDG_CACHE_HOME=str(self.home / "cache"), SOP_CONFIG=str(self.home / "config.toml"),
-                        SOP_LANG="en", SOP_NOW=NOW, SOP_OPERATOR="budi", NO_COLOR="1", COLUMNS="200",
-                        PYTHONPATH=_search_path())
+        self.env.update(
+            HOME=str(self.home),
+            XDG_CACHE_HOME=str(self.home / "cache"),
+            SOP_CONFIG=str(self.home / "config.toml"),
+            SOP_LANG="en",
+            SOP_NOW=NOW,
+            SOP_OPERATOR="budi",
+            NO_COLOR="1",
+            COLUMNS="200",
+            PYTHONPATH=_search_path(),
+        )
         if self.root:
             import pwd
 
@@ -77,21 +87,28 @@ class Reader:
 
     def _interpreter_for_nobody(self) -> str:
         """This venv's interpreter, or another of the same Python version, if user nobody can run it with sop."""
-        candidates = [sys.executable, getattr(sys, "_base_executable", sys.executable),
-                      shutil.which("python3"), f"/usr/bin/python{sys.version_info.major}.{sys.version_info.minor}"]
+        candidates = [
+            sys.executable,
+            getattr(sys, "_base_executable", sys.executable),
+            shutil.which("python3"),
+            f"/usr/bin/python{sys.version_info.major}.{sys.version_info.minor}",
+        ]
         version = f"{sys.version_info.major}.{sys.version_info.minor}"
         for candidate in dict.fromkeys(c for c in candidates if c):
             probe = f"import sys, sopcli.cli, sqlmodel; assert '%d.%d' % sys.version_info[:2] == {version!r}"
             try:
-                done = subprocess.run([candidate, "-c", probe], env=self.env, preexec_fn=self._drop,
-                                      capture_output=True, timeout=60)
+                done = subprocess.run(
+                    [candidate, "-c", probe], env=self.env, preexec_fn=self._drop, capture_output=True, timeout=60
+                )
             except OSError:
                 continue
             if done.returncode == 0:
                 return candidate
         self.close()
-        pytest.skip(f"running as root, and user nobody cannot run a Python {version} that imports sop "
-                    "(the interpreter or its libraries are in a folder only root may enter)")
+        pytest.skip(
+            f"running as root, and user nobody cannot run a Python {version} that imports sop "
+            "(the interpreter or its libraries are in a folder only root may enter)"
+        )
 
     def _drop(self) -> None:
         os.setgroups([])
@@ -121,9 +138,16 @@ class Reader:
 
     def run(self, path: Path, *args: str) -> subprocess.CompletedProcess:
         env = {**self.env, "SOP_DATABASE_URL": f"sqlite:///{path}"}
-        return subprocess.run([self.python, "-c", "from sopcli.cli import main; main()", *args], env=env,
-                              preexec_fn=self._drop if self.root else None, stdin=subprocess.DEVNULL,
-                              capture_output=True, text=True, encoding="utf-8", timeout=120)
+        return subprocess.run(
+            [self.python, "-c", "from sopcli.cli import main; main()", *args],
+            env=env,
+            preexec_fn=self._drop if self.root else None,
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+            timeout=120,
+        )
 
     def close(self) -> None:
         for folder, _dirs, _files in os.walk(self.base):
@@ -188,12 +212,25 @@ def test_a_write_is_refused_in_one_line_and_changes_nothing(reader, build, layou
     path = reader.logbook(layout, build)
     before = _state(path)
 
-    for args in (["new", "--sop", "kaltim-db", "--description", "Server mati", "--reporter", "Sari", "--unit", "BKD",
-                  "--system", "SIMPEG"],
-                 ["next", "ADU-2026-00001"],
-                 ["note", "ADU-2026-00001", "dicek"],
-                 ["import", str(SAMPLE)],
-                 ["operator", "add", "sari", "--role", "admin"]):
+    for args in (
+        [
+            "new",
+            "--sop",
+            "kaltim-db",
+            "--description",
+            "Server mati",
+            "--reporter",
+            "Sari",
+            "--unit",
+            "BKD",
+            "--system",
+            "SIMPEG",
+        ],
+        ["next", "ADU-2026-00001"],
+        ["note", "ADU-2026-00001", "dicek"],
+        ["import", str(SAMPLE)],
+        ["operator", "add", "sari", "--role", "admin"],
+    ):
         result = reader.run(path, *args)
         assert result.returncode == 1, (args, result.stdout, result.stderr)
         assert result.stderr == REFUSED.format(path=path), args
@@ -234,6 +271,7 @@ def test_backup_copies_a_logbook_the_user_cannot_write(reader, build):
 
 
 # How a read-only file is opened: decided from the files on disk, no other user needed.
+
 
 def _wal_logbook(folder: Path) -> Path:
     path = folder / "sop.db"

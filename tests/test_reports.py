@@ -22,12 +22,14 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import UTC
 from html.parser import HTMLParser
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from sqlalchemy import text as text_
+
 
 def _ok(result):
     assert result.exit_code == 0, result.output
@@ -37,8 +39,25 @@ def _ok(result):
 @pytest.fixture
 def logbook(sop):
     def new(received, actor, unit, system, sop_id="kaltim-db", description="Gangguan"):
-        _ok(sop("new", "--sop", sop_id, "--description", description, "--reporter", "Pelapor", "--unit", unit,
-                "--system", system, "--received-at", received, "--as", actor))
+        _ok(
+            sop(
+                "new",
+                "--sop",
+                sop_id,
+                "--description",
+                description,
+                "--reporter",
+                "Pelapor",
+                "--unit",
+                unit,
+                "--system",
+                system,
+                "--received-at",
+                received,
+                "--as",
+                actor,
+            )
+        )
 
     def step(number, at, actor, decision=None):
         args = ["next", number, "--at", at, "--as", actor]
@@ -46,30 +65,52 @@ def logbook(sop):
             args += ["--decision", decision]
         _ok(sop(*args))
 
-    new("2026-11-20 14:00", "sari", "BKD", "SIMPEG")                          # D = 00001
-    new("2026-11-23 08:00", "budi", "BKD", "SIMPEG")                          # A = 00002
-    step("ADU-2026-00001", "2026-11-23 08:00", "sari")                        # D step 1, late
-    new("2026-11-23 09:00", "budi", "Dinas Kesehatan", "SIMPUS")              # B = 00003
+    new("2026-11-20 14:00", "sari", "BKD", "SIMPEG")  # D = 00001
+    new("2026-11-23 08:00", "budi", "BKD", "SIMPEG")  # A = 00002
+    step("ADU-2026-00001", "2026-11-23 08:00", "sari")  # D step 1, late
+    new("2026-11-23 09:00", "budi", "Dinas Kesehatan", "SIMPUS")  # B = 00003
     a = "ADU-2026-00002"
-    step(a, "2026-11-23 08:20", "budi")                                       # 1: 20 of 30
-    step("ADU-2026-00003", "2026-11-23 09:10", "budi")                        # B 1: 10 of 30
-    _ok(sop("pause", "ADU-2026-00003", "--reason", "Menunggu konfirmasi pelapor", "--at", "2026-11-23 09:30", "--as", "budi"))
-    step(a, "2026-11-23 09:30", "sari")                                       # 2: 70 of 60, late
+    step(a, "2026-11-23 08:20", "budi")  # 1: 20 of 30
+    step("ADU-2026-00003", "2026-11-23 09:10", "budi")  # B 1: 10 of 30
+    _ok(
+        sop(
+            "pause",
+            "ADU-2026-00003",
+            "--reason",
+            "Menunggu konfirmasi pelapor",
+            "--at",
+            "2026-11-23 09:30",
+            "--as",
+            "budi",
+        )
+    )
+    step(a, "2026-11-23 09:30", "sari")  # 2: 70 of 60, late
     new("2026-11-23 10:00", "sari", "Dinas Pendidikan", "Dapodik", sop_id="cirebon-aplikasi")  # C = 00004
-    step(a, "2026-11-23 10:00", "sari")                                       # 3: 30 of 60
-    _ok(sop("cancel", "ADU-2026-00004", "--reason", "Duplikat ADU-2026-00003", "--at", "2026-11-23 10:30", "--as", "sari"))
+    step(a, "2026-11-23 10:00", "sari")  # 3: 30 of 60
+    _ok(
+        sop(
+            "cancel",
+            "ADU-2026-00004",
+            "--reason",
+            "Duplikat ADU-2026-00003",
+            "--at",
+            "2026-11-23 10:30",
+            "--as",
+            "sari",
+        )
+    )
     _ok(sop("resume", "ADU-2026-00003", "--at", "2026-11-23 10:30", "--as", "budi"))
     _ok(sop("note", a, "Koordinasi dengan vendor", "--at", "2026-11-23 12:00", "--as", "budi"))
-    step(a, "2026-11-23 14:00", "budi")                                       # 4: 240 of 1020
-    step(a, "2026-11-23 14:30", "budi")                                       # 5: 30 of 15, late
-    step(a, "2026-11-23 15:00", "budi")                                       # 6: 30 of 60
-    step(a, "2026-11-23 15:30", "sari", "tidak")                              # 7: 30 of 60 -> back to 5
-    step(a, "2026-11-23 15:40", "budi")                                       # 5: 10
-    step(a, "2026-11-23 15:50", "budi")                                       # 6: 10
-    step(a, "2026-11-23 15:55", "sari", "ya")                                 # 7: 5
-    step(a, "2026-11-23 15:58", "sari", "ya")                                 # 8: 3 of 15
-    step(a, "2026-11-23 16:00", "budi")                                       # 9: 2 of 15 -> resolved
-    step("ADU-2026-00001", "2026-11-24 09:00", "sari")                        # D step 2 on Tuesday, late
+    step(a, "2026-11-23 14:00", "budi")  # 4: 240 of 1020
+    step(a, "2026-11-23 14:30", "budi")  # 5: 30 of 15, late
+    step(a, "2026-11-23 15:00", "budi")  # 6: 30 of 60
+    step(a, "2026-11-23 15:30", "sari", "tidak")  # 7: 30 of 60 -> back to 5
+    step(a, "2026-11-23 15:40", "budi")  # 5: 10
+    step(a, "2026-11-23 15:50", "budi")  # 6: 10
+    step(a, "2026-11-23 15:55", "sari", "ya")  # 7: 5
+    step(a, "2026-11-23 15:58", "sari", "ya")  # 8: 3 of 15
+    step(a, "2026-11-23 16:00", "budi")  # 9: 2 of 15 -> resolved
+    step("ADU-2026-00001", "2026-11-24 09:00", "sari")  # D step 2 on Tuesday, late
     return sop
 
 
@@ -89,12 +130,34 @@ def test_daily_report_totals_and_groups(logbook):
     assert data["as_of"] == "2026-11-24T00:00:00+07:00"
     assert data["totals"] == {"received": 3, "resolved": 1, "rejected": 0, "cancelled": 1, "open": 2, "overdue": 2}
     sops = by(data["by_sop"], "sop")
-    assert sops["kaltim-db"] | {} == {"sop": "kaltim-db", "received": 2, "resolved": 1, "rejected": 0, "cancelled": 0,
-                                      "open": 2, "overdue": 2}
-    assert sops["cirebon-aplikasi"] == {"sop": "cirebon-aplikasi", "received": 1, "resolved": 0, "rejected": 0,
-                                        "cancelled": 1, "open": 0, "overdue": 0}
+    assert sops["kaltim-db"] | {} == {
+        "sop": "kaltim-db",
+        "received": 2,
+        "resolved": 1,
+        "rejected": 0,
+        "cancelled": 0,
+        "open": 2,
+        "overdue": 2,
+    }
+    assert sops["cirebon-aplikasi"] == {
+        "sop": "cirebon-aplikasi",
+        "received": 1,
+        "resolved": 0,
+        "rejected": 0,
+        "cancelled": 1,
+        "open": 0,
+        "overdue": 0,
+    }
     units = by(data["by_unit"], "unit")
-    assert units["BKD"] == {"unit": "BKD", "received": 1, "resolved": 1, "rejected": 0, "cancelled": 0, "open": 1, "overdue": 1}
+    assert units["BKD"] == {
+        "unit": "BKD",
+        "received": 1,
+        "resolved": 1,
+        "rejected": 0,
+        "cancelled": 0,
+        "open": 1,
+        "overdue": 1,
+    }
     assert units["Dinas Kesehatan"]["open"] == 1 and units["Dinas Kesehatan"]["overdue"] == 1
     assert units["Dinas Pendidikan"]["cancelled"] == 1 and units["Dinas Pendidikan"]["open"] == 0
     assert by(data["by_system"], "system")["SIMPEG"]["received"] == 1
@@ -109,9 +172,21 @@ def test_daily_report_step_compliance(logbook):
     assert (one["median_minutes"], one["p90_minutes"], one["standard_minutes"]) == (20, 180, 30)
     assert one["on_time_percent"] == 66.7
     two = steps[("kaltim-db", "2")]
-    assert (two["done"], two["on_time"], two["late"], two["median_minutes"], two["standard_minutes"]) == (1, 0, 1, 70, 60)
+    assert (two["done"], two["on_time"], two["late"], two["median_minutes"], two["standard_minutes"]) == (
+        1,
+        0,
+        1,
+        70,
+        60,
+    )
     five = steps[("kaltim-db", "5")]  # 30 (late) and 10 on the loop back
-    assert (five["done"], five["on_time"], five["late"], five["median_minutes"], five["p90_minutes"]) == (2, 1, 1, 20, 30)
+    assert (five["done"], five["on_time"], five["late"], five["median_minutes"], five["p90_minutes"]) == (
+        2,
+        1,
+        1,
+        20,
+        30,
+    )
     seven = steps[("kaltim-db", "7")]  # 30 and 5
     assert (seven["done"], seven["median_minutes"], seven["p90_minutes"]) == (2, 17.5, 30)
     assert steps[("kaltim-db", "4")]["standard_minutes"] == 1020  # 1-2 hari: the upper end, 2 x 510
@@ -123,7 +198,9 @@ def test_daily_report_overdue_rebuilds_the_state_at_the_end_of_a_past_day(logboo
     # At Tuesday 00:00: D waited at step 2 since Mon 08:00 (due 09:00): 420 min late,
     # although it has moved on since. B waited at step 2, due 11:10 after its pause: 290 min.
     assert [(o["number"], o["step"], o["late_minutes"]) for o in data["overdue"]] == [
-        ("ADU-2026-00001", "2", 420), ("ADU-2026-00003", "2", 290)]
+        ("ADU-2026-00001", "2", 420),
+        ("ADU-2026-00003", "2", 290),
+    ]
     assert data["overdue"][0]["role"] == "Pejabat Administrator Bidang TIK"
     assert data["overdue"][1]["due_at"] == "2026-11-23T11:10:00+07:00"
 
@@ -135,25 +212,54 @@ def test_today_report_judges_overdue_now(logbook):
     assert data["totals"] == {"received": 0, "resolved": 0, "rejected": 0, "cancelled": 0, "open": 2, "overdue": 2}
     # B: 290 min on Monday + a whole Tuesday (510); D: at step 3 since 09:00, due 10:00.
     assert [(o["number"], o["step"], o["late_minutes"]) for o in data["overdue"]] == [
-        ("ADU-2026-00003", "2", 800), ("ADU-2026-00001", "3", 360)]
+        ("ADU-2026-00003", "2", 800),
+        ("ADU-2026-00001", "3", 360),
+    ]
     assert [(s["step"], s["done"], s["late"], s["median_minutes"]) for s in data["steps"]] == [("2", 1, 1, 570)]
 
 
 def test_resolution_rework_pauses_and_operators(logbook):
     data = report_json(logbook, "--date", "2026-11-23")
 
-    assert data["resolution"] == [{"sop": "kaltim-db", "resolved": 1, "within_standard": 1, "median_minutes": 480,
-                                   "p90_minutes": 480, "standard_minutes": 1530}]
+    assert data["resolution"] == [
+        {
+            "sop": "kaltim-db",
+            "resolved": 1,
+            "within_standard": 1,
+            "median_minutes": 480,
+            "p90_minutes": 480,
+            "standard_minutes": 1530,
+        }
+    ]
     assert data["rework"] == [{"sop": "kaltim-db", "from_step": "7", "to_step": "5", "times": 1}]
-    assert data["pauses"] == {"by_reason": [{"reason": "Menunggu konfirmasi pelapor", "times": 1}], "paused_minutes": 60}
+    assert data["pauses"] == {
+        "by_reason": [{"reason": "Menunggu konfirmasi pelapor", "times": 1}],
+        "paused_minutes": 60,
+    }
     operators = by(data["operators"], "operator")
-    assert operators["budi"] == {"operator": "budi", "recorded": 2, "steps": 8, "late_steps": 1, "notes": 1,
-                                 "pauses": 2, "cancellations": 0, "entries": 13}
-    assert operators["sari"] == {"operator": "sari", "recorded": 1, "steps": 6, "late_steps": 2, "notes": 0,
-                                 "pauses": 0, "cancellations": 1, "entries": 8}
+    assert operators["budi"] == {
+        "operator": "budi",
+        "recorded": 2,
+        "steps": 8,
+        "late_steps": 1,
+        "notes": 1,
+        "pauses": 2,
+        "cancellations": 0,
+        "entries": 13,
+    }
+    assert operators["sari"] == {
+        "operator": "sari",
+        "recorded": 1,
+        "steps": 6,
+        "late_steps": 2,
+        "notes": 0,
+        "pauses": 0,
+        "cancellations": 1,
+        "entries": 8,
+    }
 
 
-NO_OVERALL_STANDARD_SOP = '''\
+NO_OVERALL_STANDARD_SOP = """\
 id = "tanpa-standar"
 version = "1"
 nomor = "002/SOP/2026"
@@ -171,20 +277,42 @@ kegiatan = "Menerima dan menyelesaikan pengaduan"
 pelaksana = ["operator"]
 waktu = "1 jam"
 end = "resolved"
-'''
+"""
 
 
 def test_resolution_without_an_overall_standard_has_no_within_figure(logbook, tmp_path):
     path = tmp_path / "tanpa-standar.toml"
     path.write_text(NO_OVERALL_STANDARD_SOP, encoding="utf-8")
-    _ok(logbook("new", "--sop", str(path), "--description", "Gangguan", "--reporter", "Pelapor", "--unit", "BKD",
-                "--system", "SIMPEG", "--received-at", "2026-11-23 08:00", "--as", "budi"))
+    _ok(
+        logbook(
+            "new",
+            "--sop",
+            str(path),
+            "--description",
+            "Gangguan",
+            "--reporter",
+            "Pelapor",
+            "--unit",
+            "BKD",
+            "--system",
+            "SIMPEG",
+            "--received-at",
+            "2026-11-23 08:00",
+            "--as",
+            "budi",
+        )
+    )
     _ok(logbook("next", "ADU-2026-00005", "--at", "2026-11-23 08:40", "--as", "budi"))
 
     data = report_json(logbook, "--date", "2026-11-23")
     assert by(data["resolution"], "sop")["tanpa-standar"] == {
-        "sop": "tanpa-standar", "resolved": 1, "within_standard": None, "median_minutes": 40, "p90_minutes": 40,
-        "standard_minutes": None}
+        "sop": "tanpa-standar",
+        "resolved": 1,
+        "within_standard": None,
+        "median_minutes": 40,
+        "p90_minutes": 40,
+        "standard_minutes": None,
+    }
     assert by(data["resolution"], "sop")["kaltim-db"]["within_standard"] == 1  # a standard: still counted
 
     plain = _ok(logbook("report", "--date", "2026-11-23", "--format", "plain")).stdout
@@ -306,9 +434,13 @@ def test_html_report_is_self_contained_and_printable(logbook, tmp_path):
 
 
 def test_html_signature_block_uses_the_configured_signer(logbook):
-    for key, value in (("office_name", "Dinas Komunikasi dan Informatika Provinsi Kalimantan Timur"),
-                       ("office_place", "Samarinda"), ("signer_title", "Kepala Seksi Infrastruktur"),
-                       ("signer_name", "Ir. Siti Rahma"), ("signer_nip", "197805122005012003")):
+    for key, value in (
+        ("office_name", "Dinas Komunikasi dan Informatika Provinsi Kalimantan Timur"),
+        ("office_place", "Samarinda"),
+        ("signer_title", "Kepala Seksi Infrastruktur"),
+        ("signer_name", "Ir. Siti Rahma"),
+        ("signer_nip", "197805122005012003"),
+    ):
         _ok(logbook("config", "set", key, value))
     html = _ok(logbook("report", "--date", "2026-11-23", "--format", "html")).stdout
     assert "Dinas Komunikasi dan Informatika Provinsi Kalimantan Timur" in html
@@ -316,16 +448,19 @@ def test_html_signature_block_uses_the_configured_signer(logbook):
     assert "Ir. Siti Rahma" in html and "NIP. 197805122005012003" in html
 
 
-@pytest.mark.parametrize("args, message", [
-    (["--daily", "--weekly"], "choose one of --daily, --weekly and --monthly"),
-    (["--weekly", "--from", "2026-11-01"], "--from/--to give their own period"),
-    (["--date", "2026-11-01", "--from", "2026-11-01"], "give either --date or --from/--to"),
-    (["--to", "2026-11-01"], "--to needs --from"),
-    (["--from", "2026-11-10", "--to", "2026-11-01"], "--to 2026-11-01 is before --from 2026-11-10"),
-    (["--date", "2026-12-01"], "in the future"),
-    (["--date", "kemarin lusa"], "kemarin lusa"),
-    (["--format", "pdf"], "unknown format 'pdf'"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--daily", "--weekly"], "choose one of --daily, --weekly and --monthly"),
+        (["--weekly", "--from", "2026-11-01"], "--from/--to give their own period"),
+        (["--date", "2026-11-01", "--from", "2026-11-01"], "give either --date or --from/--to"),
+        (["--to", "2026-11-01"], "--to needs --from"),
+        (["--from", "2026-11-10", "--to", "2026-11-01"], "--to 2026-11-01 is before --from 2026-11-10"),
+        (["--date", "2026-12-01"], "in the future"),
+        (["--date", "kemarin lusa"], "kemarin lusa"),
+        (["--format", "pdf"], "unknown format 'pdf'"),
+    ],
+)
 def test_bad_report_options_are_one_line_errors(sop, args, message):
     result = sop("report", *args)
     assert result.exit_code != 0
@@ -342,7 +477,12 @@ def test_journal_lists_the_day_in_time_order(logbook):
     assert (first["number"], first["action"]) == ("ADU-2026-00002", "received")
     d_step = entries[1]
     assert (d_step["number"], d_step["step"], d_step["on_time"], d_step["took_minutes"], d_step["actor"]) == (
-        "ADU-2026-00001", "1", False, 180, "sari")
+        "ADU-2026-00001",
+        "1",
+        False,
+        180,
+        "sari",
+    )
     assert d_step["kegiatan"].startswith("Menerima dan mencatat Laporan")
     assert d_step["pelaksana"] == "Pemeriksa dan Pengelola Teknologi Informasi"
     loop = next(e for e in entries if e["decision"] == "tidak")
@@ -352,7 +492,9 @@ def test_journal_lists_the_day_in_time_order(logbook):
 def test_journal_filters_and_formats(logbook, tmp_path):
     sari = json.loads(_ok(logbook("journal", "--date", "2026-11-23", "--actor", "sari", "--format", "json")).stdout)
     assert len(sari["entries"]) == 8 and {e["actor"] for e in sari["entries"]} == {"sari"}
-    cirebon = json.loads(_ok(logbook("journal", "--date", "2026-11-23", "--sop", "cirebon-aplikasi", "--format", "json")).stdout)
+    cirebon = json.loads(
+        _ok(logbook("journal", "--date", "2026-11-23", "--sop", "cirebon-aplikasi", "--format", "json")).stdout
+    )
     assert [e["action"] for e in cirebon["entries"]] == ["received", "cancel"]
 
     plain = _ok(logbook("journal", "--date", "2026-11-23", "--format", "plain")).stdout
@@ -387,14 +529,18 @@ def test_an_output_extension_no_format_goes_by_is_refused_unless_format_is_given
     target = tmp_path / "laporan.pdf"
     result = logbook(*command, "-o", str(target))
     assert result.exit_code == 1
-    assert result.stderr == (f"Error: cannot tell the format of {target} "
-                             "(give --format, or a name ending in .csv|.htm|.html|.json|.md|.txt)\n")
+    assert result.stderr == (
+        f"Error: cannot tell the format of {target} "
+        "(give --format, or a name ending in .csv|.htm|.html|.json|.md|.txt)\n"
+    )
     assert result.stdout == "" and not target.exists()
     _ok(logbook(*command, "--format", "plain", "-o", str(target)))  # asked for in so many words
     assert target.read_text(encoding="utf-8").startswith(("Daily report", "Jurnal harian"))
 
 
-@pytest.mark.parametrize(("name", "start"), [("laporan.md", "# Daily report"), ("laporan.JSON", "{"), ("laporan", "Daily report")])
+@pytest.mark.parametrize(
+    ("name", "start"), [("laporan.md", "# Daily report"), ("laporan.JSON", "{"), ("laporan", "Daily report")]
+)
 def test_the_output_extension_picks_the_format_and_no_extension_is_plain_text(logbook, tmp_path, name, start):
     target = tmp_path / name
     _ok(logbook("report", "--date", "2026-11-23", "-o", str(target)))
@@ -407,21 +553,37 @@ def test_the_output_extension_picks_the_format_and_no_extension_is_plain_text(lo
 @pytest.fixture(scope="module")
 def aggregate_db(tmp_path_factory):
     """One complaint to hang generated journal rows on; each example uses its own step id."""
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     from sopcli.store.database import Database
     from sopcli.store.models import Complaint, SopVersion
 
     database = Database(f"sqlite:///{tmp_path_factory.mktemp('agg') / 'sop.db'}")
     database.ensure_ready()
-    moment = datetime(2026, 11, 23, 1, 0, tzinfo=timezone.utc)
+    moment = datetime(2026, 11, 23, 1, 0, tzinfo=UTC)
     with database.transaction(write=True) as session:
         version = SopVersion(sop_id="x", version="1", digest="d", source="", origin="test", first_used_at=moment)
         session.add(version)
         session.flush()
-        session.add(Complaint(number="ADU-2026-00001", year=2026, serial=1, sop_version_id=version.id, sop_id="x",
-                              description="d", reporter="r", unit="u", system="s", channel="c", priority="sedang",
-                              received_at=moment, status="open", last_at=moment, created_by="t"))
+        session.add(
+            Complaint(
+                number="ADU-2026-00001",
+                year=2026,
+                serial=1,
+                sop_version_id=version.id,
+                sop_id="x",
+                description="d",
+                reporter="r",
+                unit="u",
+                system="s",
+                channel="c",
+                priority="sedang",
+                received_at=moment,
+                status="open",
+                last_at=moment,
+                created_by="t",
+            )
+        )
     return database
 
 
@@ -429,24 +591,40 @@ _examples = iter(range(10**6))
 
 
 @settings(max_examples=40, deadline=None)
-@given(took=st.lists(st.floats(min_value=0, max_value=5000, allow_nan=False).map(lambda v: round(v, 2)),
-                     min_size=1, max_size=25))
+@given(
+    took=st.lists(
+        st.floats(min_value=0, max_value=5000, allow_nan=False).map(lambda v: round(v, 2)), min_size=1, max_size=25
+    )
+)
 def test_sql_median_and_p90_equal_the_python_rule(aggregate_db, took):
-    from datetime import datetime, timedelta, timezone
+    from datetime import datetime, timedelta
 
     from sopcli.domain import figures
     from sopcli.store import aggregates
     from sopcli.store.models import JournalEntry
 
     step = f"s{next(_examples)}"
-    moment = datetime(2026, 11, 23, 2, 0, tzinfo=timezone.utc)
+    moment = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)
     with aggregate_db.transaction(write=True) as session:
         last = session.execute(text_("SELECT COALESCE(MAX(seq), 0) FROM journal_entry")).scalar()
         for offset, minutes in enumerate(took, start=1):
-            session.add(JournalEntry(seq=last + offset, complaint_id=1, complaint_number="ADU-2026-00001",
-                                     action="step", step=step, actor="t", at=moment, recorded_at=moment,
-                                     took_minutes=minutes, on_time=minutes <= 60, standard_minutes=60,
-                                     prev_hash="-", hash="-"))
+            session.add(
+                JournalEntry(
+                    seq=last + offset,
+                    complaint_id=1,
+                    complaint_number="ADU-2026-00001",
+                    action="step",
+                    step=step,
+                    actor="t",
+                    at=moment,
+                    recorded_at=moment,
+                    took_minutes=minutes,
+                    on_time=minutes <= 60,
+                    standard_minutes=60,
+                    prev_hash="-",
+                    hash="-",
+                )
+            )
     with aggregate_db.transaction() as session:
         rows = aggregates.step_figures(session, moment, moment + timedelta(minutes=1))
     (row,) = [r for r in rows if r[1] == step]

@@ -15,8 +15,23 @@ def _ok(result):
 @pytest.fixture
 def case(sop):
     """A kaltim-db complaint at step 1 (pelaksana: pemeriksa_pengelola_ti)."""
-    _ok(sop("new", "--sop", "kaltim-db", "--description", "SIMPEG lambat", "--reporter", "Sari", "--unit", "BKD",
-            "--system", "SIMPEG", "--received-at", "2026-11-24 08:00"))
+    _ok(
+        sop(
+            "new",
+            "--sop",
+            "kaltim-db",
+            "--description",
+            "SIMPEG lambat",
+            "--reporter",
+            "Sari",
+            "--unit",
+            "BKD",
+            "--system",
+            "SIMPEG",
+            "--received-at",
+            "2026-11-24 08:00",
+        )
+    )
     return "ADU-2026-00001"
 
 
@@ -33,11 +48,14 @@ def test_operators_are_added_listed_and_removed(sop):
     assert [o["name"] for o in json.loads(sop("operator", "list", "--json").stdout)] == ["budi"]
 
 
-@pytest.mark.parametrize("args, message", [
-    (["add", "budi", "--role", "kepala_dunia"], "no SOP has the role kepala_dunia"),
-    (["add", "budi"], "give at least one --role"),
-    (["remove", "nobody"], "no operator nobody"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["add", "budi", "--role", "kepala_dunia"], "no SOP has the role kepala_dunia"),
+        (["add", "budi"], "give at least one --role"),
+        (["remove", "nobody"], "no operator nobody"),
+    ],
+)
 def test_bad_operator_commands_are_one_line_errors(sop, args, message):
     result = sop("operator", *args)
     assert result.exit_code == 1
@@ -57,7 +75,8 @@ def test_an_unusable_operator_name_is_refused(sop, name):
 
 def test_an_operator_name_keeps_its_inner_spaces_and_loses_the_surrounding_ones(sop):
     assert _ok(sop("operator", "add", "  Budi Santoso ", "--role", "pejabat_administrator")).stdout == (
-        "Budi Santoso: pejabat_administrator\n")
+        "Budi Santoso: pejabat_administrator\n"
+    )
     assert [o["name"] for o in json.loads(sop("operator", "list", "--json").stdout)] == ["Budi Santoso"]
     assert _ok(sop("operator", "remove", " Budi Santoso")).stdout == "Budi Santoso removed.\n"
 
@@ -65,8 +84,21 @@ def test_an_operator_name_keeps_its_inner_spaces_and_loses_the_surrounding_ones(
 @pytest.mark.parametrize("value", [" ", "\t", "bu\x07di", "x" * 81])
 def test_an_unusable_sop_operator_is_refused_and_nothing_is_journaled(sop, monkeypatch, value):
     monkeypatch.setenv("SOP_OPERATOR", value)
-    result = sop("new", "--sop", "kaltim-db", "--description", "SIMPEG lambat", "--reporter", "Sari", "--unit", "BKD",
-                 "--system", "SIMPEG", "--received-at", "2026-11-24 08:00")
+    result = sop(
+        "new",
+        "--sop",
+        "kaltim-db",
+        "--description",
+        "SIMPEG lambat",
+        "--reporter",
+        "Sari",
+        "--unit",
+        "BKD",
+        "--system",
+        "SIMPEG",
+        "--received-at",
+        "2026-11-24 08:00",
+    )
     assert result.exit_code == 1
     [line] = result.stderr.strip().splitlines()
     assert line.startswith(f"Error: SOP_OPERATOR {value!r} is not a usable operator name"), line
@@ -104,7 +136,10 @@ def test_enforce_roles_refuses_and_journals_the_attempt(sop, case):
     _ok(sop("next", case, "--as", "budi"))  # step 1: budi's role
     wrong = sop("next", case, "--as", "budi")  # step 2 is the pejabat administrator's
     assert wrong.exit_code == 1
-    assert "budi does not hold a role for step 2: it is for pejabat_administrator (Pejabat Administrator Bidang TIK)" in wrong.stderr
+    assert (
+        "budi does not hold a role for step 2: it is for pejabat_administrator (Pejabat Administrator Bidang TIK)"
+        in wrong.stderr
+    )
     _ok(sop("operator", "add", "sari", "--role", "pejabat_administrator"))
     _ok(sop("next", case, "--as", "sari"))
     assert json.loads(sop("show", case, "--json").stdout)["current_step"] == "3"
@@ -132,7 +167,11 @@ def test_cancelling_takes_one_of_the_sops_roles(sop, case):
     assert other.exit_code == 1 and "ani holds no role in kaltim-db" in other.stderr
     shown = json.loads(sop("show", case, "--json").stdout)
     assert shown["status"] == "open"
-    assert [(e["action"], e["actor"]) for e in shown["journal"]] == [("received", "budi"), ("refused", "tamu"), ("refused", "ani")]
+    assert [(e["action"], e["actor"]) for e in shown["journal"]] == [
+        ("received", "budi"),
+        ("refused", "tamu"),
+        ("refused", "ani"),
+    ]
 
     # Any of the SOP's pelaksana may, not only the current step's (step 1 is the pemeriksa's).
     _ok(sop("operator", "add", "sari", "--role", "pejabat_administrator"))
@@ -149,6 +188,8 @@ def test_the_staff_of_an_sop_file_no_complaint_has_used_can_be_registered(sop):
     assert unknown.exit_code == 1 and "no SOP has the role helpdesk" in unknown.stderr
     assert "add --sop FILE" in unknown.stderr
     _ok(sop("operator", "add", "ani", "--role", "helpdesk", "--sop", str(own)))
-    assert json.loads(sop("operator", "list", "--json").stdout) == [{"name": "ani", "display_name": None, "roles": ["helpdesk"]}]
+    assert json.loads(sop("operator", "list", "--json").stdout) == [
+        {"name": "ani", "display_name": None, "roles": ["helpdesk"]}
+    ]
     typo = sop("operator", "add", "ani", "--role", "helpdesks", "--sop", str(own))
     assert typo.exit_code == 1 and "no SOP has the role helpdesks" in typo.stderr

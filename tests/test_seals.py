@@ -15,8 +15,23 @@ def _ok(result):
 
 @pytest.fixture
 def monday(sop):
-    _ok(sop("new", "--sop", "kaltim-db", "--description", "SIMPEG lambat", "--reporter", "Sari", "--unit", "BKD",
-            "--system", "SIMPEG", "--received-at", "2026-11-23 08:00"))
+    _ok(
+        sop(
+            "new",
+            "--sop",
+            "kaltim-db",
+            "--description",
+            "SIMPEG lambat",
+            "--reporter",
+            "Sari",
+            "--unit",
+            "BKD",
+            "--system",
+            "SIMPEG",
+            "--received-at",
+            "2026-11-23 08:00",
+        )
+    )
     _ok(sop("next", "ADU-2026-00001", "--at", "2026-11-23 08:20"))
     return sop
 
@@ -47,13 +62,16 @@ def test_a_sealed_day_rewritten_with_a_rehashed_chain_is_named(monday, sop_env, 
         connection.execute(text(_DROP_GUARDS[connection.dialect.name]))
         for entry in entries:
             entry["prev_hash"], entry["hash"] = previous, entry_hash(previous, entry)
-            connection.execute(text("UPDATE journal_entry SET note = :note, prev_hash = :prev_hash, hash = :hash "
-                                    "WHERE seq = :seq"), entry)
+            connection.execute(
+                text("UPDATE journal_entry SET note = :note, prev_hash = :prev_hash, hash = :hash WHERE seq = :seq"),
+                entry,
+            )
             previous = entry["hash"]
     changed = monday("verify")
     assert changed.exit_code == 1
-    assert changed.stdout == ("OK: 3 journal entries, chain intact.\n"
-                              "CHANGED after sealing: 2026-11-23 (entries when sealed: 2, now: 2)\n")
+    assert changed.stdout == (
+        "OK: 3 journal entries, chain intact.\nCHANGED after sealing: 2026-11-23 (entries when sealed: 2, now: 2)\n"
+    )
 
 
 _DROP_GUARDS = {  # the append-only guards, as an attacker with the file (or the table's owner) would drop them
@@ -65,13 +83,30 @@ _DROP_GUARDS = {  # the append-only guards, as an attacker with the file (or the
 def test_an_entry_for_a_sealed_day_recorded_later_is_counted_not_an_alarm(monday):
     """Yesterday's phone complaint entered this morning: the signed journal lacks it, nothing was changed."""
     _ok(monday("journal", "seal", "--date", "2026-11-23"))
-    _ok(monday("new", "--sop", "kaltim-db", "--description", "Telepon kemarin sore", "--reporter", "Ani", "--unit", "BKD",
-               "--system", "SIMPEG", "--received-at", "2026-11-23 15:00"))
+    _ok(
+        monday(
+            "new",
+            "--sop",
+            "kaltim-db",
+            "--description",
+            "Telepon kemarin sore",
+            "--reporter",
+            "Ani",
+            "--unit",
+            "BKD",
+            "--system",
+            "SIMPEG",
+            "--received-at",
+            "2026-11-23 15:00",
+        )
+    )
     _ok(monday("note", "ADU-2026-00001", "Ditambahkan belakangan", "--at", "2026-11-23 09:00"))
     verified = _ok(monday("verify"))
-    assert verified.stdout == ("OK: 5 journal entries, chain intact.\n"
-                               "2026-11-23: entries recorded after the seal: 2 (not on the signed journal; "
-                               "'sop journal seal --date 2026-11-23' covers them)\n")
+    assert verified.stdout == (
+        "OK: 5 journal entries, chain intact.\n"
+        "2026-11-23: entries recorded after the seal: 2 (not on the signed journal; "
+        "'sop journal seal --date 2026-11-23' covers them)\n"
+    )
 
     resealed = _ok(monday("journal", "seal", "--date", "2026-11-23"))
     assert resealed.stdout.startswith("Sealed 2026-11-23: 4 entries")
@@ -102,9 +137,11 @@ def test_work_after_a_seal_of_today_does_not_disturb_it(monday):
     _ok(monday("next", "ADU-2026-00001", "--at", "2026-11-24 09:00"))
     _ok(monday("journal", "seal"))
     _ok(monday("note", "ADU-2026-00001", "Dicek lagi sore hari"))  # now, after the seal
-    assert _ok(monday("verify")).stdout == ("OK: 5 journal entries, chain intact.\n"
-                                            "2026-11-24: entries recorded after the seal: 1 (not on the signed journal; "
-                                            "'sop journal seal --date 2026-11-24' covers them)\n")
+    assert _ok(monday("verify")).stdout == (
+        "OK: 5 journal entries, chain intact.\n"
+        "2026-11-24: entries recorded after the seal: 1 (not on the signed journal; "
+        "'sop journal seal --date 2026-11-24' covers them)\n"
+    )
 
     # Sealing again at the end of the evening covers the later work too.
     resealed = _ok(monday("journal", "seal"))

@@ -40,7 +40,8 @@ def run_sop(*args: str) -> tuple[str, list[str]]:
 def test_the_probe_sees_heavy_imports():
     # The probe must be able to fail: importing the schema pulls in pydantic.
     code = PROGRAM.format(args="'--version'", heavy=set(HEAVY)).replace(
-        "from sopcli.cli import main", "from sopcli.cli import main; import sopcli.definitions.schema")
+        "from sopcli.cli import main", "from sopcli.cli import main; import sopcli.definitions.schema"
+    )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert "pydantic" in ast.literal_eval(done.stdout.strip().splitlines()[-1])
 
@@ -73,7 +74,12 @@ def test_shell_completion_is_lean(words, expected):
     # Completing parses the root's options, so Typer builds its pydantic adapters (see above);
     # the database, the holidays and the spreadsheet libraries stay out.
     code = PROGRAM.format(args="", heavy=set(HEAVY))
-    env = {**os.environ, "_SOP_COMPLETE": "complete_bash", "COMP_WORDS": words, "COMP_CWORD": str(len(words.split()) - 1)}
+    env = {
+        **os.environ,
+        "_SOP_COMPLETE": "complete_bash",
+        "COMP_WORDS": words,
+        "COMP_CWORD": str(len(words.split()) - 1),
+    }
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60)
     *candidates, modules = done.stdout.rstrip("\n").split("\n")
     assert expected <= set(candidates), done.stdout + done.stderr
@@ -82,11 +88,14 @@ def test_shell_completion_is_lean(words, expected):
 
 def test_help_builds_no_command_and_lists_every_one():
     # `sop --help` prints the summaries kept in COMMANDS: no command module is even imported.
-    code = ("import sys; sys.argv=['sop','--help']; from sopcli.cli import main, COMMANDS\n"
-            "try: main()\nexcept SystemExit: pass\n"
-            "print(sorted({f'sopcli.cli.{module}' for module, _a, _s in COMMANDS.values()} & set(sys.modules)))")
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
-                          env={**os.environ, "SOP_LANG": "en"})
+    code = (
+        "import sys; sys.argv=['sop','--help']; from sopcli.cli import main, COMMANDS\n"
+        "try: main()\nexcept SystemExit: pass\n"
+        "print(sorted({f'sopcli.cli.{module}' for module, _a, _s in COMMANDS.values()} & set(sys.modules)))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, env={**os.environ, "SOP_LANG": "en"}
+    )
     *output, modules = done.stdout.rstrip("\n").split("\n")
     assert ast.literal_eval(modules) == []
     from sopcli.cli import COMMANDS

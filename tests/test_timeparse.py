@@ -5,7 +5,7 @@ Pure functions: the zone and the current time are always passed in.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -182,7 +182,7 @@ def test_parse_when_naive_forms_are_office_local(text, expected):
 def test_iso_with_offset_keeps_the_offset():
     moment = parse_when("2026-11-20T08:15+08:00", JAKARTA, NOW)
     assert moment.utcoffset() == timedelta(hours=8)
-    assert moment == datetime(2026, 11, 20, 0, 15, tzinfo=timezone.utc)
+    assert moment == datetime(2026, 11, 20, 0, 15, tzinfo=UTC)
     utc = parse_when("2026-11-20T01:15Z", JAKARTA, NOW)
     assert utc == local(2026, 11, 20, 8, 15)
 
@@ -204,7 +204,7 @@ def test_indonesian_zone_names(text, hours):
 def test_naive_time_taken_in_the_given_zone():
     makassar = ZoneInfo("Asia/Makassar")
     moment = parse_when("20/11/2026 08:15", makassar, NOW)
-    assert moment == datetime(2026, 11, 20, 0, 15, tzinfo=timezone.utc)
+    assert moment == datetime(2026, 11, 20, 0, 15, tzinfo=UTC)
 
 
 @pytest.mark.parametrize(
@@ -225,7 +225,7 @@ def test_relative_days_mean_start_of_local_day(text, expected):
 
 def test_relative_day_uses_local_date_of_now():
     # 23:30 UTC on the 19th is already 06:30 on the 20th in Jakarta.
-    now_utc = datetime(2026, 11, 19, 23, 30, tzinfo=timezone.utc)
+    now_utc = datetime(2026, 11, 19, 23, 30, tzinfo=UTC)
     assert parse_when("today", JAKARTA, now_utc) == local(2026, 11, 20)
     assert parse_when("kemarin", JAKARTA, now_utc) == local(2026, 11, 19)
 
@@ -254,8 +254,9 @@ def test_a_relative_day_with_a_time_and_a_date_without_its_year(text, expected):
     assert parse_when(text, JAKARTA, NOW) == expected
 
 
-@pytest.mark.parametrize("text", ["15", "-1", "-15", "Nov 2026", "2026-11", "November", "Senin", "senin 08:00",
-                                  "kemarin 20/11/2026"])
+@pytest.mark.parametrize(
+    "text", ["15", "-1", "-15", "Nov 2026", "2026-11", "November", "Senin", "senin 08:00", "kemarin 20/11/2026"]
+)
 def test_part_of_a_date_is_refused_not_filled_in_from_today(text):
     # dateutil alone reads "15" as the 15th of this month and "Senin" as next Monday.
     with pytest.raises(DateParseError) as info:
@@ -307,8 +308,10 @@ _OFFSETS = st.one_of(st.none(), st.timezones(), st.integers(-1439, 1439).map(lam
 def _iso_texts(draw):
     """ISO 8601 as programs write it, then roughed up with whitespace anywhere."""
     moment = draw(st.datetimes(min_value=datetime(1, 1, 2), max_value=datetime(9999, 12, 30), timezones=_OFFSETS))
-    text = moment.isoformat(sep=draw(st.sampled_from("T \tx")),
-                            timespec=draw(st.sampled_from(["auto", "hours", "minutes", "seconds", "milliseconds"])))
+    text = moment.isoformat(
+        sep=draw(st.sampled_from("T \tx")),
+        timespec=draw(st.sampled_from(["auto", "hours", "minutes", "seconds", "milliseconds"])),
+    )
     if draw(st.booleans()):
         text = text.replace("+00:00", "Z")
     for _ in range(draw(st.integers(0, 3))):
@@ -332,7 +335,12 @@ def test_iso_read_as_written_is_read_as_tidied(text):
         assert raised.value.message == exc.message
         return
     moment = parse_when(text, JAKARTA, NOW)
-    assert (moment, moment.tzinfo, moment.utcoffset(), moment.fold) == (expected, expected.tzinfo, expected.utcoffset(), expected.fold)
+    assert (moment, moment.tzinfo, moment.utcoffset(), moment.fold) == (
+        expected,
+        expected.tzinfo,
+        expected.utcoffset(),
+        expected.fold,
+    )
     assert moment.replace(tzinfo=None) == expected.replace(tzinfo=None)
 
 

@@ -13,7 +13,7 @@ from sopcli import i18n
 from sopcli.definitions.loader import check_text, load_file, load_text
 from sopcli.errors import DefinitionError
 
-VALID = '''\
+VALID = """\
 id = "contoh"
 version = "1"
 nama = "Contoh SOP"
@@ -57,7 +57,7 @@ kegiatan = "Melaporkan penyelesaian"
 pelaksana = ["operator"]
 waktu = "1-2 hari"
 end = "resolved"
-'''
+"""
 # Lines of VALID: waktu (overall) 5, [[roles]] 7 and 11, [[steps]] 15 (step 1), 21 (step 2), 38 (step 3).
 
 
@@ -172,8 +172,10 @@ def test_decision_with_no_options():
     text = VALID.split("[[steps.decision.options]]")[0].rstrip() + "\n"
     text += '\n[[steps]]\nid = "3"\nkegiatan = "x"\npelaksana = ["operator"]\nend = "resolved"\n'
     problems = check_text(text)
-    assert any(p.message == "a decision needs at least two options, this one has 0" and p.step == "2"
-               and p.line == 21 for p in problems), problems
+    assert any(
+        p.message == "a decision needs at least two options, this one has 0" and p.step == "2" and p.line == 21
+        for p in problems
+    ), problems
 
 
 def test_step_with_no_path_to_an_end(tmp_path):
@@ -258,8 +260,10 @@ def test_unknown_key_in_a_step(tmp_path):
     text = broken('waktu = "15 menit"', 'waktu = "15 menit"\nwaktoe = "1 jam"')
     problem = only(check_text(text))
     # No suggestion: the close known key, waktu, is already there. The step's keys are listed instead.
-    assert problem.message == ("unknown key 'waktoe' (known keys: id, kegiatan, pelaksana, kelengkapan, waktu, "
-                               "waktu_dari, output, keterangan, next, end, decision, fields)")
+    assert problem.message == (
+        "unknown key 'waktoe' (known keys: id, kegiatan, pelaksana, kelengkapan, waktu, "
+        "waktu_dari, output, keterangan, next, end, decision, fields)"
+    )
     assert (problem.step, problem.line) == ("1", 15)
     path, messages = located(tmp_path, text)
     assert messages == [f"{path}:15 step 1: {problem.message}"]
@@ -396,16 +400,32 @@ def test_misspelt_key_in_a_decision_option():
     assert (problem.step, problem.line) == ("2", 21)
 
 
-@pytest.mark.parametrize(("old", "new", "line", "message"), [
-    ('id = "contoh"', 'id = "Contoh Email"', 1,
-     "id: 'Contoh Email' is not a valid id: use lowercase letters, digits, '-' and '_', beginning with a letter or "
-     'digit (for example "contoh-email")'),
-    ('version = "1"', "version = 1", 2, 'version: must be text in double quotes: write "1", not 1'),
-    ('waktu = "1 hari"', 'waktu = "1 hari"\ncalendar = "24/7"', 6, 'calendar: must be one of "office", "24x7", not "24/7"'),
-    ('nama = "Contoh SOP"', 'nama = ""', 3, "nama: must not be empty"),
-    ('instansi = "Diskominfo Contoh"', 'instansi = "Diskominfo Contoh"\ndasar_hukum = "UU 25/2009"', 5,
-     'dasar_hukum: must be a list in square brackets, such as ["..."], not "UU 25/2009"'),
-])
+@pytest.mark.parametrize(
+    ("old", "new", "line", "message"),
+    [
+        (
+            'id = "contoh"',
+            'id = "Contoh Email"',
+            1,
+            "id: 'Contoh Email' is not a valid id: use lowercase letters, digits, '-' and '_', beginning with a letter or "
+            'digit (for example "contoh-email")',
+        ),
+        ('version = "1"', "version = 1", 2, 'version: must be text in double quotes: write "1", not 1'),
+        (
+            'waktu = "1 hari"',
+            'waktu = "1 hari"\ncalendar = "24/7"',
+            6,
+            'calendar: must be one of "office", "24x7", not "24/7"',
+        ),
+        ('nama = "Contoh SOP"', 'nama = ""', 3, "nama: must not be empty"),
+        (
+            'instansi = "Diskominfo Contoh"',
+            'instansi = "Diskominfo Contoh"\ndasar_hukum = "UU 25/2009"',
+            5,
+            'dasar_hukum: must be a list in square brackets, such as ["..."], not "UU 25/2009"',
+        ),
+    ],
+)
 def test_top_level_value_problems(tmp_path, old, new, line, message):
     text = broken(old, new)
     problem = only(check_text(text))
@@ -414,14 +434,28 @@ def test_top_level_value_problems(tmp_path, old, new, line, message):
     assert messages == [f"{path}:{line}: {message}"]
 
 
-@pytest.mark.parametrize(("old", "new", "message"), [
-    ('pelaksana = ["teknisi"]', "pelaksana = []", "pelaksana: needs at least one entry"),
-    ('pelaksana = ["teknisi"]', 'pelaksana = "teknisi"',
-     'pelaksana: must be a list in square brackets, such as ["..."], not "teknisi"'),
-    # The item's own problem only: not also "needs at least one entry" for a list that has one.
-    ('pelaksana = ["teknisi"]', "pelaksana = [2]", 'pelaksana no. 1: must be text in double quotes: write "2", not 2'),
-    ('question = "Sudah pulih?"', 'question = "Sudah pulih?"\nextra = true', "decision: unknown key 'extra' (known keys: question, options)"),
-])
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        ('pelaksana = ["teknisi"]', "pelaksana = []", "pelaksana: needs at least one entry"),
+        (
+            'pelaksana = ["teknisi"]',
+            'pelaksana = "teknisi"',
+            'pelaksana: must be a list in square brackets, such as ["..."], not "teknisi"',
+        ),
+        # The item's own problem only: not also "needs at least one entry" for a list that has one.
+        (
+            'pelaksana = ["teknisi"]',
+            "pelaksana = [2]",
+            'pelaksana no. 1: must be text in double quotes: write "2", not 2',
+        ),
+        (
+            'question = "Sudah pulih?"',
+            'question = "Sudah pulih?"\nextra = true',
+            "decision: unknown key 'extra' (known keys: question, options)",
+        ),
+    ],
+)
 def test_step_value_problems(old, new, message):
     problem = only(check_text(broken(old, new)))
     assert (problem.message, problem.step, problem.line) == (message, "2", 21)
@@ -444,12 +478,20 @@ def test_roles_that_are_not_tables():
 
 def test_problems_in_a_role_and_a_field_name_them():
     text = broken('key = "teknisi"', 'key = "Teknisi"')
-    text = broken('waktu = "15 menit"', 'waktu = "15 menit"\n\n[[steps.fields]]\nkey = "catatan"\nmeaning = "Catatan"\n'
-                  'type = "datetime"\nrequired = "ya"', text)
+    text = broken(
+        'waktu = "15 menit"',
+        'waktu = "15 menit"\n\n[[steps.fields]]\nkey = "catatan"\nmeaning = "Catatan"\n'
+        'type = "datetime"\nrequired = "ya"',
+        text,
+    )
     assert [(p.message, p.step, p.line) for p in check_text(text)] == [
-        ("role 'Teknisi', key: 'Teknisi' is not a valid key: use lowercase letters, digits and '_' "
-         '(for example "teknisi")', None, 11),
-        ("field 'catatan', type: must be one of \"text\", \"duration\", \"number\", not \"datetime\"", "1", 15),
+        (
+            "role 'Teknisi', key: 'Teknisi' is not a valid key: use lowercase letters, digits and '_' "
+            '(for example "teknisi")',
+            None,
+            11,
+        ),
+        ('field \'catatan\', type: must be one of "text", "duration", "number", not "datetime"', "1", 15),
         ("field 'catatan', required: must be true or false (without quotes), not \"ya\"", "1", 15),
     ]
 
@@ -457,7 +499,9 @@ def test_problems_in_a_role_and_a_field_name_them():
 def test_toml_syntax_error_at_the_end_of_the_file(tmp_path):
     text = VALID + 'keterangan = """belum ditutup\n'
     problem = only(check_text(text))
-    assert problem.message == "TOML syntax error at the end of the file: a quoted text is not closed (Unterminated string)"
+    assert (
+        problem.message == "TOML syntax error at the end of the file: a quoted text is not closed (Unterminated string)"
+    )
     assert problem.line is None
 
 

@@ -37,8 +37,10 @@ def upgrade() -> None:
             op.execute(f"CREATE TRIGGER {name} {when} BEGIN SELECT RAISE(ABORT, 'the journal is append-only'); END")
     elif dialect == "postgresql":
         # An integrity-class error, as SQLite's RAISE(ABORT) gives.
-        op.execute("CREATE FUNCTION journal_entry_append_only() RETURNS trigger LANGUAGE plpgsql AS $$ "
-                   "BEGIN RAISE EXCEPTION 'the journal is append-only' USING ERRCODE = 'restrict_violation'; END $$")
+        op.execute(
+            "CREATE FUNCTION journal_entry_append_only() RETURNS trigger LANGUAGE plpgsql AS $$ "
+            "BEGIN RAISE EXCEPTION 'the journal is append-only' USING ERRCODE = 'restrict_violation'; END $$"
+        )
         for name, when in _PG_TRIGGERS.items():
             op.execute(f"CREATE TRIGGER {name} {when} EXECUTE FUNCTION journal_entry_append_only()")
 

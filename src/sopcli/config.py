@@ -25,15 +25,20 @@ import os
 import re
 import tomllib
 from dataclasses import dataclass, field, fields, replace
-from datetime import date, time
+from datetime import UTC, date, time
 from pathlib import Path
 
 from sopcli.errors import ConfigError, os_reason
 from sopcli.i18n import _
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-DEFAULT_OFFICE_HOURS = {"mon": "07:30-16:00", "tue": "07:30-16:00", "wed": "07:30-16:00",
-                        "thu": "07:30-16:00", "fri": "07:30-16:30"}
+DEFAULT_OFFICE_HOURS = {
+    "mon": "07:30-16:00",
+    "tue": "07:30-16:00",
+    "wed": "07:30-16:00",
+    "thu": "07:30-16:00",
+    "fri": "07:30-16:30",
+}
 
 
 @dataclass(frozen=True)
@@ -62,8 +67,12 @@ class Config:
 
         hours = {WEEKDAYS.index(day): _parse_hours(day, span) for day, span in self.office_hours.items()}
         holidays = {} if holidays_of is None else {"holidays_of": holidays_of}
-        return WorkingCalendar(tz=self.zone(), hours=hours,
-                               closed_days=frozenset(date.fromisoformat(d) for d in self.closed_days), **holidays)
+        return WorkingCalendar(
+            tz=self.zone(),
+            hours=hours,
+            closed_days=frozenset(date.fromisoformat(d) for d in self.closed_days),
+            **holidays,
+        )
 
 
 def without_password(url: str) -> str:
@@ -82,8 +91,10 @@ def config_path() -> Path:
 
 def key_names() -> list[str]:
     """Every key ``sop config set`` takes, in ``Config``'s order; office_hours as its weekdays."""
-    return [f"office_hours.{WEEKDAYS[0]} … office_hours.{WEEKDAYS[-1]}" if f.name == "office_hours" else f.name
-            for f in fields(Config)]
+    return [
+        f"office_hours.{WEEKDAYS[0]} … office_hours.{WEEKDAYS[-1]}" if f.name == "office_hours" else f.name
+        for f in fields(Config)
+    ]
 
 
 def load(path: Path | None = None) -> Config:
@@ -103,8 +114,10 @@ def _read(path: Path) -> dict:
     except FileNotFoundError:
         return {}
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise ConfigError(_("cannot read the configuration {path}: {reason}").format(path=path, reason=_unreadable(exc)),
-                          _("fix or remove the file")) from exc
+        raise ConfigError(
+            _("cannot read the configuration {path}: {reason}").format(path=path, reason=_unreadable(exc)),
+            _("fix or remove the file"),
+        ) from exc
 
 
 def _from_data(data: dict, path: Path) -> Config:
@@ -150,8 +163,9 @@ def unset_in_file(key: str, path: Path | None = None) -> tuple[Path, bool]:
     if day:
         data[top] = {name: span for name, span in data[top].items() if name != day}
         if not data[top]:
-            raise ConfigError(_("at least one weekday must be open"),
-                              _("sop config unset office_hours brings back the default hours"))
+            raise ConfigError(
+                _("at least one weekday must be open"), _("sop config unset office_hours brings back the default hours")
+            )
     else:
         del data[top]
     return save(_from_data(data, path), path, keys=set(data)), True
@@ -175,12 +189,19 @@ def _known_key(key: str, where: str = "") -> None:
     top, dot, day = key.partition(".")
     if top == "office_hours" and dot:
         if day not in WEEKDAYS:  # checked here: closing a day that is not one would otherwise pass silently
-            raise ConfigError(_("{where}bad value for {key}: {reason}").format(
-                where=where, key=key, reason=_("{day!r} is not one of {days}").format(day=day, days=", ".join(WEEKDAYS))))
+            raise ConfigError(
+                _("{where}bad value for {key}: {reason}").format(
+                    where=where,
+                    key=key,
+                    reason=_("{day!r} is not one of {days}").format(day=day, days=", ".join(WEEKDAYS)),
+                )
+            )
         return
     if key not in {f.name for f in fields(Config)}:
-        raise ConfigError(_("{where}unknown configuration key {key!r}").format(where=where, key=key),
-                          _("known keys: {keys}").format(keys=", ".join(key_names())))
+        raise ConfigError(
+            _("{where}unknown configuration key {key!r}").format(where=where, key=key),
+            _("known keys: {keys}").format(keys=", ".join(key_names())),
+        )
 
 
 def set_value(config: Config, key: str, raw: str) -> Config:
@@ -193,12 +214,16 @@ def set_value(config: Config, key: str, raw: str) -> Config:
     """
     _known_key(key)
     if key == "office_hours":  # a whole table cannot be typed: one day at a time, as the README shows
-        raise ConfigError(_("office_hours is set one day at a time"),
-                          _("for example: sop config set office_hours.mon 07:30-16:00 or sop config set office_hours.sat closed"))
+        raise ConfigError(
+            _("office_hours is set one day at a time"),
+            _("for example: sop config set office_hours.mon 07:30-16:00 or sop config set office_hours.sat closed"),
+        )
     value = raw.strip()
     if not value:  # one rule for every key, so an empty shell variable never wipes or half-sets a setting
-        raise ConfigError(_("empty value for {key}").format(key=key),
-                          _("to remove the setting: sop config unset {key}").format(key=key))
+        raise ConfigError(
+            _("empty value for {key}").format(key=key),
+            _("to remove the setting: sop config unset {key}").format(key=key),
+        )
     if key.startswith("office_hours."):
         day = key.split(".", 1)[1]
         hours = dict(config.office_hours)
@@ -208,22 +233,34 @@ def set_value(config: Config, key: str, raw: str) -> Config:
             hours[day] = value
         return _with(config, "office_hours", hours)
     if key == "closed_days":  # typed as anywhere else (31/12/2026 too), kept in the file as ISO dates
-        from datetime import datetime, timezone
+        from datetime import datetime
 
         from sopcli.errors import DateParseError
         from sopcli.worktime.parse import parse_day
 
         try:
-            days = [parse_day(d, timezone.utc, datetime.now(timezone.utc)).isoformat() for d in value.split(",") if d.strip()]
+            days = [parse_day(d, UTC, datetime.now(UTC)).isoformat() for d in value.split(",") if d.strip()]
         except DateParseError as exc:
-            raise ConfigError(_("{where}bad value for {key}: {reason}").format(where="", key=key, reason=exc.message),
-                              exc.hint) from None
+            raise ConfigError(
+                _("{where}bad value for {key}: {reason}").format(where="", key=key, reason=exc.message), exc.hint
+            ) from None
         if not days:  # only commas: as empty as ''
-            raise ConfigError(_("empty value for {key}").format(key=key),
-                              _("to remove the setting: sop config unset {key}").format(key=key))
+            raise ConfigError(
+                _("empty value for {key}").format(key=key),
+                _("to remove the setting: sop config unset {key}").format(key=key),
+            )
         return _with(config, key, days)
     if key == "enforce_roles":
-        truthy = {"true": True, "yes": True, "ya": True, "1": True, "false": False, "no": False, "tidak": False, "0": False}
+        truthy = {
+            "true": True,
+            "yes": True,
+            "ya": True,
+            "1": True,
+            "false": False,
+            "no": False,
+            "tidak": False,
+            "0": False,
+        }
         if value.lower() not in truthy:
             raise ConfigError(_("enforce_roles is true or false, not {value!r}").format(value=raw))
         return _with(config, key, truthy[value.lower()])
@@ -233,8 +270,10 @@ def set_value(config: Config, key: str, raw: str) -> Config:
 def _with(config: Config, key: str, value, path: Path | None = None) -> Config:
     where = f"{path}: " if path else ""
     if "." in key:  # a dotted key in the file is no setting; only `sop config set` takes office_hours.DAY
-        raise ConfigError(_("{where}unknown configuration key {key!r}").format(where=where, key=key),
-                          _("known keys: {keys}").format(keys=", ".join(key_names())))
+        raise ConfigError(
+            _("{where}unknown configuration key {key!r}").format(where=where, key=key),
+            _("known keys: {keys}").format(keys=", ".join(key_names())),
+        )
     _known_key(key, where)
     try:
         value = _checked(key, value)
@@ -246,7 +285,7 @@ def _with(config: Config, key: str, value, path: Path | None = None) -> Config:
 def _checked(key: str, value):
     if key == "office_hours":
         if not isinstance(value, dict):
-            raise TypeError(_("a table of weekday = \"07:30-16:00\""))
+            raise TypeError(_('a table of weekday = "07:30-16:00"'))
         for day, span in value.items():
             if day not in WEEKDAYS:
                 raise KeyError(_("{day!r} is not one of {days}").format(day=day, days=", ".join(WEEKDAYS)))
@@ -270,7 +309,9 @@ def _checked(key: str, value):
         try:
             resolve_zone(str(value))
         except KeyError:
-            raise ValueError(_("unknown time zone {name!r}: use WIB, WITA, WIT or a name like Asia/Makassar").format(name=value)) from None
+            raise ValueError(
+                _("unknown time zone {name!r}: use WIB, WITA, WIT or a name like Asia/Makassar").format(name=value)
+            ) from None
         return str(value)
     if key == "language":
         if value is not None and str(value).lower() not in ("id", "en"):
@@ -284,8 +325,11 @@ def _checked(key: str, value):
         # An NIP (Nomor Induk Pegawai) is 18 digits, often written in groups: 19800101 200501 1 001.
         nip = str(value).strip()
         if not re.fullmatch(r"[0-9]{18}", nip.replace(" ", "")):
-            raise ValueError(_("an NIP is 18 digits (spaces allowed, as in 19800101 200501 1 001), not {value!r}").format(
-                value=value))
+            raise ValueError(
+                _("an NIP is 18 digits (spaces allowed, as in 19800101 200501 1 001), not {value!r}").format(
+                    value=value
+                )
+            )
         return nip
     return None if value is None else str(value)
 
@@ -294,7 +338,9 @@ def _parse_hours(day: str, span: str) -> tuple[time, time]:
     try:
         opening, closing = (time.fromisoformat(part.strip().replace(".", ":")) for part in str(span).split("-"))
     except ValueError:
-        raise ValueError(_("office_hours.{day} = {span!r}: write it like 07:30-16:00").format(day=day, span=span)) from None
+        raise ValueError(
+            _("office_hours.{day} = {span!r}: write it like 07:30-16:00").format(day=day, span=span)
+        ) from None
     if closing <= opening:
         raise ValueError(_("office_hours.{day}: closing comes before opening").format(day=day))
     return opening, closing
@@ -313,8 +359,17 @@ def dumps(config: Config, keys=None) -> str:
         return keys is None or key in keys
 
     lines = []
-    for key in ("database_url", "timezone", "operator", "language", "office_name", "office_place", "signer_title",
-                "signer_name", "signer_nip"):
+    for key in (
+        "database_url",
+        "timezone",
+        "operator",
+        "language",
+        "office_name",
+        "office_place",
+        "signer_title",
+        "signer_name",
+        "signer_nip",
+    ):
         value = getattr(config, key)
         if value is not None and wanted(key):
             lines.append(f"{key} = {quote(value)}")

@@ -9,7 +9,7 @@ from __future__ import annotations
 import gc
 import os
 import sys
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 from typer.core import TyperGroup
@@ -31,11 +31,27 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "cancel": ("cases", "cancel", "Cancel a complaint (duplicate or withdrawn); it closes as cancelled."),
     "show": ("cases", "show", "Show a complaint and its whole timeline, with time taken against each standard."),
     "list": ("cases", "list_complaints", "List complaints with their current step, who must act and when it is due."),
-    "verify": ("cases", "verify", "Check the journal's hash chain and every sealed day: OK with the count, or what is broken (exit 1)."),
+    "verify": (
+        "cases",
+        "verify",
+        "Check the journal's hash chain and every sealed day: OK with the count, or what is broken (exit 1).",
+    ),
     "import": ("transfer", "import_file", "Import complaints from CSV, TSV, JSON, JSON Lines or an Excel workbook."),
-    "export": ("transfer", "export", "Export complaints (re-importable) or the journal (with its hashes, for 'sop verify --file')."),
-    "journal": ("reports", "journal_app", "The jurnal harian / log tanggapan keluhan: every entry of the day in time order."),
-    "report": ("reports", "report", "The supervisor's report: what came in, what was done, what is open, what ran late."),
+    "export": (
+        "transfer",
+        "export",
+        "Export complaints (re-importable) or the journal (with its hashes, for 'sop verify --file').",
+    ),
+    "journal": (
+        "reports",
+        "journal_app",
+        "The jurnal harian / log tanggapan keluhan: every entry of the day in time order.",
+    ),
+    "report": (
+        "reports",
+        "report",
+        "The supervisor's report: what came in, what was done, what is open, what ran late.",
+    ),
     "sops": ("sops", "app", "SOP definitions: list, show, validate, draw and simulate them."),
     "db": ("db", "app", "The database: schema version, upgrades, integrity check, backup and restore."),
     "operator": ("operators", "app", "Operators and their pelaksana roles (used when enforce_roles is on)."),
@@ -88,8 +104,9 @@ class SopGroup(TyperGroup):
         # Run Typer non-standalone so a usage error is ours to word: one line,
         # not Typer's multi-line panel.
         try:
-            result = super().main(args=args, prog_name=prog_name, complete_var=complete_var,
-                                  standalone_mode=False, **extra)
+            result = super().main(
+                args=args, prog_name=prog_name, complete_var=complete_var, standalone_mode=False, **extra
+            )
         except typer.TyperException as exc:  # click's UsageError and friends
             if type(exc).__name__ == "NoArgsIsHelpError":  # a bare `sop` or `sop sops`: show the help
                 typer.echo(exc.ctx.get_help())
@@ -123,8 +140,13 @@ class SopGroup(TyperGroup):
                 raise
             from sopcli.i18n import _
 
-            _fail(_error_line(_("internal error: {error}").format(error=f"{type(exc).__name__}: {exc}"),
-                              _("run again with --debug and report the output")), ExitCode.INTERNAL)
+            _fail(
+                _error_line(
+                    _("internal error: {error}").format(error=f"{type(exc).__name__}: {exc}"),
+                    _("run again with --debug and report the output"),
+                ),
+                ExitCode.INTERNAL,
+            )
 
 
 def _refuse_unstorable(args: list[str]) -> None:
@@ -140,8 +162,13 @@ def _refuse_unstorable(args: list[str]) -> None:
         from sopcli.i18n import _
 
         shown = arg.encode("utf-8", "replace").decode("utf-8")
-        _fail(_error_line(_("{arg!r} is not valid text (bytes that are not UTF-8, or NUL)").format(arg=shown),
-                          _("check the terminal's or script's encoding")), ExitCode.USAGE)
+        _fail(
+            _error_line(
+                _("{arg!r} is not valid text (bytes that are not UTF-8, or NUL)").format(arg=shown),
+                _("check the terminal's or script's encoding"),
+            ),
+            ExitCode.USAGE,
+        )
 
 
 def _usage_hint(ctx) -> str | None:
@@ -191,7 +218,7 @@ app = typer.Typer(
 )
 
 
-def _language(value: Optional[str]) -> Optional[str]:
+def _language(value: str | None) -> str | None:
     """Switch the interface language as soon as ``--lang`` is read: help printed after it uses it."""
     if value:
         from sopcli.i18n import LANGUAGES, _, set_language
@@ -211,10 +238,28 @@ def _version(value: bool) -> None:
 @app.callback()
 def root(
     ctx: typer.Context,
-    db: Annotated[Optional[str], typer.Option("--db", help="Database: a file path or SQLAlchemy URL (default: SOP_DATABASE_URL, then the config, then the app dir).", metavar="PATH|URL")] = None,
-    lang: Annotated[Optional[str], typer.Option("--lang", callback=_language, is_eager=True, help="Interface language: id or en (default: SOP_LANG, config, locale).", metavar="id|en")] = None,
+    db: Annotated[
+        str | None,
+        typer.Option(
+            "--db",
+            help="Database: a file path or SQLAlchemy URL (default: SOP_DATABASE_URL, then the config, then the app dir).",
+            metavar="PATH|URL",
+        ),
+    ] = None,
+    lang: Annotated[
+        str | None,
+        typer.Option(
+            "--lang",
+            callback=_language,
+            is_eager=True,
+            help="Interface language: id or en (default: SOP_LANG, config, locale).",
+            metavar="id|en",
+        ),
+    ] = None,
     debug: Annotated[bool, typer.Option("--debug", help="Show full tracebacks on errors.")] = False,
-    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")] = False,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")
+    ] = False,
 ) -> None:
     """Incident logbook for IT-disruption SOPs.
 

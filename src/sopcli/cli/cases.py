@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sys
 from contextlib import contextmanager
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -23,10 +23,25 @@ LIST_LIMIT_MAX = 1_000_000_000  # beyond any logbook, and within what SQLite's L
 YES = {"y", "ya", "yes"}
 NO = {"n", "t", "tidak", "no"}
 JsonOption = Annotated[bool, typer.Option("--json", help="Print the complaint as JSON for scripts.")]
-NumberArgument = Annotated[str, typer.Argument(
-    help="Complaint number: ADU-2026-00042, or 2026-42, or 42 for this year's; or the complaint's ref.", metavar="NUMBER")]
-AtOption = Annotated[Optional[str], typer.Option("--at", help="When it really happened (default now): 2026-11-20T08:15 or 20/11/2026 08:15.", metavar="WHEN")]
-AsOption = Annotated[Optional[str], typer.Option("--as", help="Operator name (default SOP_OPERATOR, then the config, then your login).", metavar="OPERATOR")]
+NumberArgument = Annotated[
+    str,
+    typer.Argument(
+        help="Complaint number: ADU-2026-00042, or 2026-42, or 42 for this year's; or the complaint's ref.",
+        metavar="NUMBER",
+    ),
+]
+AtOption = Annotated[
+    str | None,
+    typer.Option(
+        "--at", help="When it really happened (default now): 2026-11-20T08:15 or 20/11/2026 08:15.", metavar="WHEN"
+    ),
+]
+AsOption = Annotated[
+    str | None,
+    typer.Option(
+        "--as", help="Operator name (default SOP_OPERATOR, then the config, then your login).", metavar="OPERATOR"
+    ),
+]
 
 
 def interactive() -> bool:
@@ -104,7 +119,6 @@ def _prompts():
     return LocalPrompt, LocalConfirm
 
 
-
 def _console():
     from sopcli.present.render import console
 
@@ -122,23 +136,43 @@ def _emit(view, rt, as_json: bool, done: str | None = None) -> None:
 
 
 def register(app: typer.Typer) -> None:
-    for name, function in (("new", new), ("next", next_step), ("note", note), ("pause", pause), ("resume", resume),
-                           ("cancel", cancel), ("show", show), ("list", list_complaints), ("verify", verify)):
+    for name, function in (
+        ("new", new),
+        ("next", next_step),
+        ("note", note),
+        ("pause", pause),
+        ("resume", resume),
+        ("cancel", cancel),
+        ("show", show),
+        ("list", list_complaints),
+        ("verify", verify),
+    ):
         app.command(name)(function)
 
 
 def new(
     ctx: typer.Context,
-    sop: Annotated[Optional[str], typer.Option("--sop", help="SOP id (see 'sop sops list') or a .toml file.", metavar="ID|FILE")] = None,
-    description: Annotated[Optional[str], typer.Option("--description", "-d", help="What is wrong, in the reporter's words.")] = None,
-    reporter: Annotated[Optional[str], typer.Option("--reporter", help="Who reported it.")] = None,
-    unit: Annotated[Optional[str], typer.Option("--unit", help="The reporting SKPD/OPD or directorate.")] = None,
-    system: Annotated[Optional[str], typer.Option("--system", help="The affected application, database or link.")] = None,
-    host: Annotated[Optional[str], typer.Option("--host", help="Node or server, if known.")] = None,
-    channel: Annotated[Optional[str], typer.Option("--channel", help="surat, telepon, email, whatsapp, monitoring, ...")] = None,
-    priority: Annotated[Optional[str], typer.Option("--priority", help="rendah, sedang, tinggi or kritis.")] = None,
-    received_at: Annotated[Optional[str], typer.Option("--received-at", help="When the complaint came in (default now).", metavar="WHEN")] = None,
-    ref: Annotated[Optional[str], typer.Option("--ref", help="External reference (letter or ticket number); unique.", metavar="EXTERNAL_REF")] = None,
+    sop: Annotated[
+        str | None, typer.Option("--sop", help="SOP id (see 'sop sops list') or a .toml file.", metavar="ID|FILE")
+    ] = None,
+    description: Annotated[
+        str | None, typer.Option("--description", "-d", help="What is wrong, in the reporter's words.")
+    ] = None,
+    reporter: Annotated[str | None, typer.Option("--reporter", help="Who reported it.")] = None,
+    unit: Annotated[str | None, typer.Option("--unit", help="The reporting SKPD/OPD or directorate.")] = None,
+    system: Annotated[str | None, typer.Option("--system", help="The affected application, database or link.")] = None,
+    host: Annotated[str | None, typer.Option("--host", help="Node or server, if known.")] = None,
+    channel: Annotated[
+        str | None, typer.Option("--channel", help="surat, telepon, email, whatsapp, monitoring, ...")
+    ] = None,
+    priority: Annotated[str | None, typer.Option("--priority", help="rendah, sedang, tinggi or kritis.")] = None,
+    received_at: Annotated[
+        str | None, typer.Option("--received-at", help="When the complaint came in (default now).", metavar="WHEN")
+    ] = None,
+    ref: Annotated[
+        str | None,
+        typer.Option("--ref", help="External reference (letter or ticket number); unique.", metavar="EXTERNAL_REF"),
+    ] = None,
     actor: AsOption = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -146,9 +180,9 @@ def new(
 
     Example: sop new --sop kaltim-db --description "Database SIMPEG tidak bisa diakses" --reporter "Budi" --unit "BKD" --system SIMPEG --channel telepon --priority tinggi
     """
-    from sopcli.present.casefmt import print_card
     from sopcli.definitions.loader import builtin_ids
     from sopcli.i18n import _
+    from sopcli.present.casefmt import print_card
     from sopcli.services import cases
 
     rt = runtime_of(ctx)
@@ -165,8 +199,14 @@ def new(
         system=system or _ask(_("Affected system"), "--system"),
         host=host if host is not None or not interactive() else _ask(_("Host/node (optional)"), "--host", default=""),
         channel=channel or (_ask(_("Channel"), "--channel", default="telepon") if interactive() else "telepon"),
-        priority=priority or (_ask(_("Priority"), "--priority", choices=list(cases.PRIORITIES), default="sedang") if interactive() else "sedang"),
-        received_at=when, ref=ref,
+        priority=priority
+        or (
+            _ask(_("Priority"), "--priority", choices=list(cases.PRIORITIES), default="sedang")
+            if interactive()
+            else "sedang"
+        ),
+        received_at=when,
+        ref=ref,
     )
     view = cases.record_complaint(rt, new_complaint, actor=operator)
     if as_json:
@@ -181,7 +221,11 @@ def new(
 
         who = ", ".join(card.sop.role_name(r) for r in card.step.pelaksana)
         due = local(card.due_at, rt.zone) if card.due_at else "-"
-        typer.echo(_("Step {id}: {activity} — {who}, due {due}").format(id=card.step.id, activity=card.step.kegiatan, who=who, due=due))
+        typer.echo(
+            _("Step {id}: {activity} — {who}, due {due}").format(
+                id=card.step.id, activity=card.step.kegiatan, who=who, due=due
+            )
+        )
     typer.echo(_("Next: sop next {number}").format(number=view.number))
 
 
@@ -196,11 +240,22 @@ def _list_sops_for_choice() -> None:
 def next_step(
     ctx: typer.Context,
     number: NumberArgument,
-    decision: Annotated[Optional[str], typer.Option("--decision", help="The option taken at a decision step (e.g. ya, tidak).", metavar="OPTION")] = None,
-    field: Annotated[Optional[list[str]], typer.Option("--field", help="A value the step asks for, KEY=VALUE (repeatable).", metavar="KEY=VALUE")] = None,
-    note_text: Annotated[Optional[str], typer.Option("--note", help="A remark for the journal.")] = None,
-    output: Annotated[Optional[str], typer.Option("--output", help="Reference of the output document (letter or form number).")] = None,
-    step: Annotated[Optional[str], typer.Option("--step", help="Only if the case is at this step (refuse if it is elsewhere).", metavar="STEP")] = None,
+    decision: Annotated[
+        str | None,
+        typer.Option("--decision", help="The option taken at a decision step (e.g. ya, tidak).", metavar="OPTION"),
+    ] = None,
+    field: Annotated[
+        list[str] | None,
+        typer.Option("--field", help="A value the step asks for, KEY=VALUE (repeatable).", metavar="KEY=VALUE"),
+    ] = None,
+    note_text: Annotated[str | None, typer.Option("--note", help="A remark for the journal.")] = None,
+    output: Annotated[
+        str | None, typer.Option("--output", help="Reference of the output document (letter or form number).")
+    ] = None,
+    step: Annotated[
+        str | None,
+        typer.Option("--step", help="Only if the case is at this step (refuse if it is elsewhere).", metavar="STEP"),
+    ] = None,
     at: AtOption = None,
     actor: AsOption = None,
     as_json: JsonOption = False,
@@ -212,10 +267,10 @@ def next_step(
 
     Example: sop next ADU-2026-00042 --decision ya --note "Server DB dipulihkan" --output "LAP/12/2026"
     """
-    from sopcli.present.casefmt import print_card
     from sopcli.domain.engine import describe_options
     from sopcli.errors import ActionError
     from sopcli.i18n import _
+    from sopcli.present.casefmt import print_card
     from sopcli.services import cases
 
     rt = runtime_of(ctx)
@@ -232,8 +287,10 @@ def next_step(
         cases.check_may_complete(rt, card.case.number, actor=operator, step=step or current.id)
     if current.decision and decision is None:
         if not interactive():
-            raise ActionError(_("step {id} needs a decision: {options}").format(id=current.id, options=describe_options(current)),
-                              _("give --decision OPTION"))
+            raise ActionError(
+                _("step {id} needs a decision: {options}").format(id=current.id, options=describe_options(current)),
+                _("give --decision OPTION"),
+            )
         decision = _ask(current.decision.question, "--decision", choices=[o.label for o in current.decision.options])
     asked = False
     for spec in current.fields:
@@ -252,8 +309,17 @@ def next_step(
             raise typer.Exit(1)
     # The step the operator saw (or named with --step) is the one completed; if
     # someone else finished it meanwhile, the service refuses: "moved on".
-    view = cases.advance(rt, card.case.number, actor=operator, at=when, decision=decision, fields=fields,
-                         note=note_text, output=output, expected_step=step or current.id)
+    view = cases.advance(
+        rt,
+        card.case.number,
+        actor=operator,
+        at=when,
+        decision=decision,
+        fields=fields,
+        note=note_text,
+        output=output,
+        expected_step=step or current.id,
+    )
     if as_json:
         _emit(view, rt, as_json=True)
         return
@@ -276,23 +342,32 @@ def _ask_field(spec) -> str:
 
 
 def _report_progress(rt, view, day_minutes: int) -> None:
-    from sopcli.present.casefmt import took_text
     from sopcli.domain.engine import status_label
     from sopcli.i18n import _
+    from sopcli.present.casefmt import took_text
 
     last = view.journal[-1]
     timing = took_text(last.took_minutes, last.standard_minutes, last.on_time, day_minutes)
-    typer.echo(_("Step {id} done{decision}.").format(id=last.step, decision=f" ({last.decision})" if last.decision else "")
-               + (f" {timing}" if timing else ""))
+    typer.echo(
+        _("Step {id} done{decision}.").format(id=last.step, decision=f" ({last.decision})" if last.decision else "")
+        + (f" {timing}" if timing else "")
+    )
     if view.status == "open":
-        typer.echo(_("{number} is now at step {step}: sop next {number}").format(number=view.number, step=view.current_step))
+        typer.echo(
+            _("{number} is now at step {step}: sop next {number}").format(number=view.number, step=view.current_step)
+        )
     else:
         typer.echo(_("{number} is closed: {status}.").format(number=view.number, status=status_label(view.status)))
 
 
-def note(ctx: typer.Context, number: NumberArgument,
-         text: Annotated[str, typer.Argument(help="The remark.", metavar="TEXT")],
-         at: AtOption = None, actor: AsOption = None, as_json: JsonOption = False) -> None:
+def note(
+    ctx: typer.Context,
+    number: NumberArgument,
+    text: Annotated[str, typer.Argument(help="The remark.", metavar="TEXT")],
+    at: AtOption = None,
+    actor: AsOption = None,
+    as_json: JsonOption = False,
+) -> None:
     """Add a remark to a complaint's journal without advancing it.
 
     Example: sop note ADU-2026-00042 "Pelapor dihubungi, menunggu akses VPN"
@@ -305,9 +380,16 @@ def note(ctx: typer.Context, number: NumberArgument,
     _emit(view, rt, as_json, _("Note added to {number}.").format(number=view.number))
 
 
-def pause(ctx: typer.Context, number: NumberArgument,
-          reason: Annotated[Optional[str], typer.Option("--reason", help="What the case waits for (reporter, vendor, part).")] = None,
-          at: AtOption = None, actor: AsOption = None, as_json: JsonOption = False) -> None:
+def pause(
+    ctx: typer.Context,
+    number: NumberArgument,
+    reason: Annotated[
+        str | None, typer.Option("--reason", help="What the case waits for (reporter, vendor, part).")
+    ] = None,
+    at: AtOption = None,
+    actor: AsOption = None,
+    as_json: JsonOption = False,
+) -> None:
     """Pause a complaint: the waiting time does not count against deadlines.
 
     Example: sop pause ADU-2026-00042 --reason "Menunggu suku cadang dari vendor"
@@ -321,9 +403,14 @@ def pause(ctx: typer.Context, number: NumberArgument,
     _emit(view, rt, as_json, _("{number} paused; the clock is stopped.").format(number=view.number))
 
 
-def resume(ctx: typer.Context, number: NumberArgument,
-           note_text: Annotated[Optional[str], typer.Option("--note", help="A remark for the journal.")] = None,
-           at: AtOption = None, actor: AsOption = None, as_json: JsonOption = False) -> None:
+def resume(
+    ctx: typer.Context,
+    number: NumberArgument,
+    note_text: Annotated[str | None, typer.Option("--note", help="A remark for the journal.")] = None,
+    at: AtOption = None,
+    actor: AsOption = None,
+    as_json: JsonOption = False,
+) -> None:
     """Resume a paused complaint; its deadline moves by the paused working time.
 
     Example: sop resume ADU-2026-00042
@@ -336,9 +423,16 @@ def resume(ctx: typer.Context, number: NumberArgument,
     _emit(view, rt, as_json, _("{number} resumed.").format(number=view.number))
 
 
-def cancel(ctx: typer.Context, number: NumberArgument,
-           reason: Annotated[Optional[str], typer.Option("--reason", help="Why: a duplicate, withdrawn by the reporter, ...")] = None,
-           at: AtOption = None, actor: AsOption = None, as_json: JsonOption = False) -> None:
+def cancel(
+    ctx: typer.Context,
+    number: NumberArgument,
+    reason: Annotated[
+        str | None, typer.Option("--reason", help="Why: a duplicate, withdrawn by the reporter, ...")
+    ] = None,
+    at: AtOption = None,
+    actor: AsOption = None,
+    as_json: JsonOption = False,
+) -> None:
     """Cancel a complaint (duplicate or withdrawn); it closes as cancelled.
 
     Example: sop cancel ADU-2026-00042 --reason "Duplikat ADU-2026-00041"
@@ -352,7 +446,8 @@ def cancel(ctx: typer.Context, number: NumberArgument,
         # Typed at a terminal: a mistyped number would close someone else's complaint for good.
         case = cases.show(rt, number)
         question = _("Cancel {number} ({unit}: {description})?").format(
-            number=case.number, unit=case.unit, description=_shorten(case.description, 60))
+            number=case.number, unit=case.unit, description=_shorten(case.description, 60)
+        )
         if not _confirm_ask(question, default=False):
             typer.echo(_("Nothing saved."), err=True)
             raise typer.Exit(1)
@@ -378,44 +473,97 @@ def show(ctx: typer.Context, number: NumberArgument, as_json: JsonOption = False
 
 def list_complaints(
     ctx: typer.Context,
-    status: Annotated[str, typer.Option("--status", help="open, resolved, rejected, cancelled or all (or in Indonesian: terbuka, selesai, ditolak, dibatalkan, semua).")] = "open",
-    sop: Annotated[Optional[str], typer.Option("--sop", help="Only this SOP id.", metavar="ID")] = None,
-    overdue: Annotated[bool, typer.Option("--overdue", help="Only open complaints past their step's deadline.")] = False,
+    status: Annotated[
+        str,
+        typer.Option(
+            "--status",
+            help="open, resolved, rejected, cancelled or all (or in Indonesian: terbuka, selesai, ditolak, dibatalkan, semua).",
+        ),
+    ] = "open",
+    sop: Annotated[str | None, typer.Option("--sop", help="Only this SOP id.", metavar="ID")] = None,
+    overdue: Annotated[
+        bool, typer.Option("--overdue", help="Only open complaints past their step's deadline.")
+    ] = False,
     mine: Annotated[bool, typer.Option("--mine", help="Only complaints you have acted on.")] = False,
-    since: Annotated[Optional[str], typer.Option("--since", help="Only complaints received since WHEN.", metavar="WHEN")] = None,
+    since: Annotated[
+        str | None, typer.Option("--since", help="Only complaints received since WHEN.", metavar="WHEN")
+    ] = None,
     actor: AsOption = None,
     as_json: JsonOption = False,
-    fmt: Annotated[Optional[str], typer.Option("--format", help="table, plain, markdown, csv or json.")] = None,
-    limit: Annotated[Optional[int], typer.Option(
-        "--limit", min=0, max=LIST_LIMIT_MAX, metavar="N",
-        help=f"At most N complaints, oldest first; 0 for all (default {LIST_LIMIT} in a table, all in csv or json).")] = None,
+    fmt: Annotated[str | None, typer.Option("--format", help="table, plain, markdown, csv or json.")] = None,
+    limit: Annotated[
+        int | None,
+        typer.Option(
+            "--limit",
+            min=0,
+            max=LIST_LIMIT_MAX,
+            metavar="N",
+            help=f"At most N complaints, oldest first; 0 for all (default {LIST_LIMIT} in a table, all in csv or json).",
+        ),
+    ] = None,
 ) -> None:
     """List complaints with their current step, who must act and when it is due.
 
     Example: sop list --overdue
     """
-    from sopcli.present import render
-    from sopcli.present.casefmt import local
     from sopcli.domain.engine import status_label
     from sopcli.errors import InputError
     from sopcli.i18n import _
+    from sopcli.present import render
+    from sopcli.present.casefmt import local
     from sopcli.services import cases
 
     rt = runtime_of(ctx)
     if fmt is not None and fmt not in render.FORMATS:
-        raise InputError(_("unknown format {fmt!r}").format(fmt=fmt), _("choose {formats}").format(formats=", ".join(render.FORMATS)))
-    filters = dict(status=status.lower(), sop=sop, overdue=overdue, mine=_operator(rt, actor) if mine else None,
-                   since=rt.parse_when(since) if since else None)
+        raise InputError(
+            _("unknown format {fmt!r}").format(fmt=fmt), _("choose {formats}").format(formats=", ".join(render.FORMATS))
+        )
+    filters = dict(
+        status=status.lower(),
+        sop=sop,
+        overdue=overdue,
+        mine=_operator(rt, actor) if mine else None,
+        since=rt.parse_when(since) if since else None,
+    )
     for_scripts = as_json or fmt in ("json", "csv")
     if limit is None:
         limit = 0 if for_scripts else LIST_LIMIT
     rows = cases.list_cases(rt, **filters, limit=limit or None)
-    keys = ["number", "sop", "status", "received_at", "unit", "system", "current_step", "step", "who", "due_at", "overdue", "paused"]
+    keys = [
+        "number",
+        "sop",
+        "status",
+        "received_at",
+        "unit",
+        "system",
+        "current_step",
+        "step",
+        "who",
+        "due_at",
+        "overdue",
+        "paused",
+    ]
+
     def local_time(moment):
         return moment.astimezone(rt.zone) if moment else None
 
-    data = [[r.number, r.sop_id, r.status, local_time(r.received_at), r.unit, r.system, r.current_step, r.step_name,
-             r.who, local_time(r.due_at), r.overdue, r.paused] for r in rows]
+    data = [
+        [
+            r.number,
+            r.sop_id,
+            r.status,
+            local_time(r.received_at),
+            r.unit,
+            r.system,
+            r.current_step,
+            r.step_name,
+            r.who,
+            local_time(r.due_at),
+            r.overdue,
+            r.paused,
+        ]
+        for r in rows
+    ]
     if as_json or fmt == "json":
         render.print_json([dict(zip(keys, row)) for row in data])
         return
@@ -425,24 +573,52 @@ def list_complaints(
     if not rows:
         typer.echo(_("No complaints."), err=True)
         return
-    table_rows = [[r.number, r.sop_id, local(r.received_at, rt.zone), r.unit, r.system,
-                   f"{r.current_step}. {_shorten(r.step_name)}" if r.current_step else status_label(r.status), r.who or "",
-                   _("paused") if r.paused else (local(r.due_at, rt.zone) + (" ⚠ " + _("LATE") if r.overdue else "") if r.due_at else "-")]
-                  for r in rows]
-    render.print_table(render.Table(
-        columns=[_("Number"), _("SOP"), _("Received"), _("Unit"), _("System"), _("Step"), _("Who acts"), _("Due")],
-        rows=table_rows, row_styles=["red" if r.overdue else None for r in rows], wrap={5: 40, 6: 24}), fmt)
+    table_rows = [
+        [
+            r.number,
+            r.sop_id,
+            local(r.received_at, rt.zone),
+            r.unit,
+            r.system,
+            f"{r.current_step}. {_shorten(r.step_name)}" if r.current_step else status_label(r.status),
+            r.who or "",
+            _("paused")
+            if r.paused
+            else (local(r.due_at, rt.zone) + (" ⚠ " + _("LATE") if r.overdue else "") if r.due_at else "-"),
+        ]
+        for r in rows
+    ]
+    render.print_table(
+        render.Table(
+            columns=[_("Number"), _("SOP"), _("Received"), _("Unit"), _("System"), _("Step"), _("Who acts"), _("Due")],
+            rows=table_rows,
+            row_styles=["red" if r.overdue else None for r in rows],
+            wrap={5: 40, 6: 24},
+        ),
+        fmt,
+    )
     if limit and len(rows) == limit and (total := cases.count_cases(rt, **filters)) > limit:
-        typer.echo(_("Showing the {shown} oldest of {total} complaints; --limit 0 shows them all.").format(
-            shown=limit, total=total), err=True)
+        typer.echo(
+            _("Showing the {shown} oldest of {total} complaints; --limit 0 shows them all.").format(
+                shown=limit, total=total
+            ),
+            err=True,
+        )
 
 
 def _shorten(text: str, width: int = 60) -> str:
     return text if len(text) <= width else text[: width - 1].rstrip() + "…"
 
 
-def verify(ctx: typer.Context,
-           file: Annotated[Optional[str], typer.Option("--file", help="Check an exported journal (sop export journal) instead of the database.", metavar="EXPORT")] = None) -> None:
+def verify(
+    ctx: typer.Context,
+    file: Annotated[
+        str | None,
+        typer.Option(
+            "--file", help="Check an exported journal (sop export journal) instead of the database.", metavar="EXPORT"
+        ),
+    ] = None,
+) -> None:
     """Check the journal's hash chain and every sealed day: OK with the count, or what is broken (exit 1).
 
     Example: sop verify --file jurnal-november.csv
@@ -471,11 +647,18 @@ def verify(ctx: typer.Context,
     latest = {check.day: check for check in checks}  # oldest first: a day's last seal wins
     for check in latest.values():
         if check.added_after:
-            typer.echo(_("{day}: entries recorded after the seal: {n} (not on the signed journal; "
-                         "'sop journal seal --date {day}' covers them)").format(day=check.day.isoformat(), n=check.added_after))
+            typer.echo(
+                _(
+                    "{day}: entries recorded after the seal: {n} (not on the signed journal; "
+                    "'sop journal seal --date {day}' covers them)"
+                ).format(day=check.day.isoformat(), n=check.added_after)
+            )
     changed = [c for c in checks if not c.unchanged]
     for check in changed:
-        typer.echo(_("CHANGED after sealing: {day} (entries when sealed: {sealed}, now: {now})").format(
-            day=check.day.isoformat(), sealed=check.sealed_entries, now=check.entries_now))
+        typer.echo(
+            _("CHANGED after sealing: {day} (entries when sealed: {sealed}, now: {now})").format(
+                day=check.day.isoformat(), sealed=check.sealed_entries, now=check.entries_now
+            )
+        )
     if changed:
         raise typer.Exit(ExitCode.ERROR)

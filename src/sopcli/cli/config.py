@@ -8,8 +8,12 @@ import typer
 
 from sopcli.config import key_names
 
-app = typer.Typer(help="Configuration: office hours, time zone, closed days, operator, language.", no_args_is_help=True, rich_markup_mode=None,
-                  add_completion=False)
+app = typer.Typer(
+    help="Configuration: office hours, time zone, closed days, operator, language.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+    add_completion=False,
+)
 
 
 @app.command("show")
@@ -39,9 +43,14 @@ _KEYS = ", ".join(key_names())
 @app.command("set")
 def set_(
     key: Annotated[str, typer.Argument(help="One of: " + _KEYS + ".")],
-    value: Annotated[str, typer.Argument(help="The new value: office_hours.DAY takes '07:30-16:00' or 'closed'; "
-                                              "closed_days takes dates separated by commas (31/12/2026 or 2026-12-31); "
-                                              "signer_nip takes 18 digits.")],
+    value: Annotated[
+        str,
+        typer.Argument(
+            help="The new value: office_hours.DAY takes '07:30-16:00' or 'closed'; "
+            "closed_days takes dates separated by commas (31/12/2026 or 2026-12-31); "
+            "signer_nip takes 18 digits."
+        ),
+    ],
 ) -> None:
     """Change one setting.
 

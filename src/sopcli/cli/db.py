@@ -8,8 +8,12 @@ import typer
 
 from sopcli.cli.state import runtime_of
 
-app = typer.Typer(help="The database: schema version, upgrades, integrity check, backup and restore.", no_args_is_help=True, rich_markup_mode=None,
-                  add_completion=False)
+app = typer.Typer(
+    help="The database: schema version, upgrades, integrity check, backup and restore.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+    add_completion=False,
+)
 
 
 @app.command("current")
@@ -32,7 +36,11 @@ def current(ctx: typer.Context) -> None:
     else:
         state = _("needs 'sop db upgrade'")
     typer.echo(f"{database.display()}")
-    typer.echo(_("schema {revision} ({state}); this sop expects {head}").format(revision=revision or "-", state=state, head=HEAD_REVISION))
+    typer.echo(
+        _("schema {revision} ({state}); this sop expects {head}").format(
+            revision=revision or "-", state=state, head=HEAD_REVISION
+        )
+    )
 
 
 @app.command("upgrade")
@@ -53,9 +61,15 @@ def upgrade(ctx: typer.Context) -> None:
         typer.echo(_("Already at schema {head}.").format(head=HEAD_REVISION))
         return
     if before is not None and before > HEAD_REVISION:
-        raise DatabaseError(_("the database was made by a newer sop (schema {found})").format(found=before), _("upgrade sop"))
+        raise DatabaseError(
+            _("the database was made by a newer sop (schema {found})").format(found=before), _("upgrade sop")
+        )
     database.upgrade()
-    typer.echo(_("Upgraded {url} from schema {before} to {head}.").format(url=database.display(), before=before or "-", head=HEAD_REVISION))
+    typer.echo(
+        _("Upgraded {url} from schema {before} to {head}.").format(
+            url=database.display(), before=before or "-", head=HEAD_REVISION
+        )
+    )
 
 
 @app.command("check")
@@ -72,16 +86,27 @@ def check(ctx: typer.Context) -> None:
 
     result = run_check(runtime_of(ctx))
     verdicts = {True: _("ok"), False: _("FAILED")}
-    typer.echo(_("Database engine integrity check: {verdict} ({detail})").format(
-        verdict=verdicts[result.engine_ok], detail=result.engine_detail))
+    typer.echo(
+        _("Database engine integrity check: {verdict} ({detail})").format(
+            verdict=verdicts[result.engine_ok], detail=result.engine_detail
+        )
+    )
     if result.broken_seq is None:
         typer.echo(_("Journal chain: {n} entries, intact.").format(n=result.entries))
     else:
-        typer.echo(_("Journal chain: BROKEN at entry {seq}: {problem}").format(seq=result.broken_seq, problem=result.chain_problem))
+        typer.echo(
+            _("Journal chain: BROKEN at entry {seq}: {problem}").format(
+                seq=result.broken_seq, problem=result.chain_problem
+            )
+        )
     if result.disagreeing == 0:
         typer.echo(_("Complaints against their journal: {n} agree.").format(n=result.complaints))
     else:
-        typer.echo(_("Complaints against their journal: {bad} of {n} disagree:").format(bad=result.disagreeing, n=result.complaints))
+        typer.echo(
+            _("Complaints against their journal: {bad} of {n} disagree:").format(
+                bad=result.disagreeing, n=result.complaints
+            )
+        )
         for line in result.disagreements:
             typer.echo(f"  {line}")
     if not result.ok:
@@ -90,7 +115,9 @@ def check(ctx: typer.Context) -> None:
 
 
 @app.command("backup")
-def backup(ctx: typer.Context, path: Annotated[str, typer.Argument(help="The new backup file.", metavar="PATH")]) -> None:
+def backup(
+    ctx: typer.Context, path: Annotated[str, typer.Argument(help="The new backup file.", metavar="PATH")]
+) -> None:
     """Copy the SQLite logbook to a new file, consistently, while others keep working.
 
     Example: sop db backup /media/usb/sop-2026-11-24.db
@@ -105,8 +132,11 @@ def backup(ctx: typer.Context, path: Annotated[str, typer.Argument(help="The new
 
 
 @app.command("restore")
-def restore(ctx: typer.Context, path: Annotated[str, typer.Argument(help="A backup made by 'sop db backup'.", metavar="PATH")],
-            force: Annotated[bool, typer.Option("--force", help="Replace a logbook that already holds complaints.")] = False) -> None:
+def restore(
+    ctx: typer.Context,
+    path: Annotated[str, typer.Argument(help="A backup made by 'sop db backup'.", metavar="PATH")],
+    force: Annotated[bool, typer.Option("--force", help="Replace a logbook that already holds complaints.")] = False,
+) -> None:
     """Replace the logbook with a backup, once its schema and journal chain check out.
 
     A logbook that already holds complaints is replaced only with --force.

@@ -43,7 +43,7 @@ def _shortened(text: str, limit: int) -> str:
     """``text`` cut at a word to fit ``limit`` characters, as click shortens command summaries."""
     if len(text) <= limit:
         return text
-    return text[:limit - 3].rsplit(" ", 1)[0].rstrip(",;:") + "..."
+    return text[: limit - 3].rsplit(" ", 1)[0].rstrip(",;:") + "..."
 
 
 class LocalisedFormatter(typer.Context.formatter_class):
@@ -152,8 +152,9 @@ def usage_error(exc) -> str:
             return _("missing argument {name}").format(name=name)
         return _("missing option {name}").format(name=name)
     if kind == "BadParameter":
-        reason = next((say(found) for english, say in _REASONS.items() if (found := re.match(english, exc.message))),
-                      exc.message)
+        reason = next(
+            (say(found) for english, say in _REASONS.items() if (found := re.match(english, exc.message))), exc.message
+        )
         hint = exc.param_hint or (exc.param.get_error_hint() if exc.param is not None else None)
         if hint is None:
             return _("invalid value: {reason}").format(reason=reason)

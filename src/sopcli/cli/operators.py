@@ -2,23 +2,37 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
 from sopcli.cli.state import runtime_of
 
-app = typer.Typer(help="Operators and their pelaksana roles (used when enforce_roles is on).", no_args_is_help=True,
-                  rich_markup_mode=None, add_completion=False)
+app = typer.Typer(
+    help="Operators and their pelaksana roles (used when enforce_roles is on).",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+    add_completion=False,
+)
 
 
 @app.command("add")
 def add(
     ctx: typer.Context,
     name: Annotated[str, typer.Argument(help="The operator's name, as given to --as.", metavar="NAME")],
-    roles: Annotated[list[str], typer.Option("--role", help="A pelaksana role key (repeat for more), e.g. pemeriksa_pengelola_ti.", metavar="ROLE_KEY")] = [],  # noqa: B006 (typer reads the default)
-    display_name: Annotated[Optional[str], typer.Option("--display-name", help="Full name, for reports.")] = None,
-    sop_file: Annotated[Optional[str], typer.Option("--sop", help="Also accept the roles of this SOP (an id or a .toml file not used yet).", metavar="ID|FILE")] = None,
+    roles: Annotated[
+        list[str],
+        typer.Option(
+            "--role", help="A pelaksana role key (repeat for more), e.g. pemeriksa_pengelola_ti.", metavar="ROLE_KEY"
+        ),
+    ] = [],  # noqa: B006 (typer reads the default)
+    display_name: Annotated[str | None, typer.Option("--display-name", help="Full name, for reports.")] = None,
+    sop_file: Annotated[
+        str | None,
+        typer.Option(
+            "--sop", help="Also accept the roles of this SOP (an id or a .toml file not used yet).", metavar="ID|FILE"
+        ),
+    ] = None,
 ) -> None:
     """Register an operator with the roles they hold; an existing one gains the roles.
 
@@ -32,13 +46,15 @@ def add(
 
 
 @app.command("list")
-def list_operators(ctx: typer.Context, as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False) -> None:
+def list_operators(
+    ctx: typer.Context, as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False
+) -> None:
     """List operators and their roles.
 
     Example: sop operator list
     """
-    from sopcli.present import render
     from sopcli.i18n import _
+    from sopcli.present import render
     from sopcli.services.operators import list_operators as operators
 
     found = operators(runtime_of(ctx))
@@ -48,12 +64,18 @@ def list_operators(ctx: typer.Context, as_json: Annotated[bool, typer.Option("--
     if not found:
         typer.echo(_("No operators registered."), err=True)
         return
-    render.print_table(render.Table(columns=[_("Operator"), _("Name"), _("Roles")],
-                                    rows=[[o.name, o.display_name or "", ", ".join(o.roles)] for o in found]))
+    render.print_table(
+        render.Table(
+            columns=[_("Operator"), _("Name"), _("Roles")],
+            rows=[[o.name, o.display_name or "", ", ".join(o.roles)] for o in found],
+        )
+    )
 
 
 @app.command("remove")
-def remove(ctx: typer.Context, name: Annotated[str, typer.Argument(help="The operator to remove.", metavar="NAME")]) -> None:
+def remove(
+    ctx: typer.Context, name: Annotated[str, typer.Argument(help="The operator to remove.", metavar="NAME")]
+) -> None:
     """Remove an operator (their journal entries stay).
 
     Example: sop operator remove budi

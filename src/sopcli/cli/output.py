@@ -14,8 +14,14 @@ from sopcli.errors import InputError, os_reason
 from sopcli.i18n import _
 
 # Formats implied by an output file's extension when --format is not given.
-EXTENSION_FORMATS = {".html": "html", ".htm": "html", ".md": "markdown", ".csv": "csv", ".json": "json",
-                     ".txt": "plain"}
+EXTENSION_FORMATS = {
+    ".html": "html",
+    ".htm": "html",
+    ".md": "markdown",
+    ".csv": "csv",
+    ".json": "json",
+    ".txt": "plain",
+}
 
 
 def format_of_output(output: str | None, extensions: dict[str, str], default: str) -> str:
@@ -29,8 +35,10 @@ def format_of_output(output: str | None, extensions: dict[str, str], default: st
     if not extension:
         return default
     if extension not in extensions:
-        raise InputError(_("cannot tell the format of {path}").format(path=output),
-                         _("give --format, or a name ending in {extensions}").format(extensions="|".join(sorted(extensions))))
+        raise InputError(
+            _("cannot tell the format of {path}").format(path=output),
+            _("give --format, or a name ending in {extensions}").format(extensions="|".join(sorted(extensions))),
+        )
     return extensions[extension]
 
 
@@ -43,8 +51,9 @@ def choose_format(given: str | None, output: str | None, allowed: tuple[str, ...
     if given is not None:
         fmt = given.lower()
         if fmt not in allowed:
-            raise InputError(_("unknown format {fmt!r}").format(fmt=given),
-                             _("choose {formats}").format(formats=", ".join(allowed)))
+            raise InputError(
+                _("unknown format {fmt!r}").format(fmt=given), _("choose {formats}").format(formats=", ".join(allowed))
+            )
         return "plain" if fmt == "table" and (output or not sys.stdout.isatty()) else fmt
     if output:
         return format_of_output(output, EXTENSION_FORMATS, "plain")
@@ -58,6 +67,7 @@ def output_file(path: str, binary: bool = False) -> Iterator[IO]:
     Raises:
         InputError: the directory does not exist or is not writable.
     """
+
     def cannot_write(exc: OSError) -> InputError:
         return InputError(_("cannot write {path}: {reason}").format(path=path, reason=os_reason(exc)))
 

@@ -3,18 +3,30 @@
 from __future__ import annotations
 
 import sys
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
 from sopcli.cli.state import runtime_of
 
-DateOption = Annotated[Optional[str], typer.Option("--date", help="The day: today (default), yesterday, 2026-11-24 or 24/11/2026.", metavar="D")]
-FromOption = Annotated[Optional[str], typer.Option("--from", help="First day of a range of days.", metavar="D")]
-ToOption = Annotated[Optional[str], typer.Option("--to", help="Last day of the range (default today).", metavar="D")]
-SopOption = Annotated[Optional[str], typer.Option("--sop", help="Only complaints of this SOP id.", metavar="ID")]
-FormatOption = Annotated[Optional[str], typer.Option("--format", metavar="FORMAT", help="table, plain, markdown, csv, json or html (default: from -o's extension, else table on a terminal).")]
-OutputOption = Annotated[Optional[str], typer.Option("-o", "--output", help="Write to this file instead of standard output.", metavar="PATH")]
+DateOption = Annotated[
+    str | None,
+    typer.Option("--date", help="The day: today (default), yesterday, 2026-11-24 or 24/11/2026.", metavar="D"),
+]
+FromOption = Annotated[str | None, typer.Option("--from", help="First day of a range of days.", metavar="D")]
+ToOption = Annotated[str | None, typer.Option("--to", help="Last day of the range (default today).", metavar="D")]
+SopOption = Annotated[str | None, typer.Option("--sop", help="Only complaints of this SOP id.", metavar="ID")]
+FormatOption = Annotated[
+    str | None,
+    typer.Option(
+        "--format",
+        metavar="FORMAT",
+        help="table, plain, markdown, csv, json or html (default: from -o's extension, else table on a terminal).",
+    ),
+]
+OutputOption = Annotated[
+    str | None, typer.Option("-o", "--output", help="Write to this file instead of standard output.", metavar="PATH")
+]
 
 # `sop journal` lists the day; `sop journal seal` fixes it.
 journal_app = typer.Typer(rich_markup_mode=None, add_completion=False)
@@ -22,9 +34,9 @@ journal_app = typer.Typer(rich_markup_mode=None, add_completion=False)
 
 def _period(rt, kind: str, day: str | None, first: str | None, last: str | None):
     """The period the options name; every date in the office's time zone."""
-    from sopcli.worktime import periods
     from sopcli.errors import InputError
     from sopcli.i18n import _
+    from sopcli.worktime import periods
     from sopcli.worktime.parse import parse_day
 
     def parse(text: str):
@@ -41,9 +53,9 @@ def _period(rt, kind: str, day: str | None, first: str | None, last: str | None)
 
 
 def _emit(rt, document_or_data, fmt: str, output: str | None, to_json) -> None:
-    from sopcli.present import documents, render
     from sopcli.cli.output import output_file
     from sopcli.i18n import current_language
+    from sopcli.present import documents, render
 
     def write(out) -> None:
         if fmt == "json":
@@ -67,7 +79,7 @@ def journal(
     day: DateOption = None,
     first: FromOption = None,
     last: ToOption = None,
-    actor: Annotated[Optional[str], typer.Option("--actor", help="Only entries by this operator.", metavar="NAME")] = None,
+    actor: Annotated[str | None, typer.Option("--actor", help="Only entries by this operator.", metavar="NAME")] = None,
     sop: SopOption = None,
     fmt: FormatOption = None,
     output: OutputOption = None,
@@ -81,8 +93,8 @@ def journal(
     """
     if ctx.invoked_subcommand is not None:
         return
-    from sopcli.present import documents
     from sopcli.cli.output import choose_format
+    from sopcli.present import documents
     from sopcli.services.reports import build_journal
 
     rt = runtime_of(ctx)
@@ -96,7 +108,9 @@ def journal(
 def seal(
     ctx: typer.Context,
     day: DateOption = None,
-    actor: Annotated[Optional[str], typer.Option("--as", help="Who seals (default: the operator).", metavar="OPERATOR")] = None,
+    actor: Annotated[
+        str | None, typer.Option("--as", help="Who seals (default: the operator).", metavar="OPERATOR")
+    ] = None,
 ) -> None:
     """Seal a day of the journal and print its digest, to write on the signed printout.
 
@@ -114,9 +128,15 @@ def seal(
     chosen = parse_day(day, rt.zone, rt.now()) if day else rt.now().astimezone(rt.zone).date()
     done = seal_day(rt, chosen, _operator(rt, actor))
     if done.already:
-        typer.echo(_("{day} was already sealed as it stands ({n} entries).").format(day=chosen.isoformat(), n=done.entries))
+        typer.echo(
+            _("{day} was already sealed as it stands ({n} entries).").format(day=chosen.isoformat(), n=done.entries)
+        )
     else:
-        typer.echo(_("Sealed {day}: {n} entries (journal entry {seq}).").format(day=chosen.isoformat(), n=done.entries, seq=done.seq))
+        typer.echo(
+            _("Sealed {day}: {n} entries (journal entry {seq}).").format(
+                day=chosen.isoformat(), n=done.entries, seq=done.seq
+            )
+        )
     typer.echo(_("Digest: {digest}").format(digest=done.digest))
 
 
@@ -140,10 +160,10 @@ def report(
 
     Example: sop report --daily --date yesterday --format html -o laporan.html
     """
-    from sopcli.present import documents
     from sopcli.cli.output import choose_format
     from sopcli.errors import InputError
     from sopcli.i18n import _
+    from sopcli.present import documents
     from sopcli.services.reports import build_report
 
     rt = runtime_of(ctx)

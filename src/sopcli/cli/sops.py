@@ -7,11 +7,17 @@ from typing import Annotated
 
 import typer
 
-app = typer.Typer(help="SOP definitions: list, show, validate, draw and simulate them.", no_args_is_help=True, rich_markup_mode=None,
-                  add_completion=False)
+app = typer.Typer(
+    help="SOP definitions: list, show, validate, draw and simulate them.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+    add_completion=False,
+)
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
-SopArgument = Annotated[str, typer.Argument(help="A built-in SOP id (see 'sop sops list') or a path to a .toml file.", metavar="ID|FILE")]
+SopArgument = Annotated[
+    str, typer.Argument(help="A built-in SOP id (see 'sop sops list') or a path to a .toml file.", metavar="ID|FILE")
+]
 
 
 @app.command("list")
@@ -20,9 +26,9 @@ def list_sops(as_json: JsonOption = False) -> None:
 
     Example: sop sops list
     """
-    from sopcli.present import render
     from sopcli.definitions.loader import builtin_ids, load
     from sopcli.i18n import _
+    from sopcli.present import render
 
     rows = []
     for sop_id in builtin_ids():
@@ -32,9 +38,14 @@ def list_sops(as_json: JsonOption = False) -> None:
     if as_json:
         render.print_json([dict(zip(keys, row)) for row in rows])
         return
-    render.print_table(render.Table(
-        columns=[_("Id"), _("Number"), _("Name"), _("Agency"), _("Steps"), _("Version")],
-        rows=rows, keys=keys, wrap={2: 40, 3: 40}))
+    render.print_table(
+        render.Table(
+            columns=[_("Id"), _("Number"), _("Name"), _("Agency"), _("Steps"), _("Version")],
+            rows=rows,
+            keys=keys,
+            wrap={2: 40, 3: 40},
+        )
+    )
 
 
 @app.command("show")
@@ -43,8 +54,8 @@ def show(reference: SopArgument, as_json: JsonOption = False) -> None:
 
     Example: sop sops show kaltim-db
     """
-    from sopcli.present import render
     from sopcli.definitions.loader import load
+    from sopcli.present import render
 
     loaded = load(reference)
     if as_json:
@@ -55,22 +66,31 @@ def show(reference: SopArgument, as_json: JsonOption = False) -> None:
 
 
 def _print_identity(sop) -> None:
-    from sopcli.present import render
     from sopcli.i18n import _
+    from sopcli.present import render
 
     def joined(items) -> str:
         return "\n".join(f"{i}. {item}" for i, item in enumerate(items, start=1)) if len(items) > 1 else "".join(items)
 
     rows = [
-        (_("SOP number"), sop.nomor), (_("SOP name"), sop.nama), (_("Agency"), sop.instansi), (_("Unit"), sop.unit),
-        (_("Date made"), sop.tanggal_pembuatan), (_("Date revised"), sop.tanggal_revisi),
-        (_("Date effective"), sop.tanggal_efektif), (_("Approved by"), sop.disahkan_oleh),
-        (_("Legal basis"), joined(sop.dasar_hukum)), (_("Staff qualifications"), joined(sop.kualifikasi_pelaksana)),
-        (_("Related SOPs"), joined(sop.keterkaitan)), (_("Equipment"), joined(sop.peralatan)),
+        (_("SOP number"), sop.nomor),
+        (_("SOP name"), sop.nama),
+        (_("Agency"), sop.instansi),
+        (_("Unit"), sop.unit),
+        (_("Date made"), sop.tanggal_pembuatan),
+        (_("Date revised"), sop.tanggal_revisi),
+        (_("Date effective"), sop.tanggal_efektif),
+        (_("Approved by"), sop.disahkan_oleh),
+        (_("Legal basis"), joined(sop.dasar_hukum)),
+        (_("Staff qualifications"), joined(sop.kualifikasi_pelaksana)),
+        (_("Related SOPs"), joined(sop.keterkaitan)),
+        (_("Equipment"), joined(sop.peralatan)),
         # With each role's key: the key is what 'sop operator add --role' and the TOML's pelaksana take.
         (_("Who acts"), joined([f"{role.nama} ({role.key})" for role in sop.roles])),
-        (_("Warning"), sop.peringatan), (_("Records and data"), sop.pencatatan),
-        (_("Overall time standard"), sop.waktu), (_("Calendar"), _("working time") if sop.calendar == "office" else "24x7"),
+        (_("Warning"), sop.peringatan),
+        (_("Records and data"), sop.pencatatan),
+        (_("Overall time standard"), sop.waktu),
+        (_("Calendar"), _("working time") if sop.calendar == "office" else "24x7"),
         (_("Version"), sop.version),
     ]
     render.print_table(render.Table(columns=[sop.id, ""], rows=[list(r) for r in rows if r[1]], wrap={1: 80}))
@@ -78,10 +98,12 @@ def _print_identity(sop) -> None:
 
 
 def _flowchart_table(sop):
-    from sopcli.present import render
     from sopcli.i18n import _
+    from sopcli.present import render
 
-    columns = [_("No"), _("Activity")] + [role.nama for role in sop.roles] + [_("Inputs"), _("Time"), _("Output"), _("Next")]
+    columns = (
+        [_("No"), _("Activity")] + [role.nama for role in sop.roles] + [_("Inputs"), _("Time"), _("Output"), _("Next")]
+    )
     rows = []
     for step in sop.steps:
         marks = []
@@ -90,8 +112,17 @@ def _flowchart_table(sop):
                 marks.append("")
             else:
                 marks.append("◆" if step.decision else "■")
-        rows.append([step.id, step.kegiatan, *marks, step.kelengkapan,
-                     step.waktu or (f"= {step.waktu_dari}" if step.waktu_dari else "-"), step.output, _next_text(sop, step)])
+        rows.append(
+            [
+                step.id,
+                step.kegiatan,
+                *marks,
+                step.kelengkapan,
+                step.waktu or (f"= {step.waktu_dari}" if step.waktu_dari else "-"),
+                step.output,
+                _next_text(sop, step),
+            ]
+        )
     wrap = {1: 44, len(columns) - 4: 20, len(columns) - 2: 20, len(columns) - 1: 22}
     wrap.update({2 + i: 10 for i in range(len(sop.roles))})
     return render.Table(columns=columns, rows=rows, wrap=wrap, title=sop.nama)
@@ -109,7 +140,9 @@ def _next_text(sop, step) -> str:
 
 
 @app.command("validate")
-def validate(files: Annotated[list[Path], typer.Argument(help="SOP definition files to check.", metavar="FILE...")]) -> None:
+def validate(
+    files: Annotated[list[Path], typer.Argument(help="SOP definition files to check.", metavar="FILE...")],
+) -> None:
     """Check SOP files: OK per valid file, every problem with its location otherwise.
 
     Exits 1 if any file is invalid.
@@ -141,7 +174,12 @@ def validate(files: Annotated[list[Path], typer.Argument(help="SOP definition fi
 @app.command("graph")
 def graph(
     reference: SopArgument,
-    fmt: Annotated[str, typer.Option("--format", "-f", help="mermaid (renders in Markdown viewers) or dot (Graphviz).", metavar="mermaid|dot")] = "mermaid",
+    fmt: Annotated[
+        str,
+        typer.Option(
+            "--format", "-f", help="mermaid (renders in Markdown viewers) or dot (Graphviz).", metavar="mermaid|dot"
+        ),
+    ] = "mermaid",
 ) -> None:
     """Draw the SOP's flowchart: a lane per pelaksana, decisions as diamonds, loops visible.
 
@@ -166,14 +204,13 @@ def path(reference: SopArgument, as_json: JsonOption = False) -> None:
 
     Example: sop sops path kaltim-db
     """
-    from sopcli.present import render
+    from sopcli import config
     from sopcli.definitions.flowchart import outcome_label, simulate
     from sopcli.definitions.loader import load
     from sopcli.i18n import _
+    from sopcli.present import render
     from sopcli.services.settings import calendar_for
     from sopcli.worktime.parse import format_standard_range
-
-    from sopcli import config
 
     sop = load(reference).definition
     day = calendar_for(sop, config.load()).day_minutes
@@ -190,15 +227,29 @@ def path(reference: SopArgument, as_json: JsonOption = False) -> None:
                 extra.append(_("steps without standard: {steps}").format(steps=", ".join(found.unstandardised)))
             kind_label = {"shortest": _("shortest"), "longest": _("longest")}[kind]
             rows.append([outcome_label(outcome), kind_label, len(found.steps), route, " ".join([total, *extra])])
-            records.append({"outcome": outcome, "kind": kind,
-                            "steps": list(found.steps), "decisions": [{"step": s, "option": o} for s, o in found.choices],
-                            "min_minutes": found.low_minutes, "max_minutes": found.high_minutes,
-                            "estimated_steps": list(found.open_ended), "steps_without_standard": list(found.unstandardised)})
+            records.append(
+                {
+                    "outcome": outcome,
+                    "kind": kind,
+                    "steps": list(found.steps),
+                    "decisions": [{"step": s, "option": o} for s, o in found.choices],
+                    "min_minutes": found.low_minutes,
+                    "max_minutes": found.high_minutes,
+                    "estimated_steps": list(found.open_ended),
+                    "steps_without_standard": list(found.unstandardised),
+                }
+            )
     if as_json:
         render.print_json({"sop": sop.id, "day_minutes": day, "paths": records})
         return
-    render.print_table(render.Table(columns=[_("End"), _("Path"), _("Steps"), _("Route"), _("Standard time")],
-                                    rows=rows, title=sop.nama, wrap={3: 60, 4: 40}))
+    render.print_table(
+        render.Table(
+            columns=[_("End"), _("Path"), _("Steps"), _("Route"), _("Standard time")],
+            rows=rows,
+            title=sop.nama,
+            wrap={3: 60, 4: 40},
+        )
+    )
 
 
 def _route(found) -> list[str]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -18,14 +18,28 @@ def register(app: typer.Typer) -> None:
 def import_file(
     ctx: typer.Context,
     path: Annotated[str, typer.Argument(help="The file to import; - reads standard input.", metavar="FILE")],
-    fmt: Annotated[Optional[str], typer.Option("--format", help="csv, tsv, json, jsonl or xlsx (default: from the extension).")] = None,
-    sop: Annotated[Optional[str], typer.Option("--sop", help="SOP for rows without a sop column.", metavar="ID")] = None,
-    encoding: Annotated[Optional[str], typer.Option("--encoding", help="Text encoding (default UTF-8, with or without BOM), e.g. cp1252.")] = None,
+    fmt: Annotated[
+        str | None, typer.Option("--format", help="csv, tsv, json, jsonl or xlsx (default: from the extension).")
+    ] = None,
+    sop: Annotated[str | None, typer.Option("--sop", help="SOP for rows without a sop column.", metavar="ID")] = None,
+    encoding: Annotated[
+        str | None, typer.Option("--encoding", help="Text encoding (default UTF-8, with or without BOM), e.g. cp1252.")
+    ] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Report what would happen; write nothing.")] = False,
-    skip_invalid: Annotated[bool, typer.Option("--skip-invalid", help="Import the good rows; report (and with --rejects, save) the bad ones.")] = False,
-    rejects: Annotated[Optional[str], typer.Option("--rejects", help="Write bad rows, with a reason column, to this CSV file.", metavar="PATH")] = None,
-    ignore_unknown: Annotated[bool, typer.Option("--ignore-unknown", help="Ignore columns sop does not know instead of refusing the file.")] = False,
-    actor: Annotated[Optional[str], typer.Option("--as", help="Operator recorded as importing.", metavar="OPERATOR")] = None,
+    skip_invalid: Annotated[
+        bool,
+        typer.Option("--skip-invalid", help="Import the good rows; report (and with --rejects, save) the bad ones."),
+    ] = False,
+    rejects: Annotated[
+        str | None,
+        typer.Option("--rejects", help="Write bad rows, with a reason column, to this CSV file.", metavar="PATH"),
+    ] = None,
+    ignore_unknown: Annotated[
+        bool, typer.Option("--ignore-unknown", help="Ignore columns sop does not know instead of refusing the file.")
+    ] = False,
+    actor: Annotated[
+        str | None, typer.Option("--as", help="Operator recorded as importing.", metavar="OPERATOR")
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
 ) -> None:
     """Import complaints from CSV, TSV, JSON, JSON Lines or an Excel workbook.
@@ -38,12 +52,12 @@ def import_file(
     """
     from pathlib import Path
 
-    from sopcli.present import render
     from sopcli.cli.cases import _operator
     from sopcli.errors import ExitCode, InputError, os_reason
-    from sopcli.i18n import _
-    from sopcli.services.importer import import_batch
     from sopcli.files.tables import detect_format
+    from sopcli.i18n import _
+    from sopcli.present import render
+    from sopcli.services.importer import import_batch
 
     rt = runtime_of(ctx)
     operator = _operator(rt, actor)
@@ -51,8 +65,10 @@ def import_file(
     if rejects and not skip_invalid:
         raise InputError(_("--rejects goes with --skip-invalid"))
     if rejects and dry_run:  # a dry run writes nothing, not even the rejects file
-        raise InputError(_("--dry-run writes nothing, so it cannot write --rejects"),
-                         _("leave out --rejects: the dry run lists the bad rows"))
+        raise InputError(
+            _("--dry-run writes nothing, so it cannot write --rejects"),
+            _("leave out --rejects: the dry run lists the bad rows"),
+        )
     source = "stdin" if path == "-" else Path(path).name
     try:
         stream = sys.stdin.buffer if path == "-" else open(path, "rb")  # noqa: SIM115 (closed below)
@@ -64,9 +80,19 @@ def import_file(
         stream = io.BytesIO(stream.read())  # a workbook is a zip: it needs seeking
     try:
         with _progress(not as_json) as tick:
-            result = import_batch(rt, stream, fmt=chosen, source=source, actor=operator, default_sop=sop,
-                                  encoding=encoding, dry_run=dry_run, skip_invalid=skip_invalid,
-                                  ignore_unknown=ignore_unknown, progress=tick)
+            result = import_batch(
+                rt,
+                stream,
+                fmt=chosen,
+                source=source,
+                actor=operator,
+                default_sop=sop,
+                encoding=encoding,
+                dry_run=dry_run,
+                skip_invalid=skip_invalid,
+                ignore_unknown=ignore_unknown,
+                progress=tick,
+            )
     finally:
         if stream is not sys.stdin.buffer:
             stream.close()
@@ -94,8 +120,13 @@ def _progress(enabled: bool):
         from sopcli.i18n import _
         from sopcli.present.render import console
 
-        with Progress(SpinnerColumn(), TextColumn(_("{task.completed:,} rows read")), TimeElapsedColumn(),
-                      console=console(stderr=True), transient=True) as bar:
+        with Progress(
+            SpinnerColumn(),
+            TextColumn(_("{task.completed:,} rows read")),
+            TimeElapsedColumn(),
+            console=console(stderr=True),
+            transient=True,
+        ) as bar:
             task = bar.add_task("import", total=None)
             yield lambda rows: bar.update(task, completed=rows)
 
@@ -110,15 +141,25 @@ def _print_result(result) -> None:
         typer.echo(_("line {line}{column}: {reason}").format(line=problem.line, column=column, reason=problem.reason))
     bad_rows = len({p.line for p in result.invalid})
     summary = _("{source}: {rows} rows, {new} new, {dup} duplicates (already recorded), {bad} invalid.").format(
-        source=result.source, rows=result.rows, new=result.imported, dup=result.duplicates, bad=bad_rows)
+        source=result.source, rows=result.rows, new=result.imported, dup=result.duplicates, bad=bad_rows
+    )
     typer.echo(summary)
     if result.closed_in_source:
-        typer.echo(_("Note: {n} of the new rows were closed in their source (resolved, rejected or cancelled); they are "
-                     "recorded as new open complaints, since an import carries a complaint but not its history. To move "
-                     "a whole logbook, use 'sop db backup' and 'sop db restore'.").format(n=result.closed_in_source), err=True)
+        typer.echo(
+            _(
+                "Note: {n} of the new rows were closed in their source (resolved, rejected or cancelled); they are "
+                "recorded as new open complaints, since an import carries a complaint but not its history. To move "
+                "a whole logbook, use 'sop db backup' and 'sop db restore'."
+            ).format(n=result.closed_in_source),
+            err=True,
+        )
     if result.committed:
         if result.imported:
-            typer.echo(_("Imported {n} complaints: {first} … {last}.").format(n=result.imported, first=result.first_number, last=result.last_number))
+            typer.echo(
+                _("Imported {n} complaints: {first} … {last}.").format(
+                    n=result.imported, first=result.first_number, last=result.last_number
+                )
+            )
         else:
             typer.echo(_("Nothing new to import."))
     elif result.dry_run:
@@ -143,18 +184,35 @@ def _write_rejects(path: str, problems) -> None:
         writer = csv.writer(out)
         writer.writerow(["line", *columns, "reason"])
         for line, (values, reasons) in sorted(by_line.items()):
-            writer.writerow([line, *("" if values.get(c) is None else values.get(c) for c in columns), "; ".join(reasons)])
+            writer.writerow(
+                [line, *("" if values.get(c) is None else values.get(c) for c in columns), "; ".join(reasons)]
+            )
 
 
 def export(
     ctx: typer.Context,
     what: Annotated[str, typer.Argument(help="complaints or journal.", metavar="complaints|journal")],
-    fmt: Annotated[Optional[str], typer.Option("--format", help="csv, json, jsonl or xlsx (default: from -o's extension, else csv).")] = None,
-    since: Annotated[Optional[str], typer.Option("--since", help="From this moment: complaints received, journal entries recorded.", metavar="WHEN")] = None,
-    until: Annotated[Optional[str], typer.Option("--until", help="Before this moment.", metavar="WHEN")] = None,
-    sop: Annotated[Optional[str], typer.Option("--sop", help="complaints only: this SOP id.", metavar="ID")] = None,
-    status: Annotated[Optional[str], typer.Option("--status", help="complaints only: open, resolved, rejected or cancelled (or terbuka, selesai, ditolak, dibatalkan).")] = None,
-    output: Annotated[Optional[str], typer.Option("-o", "--output", help="Write to this file (default standard output).", metavar="PATH")] = None,
+    fmt: Annotated[
+        str | None, typer.Option("--format", help="csv, json, jsonl or xlsx (default: from -o's extension, else csv).")
+    ] = None,
+    since: Annotated[
+        str | None,
+        typer.Option(
+            "--since", help="From this moment: complaints received, journal entries recorded.", metavar="WHEN"
+        ),
+    ] = None,
+    until: Annotated[str | None, typer.Option("--until", help="Before this moment.", metavar="WHEN")] = None,
+    sop: Annotated[str | None, typer.Option("--sop", help="complaints only: this SOP id.", metavar="ID")] = None,
+    status: Annotated[
+        str | None,
+        typer.Option(
+            "--status",
+            help="complaints only: open, resolved, rejected or cancelled (or terbuka, selesai, ditolak, dibatalkan).",
+        ),
+    ] = None,
+    output: Annotated[
+        str | None, typer.Option("-o", "--output", help="Write to this file (default standard output).", metavar="PATH")
+    ] = None,
 ) -> None:
     """Export complaints (re-importable) or the journal (with its hashes, for 'sop verify --file').
 

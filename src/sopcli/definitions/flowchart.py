@@ -12,7 +12,6 @@ from sopcli.definitions.schema import SopDefinition, Step
 from sopcli.i18n import _
 
 
-
 def outcome_label(outcome: str) -> str:
     return {"resolved": _("resolved"), "rejected": _("rejected"), "cancelled": _("cancelled")}.get(outcome, outcome)
 
@@ -131,7 +130,9 @@ class SimulatedPath:
     unstandardised: tuple[str, ...]  # steps with no time standard at all
 
 
-def simple_paths(sop: SopDefinition, limit: int = 100_000) -> list[tuple[tuple[str, ...], tuple[tuple[str, str], ...], str]]:
+def simple_paths(
+    sop: SopDefinition, limit: int = 100_000
+) -> list[tuple[tuple[str, ...], tuple[tuple[str, str], ...], str]]:
     """Every loop-free path from the first step to an end: (steps, choices, outcome)."""
     found = []
 
@@ -140,11 +141,11 @@ def simple_paths(sop: SopDefinition, limit: int = 100_000) -> list[tuple[tuple[s
             return
         step = sop.step(step_id)
         for label, goto, end in sop.successors(step):
-            taken = choices + ((step_id, label),) if label else choices
+            taken = (*choices, (step_id, label)) if label else choices
             if end:
                 found.append((steps, taken, end))
             elif goto is not None and goto not in steps:
-                walk(goto, steps + (goto,), taken)
+                walk(goto, (*steps, goto), taken)
 
     first = sop.steps[0].id
     walk(first, (first,), ())
@@ -173,7 +174,8 @@ def simulate(sop: SopDefinition, day_minutes: int) -> dict[str, tuple[SimulatedP
                 low += step_low
                 high += step_high
         paths.setdefault(outcome, []).append(
-            SimulatedPath(outcome, steps, choices, low, high, tuple(open_ended), tuple(unstandardised)))
+            SimulatedPath(outcome, steps, choices, low, high, tuple(open_ended), tuple(unstandardised))
+        )
     return {
         outcome: (
             min(candidates, key=lambda p: (p.low_minutes, len(p.steps))),

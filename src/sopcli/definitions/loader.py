@@ -74,8 +74,10 @@ def load(reference: str) -> LoadedSop:
     builtin = builtin_dir() / f"{reference}.toml"
     if "/" in reference or "\\" in reference or not _is_file(builtin):
         shown = reference if len(reference) <= 60 else reference[:57] + "..."
-        raise NotFoundError(_("no SOP {id!r}").format(id=shown),
-                            _("built-in SOPs: {ids}; or give a path to a .toml file").format(ids=", ".join(builtin_ids())))
+        raise NotFoundError(
+            _("no SOP {id!r}").format(id=shown),
+            _("built-in SOPs: {ids}; or give a path to a .toml file").format(ids=", ".join(builtin_ids())),
+        )
     return load_file(builtin)
 
 
@@ -147,8 +149,13 @@ def _builtin_id_clash(definition: SopDefinition | None, text: str, origin: str) 
     sop_id = definition.id if definition is not None else _raw_id(text)
     if sop_id is None or sop_id not in builtin_ids():
         return []
-    return [Problem(_("id {id} is the id of a built-in SOP; choose another id").format(id=sop_id),
-                    line=_TableLines(text).key_line("id"), key="id")]
+    return [
+        Problem(
+            _("id {id} is the id of a built-in SOP; choose another id").format(id=sop_id),
+            line=_TableLines(text).key_line("id"),
+            key="id",
+        )
+    ]
 
 
 def _raw_id(text: str) -> str | None:
@@ -182,7 +189,9 @@ def _parse(text: str, language: str) -> tuple[SopDefinition | None, list[Problem
     except ValidationError as exc:
         return None, problems_from(exc.errors(), data, _TableLines(text))
     lines = _TableLines(text)
-    problems = [Problem(p.message, p.step, lines.step_line(p.step) or lines.key_line(p.key)) for p in validate(definition)]
+    problems = [
+        Problem(p.message, p.step, lines.step_line(p.step) or lines.key_line(p.key)) for p in validate(definition)
+    ]
     return definition, problems
 
 
@@ -195,12 +204,14 @@ def _toml_problem(exc: tomllib.TOMLDecodeError) -> Problem:
         detail = f"{ours} ({detail})"
     if match is None or match[1] is None:
         return Problem(_("TOML syntax error at the end of the file: {error}").format(error=detail))
-    return Problem(_("TOML syntax error at column {column}: {error}").format(column=match[2], error=detail), line=int(match[1]))
+    return Problem(
+        _("TOML syntax error at column {column}: {error}").format(column=match[2], error=detail), line=int(match[1])
+    )
 
 
 def _toml_detail(message: str) -> str | None:
     """Our words for tomllib's commonest complaints, or None (its own text then stands alone)."""
-    if message in ("Illegal character '\\n'", "Unterminated string") or message.startswith("Expected \"'\""):
+    if message in ("Illegal character '\\n'", "Unterminated string") or message.startswith('Expected "\'"'):
         return _("a quoted text is not closed")
     if message == "Invalid value":
         return _("not a valid value: text needs double quotes, a list square brackets")
@@ -229,7 +240,7 @@ class _TableLines:
             if stripped.startswith("["):
                 current_table = stripped
                 continue
-            key = re.match(r'^([\w-]+)\s*=\s*(.*)$', stripped)
+            key = re.match(r"^([\w-]+)\s*=\s*(.*)$", stripped)
             if key and current_table is None:
                 self.keys.setdefault(key[1], number)
             elif key and current_table == "steps" and key[1] == "id":

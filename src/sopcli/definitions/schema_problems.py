@@ -30,9 +30,12 @@ def problems_from(errors: list[dict], data: dict, lines) -> list[Problem]:
     names the key meant.
     """
     suggested = {(_parent(e["loc"]), _suggestion(e, data)) for e in errors if e["type"] == "extra_forbidden"}
-    kept = [e for e in errors
-            if not (e["type"] == "missing" and (_parent(e["loc"]), e["loc"][-1]) in suggested)
-            and not _items_failed_instead(e)]
+    kept = [
+        e
+        for e in errors
+        if not (e["type"] == "missing" and (_parent(e["loc"]), e["loc"][-1]) in suggested)
+        and not _items_failed_instead(e)
+    ]
     return [_problem(e, data, lines) for e in kept]
 
 
@@ -81,7 +84,7 @@ def _path_names(loc: tuple, start: int, end: int, data: dict) -> list[str]:
         part = loc[position]
         if isinstance(part, str) and position + 1 < end and isinstance(loc[position + 1], int):
             index = loc[position + 1]
-            item = _at(data, loc[:position + 2])
+            item = _at(data, loc[: position + 2])
             if part == "options":
                 names.append(_named(item, "label", _("option {label!r}"), _("option no. {n}"), index))
             elif part == "fields":
@@ -123,11 +126,13 @@ def _what(error: dict, loc: tuple, data: dict) -> str:
         choices = re.findall(r"'([^']*)'", str(ctx.get("expected", "")))
         if choices:
             return _("must be one of {choices}, not {value}").format(
-                choices=", ".join(_toml(c) for c in choices), value=_toml(given))
+                choices=", ".join(_toml(c) for c in choices), value=_toml(given)
+            )
     if kind == "string_type":
         if isinstance(given, (bool, int, float)):
             return _("must be text in double quotes: write {fixed}, not {value}").format(
-                fixed=_toml(_toml(given)), value=_toml(given))
+                fixed=_toml(_toml(given)), value=_toml(given)
+            )
         return _("must be text in double quotes, not {value}").format(value=_toml(given))
     if kind == "string_too_short":
         return _("must not be empty")
@@ -137,14 +142,19 @@ def _what(error: dict, loc: tuple, data: dict) -> str:
         return _("must be a number, not {value}").format(value=_toml(given))
     if kind in ("tuple_type", "list_type"):
         if _model_at(loc) is not None:
-            return _("must be one or more [[{table}]] tables, not {value}").format(table=_table(loc), value=_toml(given))
-        return _("must be a list in square brackets, such as [\"...\"], not {value}").format(value=_toml(given))
+            return _("must be one or more [[{table}]] tables, not {value}").format(
+                table=_table(loc), value=_toml(given)
+            )
+        return _('must be a list in square brackets, such as ["..."], not {value}').format(value=_toml(given))
     if kind in ("model_type", "dict_type", "model_attributes_type"):
         header = f"[[{_table(loc)}]]" if loc and isinstance(loc[-1], int) else f"[{_table(loc)}]"
         return _("must be a {header} table, not {value}").format(header=header, value=_toml(given))
     if kind == "too_short":
-        return _("needs at least one entry") if ctx.get("min_length", 1) == 1 else \
-            _("needs at least {n} entries").format(n=ctx["min_length"])
+        return (
+            _("needs at least one entry")
+            if ctx.get("min_length", 1) == 1
+            else _("needs at least {n} entries").format(n=ctx["min_length"])
+        )
     if kind == "value_error" and "error" in ctx:
         return str(ctx["error"])
     return error["msg"]
@@ -152,7 +162,9 @@ def _what(error: dict, loc: tuple, data: dict) -> str:
 
 def _pattern_message(value: str, pattern: str) -> str:
     if pattern == ID_PATTERN:
-        message = _("{value!r} is not a valid id: use lowercase letters, digits, '-' and '_', beginning with a letter or digit")
+        message = _(
+            "{value!r} is not a valid id: use lowercase letters, digits, '-' and '_', beginning with a letter or digit"
+        )
         example = re.sub(r"[^a-z0-9_-]+", "-", value.lower()).strip("-_")
     elif pattern == KEY_PATTERN:
         message = _("{value!r} is not a valid key: use lowercase letters, digits and '_'")

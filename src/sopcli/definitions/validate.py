@@ -53,7 +53,9 @@ def _duplicates(sop: SopDefinition) -> list[Problem]:
         if step.decision:
             for label, count in Counter(o.label.lower() for o in step.decision.options).items():
                 if count > 1:
-                    problems.append(Problem(_("decision option {label!r} appears {n} times").format(label=label, n=count), step.id))
+                    problems.append(
+                        Problem(_("decision option {label!r} appears {n} times").format(label=label, n=count), step.id)
+                    )
         for key, count in Counter(f.key for f in step.fields).items():
             if count > 1:
                 problems.append(Problem(_("field {key!r} is defined {n} times").format(key=key, n=count), step.id))
@@ -68,25 +70,48 @@ def _references(sop: SopDefinition) -> list[Problem]:
     for step in sop.steps:
         for role in step.pelaksana:
             if role not in roles:
-                problems.append(Problem(_("unknown role {role!r} (known: {known})").format(role=role, known=", ".join(sorted(roles))), step.id))
+                problems.append(
+                    Problem(
+                        _("unknown role {role!r} (known: {known})").format(role=role, known=", ".join(sorted(roles))),
+                        step.id,
+                    )
+                )
         if step.next is not None and step.next not in step_ids:
             problems.append(Problem(_("next step {target!r} does not exist").format(target=step.next), step.id))
         if sum(x is not None for x in (step.next, step.end, step.decision)) > 1:
             problems.append(Problem(_("a step has only one of next, end or decision"), step.id))
         if step.waktu_dari is not None:
             if step.waktu_dari not in field_keys:
-                problems.append(Problem(_("waktu_dari names field {key!r}, which no step asks for").format(key=step.waktu_dari), step.id))
+                problems.append(
+                    Problem(
+                        _("waktu_dari names field {key!r}, which no step asks for").format(key=step.waktu_dari), step.id
+                    )
+                )
             if step.waktu:
                 problems.append(Problem(_("a step has waktu or waktu_dari, not both"), step.id))
         if step.decision is None:
             continue
         if len(step.decision.options) < 2:
-            problems.append(Problem(_("a decision needs at least two options, this one has {n}").format(n=len(step.decision.options)), step.id))
+            problems.append(
+                Problem(
+                    _("a decision needs at least two options, this one has {n}").format(n=len(step.decision.options)),
+                    step.id,
+                )
+            )
         for option in step.decision.options:
             if (option.goto is None) == (option.end is None):
-                problems.append(Problem(_("option {label!r} needs exactly one of goto or end").format(label=option.label), step.id))
+                problems.append(
+                    Problem(_("option {label!r} needs exactly one of goto or end").format(label=option.label), step.id)
+                )
             elif option.goto is not None and option.goto not in step_ids:
-                problems.append(Problem(_("option {label!r} goes to step {target!r}, which does not exist").format(label=option.label, target=option.goto), step.id))
+                problems.append(
+                    Problem(
+                        _("option {label!r} goes to step {target!r}, which does not exist").format(
+                            label=option.label, target=option.goto
+                        ),
+                        step.id,
+                    )
+                )
     return problems
 
 
@@ -97,8 +122,11 @@ def _time_standards(sop: SopDefinition) -> list[Problem]:
         try:
             parse_duration(text)
         except TimeParseError as exc:
-            problems.append(Problem(_("bad time standard: {error}").format(error=exc), step_id,
-                                    key="waktu" if step_id is None else None))
+            problems.append(
+                Problem(
+                    _("bad time standard: {error}").format(error=exc), step_id, key="waktu" if step_id is None else None
+                )
+            )
     return problems
 
 
@@ -122,7 +150,7 @@ def _reachability(sop: SopDefinition) -> list[Problem]:
     edges = _edges(sop)
     for step in sop.steps:
         if not step.decision and not step.end and sop.following(step.id) is None:
-            problems.append(Problem(_("the last step needs end = \"resolved\" or \"rejected\", or a next step"), step.id))
+            problems.append(Problem(_('the last step needs end = "resolved" or "rejected", or a next step'), step.id))
 
     step_ids = list(dict.fromkeys(s.id for s in sop.steps))  # duplicates are reported once, elsewhere
     reached = _closure(step_ids[0], edges)

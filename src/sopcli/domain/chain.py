@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Mapping
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from sopcli.i18n import _
@@ -20,8 +20,21 @@ GENESIS = "0" * 64
 # What the hash covers, in this order. Adding a key changes every hash:
 # it needs a migration that re-chains or a versioned encoding.
 HASHED_KEYS = (
-    "seq", "complaint_number", "action", "step", "decision", "fields", "actor", "at", "recorded_at",
-    "note", "output", "on_time", "took_minutes", "standard_minutes", "next_step",
+    "seq",
+    "complaint_number",
+    "action",
+    "step",
+    "decision",
+    "fields",
+    "actor",
+    "at",
+    "recorded_at",
+    "note",
+    "output",
+    "on_time",
+    "took_minutes",
+    "standard_minutes",
+    "next_step",
 )
 
 
@@ -29,7 +42,7 @@ def _canonical(value: Any) -> Any:
     if value is None or type(value) is str or type(value) is int or type(value) is bool:
         return value  # the common case, kept cheap: every imported row is hashed
     if isinstance(value, datetime):
-        return value.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+        return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
     if isinstance(value, float):
         return format(value, ".2f")
     if isinstance(value, Mapping):
@@ -55,7 +68,7 @@ json_string = json.encoder.encode_basestring
 
 def canonical_moment(value: datetime) -> str:
     """A moment as ``entry_hash`` encodes it: UTC, with microseconds and ``Z``."""
-    utc = value.astimezone(timezone.utc)
+    utc = value.astimezone(UTC)
     if utc.year < 1000:  # strftime does not zero-pad such years on every platform: ask it
         return utc.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
     return utc.isoformat(timespec="microseconds")[:-6] + "Z"  # same text as the strftime, cheaper
@@ -66,8 +79,17 @@ def canonical_fields(fields: Mapping[str, str]) -> str:
     return "{" + ",".join(f"{json_string(k)}:{json_string(fields[k])}" for k in sorted(fields)) + "}"
 
 
-def received_entry_hash(prev_hash: str, seq: int, complaint_number: str, fields: str, actor: str, at: str,
-                        recorded_at: str, note: str | None, next_step: str | None) -> str:
+def received_entry_hash(
+    prev_hash: str,
+    seq: int,
+    complaint_number: str,
+    fields: str,
+    actor: str,
+    at: str,
+    recorded_at: str,
+    note: str | None,
+    next_step: str | None,
+) -> str:
     """``entry_hash`` of a ``received`` entry, built straight from its parts (for bulk imports).
 
     A received entry has no step, decision, output, timing or verdict; the
@@ -75,9 +97,11 @@ def received_entry_hash(prev_hash: str, seq: int, complaint_number: str, fields:
     ``recorded_at`` as ``canonical_moment``. The digest is the one
     ``entry_hash`` gives for the whole entry (the tests hold the two together).
     """
-    encoded = (f'[{int(seq)},{json_string(complaint_number)},"received",null,null,{fields},{json_string(actor)},'
-               f'"{at}","{recorded_at}",{"null" if note is None else json_string(note)},null,null,null,null,'
-               f'{"null" if next_step is None else json_string(next_step)}]')
+    encoded = (
+        f'[{int(seq)},{json_string(complaint_number)},"received",null,null,{fields},{json_string(actor)},'
+        f'"{at}","{recorded_at}",{"null" if note is None else json_string(note)},null,null,null,null,'
+        f"{'null' if next_step is None else json_string(next_step)}]"
+    )
     return hashlib.sha256(f"{prev_hash}\n{encoded}".encode()).hexdigest()
 
 
@@ -98,7 +122,13 @@ def verify_chain(entries, partial: bool = False) -> tuple[int, int | None, str |
             previous, expected_seq = entry["prev_hash"], entry["seq"]
         count += 1
         if entry["seq"] != expected_seq:
-            return count, entry["seq"], _("expected entry {expected}, found {found} (an entry is missing)").format(expected=expected_seq, found=entry["seq"])
+            return (
+                count,
+                entry["seq"],
+                _("expected entry {expected}, found {found} (an entry is missing)").format(
+                    expected=expected_seq, found=entry["seq"]
+                ),
+            )
         if entry["prev_hash"] != previous:
             return count, entry["seq"], _("does not follow the entry before it")
         if entry_hash(previous, entry) != entry["hash"]:

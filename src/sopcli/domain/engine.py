@@ -21,10 +21,10 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from sopcli.worktime.calendar import WorkingCalendar
 from sopcli.definitions.schema import SopDefinition, Step
 from sopcli.errors import ActionError, InputError, TimeParseError
 from sopcli.i18n import _
+from sopcli.worktime.calendar import WorkingCalendar
 from sopcli.worktime.parse import TimeStandard, parse_duration
 
 OPEN, RESOLVED, REJECTED, CANCELLED = "open", "resolved", "rejected", "cancelled"
@@ -82,13 +82,17 @@ class Transition:
     overall_on_time: bool | None = None
 
 
-def start(sop: SopDefinition, *, received_at: datetime, actor: str, note: str | None = None,
-          output: str | None = None) -> Transition:
+def start(
+    sop: SopDefinition, *, received_at: datetime, actor: str, note: str | None = None, output: str | None = None
+) -> Transition:
     """A new complaint enters the SOP at its first step."""
     first = sop.steps[0].id
-    state = CaseState(status=OPEN, current_step=first, step_started_at=received_at,
-                      last_at=received_at, received_at=received_at)
-    return Transition(state, Entry("received", received_at, actor, step=None, note=note, output=output, next_step=first))
+    state = CaseState(
+        status=OPEN, current_step=first, step_started_at=received_at, last_at=received_at, received_at=received_at
+    )
+    return Transition(
+        state, Entry("received", received_at, actor, step=None, note=note, output=output, next_step=first)
+    )
 
 
 def standard_for(sop: SopDefinition, step: Step, fields: Mapping[str, str]) -> TimeStandard | None:
@@ -127,9 +131,19 @@ def due_at(sop: SopDefinition, state: CaseState, calendar: WorkingCalendar) -> d
     return None if minutes is None else calendar.add(state.step_started_at, minutes)
 
 
-def complete_step(sop: SopDefinition, state: CaseState, calendar: WorkingCalendar, *, at: datetime, now: datetime,
-                  actor: str, decision: str | None = None, fields: Mapping[str, str] | None = None,
-                  note: str | None = None, output: str | None = None) -> Transition:
+def complete_step(
+    sop: SopDefinition,
+    state: CaseState,
+    calendar: WorkingCalendar,
+    *,
+    at: datetime,
+    now: datetime,
+    actor: str,
+    decision: str | None = None,
+    fields: Mapping[str, str] | None = None,
+    note: str | None = None,
+    output: str | None = None,
+) -> Transition:
     """Finish the current step: take the decision, record fields, move on or close.
 
     Raises:
@@ -148,15 +162,36 @@ def complete_step(sop: SopDefinition, state: CaseState, calendar: WorkingCalenda
     standard = standard_for(sop, step, merged)
     took = round(elapsed_minutes(state, calendar, at), 2)  # judged on what is stored and shown
     limit = standard.deadline_minutes(calendar.day_minutes) if standard else None
-    entry = Entry("step", at, actor, step=step.id, decision=_option_label(step, decision), fields=recorded,
-                  note=note, output=output, on_time=None if limit is None else took <= limit,
-                  took_minutes=took, standard_minutes=limit, next_step=next_step)
+    entry = Entry(
+        "step",
+        at,
+        actor,
+        step=step.id,
+        decision=_option_label(step, decision),
+        fields=recorded,
+        note=note,
+        output=output,
+        on_time=None if limit is None else took <= limit,
+        took_minutes=took,
+        standard_minutes=limit,
+        next_step=next_step,
+    )
     if end:
         overall = max(calendar.working_minutes(state.received_at, at) - state.total_paused_minutes, 0.0)
         overall_standard = sop.standard
-        overall_on_time = None if overall_standard is None else overall <= overall_standard.deadline_minutes(calendar.day_minutes)
-        closed = replace(state, status=end, current_step=None, step_started_at=None, last_at=at, fields=merged,
-                         paused_minutes=0.0, closed_at=at)
+        overall_on_time = (
+            None if overall_standard is None else overall <= overall_standard.deadline_minutes(calendar.day_minutes)
+        )
+        closed = replace(
+            state,
+            status=end,
+            current_step=None,
+            step_started_at=None,
+            last_at=at,
+            fields=merged,
+            paused_minutes=0.0,
+            closed_at=at,
+        )
         return Transition(closed, entry, round(overall, 2), overall_on_time)
     moved = replace(state, current_step=next_step, step_started_at=at, last_at=at, fields=merged, paused_minutes=0.0)
     return Transition(moved, entry)
@@ -182,30 +217,46 @@ def pause(state: CaseState, *, at: datetime, now: datetime, actor: str, reason: 
     return Transition(paused, Entry("pause", at, actor, step=state.current_step, note=reason))
 
 
-def resume(state: CaseState, calendar: WorkingCalendar, *, at: datetime, now: datetime, actor: str,
-           note: str | None = None) -> Transition:
+def resume(
+    state: CaseState, calendar: WorkingCalendar, *, at: datetime, now: datetime, actor: str, note: str | None = None
+) -> Transition:
     """Restart the clock; the paused working time is added to the step's allowance."""
     _require_open(state)
     if state.paused_since is None:
         raise ActionError(_("the case is not paused"))
     _check_time(state, at, now)
     paused = calendar.working_minutes(state.paused_since, at)
-    resumed = replace(state, paused_since=None, last_at=at, paused_minutes=state.paused_minutes + paused,
-                      total_paused_minutes=state.total_paused_minutes + paused)
-    return Transition(resumed, Entry("resume", at, actor, step=state.current_step, note=note,
-                                     took_minutes=round(paused, 2)))
+    resumed = replace(
+        state,
+        paused_since=None,
+        last_at=at,
+        paused_minutes=state.paused_minutes + paused,
+        total_paused_minutes=state.total_paused_minutes + paused,
+    )
+    return Transition(
+        resumed, Entry("resume", at, actor, step=state.current_step, note=note, took_minutes=round(paused, 2))
+    )
 
 
-def cancel(state: CaseState, calendar: WorkingCalendar, *, at: datetime, now: datetime, actor: str,
-           reason: str) -> Transition:
+def cancel(
+    state: CaseState, calendar: WorkingCalendar, *, at: datetime, now: datetime, actor: str, reason: str
+) -> Transition:
     """Close the case without finishing the SOP: a duplicate, or withdrawn."""
     _require_open(state)
     _check_time(state, at, now)
     if not reason.strip():
         raise InputError(_("a cancellation needs a reason"))
     extra = calendar.working_minutes(state.paused_since, at) if state.paused_since else 0.0
-    closed = replace(state, status=CANCELLED, current_step=None, step_started_at=None, paused_since=None,
-                     last_at=at, closed_at=at, total_paused_minutes=state.total_paused_minutes + extra)
+    closed = replace(
+        state,
+        status=CANCELLED,
+        current_step=None,
+        step_started_at=None,
+        paused_since=None,
+        last_at=at,
+        closed_at=at,
+        total_paused_minutes=state.total_paused_minutes + extra,
+    )
     return Transition(closed, Entry("cancel", at, actor, step=state.current_step, note=reason))
 
 
@@ -230,8 +281,13 @@ def replay(sop: SopDefinition, entries: Iterable[Entry], calendar: WorkingCalend
     state: CaseState | None = None
     for entry in entries:
         if entry.action == "received":
-            state = CaseState(status=OPEN, current_step=entry.next_step, step_started_at=entry.at,
-                              last_at=entry.at, received_at=entry.at)
+            state = CaseState(
+                status=OPEN,
+                current_step=entry.next_step,
+                step_started_at=entry.at,
+                last_at=entry.at,
+                received_at=entry.at,
+            )
             continue
         if state is None:
             raise ValueError("a journal starts with its 'received' entry")
@@ -241,22 +297,41 @@ def replay(sop: SopDefinition, entries: Iterable[Entry], calendar: WorkingCalend
         if entry.action == "step":
             fields = {**state.fields, **entry.fields}
             if entry.next_step is not None:
-                state = replace(state, current_step=entry.next_step, step_started_at=entry.at, fields=fields,
-                                paused_minutes=0.0)
+                state = replace(
+                    state, current_step=entry.next_step, step_started_at=entry.at, fields=fields, paused_minutes=0.0
+                )
             else:
                 _, end = _route(sop, sop.step(entry.step), entry.decision)  # options are found by label
-                state = replace(state, status=end or RESOLVED, current_step=None, step_started_at=None,
-                                fields=fields, paused_minutes=0.0, closed_at=entry.at)
+                state = replace(
+                    state,
+                    status=end or RESOLVED,
+                    current_step=None,
+                    step_started_at=None,
+                    fields=fields,
+                    paused_minutes=0.0,
+                    closed_at=entry.at,
+                )
         elif entry.action == "pause":
             state = replace(state, paused_since=entry.at)
         elif entry.action == "resume":
             paused = entry.took_minutes or 0.0
-            state = replace(state, paused_since=None, paused_minutes=state.paused_minutes + paused,
-                            total_paused_minutes=state.total_paused_minutes + paused)
+            state = replace(
+                state,
+                paused_since=None,
+                paused_minutes=state.paused_minutes + paused,
+                total_paused_minutes=state.total_paused_minutes + paused,
+            )
         elif entry.action == "cancel":
             extra = calendar.working_minutes(state.paused_since, entry.at) if state.paused_since else 0.0
-            state = replace(state, status=CANCELLED, current_step=None, step_started_at=None, paused_since=None,
-                            closed_at=entry.at, total_paused_minutes=state.total_paused_minutes + extra)
+            state = replace(
+                state,
+                status=CANCELLED,
+                current_step=None,
+                step_started_at=None,
+                paused_since=None,
+                closed_at=entry.at,
+                total_paused_minutes=state.total_paused_minutes + extra,
+            )
     if state is None:
         raise ValueError("no journal entries")
     return state
@@ -269,9 +344,13 @@ def _require_open(state: CaseState) -> None:
 
 def _check_time(state: CaseState, at: datetime, now: datetime) -> None:
     if at < state.last_at:
-        raise InputError(_("{at} is before the case's latest entry ({last})").format(
-            at=at.isoformat(timespec="minutes"), last=state.last_at.astimezone(at.tzinfo).isoformat(timespec="minutes")),
-            _("give a later --at"))
+        raise InputError(
+            _("{at} is before the case's latest entry ({last})").format(
+                at=at.isoformat(timespec="minutes"),
+                last=state.last_at.astimezone(at.tzinfo).isoformat(timespec="minutes"),
+            ),
+            _("give a later --at"),
+        )
     if at > now + FUTURE_TOLERANCE:
         raise InputError(_("{at} is in the future").format(at=at.isoformat(timespec="minutes")))
 
@@ -285,12 +364,17 @@ def _route(sop: SopDefinition, step: Step, decision: str | None) -> tuple[str | 
             return None, step.end
         return sop.following(step.id), None
     if not decision:
-        raise ActionError(_("step {id} needs a decision: {options}").format(id=step.id, options=describe_options(step)),
-                          _("give --decision OPTION"))
+        raise ActionError(
+            _("step {id} needs a decision: {options}").format(id=step.id, options=describe_options(step)),
+            _("give --decision OPTION"),
+        )
     option = step.decision.option(decision)
     if option is None:
-        raise ActionError(_("{value!r} is not an option of step {id}: {options}").format(
-            value=decision, id=step.id, options=describe_options(step)))
+        raise ActionError(
+            _("{value!r} is not an option of step {id}: {options}").format(
+                value=decision, id=step.id, options=describe_options(step)
+            )
+        )
     return option.goto, option.end
 
 
@@ -311,15 +395,22 @@ def _check_fields(step: Step, given: Mapping[str, str]) -> dict[str, str]:
     unknown = sorted(set(given) - set(known))
     if unknown:
         expected = ", ".join(known) or _("none")
-        raise InputError(_("step {id} does not ask for {keys} (it asks for: {expected})").format(
-            id=step.id, keys=", ".join(unknown), expected=expected))
+        raise InputError(
+            _("step {id} does not ask for {keys} (it asks for: {expected})").format(
+                id=step.id, keys=", ".join(unknown), expected=expected
+            )
+        )
     recorded = {}
     for spec in step.fields:
         value = (given.get(spec.key) or "").strip()
         if not value:
             if spec.required:
-                raise InputError(_("step {id} needs the field {key} ({meaning})").format(id=step.id, key=spec.key, meaning=spec.meaning),
-                                 _("give --field {key}=VALUE").format(key=spec.key))
+                raise InputError(
+                    _("step {id} needs the field {key} ({meaning})").format(
+                        id=step.id, key=spec.key, meaning=spec.meaning
+                    ),
+                    _("give --field {key}=VALUE").format(key=spec.key),
+                )
             continue
         recorded[spec.key] = check_field_value(spec.key, spec.type, value)
     return recorded
@@ -335,30 +426,52 @@ def check_field_value(key: str, kind: str, value: str) -> str:
             if duration is None:
                 raise TimeParseError(_("no duration given"))
         except TimeParseError as exc:
-            raise InputError(_("field {key}: {error}").format(key=key, error=exc.message),
-                             _("write it like '4 jam' or '2 hari'")) from exc
+            raise InputError(
+                _("field {key}: {error}").format(key=key, error=exc.message), _("write it like '4 jam' or '2 hari'")
+            ) from exc
         if duration.minutes(24 * 60)[1] > LONGEST_FIELD_DURATION_DAYS * 24 * 60:
-            raise InputError(_("field {key}: {value!r} is longer than {days} days").format(
-                key=key, value=value, days=LONGEST_FIELD_DURATION_DAYS), _("write it like '4 jam' or '2 hari'"))
+            raise InputError(
+                _("field {key}: {value!r} is longer than {days} days").format(
+                    key=key, value=value, days=LONGEST_FIELD_DURATION_DAYS
+                ),
+                _("write it like '4 jam' or '2 hari'"),
+            )
     elif kind == "number" and not _PLAIN_NUMBER.match(value.strip()):
         # Not float(): it takes "nan", "inf", "1_000" and "1e309", none of which a technician means.
-        raise InputError(_("field {key}: {value!r} is not a number").format(key=key, value=value),
-                         _("write it like 12 or 3,5"))
+        raise InputError(
+            _("field {key}: {value!r} is not a number").format(key=key, value=value), _("write it like 12 or 3,5")
+        )
     return value
 
 
 def action_label(action: str) -> str:
     """A journal entry's action as the operator reads it."""
-    return {"received": _("received"), "step": _("step done"), "note": _("note"), "pause": _("paused"),
-            "resume": _("resumed"), "cancel": _("cancelled"), "refused": _("not authorised"),
-            "seal": _("seal")}.get(action, action)
+    return {
+        "received": _("received"),
+        "step": _("step done"),
+        "note": _("note"),
+        "pause": _("paused"),
+        "resume": _("resumed"),
+        "cancel": _("cancelled"),
+        "refused": _("not authorised"),
+        "seal": _("seal"),
+    }.get(action, action)
 
 
 # What --status accepts: the stored key or the Indonesian word an operator reads in sop's tables,
 # whatever the interface language (a script written for one still runs under the other).
-_STATUS_WORDS = {"open": OPEN, "terbuka": OPEN, "resolved": RESOLVED, "selesai": RESOLVED,
-                 "rejected": REJECTED, "ditolak": REJECTED, "cancelled": CANCELLED, "canceled": CANCELLED,
-                 "dibatalkan": CANCELLED, "batal": CANCELLED}
+_STATUS_WORDS = {
+    "open": OPEN,
+    "terbuka": OPEN,
+    "resolved": RESOLVED,
+    "selesai": RESOLVED,
+    "rejected": REJECTED,
+    "ditolak": REJECTED,
+    "cancelled": CANCELLED,
+    "canceled": CANCELLED,
+    "dibatalkan": CANCELLED,
+    "batal": CANCELLED,
+}
 ALL_STATUSES = "all"
 
 
@@ -373,19 +486,31 @@ def parse_status(text: str, allow_all: bool = False) -> str:
         return ALL_STATUSES
     if word in _STATUS_WORDS:
         return _STATUS_WORDS[word]
-    choices = _("open, resolved, rejected, cancelled or all") if allow_all else _("open, resolved, rejected or cancelled")
+    choices = (
+        _("open, resolved, rejected, cancelled or all") if allow_all else _("open, resolved, rejected or cancelled")
+    )
     raise InputError(_("unknown status {status!r}").format(status=text), _("choose {choices}").format(choices=choices))
 
 
 def status_label(status: str) -> str:
-    return {OPEN: _("open"), RESOLVED: _("resolved"), REJECTED: _("rejected"), CANCELLED: _("cancelled")}.get(status, status)
+    return {OPEN: _("open"), RESOLVED: _("resolved"), REJECTED: _("rejected"), CANCELLED: _("cancelled")}.get(
+        status, status
+    )
 
 
 def describe(entry: Entry) -> dict[str, Any]:
     """The entry as plain data (for hashing, JSON and storage)."""
     return {
-        "action": entry.action, "at": entry.at, "actor": entry.actor, "step": entry.step,
-        "decision": entry.decision, "fields": dict(entry.fields), "note": entry.note, "output": entry.output,
-        "on_time": entry.on_time, "took_minutes": entry.took_minutes, "standard_minutes": entry.standard_minutes,
+        "action": entry.action,
+        "at": entry.at,
+        "actor": entry.actor,
+        "step": entry.step,
+        "decision": entry.decision,
+        "fields": dict(entry.fields),
+        "note": entry.note,
+        "output": entry.output,
+        "on_time": entry.on_time,
+        "took_minutes": entry.took_minutes,
+        "standard_minutes": entry.standard_minutes,
         "next_step": entry.next_step,
     }

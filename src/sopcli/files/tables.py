@@ -14,7 +14,6 @@ import csv
 import io
 import json
 import re
-
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,10 +26,33 @@ FORMATS = ("csv", "tsv", "json", "jsonl", "xlsx")
 
 # Canonical column → the names it goes by (compared after normalising).
 COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
-    "ref": ("ref", "nomor referensi", "no referensi", "referensi", "nomor tiket", "no tiket", "tiket", "ticket",
-            "external ref", "reference", "no surat", "nomor surat"),
-    "received_at": ("received at", "waktu diterima", "tanggal diterima", "tanggal", "waktu", "tgl", "tgl diterima",
-                    "date", "received", "timestamp", "tanggal laporan"),
+    "ref": (
+        "ref",
+        "nomor referensi",
+        "no referensi",
+        "referensi",
+        "nomor tiket",
+        "no tiket",
+        "tiket",
+        "ticket",
+        "external ref",
+        "reference",
+        "no surat",
+        "nomor surat",
+    ),
+    "received_at": (
+        "received at",
+        "waktu diterima",
+        "tanggal diterima",
+        "tanggal",
+        "waktu",
+        "tgl",
+        "tgl diterima",
+        "date",
+        "received",
+        "timestamp",
+        "tanggal laporan",
+    ),
     "sop": ("sop", "sop id", "id sop", "kode sop"),
     "reporter": ("reporter", "pelapor", "nama pelapor"),
     "unit": ("unit", "unit kerja", "skpd", "opd", "skpd/opd", "instansi", "perangkat daerah"),
@@ -86,7 +108,11 @@ def map_headers(headers: Iterable[Any]) -> Columns:
             unknown.append(str(raw).strip())
             continue
         if column in names:
-            raise InputError(_("columns {a!r} and {b!r} both mean {column}").format(a=names[column], b=str(raw).strip(), column=column))
+            raise InputError(
+                _("columns {a!r} and {b!r} both mean {column}").format(
+                    a=names[column], b=str(raw).strip(), column=column
+                )
+            )
         mapping[position] = column
         names[column] = str(raw).strip()
     return Columns(mapping, unknown, names)
@@ -100,7 +126,9 @@ def detect_format(path: str, given: str | None) -> str:
     """
     if given:
         if given.lower() not in FORMATS:
-            raise InputError(_("unknown format {fmt!r}").format(fmt=given), _("choose {formats}").format(formats=", ".join(FORMATS)))
+            raise InputError(
+                _("unknown format {fmt!r}").format(fmt=given), _("choose {formats}").format(formats=", ".join(FORMATS))
+            )
         return given.lower()
     if path == "-":
         return "csv"
@@ -109,10 +137,14 @@ def detect_format(path: str, given: str | None) -> str:
         return suffix
     if suffix in ("txt", "ndjson"):
         return "jsonl" if suffix == "ndjson" else "csv"
-    raise InputError(_("cannot tell the format of {path}").format(path=path), _("give --format csv|tsv|json|jsonl|xlsx"))
+    raise InputError(
+        _("cannot tell the format of {path}").format(path=path), _("give --format csv|tsv|json|jsonl|xlsx")
+    )
 
 
-def read_rows(stream: IO[bytes], fmt: str, encoding: str | None = None, source: str = "") -> tuple[Columns, Iterator[Row]]:
+def read_rows(
+    stream: IO[bytes], fmt: str, encoding: str | None = None, source: str = ""
+) -> tuple[Columns, Iterator[Row]]:
     """Open a table: its column mapping now, its rows lazily.
 
     Raises:
@@ -137,8 +169,12 @@ def _text(stream: IO[bytes], encoding: str | None) -> io.TextIOWrapper:
 
 
 def _decode_error(source: str, line: int, encoding: str | None) -> InputError:
-    return InputError(_("{source}: line {line} is not valid {encoding} text").format(source=source, line=line, encoding=encoding or "UTF-8"),
-                      _("give the file's encoding, e.g. --encoding cp1252"))
+    return InputError(
+        _("{source}: line {line} is not valid {encoding} text").format(
+            source=source, line=line, encoding=encoding or "UTF-8"
+        ),
+        _("give the file's encoding, e.g. --encoding cp1252"),
+    )
 
 
 def _csv_rows(stream: IO[bytes], delimiter: str | None, encoding: str | None, source: str):
@@ -168,10 +204,12 @@ def _csv_rows(stream: IO[bytes], delimiter: str | None, encoding: str | None, so
             except UnicodeDecodeError:
                 raise _decode_error(source, _bad_byte_line(stream, encoding, reader.line_num + 1), encoding) from None
             except csv.Error as exc:
-                raise InputError(_("{source}: line {line}: {error}").format(source=source, line=start, error=exc)) from None
+                raise InputError(
+                    _("{source}: line {line}: {error}").format(source=source, line=start, error=exc)
+                ) from None
             if "".join(record).strip():  # some cell is not blank
                 values = {column: record[i] if i < len(record) else "" for i, column in columns.mapping.items()}
-                if len(record) > len(headers) and any(cell.strip() for cell in record[len(headers):]):
+                if len(record) > len(headers) and any(cell.strip() for cell in record[len(headers) :]):
                     values["__extra__"] = len(record) - len(headers)
                 yield Row(start, values)
             start = reader.line_num + 1
@@ -252,9 +290,13 @@ def _jsonl_rows(stream: IO[bytes], encoding: str | None, source: str):
         try:
             record = json.loads(line)
         except json.JSONDecodeError as exc:
-            raise InputError(_("{source}: line {line}: not JSON ({error})").format(source=source, line=number, error=exc.msg)) from None
+            raise InputError(
+                _("{source}: line {line}: not JSON ({error})").format(source=source, line=number, error=exc.msg)
+            ) from None
         if not isinstance(record, dict):
-            raise InputError(_("{source}: line {line}: each line must be a JSON object").format(source=source, line=number))
+            raise InputError(
+                _("{source}: line {line}: each line must be a JSON object").format(source=source, line=number)
+            )
         return record
 
     try:
@@ -298,11 +340,15 @@ def _json_rows(stream: IO[bytes], encoding: str | None, source: str):
     except UnicodeDecodeError as exc:
         raise _decode_error(source, 1 + _lines_before(exc), encoding) from None
     except json.JSONDecodeError as exc:
-        raise InputError(_("{source}: line {line}: not JSON ({error})").format(source=source, line=exc.lineno, error=exc.msg)) from None
+        raise InputError(
+            _("{source}: line {line}: not JSON ({error})").format(source=source, line=exc.lineno, error=exc.msg)
+        ) from None
     if isinstance(data, dict):
         data = data.get("complaints", data.get("pengaduan"))
     if not isinstance(data, list) or not all(isinstance(r, dict) for r in data):
-        raise InputError(_("{source}: expected a JSON array of objects (or {{\"complaints\": [...]}})").format(source=source))
+        raise InputError(
+            _('{source}: expected a JSON array of objects (or {{"complaints": [...]}})').format(source=source)
+        )
     if not data:
         raise InputError(_("{source} is empty").format(source=source))
     columns = map_headers(data[0].keys())
@@ -322,7 +368,7 @@ def _xlsx_rows(stream: IO[bytes], source: str):
     rows_iter = sheet.iter_rows(values_only=True)
     header_row = 0
     headers: tuple = ()
-    for header_row, values in enumerate(rows_iter, start=1):
+    for header_row, values in enumerate(rows_iter, start=1):  # noqa: B007 (its last value numbers the rows after it)
         if any(v is not None and str(v).strip() for v in values):
             headers = values
             break
@@ -372,7 +418,11 @@ def write_rows(out: IO[bytes], fmt: str, columns: list[str], rows: Iterable[list
         elif fmt == "json":
             text.write("[")
             for row in rows:
-                text.write(("," if count else "") + "\n  " + json.dumps(dict(zip(columns, map(_json_cell, row))), ensure_ascii=False))
+                text.write(
+                    ("," if count else "")
+                    + "\n  "
+                    + json.dumps(dict(zip(columns, map(_json_cell, row))), ensure_ascii=False)
+                )
                 count += 1
             text.write("\n]\n")
         else:
@@ -415,5 +465,3 @@ def _xlsx_cell(worksheet, value: Any) -> Any:
         cell.data_type = "s"  # text that starts with "=" stays text, never a formula
         return cell
     return value
-
-

@@ -55,7 +55,10 @@ def print_card(card, tz, day_minutes: int) -> None:
     grid.add_row(_("Who acts"), ", ".join(sop.role_name(r) for r in step.pelaksana))
     if step.kelengkapan:
         grid.add_row(_("Inputs"), step.kelengkapan)
-    grid.add_row(_("Time standard"), card.standard_text or (_("set by field {key}").format(key=step.waktu_dari) if step.waktu_dari else "-"))
+    grid.add_row(
+        _("Time standard"),
+        card.standard_text or (_("set by field {key}").format(key=step.waktu_dari) if step.waktu_dari else "-"),
+    )
     if card.due_at:
         grid.add_row(_("Due"), local(card.due_at, tz))
     left, late = time_left_text(card, day_minutes)
@@ -67,17 +70,26 @@ def print_card(card, tz, day_minutes: int) -> None:
     if step.decision:
         grid.add_row(_("Decision"), step.decision.question)
         for option in step.decision.options:
-            target = option.goto and _("step {id}").format(id=option.goto) or _("end: {outcome}").format(outcome=_outcome(option.end))
+            target = (option.goto and _("step {id}").format(id=option.goto)) or _("end: {outcome}").format(
+                outcome=_outcome(option.end)
+            )
             grid.add_row("", f"[cyan]{option.label}[/] — {option.meaning} [dim](→ {target})[/]")
     for spec in step.fields:
         grid.add_row(_("Field"), f"{spec.key}: {spec.meaning}" + ("" if spec.required else _(" (optional)")))
     if step.id == str(card.position):
         title = _("{number} · step {id} of {total}").format(number=card.case.number, id=step.id, total=card.total)
     else:  # the id is what --step and the journal use; the position tells how far along it is
-        title = _("{number} · step {id} ({n} of {total})").format(number=card.case.number, id=step.id, n=card.position,
-                                                                 total=card.total)
-    console().print(Panel(grid, title=title, subtitle=f"{sop.id} · {card.case.unit} · {card.case.system}",
-                          border_style="red" if late else "cyan"))
+        title = _("{number} · step {id} ({n} of {total})").format(
+            number=card.case.number, id=step.id, n=card.position, total=card.total
+        )
+    console().print(
+        Panel(
+            grid,
+            title=title,
+            subtitle=f"{sop.id} · {card.case.unit} · {card.case.system}",
+            border_style="red" if late else "cyan",
+        )
+    )
 
 
 def _outcome(outcome: str | None) -> str:
@@ -88,20 +100,33 @@ def _outcome(outcome: str | None) -> str:
 
 def print_case(view, tz, day_minutes: int, fmt: str | None = None) -> None:
     """``sop show``: the complaint, then its timeline with time taken against the standard."""
-    from sopcli.present import render
     from sopcli.domain.engine import action_label, status_label
+    from sopcli.present import render
     from sopcli.worktime.parse import format_minutes
 
     header = [
-        (_("Number"), view.number), (_("Status"), status_label(view.status)),
+        (_("Number"), view.number),
+        (_("Status"), status_label(view.status)),
         (_("SOP"), f"{view.sop_id} v{view.sop_version} — {view.sop_name}"),
-        (_("Received"), local(view.received_at, tz)), (_("Reporter"), view.reporter), (_("Unit"), view.unit),
-        (_("System"), view.system + (f" ({view.host})" if view.host else "")), (_("Channel"), view.channel),
-        (_("Priority"), view.priority), (_("Ref"), view.ref or "-"), (_("Description"), view.description),
+        (_("Received"), local(view.received_at, tz)),
+        (_("Reporter"), view.reporter),
+        (_("Unit"), view.unit),
+        (_("System"), view.system + (f" ({view.host})" if view.host else "")),
+        (_("Channel"), view.channel),
+        (_("Priority"), view.priority),
+        (_("Ref"), view.ref or "-"),
+        (_("Description"), view.description),
     ]
     if view.status == "open":
         header.append((_("Current step"), view.current_step))
-        header.append((_("Due"), _("paused since {at}").format(at=local(view.paused_since, tz)) if view.paused_since else local(view.due_at, tz)))
+        header.append(
+            (
+                _("Due"),
+                _("paused since {at}").format(at=local(view.paused_since, tz))
+                if view.paused_since
+                else local(view.due_at, tz),
+            )
+        )
     else:
         header.append((_("Closed"), local(view.closed_at, tz)))
         if view.resolution_minutes is not None:
@@ -119,11 +144,43 @@ def print_case(view, tz, day_minutes: int, fmt: str | None = None) -> None:
         if entry.action == "received":
             detail = ""
         fields = ", ".join(f"{k}={v}" for k, v in entry.fields.items()) if entry.action == "step" else ""
-        rows.append([entry.seq, local(entry.at, tz), recorded, entry.actor, action_label(entry.action), entry.step or "",
-                     entry.decision or "", fields, detail, entry.output or "",
-                     took_text(entry.took_minutes, entry.standard_minutes, entry.on_time, day_minutes) if entry.action == "step" else ""])
+        rows.append(
+            [
+                entry.seq,
+                local(entry.at, tz),
+                recorded,
+                entry.actor,
+                action_label(entry.action),
+                entry.step or "",
+                entry.decision or "",
+                fields,
+                detail,
+                entry.output or "",
+                took_text(entry.took_minutes, entry.standard_minutes, entry.on_time, day_minutes)
+                if entry.action == "step"
+                else "",
+            ]
+        )
         styles.append("red" if entry.on_time is False else None)
-    render.print_table(render.Table(
-        columns=["#", _("Happened"), _("Recorded"), _("By"), _("Action"), _("Step"), _("Decision"), _("Fields"),
-                 _("Note"), _("Output"), _("Time taken / standard")],
-        rows=rows, row_styles=styles, title=_("Timeline"), wrap={8: 30, 10: 28}), fmt)
+    render.print_table(
+        render.Table(
+            columns=[
+                "#",
+                _("Happened"),
+                _("Recorded"),
+                _("By"),
+                _("Action"),
+                _("Step"),
+                _("Decision"),
+                _("Fields"),
+                _("Note"),
+                _("Output"),
+                _("Time taken / standard"),
+            ],
+            rows=rows,
+            row_styles=styles,
+            title=_("Timeline"),
+            wrap={8: 30, 10: 28},
+        ),
+        fmt,
+    )

@@ -14,9 +14,9 @@ from datetime import datetime
 from typing import Any, TextIO
 
 from sopcli.i18n import _
-from sopcli.worktime.periods import describe, long_date
 from sopcli.present.render import Table, _cell
 from sopcli.worktime.parse import format_minutes
+from sopcli.worktime.periods import describe, long_date
 
 DOCUMENT_FORMATS = ("table", "plain", "markdown", "csv", "json", "html")
 WIDE_TERMINAL = 120
@@ -94,63 +94,152 @@ def report_document(report, config) -> Document:
     count_columns = [_("Received"), _("Resolved"), _("Rejected"), _("Cancelled"), _("Open"), _("Overdue")]
 
     def counts_table(title: str, groups) -> Table:
-        return Table(columns=[title, *count_columns],
-                     rows=[[g.name, g.counts.received, g.counts.resolved, g.counts.rejected, g.counts.cancelled,
-                            g.counts.open, g.counts.overdue] for g in groups])
+        return Table(
+            columns=[title, *count_columns],
+            rows=[
+                [
+                    g.name,
+                    g.counts.received,
+                    g.counts.resolved,
+                    g.counts.rejected,
+                    g.counts.cancelled,
+                    g.counts.open,
+                    g.counts.overdue,
+                ]
+                for g in groups
+            ],
+        )
 
-    steps = Table(columns=[_("SOP step"), _("Kegiatan"), _("Done"), _("On time"), _("Late"), _("On time %"),
-                           _("Median"), "P90", _("Standard")],
-                  rows=[[f"{s.sop} {s.step}", s.kegiatan, s.done, s.on_time, s.late, _percent_text(s.on_time_percent),
-                         minutes_text(s.median_minutes, day), minutes_text(s.p90_minutes, day),
-                         minutes_text(s.standard_minutes, day) if s.standard_minutes is not None else "-"]
-                        for s in report.steps],
-                  wrap={1: 40})
+    steps = Table(
+        columns=[
+            _("SOP step"),
+            _("Kegiatan"),
+            _("Done"),
+            _("On time"),
+            _("Late"),
+            _("On time %"),
+            _("Median"),
+            "P90",
+            _("Standard"),
+        ],
+        rows=[
+            [
+                f"{s.sop} {s.step}",
+                s.kegiatan,
+                s.done,
+                s.on_time,
+                s.late,
+                _percent_text(s.on_time_percent),
+                minutes_text(s.median_minutes, day),
+                minutes_text(s.p90_minutes, day),
+                minutes_text(s.standard_minutes, day) if s.standard_minutes is not None else "-",
+            ]
+            for s in report.steps
+        ],
+        wrap={1: 40},
+    )
     bars = [Bar(f"{s.sop} {s.step}", s.on_time, s.late) for s in report.steps if s.on_time + s.late]
-    resolution = Table(columns=["SOP", _("Resolved"), _("Within standard"), _("Median"), "P90", _("Standard")],
-                       rows=[[r.sop, r.resolved, "-" if r.within_standard is None else r.within_standard,
-                              minutes_text(r.median_minutes, day),
-                              minutes_text(r.p90_minutes, day),
-                              minutes_text(r.standard_minutes, day) if r.standard_minutes is not None else "-"]
-                             for r in report.resolution])
-    overdue = Table(columns=[_("Number"), "SOP", _("Step"), _("Kegiatan"), _("Must act"), _("Due"), _("Late by")],
-                    rows=[[o.number, o.sop, o.step, o.kegiatan, o.role, _local(o.due_at, tz),
-                           minutes_text(o.late_minutes, day)] for o in report.overdue],
-                    wrap={3: 40, 4: 30}, row_styles=["red"] * len(report.overdue))
-    rework = Table(columns=["SOP", _("Loop"), _("Times")],
-                   rows=[[r.sop, f"{r.from_step} → {r.to_step}", r.times] for r in report.rework])
-    pauses = Table(columns=[_("Reason"), _("Times")], rows=[[reason or "-", times] for reason, times in report.pauses],
-                   wrap={0: 60})
-    operators = Table(columns=[_("Operator"), _("Recorded"), _("Steps done"), _("Late steps"), _("Notes"),
-                               _("Pauses/resumes"), _("Cancelled"), _("Entries")],
-                      rows=[[o.operator, o.recorded, o.steps, o.late_steps, o.notes, o.pauses, o.cancellations,
-                             o.entries] for o in report.operators])
-    summary = Table(columns=count_columns, rows=[[totals.received, totals.resolved, totals.rejected, totals.cancelled,
-                                                  totals.open, totals.overdue]])
+    resolution = Table(
+        columns=["SOP", _("Resolved"), _("Within standard"), _("Median"), "P90", _("Standard")],
+        rows=[
+            [
+                r.sop,
+                r.resolved,
+                "-" if r.within_standard is None else r.within_standard,
+                minutes_text(r.median_minutes, day),
+                minutes_text(r.p90_minutes, day),
+                minutes_text(r.standard_minutes, day) if r.standard_minutes is not None else "-",
+            ]
+            for r in report.resolution
+        ],
+    )
+    overdue = Table(
+        columns=[_("Number"), "SOP", _("Step"), _("Kegiatan"), _("Must act"), _("Due"), _("Late by")],
+        rows=[
+            [o.number, o.sop, o.step, o.kegiatan, o.role, _local(o.due_at, tz), minutes_text(o.late_minutes, day)]
+            for o in report.overdue
+        ],
+        wrap={3: 40, 4: 30},
+        row_styles=["red"] * len(report.overdue),
+    )
+    rework = Table(
+        columns=["SOP", _("Loop"), _("Times")],
+        rows=[[r.sop, f"{r.from_step} → {r.to_step}", r.times] for r in report.rework],
+    )
+    pauses = Table(
+        columns=[_("Reason"), _("Times")],
+        rows=[[reason or "-", times] for reason, times in report.pauses],
+        wrap={0: 60},
+    )
+    operators = Table(
+        columns=[
+            _("Operator"),
+            _("Recorded"),
+            _("Steps done"),
+            _("Late steps"),
+            _("Notes"),
+            _("Pauses/resumes"),
+            _("Cancelled"),
+            _("Entries"),
+        ],
+        rows=[
+            [o.operator, o.recorded, o.steps, o.late_steps, o.notes, o.pauses, o.cancellations, o.entries]
+            for o in report.operators
+        ],
+    )
+    summary = Table(
+        columns=count_columns,
+        rows=[[totals.received, totals.resolved, totals.rejected, totals.cancelled, totals.open, totals.overdue]],
+    )
     none = _("None.")
     sections = [
         Section(_("Summary"), summary),
         Section(_("Per SOP"), counts_table("SOP", report.by_sop), none),
         Section(_("Per unit"), counts_table(_("Unit"), report.by_unit), none),
         Section(_("Per system"), counts_table(_("System"), report.by_system), none),
-        Section(_("SLA compliance per SOP step"), steps, _("No steps were done in this period."), bars=bars,
-                note=_("Working time; the median and 90th percentile of the time each step took."), narrow_drop=(1,)),
+        Section(
+            _("SLA compliance per SOP step"),
+            steps,
+            _("No steps were done in this period."),
+            bars=bars,
+            note=_("Working time; the median and 90th percentile of the time each step took."),
+            narrow_drop=(1,),
+        ),
         Section(_("Time to resolve"), resolution, _("No complaints were resolved in this period.")),
-        Section(_("Open complaints past their deadline"), overdue, _("No open complaint is past its deadline."),
-                narrow_drop=(3,)),
+        Section(
+            _("Open complaints past their deadline"),
+            overdue,
+            _("No open complaint is past its deadline."),
+            narrow_drop=(3,),
+        ),
         Section(_("Rework: loops taken"), rework, none),
-        Section(_("Pauses by reason"), pauses, _("No pauses."),
-                note=_("Paused working time ended in this period: {time}.").format(
-                    time=minutes_text(report.paused_minutes, day)) if report.paused_minutes else None),
+        Section(
+            _("Pauses by reason"),
+            pauses,
+            _("No pauses."),
+            note=_("Paused working time ended in this period: {time}.").format(
+                time=minutes_text(report.paused_minutes, day)
+            )
+            if report.paused_minutes
+            else None,
+        ),
         Section(_("Activity per operator"), operators, _("No activity.")),
     ]
     meta = [(_("Open and overdue as of"), _local(report.as_of, tz)), working_time_meta(day)]
     if report.sop:
         meta.append(("SOP", report.sop))
     return Document(
-        title=titles.get(report.period.kind, _("Report")), period=describe(report.period), office=report.office,
-        meta=meta, sections=sections,
-        highlights=[(_("Received"), totals.received), (_("Resolved"), totals.resolved), (_("Open"), totals.open),
-                    (_("Overdue"), totals.overdue)],
+        title=titles.get(report.period.kind, _("Report")),
+        period=describe(report.period),
+        office=report.office,
+        meta=meta,
+        sections=sections,
+        highlights=[
+            (_("Received"), totals.received),
+            (_("Resolved"), totals.resolved),
+            (_("Open"), totals.open),
+            (_("Overdue"), totals.overdue),
+        ],
         empty_notice=_("No complaints and no activity in this period.") if report.is_empty else None,
         signature_day=long_date(report.as_of.astimezone(tz).date()),
     )
@@ -181,19 +270,42 @@ def journal_document(journal) -> Document:
 
     def note(line) -> str:
         if line.action == "received":  # who reported what, where: the log's opening line for the case
-            recorded = ", ".join(line.fields[k] for k in ("reporter", "unit", "system", "host", "channel")
-                                 if line.fields.get(k))
+            recorded = ", ".join(
+                line.fields[k] for k in ("reporter", "unit", "system", "host", "channel") if line.fields.get(k)
+            )
         else:
             recorded = "; ".join(f"{k} = {v}" for k, v in line.fields.items())
         return " — ".join(part for part in (line.note or "", recorded) if part)
 
     table = Table(
-        columns=[_("Time"), _("Number"), _("Step"), _("Kegiatan"), _("Pelaksana"), _("Operator"), _("Action"),
-                 _("Note"), _("Output"), _("Time taken")],
+        columns=[
+            _("Time"),
+            _("Number"),
+            _("Step"),
+            _("Kegiatan"),
+            _("Pelaksana"),
+            _("Operator"),
+            _("Action"),
+            _("Note"),
+            _("Output"),
+            _("Time taken"),
+        ],
         keys=["at", "number", "step", "kegiatan", "pelaksana", "actor", "action", "note", "output", "timing"],
-        rows=[[_local(line.at, tz, with_date=not one_day), line.number or "", line.step or "", line.kegiatan,
-               line.pelaksana, line.actor, action_label(line.action, line.decision), note(line), line.output or "",
-               timing_label(line, day)] for line in journal.lines],
+        rows=[
+            [
+                _local(line.at, tz, with_date=not one_day),
+                line.number or "",
+                line.step or "",
+                line.kegiatan,
+                line.pelaksana,
+                line.actor,
+                action_label(line.action, line.decision),
+                note(line),
+                line.output or "",
+                timing_label(line, day),
+            ]
+            for line in journal.lines
+        ],
         wrap={3: 30, 4: 20, 7: 30, 8: 20},
         row_styles=["red" if line.on_time is False else None for line in journal.lines],
     )
@@ -205,10 +317,14 @@ def journal_document(journal) -> Document:
     meta.append((_("Entries"), str(len(journal.lines))))
     meta.append(working_time_meta(day))
     return Document(
-        title=_("Jurnal harian / log tanggapan keluhan"), period=describe(journal.period), office=journal.office,
-        meta=meta, sections=[Section(_("Entries"), table, _("No journal entries in this period."), narrow_drop=(3, 4, 8))],
+        title=_("Jurnal harian / log tanggapan keluhan"),
+        period=describe(journal.period),
+        office=journal.office,
+        meta=meta,
+        sections=[Section(_("Entries"), table, _("No journal entries in this period."), narrow_drop=(3, 4, 8))],
         empty_notice=None if journal.lines else _("No journal entries in this period."),
-        signature_day=long_date(journal.period.last), landscape=True,
+        signature_day=long_date(journal.period.last),
+        landscape=True,
     )
 
 
@@ -253,10 +369,16 @@ def _write_text(document: Document, out: TextIO, markdown: bool) -> None:
             continue
         widths = None if markdown else [section.table.wrap.get(i) for i in range(len(section.table.columns))]
         numeric = numeric_columns(section.table)
-        out.write(tabulate([[_text_cell(v, markdown) for v in row] for row in section.table.rows],
-                           headers=list(section.table.columns), tablefmt="pipe" if markdown else "simple",
-                           maxcolwidths=widths, disable_numparse=True,
-                           colalign=["right" if n else "left" for n in numeric]))
+        out.write(
+            tabulate(
+                [[_text_cell(v, markdown) for v in row] for row in section.table.rows],
+                headers=list(section.table.columns),
+                tablefmt="pipe" if markdown else "simple",
+                maxcolwidths=widths,
+                disable_numparse=True,
+                colalign=["right" if n else "left" for n in numeric],
+            )
+        )
         out.write("\n")
         if section.note:
             out.write(f"\n{section.note}\n" if markdown else f"{section.note}\n")
@@ -264,8 +386,10 @@ def _write_text(document: Document, out: TextIO, markdown: bool) -> None:
 
 def numeric_columns(table: Table) -> list[bool]:
     """Which columns hold only counts: they are right-aligned."""
-    return [all(isinstance(row[i], int) and not isinstance(row[i], bool) for row in table.rows)
-            for i in range(len(table.columns))]
+    return [
+        all(isinstance(row[i], int) and not isinstance(row[i], bool) for row in table.rows)
+        for i in range(len(table.columns))
+    ]
 
 
 def _text_cell(value: Any, markdown: bool) -> str:
@@ -303,8 +427,11 @@ def _write_rich(document: Document) -> None:
             screen.print(section.empty, style="dim")
             continue
         table = RichTable(header_style="bold", show_edge=False)
-        shown = [i for i in range(len(section.table.columns))
-                 if screen.width >= WIDE_TERMINAL or i not in section.narrow_drop]
+        shown = [
+            i
+            for i in range(len(section.table.columns))
+            if screen.width >= WIDE_TERMINAL or i not in section.narrow_drop
+        ]
         numeric = numeric_columns(section.table)
         for index in shown:
             column = section.table.columns[index]
@@ -314,9 +441,13 @@ def _write_rich(document: Document) -> None:
                 continue
             # Text wraps between words, never inside one; long free text gives way first.
             longest_word = max((len(word) for text in [column, *cells] for word in text.split()), default=1)
-            table.add_column(column, overflow="fold", min_width=min(longest_word, 16),
-                             ratio=1 if index in section.table.wrap else None,
-                             max_width=section.table.wrap.get(index))
+            table.add_column(
+                column,
+                overflow="fold",
+                min_width=min(longest_word, 16),
+                ratio=1 if index in section.table.wrap else None,
+                max_width=section.table.wrap.get(index),
+            )
         styles = section.table.row_styles
         for index, row in enumerate(section.table.rows):
             table.add_row(*(_cell(row[i]) for i in shown), style=styles[index] if index < len(styles) else None)

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from html import escape
 
-from sopcli.present.documents import Bar, Document, Section
 from sopcli.i18n import _
+from sopcli.present.documents import Bar, Document, Section
 from sopcli.present.render import _cell
 
 STYLE = """
@@ -62,11 +62,17 @@ def render_page(document: Document, *, config=None, language: str = "id") -> str
         parts.append(f'<div class="office">{escape(document.office)}</div>')
     parts += [f"<h1>{escape(document.title)}</h1>", f'<div class="period">{escape(document.period)}</div>', "</header>"]
     if document.meta:
-        parts.append('<div class="meta">' + " · ".join(f"{escape(label)}: {escape(value)}" for label, value in document.meta)
-                     + "</div>")
+        parts.append(
+            '<div class="meta">'
+            + " · ".join(f"{escape(label)}: {escape(value)}" for label, value in document.meta)
+            + "</div>"
+        )
     if document.highlights:
-        parts.append('<div class="highlights">' + "".join(f"<div>{escape(label)}<b>{value}</b></div>"
-                                                           for label, value in document.highlights) + "</div>")
+        parts.append(
+            '<div class="highlights">'
+            + "".join(f"<div>{escape(label)}<b>{value}</b></div>" for label, value in document.highlights)
+            + "</div>"
+        )
     if document.empty_notice:
         parts.append(f'<p class="empty">{escape(document.empty_notice)}</p>')
     for section in document.sections:
@@ -86,11 +92,17 @@ def _section(section: Section) -> str:
         return "".join(parts)
     if section.bars:
         parts.append(bar_chart(section.bars, title=section.heading))
-    parts.append("<table><thead><tr>" + "".join(f"<th>{escape(str(c))}</th>" for c in table.columns) + "</tr></thead><tbody>")
+    parts.append(
+        "<table><thead><tr>" + "".join(f"<th>{escape(str(c))}</th>" for c in table.columns) + "</tr></thead><tbody>"
+    )
     for index, row in enumerate(table.rows):
         late = index < len(table.row_styles) and table.row_styles[index] == "red"
-        cells = "".join(f'<td class="n">{value}</td>' if isinstance(value, int) and not isinstance(value, bool)
-                        else f"<td>{escape(_cell(value))}</td>" for value in row)
+        cells = "".join(
+            f'<td class="n">{value}</td>'
+            if isinstance(value, int) and not isinstance(value, bool)
+            else f"<td>{escape(_cell(value))}</td>"
+            for value in row
+        )
         parts.append(f'<tr class="late">{cells}</tr>' if late else f"<tr>{cells}</tr>")
     parts.append("</tbody></table>")
     if section.note:
@@ -104,19 +116,25 @@ def bar_chart(bars: list[Bar], title: str) -> str:
     label_width, bar_width, row_height = 150, 380, 20
     width = label_width + bar_width + 60
     height = row_height * len(bars) + 24
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" role="img" width="{width}" height="{height}" '
-             f'viewBox="0 0 {width} {height}" font-size="10" font-family="Arial, sans-serif">',
-             f"<title>{escape(title)}</title>"]
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}" font-size="10" font-family="Arial, sans-serif">',
+        f"<title>{escape(title)}</title>",
+    ]
     for index, bar in enumerate(bars):
         y = index * row_height
         on_time = round(bar_width * bar.on_time / (bar.on_time + bar.late), 1)
         parts.append(f'<text x="{label_width - 6}" y="{y + 14}" text-anchor="end">{escape(bar.label)}</text>')
         tooltip = escape(_("{on_time} on time, {late} late").format(on_time=bar.on_time, late=bar.late))
-        parts.append(f'<rect x="{label_width}" y="{y + 3}" width="{on_time}" height="{row_height - 6}" fill="#2e7d32">'
-                     f"<title>{tooltip}</title></rect>")
+        parts.append(
+            f'<rect x="{label_width}" y="{y + 3}" width="{on_time}" height="{row_height - 6}" fill="#2e7d32">'
+            f"<title>{tooltip}</title></rect>"
+        )
         if bar.late:
-            parts.append(f'<rect x="{label_width + on_time}" y="{y + 3}" width="{round(bar_width - on_time, 1)}" '
-                         f'height="{row_height - 6}" fill="#c62828"><title>{tooltip}</title></rect>')
+            parts.append(
+                f'<rect x="{label_width + on_time}" y="{y + 3}" width="{round(bar_width - on_time, 1)}" '
+                f'height="{row_height - 6}" fill="#c62828"><title>{tooltip}</title></rect>'
+            )
         parts.append(f'<text x="{label_width + bar_width + 6}" y="{y + 14}">{bar.percent:.0f}%</text>')
     axis_y = row_height * len(bars) + 4
     for tick in (0, 50, 100):
@@ -134,10 +152,12 @@ def _signature(document: Document, config) -> str:
     name = getattr(config, "signer_name", None)
     nip = getattr(config, "signer_nip", None)
     dated = f"{place}, {document.signature_day}" if place else document.signature_day
-    return ('<div class="signature">'
-            f"<div>{escape(dated)}</div>"
-            f"<div>{escape(title)}</div>"
-            '<div class="space"></div>'
-            f'<div class="name">{escape(name) if name else "(" + "." * 40 + ")"}</div>'
-            f"<div>NIP. {escape(nip) if nip else '.' * 30}</div>"
-            "</div>")
+    return (
+        '<div class="signature">'
+        f"<div>{escape(dated)}</div>"
+        f"<div>{escape(title)}</div>"
+        '<div class="space"></div>'
+        f'<div class="name">{escape(name) if name else "(" + "." * 40 + ")"}</div>'
+        f"<div>NIP. {escape(nip) if nip else '.' * 30}</div>"
+        "</div>"
+    )

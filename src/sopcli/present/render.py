@@ -106,8 +106,15 @@ def _tabulate(fmt: str) -> Callable[[Table, TextIO], None]:
         widths = [table.wrap.get(i) for i in range(len(table.columns))] if fmt == "simple" else None
         if table.title and fmt == "simple":
             out.write(table.title + "\n")
-        out.write(tabulate([[_cell(v) for v in row] for row in table.rows], headers=list(table.columns),
-                           tablefmt=fmt, maxcolwidths=widths, disable_numparse=True))
+        out.write(
+            tabulate(
+                [[_cell(v) for v in row] for row in table.rows],
+                headers=list(table.columns),
+                tablefmt=fmt,
+                maxcolwidths=widths,
+                disable_numparse=True,
+            )
+        )
         out.write("\n")
 
     return render

@@ -22,8 +22,10 @@ from sopcli.services.runtime import Runtime
 def _live_path(rt: Runtime) -> Path:
     database = rt.ready_database()
     if database.path is None:
-        raise DatabaseError(_("sop backs up SQLite logbooks only; this one is {url}").format(url=database.display()),
-                            _("use the server's tools, e.g. pg_dump -Fc"))
+        raise DatabaseError(
+            _("sop backs up SQLite logbooks only; this one is {url}").format(url=database.display()),
+            _("use the server's tools, e.g. pg_dump -Fc"),
+        )
     return database.path
 
 
@@ -43,7 +45,10 @@ def backup(rt: Runtime, target: Path) -> int:
     partial = target.with_name(f".{target.name}.part")
     try:
         os.close(os.open(partial, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
-        with closing(sqlite3.connect(source, uri=isinstance(source, str))) as live, closing(sqlite3.connect(partial)) as copy:
+        with (
+            closing(sqlite3.connect(source, uri=isinstance(source, str))) as live,
+            closing(sqlite3.connect(partial)) as copy,
+        ):
             live.backup(copy)
             # One self-contained file: no -wal/-shm left beside it, and readable from read-only media.
             copy.execute("PRAGMA journal_mode = DELETE")
@@ -71,18 +76,26 @@ def restore(rt: Runtime, source: Path, force: bool = False) -> int:
     checked = Runtime(config=rt.config, db_option=str(source.resolve()), clock=rt.clock)
     revision = checked.database.current_revision()
     if revision != HEAD_REVISION:
-        raise InputError(_("{path} is not a sop logbook at schema {head} (found {found})").format(
-            path=source, head=HEAD_REVISION, found=revision or "-"))
+        raise InputError(
+            _("{path} is not a sop logbook at schema {head} (found {found})").format(
+                path=source, head=HEAD_REVISION, found=revision or "-"
+            )
+        )
     result = verify(checked)
     if result.broken_seq is not None:
-        raise InputError(_("{path}: its journal chain is broken at entry {seq}; not restored").format(
-            path=source, seq=result.broken_seq))
+        raise InputError(
+            _("{path}: its journal chain is broken at entry {seq}; not restored").format(
+                path=source, seq=result.broken_seq
+            )
+        )
     target = _live_path(rt)
     with closing(sqlite3.connect(target)) as live:
         held = live.execute("SELECT COUNT(*) FROM complaint").fetchone()[0]
     if held and not force:
-        raise InputError(_("the logbook holds {n} complaints; restoring would replace them").format(n=held),
-                         _("give --force to replace it"))
+        raise InputError(
+            _("the logbook holds {n} complaints; restoring would replace them").format(n=held),
+            _("give --force to replace it"),
+        )
     with closing(sqlite3.connect(source)) as backup_copy, closing(sqlite3.connect(target, timeout=5)) as live:
         backup_copy.backup(live)
     return result.checked

@@ -14,16 +14,23 @@ from datetime import datetime
 from typing import Any
 
 from sopcli.domain import engine
+from sopcli.domain.chain import GENESIS, entry_hash
 from sopcli.errors import CaseMovedOn, ConflictError, InputError, NotFoundError, NotPermitted
 from sopcli.i18n import _
-from sopcli.domain.chain import GENESIS, entry_hash
 from sopcli.services.runtime import Runtime
 from sopcli.services.sops import check_sop_filter
 
 CHANNELS = ("surat", "telepon", "email", "whatsapp", "monitoring", "langsung", "web", "lainnya")
 PRIORITIES = ("rendah", "sedang", "tinggi", "kritis")
-_PRIORITY_ALIASES = {"low": "rendah", "medium": "sedang", "normal": "sedang", "high": "tinggi", "critical": "kritis",
-                     "urgent": "kritis", "mendesak": "kritis"}
+_PRIORITY_ALIASES = {
+    "low": "rendah",
+    "medium": "sedang",
+    "normal": "sedang",
+    "high": "tinggi",
+    "critical": "kritis",
+    "urgent": "kritis",
+    "mendesak": "kritis",
+}
 
 
 def normalise_priority(value: str) -> str:
@@ -35,8 +42,13 @@ def normalise_priority(value: str) -> str:
     key = value.strip().lower()
     key = _PRIORITY_ALIASES.get(key, key)
     if key not in PRIORITIES:
-        raise InputError(_("unknown priority {value!r}").format(value=value), _("choose {choices}").format(choices=", ".join(PRIORITIES)))
+        raise InputError(
+            _("unknown priority {value!r}").format(value=value),
+            _("choose {choices}").format(choices=", ".join(PRIORITIES)),
+        )
     return key
+
+
 NUMBER_PREFIX = "ADU"
 
 
@@ -89,23 +101,48 @@ class CaseView:
 
     def to_json(self, tz) -> dict[str, Any]:
         """The JSON contract scripts rely on; times in the office's zone, with offset."""
+
         def t(moment: datetime | None) -> str | None:
             return None if moment is None else moment.astimezone(tz).isoformat()
 
         return {
-            "number": self.number, "ref": self.ref,
+            "number": self.number,
+            "ref": self.ref,
             "sop": {"id": self.sop_id, "version": self.sop_version, "nama": self.sop_name},
-            "status": self.status, "current_step": self.current_step, "due_at": t(self.due_at),
-            "paused_since": t(self.paused_since), "received_at": t(self.received_at), "closed_at": t(self.closed_at),
-            "description": self.description, "reporter": self.reporter, "unit": self.unit, "system": self.system,
-            "host": self.host, "channel": self.channel, "priority": self.priority,
-            "resolution_minutes": self.resolution_minutes, "overall_on_time": self.overall_on_time,
+            "status": self.status,
+            "current_step": self.current_step,
+            "due_at": t(self.due_at),
+            "paused_since": t(self.paused_since),
+            "received_at": t(self.received_at),
+            "closed_at": t(self.closed_at),
+            "description": self.description,
+            "reporter": self.reporter,
+            "unit": self.unit,
+            "system": self.system,
+            "host": self.host,
+            "channel": self.channel,
+            "priority": self.priority,
+            "resolution_minutes": self.resolution_minutes,
+            "overall_on_time": self.overall_on_time,
             "revision": self.revision,
             "journal": [
-                {"seq": e.seq, "action": e.action, "step": e.step, "decision": e.decision, "fields": e.fields,
-                 "actor": e.actor, "at": t(e.at), "recorded_at": t(e.recorded_at), "note": e.note, "output": e.output,
-                 "on_time": e.on_time, "took_minutes": e.took_minutes, "standard_minutes": e.standard_minutes,
-                 "next_step": e.next_step, "hash": e.hash}
+                {
+                    "seq": e.seq,
+                    "action": e.action,
+                    "step": e.step,
+                    "decision": e.decision,
+                    "fields": e.fields,
+                    "actor": e.actor,
+                    "at": t(e.at),
+                    "recorded_at": t(e.recorded_at),
+                    "note": e.note,
+                    "output": e.output,
+                    "on_time": e.on_time,
+                    "took_minutes": e.took_minutes,
+                    "standard_minutes": e.standard_minutes,
+                    "next_step": e.next_step,
+                    "hash": e.hash,
+                }
                 for e in self.journal
             ],
         }
@@ -145,11 +182,17 @@ def _complaint(session, rt: Runtime, number: str):
     by_number = None
     if short := _NUMBER.fullmatch(wanted):
         year = int(short[1]) if short[1] else rt.now().astimezone(rt.zone).year
-        by_number = session.exec(select(Complaint).where(Complaint.year == year, Complaint.serial == int(short[2]))).first()
+        by_number = session.exec(
+            select(Complaint).where(Complaint.year == year, Complaint.serial == int(short[2]))
+        ).first()
     written_in_full = wanted.upper().startswith(f"{NUMBER_PREFIX}-")
     if by_number and by_ref and by_number.id != by_ref.id and not written_in_full:
-        raise InputError(_("{wanted} could be {number} or {other} (whose ref it is)").format(
-            wanted=wanted, number=by_number.number, other=by_ref.number), _("give the full number"))
+        raise InputError(
+            _("{wanted} could be {number} or {other} (whose ref it is)").format(
+                wanted=wanted, number=by_number.number, other=by_ref.number
+            ),
+            _("give the full number"),
+        )
     found = by_number or by_ref
     if found is None:
         raise NotFoundError(_("no complaint {number}").format(number=number), _("see 'sop list --status all'"))
@@ -166,10 +209,16 @@ def _definition(session, sop_version_id: int):
 
 def _state(complaint) -> engine.CaseState:
     return engine.CaseState(
-        status=complaint.status, current_step=complaint.current_step, step_started_at=complaint.step_started_at,
-        last_at=complaint.last_at, received_at=complaint.received_at, fields=json.loads(complaint.fields),
-        paused_since=complaint.paused_since, paused_minutes=complaint.paused_minutes,
-        total_paused_minutes=complaint.total_paused_minutes, closed_at=complaint.closed_at,
+        status=complaint.status,
+        current_step=complaint.current_step,
+        step_started_at=complaint.step_started_at,
+        last_at=complaint.last_at,
+        received_at=complaint.received_at,
+        fields=json.loads(complaint.fields),
+        paused_since=complaint.paused_since,
+        paused_minutes=complaint.paused_minutes,
+        total_paused_minutes=complaint.total_paused_minutes,
+        closed_at=complaint.closed_at,
     )
 
 
@@ -178,21 +227,55 @@ def _journal(session, complaint_id: int) -> list[JournalView]:
 
     from sopcli.store.models import JournalEntry
 
-    rows = session.exec(select(JournalEntry).where(JournalEntry.complaint_id == complaint_id).order_by(JournalEntry.seq))
-    return [JournalView(r.seq, r.action, r.step, r.decision, json.loads(r.fields), r.actor, r.at, r.recorded_at,
-                        r.note, r.output, r.on_time, r.took_minutes, r.standard_minutes, r.next_step, r.hash)
-            for r in rows]
+    rows = session.exec(
+        select(JournalEntry).where(JournalEntry.complaint_id == complaint_id).order_by(JournalEntry.seq)
+    )
+    return [
+        JournalView(
+            r.seq,
+            r.action,
+            r.step,
+            r.decision,
+            json.loads(r.fields),
+            r.actor,
+            r.at,
+            r.recorded_at,
+            r.note,
+            r.output,
+            r.on_time,
+            r.took_minutes,
+            r.standard_minutes,
+            r.next_step,
+            r.hash,
+        )
+        for r in rows
+    ]
 
 
 def _view(session, complaint, sop, with_journal: bool = True) -> CaseView:
     return CaseView(
-        number=complaint.number, ref=complaint.ref, sop_id=sop.id, sop_version=sop.version, sop_name=sop.nama,
-        status=complaint.status, description=complaint.description, reporter=complaint.reporter, unit=complaint.unit,
-        system=complaint.system, host=complaint.host, channel=complaint.channel, priority=complaint.priority,
-        received_at=complaint.received_at, current_step=complaint.current_step, due_at=complaint.due_at,
-        paused_since=complaint.paused_since, closed_at=complaint.closed_at,
-        resolution_minutes=complaint.resolution_minutes, overall_on_time=complaint.overall_on_time,
-        overall_standard=sop.waktu or None, revision=complaint.revision,
+        number=complaint.number,
+        ref=complaint.ref,
+        sop_id=sop.id,
+        sop_version=sop.version,
+        sop_name=sop.nama,
+        status=complaint.status,
+        description=complaint.description,
+        reporter=complaint.reporter,
+        unit=complaint.unit,
+        system=complaint.system,
+        host=complaint.host,
+        channel=complaint.channel,
+        priority=complaint.priority,
+        received_at=complaint.received_at,
+        current_step=complaint.current_step,
+        due_at=complaint.due_at,
+        paused_since=complaint.paused_since,
+        closed_at=complaint.closed_at,
+        resolution_minutes=complaint.resolution_minutes,
+        overall_on_time=complaint.overall_on_time,
+        overall_standard=sop.waktu or None,
+        revision=complaint.revision,
         journal=_journal(session, complaint.id) if with_journal else [],
     )
 
@@ -216,8 +299,11 @@ def step_card(rt: Runtime, number: str) -> StepCard:
         view = _view(session, complaint, sop, with_journal=False)
     state = _state(complaint)
     if state.status != engine.OPEN:
-        raise engine.ActionError(_("{number} is already closed ({status})").format(
-            number=complaint.number, status=engine.status_label(state.status)))
+        raise engine.ActionError(
+            _("{number} is already closed ({status})").format(
+                number=complaint.number, status=engine.status_label(state.status)
+            )
+        )
     step = sop.step(state.current_step)
     calendar = rt.calendar_for(sop)
     standard = engine.standard_for(sop, step, state.fields)
@@ -226,10 +312,18 @@ def step_card(rt: Runtime, number: str) -> StepCard:
     left = None
     if due is not None:
         left = calendar.working_minutes(now, due) if now <= due else -calendar.working_minutes(due, now)
-    return StepCard(view, sop, step, sop.step_number(step.id), len(sop.steps),
-                    standard.text if standard else None,
-                    standard.deadline_minutes(calendar.day_minutes) if standard else None,
-                    due, left, state.paused_since is not None)
+    return StepCard(
+        view,
+        sop,
+        step,
+        sop.step_number(step.id),
+        len(sop.steps),
+        standard.text if standard else None,
+        standard.deadline_minutes(calendar.day_minutes) if standard else None,
+        due,
+        left,
+        state.paused_since is not None,
+    )
 
 
 # --- writing ---------------------------------------------------------------------
@@ -255,13 +349,28 @@ def _append(session, complaint, entry: engine.Entry, recorded_at: datetime) -> i
     seq, prev_hash = (last[0] + 1, last[1]) if last else (1, GENESIS)
     number = complaint.number if complaint else None
     data = engine.describe(entry) | {"seq": seq, "complaint_number": number, "recorded_at": recorded_at}
-    session.add(JournalEntry(
-        seq=seq, complaint_id=complaint.id if complaint else None, complaint_number=number, action=entry.action, step=entry.step,
-        decision=entry.decision, fields=json.dumps(dict(entry.fields), ensure_ascii=False, sort_keys=True),
-        actor=entry.actor, at=entry.at, recorded_at=recorded_at, note=entry.note, output=entry.output,
-        on_time=entry.on_time, took_minutes=entry.took_minutes, standard_minutes=entry.standard_minutes,
-        next_step=entry.next_step, prev_hash=prev_hash, hash=entry_hash(prev_hash, data),
-    ))
+    session.add(
+        JournalEntry(
+            seq=seq,
+            complaint_id=complaint.id if complaint else None,
+            complaint_number=number,
+            action=entry.action,
+            step=entry.step,
+            decision=entry.decision,
+            fields=json.dumps(dict(entry.fields), ensure_ascii=False, sort_keys=True),
+            actor=entry.actor,
+            at=entry.at,
+            recorded_at=recorded_at,
+            note=entry.note,
+            output=entry.output,
+            on_time=entry.on_time,
+            took_minutes=entry.took_minutes,
+            standard_minutes=entry.standard_minutes,
+            next_step=entry.next_step,
+            prev_hash=prev_hash,
+            hash=entry_hash(prev_hash, data),
+        )
+    )
     return seq
 
 
@@ -310,8 +419,14 @@ def _pinned_version(session, loaded, now: datetime):
     version = session.exec(select(SopVersion).where(SopVersion.digest == loaded.digest)).first()
     if version is None:
         _check_version_is_new(session, loaded)
-        version = SopVersion(sop_id=loaded.definition.id, version=loaded.definition.version, digest=loaded.digest,
-                             source=loaded.source, origin=loaded.origin, first_used_at=now)
+        version = SopVersion(
+            sop_id=loaded.definition.id,
+            version=loaded.definition.version,
+            digest=loaded.digest,
+            source=loaded.source,
+            origin=loaded.origin,
+            first_used_at=now,
+        )
         session.add(version)
         session.flush()
     return version
@@ -336,14 +451,18 @@ def _check_version_is_new(session, loaded) -> None:
     if is_builtin(loaded):
         return
     definition = loaded.definition
-    clash = session.exec(select(SopVersion.id).where(
-        SopVersion.sop_id == definition.id, SopVersion.version == definition.version)).first()
+    clash = session.exec(
+        select(SopVersion.id).where(SopVersion.sop_id == definition.id, SopVersion.version == definition.version)
+    ).first()
     if clash is not None:
         raise ConflictError(
             _("{origin}: SOP {id} version {version} is already in use with different content").format(
-                origin=loaded.origin, id=definition.id, version=definition.version),
+                origin=loaded.origin, id=definition.id, version=definition.version
+            ),
             _("raise 'version' in the file after changing it (for example to {suggestion})").format(
-                suggestion=_next_version(definition.version)))
+                suggestion=_next_version(definition.version)
+            ),
+        )
 
 
 def _next_version(version: str) -> str:
@@ -395,20 +514,32 @@ def record_complaint(rt: Runtime, new: NewComplaint, *, actor: str) -> CaseView:
     now = rt.now()
     received_at = new.received_at or now
     if received_at > now + engine.FUTURE_TOLERANCE:
-        raise InputError(_("the received time {at} is in the future").format(at=received_at.isoformat(timespec="minutes")))
+        raise InputError(
+            _("the received time {at} is in the future").format(at=received_at.isoformat(timespec="minutes"))
+        )
     if received_at < now - engine.RECEIVED_AT_MOST_AGO:
-        raise InputError(_("the received time {at} is more than {years} years ago").format(
-            at=received_at.isoformat(timespec="minutes"), years=engine.RECEIVED_AT_MOST_AGO_YEARS), _("check the year"))
+        raise InputError(
+            _("the received time {at} is more than {years} years ago").format(
+                at=received_at.isoformat(timespec="minutes"), years=engine.RECEIVED_AT_MOST_AGO_YEARS
+            ),
+            _("check the year"),
+        )
     details = {
-        "description": _required(new.description, "--description"), "reporter": _required(new.reporter, "--reporter"),
-        "unit": _required(new.unit, "--unit"), "system": _required(new.system, "--system"),
-        "channel": _required(new.channel, "--channel").lower(), "priority": normalise_priority(_required(new.priority, "--priority")),
-        "host": (new.host or "").strip() or None, "ref": (new.ref or "").strip() or None,
+        "description": _required(new.description, "--description"),
+        "reporter": _required(new.reporter, "--reporter"),
+        "unit": _required(new.unit, "--unit"),
+        "system": _required(new.system, "--system"),
+        "channel": _required(new.channel, "--channel").lower(),
+        "priority": normalise_priority(_required(new.priority, "--priority")),
+        "host": (new.host or "").strip() or None,
+        "ref": (new.ref or "").strip() or None,
     }
     if details["ref"] and details["ref"].upper().startswith(f"{NUMBER_PREFIX}-"):
         # A ref is looked up after numbers, and ADU-… is always read as a number: such a ref could never be found.
-        raise InputError(_("the ref {ref!r} looks like a complaint number").format(ref=details["ref"]),
-                         _("give the reporter's own letter or ticket number"))
+        raise InputError(
+            _("the ref {ref!r} looks like a complaint number").format(ref=details["ref"]),
+            _("give the reporter's own letter or ticket number"),
+        )
     sop = loaded.definition
     transition = engine.start(sop, received_at=received_at, actor=actor, note=details["description"])
     calendar = rt.calendar_for(sop)
@@ -420,8 +551,15 @@ def record_complaint(rt: Runtime, new: NewComplaint, *, actor: str) -> CaseView:
         year = received_at.astimezone(rt.zone).year
         serial = _next_serial(session, year)
         complaint = Complaint(
-            number=f"{NUMBER_PREFIX}-{year}-{serial:05d}", year=year, serial=serial, sop_version_id=version.id,
-            sop_id=sop.id, received_at=received_at, status=engine.OPEN, last_at=received_at, created_by=actor,
+            number=f"{NUMBER_PREFIX}-{year}-{serial:05d}",
+            year=year,
+            serial=serial,
+            sop_version_id=version.id,
+            sop_id=sop.id,
+            received_at=received_at,
+            status=engine.OPEN,
+            last_at=received_at,
+            created_by=actor,
             **details,
         )
         _store_state(complaint, transition.state, engine.due_at(sop, transition.state, calendar))
@@ -435,8 +573,12 @@ def record_complaint(rt: Runtime, new: NewComplaint, *, actor: str) -> CaseView:
 
 def received_fields(sop, details: Mapping[str, Any], source: str | None = None) -> dict[str, str]:
     """What a ``received`` journal entry records of the complaint (hashed with it)."""
-    fields = {"sop": sop.id, "sop_version": sop.version, "source": source,
-              **{k: details[k] for k in ("reporter", "unit", "system", "host", "channel", "priority", "ref")}}
+    fields = {
+        "sop": sop.id,
+        "sop_version": sop.version,
+        "source": source,
+        **{k: details[k] for k in ("reporter", "unit", "system", "host", "channel", "priority", "ref")},
+    }
     return {k: v for k, v in fields.items() if v}
 
 
@@ -447,12 +589,21 @@ def _refuse_duplicate_ref(session, ref: str) -> None:
 
     existing = session.exec(select(Complaint.number).where(Complaint.ref == ref)).first()
     if existing:
-        raise ConflictError(_("ref {ref!r} is already recorded as {number}").format(ref=ref, number=existing),
-                            _("see 'sop show {number}'").format(number=existing))
+        raise ConflictError(
+            _("ref {ref!r} is already recorded as {number}").format(ref=ref, number=existing),
+            _("see 'sop show {number}'").format(number=existing),
+        )
 
 
-def _act(rt: Runtime, number: str, act, *, expected_step: str | None = None,
-         completing_as: str | None = None, cancelling_as: str | None = None) -> CaseView | None:
+def _act(
+    rt: Runtime,
+    number: str,
+    act,
+    *,
+    expected_step: str | None = None,
+    completing_as: str | None = None,
+    cancelling_as: str | None = None,
+) -> CaseView | None:
     """Load a complaint in a write transaction, apply ``act`` and store the result.
 
     ``act(sop, state, calendar, now)`` returns an engine Transition (``None``: only
@@ -471,15 +622,23 @@ def _act(rt: Runtime, number: str, act, *, expected_step: str | None = None,
         _lock_journal(session)
         complaint = _complaint(session, rt, number)
         if expected_step is not None and complaint.current_step != str(expected_step):
-            where = (_("it is at step {id}").format(id=complaint.current_step) if complaint.current_step
-                     else _("it is already {status}").format(status=engine.status_label(complaint.status)))
-            raise CaseMovedOn(_("{number} is not at step {step}: {where}").format(
-                number=complaint.number, where=where, step=expected_step),
-                _("see 'sop show {number}'").format(number=complaint.number))
+            where = (
+                _("it is at step {id}").format(id=complaint.current_step)
+                if complaint.current_step
+                else _("it is already {status}").format(status=engine.status_label(complaint.status))
+            )
+            raise CaseMovedOn(
+                _("{number} is not at step {step}: {where}").format(
+                    number=complaint.number, where=where, step=expected_step
+                ),
+                _("see 'sop show {number}'").format(number=complaint.number),
+            )
         sop = _definition(session, complaint.sop_version_id)
         refused = None
         if rt.config.enforce_roles and (completing_as or cancelling_as):
-            refused = _refusal(session, complaint, sop, completing_as or cancelling_as, now, any_role=bool(cancelling_as))
+            refused = _refusal(
+                session, complaint, sop, completing_as or cancelling_as, now, any_role=bool(cancelling_as)
+            )
         if refused is None:
             return _apply(rt, session, complaint, sop, act, now) if act is not None else None
     raise refused  # after the commit: the refusal stays in the journal
@@ -517,17 +676,40 @@ def _refusal(session, complaint, sop, actor: str, now: datetime, *, any_role: bo
     else:
         reason = refusal(sop, step, actor, held)
     _append(session, complaint, engine.refuse(_state(complaint), step, at=now, actor=actor, reason=reason), now)
-    return NotPermitted(reason, _("an operator with one of these roles must do it, or: sop operator add {name} --role ROLE")
-                        .format(name=actor))
+    return NotPermitted(
+        reason,
+        _("an operator with one of these roles must do it, or: sop operator add {name} --role ROLE").format(name=actor),
+    )
 
 
-def advance(rt: Runtime, number: str, *, actor: str, at: datetime | None = None, decision: str | None = None,
-            fields: Mapping[str, str] | None = None, note: str | None = None, output: str | None = None,
-            expected_step: str | None = None) -> CaseView:
+def advance(
+    rt: Runtime,
+    number: str,
+    *,
+    actor: str,
+    at: datetime | None = None,
+    decision: str | None = None,
+    fields: Mapping[str, str] | None = None,
+    note: str | None = None,
+    output: str | None = None,
+    expected_step: str | None = None,
+) -> CaseView:
     """Complete the current step of a complaint (``sop next``)."""
+
     def act(sop, state, calendar, now):
-        return engine.complete_step(sop, state, calendar, at=at or now, now=now, actor=actor, decision=decision,
-                                    fields=fields, note=_clean(note), output=_clean(output))
+        return engine.complete_step(
+            sop,
+            state,
+            calendar,
+            at=at or now,
+            now=now,
+            actor=actor,
+            decision=decision,
+            fields=fields,
+            note=_clean(note),
+            output=_clean(output),
+        )
+
     return _act(rt, number, act, expected_step=expected_step, completing_as=actor)
 
 
@@ -542,20 +724,32 @@ def check_may_complete(rt: Runtime, number: str, *, actor: str, step: str) -> No
 
 
 def add_note(rt: Runtime, number: str, text: str, *, actor: str, at: datetime | None = None) -> CaseView:
-    return _act(rt, number, lambda sop, state, cal, now: engine.add_note(state, at=at or now, now=now, actor=actor, note=text))
+    return _act(
+        rt, number, lambda sop, state, cal, now: engine.add_note(state, at=at or now, now=now, actor=actor, note=text)
+    )
 
 
 def pause(rt: Runtime, number: str, reason: str, *, actor: str, at: datetime | None = None) -> CaseView:
-    return _act(rt, number, lambda sop, state, cal, now: engine.pause(state, at=at or now, now=now, actor=actor, reason=reason))
+    return _act(
+        rt, number, lambda sop, state, cal, now: engine.pause(state, at=at or now, now=now, actor=actor, reason=reason)
+    )
 
 
 def resume(rt: Runtime, number: str, *, actor: str, at: datetime | None = None, note: str | None = None) -> CaseView:
-    return _act(rt, number, lambda sop, state, cal, now: engine.resume(state, cal, at=at or now, now=now, actor=actor, note=_clean(note)))
+    return _act(
+        rt,
+        number,
+        lambda sop, state, cal, now: engine.resume(state, cal, at=at or now, now=now, actor=actor, note=_clean(note)),
+    )
 
 
 def cancel(rt: Runtime, number: str, reason: str, *, actor: str, at: datetime | None = None) -> CaseView:
-    return _act(rt, number, lambda sop, state, cal, now: engine.cancel(state, cal, at=at or now, now=now, actor=actor, reason=reason),
-                cancelling_as=actor)
+    return _act(
+        rt,
+        number,
+        lambda sop, state, cal, now: engine.cancel(state, cal, at=at or now, now=now, actor=actor, reason=reason),
+        cancelling_as=actor,
+    )
 
 
 def _clean(text: str | None) -> str | None:
@@ -572,7 +766,9 @@ def parse_field_options(values: list[str]) -> dict[str, str]:
     for raw in values:
         key, sep, value = raw.partition("=")
         if not sep or not key.strip():
-            raise InputError(_("--field {raw!r} is not KEY=VALUE").format(raw=raw), _("for example --field estimasi='4 jam'"))
+            raise InputError(
+                _("--field {raw!r} is not KEY=VALUE").format(raw=raw), _("for example --field estimasi='4 jam'")
+            )
         fields[key.strip()] = value.strip()
     return fields
 
@@ -597,8 +793,9 @@ class CaseRow:
     paused: bool
 
 
-def _case_filter(rt: Runtime, *, status: str, sop: str | None, overdue: bool, mine: str | None,
-                 since: datetime | None) -> list:
+def _case_filter(
+    rt: Runtime, *, status: str, sop: str | None, overdue: bool, mine: str | None, since: datetime | None
+) -> list:
     """The WHERE clauses of ``sop list``'s filters."""
     from sqlmodel import select
 
@@ -619,22 +816,40 @@ def _case_filter(rt: Runtime, *, status: str, sop: str | None, overdue: bool, mi
     return clauses
 
 
-def count_cases(rt: Runtime, *, status: str = "open", sop: str | None = None, overdue: bool = False,
-                mine: str | None = None, since: datetime | None = None) -> int:
+def count_cases(
+    rt: Runtime,
+    *,
+    status: str = "open",
+    sop: str | None = None,
+    overdue: bool = False,
+    mine: str | None = None,
+    since: datetime | None = None,
+) -> int:
     """How many complaints ``list_cases`` would give without a limit."""
     from sqlalchemy import func, select
 
     from sopcli.store.models import Complaint
 
-    query = select(func.count()).select_from(Complaint).where(
-        *_case_filter(rt, status=status, sop=sop, overdue=overdue, mine=mine, since=since))
+    query = (
+        select(func.count())
+        .select_from(Complaint)
+        .where(*_case_filter(rt, status=status, sop=sop, overdue=overdue, mine=mine, since=since))
+    )
     with rt.ready_database().transaction() as session:
         check_sop_filter(session, sop)
         return session.execute(query).scalar_one()
 
 
-def list_cases(rt: Runtime, *, status: str = "open", sop: str | None = None, overdue: bool = False,
-               mine: str | None = None, since: datetime | None = None, limit: int | None = None) -> list[CaseRow]:
+def list_cases(
+    rt: Runtime,
+    *,
+    status: str = "open",
+    sop: str | None = None,
+    overdue: bool = False,
+    mine: str | None = None,
+    since: datetime | None = None,
+    limit: int | None = None,
+) -> list[CaseRow]:
     """Complaints with their current step, who must act and when it is due; oldest first, at most ``limit``."""
     from sqlmodel import select
 
@@ -654,13 +869,23 @@ def list_cases(rt: Runtime, *, status: str = "open", sop: str | None = None, ove
                 definitions[complaint.sop_version_id] = _definition(session, complaint.sop_version_id)
             definition = definitions[complaint.sop_version_id]
             step = definition.step(complaint.current_step) if complaint.current_step else None
-            rows.append(CaseRow(
-                complaint.number, complaint.sop_id, complaint.status, complaint.received_at, complaint.unit,
-                complaint.system, complaint.description, complaint.current_step, step.kegiatan if step else None,
-                ", ".join(definition.role_name(r) for r in step.pelaksana) if step else None, complaint.due_at,
-                bool(complaint.due_at and complaint.due_at < now and complaint.status == engine.OPEN),
-                complaint.paused_since is not None,
-            ))
+            rows.append(
+                CaseRow(
+                    complaint.number,
+                    complaint.sop_id,
+                    complaint.status,
+                    complaint.received_at,
+                    complaint.unit,
+                    complaint.system,
+                    complaint.description,
+                    complaint.current_step,
+                    step.kegiatan if step else None,
+                    ", ".join(definition.role_name(r) for r in step.pelaksana) if step else None,
+                    complaint.due_at,
+                    bool(complaint.due_at and complaint.due_at < now and complaint.status == engine.OPEN),
+                    complaint.paused_since is not None,
+                )
+            )
     return rows
 
 
@@ -681,9 +906,12 @@ def verify(rt: Runtime) -> VerifyResult:
     from sopcli.domain.chain import verify_chain
 
     def entries(session):
-        result = session.exec(text(
-            "SELECT seq, complaint_number, action, step, decision, fields, actor, at, recorded_at, note, output, "
-            "on_time, took_minutes, standard_minutes, next_step, prev_hash, hash FROM journal_entry ORDER BY seq"))
+        result = session.exec(
+            text(
+                "SELECT seq, complaint_number, action, step, decision, fields, actor, at, recorded_at, note, output, "
+                "on_time, took_minutes, standard_minutes, next_step, prev_hash, hash FROM journal_entry ORDER BY seq"
+            )
+        )
         from sopcli.store.models import UTCDateTime
 
         as_utc = UTCDateTime().process_result_value

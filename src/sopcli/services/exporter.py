@@ -5,25 +5,49 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import IO, Any
 
-from sopcli.errors import InputError, os_reason
-from sopcli.i18n import _
 from sopcli.domain.chain import HASHED_KEYS
+from sopcli.errors import InputError, os_reason
+from sopcli.files.tables import write_rows
+from sopcli.i18n import _
 from sopcli.services.runtime import Runtime
 from sopcli.services.sops import check_sop_filter
-from sopcli.files.tables import write_rows
 
 # The import's own column names first, so an export re-imports as it is.
-COMPLAINT_COLUMNS = ["ref", "received_at", "sop", "reporter", "unit", "system", "host", "channel", "priority",
-                     "description", "number", "status", "current_step", "due_at", "closed_at"]
-JOURNAL_COLUMNS = list(HASHED_KEYS) + ["prev_hash", "hash"]
+COMPLAINT_COLUMNS = [
+    "ref",
+    "received_at",
+    "sop",
+    "reporter",
+    "unit",
+    "system",
+    "host",
+    "channel",
+    "priority",
+    "description",
+    "number",
+    "status",
+    "current_step",
+    "due_at",
+    "closed_at",
+]
+JOURNAL_COLUMNS = [*list(HASHED_KEYS), "prev_hash", "hash"]
 EXPORT_FORMATS = ("csv", "json", "jsonl", "xlsx")
 
 
-def export(rt: Runtime, what: str, out: IO[bytes], *, fmt: str, since: datetime | None = None,
-           until: datetime | None = None, sop: str | None = None, status: str | None = None) -> int:
+def export(
+    rt: Runtime,
+    what: str,
+    out: IO[bytes],
+    *,
+    fmt: str,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    sop: str | None = None,
+    status: str | None = None,
+) -> int:
     """Write complaints or journal entries to ``out``; returns how many.
 
     A journal export is a contiguous stretch of the chain, so that 'sop verify
@@ -36,18 +60,24 @@ def export(rt: Runtime, what: str, out: IO[bytes], *, fmt: str, since: datetime 
     from sopcli.domain import engine
 
     if what == "journal" and sop is not None:
-        raise InputError(_("a journal export cannot be limited to one SOP: only the whole journal or a time range verifies"),
-                         _("leave out --sop; 'sop journal --sop ID' lists one SOP's entries"))
+        raise InputError(
+            _("a journal export cannot be limited to one SOP: only the whole journal or a time range verifies"),
+            _("leave out --sop; 'sop journal --sop ID' lists one SOP's entries"),
+        )
     if what == "journal" and status is not None:
         raise InputError(_("--status is for exporting complaints, not the journal"), _("leave out --status"))
     if fmt not in EXPORT_FORMATS:
-        raise InputError(_("unknown format {fmt!r}").format(fmt=fmt), _("choose {formats}").format(formats=", ".join(EXPORT_FORMATS)))
+        raise InputError(
+            _("unknown format {fmt!r}").format(fmt=fmt), _("choose {formats}").format(formats=", ".join(EXPORT_FORMATS))
+        )
     if status is not None:
         status = engine.parse_status(status)
     with rt.ready_database().transaction() as session:
         if what == "complaints":
             check_sop_filter(session, sop)
-            return write_rows(out, fmt, COMPLAINT_COLUMNS, _complaint_rows(rt, session, since, until, sop, status), "pengaduan")
+            return write_rows(
+                out, fmt, COMPLAINT_COLUMNS, _complaint_rows(rt, session, since, until, sop, status), "pengaduan"
+            )
         if what == "journal":
             rows = _journal_rows(session, since, until)
             if fmt == "xlsx":
@@ -75,8 +105,23 @@ def _complaint_rows(rt, session, since, until, sop, status) -> Iterator[list[Any
     if status:
         query = query.where(Complaint.status == status)
     for c in session.exec(query.execution_options(yield_per=1000)):
-        yield [c.ref, _local(rt, c.received_at), c.sop_id, c.reporter, c.unit, c.system, c.host, c.channel, c.priority,
-               c.description, c.number, c.status, c.current_step, _local(rt, c.due_at), _local(rt, c.closed_at)]
+        yield [
+            c.ref,
+            _local(rt, c.received_at),
+            c.sop_id,
+            c.reporter,
+            c.unit,
+            c.system,
+            c.host,
+            c.channel,
+            c.priority,
+            c.description,
+            c.number,
+            c.status,
+            c.current_step,
+            _local(rt, c.due_at),
+            _local(rt, c.closed_at),
+        ]
 
 
 def _journal_rows(session, since, until) -> Iterator[list[Any]]:
@@ -100,20 +145,42 @@ def _journal_rows(session, since, until) -> Iterator[list[Any]]:
     # Journal times are ISO 8601 text in UTC, in every format: the hashes are over UTC to the
     # microsecond, while a spreadsheet date cell has no zone and keeps only milliseconds.
     for e in session.exec(query.execution_options(yield_per=1000)):
-        yield [e.seq, e.complaint_number, e.action, e.step, e.decision, json.loads(e.fields), e.actor,
-               _utc_text(e.at), _utc_text(e.recorded_at), e.note, e.output, e.on_time, e.took_minutes,
-               e.standard_minutes, e.next_step, e.prev_hash, e.hash]
+        yield [
+            e.seq,
+            e.complaint_number,
+            e.action,
+            e.step,
+            e.decision,
+            json.loads(e.fields),
+            e.actor,
+            _utc_text(e.at),
+            _utc_text(e.recorded_at),
+            e.note,
+            e.output,
+            e.on_time,
+            e.took_minutes,
+            e.standard_minutes,
+            e.next_step,
+            e.prev_hash,
+            e.hash,
+        ]
 
 
 def _utc_text(moment: datetime) -> str:
-    from datetime import timezone
 
-    return moment.astimezone(timezone.utc).isoformat()
+    return moment.astimezone(UTC).isoformat()
 
 
 # A journal export's file name ending → how it is read.
-_JOURNAL_FORMATS = {"csv": "csv", "txt": "csv", "tsv": "tsv", "json": "json", "jsonl": "jsonl", "ndjson": "jsonl",
-                    "xlsx": "xlsx"}
+_JOURNAL_FORMATS = {
+    "csv": "csv",
+    "txt": "csv",
+    "tsv": "tsv",
+    "json": "json",
+    "jsonl": "jsonl",
+    "ndjson": "jsonl",
+    "xlsx": "xlsx",
+}
 
 
 # OOXML's own escape for text a workbook cannot hold (ST_Xstring): a control character as _xHHHH_
@@ -134,7 +201,11 @@ def _xlsx_text(value: Any) -> Any:
 
 
 def _xlsx_plain(value: Any) -> Any:
-    return _XLSX_ESCAPED.sub(lambda m: chr(int(m.group(1), 16)), value) if isinstance(value, str) and "_x" in value else value
+    return (
+        _XLSX_ESCAPED.sub(lambda m: chr(int(m.group(1), 16)), value)
+        if isinstance(value, str) and "_x" in value
+        else value
+    )
 
 
 def read_journal_export(path: str) -> Iterator[dict[str, Any]]:
@@ -155,17 +226,23 @@ def read_journal_export(path: str) -> Iterator[dict[str, Any]]:
         raise InputError(_("{path} does not exist").format(path=path), _("give the file 'sop export journal' wrote"))
     fmt = _JOURNAL_FORMATS.get(file.suffix.lower().lstrip("."))
     if fmt is None:
-        raise InputError(_("cannot tell the format of {path}").format(path=path),
-                         _("a journal export is named .csv, .json, .jsonl or .xlsx"))
+        raise InputError(
+            _("cannot tell the format of {path}").format(path=path),
+            _("a journal export is named .csv, .json, .jsonl or .xlsx"),
+        )
     try:
         header, records = _open_journal(file, fmt)
     except (OSError, ValueError) as exc:  # UnicodeDecodeError and JSONDecodeError are ValueErrors
-        raise InputError(_("cannot read the journal export {path}: {reason}").format(path=path, reason=_reason(exc))) from None
+        raise InputError(
+            _("cannot read the journal export {path}: {reason}").format(path=path, reason=_reason(exc))
+        ) from None
     if header is not None:
         missing = [c for c in JOURNAL_COLUMNS if c not in header]
         if missing:
-            raise InputError(_("{path}: the header lacks the journal columns {names}").format(path=path, names=", ".join(missing)),
-                             _("export it with 'sop export journal'"))
+            raise InputError(
+                _("{path}: the header lacks the journal columns {names}").format(path=path, names=", ".join(missing)),
+                _("export it with 'sop export journal'"),
+            )
     return _journal_entries(path, records)
 
 
@@ -186,8 +263,10 @@ def _open_journal(file, fmt: str) -> tuple[list[str] | None, Iterator[Any]]:
         try:
             workbook = load_workbook(file, read_only=True, data_only=True)
         except (BadZipFile, InvalidFileException, KeyError, OSError, ValueError):
-            raise InputError(_("{path} is not a valid Excel workbook").format(path=path),
-                             _("if it holds CSV or JSON text, name it .csv or .json")) from None
+            raise InputError(
+                _("{path} is not a valid Excel workbook").format(path=path),
+                _("if it holds CSV or JSON text, name it .csv or .json"),
+            ) from None
         rows = workbook.worksheets[0].iter_rows(values_only=True)
         first = next(rows, None)
         if first is None or all(h is None or str(h).strip() == "" for h in first):
@@ -210,8 +289,10 @@ def _open_journal(file, fmt: str) -> tuple[list[str] | None, Iterator[Any]]:
         return None, (json.loads(line) for line in text.splitlines() if line.strip())
     data = json.loads(text)
     if not isinstance(data, list):
-        raise InputError(_("{path}: expected a JSON array of journal entries").format(path=path),
-                         _("export it with 'sop export journal'"))
+        raise InputError(
+            _("{path}: expected a JSON array of journal entries").format(path=path),
+            _("export it with 'sop export journal'"),
+        )
     return None, iter(data)
 
 
@@ -220,15 +301,23 @@ def _journal_entries(path: str, records: Iterator[Any]) -> Iterator[dict[str, An
     try:
         for number, record in enumerate(records, start=1):
             if not isinstance(record, dict):
-                raise InputError(_("{path}: record {n} is not a journal entry").format(path=path, n=number),
-                                 _("export it with 'sop export journal'"))
+                raise InputError(
+                    _("{path}: record {n} is not a journal entry").format(path=path, n=number),
+                    _("export it with 'sop export journal'"),
+                )
             missing = [c for c in JOURNAL_COLUMNS if c not in record]
             if missing:
-                raise InputError(_("{path}: record {n} lacks the journal columns {names}").format(path=path, n=number, names=", ".join(missing)),
-                                 _("export it with 'sop export journal'"))
+                raise InputError(
+                    _("{path}: record {n} lacks the journal columns {names}").format(
+                        path=path, n=number, names=", ".join(missing)
+                    ),
+                    _("export it with 'sop export journal'"),
+                )
             yield _typed(record)
     except (OSError, ValueError, TypeError) as exc:
-        raise InputError(_("cannot read the journal export {path}: {reason}").format(path=path, reason=_reason(exc))) from None
+        raise InputError(
+            _("cannot read the journal export {path}: {reason}").format(path=path, reason=_reason(exc))
+        ) from None
 
 
 def _reason(exc: Exception) -> str:
@@ -236,13 +325,12 @@ def _reason(exc: Exception) -> str:
 
 
 def _typed(record: dict[str, Any]) -> dict[str, Any]:
-    from datetime import timezone
 
     def moment(value):
         # ISO 8601 text (every export since journal times were written as text); a date cell of an
         # older .xlsx export comes back as a naive datetime in UTC, exact only to the millisecond.
         parsed = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
-        return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+        return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
     def optional(value, kind):
         if value is None or value == "":
@@ -253,10 +341,17 @@ def _typed(record: dict[str, Any]) -> dict[str, Any]:
 
     fields = record["fields"]
     return {
-        **{k: (None if record[k] == "" else record[k]) for k in ("complaint_number", "action", "step", "decision", "actor", "note", "output", "next_step")},
-        "seq": int(record["seq"]), "fields": fields if isinstance(fields, dict) else json.loads(fields or "{}"),
-        "at": moment(record["at"]), "recorded_at": moment(record["recorded_at"]),
-        "on_time": optional(record["on_time"], bool), "took_minutes": optional(record["took_minutes"], float),
+        **{
+            k: (None if record[k] == "" else record[k])
+            for k in ("complaint_number", "action", "step", "decision", "actor", "note", "output", "next_step")
+        },
+        "seq": int(record["seq"]),
+        "fields": fields if isinstance(fields, dict) else json.loads(fields or "{}"),
+        "at": moment(record["at"]),
+        "recorded_at": moment(record["recorded_at"]),
+        "on_time": optional(record["on_time"], bool),
+        "took_minutes": optional(record["took_minutes"], float),
         "standard_minutes": optional(record["standard_minutes"], int),
-        "prev_hash": str(record["prev_hash"]), "hash": str(record["hash"]),
+        "prev_hash": str(record["prev_hash"]),
+        "hash": str(record["hash"]),
     }

@@ -22,18 +22,18 @@ import hashlib
 from collections.abc import Callable, Iterator
 from contextlib import suppress
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta, timezone
 from typing import IO, Any, NamedTuple
 from zoneinfo import ZoneInfo
 
 from sopcli.domain import engine
-from sopcli.errors import DateParseError, DefinitionError, InputError, NotFoundError
-from sopcli.i18n import _
 from sopcli.domain.chain import GENESIS, canonical_moment, json_string, received_entry_hash
+from sopcli.errors import DateParseError, DefinitionError, InputError, NotFoundError
+from sopcli.files.tables import COLUMN_ALIASES, Row, read_rows
+from sopcli.i18n import _
 from sopcli.services.cases import NUMBER_PREFIX, _lock_journal, _pinned_version, normalise_priority
 from sopcli.services.runtime import Runtime
 from sopcli.store.bulk import bulk_load, insert_rows, moment_parameter, placeholders
-from sopcli.files.tables import COLUMN_ALIASES, Row, read_rows
 from sopcli.worktime.parse import parse_iso, parse_when
 
 REQUIRED = ("received_at", "reporter", "unit", "system", "description")
@@ -74,9 +74,15 @@ class ImportResult:
 
     def to_json(self) -> dict[str, Any]:
         return {
-            "source": self.source, "rows": self.rows, "imported": self.imported if self.committed else 0,
-            "would_import": self.imported, "duplicates": self.duplicates, "invalid": len(self.invalid),
-            "dry_run": self.dry_run, "committed": self.committed, "closed_in_source": self.closed_in_source,
+            "source": self.source,
+            "rows": self.rows,
+            "imported": self.imported if self.committed else 0,
+            "would_import": self.imported,
+            "duplicates": self.duplicates,
+            "invalid": len(self.invalid),
+            "dry_run": self.dry_run,
+            "committed": self.committed,
+            "closed_in_source": self.closed_in_source,
             "first_number": self.first_number if self.committed else None,
             "last_number": self.last_number if self.committed else None,
             "problems": [{"line": p.line, "column": p.column, "reason": p.reason} for p in self.invalid],
@@ -124,7 +130,7 @@ def derived_ref(sop_id: str, received_at: datetime, reporter: str, unit: str, sy
 def _as_utc(stored: Any) -> datetime:
     """A moment as the driver returns it (SQLite: text; PostgreSQL: a naive datetime), both UTC."""
     moment = stored if isinstance(stored, datetime) else datetime.fromisoformat(str(stored))
-    return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
 
 
 class _RowChecker:
@@ -146,7 +152,6 @@ class _RowChecker:
     def sop(self, reference: str):
         if reference not in self.sops:
             from sopcli.definitions.loader import load
-
             from sopcli.services.sops import recorded_sop
 
             try:
@@ -165,7 +170,9 @@ class _RowChecker:
         if values.get("__unknown__") and not self.ignore_unknown:
             problems.append((None, _("unknown columns: {names}").format(names=", ".join(values["__unknown__"]))))
         # _cell_text of the cells used as text (its common case, a str cell, inline: this runs for every cell)
-        text = {k: " ".join(v.split()) if type(v) is str else _cell_text(v) for k, v in values.items() if k not in _NOT_TEXT}
+        text = {
+            k: " ".join(v.split()) if type(v) is str else _cell_text(v) for k, v in values.items() if k not in _NOT_TEXT
+        }
         for column in REQUIRED:
             if column == "description":  # kept as written; only its emptiness is checked here
                 cell = values.get(column)
@@ -198,16 +205,31 @@ class _RowChecker:
                     problems.append(("priority", exc.message))
         # PostgreSQL cannot store a NUL in text: refused on every engine, so a file imports the same everywhere.
         flagged = {problem[0] for problem in problems}
-        problems += [(column, _("contains a NUL character")) for column, value in values.items()
-                     if type(value) is str and "\x00" in value and column not in flagged and not column.startswith("__")]
+        problems += [
+            (column, _("contains a NUL character"))
+            for column, value in values.items()
+            if type(value) is str and "\x00" in value and column not in flagged and not column.startswith("__")
+        ]
         if problems:
             return None, problems
         description = str(values.get("description")).strip()
-        ref = text.get("ref") or derived_ref(loaded.definition.id, received_at, text["reporter"], text["unit"],
-                                             text["system"], description)
-        return _Record(row.line, loaded, received_at, ref, text["reporter"], text["unit"], text["system"],
-                       text.get("host") or None, (text.get("channel") or "lainnya").lower(), priority, description,
-                       values), []
+        ref = text.get("ref") or derived_ref(
+            loaded.definition.id, received_at, text["reporter"], text["unit"], text["system"], description
+        )
+        return _Record(
+            row.line,
+            loaded,
+            received_at,
+            ref,
+            text["reporter"],
+            text["unit"],
+            text["system"],
+            text.get("host") or None,
+            (text.get("channel") or "lainnya").lower(),
+            priority,
+            description,
+            values,
+        ), []
 
     def _moment(self, value: Any, problems: list) -> datetime | None:
         zone = self.zone
@@ -241,8 +263,14 @@ class _RowChecker:
             problems.append(("received_at", _("{at} is in the future").format(at=moment.isoformat(timespec="minutes"))))
             return None
         if moment < self.earliest:
-            problems.append(("received_at", _("{at} is more than {years} years ago").format(
-                at=moment.isoformat(timespec="minutes"), years=engine.RECEIVED_AT_MOST_AGO_YEARS)))
+            problems.append(
+                (
+                    "received_at",
+                    _("{at} is more than {years} years ago").format(
+                        at=moment.isoformat(timespec="minutes"), years=engine.RECEIVED_AT_MOST_AGO_YEARS
+                    ),
+                )
+            )
             return None
         return moment
 
@@ -266,9 +294,20 @@ def _chunks(rows: Iterator[Row], size: int) -> Iterator[list[Row]]:
         yield chunk
 
 
-def import_batch(rt: Runtime, stream: IO[bytes], *, fmt: str, source: str, actor: str, default_sop: str | None = None,
-                 encoding: str | None = None, dry_run: bool = False, skip_invalid: bool = False,
-                 ignore_unknown: bool = False, progress: Callable[[int], None] | None = None) -> ImportResult:
+def import_batch(
+    rt: Runtime,
+    stream: IO[bytes],
+    *,
+    fmt: str,
+    source: str,
+    actor: str,
+    default_sop: str | None = None,
+    encoding: str | None = None,
+    dry_run: bool = False,
+    skip_invalid: bool = False,
+    ignore_unknown: bool = False,
+    progress: Callable[[int], None] | None = None,
+) -> ImportResult:
     """Import complaints from an open binary stream.
 
     Raises:
@@ -277,14 +316,18 @@ def import_batch(rt: Runtime, stream: IO[bytes], *, fmt: str, source: str, actor
     """
     columns, rows = read_rows(stream, fmt, encoding, source)
     if columns.unknown and not ignore_unknown:
-        raise InputError(_("{source}: unknown columns: {names}").format(source=source, names=", ".join(columns.unknown)),
-                         _("known columns: {known}; or give --ignore-unknown").format(known=", ".join(COLUMN_ALIASES)))
+        raise InputError(
+            _("{source}: unknown columns: {names}").format(source=source, names=", ".join(columns.unknown)),
+            _("known columns: {known}; or give --ignore-unknown").format(known=", ".join(COLUMN_ALIASES)),
+        )
     needed = [c for c in REQUIRED if c not in columns.names]
     if "sop" not in columns.names and not default_sop:
         needed.append("sop")
     if needed:
-        raise InputError(_("{source}: missing columns: {names}").format(source=source, names=", ".join(needed)),
-                         _("give --sop ID when the file has no sop column") if needed == ["sop"] else None)
+        raise InputError(
+            _("{source}: missing columns: {names}").format(source=source, names=", ".join(needed)),
+            _("give --sop ID when the file has no sop column") if needed == ["sop"] else None,
+        )
 
     from sopcli.store.models import Complaint, JournalEntry
 
@@ -292,8 +335,10 @@ def import_batch(rt: Runtime, stream: IO[bytes], *, fmt: str, source: str, actor
     checker = _RowChecker(rt, default_sop, ignore_unknown)
     database = rt.database_to_try_on() if dry_run else rt.ready_database()
     try:
-        with (database.transaction(write=True) as session,
-              bulk_load(session.connection(), (Complaint.__tablename__, JournalEntry.__tablename__)) as defer_indexes):
+        with (
+            database.transaction(write=True) as session,
+            bulk_load(session.connection(), (Complaint.__tablename__, JournalEntry.__tablename__)) as defer_indexes,
+        ):
             writer = _Writer(rt, session, source, actor)
             checker.session = session
             if default_sop and isinstance(checker.sop(default_sop), (NotFoundError, DefinitionError)):
@@ -304,7 +349,9 @@ def import_batch(rt: Runtime, stream: IO[bytes], *, fmt: str, source: str, actor
                 for row in chunk:
                     record, problems = checker.check(row)
                     if problems:
-                        result.invalid += [RowProblem(row.line, column, reason, row.values) for column, reason in problems]
+                        result.invalid += [
+                            RowProblem(row.line, column, reason, row.values) for column, reason in problems
+                        ]
                     else:
                         records.append(record)
                 result.rows += len(chunk)
@@ -355,20 +402,65 @@ class _Opening:
         if len(self.moments) >= MEMO_SIZE:
             self.moments.clear()
         received = key[0]
-        known = self.moments[key] = (received.astimezone(self.zone).year, self.to_database(received),
-                                     canonical_moment(received), self.to_database(self.due_at(received)))
+        known = self.moments[key] = (
+            received.astimezone(self.zone).year,
+            self.to_database(received),
+            canonical_moment(received),
+            self.to_database(self.due_at(received)),
+        )
         return known
 
 
 COMPLAINT_COLUMNS = (
-    "id", "number", "year", "serial", "ref", "sop_version_id", "sop_id", "description", "reporter", "unit", "system",
-    "host", "channel", "priority", "received_at", "status", "current_step", "step_started_at", "due_at", "paused_since",
-    "paused_minutes", "total_paused_minutes", "fields", "last_at", "closed_at", "resolution_minutes", "overall_on_time",
-    "created_by", "revision",
+    "id",
+    "number",
+    "year",
+    "serial",
+    "ref",
+    "sop_version_id",
+    "sop_id",
+    "description",
+    "reporter",
+    "unit",
+    "system",
+    "host",
+    "channel",
+    "priority",
+    "received_at",
+    "status",
+    "current_step",
+    "step_started_at",
+    "due_at",
+    "paused_since",
+    "paused_minutes",
+    "total_paused_minutes",
+    "fields",
+    "last_at",
+    "closed_at",
+    "resolution_minutes",
+    "overall_on_time",
+    "created_by",
+    "revision",
 )
 ENTRY_COLUMNS = (
-    "seq", "complaint_id", "complaint_number", "action", "step", "decision", "fields", "actor", "at", "recorded_at",
-    "note", "output", "on_time", "took_minutes", "standard_minutes", "next_step", "prev_hash", "hash",
+    "seq",
+    "complaint_id",
+    "complaint_number",
+    "action",
+    "step",
+    "decision",
+    "fields",
+    "actor",
+    "at",
+    "recorded_at",
+    "note",
+    "output",
+    "on_time",
+    "took_minutes",
+    "standard_minutes",
+    "next_step",
+    "prev_hash",
+    "hash",
 )
 
 
@@ -391,8 +483,10 @@ def received_fields_json(record: _Record, opening: _Opening, source: str) -> tup
         encoded = tuple(map(json_string, values))
         return _HASHED_FIELDS % encoded, _STORED_FIELDS % encoded
     present = [(key, json_string(value)) for key, value in zip(_FIELD_KEYS, values) if value]  # empty ones are left out
-    return ("{" + ",".join([f'"{k}":{v}' for k, v in present]) + "}",
-            "{" + ", ".join([f'"{k}": {v}' for k, v in present]) + "}")
+    return (
+        "{" + ",".join([f'"{k}":{v}' for k, v in present]) + "}",
+        "{" + ", ".join([f'"{k}": {v}' for k, v in present]) + "}",
+    )
 
 
 class _Writer:
@@ -420,8 +514,9 @@ class _Writer:
         sop = record.sop.definition
         calendar = self.calendars.get(sop.id) or self.calendars.setdefault(sop.id, self.rt.calendar_for(sop))
         version_id = _pinned_version(self.session, record.sop, self.now).id
-        opening = self.openings[record.sop.digest] = _Opening(sop, version_id, calendar, self.rt.zone, self.moment,
-                                                              record.received_at, self.actor)
+        opening = self.openings[record.sop.digest] = _Opening(
+            sop, version_id, calendar, self.rt.zone, self.moment, record.received_at, self.actor
+        )
         return opening
 
     def classify(self, records: list[_Record]) -> tuple[list[_Record], int, list[tuple[_Record, str]]]:
@@ -429,21 +524,32 @@ class _Writer:
         existing: dict[str, tuple[int, str]] = {}
         refs = [r.ref for r in records]
         for start in range(0, len(refs), 500):
-            part = refs[start:start + 500]
+            part = refs[start : start + 500]
             query = f"SELECT ref, id, number FROM complaint WHERE ref IN ({placeholders(self.connection.dialect, len(part))})"
-            existing.update({ref: (cid, number) for ref, cid, number in self.connection.exec_driver_sql(query, tuple(part))})
+            existing.update(
+                {ref: (cid, number) for ref, cid, number in self.connection.exec_driver_sql(query, tuple(part))}
+            )
         exported_here = self._exported_here([r for r in records if r.ref not in existing])
         accepted, duplicates, repeats = [], 0, []
         seen_here: dict[str, int] = {}
         for record in records:
             if record.ref in seen_here:
-                repeats.append((record, _("ref {ref!r} repeats line {line}").format(ref=record.ref, line=seen_here[record.ref])))
+                repeats.append(
+                    (record, _("ref {ref!r} repeats line {line}").format(ref=record.ref, line=seen_here[record.ref]))
+                )
             elif record.line in exported_here:
                 duplicates += 1
             elif record.ref in existing:
                 complaint_id, number = existing[record.ref]
                 if complaint_id >= self.first_new_id:
-                    repeats.append((record, _("ref {ref!r} repeats an earlier row of this file ({number})").format(ref=record.ref, number=number)))
+                    repeats.append(
+                        (
+                            record,
+                            _("ref {ref!r} repeats an earlier row of this file ({number})").format(
+                                ref=record.ref, number=number
+                            ),
+                        )
+                    )
                 else:
                     duplicates += 1
             else:
@@ -466,13 +572,19 @@ class _Writer:
         same = set()
         numbers = list(numbered)
         for start in range(0, len(numbers), 500):
-            part = numbers[start:start + 500]
-            query = (f"SELECT number, received_at, description FROM complaint "
-                     f"WHERE number IN ({placeholders(self.connection.dialect, len(part))})")
+            part = numbers[start : start + 500]
+            query = (
+                f"SELECT number, received_at, description FROM complaint "
+                f"WHERE number IN ({placeholders(self.connection.dialect, len(part))})"
+            )
             for number, received_at, description in self.connection.exec_driver_sql(query, tuple(part)):
                 stored = _as_utc(received_at)
-                same.update(r.line for r in numbered[number] if r.description == description.strip()
-                            and abs(r.received_at.astimezone(timezone.utc) - stored) < SAME_MOMENT)
+                same.update(
+                    r.line
+                    for r in numbered[number]
+                    if r.description == description.strip()
+                    and abs(r.received_at.astimezone(UTC) - stored) < SAME_MOMENT
+                )
         return same
 
     def _serial_base(self, year: int) -> int:
@@ -500,19 +612,66 @@ class _Writer:
             year, at, at_text, due = opening.moments.get(key) or opening.moment(key)
             serial = serials[year] = (serials[year] if year in serials else self._serial_base(year)) + 1
             number = f"{NUMBER_PREFIX}-{year}-{serial:05d}"
-            complaints.append((
-                complaint_id, number, year, serial, ref, opening.version_id, opening.sop_id, description, reporter, unit,
-                system, host, channel, priority, at, opening.status, opening.first_step, at, due, None, 0.0, 0.0, "{}", at,
-                None, None, None, actor, 1,
-            ))
+            complaints.append(
+                (
+                    complaint_id,
+                    number,
+                    year,
+                    serial,
+                    ref,
+                    opening.version_id,
+                    opening.sop_id,
+                    description,
+                    reporter,
+                    unit,
+                    system,
+                    host,
+                    channel,
+                    priority,
+                    at,
+                    opening.status,
+                    opening.first_step,
+                    at,
+                    due,
+                    None,
+                    0.0,
+                    0.0,
+                    "{}",
+                    at,
+                    None,
+                    None,
+                    None,
+                    actor,
+                    1,
+                )
+            )
             hashed_fields, stored_fields = received_fields_json(record, opening, f"{source}:{line}")
             seq += 1
-            digest = received_entry_hash(prev_hash, seq, number, hashed_fields, actor, at_text, recorded_text,
-                                         description, opening.next_step)
-            entries.append((
-                seq, complaint_id, number, "received", None, None, stored_fields, actor, at, recorded_at, description,
-                None, None, None, None, opening.next_step, prev_hash, digest,
-            ))
+            digest = received_entry_hash(
+                prev_hash, seq, number, hashed_fields, actor, at_text, recorded_text, description, opening.next_step
+            )
+            entries.append(
+                (
+                    seq,
+                    complaint_id,
+                    number,
+                    "received",
+                    None,
+                    None,
+                    stored_fields,
+                    actor,
+                    at,
+                    recorded_at,
+                    description,
+                    None,
+                    None,
+                    None,
+                    None,
+                    opening.next_step,
+                    prev_hash,
+                    digest,
+                )
+            )
             prev_hash = digest
             complaint_id += 1
         insert_rows(self.connection, Complaint.__table__, COMPLAINT_COLUMNS, complaints)

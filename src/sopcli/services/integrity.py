@@ -68,13 +68,39 @@ def _compare_states(rt: Runtime, session, result: CheckResult) -> None:
 
     c, j = Complaint, JournalEntry
     complaints = session.execute(
-        select(c.id, c.number, c.sop_version_id, c.status, c.current_step, c.step_started_at, c.paused_since,
-               c.paused_minutes, c.closed_at, c.fields, c.received_at).order_by(c.id)
-        .execution_options(yield_per=2000))
+        select(
+            c.id,
+            c.number,
+            c.sop_version_id,
+            c.status,
+            c.current_step,
+            c.step_started_at,
+            c.paused_since,
+            c.paused_minutes,
+            c.closed_at,
+            c.fields,
+            c.received_at,
+        )
+        .order_by(c.id)
+        .execution_options(yield_per=2000)
+    )
     entries = session.execute(
-        select(j.complaint_id, j.complaint_number, j.action, j.at, j.actor, j.step, j.decision, j.fields,
-               j.took_minutes, j.next_step).where(j.complaint_id.is_not(None)).order_by(j.complaint_id, j.seq)
-        .execution_options(yield_per=2000))
+        select(
+            j.complaint_id,
+            j.complaint_number,
+            j.action,
+            j.at,
+            j.actor,
+            j.step,
+            j.decision,
+            j.fields,
+            j.took_minutes,
+            j.next_step,
+        )
+        .where(j.complaint_id.is_not(None))
+        .order_by(j.complaint_id, j.seq)
+        .execution_options(yield_per=2000)
+    )
     journals = itertools.groupby(entries, key=lambda row: row[0])
     pending = next(journals, None)
     definitions = PinnedDefinitions(session)
@@ -95,24 +121,59 @@ def _compare_states(rt: Runtime, session, result: CheckResult) -> None:
 
 
 def _disagreement(rt: Runtime, definition, row, journal) -> str | None:
-    (_id, number, _version, status, current_step, step_started_at, paused_since, paused_minutes, closed_at, fields,
-     received_at) = row
+    (
+        _id,
+        number,
+        _version,
+        status,
+        current_step,
+        step_started_at,
+        paused_since,
+        paused_minutes,
+        closed_at,
+        fields,
+        received_at,
+    ) = row
     if any(entry[1] != number for entry in journal):
         return _("journal entries carry another complaint number")
     try:
-        state = engine.replay(definition, [
-            engine.Entry(action, at, actor, step=step, decision=decision, fields=json.loads(recorded),
-                         took_minutes=took, next_step=next_step)
-            for _c, _n, action, at, actor, step, decision, recorded, took, next_step in journal],
-            rt.calendar_for(definition))
+        state = engine.replay(
+            definition,
+            [
+                engine.Entry(
+                    action,
+                    at,
+                    actor,
+                    step=step,
+                    decision=decision,
+                    fields=json.loads(recorded),
+                    took_minutes=took,
+                    next_step=next_step,
+                )
+                for _c, _n, action, at, actor, step, decision, recorded, took, next_step in journal
+            ],
+            rt.calendar_for(definition),
+        )
     except (ValueError, KeyError, engine.ActionError) as exc:
         return _("the journal cannot be replayed: {reason}").format(reason=exc)
-    stored = {"status": status, "current_step": current_step, "step_started_at": step_started_at,
-              "paused_since": paused_since, "closed_at": closed_at, "fields": json.loads(fields),
-              "received_at": received_at}
-    replayed = {"status": state.status, "current_step": state.current_step, "step_started_at": state.step_started_at,
-                "paused_since": state.paused_since, "closed_at": state.closed_at, "fields": dict(state.fields),
-                "received_at": state.received_at}
+    stored = {
+        "status": status,
+        "current_step": current_step,
+        "step_started_at": step_started_at,
+        "paused_since": paused_since,
+        "closed_at": closed_at,
+        "fields": json.loads(fields),
+        "received_at": received_at,
+    }
+    replayed = {
+        "status": state.status,
+        "current_step": state.current_step,
+        "step_started_at": state.step_started_at,
+        "paused_since": state.paused_since,
+        "closed_at": state.closed_at,
+        "fields": dict(state.fields),
+        "received_at": state.received_at,
+    }
     differing = [key for key in stored if stored[key] != replayed[key]]
     if abs((paused_minutes or 0.0) - state.paused_minutes) > 0.01 * (1 + len(journal)):  # resumes round to 0.01
         differing.append("paused_minutes")

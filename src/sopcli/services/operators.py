@@ -40,13 +40,16 @@ def known_roles(session) -> dict[str, str]:
     from sopcli.store.models import SopVersion
 
     definitions = [load(sop_id).definition for sop_id in builtin_ids()]
-    definitions += [load_text(source, origin).definition
-                    for source, origin in session.exec(select(SopVersion.source, SopVersion.origin))]
+    definitions += [
+        load_text(source, origin).definition
+        for source, origin in session.exec(select(SopVersion.source, SopVersion.origin))
+    ]
     return {role.key: role.nama for definition in definitions for role in definition.roles}
 
 
-def add_operator(rt: Runtime, name: str, roles: list[str], display_name: str | None = None,
-                 sop_file: str | None = None) -> OperatorView:
+def add_operator(
+    rt: Runtime, name: str, roles: list[str], display_name: str | None = None, sop_file: str | None = None
+) -> OperatorView:
     """Register ``name``, or give an existing operator more roles.
 
     ``sop_file`` adds the roles of an office's own SOP that no complaint has used yet,
@@ -71,9 +74,12 @@ def add_operator(rt: Runtime, name: str, roles: list[str], display_name: str | N
         known = {**known_roles(session), **extra}
         unknown = [r for r in wanted if r not in known]
         if unknown:
-            raise InputError(_("no SOP has the role {roles}").format(roles=", ".join(unknown)),
-                             _("known roles: {roles}; for an SOP file no complaint has used yet, add --sop FILE").format(
-                                 roles=", ".join(sorted(known))))
+            raise InputError(
+                _("no SOP has the role {roles}").format(roles=", ".join(unknown)),
+                _("known roles: {roles}; for an SOP file no complaint has used yet, add --sop FILE").format(
+                    roles=", ".join(sorted(known))
+                ),
+            )
         operator = session.get(Operator, name)
         if operator is None:
             operator = Operator(name=name, display_name=display_name, roles="[]", created_at=rt.now())
@@ -91,8 +97,10 @@ def list_operators(rt: Runtime) -> list[OperatorView]:
     from sopcli.store.models import Operator
 
     with rt.ready_database().transaction() as session:
-        return [OperatorView(o.name, o.display_name, json.loads(o.roles))
-                for o in session.exec(select(Operator).order_by(Operator.name))]
+        return [
+            OperatorView(o.name, o.display_name, json.loads(o.roles))
+            for o in session.exec(select(Operator).order_by(Operator.name))
+        ]
 
 
 def remove_operator(rt: Runtime, name: str) -> str:
@@ -118,9 +126,11 @@ def cancel_refusal(definition, name: str, held: set[str]) -> str:
     allowed = ", ".join(f"{role.key} ({role.nama})" for role in definition.roles)
     if not held:
         return _("{name} is not registered with any role; cancelling a {sop} complaint takes one of {allowed}").format(
-            name=name, sop=definition.id, allowed=allowed)
+            name=name, sop=definition.id, allowed=allowed
+        )
     return _("{name} holds no role in {sop}; cancelling its complaints takes one of {allowed}").format(
-        name=name, sop=definition.id, allowed=allowed)
+        name=name, sop=definition.id, allowed=allowed
+    )
 
 
 def refusal(definition, step, name: str, held: set[str]) -> str:
@@ -128,6 +138,8 @@ def refusal(definition, step, name: str, held: set[str]) -> str:
     allowed = ", ".join(f"{key} ({definition.role_name(key)})" for key in step.pelaksana)
     if not held:
         return _("{name} is not registered with any role; step {step} is for {allowed}").format(
-            name=name, step=step.id, allowed=allowed)
+            name=name, step=step.id, allowed=allowed
+        )
     return _("{name} does not hold a role for step {step}: it is for {allowed}").format(
-        name=name, step=step.id, allowed=allowed)
+        name=name, step=step.id, allowed=allowed
+    )

@@ -14,12 +14,12 @@ from datetime import datetime
 from typing import Any
 
 from sopcli.domain import engine
+from sopcli.domain.figures import is_rework, percent
 from sopcli.errors import InputError
 from sopcli.i18n import _
-from sopcli.worktime.periods import Period
-from sopcli.domain.figures import is_rework, percent
 from sopcli.services.runtime import Runtime
 from sopcli.services.sops import check_sop_filter
+from sopcli.worktime.periods import Period
 
 
 @dataclass
@@ -131,7 +131,11 @@ class Report:
             return [{key: g.name, **g.counts.to_json()} for g in items]
 
         return {
-            "period": {"kind": self.period.kind, "from": self.period.first.isoformat(), "to": self.period.last.isoformat()},
+            "period": {
+                "kind": self.period.kind,
+                "from": self.period.first.isoformat(),
+                "to": self.period.last.isoformat(),
+            },
             "as_of": self.as_of.astimezone(tz).isoformat(),
             "office": self.office,
             "sop": self.sop,
@@ -139,18 +143,53 @@ class Report:
             "by_sop": groups(self.by_sop, "sop"),
             "by_unit": groups(self.by_unit, "unit"),
             "by_system": groups(self.by_system, "system"),
-            "steps": [{"sop": s.sop, "step": s.step, "kegiatan": s.kegiatan, "done": s.done, "on_time": s.on_time,
-                       "late": s.late, "on_time_percent": s.on_time_percent, "median_minutes": _round(s.median_minutes),
-                       "p90_minutes": _round(s.p90_minutes), "standard_minutes": s.standard_minutes} for s in self.steps],
-            "resolution": [{"sop": r.sop, "resolved": r.resolved, "within_standard": r.within_standard,
-                            "median_minutes": _round(r.median_minutes), "p90_minutes": _round(r.p90_minutes),
-                            "standard_minutes": r.standard_minutes} for r in self.resolution],
-            "overdue": [{"number": o.number, "sop": o.sop, "step": o.step, "kegiatan": o.kegiatan, "role": o.role,
-                         "unit": o.unit, "system": o.system, "due_at": o.due_at.astimezone(tz).isoformat(),
-                         "late_minutes": _round(o.late_minutes)} for o in self.overdue],
-            "rework": [{"sop": r.sop, "from_step": r.from_step, "to_step": r.to_step, "times": r.times} for r in self.rework],
-            "pauses": {"by_reason": [{"reason": reason, "times": times} for reason, times in self.pauses],
-                       "paused_minutes": _round(self.paused_minutes)},
+            "steps": [
+                {
+                    "sop": s.sop,
+                    "step": s.step,
+                    "kegiatan": s.kegiatan,
+                    "done": s.done,
+                    "on_time": s.on_time,
+                    "late": s.late,
+                    "on_time_percent": s.on_time_percent,
+                    "median_minutes": _round(s.median_minutes),
+                    "p90_minutes": _round(s.p90_minutes),
+                    "standard_minutes": s.standard_minutes,
+                }
+                for s in self.steps
+            ],
+            "resolution": [
+                {
+                    "sop": r.sop,
+                    "resolved": r.resolved,
+                    "within_standard": r.within_standard,
+                    "median_minutes": _round(r.median_minutes),
+                    "p90_minutes": _round(r.p90_minutes),
+                    "standard_minutes": r.standard_minutes,
+                }
+                for r in self.resolution
+            ],
+            "overdue": [
+                {
+                    "number": o.number,
+                    "sop": o.sop,
+                    "step": o.step,
+                    "kegiatan": o.kegiatan,
+                    "role": o.role,
+                    "unit": o.unit,
+                    "system": o.system,
+                    "due_at": o.due_at.astimezone(tz).isoformat(),
+                    "late_minutes": _round(o.late_minutes),
+                }
+                for o in self.overdue
+            ],
+            "rework": [
+                {"sop": r.sop, "from_step": r.from_step, "to_step": r.to_step, "times": r.times} for r in self.rework
+            ],
+            "pauses": {
+                "by_reason": [{"reason": reason, "times": times} for reason, times in self.pauses],
+                "paused_minutes": _round(self.paused_minutes),
+            },
             "operators": [dict(o.__dict__) for o in self.operators],
         }
 
@@ -201,8 +240,10 @@ def _office_name(rt: Runtime, definitions: PinnedDefinitions) -> str:
 def _check_not_future(rt: Runtime, period: Period) -> datetime:
     now = rt.now()
     if period.start > now:
-        raise InputError(_("the period starts on {day}, in the future").format(day=period.first.isoformat()),
-                         _("choose a day up to today"))
+        raise InputError(
+            _("the period starts on {day}, in the future").format(day=period.first.isoformat()),
+            _("choose a day up to today"),
+        )
     return min(period.end, now)
 
 
@@ -244,9 +285,15 @@ def build_report(rt: Runtime, period: Period, sop: str | None = None) -> Report:
             return [GroupCounts(row[0], counts(row, late_by[key][row[0]])) for row in rows]
 
         report = Report(
-            period=period, as_of=as_of, office="", day_minutes=rt.office_calendar.day_minutes, sop=sop,
+            period=period,
+            as_of=as_of,
+            office="",
+            day_minutes=rt.office_calendar.day_minutes,
+            sop=sop,
             totals=counts(sql.complaint_counts(session, start, end, None, sop)[0], len(overdue)),
-            by_sop=grouped("sop_id", "sop"), by_unit=grouped("unit", "unit"), by_system=grouped("system", "system"),
+            by_sop=grouped("sop_id", "sop"),
+            by_unit=grouped("unit", "unit"),
+            by_system=grouped("system", "system"),
             steps=_steps(sql.step_figures(session, start, end, sop), definitions),
             resolution=[_resolution(row, definitions, rt) for row in sql.resolution_figures(session, start, end, sop)],
             overdue=overdue,
@@ -263,8 +310,19 @@ def _steps(rows: list[tuple], definitions: PinnedDefinitions) -> list[StepFigure
     figures = []
     for sop_id, step, done, on_time, late, median, p90, low, high in rows:
         definition = definitions.latest(sop_id)
-        figures.append(StepFigures(sop_id, step, _kegiatan(definition, step), done, on_time, late, median, p90,
-                                   low if low == high else None))
+        figures.append(
+            StepFigures(
+                sop_id,
+                step,
+                _kegiatan(definition, step),
+                done,
+                on_time,
+                late,
+                median,
+                p90,
+                low if low == high else None,
+            )
+        )
 
     def order(f: StepFigures):
         definition = definitions.latest(f.sop)
@@ -287,12 +345,17 @@ def _resolution(row: tuple, definitions: PinnedDefinitions, rt: Runtime) -> Reso
 
 
 def _rework(rows: list[tuple], definitions: PinnedDefinitions) -> list[Rework]:
-    loops = [Rework(sop_id, step, next_step, times) for sop_id, step, next_step, times in rows
-             if definitions.latest(sop_id) and is_rework(definitions.latest(sop_id), step, next_step)]
+    loops = [
+        Rework(sop_id, step, next_step, times)
+        for sop_id, step, next_step, times in rows
+        if definitions.latest(sop_id) and is_rework(definitions.latest(sop_id), step, next_step)
+    ]
     return sorted(loops, key=lambda r: (-r.times, r.sop, r.from_step, r.to_step))
 
 
-def _overdue(rt: Runtime, session, definitions: PinnedDefinitions, as_of: datetime, sop: str | None) -> list[OverdueCase]:
+def _overdue(
+    rt: Runtime, session, definitions: PinnedDefinitions, as_of: datetime, sop: str | None
+) -> list[OverdueCase]:
     """Cases open at ``as_of`` whose current step was past its deadline then, latest first.
 
     A case untouched since ``as_of`` carries its deadline; one that moved on
@@ -308,10 +371,20 @@ def _overdue(rt: Runtime, session, definitions: PinnedDefinitions, as_of: dateti
     changed = sql.open_then_changed(session, as_of, sop)
     journals: dict[int, list[engine.Entry]] = {}
     for complaint_id, action, at, actor, step, decision, fields, took, next_step in sql.entries_before(
-            session, [c[0] for c in changed], as_of):
-        journals.setdefault(complaint_id, []).append(engine.Entry(
-            action, at, actor, step=step, decision=decision, fields=json.loads(fields), took_minutes=took,
-            next_step=next_step))
+        session, [c[0] for c in changed], as_of
+    ):
+        journals.setdefault(complaint_id, []).append(
+            engine.Entry(
+                action,
+                at,
+                actor,
+                step=step,
+                decision=decision,
+                fields=json.loads(fields),
+                took_minutes=took,
+                next_step=next_step,
+            )
+        )
     for complaint_id, number, version_id, sop_id, unit, system in changed:
         definition = definitions.version(version_id)
         calendar = rt.calendar_for(definition)
@@ -324,8 +397,9 @@ def _overdue(rt: Runtime, session, definitions: PinnedDefinitions, as_of: dateti
 
 def _late_case(rt: Runtime, definition, number, sop_id, unit, system, step, due, as_of) -> OverdueCase:
     late = rt.calendar_for(definition).working_minutes(due, as_of)
-    return OverdueCase(number, sop_id, step, _kegiatan(definition, step), _roles(definition, step), unit, system,
-                       due, round(late, 2))
+    return OverdueCase(
+        number, sop_id, step, _kegiatan(definition, step), _roles(definition, step), unit, system, due, round(late, 2)
+    )
 
 
 # --- the jurnal harian -------------------------------------------------------------
@@ -362,8 +436,14 @@ class Journal:
     def to_json(self) -> dict[str, Any]:
         tz = self.period.tz
         return {
-            "period": {"kind": self.period.kind, "from": self.period.first.isoformat(), "to": self.period.last.isoformat()},
-            "office": self.office, "actor": self.actor, "sop": self.sop,
+            "period": {
+                "kind": self.period.kind,
+                "from": self.period.first.isoformat(),
+                "to": self.period.last.isoformat(),
+            },
+            "office": self.office,
+            "actor": self.actor,
+            "sop": self.sop,
             "entries": [{**line.__dict__, "at": line.at.astimezone(tz).isoformat()} for line in self.lines],
         }
 
@@ -379,12 +459,27 @@ def build_journal(rt: Runtime, period: Period, actor: str | None = None, sop: st
         definitions = PinnedDefinitions(session)
         for entry, version_id in sql.journal_entries(session, period.start, period.end, actor, sop):
             definition = definitions.version(version_id) if version_id is not None else None
-            known_step = definition is not None and entry.step is not None and entry.step in {s.id for s in definition.steps}
-            lines.append(JournalLine(
-                entry.seq, entry.at, entry.complaint_number, entry.action, entry.step,
-                _kegiatan(definition, entry.step) if known_step else "",
-                _roles(definition, entry.step) if known_step else "",
-                entry.actor, entry.decision, json.loads(entry.fields), entry.note, entry.output, entry.on_time,
-                entry.took_minutes, entry.standard_minutes))
+            known_step = (
+                definition is not None and entry.step is not None and entry.step in {s.id for s in definition.steps}
+            )
+            lines.append(
+                JournalLine(
+                    entry.seq,
+                    entry.at,
+                    entry.complaint_number,
+                    entry.action,
+                    entry.step,
+                    _kegiatan(definition, entry.step) if known_step else "",
+                    _roles(definition, entry.step) if known_step else "",
+                    entry.actor,
+                    entry.decision,
+                    json.loads(entry.fields),
+                    entry.note,
+                    entry.output,
+                    entry.on_time,
+                    entry.took_minutes,
+                    entry.standard_minutes,
+                )
+            )
         office = _office_name(rt, definitions)
     return Journal(period, office, rt.office_calendar.day_minutes, actor, sop, lines)

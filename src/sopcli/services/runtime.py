@@ -7,7 +7,7 @@ import os
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from functools import cached_property
 
 from sopcli.config import Config
@@ -16,7 +16,7 @@ from sopcli.i18n import _
 
 
 def system_clock() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def clock_from_environment() -> Callable[[], datetime]:
@@ -46,11 +46,18 @@ def operator_name(raw: str, source: str) -> str:
         InputError: blank, a control character or whitespace other than a space, or too long.
     """
     name = raw.strip()
-    if (not name or len(name) > MAX_OPERATOR_NAME
-            or any(unicodedata.category(ch) == "Cc" or (ch.isspace() and ch != " ") for ch in name)):
-        raise InputError(_("{source} {name!r} is not a usable operator name").format(source=source, name=raw),
-                         _("use a name that is not blank, with no tabs, line breaks or other control characters, "
-                           "of at most {n} characters").format(n=MAX_OPERATOR_NAME))
+    if (
+        not name
+        or len(name) > MAX_OPERATOR_NAME
+        or any(unicodedata.category(ch) == "Cc" or (ch.isspace() and ch != " ") for ch in name)
+    ):
+        raise InputError(
+            _("{source} {name!r} is not a usable operator name").format(source=source, name=raw),
+            _(
+                "use a name that is not blank, with no tabs, line breaks or other control characters, "
+                "of at most {n} characters"
+            ).format(n=MAX_OPERATOR_NAME),
+        )
     return name
 
 

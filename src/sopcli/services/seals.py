@@ -53,9 +53,11 @@ def _day_entries(session, rt: Runtime, day: date) -> list[tuple[int, str]]:
     from sopcli.store.models import JournalEntry
 
     start = datetime.combine(day, time(), rt.zone)
-    query = (select(JournalEntry.seq, JournalEntry.hash)
-             .where(JournalEntry.at >= start, JournalEntry.at < start + timedelta(days=1), JournalEntry.action != "seal")
-             .order_by(JournalEntry.seq))
+    query = (
+        select(JournalEntry.seq, JournalEntry.hash)
+        .where(JournalEntry.at >= start, JournalEntry.at < start + timedelta(days=1), JournalEntry.action != "seal")
+        .order_by(JournalEntry.seq)
+    )
     return [tuple(row) for row in session.execute(query)]
 
 
@@ -70,22 +72,31 @@ def seal_day(rt: Runtime, day: date, actor: str) -> Seal:
 
     now = rt.now()
     if day > now.astimezone(rt.zone).date():
-        raise InputError(_("{day} has not come yet: only a day that has begun can be sealed").format(day=day.isoformat()))
+        raise InputError(
+            _("{day} has not come yet: only a day that has begun can be sealed").format(day=day.isoformat())
+        )
     with rt.ready_database().transaction(write=True) as session:
         _lock_journal(session)
         hashes = [hash_ for _seq, hash_ in _day_entries(session, rt, day)]
         digest = day_digest(hashes)
-        seals = session.execute(select(JournalEntry.seq, JournalEntry.fields).where(JournalEntry.action == "seal")
-                                .order_by(JournalEntry.seq.desc()))
+        seals = session.execute(
+            select(JournalEntry.seq, JournalEntry.fields)
+            .where(JournalEntry.action == "seal")
+            .order_by(JournalEntry.seq.desc())
+        )
         for seq, fields in seals:
             recorded = json.loads(fields)
             if recorded.get("date") == day.isoformat():
                 if recorded.get("digest") == digest:
                     return Seal(day, len(hashes), digest, seq, already=True)
                 break
-        entry = engine.Entry("seal", now, actor, fields={"date": day.isoformat(), "entries": str(len(hashes)),
-                                                          "digest": digest},
-                             note=_("jurnal harian {day} sealed").format(day=day.isoformat()))
+        entry = engine.Entry(
+            "seal",
+            now,
+            actor,
+            fields={"date": day.isoformat(), "entries": str(len(hashes)), "digest": digest},
+            note=_("jurnal harian {day} sealed").format(day=day.isoformat()),
+        )
         seq = _append(session, None, entry, now)
     return Seal(day, len(hashes), digest, seq)
 
@@ -100,12 +111,22 @@ def check_seals(rt: Runtime) -> list[SealCheck]:
 
     checks = []
     with rt.ready_database().transaction() as session:
-        for seq, fields in session.execute(select(JournalEntry.seq, JournalEntry.fields)
-                                           .where(JournalEntry.action == "seal").order_by(JournalEntry.seq)):
+        for seq, fields in session.execute(
+            select(JournalEntry.seq, JournalEntry.fields)
+            .where(JournalEntry.action == "seal")
+            .order_by(JournalEntry.seq)
+        ):
             recorded = json.loads(fields)
             day = date.fromisoformat(recorded["date"])
             entries = _day_entries(session, rt, day)
             covered = [hash_ for entry_seq, hash_ in entries if entry_seq < seq]
-            checks.append(SealCheck(day, int(recorded["entries"]), len(covered), day_digest(covered) == recorded["digest"],
-                                    added_after=len(entries) - len(covered)))
+            checks.append(
+                SealCheck(
+                    day,
+                    int(recorded["entries"]),
+                    len(covered),
+                    day_digest(covered) == recorded["digest"],
+                    added_after=len(entries) - len(covered),
+                )
+            )
     return checks

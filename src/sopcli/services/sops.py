@@ -38,8 +38,9 @@ def recorded_sop(session, sop_id: str):
 
     if not re.fullmatch(ID_PATTERN, sop_id):  # no SOP is called that (and PostgreSQL refuses a NUL in a query)
         return None
-    row = session.exec(select(SopVersion.source, SopVersion.origin).where(SopVersion.sop_id == sop_id)
-                       .order_by(SopVersion.id.desc())).first()
+    row = session.exec(
+        select(SopVersion.source, SopVersion.origin).where(SopVersion.sop_id == sop_id).order_by(SopVersion.id.desc())
+    ).first()
     return None if row is None else load_text(row.source, row.origin)
 
 

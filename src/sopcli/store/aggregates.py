@@ -23,8 +23,9 @@ def _within(column, start: datetime, end: datetime):
     return and_(column >= start, column < end)
 
 
-def complaint_counts(session, start: datetime, end: datetime, group: str | None = None,
-                     sop: str | None = None) -> list[tuple]:
+def complaint_counts(
+    session, start: datetime, end: datetime, group: str | None = None, sop: str | None = None
+) -> list[tuple]:
     """(group value, received, resolved, rejected, cancelled, open at ``end``) per ``group``.
 
     ``group`` is ``sop_id``, ``unit``, ``system`` or None for the totals (one
@@ -42,7 +43,8 @@ def complaint_counts(session, start: datetime, end: datetime, group: str | None 
         func.count().filter(or_(Complaint.closed_at.is_(None), Complaint.closed_at >= end)),
     )
     query = select(*([key] if key is not None else []), *figures).where(
-        Complaint.received_at < end, or_(Complaint.closed_at.is_(None), Complaint.closed_at >= start))
+        Complaint.received_at < end, or_(Complaint.closed_at.is_(None), Complaint.closed_at >= start)
+    )
     if sop:
         query = query.where(Complaint.sop_id == sop)
     if key is None:
@@ -83,17 +85,30 @@ def step_figures(session, start: datetime, end: datetime, sop: str | None = None
 
     A step without a time standard is neither on time nor late.
     """
-    base = (select(Complaint.sop_id, JournalEntry.step, JournalEntry.took_minutes, JournalEntry.on_time,
-                   JournalEntry.standard_minutes)
-            .join(Complaint, Complaint.id == JournalEntry.complaint_id)
-            .where(_journal_in(start, end, sop, "step")))
+    base = (
+        select(
+            Complaint.sop_id,
+            JournalEntry.step,
+            JournalEntry.took_minutes,
+            JournalEntry.on_time,
+            JournalEntry.standard_minutes,
+        )
+        .join(Complaint, Complaint.id == JournalEntry.complaint_id)
+        .where(_journal_in(start, end, sop, "step"))
+    )
     ranked = _ranked(JournalEntry.took_minutes, (Complaint.sop_id, JournalEntry.step), base)
     took = ranked.c.took_minutes
-    query = (select(ranked.c.sop_id, ranked.c.step, func.count(),
-                    func.count().filter(ranked.c.on_time.is_(True)), func.count().filter(ranked.c.on_time.is_(False)),
-                    _median(ranked, took), _p90(ranked, took),
-                    func.min(ranked.c.standard_minutes), func.max(ranked.c.standard_minutes))
-             .group_by(ranked.c.sop_id, ranked.c.step))
+    query = select(
+        ranked.c.sop_id,
+        ranked.c.step,
+        func.count(),
+        func.count().filter(ranked.c.on_time.is_(True)),
+        func.count().filter(ranked.c.on_time.is_(False)),
+        _median(ranked, took),
+        _p90(ranked, took),
+        func.min(ranked.c.standard_minutes),
+        func.max(ranked.c.standard_minutes),
+    ).group_by(ranked.c.sop_id, ranked.c.step)
     return [tuple(row) for row in session.execute(query)]
 
 
@@ -104,62 +119,90 @@ def resolution_figures(session, start: datetime, end: datetime, sop: str | None 
     pinned SOP version had one): with none, "within" means nothing.
     """
     base = select(Complaint.sop_id, Complaint.resolution_minutes, Complaint.overall_on_time).where(
-        Complaint.status == RESOLVED, _within(Complaint.closed_at, start, end))
+        Complaint.status == RESOLVED, _within(Complaint.closed_at, start, end)
+    )
     if sop:
         base = base.where(Complaint.sop_id == sop)
     ranked = _ranked(Complaint.resolution_minutes, (Complaint.sop_id,), base)
     value = ranked.c.resolution_minutes
-    query = (select(ranked.c.sop_id, func.count(), func.count().filter(ranked.c.overall_on_time.is_(True)),
-                    _median(ranked, value), _p90(ranked, value), func.count(ranked.c.overall_on_time))
-             .group_by(ranked.c.sop_id).order_by(ranked.c.sop_id))
+    query = (
+        select(
+            ranked.c.sop_id,
+            func.count(),
+            func.count().filter(ranked.c.overall_on_time.is_(True)),
+            _median(ranked, value),
+            _p90(ranked, value),
+            func.count(ranked.c.overall_on_time),
+        )
+        .group_by(ranked.c.sop_id)
+        .order_by(ranked.c.sop_id)
+    )
     return [tuple(row) for row in session.execute(query)]
 
 
 def step_moves(session, start: datetime, end: datetime, sop: str | None = None) -> list[tuple]:
     """(sop, step, next step, times) for every move between steps made in the period."""
-    query = (select(Complaint.sop_id, JournalEntry.step, JournalEntry.next_step, func.count())
-             .join(Complaint, Complaint.id == JournalEntry.complaint_id)
-             .where(_journal_in(start, end, sop, "step"), JournalEntry.next_step.is_not(None))
-             .group_by(Complaint.sop_id, JournalEntry.step, JournalEntry.next_step))
+    query = (
+        select(Complaint.sop_id, JournalEntry.step, JournalEntry.next_step, func.count())
+        .join(Complaint, Complaint.id == JournalEntry.complaint_id)
+        .where(_journal_in(start, end, sop, "step"), JournalEntry.next_step.is_not(None))
+        .group_by(Complaint.sop_id, JournalEntry.step, JournalEntry.next_step)
+    )
     return [tuple(row) for row in session.execute(query)]
 
 
 def pause_reasons(session, start: datetime, end: datetime, sop: str | None = None) -> list[tuple]:
     """(reason, pauses) for pauses begun in the period, most frequent first."""
-    query = (select(JournalEntry.note, func.count())
-             .join(Complaint, Complaint.id == JournalEntry.complaint_id)
-             .where(_journal_in(start, end, sop, "pause"))
-             .group_by(JournalEntry.note).order_by(func.count().desc(), JournalEntry.note))
+    query = (
+        select(JournalEntry.note, func.count())
+        .join(Complaint, Complaint.id == JournalEntry.complaint_id)
+        .where(_journal_in(start, end, sop, "pause"))
+        .group_by(JournalEntry.note)
+        .order_by(func.count().desc(), JournalEntry.note)
+    )
     return [tuple(row) for row in session.execute(query)]
 
 
 def paused_minutes(session, start: datetime, end: datetime, sop: str | None = None) -> float:
     """Working minutes of the pauses ended (resumed) in the period."""
-    query = (select(func.coalesce(func.sum(JournalEntry.took_minutes), 0.0))
-             .join(Complaint, Complaint.id == JournalEntry.complaint_id)
-             .where(_journal_in(start, end, sop, "resume")))
+    query = (
+        select(func.coalesce(func.sum(JournalEntry.took_minutes), 0.0))
+        .join(Complaint, Complaint.id == JournalEntry.complaint_id)
+        .where(_journal_in(start, end, sop, "resume"))
+    )
     return float(session.execute(query).scalar_one())
 
 
 def operator_activity(session, start: datetime, end: datetime, sop: str | None = None) -> list[tuple]:
     """(actor, complaints recorded, steps done, of them late, notes, pauses and resumes, cancellations, all entries)."""
     action = JournalEntry.action
-    query = (select(JournalEntry.actor,
-                    func.count().filter(action == "received"),
-                    func.count().filter(action == "step"),
-                    func.count().filter(and_(action == "step", JournalEntry.on_time.is_(False))),
-                    func.count().filter(action == "note"),
-                    func.count().filter(action.in_(("pause", "resume"))),
-                    func.count().filter(action == "cancel"),
-                    func.count())
-             .outerjoin(Complaint, Complaint.id == JournalEntry.complaint_id)
-             .where(_journal_in(start, end, sop))
-             .group_by(JournalEntry.actor).order_by(JournalEntry.actor))
+    query = (
+        select(
+            JournalEntry.actor,
+            func.count().filter(action == "received"),
+            func.count().filter(action == "step"),
+            func.count().filter(and_(action == "step", JournalEntry.on_time.is_(False))),
+            func.count().filter(action == "note"),
+            func.count().filter(action.in_(("pause", "resume"))),
+            func.count().filter(action == "cancel"),
+            func.count(),
+        )
+        .outerjoin(Complaint, Complaint.id == JournalEntry.complaint_id)
+        .where(_journal_in(start, end, sop))
+        .group_by(JournalEntry.actor)
+        .order_by(JournalEntry.actor)
+    )
     return [tuple(row) for row in session.execute(query)]
 
 
-_CASE_COLUMNS = (Complaint.id, Complaint.number, Complaint.sop_version_id, Complaint.sop_id, Complaint.unit,
-                 Complaint.system)
+_CASE_COLUMNS = (
+    Complaint.id,
+    Complaint.number,
+    Complaint.sop_version_id,
+    Complaint.sop_id,
+    Complaint.unit,
+    Complaint.system,
+)
 
 
 def overdue_now(session, cutoff: datetime, sop: str | None = None) -> list[tuple]:
@@ -167,9 +210,11 @@ def overdue_now(session, cutoff: datetime, sop: str | None = None) -> list[tuple
 
     Rows: id, number, sop version, sop, unit, system, current step, due at.
     """
-    query = (select(*_CASE_COLUMNS, Complaint.current_step, Complaint.due_at)
-             .where(Complaint.status == OPEN, Complaint.last_at < cutoff, Complaint.due_at < cutoff)
-             .order_by(Complaint.due_at, Complaint.id))
+    query = (
+        select(*_CASE_COLUMNS, Complaint.current_step, Complaint.due_at)
+        .where(Complaint.status == OPEN, Complaint.last_at < cutoff, Complaint.due_at < cutoff)
+        .order_by(Complaint.due_at, Complaint.id)
+    )
     if sop:
         query = query.where(Complaint.sop_id == sop)
     return [tuple(row) for row in session.execute(query)]
@@ -180,10 +225,15 @@ def open_then_changed(session, cutoff: datetime, sop: str | None = None) -> list
 
     Rows: id, number, sop version, sop, unit, system.
     """
-    query = (select(*_CASE_COLUMNS)
-             .where(Complaint.received_at < cutoff, Complaint.last_at >= cutoff,
-                    or_(Complaint.closed_at.is_(None), Complaint.closed_at >= cutoff))
-             .order_by(Complaint.id))
+    query = (
+        select(*_CASE_COLUMNS)
+        .where(
+            Complaint.received_at < cutoff,
+            Complaint.last_at >= cutoff,
+            or_(Complaint.closed_at.is_(None), Complaint.closed_at >= cutoff),
+        )
+        .order_by(Complaint.id)
+    )
     if sop:
         query = query.where(Complaint.sop_id == sop)
     return [tuple(row) for row in session.execute(query)]
@@ -197,19 +247,24 @@ def entries_before(session, complaint_ids: list[int], cutoff: datetime) -> list[
     if not complaint_ids:
         return []
     j = JournalEntry
-    query = (select(j.complaint_id, j.action, j.at, j.actor, j.step, j.decision, j.fields, j.took_minutes, j.next_step)
-             .where(j.complaint_id.in_(complaint_ids), j.at < cutoff)
-             .order_by(j.complaint_id, j.seq))
+    query = (
+        select(j.complaint_id, j.action, j.at, j.actor, j.step, j.decision, j.fields, j.took_minutes, j.next_step)
+        .where(j.complaint_id.in_(complaint_ids), j.at < cutoff)
+        .order_by(j.complaint_id, j.seq)
+    )
     return [tuple(row) for row in session.execute(query)]
 
 
-def journal_entries(session, start: datetime, end: datetime, actor: str | None = None,
-                    sop: str | None = None) -> list[tuple]:
+def journal_entries(
+    session, start: datetime, end: datetime, actor: str | None = None, sop: str | None = None
+) -> list[tuple]:
     """(entry, sop version) for the journal of the period, in time order; entries of no case have version None."""
-    query = (select(JournalEntry, Complaint.sop_version_id)
-             .outerjoin(Complaint, Complaint.id == JournalEntry.complaint_id)
-             .where(_within(JournalEntry.at, start, end))
-             .order_by(JournalEntry.at, JournalEntry.seq))
+    query = (
+        select(JournalEntry, Complaint.sop_version_id)
+        .outerjoin(Complaint, Complaint.id == JournalEntry.complaint_id)
+        .where(_within(JournalEntry.at, start, end))
+        .order_by(JournalEntry.at, JournalEntry.seq)
+    )
     if actor:
         query = query.where(JournalEntry.actor == actor)
     if sop:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
 
@@ -27,12 +27,12 @@ def _sqlite_moment(value: datetime | None) -> str | None:
     # bulk-inserted rows sort and compare exactly like ORM-written ones.
     if value is None:
         return None
-    v = value.astimezone(timezone.utc)
+    v = value.astimezone(UTC)
     return f"{v.year:04d}-{v.month:02d}-{v.day:02d} {v.hour:02d}:{v.minute:02d}:{v.second:02d}.{v.microsecond:06d}"
 
 
 def _naive_utc(value: datetime | None) -> datetime | None:
-    return None if value is None else value.astimezone(timezone.utc).replace(tzinfo=None)
+    return None if value is None else value.astimezone(UTC).replace(tzinfo=None)
 
 
 def moment_parameter(dialect) -> Callable[[datetime | None], Any]:
@@ -110,11 +110,15 @@ def _drop_secondary_indexes(connection, table: str) -> list[str]:
 
     Unique ones stay: they are constraints, checked row by row as the load goes.
     """
-    secondary = {name for _seq, name, unique, origin, _partial in connection.exec_driver_sql(f"PRAGMA index_list({table})")
-                 if origin == "c" and not unique}
+    secondary = {
+        name
+        for _seq, name, unique, origin, _partial in connection.exec_driver_sql(f"PRAGMA index_list({table})")
+        if origin == "c" and not unique
+    }
     dropped = []
     for name, sql in connection.exec_driver_sql(
-            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? ORDER BY rowid", (table,)).all():
+        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? ORDER BY rowid", (table,)
+    ).all():
         if name in secondary:
             connection.exec_driver_sql(f'DROP INDEX "{name}"')
             dropped.append(sql)

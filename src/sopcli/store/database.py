@@ -96,8 +96,10 @@ class Database:
             DatabaseError: the file can only be read.
         """
         if self.read_only:
-            raise DatabaseError(_("the logbook {path} can only be read (read-only): changes cannot be saved").format(path=self.path),
-                                _("ask its owner for write access to the file and its folder"))
+            raise DatabaseError(
+                _("the logbook {path} can only be read (read-only): changes cannot be saved").format(path=self.path),
+                _("ask its owner for write access to the file and its folder"),
+            )
 
     @property
     def is_sqlite(self) -> bool:
@@ -127,10 +129,13 @@ class Database:
             self.upgrade(only_if_new=True)
             return
         if revision < HEAD_REVISION:
-            raise DatabaseError(_("the database schema is older than this version of sop ({found})").format(found=revision or "-"),
-                                _("run 'sop db upgrade' (make a backup first)"))
-        raise DatabaseError(_("the database was made by a newer sop (schema {found})").format(found=revision),
-                            _("upgrade sop"))
+            raise DatabaseError(
+                _("the database schema is older than this version of sop ({found})").format(found=revision or "-"),
+                _("run 'sop db upgrade' (make a backup first)"),
+            )
+        raise DatabaseError(
+            _("the database was made by a newer sop (schema {found})").format(found=revision), _("upgrade sop")
+        )
 
     def current_revision(self) -> str | None:
         from sqlalchemy import text
@@ -147,7 +152,9 @@ class Database:
         except OperationalError as exc:
             raise _operational(exc, self) from exc
         except (SADatabaseError, ProgrammingError) as exc:
-            raise DatabaseError(_("{url} is not a usable database: {reason}").format(url=self.display(), reason=_first_line(exc.orig))) from exc
+            raise DatabaseError(
+                _("{url} is not a usable database: {reason}").format(url=self.display(), reason=_first_line(exc.orig))
+            ) from exc
 
     @staticmethod
     def _inspect_has(conn, table: str) -> bool:
@@ -179,13 +186,17 @@ class Database:
                         conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({JOURNAL_LOCK})")
                     tables = set(inspect(conn).get_table_names())
                     if only_if_new and tables and "alembic_version" not in tables:
-                        raise DatabaseError(_("the database schema is older than this version of sop ({found})").format(found="-"),
-                                            _("run 'sop db upgrade' (make a backup first)"))
+                        raise DatabaseError(
+                            _("the database schema is older than this version of sop ({found})").format(found="-"),
+                            _("run 'sop db upgrade' (make a backup first)"),
+                        )
                     try:
                         command.upgrade(alembic_config(conn), revision)
                     except CommandError as exc:  # a revision this sop has no migration for
-                        raise DatabaseError(_("cannot upgrade {url}: {reason}").format(url=self.display(), reason=exc),
-                                            _("restore a backup made by this version of sop")) from exc
+                        raise DatabaseError(
+                            _("cannot upgrade {url}: {reason}").format(url=self.display(), reason=exc),
+                            _("restore a backup made by this version of sop"),
+                        ) from exc
         except OperationalError as exc:
             raise _operational(exc, self) from exc
 
@@ -347,12 +358,16 @@ def _create_server_engine(url: str):
             options["connect_args"] = {"connect_timeout": CONNECT_TIMEOUT_S}
         return create_engine(parsed, pool_pre_ping=True, **options)
     except ImportError as exc:
-        raise DatabaseError(_("the database driver {driver} is not installed").format(driver=exc.name or exc),
-                            _("for PostgreSQL: pip install 'sopcli[postgres]'")) from exc
+        raise DatabaseError(
+            _("the database driver {driver} is not installed").format(driver=exc.name or exc),
+            _("for PostgreSQL: pip install 'sopcli[postgres]'"),
+        ) from exc
     except (ArgumentError, ValueError) as exc:
         shown = Database(url).display()
-        raise DatabaseError(_("{url} is not a database URL sop can use: {reason}").format(url=shown, reason=_first_line(exc)),
-                            _("give a file path, sqlite:///PATH or postgresql+psycopg://USER:PASSWORD@HOST/DATABASE")) from exc
+        raise DatabaseError(
+            _("{url} is not a database URL sop can use: {reason}").format(url=shown, reason=_first_line(exc)),
+            _("give a file path, sqlite:///PATH or postgresql+psycopg://USER:PASSWORD@HOST/DATABASE"),
+        ) from exc
 
 
 def _create_private_file(path: Path) -> None:
@@ -365,14 +380,18 @@ def _create_private_file(path: Path) -> None:
         if path == default_path():
             path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         elif not path.parent.is_dir():
-            raise DatabaseError(_("the directory {path} does not exist").format(path=path.parent),
-                                _("create it first, or choose another --db"))
+            raise DatabaseError(
+                _("the directory {path} does not exist").format(path=path.parent),
+                _("create it first, or choose another --db"),
+            )
         os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
     except FileExistsError:
         pass
     except OSError as exc:
-        raise DatabaseError(_("cannot create the database {path}: {reason}").format(path=path, reason=os_reason(exc)),
-                            _("choose another place with --db or SOP_DATABASE_URL")) from exc
+        raise DatabaseError(
+            _("cannot create the database {path}: {reason}").format(path=path, reason=os_reason(exc)),
+            _("choose another place with --db or SOP_DATABASE_URL"),
+        ) from exc
 
 
 def _is_locked(exc) -> bool:
@@ -387,7 +406,9 @@ def _first_line(error) -> str:
 def _operational(exc, database: Database) -> DatabaseError:
     if _is_locked(exc):
         return DatabaseBusy(_("the database is busy: other operators are writing"), _("try again in a moment"))
-    return DatabaseError(_("cannot use the database {url}: {reason}").format(url=database.display(), reason=_first_line(exc.orig)))
+    return DatabaseError(
+        _("cannot use the database {url}: {reason}").format(url=database.display(), reason=_first_line(exc.orig))
+    )
 
 
 def migrations_dir() -> Path:

@@ -5,8 +5,7 @@ Every timestamp is stored in UTC (``UTCDateTime``) and comes back timezone-aware
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
-from typing import Optional
+from datetime import UTC, datetime
 
 from sqlalchemy import Column, Index, Text, UniqueConstraint
 from sqlalchemy.types import DateTime, TypeDecorator
@@ -27,10 +26,10 @@ class UTCDateTime(TypeDecorator):
             return None
         if value.tzinfo is None:
             raise ValueError("naive datetime reached the database")
-        return value.astimezone(timezone.utc).replace(tzinfo=None)
+        return value.astimezone(UTC).replace(tzinfo=None)
 
     def process_result_value(self, value: datetime | None, dialect):
-        return None if value is None else value.replace(tzinfo=timezone.utc)
+        return None if value is None else value.replace(tzinfo=UTC)
 
 
 def _utc(nullable: bool = False, index: bool = False) -> Column:
@@ -42,7 +41,7 @@ class SopVersion(SQLModel, table=True):
 
     __tablename__ = "sop_version"
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     sop_id: str = Field(index=True)
     version: str
     digest: str = Field(unique=True)
@@ -57,33 +56,33 @@ class Complaint(SQLModel, table=True):
     __tablename__ = "complaint"
     __table_args__ = (UniqueConstraint("year", "serial", name="uq_complaint_year_serial"),)
 
-    id: Optional[int] = Field(default=None, primary_key=True)
+    id: int | None = Field(default=None, primary_key=True)
     number: str = Field(unique=True)
     year: int
     serial: int
-    ref: Optional[str] = Field(default=None, unique=True)
+    ref: str | None = Field(default=None, unique=True)
     sop_version_id: int = Field(foreign_key="sop_version.id")
     sop_id: str = Field(index=True)
     description: str = Field(sa_column=Column(Text, nullable=False))
     reporter: str
     unit: str
     system: str
-    host: Optional[str] = None
+    host: str | None = None
     channel: str
     priority: str
     received_at: datetime = Field(sa_column=_utc(index=True))
     status: str = Field(index=True)
-    current_step: Optional[str] = None
-    step_started_at: Optional[datetime] = Field(default=None, sa_column=_utc(nullable=True))
-    due_at: Optional[datetime] = Field(default=None, sa_column=_utc(nullable=True, index=True))
-    paused_since: Optional[datetime] = Field(default=None, sa_column=_utc(nullable=True))
+    current_step: str | None = None
+    step_started_at: datetime | None = Field(default=None, sa_column=_utc(nullable=True))
+    due_at: datetime | None = Field(default=None, sa_column=_utc(nullable=True, index=True))
+    paused_since: datetime | None = Field(default=None, sa_column=_utc(nullable=True))
     paused_minutes: float = 0.0
     total_paused_minutes: float = 0.0
     fields: str = Field(default="{}", sa_column=Column(Text, nullable=False))  # JSON object
     last_at: datetime = Field(sa_column=_utc())
-    closed_at: Optional[datetime] = Field(default=None, sa_column=_utc(nullable=True, index=True))
-    resolution_minutes: Optional[float] = None
-    overall_on_time: Optional[bool] = None
+    closed_at: datetime | None = Field(default=None, sa_column=_utc(nullable=True, index=True))
+    resolution_minutes: float | None = None
+    overall_on_time: bool | None = None
     created_by: str
     revision: int = 0  # bumped on every change: a stale writer finds it moved and stops
 
@@ -98,21 +97,21 @@ class JournalEntry(SQLModel, table=True):
     __table_args__ = (Index("ix_journal_entry_at", "at"), Index("ix_journal_entry_complaint", "complaint_id", "seq"))
 
     seq: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
-    complaint_id: Optional[int] = Field(default=None, foreign_key="complaint.id")
-    complaint_number: Optional[str] = None
+    complaint_id: int | None = Field(default=None, foreign_key="complaint.id")
+    complaint_number: str | None = None
     action: str
-    step: Optional[str] = None
-    decision: Optional[str] = None
+    step: str | None = None
+    decision: str | None = None
     fields: str = Field(default="{}", sa_column=Column(Text, nullable=False))  # JSON object
     actor: str
     at: datetime = Field(sa_column=_utc())
     recorded_at: datetime = Field(sa_column=_utc())
-    note: Optional[str] = Field(default=None, sa_column=Column(Text, nullable=True))
-    output: Optional[str] = None
-    on_time: Optional[bool] = None
-    took_minutes: Optional[float] = None
-    standard_minutes: Optional[int] = None
-    next_step: Optional[str] = None
+    note: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    output: str | None = None
+    on_time: bool | None = None
+    took_minutes: float | None = None
+    standard_minutes: int | None = None
+    next_step: str | None = None
     prev_hash: str
     hash: str  # not indexed: the chain, not an index, is what makes it trustworthy
 
@@ -123,6 +122,6 @@ class Operator(SQLModel, table=True):
     __tablename__ = "operator"
 
     name: str = Field(primary_key=True)
-    display_name: Optional[str] = None
+    display_name: str | None = None
     roles: str = Field(default="[]", sa_column=Column(Text, nullable=False))  # JSON array of role keys
     created_at: datetime = Field(sa_column=_utc())

@@ -142,8 +142,10 @@ class WorkingCalendar:
             running = self._running_totals(first.year)
             end_of_year = date(first.year + 1, 1, 1)
             upto = min(stop, end_of_year)
-            total += running[upto.timetuple().tm_yday - 1 if upto < end_of_year else len(running) - 1] \
+            total += (
+                running[upto.timetuple().tm_yday - 1 if upto < end_of_year else len(running) - 1]
                 - running[first.timetuple().tm_yday - 1]
+            )
             first = upto
         return total
 
@@ -184,4 +186,3 @@ class WorkingCalendar:
 
 def _minutes_between(opening: time, closing: time) -> int:
     return (closing.hour * 60 + closing.minute) - (opening.hour * 60 + opening.minute)
-

@@ -16,14 +16,14 @@ import json
 import os
 from contextlib import suppress
 from datetime import date
-from functools import lru_cache
+from functools import cache
 from importlib.util import find_spec
 from pathlib import Path
 
 CATEGORIES = ("public", "government")
 
 
-@lru_cache(maxsize=None)
+@cache
 def indonesian_holidays(year: int) -> frozenset[date]:
     """The year's holidays and cuti bersama, from the ``holidays`` package itself."""
     import holidays

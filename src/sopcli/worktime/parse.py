@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 from datetime import date, datetime, timedelta, tzinfo
+from functools import lru_cache
 from typing import Literal
 
 from sopcli.errors import DateParseError, TimeParseError
@@ -87,8 +87,10 @@ def parse_duration(text: str | None) -> TimeStandard | None:
         return None
     match = _RANGE_RE.match(cleaned) or _SINGLE_RE.match(cleaned)
     if not match:
-        raise TimeParseError(_("not a length of time: {text!r}").format(text=original),
-                             _("write it like '15 menit', '1 jam' or '1-2 hari'"))
+        raise TimeParseError(
+            _("not a length of time: {text!r}").format(text=original),
+            _("write it like '15 menit', '1 jam' or '1-2 hari'"),
+        )
     unit, factor = _unit(match["unit"], original)
     low = _number(match["low"]) * factor
     high = _number(match["high"]) * factor if "high" in match.groupdict() else low
@@ -108,8 +110,10 @@ def parse_duration(text: str | None) -> TimeStandard | None:
 def _unit(word: str, original: str) -> tuple[Unit, float]:
     word = word.strip()
     if word not in _UNITS:
-        raise TimeParseError(_("unknown time unit {unit!r} in {text!r}").format(unit=word, text=original),
-                             _("use menit, jam, hari or minggu"))
+        raise TimeParseError(
+            _("unknown time unit {unit!r} in {text!r}").format(unit=word, text=original),
+            _("use menit, jam, hari or minggu"),
+        )
     return _UNITS[word]
 
 
@@ -146,9 +150,14 @@ def format_standard_range(low: int, high: int, day_minutes: int | None = None) -
 # --- moments and dates -------------------------------------------------------
 
 _RELATIVE_DAYS = {
-    "today": 0, "hari ini": 0, "now": 0, "sekarang": 0,
-    "yesterday": -1, "kemarin": -1,
-    "tomorrow": 1, "besok": 1,
+    "today": 0,
+    "hari ini": 0,
+    "now": 0,
+    "sekarang": 0,
+    "yesterday": -1,
+    "kemarin": -1,
+    "tomorrow": 1,
+    "besok": 1,
 }
 # The common spreadsheet form, parsed without dateutil (imports parse a date per row):
 # 20/11/2026, 20-11-2026 or 20.11.2026, optionally with 08:15[:30] or 8.15.
@@ -248,7 +257,7 @@ def _parse_moment(text: str, tz: tzinfo, now: datetime) -> datetime:
         word, offset = relative
         day = now.astimezone(tz).date() + timedelta(days=offset)
         start = datetime.combine(day, datetime.min.time())
-        rest = cleaned[len(word):].strip()
+        rest = cleaned[len(word) :].strip()
         # "kemarin 16:00": the rest may only be a time of day on that day.
         moment = start if not rest else _parse_free_form(rest, start, time_only=True, shown=cleaned)
         return _with_zone(moment, tz, cleaned)
@@ -282,8 +291,10 @@ def parse_iso(text: str, tz: tzinfo) -> datetime | None:
 def _with_zone(moment: datetime, tz: tzinfo, text: str) -> datetime:
     """A parsed moment made aware (naive means ``tz``); an impossible offset or year is not a date."""
     if moment.year not in YEARS:
-        raise DateParseError(_("year {year} is out of range: {text!r}").format(year=moment.year, text=" ".join(text.split())),
-                             _("check the year"))
+        raise DateParseError(
+            _("year {year} is out of range: {text!r}").format(year=moment.year, text=" ".join(text.split())),
+            _("check the year"),
+        )
     if moment.tzinfo is None:
         return moment.replace(tzinfo=tz)
     try:
@@ -296,8 +307,9 @@ def _with_zone(moment: datetime, tz: tzinfo, text: str) -> datetime:
 
 
 def _not_a_date(text: str) -> DateParseError:
-    return DateParseError(_("not a date or time: {text!r}").format(text=text),
-                          _("write it like 20/11/2026 08:15 or 2026-11-20T08:15"))
+    return DateParseError(
+        _("not a date or time: {text!r}").format(text=text), _("write it like 20/11/2026 08:15 or 2026-11-20T08:15")
+    )
 
 
 def _parse_day_first(text: str) -> datetime | None:
@@ -343,14 +355,19 @@ def _parse_free_form(text: str, local_now: datetime, *, time_only: bool = False,
             warnings.simplefilter("error", parser.UnknownTimezoneWarning)
             # Two defaults in 31-day months, apart in every field, so that a given "31" still fits both.
             first, second = read(datetime(2001, 1, 1)), read(datetime(2002, 3, 3))
-            given = {"day": first.day == second.day, "month": first.month == second.month,
-                     "year": first.year == second.year}
+            given = {
+                "day": first.day == second.day,
+                "month": first.month == second.month,
+                "year": first.year == second.year,
+            }
             whole_date = given["day"] and given["month"] and not time_only
             moment = read(default)
             # Not a whole date, and not a bare time either: part of a date, or a weekday ("Senin").
             if not whole_date and (any(given.values()) or moment.date() != default.date()):
-                raise DateParseError(_("not a whole date: {text!r}").format(text=shown or text),
-                                     _("give the day and the month, like 20/11/2026 08:15 or 20 Nov 08:15"))
+                raise DateParseError(
+                    _("not a whole date: {text!r}").format(text=shown or text),
+                    _("give the day and the month, like 20/11/2026 08:15 or 20 Nov 08:15"),
+                )
             return moment
     except (ValueError, OverflowError, TypeError, parser.UnknownTimezoneWarning) as exc:
         raise _Unreadable(shown or text) from exc
@@ -367,6 +384,7 @@ def parse_day(text: str, tz: tzinfo, now: datetime) -> date:
     except _Unreadable as exc:
         if not exc.text:
             raise DateParseError(_("empty date"), _("write it like 31/12/2026 or 2026-12-31")) from None
-        raise DateParseError(_("not a date: {text!r}").format(text=exc.text),
-                             _("write it like 31/12/2026 or 2026-12-31")) from None
+        raise DateParseError(
+            _("not a date: {text!r}").format(text=exc.text), _("write it like 31/12/2026 or 2026-12-31")
+        ) from None
     return moment.astimezone(tz).date()

@@ -54,16 +54,30 @@ def monthly(day: date, tz: tzinfo) -> Period:
 
 def between(first: date, last: date, tz: tzinfo) -> Period:
     """Raises:
-        InputError: the range ends before it starts.
+    InputError: the range ends before it starts.
     """
     if last < first:
-        raise InputError(_("--to {last} is before --from {first}").format(first=first.isoformat(), last=last.isoformat()))
+        raise InputError(
+            _("--to {last} is before --from {first}").format(first=first.isoformat(), last=last.isoformat())
+        )
     return Period(RANGE, first, last, tz)
 
 
 def month_name(month: int) -> str:
-    names = (_("January"), _("February"), _("March"), _("April"), _("May"), _("June"), _("July"),
-             _("August"), _("September"), _("October"), _("November"), _("December"))
+    names = (
+        _("January"),
+        _("February"),
+        _("March"),
+        _("April"),
+        _("May"),
+        _("June"),
+        _("July"),
+        _("August"),
+        _("September"),
+        _("October"),
+        _("November"),
+        _("December"),
+    )
     return names[month - 1]
 
 
