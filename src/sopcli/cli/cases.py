@@ -323,7 +323,7 @@ def next_step(
     if as_json:
         _emit(view, rt, as_json=True)
         return
-    _report_progress(rt, view, day)
+    _report_progress(rt, view, view.day_minutes)
 
 
 def _ask_field(spec) -> str:
@@ -468,7 +468,7 @@ def show(ctx: typer.Context, number: NumberArgument, as_json: JsonOption = False
     if as_json:
         _emit(view, rt, as_json=True)
         return
-    print_case(view, rt.zone, rt.office_calendar.day_minutes)
+    print_case(view, rt.zone, view.day_minutes)
 
 
 def list_complaints(

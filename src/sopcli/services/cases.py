@@ -97,6 +97,7 @@ class CaseView:
     overall_on_time: bool | None
     overall_standard: str | None
     revision: int
+    day_minutes: int  # a working day of the SOP's calendar (24 hours for a 24x7 SOP), for showing durations
     journal: list[JournalView] = field(default_factory=list)
 
     def to_json(self, tz) -> dict[str, Any]:
@@ -252,7 +253,7 @@ def _journal(session, complaint_id: int) -> list[JournalView]:
     ]
 
 
-def _view(session, complaint, sop, with_journal: bool = True) -> CaseView:
+def _view(session, complaint, sop, day_minutes: int, with_journal: bool = True) -> CaseView:
     return CaseView(
         number=complaint.number,
         ref=complaint.ref,
@@ -276,6 +277,7 @@ def _view(session, complaint, sop, with_journal: bool = True) -> CaseView:
         overall_on_time=complaint.overall_on_time,
         overall_standard=sop.waktu or None,
         revision=complaint.revision,
+        day_minutes=day_minutes,
         journal=_journal(session, complaint.id) if with_journal else [],
     )
 
@@ -284,7 +286,8 @@ def show(rt: Runtime, number: str) -> CaseView:
     """The complaint and its whole timeline."""
     with rt.ready_database().transaction() as session:
         complaint = _complaint(session, rt, number)
-        return _view(session, complaint, _definition(session, complaint.sop_version_id))
+        sop = _definition(session, complaint.sop_version_id)
+        return _view(session, complaint, sop, rt.calendar_for(sop).day_minutes)
 
 
 def step_card(rt: Runtime, number: str) -> StepCard:
@@ -296,7 +299,7 @@ def step_card(rt: Runtime, number: str) -> StepCard:
     with rt.ready_database().transaction() as session:
         complaint = _complaint(session, rt, number)
         sop = _definition(session, complaint.sop_version_id)
-        view = _view(session, complaint, sop, with_journal=False)
+        view = _view(session, complaint, sop, rt.calendar_for(sop).day_minutes, with_journal=False)
     state = _state(complaint)
     if state.status != engine.OPEN:
         raise engine.ActionError(
@@ -568,7 +571,7 @@ def record_complaint(rt: Runtime, new: NewComplaint, *, actor: str) -> CaseView:
         entry = engine.Entry(**(engine.describe(transition.entry) | {"fields": received_fields(sop, details)}))
         _append(session, complaint, entry, now)
         session.flush()
-        return _view(session, complaint, sop)
+        return _view(session, complaint, sop, calendar.day_minutes)
 
 
 def received_fields(sop, details: Mapping[str, Any], source: str | None = None) -> dict[str, str]:
@@ -655,7 +658,7 @@ def _apply(rt: Runtime, session, complaint, sop, act, now: datetime) -> CaseView
     session.add(complaint)
     _append(session, complaint, transition.entry, now)
     session.flush()
-    return _view(session, complaint, sop)
+    return _view(session, complaint, sop, calendar.day_minutes)
 
 
 def _refusal(session, complaint, sop, actor: str, now: datetime, *, any_role: bool = False) -> NotPermitted | None:
