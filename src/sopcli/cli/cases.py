@@ -215,15 +215,14 @@ def new(
     typer.echo(_("Complaint {number} recorded.").format(number=view.number))
     card = cases.step_card(rt, view.number)
     if at_terminal():
-        print_card(card, rt.zone, rt.calendar_for(card.sop).day_minutes)
+        print_card(card, rt.zone)
     else:
         from sopcli.present.casefmt import local
 
-        who = ", ".join(card.sop.role_name(r) for r in card.step.pelaksana)
         due = local(card.due_at, rt.zone) if card.due_at else "-"
         typer.echo(
             _("Step {id}: {activity} — {who}, due {due}").format(
-                id=card.step.id, activity=card.step.kegiatan, who=who, due=due
+                id=card.step.id, activity=card.step.kegiatan, who=card.who, due=due
             )
         )
     typer.echo(_("Next: sop next {number}").format(number=view.number))
@@ -267,8 +266,6 @@ def next_step(
 
     Example: sop next ADU-2026-00042 --decision ya --note "Server DB dipulihkan" --output "LAP/12/2026"
     """
-    from sopcli.domain.engine import describe_options
-    from sopcli.errors import ActionError
     from sopcli.i18n import _
     from sopcli.present.casefmt import print_card
     from sopcli.services import cases
@@ -278,20 +275,16 @@ def next_step(
     when = rt.parse_when(at) if at else None
     fields = cases.parse_field_options(field or [])
     card = cases.step_card(rt, number)
-    day = rt.calendar_for(card.sop).day_minutes
     if not as_json and at_terminal():
-        print_card(card, rt.zone, day)
+        print_card(card, rt.zone)
     rt.database.refuse_if_read_only()  # the step can be seen, not completed; say so before any question
     current = card.step
     if interactive():  # a refusal now, not after every answer has been typed
         cases.check_may_complete(rt, card.case.number, actor=operator, step=step or current.id)
     if current.decision and decision is None:
         if not interactive():
-            raise ActionError(
-                _("step {id} needs a decision: {options}").format(id=current.id, options=describe_options(current)),
-                _("give --decision OPTION"),
-            )
-        decision = _ask(current.decision.question, "--decision", choices=[o.label for o in current.decision.options])
+            card.require_decision(decision)
+        decision = _ask(current.decision.question, "--decision", choices=card.decision_labels)
     asked = False
     for spec in current.fields:
         if spec.key not in fields and interactive():
@@ -323,7 +316,7 @@ def next_step(
     if as_json:
         _emit(view, rt, as_json=True)
         return
-    _report_progress(rt, view, view.day_minutes)
+    _report_progress(view)
 
 
 def _ask_field(spec) -> str:
@@ -341,13 +334,13 @@ def _ask_field(spec) -> str:
             _console().print(f"[red]{exc}[/]")
 
 
-def _report_progress(rt, view, day_minutes: int) -> None:
+def _report_progress(view) -> None:
     from sopcli.domain.engine import status_label
     from sopcli.i18n import _
     from sopcli.present.casefmt import took_text
 
     last = view.journal[-1]
-    timing = took_text(last.took_minutes, last.standard_minutes, last.on_time, day_minutes)
+    timing = took_text(last.took_minutes, last.standard_minutes, last.on_time, view.day_minutes)
     typer.echo(
         _("Step {id} done{decision}.").format(id=last.step, decision=f" ({last.decision})" if last.decision else "")
         + (f" {timing}" if timing else "")
@@ -468,7 +461,7 @@ def show(ctx: typer.Context, number: NumberArgument, as_json: JsonOption = False
     if as_json:
         _emit(view, rt, as_json=True)
         return
-    print_case(view, rt.zone, view.day_minutes)
+    print_case(view, rt.zone)
 
 
 def list_complaints(

@@ -15,7 +15,7 @@ from typing import Any
 
 from sopcli.domain import engine
 from sopcli.domain.chain import GENESIS, entry_hash
-from sopcli.errors import CaseMovedOn, ConflictError, InputError, NotFoundError, NotPermitted
+from sopcli.errors import ActionError, CaseMovedOn, ConflictError, InputError, NotFoundError, NotPermitted
 from sopcli.i18n import _
 from sopcli.services.runtime import Runtime
 from sopcli.services.sops import check_sop_filter
@@ -163,6 +163,27 @@ class StepCard:
     due_at: datetime | None
     minutes_left: float | None  # working minutes; negative when late
     paused: bool
+    who: str  # the step's pelaksana by name
+    day_minutes: int  # a working day of the SOP's calendar, for showing durations
+
+    @property
+    def decision_labels(self) -> list[str]:
+        """The options a decision step offers (none for a plain step)."""
+        return [option.label for option in self.step.decision.options] if self.step.decision else []
+
+    def require_decision(self, decision: str | None) -> None:
+        """Refuse to go on without the decision this step asks for.
+
+        Raises:
+            ActionError: the step is a decision and ``decision`` is None; the message lists its options.
+        """
+        if self.step.decision and decision is None:
+            raise ActionError(
+                _("step {id} needs a decision: {options}").format(
+                    id=self.step.id, options=engine.describe_options(self.step)
+                ),
+                _("give --decision OPTION"),
+            )
 
 
 # --- reading ---------------------------------------------------------------------
@@ -326,6 +347,8 @@ def step_card(rt: Runtime, number: str) -> StepCard:
         due,
         left,
         state.paused_since is not None,
+        who=sop.who_acts(step),
+        day_minutes=calendar.day_minutes,
     )
 
 
@@ -883,7 +906,7 @@ def list_cases(
                     complaint.description,
                     complaint.current_step,
                     step.kegiatan if step else None,
-                    ", ".join(definition.role_name(r) for r in step.pelaksana) if step else None,
+                    definition.who_acts(step) if step else None,
                     complaint.due_at,
                     bool(complaint.due_at and complaint.due_at < now and complaint.status == engine.OPEN),
                     complaint.paused_since is not None,
