@@ -53,7 +53,7 @@ def _period(rt, kind: str, day: str | None, first: str | None, last: str | None)
 
 
 def _emit(rt, document_or_data, fmt: str, output: str | None, to_json) -> None:
-    from sopcli.cli.output import output_file
+    from sopcli.files.output import output_file
     from sopcli.i18n import current_language
     from sopcli.present import documents, render
 

@@ -54,7 +54,7 @@ def import_file(
 
     from sopcli.cli.cases import _operator
     from sopcli.errors import ExitCode, InputError, os_reason
-    from sopcli.files.tables import detect_format
+    from sopcli.files.tables import detect_format, write_rejects
     from sopcli.i18n import _
     from sopcli.present import render
     from sopcli.services.importer import import_batch
@@ -97,7 +97,7 @@ def import_file(
         if stream is not sys.stdin.buffer:
             stream.close()
     if rejects and result.invalid:
-        _write_rejects(rejects, result.invalid)
+        write_rejects(rejects, result.invalid)
     if as_json:
         render.print_json(result.to_json())
     else:
@@ -168,27 +168,6 @@ def _print_result(result) -> None:
         typer.echo(_("Nothing was imported: fix the rows above, or use --skip-invalid --rejects FILE."), err=True)
 
 
-def _write_rejects(path: str, problems) -> None:
-    import csv
-
-    from sopcli.files.tables import COLUMN_ALIASES
-
-    by_line: dict[int, tuple[dict, list[str]]] = {}
-    for problem in problems:
-        values, reasons = by_line.setdefault(problem.line, (problem.values, []))
-        if problem.values and not values:
-            by_line[problem.line] = (problem.values, reasons)
-        reasons.append(f"{problem.column}: {problem.reason}" if problem.column else problem.reason)
-    columns = list(COLUMN_ALIASES)
-    with open(path, "w", encoding="utf-8", newline="") as out:
-        writer = csv.writer(out)
-        writer.writerow(["line", *columns, "reason"])
-        for line, (values, reasons) in sorted(by_line.items()):
-            writer.writerow(
-                [line, *("" if values.get(c) is None else values.get(c) for c in columns), "; ".join(reasons)]
-            )
-
-
 def export(
     ctx: typer.Context,
     what: Annotated[str, typer.Argument(help="complaints or journal.", metavar="complaints|journal")],
@@ -222,8 +201,9 @@ def export(
 
     Example: sop export journal --since 2026-11-01 -o jurnal-november.csv
     """
-    from sopcli.cli.output import format_of_output, output_file
+    from sopcli.cli.output import format_of_output
     from sopcli.errors import InputError
+    from sopcli.files.output import output_file
     from sopcli.i18n import _
     from sopcli.services.exporter import EXPORT_FORMATS
     from sopcli.services.exporter import export as run_export
