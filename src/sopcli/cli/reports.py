@@ -55,13 +55,13 @@ def _period(rt, kind: str, day: str | None, first: str | None, last: str | None)
 def _emit(rt, document_or_data, fmt: str, output: str | None, to_json) -> None:
     from sopcli.files.output import output_file
     from sopcli.i18n import current_language
-    from sopcli.present import documents, render
+    from sopcli.present import publish, render
 
     def write(out) -> None:
         if fmt == "json":
             render.print_json(to_json(), out)
         else:
-            documents.write(document_or_data(), fmt, out, config=rt.config, language=current_language())
+            publish.write(document_or_data(), fmt, out, config=rt.config, language=current_language())
 
     if output is None:
         write(sys.stdout)
@@ -94,11 +94,11 @@ def journal(
     if ctx.invoked_subcommand is not None:
         return
     from sopcli.cli.output import choose_format
-    from sopcli.present import documents
+    from sopcli.present import documents, publish
     from sopcli.services.reports import build_journal
 
     rt = runtime_of(ctx)
-    fmt = choose_format(fmt, output, documents.DOCUMENT_FORMATS)
+    fmt = choose_format(fmt, output, publish.DOCUMENT_FORMATS)
     period = _period(rt, "daily", day, first, last)
     journal_data = build_journal(rt, period, actor=actor, sop=sop)
     _emit(rt, lambda: documents.journal_document(journal_data), fmt, output, journal_data.to_json)
@@ -163,7 +163,7 @@ def report(
     from sopcli.cli.output import choose_format
     from sopcli.errors import InputError
     from sopcli.i18n import _
-    from sopcli.present import documents
+    from sopcli.present import documents, publish
     from sopcli.services.reports import build_report
 
     rt = runtime_of(ctx)
@@ -172,7 +172,7 @@ def report(
         raise InputError(_("choose one of --daily, --weekly and --monthly"))
     if kinds and (first or last):
         raise InputError(_("--from/--to give their own period: leave out --{kind}").format(kind=kinds[0]))
-    fmt = choose_format(fmt, output, documents.DOCUMENT_FORMATS)
+    fmt = choose_format(fmt, output, publish.DOCUMENT_FORMATS)
     period = _period(rt, kinds[0] if kinds else "daily", day, first, last)
     data = build_report(rt, period, sop=sop)
     _emit(rt, lambda: documents.report_document(data, rt.config), fmt, output, data.to_json)
