@@ -798,6 +798,33 @@ def test_cancel_without_reason_and_no_terminal(sop):
     assert js(sop("show", number, "--json"))["status"] == "open"
 
 
+def at_a_terminal(*args: str, input: str):
+    """``sop ARGS`` in-process with standard input taken for a terminal: the prompts are answered by ``input``."""
+    from typer.testing import CliRunner
+
+    from sopcli.cli import app
+    from sopcli.cli.state import AppState
+    from sopcli.services.terminal import Terminal
+
+    state = AppState(terminal=Terminal(stdin_tty=True, stdout_tty=False))
+    return CliRunner().invoke(app, list(args), input=input, obj=state, catch_exceptions=False)
+
+
+def test_cancel_at_a_terminal_asks_the_reason_and_confirms_with_the_complaint_named(sop):
+    number = create(sop, unit="BKD", description="Database SIMPEG tidak bisa diakses")["number"]
+    kept = at_a_terminal("cancel", number, input="Duplikat ADU-2026-00099\ntidak\n")
+    assert kept.exit_code == 1 and "Nothing saved." in kept.stderr
+    assert f"Cancel {number} (BKD: Database SIMPEG tidak bisa diakses)?" in kept.stdout
+    assert js(sop("show", number, "--json"))["status"] == "open"
+
+    done = at_a_terminal("cancel", number, input="Duplikat ADU-2026-00099\nya\n")
+    assert done.exit_code == 0, done.stderr
+    assert "Reason for cancelling" in done.stdout and f"{number} cancelled." in done.stdout
+    view = js(sop("show", number, "--json"))
+    assert view["status"] == "cancelled"
+    assert view["journal"][-1]["note"] == "Duplikat ADU-2026-00099"
+
+
 # --- sop show -----------------------------------------------------------------------
 
 

@@ -265,7 +265,10 @@ def root(
 
     Example: sop sops list
     """
-    ctx.obj = AppState(db=db, debug=debug, language=lang)
+    # A caller may hand in its own state (a test: its own Terminal); the options fill it in.
+    state = ctx.obj if isinstance(ctx.obj, AppState) else AppState()
+    state.db, state.debug, state.language = db, debug, lang
+    ctx.obj = state
 
 
 def main() -> None:

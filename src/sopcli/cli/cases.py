@@ -7,7 +7,6 @@ given as an option; otherwise a missing value is an error naming the option.
 
 from __future__ import annotations
 
-import sys
 from contextlib import contextmanager
 from typing import Annotated
 
@@ -44,45 +43,54 @@ AsOption = Annotated[
 ]
 
 
-def interactive() -> bool:
-    return sys.stdin.isatty()
-
-
-def at_terminal() -> bool:
-    """Someone is watching: worth drawing the step card (scripts get the short result only)."""
-    return sys.stdin.isatty() or sys.stdout.isatty()
-
-
 def _operator(rt, given: str | None) -> str:
     from sopcli.services.runtime import default_operator, operator_name
 
     return operator_name(given, "--as") if given is not None else default_operator(rt.config)
 
 
-def _ask(label: str, option: str, *, choices: list[str] | None = None, default: str | None = None) -> str:
-    """Prompt on a terminal; without one, a missing value is an error naming its option."""
-    from sopcli.errors import InputError
-    from sopcli.i18n import _
+class Questions:
+    """Prompts at the runtime's terminal; without one, a missing value is an error naming its option."""
 
-    if not interactive():
-        raise InputError(_("{option} is required when not at a terminal").format(option=option))
-    prompt, _confirm = _prompts()
-    with _end_of_input_stops():
-        if default == "":  # optional: Enter leaves it empty, and rich would show "()"
-            return prompt.ask(label, choices=choices, default="", show_default=False, console=_console())
-        if default is not None:
-            return prompt.ask(label, choices=choices, default=default, console=_console())
-        while True:  # required: Enter alone asks again
-            value = prompt.ask(label, choices=choices, console=_console())
-            if value.strip():
-                return value
-            _console().print("[prompt.invalid]" + _("An answer is needed (Ctrl+C stops without saving)."))
+    def __init__(self, terminal) -> None:
+        self.terminal = terminal
 
+    @property
+    def interactive(self) -> bool:
+        return self.terminal.stdin_is_tty
 
-def _confirm_ask(question: str, default: bool = True) -> bool:
-    _prompt, confirm = _prompts()
-    with _end_of_input_stops():
-        return confirm.ask(question, default=default, console=_console())
+    def console(self):
+        from sopcli.present.render import console
+
+        return console(terminal=self.terminal)
+
+    def ask(self, label: str, option: str, *, choices: list[str] | None = None, default: str | None = None) -> str:
+        """The answer typed at the terminal.
+
+        Raises:
+            InputError: no terminal to ask at: ``option`` is required.
+        """
+        from sopcli.errors import InputError
+        from sopcli.i18n import _
+
+        if not self.interactive:
+            raise InputError(_("{option} is required when not at a terminal").format(option=option))
+        prompt, _confirm = _prompts()
+        with _end_of_input_stops():
+            if default == "":  # optional: Enter leaves it empty, and rich would show "()"
+                return prompt.ask(label, choices=choices, default="", show_default=False, console=self.console())
+            if default is not None:
+                return prompt.ask(label, choices=choices, default=default, console=self.console())
+            while True:  # required: Enter alone asks again
+                value = prompt.ask(label, choices=choices, console=self.console())
+                if value.strip():
+                    return value
+                self.console().print("[prompt.invalid]" + _("An answer is needed (Ctrl+C stops without saving)."))
+
+    def confirm(self, question: str, default: bool = True) -> bool:
+        _prompt, confirm = _prompts()
+        with _end_of_input_stops():
+            return confirm.ask(question, default=default, console=self.console())
 
 
 @contextmanager
@@ -117,12 +125,6 @@ def _prompts():
             raise InvalidResponse(self.validate_error_message)
 
     return LocalPrompt, LocalConfirm
-
-
-def _console():
-    from sopcli.present.render import console
-
-    return console()
 
 
 def _emit(view, rt, as_json: bool, done: str | None = None) -> None:
@@ -189,20 +191,24 @@ def new(
     operator = _operator(rt, actor)
     when = rt.parse_when(received_at) if received_at is not None else None
     rt.database.refuse_if_read_only()  # before any question: the answers could not be saved
-    if sop is None and interactive():
-        _list_sops_for_choice()
+    questions = Questions(rt.terminal)
+    if sop is None and questions.interactive:
+        _list_sops_for_choice(questions.console())
     new_complaint = cases.NewComplaint(
-        sop=sop or _ask(_("SOP"), "--sop", choices=builtin_ids()),
-        description=description or _ask(_("Description of the disruption"), "--description"),
-        reporter=reporter or _ask(_("Reporter"), "--reporter"),
-        unit=unit or _ask(_("Unit (SKPD/OPD)"), "--unit"),
-        system=system or _ask(_("Affected system"), "--system"),
-        host=host if host is not None or not interactive() else _ask(_("Host/node (optional)"), "--host", default=""),
-        channel=channel or (_ask(_("Channel"), "--channel", default="telepon") if interactive() else "telepon"),
+        sop=sop or questions.ask(_("SOP"), "--sop", choices=builtin_ids()),
+        description=description or questions.ask(_("Description of the disruption"), "--description"),
+        reporter=reporter or questions.ask(_("Reporter"), "--reporter"),
+        unit=unit or questions.ask(_("Unit (SKPD/OPD)"), "--unit"),
+        system=system or questions.ask(_("Affected system"), "--system"),
+        host=host
+        if host is not None or not questions.interactive
+        else questions.ask(_("Host/node (optional)"), "--host", default=""),
+        channel=channel
+        or (questions.ask(_("Channel"), "--channel", default="telepon") if questions.interactive else "telepon"),
         priority=priority
         or (
-            _ask(_("Priority"), "--priority", choices=list(cases.PRIORITIES), default="sedang")
-            if interactive()
+            questions.ask(_("Priority"), "--priority", choices=list(cases.PRIORITIES), default="sedang")
+            if questions.interactive
             else "sedang"
         ),
         received_at=when,
@@ -214,8 +220,8 @@ def new(
         return
     typer.echo(_("Complaint {number} recorded.").format(number=view.number))
     card = cases.step_card(rt, view.number)
-    if at_terminal():
-        print_card(card, rt.zone)
+    if rt.terminal.watched:
+        print_card(card, rt.zone, rt.terminal)
     else:
         from sopcli.present.casefmt import local
 
@@ -228,10 +234,9 @@ def new(
     typer.echo(_("Next: sop next {number}").format(number=view.number))
 
 
-def _list_sops_for_choice() -> None:
+def _list_sops_for_choice(console) -> None:
     from sopcli.definitions.loader import builtin_ids, load
 
-    console = _console()
     for sop_id in builtin_ids():
         console.print(f"  [cyan]{sop_id}[/] — {load(sop_id).definition.nama}")
 
@@ -275,29 +280,32 @@ def next_step(
     when = rt.parse_when(at) if at else None
     fields = cases.parse_field_options(field or [])
     card = cases.step_card(rt, number)
-    if not as_json and at_terminal():
-        print_card(card, rt.zone)
+    questions = Questions(rt.terminal)
+    if not as_json and rt.terminal.watched:
+        print_card(card, rt.zone, rt.terminal)
     rt.database.refuse_if_read_only()  # the step can be seen, not completed; say so before any question
     current = card.step
-    if interactive():  # a refusal now, not after every answer has been typed
+    if questions.interactive:  # a refusal now, not after every answer has been typed
         cases.check_may_complete(rt, card.case.number, actor=operator, step=step or current.id)
     if current.decision and decision is None:
-        if not interactive():
+        if not questions.interactive:
             card.require_decision(decision)
-        decision = _ask(current.decision.question, "--decision", choices=card.decision_labels)
+        decision = questions.ask(current.decision.question, "--decision", choices=card.decision_labels)
     asked = False
     for spec in current.fields:
-        if spec.key not in fields and interactive():
-            fields[spec.key] = _ask_field(spec)
+        if spec.key not in fields and questions.interactive:
+            fields[spec.key] = _ask_field(questions, spec)
             asked = True
-    if interactive() and note_text is None:
-        note_text = _ask(_("Note (optional)"), "--note", default="")
+    if questions.interactive and note_text is None:
+        note_text = questions.ask(_("Note (optional)"), "--note", default="")
         asked = True
-    if interactive() and output is None and current.output:
-        output = _ask(_("Output reference: {output} (optional)").format(output=current.output), "--output", default="")
+    if questions.interactive and output is None and current.output:
+        output = questions.ask(
+            _("Output reference: {output} (optional)").format(output=current.output), "--output", default=""
+        )
         asked = True
-    if asked or (current.decision and interactive()):
-        if not _confirm_ask(_("Save step {id} as done?").format(id=current.id)):
+    if asked or (current.decision and questions.interactive):
+        if not questions.confirm(_("Save step {id} as done?").format(id=current.id)):
             typer.echo(_("Nothing saved."), err=True)
             raise typer.Exit(1)
     # The step the operator saw (or named with --step) is the one completed; if
@@ -319,19 +327,21 @@ def next_step(
     _report_progress(view)
 
 
-def _ask_field(spec) -> str:
+def _ask_field(questions: Questions, spec) -> str:
     """Ask for a step's field until the answer is valid (or left empty when optional)."""
     from sopcli.domain.engine import check_field_value
     from sopcli.errors import InputError
 
     while True:
-        value = _ask(f"{spec.meaning} ({spec.key})", f"--field {spec.key}=…", default=None if spec.required else "")
+        value = questions.ask(
+            f"{spec.meaning} ({spec.key})", f"--field {spec.key}=…", default=None if spec.required else ""
+        )
         if not value.strip() and not spec.required:
             return value
         try:
             return check_field_value(spec.key, spec.type, value.strip())
         except InputError as exc:
-            _console().print(f"[red]{exc}[/]")
+            questions.console().print(f"[red]{exc}[/]")
 
 
 def _report_progress(view) -> None:
@@ -391,7 +401,7 @@ def pause(
     from sopcli.services import cases
 
     rt = runtime_of(ctx)
-    reason = reason or _ask(_("Reason for the pause"), "--reason")
+    reason = reason or Questions(rt.terminal).ask(_("Reason for the pause"), "--reason")
     view = cases.pause(rt, number, reason, actor=_operator(rt, actor), at=rt.parse_when(at) if at else None)
     _emit(view, rt, as_json, _("{number} paused; the clock is stopped.").format(number=view.number))
 
@@ -435,13 +445,14 @@ def cancel(
 
     rt = runtime_of(ctx)
     if not reason:
-        reason = _ask(_("Reason for cancelling"), "--reason")
+        questions = Questions(rt.terminal)
+        reason = questions.ask(_("Reason for cancelling"), "--reason")
         # Typed at a terminal: a mistyped number would close someone else's complaint for good.
         case = cases.show(rt, number)
         question = _("Cancel {number} ({unit}: {description})?").format(
             number=case.number, unit=case.unit, description=_shorten(case.description, 60)
         )
-        if not _confirm_ask(question, default=False):
+        if not questions.confirm(question, default=False):
             typer.echo(_("Nothing saved."), err=True)
             raise typer.Exit(1)
     view = cases.cancel(rt, number, reason, actor=_operator(rt, actor), at=rt.parse_when(at) if at else None)

@@ -79,7 +79,7 @@ def import_file(
 
         stream = io.BytesIO(stream.read())  # a workbook is a zip: it needs seeking
     try:
-        with _progress(not as_json) as tick:
+        with _progress(not as_json and rt.terminal.stderr_is_tty, rt.terminal) as tick:
             result = import_batch(
                 rt,
                 stream,
@@ -106,13 +106,13 @@ def import_file(
         raise typer.Exit(ExitCode.ERROR)
 
 
-def _progress(enabled: bool):
+def _progress(enabled: bool, terminal):
     """A live row counter on a terminal; nothing when piped."""
     from contextlib import contextmanager
 
     @contextmanager
     def counter():
-        if not (enabled and sys.stderr.isatty()):
+        if not enabled:
             yield None
             return
         from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
@@ -124,7 +124,7 @@ def _progress(enabled: bool):
             SpinnerColumn(),
             TextColumn(_("{task.completed:,} rows read")),
             TimeElapsedColumn(),
-            console=console(stderr=True),
+            console=console(stderr=True, terminal=terminal),
             transient=True,
         ) as bar:
             task = bar.add_task("import", total=None)
@@ -213,7 +213,7 @@ def export(
         raise InputError(_("export complaints or journal, not {what!r}").format(what=what))
     if fmt is None:
         fmt = format_of_output(output, {f".{name}": name for name in EXPORT_FORMATS}, "csv")
-    if fmt == "xlsx" and output is None and sys.stdout.isatty():
+    if fmt == "xlsx" and output is None and rt.terminal.stdout_is_tty:
         raise InputError(_("an .xlsx workbook is not for the terminal"), _("give -o FILE.xlsx"))
     start = rt.parse_when(since) if since else None
     end = rt.parse_when(until) if until else None

@@ -41,7 +41,7 @@ def time_left_text(card) -> tuple[str, bool]:
     return _("{left} of working time left").format(left=format_minutes(card.minutes_left, day_minutes)), False
 
 
-def print_card(card, tz) -> None:
+def print_card(card, tz, terminal=None) -> None:
     """The current step as a card: who acts, what to do, with what, by when."""
     from rich.panel import Panel
     from rich.table import Table
@@ -83,7 +83,7 @@ def print_card(card, tz) -> None:
         title = _("{number} · step {id} ({n} of {total})").format(
             number=card.case.number, id=step.id, n=card.position, total=card.total
         )
-    console().print(
+    console(terminal=terminal).print(
         Panel(
             grid,
             title=title,
