@@ -129,7 +129,7 @@ class SopGroup(TyperGroup):
                 raise
             _fail(_error_line(exc), exc.exit_code)
         except KeyboardInterrupt:
-            _fail(_interrupted(ctx), 130)
+            _fail(_interrupted(ctx), ExitCode.INTERRUPTED)
         except BrokenPipeError:
             # The reader (head, less) went away: stop quietly, as Unix tools do.
             devnull = os.open(os.devnull, os.O_WRONLY)

@@ -12,6 +12,7 @@ from typing import Annotated
 
 import typer
 
+from sopcli.cli.options import AsOption, AtOption, JsonOption, format_option
 from sopcli.cli.state import runtime_of
 
 # Rows `sop list` shows in a table unless told otherwise: a screenful or two, the oldest (most urgent) first.
@@ -21,24 +22,11 @@ LIST_LIMIT_MAX = 1_000_000_000  # beyond any logbook, and within what SQLite's L
 # Answers to a yes/no question, in either language.
 YES = {"y", "ya", "yes"}
 NO = {"n", "t", "tidak", "no"}
-JsonOption = Annotated[bool, typer.Option("--json", help="Print the complaint as JSON for scripts.")]
 NumberArgument = Annotated[
     str,
     typer.Argument(
         help="Complaint number: ADU-2026-00042, or 2026-42, or 42 for this year's; or the complaint's ref.",
         metavar="NUMBER",
-    ),
-]
-AtOption = Annotated[
-    str | None,
-    typer.Option(
-        "--at", help="When it really happened (default now): 2026-11-20T08:15 or 20/11/2026 08:15.", metavar="WHEN"
-    ),
-]
-AsOption = Annotated[
-    str | None,
-    typer.Option(
-        "--as", help="Operator name (default SOP_OPERATOR, then the config, then your login).", metavar="OPERATOR"
     ),
 ]
 
@@ -135,21 +123,6 @@ def _emit(view, rt, as_json: bool, done: str | None = None) -> None:
         render.print_json(view.to_json(rt.zone))
     elif done:
         typer.echo(done)
-
-
-def register(app: typer.Typer) -> None:
-    for name, function in (
-        ("new", new),
-        ("next", next_step),
-        ("note", note),
-        ("pause", pause),
-        ("resume", resume),
-        ("cancel", cancel),
-        ("show", show),
-        ("list", list_complaints),
-        ("verify", verify),
-    ):
-        app.command(name)(function)
 
 
 def new(
@@ -494,7 +467,7 @@ def list_complaints(
     ] = None,
     actor: AsOption = None,
     as_json: JsonOption = False,
-    fmt: Annotated[str | None, typer.Option("--format", help="table, plain, markdown, csv or json.")] = None,
+    fmt: Annotated[str | None, format_option("table, plain, markdown, csv or json.")] = None,
     limit: Annotated[
         int | None,
         typer.Option(
@@ -510,18 +483,15 @@ def list_complaints(
 
     Example: sop list --overdue
     """
+    from sopcli.cli.options import choose_format
     from sopcli.domain.engine import status_label
-    from sopcli.errors import InputError
     from sopcli.i18n import _
     from sopcli.present import render
     from sopcli.present.casefmt import local
     from sopcli.services import cases
 
     rt = runtime_of(ctx)
-    if fmt is not None and fmt not in render.FORMATS:
-        raise InputError(
-            _("unknown format {fmt!r}").format(fmt=fmt), _("choose {formats}").format(formats=", ".join(render.FORMATS))
-        )
+    fmt = choose_format(fmt, render.FORMATS, rt.terminal)
     filters = dict(
         status=status.lower(),
         sop=sop,

@@ -7,20 +7,14 @@ from typing import Annotated
 
 import typer
 
+from sopcli.cli.options import AsOption, JsonOption, OutputOption, format_option
 from sopcli.cli.state import runtime_of
-
-
-def register(app: typer.Typer) -> None:
-    app.command("import")(import_file)
-    app.command("export")(export)
 
 
 def import_file(
     ctx: typer.Context,
     path: Annotated[str, typer.Argument(help="The file to import; - reads standard input.", metavar="FILE")],
-    fmt: Annotated[
-        str | None, typer.Option("--format", help="csv, tsv, json, jsonl or xlsx (default: from the extension).")
-    ] = None,
+    fmt: Annotated[str | None, format_option("csv, tsv, json, jsonl or xlsx (default: from the extension).")] = None,
     sop: Annotated[str | None, typer.Option("--sop", help="SOP for rows without a sop column.", metavar="ID")] = None,
     encoding: Annotated[
         str | None, typer.Option("--encoding", help="Text encoding (default UTF-8, with or without BOM), e.g. cp1252.")
@@ -37,10 +31,8 @@ def import_file(
     ignore_unknown: Annotated[
         bool, typer.Option("--ignore-unknown", help="Ignore columns sop does not know instead of refusing the file.")
     ] = False,
-    actor: Annotated[
-        str | None, typer.Option("--as", help="Operator recorded as importing.", metavar="OPERATOR")
-    ] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+    actor: AsOption = None,
+    as_json: JsonOption = False,
 ) -> None:
     """Import complaints from CSV, TSV, JSON, JSON Lines or an Excel workbook.
 
@@ -172,7 +164,7 @@ def export(
     ctx: typer.Context,
     what: Annotated[str, typer.Argument(help="complaints or journal.", metavar="complaints|journal")],
     fmt: Annotated[
-        str | None, typer.Option("--format", help="csv, json, jsonl or xlsx (default: from -o's extension, else csv).")
+        str | None, format_option("csv, json, jsonl or xlsx (default: from -o's extension, else csv).")
     ] = None,
     since: Annotated[
         str | None,
@@ -189,9 +181,7 @@ def export(
             help="complaints only: open, resolved, rejected or cancelled (or terbuka, selesai, ditolak, dibatalkan).",
         ),
     ] = None,
-    output: Annotated[
-        str | None, typer.Option("-o", "--output", help="Write to this file (default standard output).", metavar="PATH")
-    ] = None,
+    output: OutputOption = None,
 ) -> None:
     """Export complaints (re-importable) or the journal (with its hashes, for 'sop verify --file').
 
@@ -201,7 +191,7 @@ def export(
 
     Example: sop export journal --since 2026-11-01 -o jurnal-november.csv
     """
-    from sopcli.cli.output import format_of_output
+    from sopcli.cli.options import choose_format
     from sopcli.errors import InputError
     from sopcli.files.output import output_file
     from sopcli.i18n import _
@@ -211,8 +201,8 @@ def export(
     rt = runtime_of(ctx)
     if what not in ("complaints", "journal"):
         raise InputError(_("export complaints or journal, not {what!r}").format(what=what))
-    if fmt is None:
-        fmt = format_of_output(output, {f".{name}": name for name in EXPORT_FORMATS}, "csv")
+    extensions = {f".{name}": name for name in EXPORT_FORMATS}
+    fmt = choose_format(fmt, EXPORT_FORMATS, rt.terminal, output=output, extensions=extensions, default="csv")
     if fmt == "xlsx" and output is None and rt.terminal.stdout_is_tty:
         raise InputError(_("an .xlsx workbook is not for the terminal"), _("give -o FILE.xlsx"))
     start = rt.parse_when(since) if since else None
