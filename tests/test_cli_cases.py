@@ -96,6 +96,34 @@ waktu = "15 menit"
 end = "resolved"
 """
 
+# An office SOP that runs round the clock: its working day is 24 hours, in every view of a case.
+NONSTOP_SOP = """\
+id = "nonstop"
+version = "1"
+nomor = "002/SOP/2026"
+nama = "Pemulihan Jaringan 24 Jam"
+instansi = "Diskominfo Kota Contoh"
+calendar = "24x7"
+waktu = "3 hari"
+
+[[roles]]
+key = "noc"
+nama = "Petugas NOC"
+
+[[steps]]
+id = "1"
+kegiatan = "Memulihkan jaringan"
+pelaksana = ["noc"]
+waktu = "2 hari"
+
+[[steps]]
+id = "2"
+kegiatan = "Melaporkan pemulihan"
+pelaksana = ["noc"]
+waktu = "1 hari"
+end = "resolved"
+"""
+
 
 # --- helpers -----------------------------------------------------------------------
 
@@ -770,6 +798,33 @@ def test_cancel_without_reason_and_no_terminal(sop):
     assert js(sop("show", number, "--json"))["status"] == "open"
 
 
+def at_a_terminal(*args: str, input: str):
+    """``sop ARGS`` in-process with standard input taken for a terminal: the prompts are answered by ``input``."""
+    from typer.testing import CliRunner
+
+    from sopcli.cli import app
+    from sopcli.cli.state import AppState
+    from sopcli.services.terminal import Terminal
+
+    state = AppState(terminal=Terminal(stdin_tty=True, stdout_tty=False))
+    return CliRunner().invoke(app, list(args), input=input, obj=state, catch_exceptions=False)
+
+
+def test_cancel_at_a_terminal_asks_the_reason_and_confirms_with_the_complaint_named(sop):
+    number = create(sop, unit="BKD", description="Database SIMPEG tidak bisa diakses")["number"]
+    kept = at_a_terminal("cancel", number, input="Duplikat ADU-2026-00099\ntidak\n")
+    assert kept.exit_code == 1 and "Nothing saved." in kept.stderr
+    assert f"Cancel {number} (BKD: Database SIMPEG tidak bisa diakses)?" in kept.stdout
+    assert js(sop("show", number, "--json"))["status"] == "open"
+
+    done = at_a_terminal("cancel", number, input="Duplikat ADU-2026-00099\nya\n")
+    assert done.exit_code == 0, done.stderr
+    assert "Reason for cancelling" in done.stdout and f"{number} cancelled." in done.stdout
+    view = js(sop("show", number, "--json"))
+    assert view["status"] == "cancelled"
+    assert view["journal"][-1]["note"] == "Duplikat ADU-2026-00099"
+
+
 # --- sop show -----------------------------------------------------------------------
 
 
@@ -783,6 +838,19 @@ def test_show_plain_timeline(sop):
     assert "on time" in out
     assert "late by 3 h" in out  # step 3: 4 h against 1 jam
     assert "23/11/2026 08:00" in out  # local time
+
+
+def test_a_24x7_sop_counts_days_of_24_hours_in_next_and_in_show(sop, tmp_path):
+    path = tmp_path / "nonstop.toml"
+    path.write_text(NONSTOP_SOP, encoding="utf-8")
+    number = create(sop, sop=str(path), received_at="2026-11-22T08:00")["number"]  # a Sunday: open all the same
+    # 30 hours against "2 hari": 1 day of 24 hours and 6 hours, of 2 days.
+    assert "1 d 6 h / 2 d (on time)" in ok(sop("next", number, "--at", "2026-11-23T14:00")).stdout
+    assert "1 d 6 h / 2 d (on time)" in ok(sop("show", number)).stdout
+    ok(sop("next", number, "--at", "2026-11-24T14:00"))
+    shown = ok(sop("show", number)).stdout
+    assert "1 d / 1 d (on time)" in shown
+    assert "2 d 6 h / 3 hari (on time)" in shown  # the whole case against the SOP's overall time
 
 
 def test_show_unknown_number(sop):

@@ -382,7 +382,8 @@ def test_bars_read_without_colour(sop_env):  # English: 50.0%
 
     from rich.console import Console
 
-    from sopcli.present.documents import Bar, _rich_bars
+    from sopcli.present.documents import Bar
+    from sopcli.present.publish import _rich_bars
 
     screen = Console(file=io.StringIO(), no_color=True, width=100, force_terminal=True)
     screen.print(_rich_bars([Bar("kaltim-db 1", 1, 1), Bar("kaltim-db 2", 0, 3), Bar("kaltim-db 3", 2, 0)]))

@@ -17,6 +17,7 @@ class ExitCode(IntEnum):
     USAGE = 2  # click's own code for a malformed command line
     CONFLICT = 3  # the case moved on, duplicate ref: retrying as-is will not help
     BUSY = 4  # the database stayed locked past the retry budget: try again
+    INTERRUPTED = 130  # Ctrl+C: 128 + SIGINT, as shells report it
     INTERNAL = 70  # a bug: please report with --debug output
 
 

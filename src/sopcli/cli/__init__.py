@@ -129,7 +129,7 @@ class SopGroup(TyperGroup):
                 raise
             _fail(_error_line(exc), exc.exit_code)
         except KeyboardInterrupt:
-            _fail(_interrupted(ctx), 130)
+            _fail(_interrupted(ctx), ExitCode.INTERRUPTED)
         except BrokenPipeError:
             # The reader (head, less) went away: stop quietly, as Unix tools do.
             devnull = os.open(os.devnull, os.O_WRONLY)
@@ -265,7 +265,10 @@ def root(
 
     Example: sop sops list
     """
-    ctx.obj = AppState(db=db, debug=debug, language=lang)
+    # A caller may hand in its own state (a test: its own Terminal); the options fill it in.
+    state = ctx.obj if isinstance(ctx.obj, AppState) else AppState()
+    state.db, state.debug, state.language = db, debug, lang
+    ctx.obj = state
 
 
 def main() -> None:

@@ -7,12 +7,12 @@ given as an option; otherwise a missing value is an error naming the option.
 
 from __future__ import annotations
 
-import sys
 from contextlib import contextmanager
 from typing import Annotated
 
 import typer
 
+from sopcli.cli.options import AsOption, AtOption, JsonOption, format_option
 from sopcli.cli.state import runtime_of
 
 # Rows `sop list` shows in a table unless told otherwise: a screenful or two, the oldest (most urgent) first.
@@ -22,7 +22,6 @@ LIST_LIMIT_MAX = 1_000_000_000  # beyond any logbook, and within what SQLite's L
 # Answers to a yes/no question, in either language.
 YES = {"y", "ya", "yes"}
 NO = {"n", "t", "tidak", "no"}
-JsonOption = Annotated[bool, typer.Option("--json", help="Print the complaint as JSON for scripts.")]
 NumberArgument = Annotated[
     str,
     typer.Argument(
@@ -30,27 +29,6 @@ NumberArgument = Annotated[
         metavar="NUMBER",
     ),
 ]
-AtOption = Annotated[
-    str | None,
-    typer.Option(
-        "--at", help="When it really happened (default now): 2026-11-20T08:15 or 20/11/2026 08:15.", metavar="WHEN"
-    ),
-]
-AsOption = Annotated[
-    str | None,
-    typer.Option(
-        "--as", help="Operator name (default SOP_OPERATOR, then the config, then your login).", metavar="OPERATOR"
-    ),
-]
-
-
-def interactive() -> bool:
-    return sys.stdin.isatty()
-
-
-def at_terminal() -> bool:
-    """Someone is watching: worth drawing the step card (scripts get the short result only)."""
-    return sys.stdin.isatty() or sys.stdout.isatty()
 
 
 def _operator(rt, given: str | None) -> str:
@@ -59,30 +37,48 @@ def _operator(rt, given: str | None) -> str:
     return operator_name(given, "--as") if given is not None else default_operator(rt.config)
 
 
-def _ask(label: str, option: str, *, choices: list[str] | None = None, default: str | None = None) -> str:
-    """Prompt on a terminal; without one, a missing value is an error naming its option."""
-    from sopcli.errors import InputError
-    from sopcli.i18n import _
+class Questions:
+    """Prompts at the runtime's terminal; without one, a missing value is an error naming its option."""
 
-    if not interactive():
-        raise InputError(_("{option} is required when not at a terminal").format(option=option))
-    prompt, _confirm = _prompts()
-    with _end_of_input_stops():
-        if default == "":  # optional: Enter leaves it empty, and rich would show "()"
-            return prompt.ask(label, choices=choices, default="", show_default=False, console=_console())
-        if default is not None:
-            return prompt.ask(label, choices=choices, default=default, console=_console())
-        while True:  # required: Enter alone asks again
-            value = prompt.ask(label, choices=choices, console=_console())
-            if value.strip():
-                return value
-            _console().print("[prompt.invalid]" + _("An answer is needed (Ctrl+C stops without saving)."))
+    def __init__(self, terminal) -> None:
+        self.terminal = terminal
 
+    @property
+    def interactive(self) -> bool:
+        return self.terminal.stdin_is_tty
 
-def _confirm_ask(question: str, default: bool = True) -> bool:
-    _prompt, confirm = _prompts()
-    with _end_of_input_stops():
-        return confirm.ask(question, default=default, console=_console())
+    def console(self):
+        from sopcli.present.render import console
+
+        return console(terminal=self.terminal)
+
+    def ask(self, label: str, option: str, *, choices: list[str] | None = None, default: str | None = None) -> str:
+        """The answer typed at the terminal.
+
+        Raises:
+            InputError: no terminal to ask at: ``option`` is required.
+        """
+        from sopcli.errors import InputError
+        from sopcli.i18n import _
+
+        if not self.interactive:
+            raise InputError(_("{option} is required when not at a terminal").format(option=option))
+        prompt, _confirm = _prompts()
+        with _end_of_input_stops():
+            if default == "":  # optional: Enter leaves it empty, and rich would show "()"
+                return prompt.ask(label, choices=choices, default="", show_default=False, console=self.console())
+            if default is not None:
+                return prompt.ask(label, choices=choices, default=default, console=self.console())
+            while True:  # required: Enter alone asks again
+                value = prompt.ask(label, choices=choices, console=self.console())
+                if value.strip():
+                    return value
+                self.console().print("[prompt.invalid]" + _("An answer is needed (Ctrl+C stops without saving)."))
+
+    def confirm(self, question: str, default: bool = True) -> bool:
+        _prompt, confirm = _prompts()
+        with _end_of_input_stops():
+            return confirm.ask(question, default=default, console=self.console())
 
 
 @contextmanager
@@ -119,12 +115,6 @@ def _prompts():
     return LocalPrompt, LocalConfirm
 
 
-def _console():
-    from sopcli.present.render import console
-
-    return console()
-
-
 def _emit(view, rt, as_json: bool, done: str | None = None) -> None:
     """The complaint as JSON for scripts, or ``done`` (a confirmation) for people."""
     from sopcli.present import render
@@ -133,21 +123,6 @@ def _emit(view, rt, as_json: bool, done: str | None = None) -> None:
         render.print_json(view.to_json(rt.zone))
     elif done:
         typer.echo(done)
-
-
-def register(app: typer.Typer) -> None:
-    for name, function in (
-        ("new", new),
-        ("next", next_step),
-        ("note", note),
-        ("pause", pause),
-        ("resume", resume),
-        ("cancel", cancel),
-        ("show", show),
-        ("list", list_complaints),
-        ("verify", verify),
-    ):
-        app.command(name)(function)
 
 
 def new(
@@ -189,20 +164,24 @@ def new(
     operator = _operator(rt, actor)
     when = rt.parse_when(received_at) if received_at is not None else None
     rt.database.refuse_if_read_only()  # before any question: the answers could not be saved
-    if sop is None and interactive():
-        _list_sops_for_choice()
+    questions = Questions(rt.terminal)
+    if sop is None and questions.interactive:
+        _list_sops_for_choice(questions.console())
     new_complaint = cases.NewComplaint(
-        sop=sop or _ask(_("SOP"), "--sop", choices=builtin_ids()),
-        description=description or _ask(_("Description of the disruption"), "--description"),
-        reporter=reporter or _ask(_("Reporter"), "--reporter"),
-        unit=unit or _ask(_("Unit (SKPD/OPD)"), "--unit"),
-        system=system or _ask(_("Affected system"), "--system"),
-        host=host if host is not None or not interactive() else _ask(_("Host/node (optional)"), "--host", default=""),
-        channel=channel or (_ask(_("Channel"), "--channel", default="telepon") if interactive() else "telepon"),
+        sop=sop or questions.ask(_("SOP"), "--sop", choices=builtin_ids()),
+        description=description or questions.ask(_("Description of the disruption"), "--description"),
+        reporter=reporter or questions.ask(_("Reporter"), "--reporter"),
+        unit=unit or questions.ask(_("Unit (SKPD/OPD)"), "--unit"),
+        system=system or questions.ask(_("Affected system"), "--system"),
+        host=host
+        if host is not None or not questions.interactive
+        else questions.ask(_("Host/node (optional)"), "--host", default=""),
+        channel=channel
+        or (questions.ask(_("Channel"), "--channel", default="telepon") if questions.interactive else "telepon"),
         priority=priority
         or (
-            _ask(_("Priority"), "--priority", choices=list(cases.PRIORITIES), default="sedang")
-            if interactive()
+            questions.ask(_("Priority"), "--priority", choices=list(cases.PRIORITIES), default="sedang")
+            if questions.interactive
             else "sedang"
         ),
         received_at=when,
@@ -214,25 +193,23 @@ def new(
         return
     typer.echo(_("Complaint {number} recorded.").format(number=view.number))
     card = cases.step_card(rt, view.number)
-    if at_terminal():
-        print_card(card, rt.zone, rt.calendar_for(card.sop).day_minutes)
+    if rt.terminal.watched:
+        print_card(card, rt.zone, rt.terminal)
     else:
         from sopcli.present.casefmt import local
 
-        who = ", ".join(card.sop.role_name(r) for r in card.step.pelaksana)
         due = local(card.due_at, rt.zone) if card.due_at else "-"
         typer.echo(
             _("Step {id}: {activity} — {who}, due {due}").format(
-                id=card.step.id, activity=card.step.kegiatan, who=who, due=due
+                id=card.step.id, activity=card.step.kegiatan, who=card.who, due=due
             )
         )
     typer.echo(_("Next: sop next {number}").format(number=view.number))
 
 
-def _list_sops_for_choice() -> None:
+def _list_sops_for_choice(console) -> None:
     from sopcli.definitions.loader import builtin_ids, load
 
-    console = _console()
     for sop_id in builtin_ids():
         console.print(f"  [cyan]{sop_id}[/] — {load(sop_id).definition.nama}")
 
@@ -267,8 +244,6 @@ def next_step(
 
     Example: sop next ADU-2026-00042 --decision ya --note "Server DB dipulihkan" --output "LAP/12/2026"
     """
-    from sopcli.domain.engine import describe_options
-    from sopcli.errors import ActionError
     from sopcli.i18n import _
     from sopcli.present.casefmt import print_card
     from sopcli.services import cases
@@ -278,33 +253,32 @@ def next_step(
     when = rt.parse_when(at) if at else None
     fields = cases.parse_field_options(field or [])
     card = cases.step_card(rt, number)
-    day = rt.calendar_for(card.sop).day_minutes
-    if not as_json and at_terminal():
-        print_card(card, rt.zone, day)
+    questions = Questions(rt.terminal)
+    if not as_json and rt.terminal.watched:
+        print_card(card, rt.zone, rt.terminal)
     rt.database.refuse_if_read_only()  # the step can be seen, not completed; say so before any question
     current = card.step
-    if interactive():  # a refusal now, not after every answer has been typed
+    if questions.interactive:  # a refusal now, not after every answer has been typed
         cases.check_may_complete(rt, card.case.number, actor=operator, step=step or current.id)
     if current.decision and decision is None:
-        if not interactive():
-            raise ActionError(
-                _("step {id} needs a decision: {options}").format(id=current.id, options=describe_options(current)),
-                _("give --decision OPTION"),
-            )
-        decision = _ask(current.decision.question, "--decision", choices=[o.label for o in current.decision.options])
+        if not questions.interactive:
+            card.require_decision(decision)
+        decision = questions.ask(current.decision.question, "--decision", choices=card.decision_labels)
     asked = False
     for spec in current.fields:
-        if spec.key not in fields and interactive():
-            fields[spec.key] = _ask_field(spec)
+        if spec.key not in fields and questions.interactive:
+            fields[spec.key] = _ask_field(questions, spec)
             asked = True
-    if interactive() and note_text is None:
-        note_text = _ask(_("Note (optional)"), "--note", default="")
+    if questions.interactive and note_text is None:
+        note_text = questions.ask(_("Note (optional)"), "--note", default="")
         asked = True
-    if interactive() and output is None and current.output:
-        output = _ask(_("Output reference: {output} (optional)").format(output=current.output), "--output", default="")
+    if questions.interactive and output is None and current.output:
+        output = questions.ask(
+            _("Output reference: {output} (optional)").format(output=current.output), "--output", default=""
+        )
         asked = True
-    if asked or (current.decision and interactive()):
-        if not _confirm_ask(_("Save step {id} as done?").format(id=current.id)):
+    if asked or (current.decision and questions.interactive):
+        if not questions.confirm(_("Save step {id} as done?").format(id=current.id)):
             typer.echo(_("Nothing saved."), err=True)
             raise typer.Exit(1)
     # The step the operator saw (or named with --step) is the one completed; if
@@ -323,31 +297,33 @@ def next_step(
     if as_json:
         _emit(view, rt, as_json=True)
         return
-    _report_progress(rt, view, day)
+    _report_progress(view)
 
 
-def _ask_field(spec) -> str:
+def _ask_field(questions: Questions, spec) -> str:
     """Ask for a step's field until the answer is valid (or left empty when optional)."""
     from sopcli.domain.engine import check_field_value
     from sopcli.errors import InputError
 
     while True:
-        value = _ask(f"{spec.meaning} ({spec.key})", f"--field {spec.key}=…", default=None if spec.required else "")
+        value = questions.ask(
+            f"{spec.meaning} ({spec.key})", f"--field {spec.key}=…", default=None if spec.required else ""
+        )
         if not value.strip() and not spec.required:
             return value
         try:
             return check_field_value(spec.key, spec.type, value.strip())
         except InputError as exc:
-            _console().print(f"[red]{exc}[/]")
+            questions.console().print(f"[red]{exc}[/]")
 
 
-def _report_progress(rt, view, day_minutes: int) -> None:
+def _report_progress(view) -> None:
     from sopcli.domain.engine import status_label
     from sopcli.i18n import _
     from sopcli.present.casefmt import took_text
 
     last = view.journal[-1]
-    timing = took_text(last.took_minutes, last.standard_minutes, last.on_time, day_minutes)
+    timing = took_text(last.took_minutes, last.standard_minutes, last.on_time, view.day_minutes)
     typer.echo(
         _("Step {id} done{decision}.").format(id=last.step, decision=f" ({last.decision})" if last.decision else "")
         + (f" {timing}" if timing else "")
@@ -398,7 +374,7 @@ def pause(
     from sopcli.services import cases
 
     rt = runtime_of(ctx)
-    reason = reason or _ask(_("Reason for the pause"), "--reason")
+    reason = reason or Questions(rt.terminal).ask(_("Reason for the pause"), "--reason")
     view = cases.pause(rt, number, reason, actor=_operator(rt, actor), at=rt.parse_when(at) if at else None)
     _emit(view, rt, as_json, _("{number} paused; the clock is stopped.").format(number=view.number))
 
@@ -442,13 +418,14 @@ def cancel(
 
     rt = runtime_of(ctx)
     if not reason:
-        reason = _ask(_("Reason for cancelling"), "--reason")
+        questions = Questions(rt.terminal)
+        reason = questions.ask(_("Reason for cancelling"), "--reason")
         # Typed at a terminal: a mistyped number would close someone else's complaint for good.
         case = cases.show(rt, number)
         question = _("Cancel {number} ({unit}: {description})?").format(
             number=case.number, unit=case.unit, description=_shorten(case.description, 60)
         )
-        if not _confirm_ask(question, default=False):
+        if not questions.confirm(question, default=False):
             typer.echo(_("Nothing saved."), err=True)
             raise typer.Exit(1)
     view = cases.cancel(rt, number, reason, actor=_operator(rt, actor), at=rt.parse_when(at) if at else None)
@@ -468,7 +445,7 @@ def show(ctx: typer.Context, number: NumberArgument, as_json: JsonOption = False
     if as_json:
         _emit(view, rt, as_json=True)
         return
-    print_case(view, rt.zone, rt.office_calendar.day_minutes)
+    print_case(view, rt.zone)
 
 
 def list_complaints(
@@ -490,7 +467,7 @@ def list_complaints(
     ] = None,
     actor: AsOption = None,
     as_json: JsonOption = False,
-    fmt: Annotated[str | None, typer.Option("--format", help="table, plain, markdown, csv or json.")] = None,
+    fmt: Annotated[str | None, format_option("table, plain, markdown, csv or json.")] = None,
     limit: Annotated[
         int | None,
         typer.Option(
@@ -506,18 +483,15 @@ def list_complaints(
 
     Example: sop list --overdue
     """
+    from sopcli.cli.options import choose_format
     from sopcli.domain.engine import status_label
-    from sopcli.errors import InputError
     from sopcli.i18n import _
     from sopcli.present import render
     from sopcli.present.casefmt import local
     from sopcli.services import cases
 
     rt = runtime_of(ctx)
-    if fmt is not None and fmt not in render.FORMATS:
-        raise InputError(
-            _("unknown format {fmt!r}").format(fmt=fmt), _("choose {formats}").format(formats=", ".join(render.FORMATS))
-        )
+    fmt = choose_format(fmt, render.FORMATS, rt.terminal)
     filters = dict(
         status=status.lower(),
         sop=sop,

@@ -6,6 +6,7 @@ from typing import Annotated
 
 import typer
 
+from sopcli.cli.options import JsonOption
 from sopcli.config import key_names
 
 app = typer.Typer(
@@ -17,7 +18,7 @@ app = typer.Typer(
 
 
 @app.command("show")
-def show(as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False) -> None:
+def show(as_json: JsonOption = False) -> None:
     """Show the configuration in effect (defaults included).
 
     Example: sop config show

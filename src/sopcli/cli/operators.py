@@ -6,6 +6,7 @@ from typing import Annotated
 
 import typer
 
+from sopcli.cli.options import JsonOption
 from sopcli.cli.state import runtime_of
 
 app = typer.Typer(
@@ -46,9 +47,7 @@ def add(
 
 
 @app.command("list")
-def list_operators(
-    ctx: typer.Context, as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False
-) -> None:
+def list_operators(ctx: typer.Context, as_json: JsonOption = False) -> None:
     """List operators and their roles.
 
     Example: sop operator list

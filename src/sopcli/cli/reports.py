@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from sopcli.cli.options import AsOption, OutputOption, format_option
 from sopcli.cli.state import runtime_of
 
 DateOption = Annotated[
@@ -18,14 +19,9 @@ ToOption = Annotated[str | None, typer.Option("--to", help="Last day of the rang
 SopOption = Annotated[str | None, typer.Option("--sop", help="Only complaints of this SOP id.", metavar="ID")]
 FormatOption = Annotated[
     str | None,
-    typer.Option(
-        "--format",
-        metavar="FORMAT",
-        help="table, plain, markdown, csv, json or html (default: from -o's extension, else table on a terminal).",
+    format_option(
+        "table, plain, markdown, csv, json or html (default: from -o's extension, else table on a terminal)."
     ),
-]
-OutputOption = Annotated[
-    str | None, typer.Option("-o", "--output", help="Write to this file instead of standard output.", metavar="PATH")
 ]
 
 # `sop journal` lists the day; `sop journal seal` fixes it.
@@ -53,15 +49,15 @@ def _period(rt, kind: str, day: str | None, first: str | None, last: str | None)
 
 
 def _emit(rt, document_or_data, fmt: str, output: str | None, to_json) -> None:
-    from sopcli.cli.output import output_file
+    from sopcli.files.output import output_file
     from sopcli.i18n import current_language
-    from sopcli.present import documents, render
+    from sopcli.present import publish, render
 
     def write(out) -> None:
         if fmt == "json":
             render.print_json(to_json(), out)
         else:
-            documents.write(document_or_data(), fmt, out, config=rt.config, language=current_language())
+            publish.write(document_or_data(), fmt, out, config=rt.config, language=current_language())
 
     if output is None:
         write(sys.stdout)
@@ -93,12 +89,12 @@ def journal(
     """
     if ctx.invoked_subcommand is not None:
         return
-    from sopcli.cli.output import choose_format
-    from sopcli.present import documents
+    from sopcli.cli.options import choose_format
+    from sopcli.present import documents, publish
     from sopcli.services.reports import build_journal
 
     rt = runtime_of(ctx)
-    fmt = choose_format(fmt, output, documents.DOCUMENT_FORMATS)
+    fmt = choose_format(fmt, publish.DOCUMENT_FORMATS, rt.terminal, output=output)
     period = _period(rt, "daily", day, first, last)
     journal_data = build_journal(rt, period, actor=actor, sop=sop)
     _emit(rt, lambda: documents.journal_document(journal_data), fmt, output, journal_data.to_json)
@@ -108,9 +104,7 @@ def journal(
 def seal(
     ctx: typer.Context,
     day: DateOption = None,
-    actor: Annotated[
-        str | None, typer.Option("--as", help="Who seals (default: the operator).", metavar="OPERATOR")
-    ] = None,
+    actor: AsOption = None,
 ) -> None:
     """Seal a day of the journal and print its digest, to write on the signed printout.
 
@@ -160,10 +154,10 @@ def report(
 
     Example: sop report --daily --date yesterday --format html -o laporan.html
     """
-    from sopcli.cli.output import choose_format
+    from sopcli.cli.options import choose_format
     from sopcli.errors import InputError
     from sopcli.i18n import _
-    from sopcli.present import documents
+    from sopcli.present import documents, publish
     from sopcli.services.reports import build_report
 
     rt = runtime_of(ctx)
@@ -172,7 +166,7 @@ def report(
         raise InputError(_("choose one of --daily, --weekly and --monthly"))
     if kinds and (first or last):
         raise InputError(_("--from/--to give their own period: leave out --{kind}").format(kind=kinds[0]))
-    fmt = choose_format(fmt, output, documents.DOCUMENT_FORMATS)
+    fmt = choose_format(fmt, publish.DOCUMENT_FORMATS, rt.terminal, output=output)
     period = _period(rt, kinds[0] if kinds else "daily", day, first, last)
     data = build_report(rt, period, sop=sop)
     _emit(rt, lambda: documents.report_document(data, rt.config), fmt, output, data.to_json)

@@ -7,6 +7,8 @@ from typing import Annotated
 
 import typer
 
+from sopcli.cli.options import JsonOption
+
 app = typer.Typer(
     help="SOP definitions: list, show, validate, draw and simulate them.",
     no_args_is_help=True,
@@ -14,7 +16,6 @@ app = typer.Typer(
     add_completion=False,
 )
 
-JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
 SopArgument = Annotated[
     str, typer.Argument(help="A built-in SOP id (see 'sop sops list') or a path to a .toml file.", metavar="ID|FILE")
 ]

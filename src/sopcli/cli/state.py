@@ -5,12 +5,15 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 
+from sopcli.services.terminal import Terminal
+
 
 @dataclass
 class AppState:
     db: str | None = None
     debug: bool = False
     language: str | None = None
+    terminal: Terminal = field(default_factory=Terminal)
     _runtime: object | None = field(default=None, repr=False)
 
     def runtime(self):
@@ -23,7 +26,9 @@ class AppState:
             loaded = config.load()
             if not self.language and not os.environ.get("SOP_LANG") and loaded.language:
                 set_language(loaded.language)
-            self._runtime = Runtime(config=loaded, db_option=self.db, clock=clock_from_environment())
+            self._runtime = Runtime(
+                config=loaded, db_option=self.db, clock=clock_from_environment(), terminal=self.terminal
+            )
         return self._runtime
 
 

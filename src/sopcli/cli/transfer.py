@@ -7,20 +7,14 @@ from typing import Annotated
 
 import typer
 
+from sopcli.cli.options import AsOption, JsonOption, OutputOption, format_option
 from sopcli.cli.state import runtime_of
-
-
-def register(app: typer.Typer) -> None:
-    app.command("import")(import_file)
-    app.command("export")(export)
 
 
 def import_file(
     ctx: typer.Context,
     path: Annotated[str, typer.Argument(help="The file to import; - reads standard input.", metavar="FILE")],
-    fmt: Annotated[
-        str | None, typer.Option("--format", help="csv, tsv, json, jsonl or xlsx (default: from the extension).")
-    ] = None,
+    fmt: Annotated[str | None, format_option("csv, tsv, json, jsonl or xlsx (default: from the extension).")] = None,
     sop: Annotated[str | None, typer.Option("--sop", help="SOP for rows without a sop column.", metavar="ID")] = None,
     encoding: Annotated[
         str | None, typer.Option("--encoding", help="Text encoding (default UTF-8, with or without BOM), e.g. cp1252.")
@@ -37,10 +31,8 @@ def import_file(
     ignore_unknown: Annotated[
         bool, typer.Option("--ignore-unknown", help="Ignore columns sop does not know instead of refusing the file.")
     ] = False,
-    actor: Annotated[
-        str | None, typer.Option("--as", help="Operator recorded as importing.", metavar="OPERATOR")
-    ] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+    actor: AsOption = None,
+    as_json: JsonOption = False,
 ) -> None:
     """Import complaints from CSV, TSV, JSON, JSON Lines or an Excel workbook.
 
@@ -54,7 +46,7 @@ def import_file(
 
     from sopcli.cli.cases import _operator
     from sopcli.errors import ExitCode, InputError, os_reason
-    from sopcli.files.tables import detect_format
+    from sopcli.files.tables import detect_format, write_rejects
     from sopcli.i18n import _
     from sopcli.present import render
     from sopcli.services.importer import import_batch
@@ -79,7 +71,7 @@ def import_file(
 
         stream = io.BytesIO(stream.read())  # a workbook is a zip: it needs seeking
     try:
-        with _progress(not as_json) as tick:
+        with _progress(not as_json and rt.terminal.stderr_is_tty, rt.terminal) as tick:
             result = import_batch(
                 rt,
                 stream,
@@ -97,7 +89,7 @@ def import_file(
         if stream is not sys.stdin.buffer:
             stream.close()
     if rejects and result.invalid:
-        _write_rejects(rejects, result.invalid)
+        write_rejects(rejects, result.invalid)
     if as_json:
         render.print_json(result.to_json())
     else:
@@ -106,13 +98,13 @@ def import_file(
         raise typer.Exit(ExitCode.ERROR)
 
 
-def _progress(enabled: bool):
+def _progress(enabled: bool, terminal):
     """A live row counter on a terminal; nothing when piped."""
     from contextlib import contextmanager
 
     @contextmanager
     def counter():
-        if not (enabled and sys.stderr.isatty()):
+        if not enabled:
             yield None
             return
         from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
@@ -124,7 +116,7 @@ def _progress(enabled: bool):
             SpinnerColumn(),
             TextColumn(_("{task.completed:,} rows read")),
             TimeElapsedColumn(),
-            console=console(stderr=True),
+            console=console(stderr=True, terminal=terminal),
             transient=True,
         ) as bar:
             task = bar.add_task("import", total=None)
@@ -168,32 +160,11 @@ def _print_result(result) -> None:
         typer.echo(_("Nothing was imported: fix the rows above, or use --skip-invalid --rejects FILE."), err=True)
 
 
-def _write_rejects(path: str, problems) -> None:
-    import csv
-
-    from sopcli.files.tables import COLUMN_ALIASES
-
-    by_line: dict[int, tuple[dict, list[str]]] = {}
-    for problem in problems:
-        values, reasons = by_line.setdefault(problem.line, (problem.values, []))
-        if problem.values and not values:
-            by_line[problem.line] = (problem.values, reasons)
-        reasons.append(f"{problem.column}: {problem.reason}" if problem.column else problem.reason)
-    columns = list(COLUMN_ALIASES)
-    with open(path, "w", encoding="utf-8", newline="") as out:
-        writer = csv.writer(out)
-        writer.writerow(["line", *columns, "reason"])
-        for line, (values, reasons) in sorted(by_line.items()):
-            writer.writerow(
-                [line, *("" if values.get(c) is None else values.get(c) for c in columns), "; ".join(reasons)]
-            )
-
-
 def export(
     ctx: typer.Context,
     what: Annotated[str, typer.Argument(help="complaints or journal.", metavar="complaints|journal")],
     fmt: Annotated[
-        str | None, typer.Option("--format", help="csv, json, jsonl or xlsx (default: from -o's extension, else csv).")
+        str | None, format_option("csv, json, jsonl or xlsx (default: from -o's extension, else csv).")
     ] = None,
     since: Annotated[
         str | None,
@@ -210,9 +181,7 @@ def export(
             help="complaints only: open, resolved, rejected or cancelled (or terbuka, selesai, ditolak, dibatalkan).",
         ),
     ] = None,
-    output: Annotated[
-        str | None, typer.Option("-o", "--output", help="Write to this file (default standard output).", metavar="PATH")
-    ] = None,
+    output: OutputOption = None,
 ) -> None:
     """Export complaints (re-importable) or the journal (with its hashes, for 'sop verify --file').
 
@@ -222,8 +191,9 @@ def export(
 
     Example: sop export journal --since 2026-11-01 -o jurnal-november.csv
     """
-    from sopcli.cli.output import format_of_output, output_file
+    from sopcli.cli.options import choose_format
     from sopcli.errors import InputError
+    from sopcli.files.output import output_file
     from sopcli.i18n import _
     from sopcli.services.exporter import EXPORT_FORMATS
     from sopcli.services.exporter import export as run_export
@@ -231,9 +201,9 @@ def export(
     rt = runtime_of(ctx)
     if what not in ("complaints", "journal"):
         raise InputError(_("export complaints or journal, not {what!r}").format(what=what))
-    if fmt is None:
-        fmt = format_of_output(output, {f".{name}": name for name in EXPORT_FORMATS}, "csv")
-    if fmt == "xlsx" and output is None and sys.stdout.isatty():
+    extensions = {f".{name}": name for name in EXPORT_FORMATS}
+    fmt = choose_format(fmt, EXPORT_FORMATS, rt.terminal, output=output, extensions=extensions, default="csv")
+    if fmt == "xlsx" and output is None and rt.terminal.stdout_is_tty:
         raise InputError(_("an .xlsx workbook is not for the terminal"), _("give -o FILE.xlsx"))
     start = rt.parse_when(since) if since else None
     end = rt.parse_when(until) if until else None

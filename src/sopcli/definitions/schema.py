@@ -137,6 +137,10 @@ class SopDefinition(_Frozen):
     def role_name(self, key: str) -> str:
         return next((r.nama for r in self.roles if r.key == key), key)
 
+    def who_acts(self, step: Step) -> str:
+        """The step's pelaksana by name, as a card, a listing or a report shows them."""
+        return ", ".join(self.role_name(key) for key in step.pelaksana)
+
     def successors(self, step: Step) -> list[tuple[str | None, str | None, str | None]]:
         """Where a step leads: ``(option label or None, next step id or None, end outcome or None)``."""
         if step.decision:

@@ -465,3 +465,30 @@ def _xlsx_cell(worksheet, value: Any) -> Any:
         cell.data_type = "s"  # text that starts with "=" stays text, never a formula
         return cell
     return value
+
+
+def write_rejects(path: str, problems: Iterable[Any]) -> None:
+    """The bad rows of an import, one per line with every reason, as a CSV to fix and import again.
+
+    ``problems`` are the importer's row problems (``line``, ``column``, ``reason``, ``values``).
+    The file is written whole or not at all.
+
+    Raises:
+        InputError: the file cannot be written.
+    """
+    from sopcli.files.output import output_file
+
+    by_line: dict[int, tuple[dict, list[str]]] = {}
+    for problem in problems:
+        values, reasons = by_line.setdefault(problem.line, (problem.values, []))
+        if problem.values and not values:
+            by_line[problem.line] = (problem.values, reasons)
+        reasons.append(f"{problem.column}: {problem.reason}" if problem.column else problem.reason)
+    columns = list(COLUMN_ALIASES)
+    with output_file(path) as out:
+        writer = csv.writer(out)
+        writer.writerow(["line", *columns, "reason"])
+        for line, (values, reasons) in sorted(by_line.items()):
+            writer.writerow(
+                [line, *("" if values.get(c) is None else values.get(c) for c in columns), "; ".join(reasons)]
+            )

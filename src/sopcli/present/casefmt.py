@@ -27,10 +27,11 @@ def took_text(took: float | None, standard: int | None, on_time: bool | None, da
     return f"{spent} / {format_minutes(standard, day_minutes)} ({verdict})"
 
 
-def time_left_text(card, day_minutes: int) -> tuple[str, bool]:
+def time_left_text(card) -> tuple[str, bool]:
     """(text, late?) for the card's time-left line."""
     from sopcli.worktime.parse import format_minutes
 
+    day_minutes = card.day_minutes
     if card.paused:
         return _("paused: the clock is stopped"), False
     if card.minutes_left is None:
@@ -40,7 +41,7 @@ def time_left_text(card, day_minutes: int) -> tuple[str, bool]:
     return _("{left} of working time left").format(left=format_minutes(card.minutes_left, day_minutes)), False
 
 
-def print_card(card, tz, day_minutes: int) -> None:
+def print_card(card, tz, terminal=None) -> None:
     """The current step as a card: who acts, what to do, with what, by when."""
     from rich.panel import Panel
     from rich.table import Table
@@ -52,7 +53,7 @@ def print_card(card, tz, day_minutes: int) -> None:
     grid.add_column(style="bold", no_wrap=True)
     grid.add_column()
     grid.add_row(_("Activity"), step.kegiatan)
-    grid.add_row(_("Who acts"), ", ".join(sop.role_name(r) for r in step.pelaksana))
+    grid.add_row(_("Who acts"), card.who)
     if step.kelengkapan:
         grid.add_row(_("Inputs"), step.kelengkapan)
     grid.add_row(
@@ -61,7 +62,7 @@ def print_card(card, tz, day_minutes: int) -> None:
     )
     if card.due_at:
         grid.add_row(_("Due"), local(card.due_at, tz))
-    left, late = time_left_text(card, day_minutes)
+    left, late = time_left_text(card)
     grid.add_row(_("Time left"), f"[bold red]{left}[/]" if late else left)
     if step.output:
         grid.add_row(_("Output"), step.output)
@@ -82,7 +83,7 @@ def print_card(card, tz, day_minutes: int) -> None:
         title = _("{number} · step {id} ({n} of {total})").format(
             number=card.case.number, id=step.id, n=card.position, total=card.total
         )
-    console().print(
+    console(terminal=terminal).print(
         Panel(
             grid,
             title=title,
@@ -98,12 +99,13 @@ def _outcome(outcome: str | None) -> str:
     return outcome_label(outcome or "")
 
 
-def print_case(view, tz, day_minutes: int, fmt: str | None = None) -> None:
+def print_case(view, tz, fmt: str | None = None) -> None:
     """``sop show``: the complaint, then its timeline with time taken against the standard."""
     from sopcli.domain.engine import action_label, status_label
     from sopcli.present import render
     from sopcli.worktime.parse import format_minutes
 
+    day_minutes = view.day_minutes
     header = [
         (_("Number"), view.number),
         (_("Status"), status_label(view.status)),

@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, TextIO
 
+from sopcli.services.terminal import Terminal
+
 FORMATS = ("table", "plain", "markdown", "csv", "json")
 
 
@@ -35,19 +37,17 @@ class Table:
     wrap: dict[int, int] = field(default_factory=dict)  # column index → max width in plain text
 
 
-def stdout_is_terminal() -> bool:
-    return sys.stdout.isatty()
+def default_format(terminal: Terminal | None = None) -> str:
+    """A rich table for people at a terminal, plain text for a pipe or a file."""
+    return "table" if (terminal or Terminal()).stdout_is_tty else "plain"
 
 
-def default_format() -> str:
-    return "table" if stdout_is_terminal() else "plain"
-
-
-def console(stderr: bool = False):
-    """A rich console; rich itself honours NO_COLOR and turns colour off when piped."""
+def console(stderr: bool = False, terminal: Terminal | None = None):
+    """A rich console as wide as the terminal, without colour under NO_COLOR (rich drops it when piped)."""
     from rich.console import Console
 
-    return Console(stderr=stderr, highlight=False, soft_wrap=False)
+    terminal = terminal or Terminal()
+    return Console(stderr=stderr, highlight=False, soft_wrap=False, no_color=not terminal.colour, width=terminal.width)
 
 
 def to_jsonable(value: Any) -> Any:
@@ -141,9 +141,12 @@ RENDERERS: dict[str, Callable[[Table, TextIO], None]] = {
 }
 
 
-def print_table(table: Table, fmt: str | None = None, out: TextIO | None = None) -> None:
+def print_table(
+    table: Table, fmt: str | None = None, out: TextIO | None = None, terminal: Terminal | None = None
+) -> None:
     """Write ``table`` in ``fmt`` (default: rich on a terminal, plain otherwise)."""
-    fmt = fmt or default_format()
-    if fmt == "table" and not stdout_is_terminal() and out is None:
+    terminal = terminal or Terminal()
+    fmt = fmt or default_format(terminal)
+    if fmt == "table" and not terminal.stdout_is_tty and out is None:
         fmt = "plain"
     RENDERERS[fmt](table, out or sys.stdout)

@@ -15,7 +15,7 @@ from typing import Any
 
 from sopcli.domain import engine
 from sopcli.domain.chain import GENESIS, entry_hash
-from sopcli.errors import CaseMovedOn, ConflictError, InputError, NotFoundError, NotPermitted
+from sopcli.errors import ActionError, CaseMovedOn, ConflictError, InputError, NotFoundError, NotPermitted
 from sopcli.i18n import _
 from sopcli.services.runtime import Runtime
 from sopcli.services.sops import check_sop_filter
@@ -97,6 +97,7 @@ class CaseView:
     overall_on_time: bool | None
     overall_standard: str | None
     revision: int
+    day_minutes: int  # a working day of the SOP's calendar (24 hours for a 24x7 SOP), for showing durations
     journal: list[JournalView] = field(default_factory=list)
 
     def to_json(self, tz) -> dict[str, Any]:
@@ -162,6 +163,27 @@ class StepCard:
     due_at: datetime | None
     minutes_left: float | None  # working minutes; negative when late
     paused: bool
+    who: str  # the step's pelaksana by name
+    day_minutes: int  # a working day of the SOP's calendar, for showing durations
+
+    @property
+    def decision_labels(self) -> list[str]:
+        """The options a decision step offers (none for a plain step)."""
+        return [option.label for option in self.step.decision.options] if self.step.decision else []
+
+    def require_decision(self, decision: str | None) -> None:
+        """Refuse to go on without the decision this step asks for.
+
+        Raises:
+            ActionError: the step is a decision and ``decision`` is None; the message lists its options.
+        """
+        if self.step.decision and decision is None:
+            raise ActionError(
+                _("step {id} needs a decision: {options}").format(
+                    id=self.step.id, options=engine.describe_options(self.step)
+                ),
+                _("give --decision OPTION"),
+            )
 
 
 # --- reading ---------------------------------------------------------------------
@@ -252,7 +274,7 @@ def _journal(session, complaint_id: int) -> list[JournalView]:
     ]
 
 
-def _view(session, complaint, sop, with_journal: bool = True) -> CaseView:
+def _view(session, complaint, sop, day_minutes: int, with_journal: bool = True) -> CaseView:
     return CaseView(
         number=complaint.number,
         ref=complaint.ref,
@@ -276,6 +298,7 @@ def _view(session, complaint, sop, with_journal: bool = True) -> CaseView:
         overall_on_time=complaint.overall_on_time,
         overall_standard=sop.waktu or None,
         revision=complaint.revision,
+        day_minutes=day_minutes,
         journal=_journal(session, complaint.id) if with_journal else [],
     )
 
@@ -284,7 +307,8 @@ def show(rt: Runtime, number: str) -> CaseView:
     """The complaint and its whole timeline."""
     with rt.ready_database().transaction() as session:
         complaint = _complaint(session, rt, number)
-        return _view(session, complaint, _definition(session, complaint.sop_version_id))
+        sop = _definition(session, complaint.sop_version_id)
+        return _view(session, complaint, sop, rt.calendar_for(sop).day_minutes)
 
 
 def step_card(rt: Runtime, number: str) -> StepCard:
@@ -296,7 +320,7 @@ def step_card(rt: Runtime, number: str) -> StepCard:
     with rt.ready_database().transaction() as session:
         complaint = _complaint(session, rt, number)
         sop = _definition(session, complaint.sop_version_id)
-        view = _view(session, complaint, sop, with_journal=False)
+        view = _view(session, complaint, sop, rt.calendar_for(sop).day_minutes, with_journal=False)
     state = _state(complaint)
     if state.status != engine.OPEN:
         raise engine.ActionError(
@@ -323,6 +347,8 @@ def step_card(rt: Runtime, number: str) -> StepCard:
         due,
         left,
         state.paused_since is not None,
+        who=sop.who_acts(step),
+        day_minutes=calendar.day_minutes,
     )
 
 
@@ -568,7 +594,7 @@ def record_complaint(rt: Runtime, new: NewComplaint, *, actor: str) -> CaseView:
         entry = engine.Entry(**(engine.describe(transition.entry) | {"fields": received_fields(sop, details)}))
         _append(session, complaint, entry, now)
         session.flush()
-        return _view(session, complaint, sop)
+        return _view(session, complaint, sop, calendar.day_minutes)
 
 
 def received_fields(sop, details: Mapping[str, Any], source: str | None = None) -> dict[str, str]:
@@ -655,7 +681,7 @@ def _apply(rt: Runtime, session, complaint, sop, act, now: datetime) -> CaseView
     session.add(complaint)
     _append(session, complaint, transition.entry, now)
     session.flush()
-    return _view(session, complaint, sop)
+    return _view(session, complaint, sop, calendar.day_minutes)
 
 
 def _refusal(session, complaint, sop, actor: str, now: datetime, *, any_role: bool = False) -> NotPermitted | None:
@@ -880,7 +906,7 @@ def list_cases(
                     complaint.description,
                     complaint.current_step,
                     step.kegiatan if step else None,
-                    ", ".join(definition.role_name(r) for r in step.pelaksana) if step else None,
+                    definition.who_acts(step) if step else None,
                     complaint.due_at,
                     bool(complaint.due_at and complaint.due_at < now and complaint.status == engine.OPEN),
                     complaint.paused_since is not None,

@@ -257,8 +257,7 @@ def _kegiatan(definition, step_id: str | None) -> str:
 
 
 def _roles(definition, step_id: str) -> str:
-    step = definition.step(step_id)
-    return ", ".join(definition.role_name(r) for r in step.pelaksana)
+    return definition.who_acts(definition.step(step_id))
 
 
 def build_report(rt: Runtime, period: Period, sop: str | None = None) -> Report:

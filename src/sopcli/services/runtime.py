@@ -6,13 +6,14 @@ import getpass
 import os
 import unicodedata
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cached_property
 
 from sopcli.config import Config
 from sopcli.errors import InputError
 from sopcli.i18n import _
+from sopcli.services.terminal import Terminal
 
 
 def system_clock() -> datetime:
@@ -86,6 +87,7 @@ class Runtime:
     config: Config
     db_option: str | None = None
     clock: Callable[[], datetime] = system_clock
+    terminal: Terminal = field(default_factory=Terminal)
 
     @cached_property
     def database(self):
