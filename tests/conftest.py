@@ -182,6 +182,16 @@ def sop_env(tmp_path, monkeypatch, databases):
 
 
 @pytest.fixture
+def english_messages(monkeypatch):
+    """English messages for this test only, with no database or config; the previous language comes back afterwards."""
+    from sopcli import i18n
+
+    monkeypatch.setenv("SOP_LANG", "en")
+    monkeypatch.setattr(i18n, "_translation", None)
+    monkeypatch.setattr(i18n, "_language", None)
+
+
+@pytest.fixture
 def database(sop_env):
     """The value of ``SOP_DATABASE_URL`` that ``sop_env`` chose: the test's own database."""
     return os.environ["SOP_DATABASE_URL"]
