@@ -36,31 +36,116 @@ LAST_DAY = date(2026, 11, 20)
 ROMAN = ["", "I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII"]
 
 HEADER = ["ref", "received_at", "sop", "reporter", "unit", "system", "host", "channel", "priority", "description"]
-XLSX_HEADER = ["No. Tiket", "Tanggal Diterima", "SOP", "Nama Pelapor", "Unit Kerja", "Aplikasi", "Host", "Saluran",
-               "Prioritas", "Uraian"]
+XLSX_HEADER = [
+    "No. Tiket",
+    "Tanggal Diterima",
+    "SOP",
+    "Nama Pelapor",
+    "Unit Kerja",
+    "Aplikasi",
+    "Host",
+    "Saluran",
+    "Prioritas",
+    "Uraian",
+]
 REKAP_HEADER = ["No. Tiket", "Tanggal", "SOP", "Pelapor", "SKPD", "Aplikasi", "Keluhan"]
 
-FIRST_NAMES = ["Agus", "Budi", "Dewi", "Rina", "Siti", "Ahmad", "Muhammad", "Nur", "Andi", "Yuliana", "Hendra",
-               "Fitri", "Rahmat", "Wahyu", "Dian", "Eko", "Sri", "Lestari", "Irwan", "Taufik", "Ratna", "Bambang",
-               "Yusuf", "Aulia", "Fajar", "Novi", "Hartono", "Indah", "Rizky", "Gusti", "Syahrul", "Mega", "Arif",
-               "Kartika", "Rudi", "Wulan", "Dedi", "Maya", "Iwan", "Putri"]
-LAST_NAMES = ["Santoso", "Wijaya", "Hidayat", "Saputra", "Rahmawati", "Kurniawan", "Lestari", "Setiawan", "Pratama",
-              "Nugroho", "Permana", "Hasanah", "Syahputra", "Maulana", "Fauzi", "Rahman", "Susanti", "Anggraini",
-              "Firmansyah", "Hakim", "Noor", "Effendi", "Mahmud", "Sari", "Gunawan", "Ramadhan"]
+FIRST_NAMES = [
+    "Agus",
+    "Budi",
+    "Dewi",
+    "Rina",
+    "Siti",
+    "Ahmad",
+    "Muhammad",
+    "Nur",
+    "Andi",
+    "Yuliana",
+    "Hendra",
+    "Fitri",
+    "Rahmat",
+    "Wahyu",
+    "Dian",
+    "Eko",
+    "Sri",
+    "Lestari",
+    "Irwan",
+    "Taufik",
+    "Ratna",
+    "Bambang",
+    "Yusuf",
+    "Aulia",
+    "Fajar",
+    "Novi",
+    "Hartono",
+    "Indah",
+    "Rizky",
+    "Gusti",
+    "Syahrul",
+    "Mega",
+    "Arif",
+    "Kartika",
+    "Rudi",
+    "Wulan",
+    "Dedi",
+    "Maya",
+    "Iwan",
+    "Putri",
+]
+LAST_NAMES = [
+    "Santoso",
+    "Wijaya",
+    "Hidayat",
+    "Saputra",
+    "Rahmawati",
+    "Kurniawan",
+    "Lestari",
+    "Setiawan",
+    "Pratama",
+    "Nugroho",
+    "Permana",
+    "Hasanah",
+    "Syahputra",
+    "Maulana",
+    "Fauzi",
+    "Rahman",
+    "Susanti",
+    "Anggraini",
+    "Firmansyah",
+    "Hakim",
+    "Noor",
+    "Effendi",
+    "Mahmud",
+    "Sari",
+    "Gunawan",
+    "Ramadhan",
+]
 TITLES_AFTER = ["S.Kom.", "S.T.", "S.E.", "S.Sos.", "M.Kom.", "A.Md.", "S.H.", "M.Si."]
 TITLES_BEFORE = ["Dra.", "Ir.", "Drs.", "Hj.", "H."]
 
 # --- the four offices ----------------------------------------------------------
 
-IPAS_UNITS = ["Direktorat Merek dan Indikasi Geografis", "Direktorat Paten, Desain Tata Letak Sirkuit Terpadu dan "
-              "Rahasia Dagang", "Direktorat Hak Cipta dan Desain Industri", "Direktorat Kerja Sama dan Edukasi",
-              "Direktorat Penyidikan dan Penyelesaian Sengketa", "Sekretariat Direktorat Jenderal Kekayaan Intelektual"]
-IPAS_MODULES = ["modul permohonan merek", "modul pemeriksaan substantif paten", "modul publikasi",
-                "modul pembayaran PNBP", "modul sertifikat elektronik", "modul pencatatan pengalihan hak",
-                "modul oposisi merek", "modul pemeliharaan paten", "alur kerja (workflow) pemeriksa",
-                "modul pencarian (search) merek"]
-IPAS_HOSTS = ["ipas-app01.dgip.go.id", "ipas-app02.dgip.go.id", "ipas-db01.dgip.go.id", "10.10.5.21", "10.10.5.22",
-              ""]
+IPAS_UNITS = [
+    "Direktorat Merek dan Indikasi Geografis",
+    "Direktorat Paten, Desain Tata Letak Sirkuit Terpadu dan Rahasia Dagang",
+    "Direktorat Hak Cipta dan Desain Industri",
+    "Direktorat Kerja Sama dan Edukasi",
+    "Direktorat Penyidikan dan Penyelesaian Sengketa",
+    "Sekretariat Direktorat Jenderal Kekayaan Intelektual",
+]
+IPAS_MODULES = [
+    "modul permohonan merek",
+    "modul pemeriksaan substantif paten",
+    "modul publikasi",
+    "modul pembayaran PNBP",
+    "modul sertifikat elektronik",
+    "modul pencatatan pengalihan hak",
+    "modul oposisi merek",
+    "modul pemeliharaan paten",
+    "alur kerja (workflow) pemeriksa",
+    "modul pencarian (search) merek",
+]
+IPAS_HOSTS = ["ipas-app01.dgip.go.id", "ipas-app02.dgip.go.id", "ipas-db01.dgip.go.id", "10.10.5.21", "10.10.5.22", ""]
 
 # unit → (letter code, the systems it mostly complains about)
 KALTIM_UNITS = {
@@ -75,46 +160,127 @@ KALTIM_UNITS = {
     "Inspektorat Daerah Provinsi Kalimantan Timur": ("ITDA", ["e-Kinerja", "SIPD"]),
     "Dinas Sosial Provinsi Kalimantan Timur": ("DINSOS", ["Satu Data Kaltim", "e-Kinerja"]),
 }
-KALTIM_SYSTEMS = {"SIMPEG": "db-simpeg.kaltimprov.go.id", "SIPD": "db-sipd01.kaltimprov.go.id",
-                  "e-Samsat": "db-samsat.bapenda.kaltimprov.go.id", "e-Kinerja": "10.16.2.40",
-                  "SIMBMD": "db-aset.kaltimprov.go.id", "SIMPUS Provinsi": "10.16.3.12",
-                  "Data Pokok Pendidikan": "db-dapodik.disdikbud.kaltimprov.go.id", "OSS Daerah": "10.16.4.7",
-                  "Satu Data Kaltim": "db-satudata.kaltimprov.go.id"}
+KALTIM_SYSTEMS = {
+    "SIMPEG": "db-simpeg.kaltimprov.go.id",
+    "SIPD": "db-sipd01.kaltimprov.go.id",
+    "e-Samsat": "db-samsat.bapenda.kaltimprov.go.id",
+    "e-Kinerja": "10.16.2.40",
+    "SIMBMD": "db-aset.kaltimprov.go.id",
+    "SIMPUS Provinsi": "10.16.3.12",
+    "Data Pokok Pendidikan": "db-dapodik.disdikbud.kaltimprov.go.id",
+    "OSS Daerah": "10.16.4.7",
+    "Satu Data Kaltim": "db-satudata.kaltimprov.go.id",
+}
 KALTIM_ENGINES = ["PostgreSQL", "MySQL", "SQL Server", "Oracle", "MariaDB"]
 
-CIREBON_UNITS = ["Dinas Kependudukan dan Pencatatan Sipil", "Badan Kepegawaian dan Pengembangan SDM",
-                 "Badan Keuangan Daerah", "Dinas Kesehatan", "Dinas Pendidikan", "Dinas Penanaman Modal dan PTSP",
-                 "Badan Perencanaan Pembangunan Daerah", "Dinas Perhubungan", "Dinas Sosial", "Sekretariat Daerah",
-                 "Kecamatan Kejaksan", "Kecamatan Lemahwungkuk", "Kecamatan Harjamukti", "Kecamatan Pekalipan",
-                 "Kecamatan Kesambi", "RSUD Gunung Jati", "Satuan Polisi Pamong Praja", "Inspektorat Daerah"]
-CIREBON_SYSTEMS = {"SIMPEG": "simpeg.cirebonkota.go.id", "e-Office": "eoffice.cirebonkota.go.id",
-                   "e-Kinerja": "ekinerja.cirebonkota.go.id", "SIMPUS": "simpus.cirebonkota.go.id",
-                   "LPSE": "lpse.cirebonkota.go.id", "SIPD": "sipd.kemendagri.go.id",
-                   "SIMAK BMD": "10.1.8.14", "Portal PPID": "ppid.cirebonkota.go.id",
-                   "SIAK Terpusat": "", "Sistem Antrian Online": "antrian.cirebonkota.go.id",
-                   "Aplikasi Perizinan (SiCantik)": "sicantik.go.id", "Website OPD": "cirebonkota.go.id"}
+CIREBON_UNITS = [
+    "Dinas Kependudukan dan Pencatatan Sipil",
+    "Badan Kepegawaian dan Pengembangan SDM",
+    "Badan Keuangan Daerah",
+    "Dinas Kesehatan",
+    "Dinas Pendidikan",
+    "Dinas Penanaman Modal dan PTSP",
+    "Badan Perencanaan Pembangunan Daerah",
+    "Dinas Perhubungan",
+    "Dinas Sosial",
+    "Sekretariat Daerah",
+    "Kecamatan Kejaksan",
+    "Kecamatan Lemahwungkuk",
+    "Kecamatan Harjamukti",
+    "Kecamatan Pekalipan",
+    "Kecamatan Kesambi",
+    "RSUD Gunung Jati",
+    "Satuan Polisi Pamong Praja",
+    "Inspektorat Daerah",
+]
+CIREBON_SYSTEMS = {
+    "SIMPEG": "simpeg.cirebonkota.go.id",
+    "e-Office": "eoffice.cirebonkota.go.id",
+    "e-Kinerja": "ekinerja.cirebonkota.go.id",
+    "SIMPUS": "simpus.cirebonkota.go.id",
+    "LPSE": "lpse.cirebonkota.go.id",
+    "SIPD": "sipd.kemendagri.go.id",
+    "SIMAK BMD": "10.1.8.14",
+    "Portal PPID": "ppid.cirebonkota.go.id",
+    "SIAK Terpusat": "",
+    "Sistem Antrian Online": "antrian.cirebonkota.go.id",
+    "Aplikasi Perizinan (SiCantik)": "sicantik.go.id",
+    "Website OPD": "cirebonkota.go.id",
+}
 
-TANBU_UNITS = ["Kecamatan Simpang Empat", "Kecamatan Batulicin", "Kecamatan Kusan Hilir", "Kecamatan Sungai Loban",
-               "Kecamatan Satui", "Kecamatan Angsana", "Kecamatan Kuranji", "Kecamatan Karang Bintang",
-               "Dinas Kependudukan dan Pencatatan Sipil", "Badan Pendapatan Daerah", "Dinas Kesehatan",
-               "Dinas Pendidikan", "Dinas Pekerjaan Umum dan Penataan Ruang", "Badan Kepegawaian dan Pengembangan SDM",
-               "Sekretariat Daerah", "RSUD dr. H. Andi Abdurrahman Noor", "Dinas Penanaman Modal dan PTSP",
-               "Badan Penanggulangan Bencana Daerah"]
-TANBU_SYSTEMS = ["jaringan fiber OPD", "jaringan internet", "jaringan intranet", "radio link", "hotspot Wi-Fi kantor",
-                 "VPN SIMDA", "jaringan LAN gedung"]
-TANBU_HOSTS = ["olt-batulicin-01", "olt-simpangempat-02", "sw-core-diskominfo", "sw-akses-{slug}", "rb-{slug}",
-               "ap-{slug}-lt2", "10.25.{a}.1", ""]
+TANBU_UNITS = [
+    "Kecamatan Simpang Empat",
+    "Kecamatan Batulicin",
+    "Kecamatan Kusan Hilir",
+    "Kecamatan Sungai Loban",
+    "Kecamatan Satui",
+    "Kecamatan Angsana",
+    "Kecamatan Kuranji",
+    "Kecamatan Karang Bintang",
+    "Dinas Kependudukan dan Pencatatan Sipil",
+    "Badan Pendapatan Daerah",
+    "Dinas Kesehatan",
+    "Dinas Pendidikan",
+    "Dinas Pekerjaan Umum dan Penataan Ruang",
+    "Badan Kepegawaian dan Pengembangan SDM",
+    "Sekretariat Daerah",
+    "RSUD dr. H. Andi Abdurrahman Noor",
+    "Dinas Penanaman Modal dan PTSP",
+    "Badan Penanggulangan Bencana Daerah",
+]
+TANBU_SYSTEMS = [
+    "jaringan fiber OPD",
+    "jaringan internet",
+    "jaringan intranet",
+    "radio link",
+    "hotspot Wi-Fi kantor",
+    "VPN SIMDA",
+    "jaringan LAN gedung",
+]
+TANBU_HOSTS = [
+    "olt-batulicin-01",
+    "olt-simpangempat-02",
+    "sw-core-diskominfo",
+    "sw-akses-{slug}",
+    "rb-{slug}",
+    "ap-{slug}-lt2",
+    "10.25.{a}.1",
+    "",
+]
 
 # --- words for descriptions ----------------------------------------------------
 
-OPENINGS = ["Mohon bantuan,", "Dengan hormat,", "{greeting},", "Lapor,", "Assalamualaikum,", "Mohon segera ditindaklanjuti:",
-            "Kami informasikan bahwa", "Permisi,", ""]
-SINCE = ["sejak pagi", "sejak pukul {hh}.{mm} WIB", "sejak kemarin sore", "sejak tadi", "sejak jam istirahat",
-         "setelah pemadaman listrik PLN", "sejak hujan deras tadi malam", "sejak pembaruan aplikasi kemarin"]
-IMPACT = ["pelayanan ke masyarakat terhambat", "antrean pemohon menumpuk di loket",
-          "pegawai tidak bisa absen dan mengisi laporan harian", "batas waktu pelaporan hari ini",
-          "pimpinan meminta segera dipulihkan", "data tidak bisa disimpan", "pekerjaan tertunda",
-          "ada {n} pemohon menunggu"]
+OPENINGS = [
+    "Mohon bantuan,",
+    "Dengan hormat,",
+    "{greeting},",
+    "Lapor,",
+    "Assalamualaikum,",
+    "Mohon segera ditindaklanjuti:",
+    "Kami informasikan bahwa",
+    "Permisi,",
+    "",
+]
+SINCE = [
+    "sejak pagi",
+    "sejak pukul {hh}.{mm} WIB",
+    "sejak kemarin sore",
+    "sejak tadi",
+    "sejak jam istirahat",
+    "setelah pemadaman listrik PLN",
+    "sejak hujan deras tadi malam",
+    "sejak pembaruan aplikasi kemarin",
+]
+IMPACT = [
+    "pelayanan ke masyarakat terhambat",
+    "antrean pemohon menumpuk di loket",
+    "pegawai tidak bisa absen dan mengisi laporan harian",
+    "batas waktu pelaporan hari ini",
+    "pimpinan meminta segera dipulihkan",
+    "data tidak bisa disimpan",
+    "pekerjaan tertunda",
+    "ada {n} pemohon menunggu",
+]
 
 
 class Generator:
@@ -176,16 +342,25 @@ class Generator:
         raise RuntimeError("ran out of refs")
 
     def since(self) -> str:
-        choices = SINCE if 8 <= self.at.hour else [s for s in SINCE if "pukul" not in s and "istirahat" not in s]
-        return self.pick(choices).format(hh=f"{self.r.randint(7, max(7, self.at.hour - 1)):02d}",
-                                         mm=self.pick(["00", "15", "30", "45", "10"]))
+        choices = SINCE if self.at.hour >= 8 else [s for s in SINCE if "pukul" not in s and "istirahat" not in s]
+        return self.pick(choices).format(
+            hh=f"{self.r.randint(7, max(7, self.at.hour - 1)):02d}", mm=self.pick(["00", "15", "30", "45", "10"])
+        )
 
     def impact(self) -> str:
         return self.pick(IMPACT).format(n=self.r.randint(5, 60))
 
     def finish(self, body: str, extra_lines: list[str]) -> str:
         hour = self.at.hour
-        greeting = "Selamat pagi" if hour < 11 else "Selamat siang" if hour < 15 else "Selamat sore" if hour < 18 else "Selamat malam"
+        greeting = (
+            "Selamat pagi"
+            if hour < 11
+            else "Selamat siang"
+            if hour < 15
+            else "Selamat sore"
+            if hour < 18
+            else "Selamat malam"
+        )
         opening = self.pick(OPENINGS).format(greeting=greeting)
         text = f"{opening} {body}".strip() if opening else body[0].upper() + body[1:]
         if extra_lines and self.r.random() < 0.3:
@@ -199,24 +374,37 @@ class Generator:
         unit = self.pick(IPAS_UNITS)
         module = self.pick(IPAS_MODULES)
         number = f"{self.pick(['DID', 'JID', 'EC00', 'IDM000'])}{r.randint(2023, 2026)}{r.randint(10000, 99999)}"
-        body = self.pick([
-            f"{module} IPAS tidak dapat dibuka {self.since()}, muncul pesan \"Internal Server Error\".",
-            f"data permohonan nomor {number} tidak tampil di {module} IPAS, padahal sudah dibayar.",
-            f"{module} pada IPAS sangat lambat, satu transaksi bisa lebih dari 5 menit; {self.impact()}.",
-            f"status permohonan {number} tidak berubah setelah disetujui pemeriksa di {module}.",
-            f"tombol \"Simpan\" di {module} IPAS tidak berfungsi, data yang diisi hilang.",
-            f"sertifikat elektronik untuk permohonan {number} gagal dibuat (error: 'template not found').",
-            f"pemeriksa tidak bisa login ke IPAS {self.since()}, akun dinyatakan terkunci.",
-        ])
-        extra = [f"Nomor permohonan terkait: {number}.", "Tangkapan layar terlampir pada surat.",
-                 f"Sudah dicoba di {r.randint(2, 6)} komputer berbeda, hasilnya sama.",
-                 "Mohon ditindaklanjuti sesuai SOP pemulihan gagal fungsi IPAS."]
+        body = self.pick(
+            [
+                f'{module} IPAS tidak dapat dibuka {self.since()}, muncul pesan "Internal Server Error".',
+                f"data permohonan nomor {number} tidak tampil di {module} IPAS, padahal sudah dibayar.",
+                f"{module} pada IPAS sangat lambat, satu transaksi bisa lebih dari 5 menit; {self.impact()}.",
+                f"status permohonan {number} tidak berubah setelah disetujui pemeriksa di {module}.",
+                f'tombol "Simpan" di {module} IPAS tidak berfungsi, data yang diisi hilang.',
+                f"sertifikat elektronik untuk permohonan {number} gagal dibuat (error: 'template not found').",
+                f"pemeriksa tidak bisa login ke IPAS {self.since()}, akun dinyatakan terkunci.",
+            ]
+        )
+        extra = [
+            f"Nomor permohonan terkait: {number}.",
+            "Tangkapan layar terlampir pada surat.",
+            f"Sudah dicoba di {r.randint(2, 6)} komputer berbeda, hasilnya sama.",
+            "Mohon ditindaklanjuti sesuai SOP pemulihan gagal fungsi IPAS.",
+        ]
         channel = r.choices(["surat", "email", "telepon", "whatsapp"], [6, 2, 1, 1])[0]
         priority = r.choices(["rendah", "sedang", "tinggi", "kritis"], [1, 4, 4, 1])[0]
         code = "".join(w[0] for w in unit.split() if w[0].isupper())[:5]
-        return {"sop": "ipas-pemulihan", "unit": unit, "system": "IPAS", "host": self.pick(IPAS_HOSTS),
-                "channel": channel, "priority": priority, "description": self.finish(body, extra),
-                "_office": "ipas", "_code": code}
+        return {
+            "sop": "ipas-pemulihan",
+            "unit": unit,
+            "system": "IPAS",
+            "host": self.pick(IPAS_HOSTS),
+            "channel": channel,
+            "priority": priority,
+            "description": self.finish(body, extra),
+            "_office": "ipas",
+            "_code": code,
+        }
 
     def kaltim(self, at: datetime) -> dict:
         r, self.at = self.r, at
@@ -225,48 +413,98 @@ class Generator:
         system = self.pick(own) if r.random() < 0.8 else self.pick(list(KALTIM_SYSTEMS))
         host = KALTIM_SYSTEMS[system]
         engine = self.pick(KALTIM_ENGINES)
-        table = self.pick(["pegawai", "riwayat_jabatan", "transaksi_pkb", "anggaran_belanja", "kib_b", "kunjungan",
-                           "peserta_didik", "izin_usaha", "realisasi"])
-        body = self.pick([
-            f"database {system} tidak bisa diakses {self.since()}, aplikasi menampilkan \"connection refused\".",
-            f"koneksi ke database {system} ({engine}) sering terputus, {self.impact()}.",
-            f"query laporan di {system} sangat lambat, tabel {table} terkunci (lock) cukup lama.",
-            f"ruang disk server database {system} penuh, data baru gagal disimpan.",
-            f"data {table} di {system} hilang sebagian setelah proses sinkronisasi semalam.",
-            f"backup harian database {system} gagal {r.randint(2, 5)} hari berturut-turut.",
-            f"muncul error \"too many connections\" pada database {system} saat jam sibuk.",
-        ])
-        extra = [f"Mesin basis data: {engine}.", f"Tabel terdampak: {table}.",
-                 "Mohon dicek replikasi ke server cadangan.", f"Pesan galat: ORA-{r.randint(1000, 9999):05d}"
-                 if engine == "Oracle" else f"Pesan galat: SQLSTATE[HY000] [{r.randint(1040, 2013)}]"]
+        table = self.pick(
+            [
+                "pegawai",
+                "riwayat_jabatan",
+                "transaksi_pkb",
+                "anggaran_belanja",
+                "kib_b",
+                "kunjungan",
+                "peserta_didik",
+                "izin_usaha",
+                "realisasi",
+            ]
+        )
+        body = self.pick(
+            [
+                f'database {system} tidak bisa diakses {self.since()}, aplikasi menampilkan "connection refused".',
+                f"koneksi ke database {system} ({engine}) sering terputus, {self.impact()}.",
+                f"query laporan di {system} sangat lambat, tabel {table} terkunci (lock) cukup lama.",
+                f"ruang disk server database {system} penuh, data baru gagal disimpan.",
+                f"data {table} di {system} hilang sebagian setelah proses sinkronisasi semalam.",
+                f"backup harian database {system} gagal {r.randint(2, 5)} hari berturut-turut.",
+                f'muncul error "too many connections" pada database {system} saat jam sibuk.',
+            ]
+        )
+        extra = [
+            f"Mesin basis data: {engine}.",
+            f"Tabel terdampak: {table}.",
+            "Mohon dicek replikasi ke server cadangan.",
+            f"Pesan galat: ORA-{r.randint(1000, 9999):05d}"
+            if engine == "Oracle"
+            else f"Pesan galat: SQLSTATE[HY000] [{r.randint(1040, 2013)}]",
+        ]
         channel = r.choices(["surat", "telepon", "email", "whatsapp", "monitoring"], [2, 4, 2, 3, 2])[0]
         priority = r.choices(["rendah", "sedang", "tinggi", "kritis"], [1, 3, 4, 2])[0]
-        return {"sop": "kaltim-db", "unit": unit, "system": system, "host": host, "channel": channel,
-                "priority": priority, "description": self.finish(body, extra), "_office": "kaltim", "_code": code}
+        return {
+            "sop": "kaltim-db",
+            "unit": unit,
+            "system": system,
+            "host": host,
+            "channel": channel,
+            "priority": priority,
+            "description": self.finish(body, extra),
+            "_office": "kaltim",
+            "_code": code,
+        }
 
     def cirebon(self, at: datetime) -> dict:
         r, self.at = self.r, at
         unit = self.pick(CIREBON_UNITS)
         system, host = r.choice(list(CIREBON_SYSTEMS.items()))
-        menu = self.pick(["menu cetak", "menu laporan", "halaman login", "menu unggah dokumen", "dashboard",
-                          "menu disposisi", "menu verifikasi", "menu rekap absensi"])
-        body = self.pick([
-            f"aplikasi {system} tidak bisa dibuka {self.since()}, muncul tulisan \"502 Bad Gateway\".",
-            f"{menu} di {system} error, tidak bisa mencetak; {self.impact()}.",
-            f"lupa kata sandi akun {system}, reset lewat email tidak masuk.",
-            f"{menu} {system} menampilkan data bulan lalu, bukan data terbaru.",
-            f"unggah berkas PDF di {system} selalu gagal (ukuran {r.randint(1, 9)},{r.randint(1, 9)} MB).",
-            f"{system} lambat sekali {self.since()}, {self.impact()}.",
-            f"tampilan {system} berantakan setelah pembaruan, tombol 'Kirim' tidak muncul.",
-        ])
-        extra = [f"Akun pengguna: {self.pick(FIRST_NAMES).lower()}.{self.pick(LAST_NAMES).lower()}",
-                 f"Browser: {self.pick(['Chrome', 'Firefox', 'Edge'])} versi terbaru.",
-                 "Sudah dicoba hapus cache, tetap sama.", "Mohon dibantu secepatnya, terima kasih."]
+        menu = self.pick(
+            [
+                "menu cetak",
+                "menu laporan",
+                "halaman login",
+                "menu unggah dokumen",
+                "dashboard",
+                "menu disposisi",
+                "menu verifikasi",
+                "menu rekap absensi",
+            ]
+        )
+        body = self.pick(
+            [
+                f'aplikasi {system} tidak bisa dibuka {self.since()}, muncul tulisan "502 Bad Gateway".',
+                f"{menu} di {system} error, tidak bisa mencetak; {self.impact()}.",
+                f"lupa kata sandi akun {system}, reset lewat email tidak masuk.",
+                f"{menu} {system} menampilkan data bulan lalu, bukan data terbaru.",
+                f"unggah berkas PDF di {system} selalu gagal (ukuran {r.randint(1, 9)},{r.randint(1, 9)} MB).",
+                f"{system} lambat sekali {self.since()}, {self.impact()}.",
+                f"tampilan {system} berantakan setelah pembaruan, tombol 'Kirim' tidak muncul.",
+            ]
+        )
+        extra = [
+            f"Akun pengguna: {self.pick(FIRST_NAMES).lower()}.{self.pick(LAST_NAMES).lower()}",
+            f"Browser: {self.pick(['Chrome', 'Firefox', 'Edge'])} versi terbaru.",
+            "Sudah dicoba hapus cache, tetap sama.",
+            "Mohon dibantu secepatnya, terima kasih.",
+        ]
         channel = r.choices(["surat", "telepon", "email", "whatsapp"], [3, 3, 2, 4])[0]
         priority = r.choices(["rendah", "sedang", "tinggi", "kritis"], [3, 5, 2, 1])[0]
-        return {"sop": "cirebon-aplikasi", "unit": unit, "system": system, "host": host, "channel": channel,
-                "priority": priority, "description": self.finish(body, extra), "_office": "cirebon",
-                "_code": "DISKOMINFO"}
+        return {
+            "sop": "cirebon-aplikasi",
+            "unit": unit,
+            "system": system,
+            "host": host,
+            "channel": channel,
+            "priority": priority,
+            "description": self.finish(body, extra),
+            "_office": "cirebon",
+            "_code": "DISKOMINFO",
+        }
 
     def tanbu(self, at: datetime) -> dict:
         r, self.at = self.r, at
@@ -274,23 +512,37 @@ class Generator:
         system = self.pick(TANBU_SYSTEMS)
         slug = unit.lower().replace("kecamatan ", "kec-").replace(" ", "-")[:18].strip("-")
         host = self.pick(TANBU_HOSTS).format(slug=slug, a=r.randint(1, 60))
-        body = self.pick([
-            f"{system} di kantor putus total {self.since()}, lampu LOS pada modem menyala merah.",
-            f"internet di {unit} lambat sekali, ping ke server kabupaten {r.randint(300, 2000)} ms.",
-            f"{system} mati-hidup (putus-sambung) {self.since()}; {self.impact()}.",
-            f"kabel fiber di depan kantor terputus akibat pekerjaan galian jalan.",
-            f"perangkat access point lantai 2 tidak memancarkan sinyal, {self.impact()}.",
-            f"tidak bisa mengakses aplikasi SIMDA dan e-Kinerja lewat {system}.",
-            f"{system} tidak ada koneksi setelah petir semalam, switch mati.",
-        ])
-        extra = ["Sudah dicoba restart modem dan router, belum berhasil.",
-                 f"Kontak di lokasi: {self.person()} ({self.phone()}).",
-                 f"Jumlah komputer terdampak: {r.randint(3, 40)} unit.", "Mohon teknisi datang ke lokasi."]
+        body = self.pick(
+            [
+                f"{system} di kantor putus total {self.since()}, lampu LOS pada modem menyala merah.",
+                f"internet di {unit} lambat sekali, ping ke server kabupaten {r.randint(300, 2000)} ms.",
+                f"{system} mati-hidup (putus-sambung) {self.since()}; {self.impact()}.",
+                "kabel fiber di depan kantor terputus akibat pekerjaan galian jalan.",
+                f"perangkat access point lantai 2 tidak memancarkan sinyal, {self.impact()}.",
+                f"tidak bisa mengakses aplikasi SIMDA dan e-Kinerja lewat {system}.",
+                f"{system} tidak ada koneksi setelah petir semalam, switch mati.",
+            ]
+        )
+        extra = [
+            "Sudah dicoba restart modem dan router, belum berhasil.",
+            f"Kontak di lokasi: {self.person()} ({self.phone()}).",
+            f"Jumlah komputer terdampak: {r.randint(3, 40)} unit.",
+            "Mohon teknisi datang ke lokasi.",
+        ]
         channel = r.choices(["surat", "telepon", "whatsapp", "monitoring"], [1, 4, 5, 2])[0]
         priority = r.choices(["rendah", "sedang", "tinggi", "kritis"], [1, 3, 4, 2])[0]
         code = "KOMINFO"
-        return {"sop": "tanahbumbu-jaringan", "unit": unit, "system": system, "host": host, "channel": channel,
-                "priority": priority, "description": self.finish(body, extra), "_office": "tanbu", "_code": code}
+        return {
+            "sop": "tanahbumbu-jaringan",
+            "unit": unit,
+            "system": system,
+            "host": host,
+            "channel": channel,
+            "priority": priority,
+            "description": self.finish(body, extra),
+            "_office": "tanbu",
+            "_code": code,
+        }
 
     def phone(self) -> str:
         return f"08{self.r.randint(11, 59)}-{self.r.randint(1000, 9999)}-{self.r.randint(1000, 9999)}"
@@ -313,7 +565,9 @@ class Generator:
                 # outside office hours it is mostly the monitoring system or a WhatsApp message
                 row["channel"] = r.choice(["monitoring", "whatsapp"]) if row["sop"] != "ipas-pemulihan" else "email"
             row["received_at"] = at
-            row["reporter"] = "Sistem Monitoring NMS" if row["channel"] == "monitoring" and r.random() < 0.5 else self.person()
+            row["reporter"] = (
+                "Sistem Monitoring NMS" if row["channel"] == "monitoring" and r.random() < 0.5 else self.person()
+            )
             if row["channel"] == "monitoring":
                 row["description"] = self.monitoring_text(row)
             rows.append(row)
@@ -328,14 +582,15 @@ class Generator:
     def monitoring_text(self, row: dict) -> str:
         r = self.r
         host = row["host"] or row["system"]
-        return self.pick([
-            f"[ALERT] {host} DOWN — tidak merespons ping selama {r.randint(3, 30)} menit.",
-            f"[ALERT] Latensi ke {host} {r.randint(400, 3000)} ms, packet loss {r.randint(10, 90)}%.",
-            f"[CRITICAL] Layanan {row['system']} pada {host} tidak merespons (HTTP timeout).\n"
-            f"Pemeriksaan otomatis gagal {r.randint(3, 9)} kali berturut-turut.",
-            f"[WARNING] Penggunaan disk {host} {r.randint(91, 99)}%, "
-            f"layanan {row['system']} berisiko berhenti.",
-        ])
+        return self.pick(
+            [
+                f"[ALERT] {host} DOWN — tidak merespons ping selama {r.randint(3, 30)} menit.",
+                f"[ALERT] Latensi ke {host} {r.randint(400, 3000)} ms, packet loss {r.randint(10, 90)}%.",
+                f"[CRITICAL] Layanan {row['system']} pada {host} tidak merespons (HTTP timeout).\n"
+                f"Pemeriksaan otomatis gagal {r.randint(3, 9)} kali berturut-turut.",
+                f"[WARNING] Penggunaan disk {host} {r.randint(91, 99)}%, layanan {row['system']} berisiko berhenti.",
+            ]
+        )
 
     def rekap(self, count: int = 40) -> list[dict]:
         """Kota Cirebon helpdesk recap kept in a spreadsheet by the Diskominfo front desk."""
@@ -360,8 +615,20 @@ def write_month_csv(rows: list[dict], path: Path) -> None:
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow(HEADER)
         for row in rows:
-            writer.writerow([row["ref"], row["received_at"].isoformat(), row["sop"], row["reporter"], row["unit"],
-                             row["system"], row["host"], row["channel"], row["priority"], row["description"]])
+            writer.writerow(
+                [
+                    row["ref"],
+                    row["received_at"].isoformat(),
+                    row["sop"],
+                    row["reporter"],
+                    row["unit"],
+                    row["system"],
+                    row["host"],
+                    row["channel"],
+                    row["priority"],
+                    row["description"],
+                ]
+            )
 
 
 def write_month_xlsx(rows: list[dict], path: Path) -> None:
@@ -375,9 +642,20 @@ def write_month_xlsx(rows: list[dict], path: Path) -> None:
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in rows:
-        sheet.append([row["ref"] or None, row["received_at"].replace(tzinfo=None), row["sop"], row["reporter"],
-                      row["unit"], row["system"], row["host"] or None, row["channel"], row["priority"],
-                      row["description"]])
+        sheet.append(
+            [
+                row["ref"] or None,
+                row["received_at"].replace(tzinfo=None),
+                row["sop"],
+                row["reporter"],
+                row["unit"],
+                row["system"],
+                row["host"] or None,
+                row["channel"],
+                row["priority"],
+                row["description"],
+            ]
+        )
     for cell in sheet["B"][1:]:
         cell.number_format = "dd/mm/yyyy hh:mm"
     for cell in sheet["J"][1:]:
@@ -424,33 +702,126 @@ def write_rekap(rows: list[dict], path: Path, r: random.Random) -> None:
 
 def write_bad(path: Path) -> int:
     rows = [
-        ["SRT/101/DISKOMINFO/XI/2026", "2026-11-16T08:20:00+07:00", "cirebon-aplikasi", "Rina Susanti",
-         "Dinas Kependudukan dan Pencatatan Sipil", "SIAK Terpusat", "", "surat", "tinggi",
-         "Aplikasi SIAK tidak bisa mencetak KTP-el sejak pagi."],
-        ["TLP-20261116-01", "2026-11-16T09:05:00+07:00", "kaltim-database", "Agus Setiawan",
-         "Badan Kepegawaian Daerah Provinsi Kalimantan Timur", "SIMPEG", "db-simpeg.kaltimprov.go.id", "telepon",
-         "tinggi", "Database SIMPEG tidak bisa diakses."],
-        ["TLP-20261116-02", "31/02/2026 10.00", "tanahbumbu-jaringan", "Fajar Ramadhan", "Kecamatan Satui",
-         "jaringan internet", "", "telepon", "sedang", "Internet kantor kecamatan putus."],
-        ["WA-20261116-01", "2027-11-16T10:30:00+07:00", "cirebon-aplikasi", "Dewi Lestari", "Dinas Kesehatan",
-         "SIMPUS", "simpus.cirebonkota.go.id", "whatsapp", "sedang", "SIMPUS lambat di puskesmas Kesambi."],
-        ["EML-20261116-01", "2026-11-16T11:00:00+07:00", "ipas-pemulihan", "Hendra Kurniawan",
-         "Direktorat Merek dan Indikasi Geografis", "IPAS", "", "email", "tinggi", ""],
-        ["TLP-20261116-03", "2026-11-16T13:15:00+07:00", "tanahbumbu-jaringan", "Sri Wahyuni",
-         "Kecamatan Simpang Empat", "jaringan fiber OPD", "olt-simpangempat-02", "telepon", "kritis",
-         "Jaringan fiber ke kantor kecamatan putus total, lampu LOS merah."],
-        ["WA-20261116-02", "2026-11-16T13:40:00+07:00", "cirebon-aplikasi", "Iwan Gunawan",
-         "Badan Kepegawaian dan Pengembangan SDM", "e-Kinerja", "ekinerja.cirebonkota.go.id", "whatsapp", "sedang",
-         "Menu rekap e-Kinerja tidak menampilkan data bulan ini."],
-        ["TLP-20261116-03", "2026-11-16T14:10:00+07:00", "tanahbumbu-jaringan", "Sri Wahyuni",
-         "Kecamatan Simpang Empat", "jaringan fiber OPD", "olt-simpangempat-02", "telepon", "kritis",
-         "Jaringan fiber ke kantor kecamatan masih putus (laporan ulang)."],
-        ["", "2026-11-17T08:45:00+07:00", "kaltim-db", "Yusuf Maulana",
-         "Badan Pendapatan Daerah Provinsi Kalimantan Timur", "e-Samsat", "db-samsat.bapenda.kaltimprov.go.id",
-         "monitoring", "kritis", "[ALERT] db-samsat.bapenda.kaltimprov.go.id DOWN — tidak merespons ping."],
-        ["SRT/102/DISKOMINFO/XI/2026", "2026-11-17T09:30:00+07:00", "cirebon-aplikasi", "Maya Anggraini",
-         "Kecamatan Kejaksan", "e-Office", "eoffice.cirebonkota.go.id", "surat", "rendah",
-         "Disposisi surat di e-Office tidak bisa diteruskan ke Sekcam."],
+        [
+            "SRT/101/DISKOMINFO/XI/2026",
+            "2026-11-16T08:20:00+07:00",
+            "cirebon-aplikasi",
+            "Rina Susanti",
+            "Dinas Kependudukan dan Pencatatan Sipil",
+            "SIAK Terpusat",
+            "",
+            "surat",
+            "tinggi",
+            "Aplikasi SIAK tidak bisa mencetak KTP-el sejak pagi.",
+        ],
+        [
+            "TLP-20261116-01",
+            "2026-11-16T09:05:00+07:00",
+            "kaltim-database",
+            "Agus Setiawan",
+            "Badan Kepegawaian Daerah Provinsi Kalimantan Timur",
+            "SIMPEG",
+            "db-simpeg.kaltimprov.go.id",
+            "telepon",
+            "tinggi",
+            "Database SIMPEG tidak bisa diakses.",
+        ],
+        [
+            "TLP-20261116-02",
+            "31/02/2026 10.00",
+            "tanahbumbu-jaringan",
+            "Fajar Ramadhan",
+            "Kecamatan Satui",
+            "jaringan internet",
+            "",
+            "telepon",
+            "sedang",
+            "Internet kantor kecamatan putus.",
+        ],
+        [
+            "WA-20261116-01",
+            "2027-11-16T10:30:00+07:00",
+            "cirebon-aplikasi",
+            "Dewi Lestari",
+            "Dinas Kesehatan",
+            "SIMPUS",
+            "simpus.cirebonkota.go.id",
+            "whatsapp",
+            "sedang",
+            "SIMPUS lambat di puskesmas Kesambi.",
+        ],
+        [
+            "EML-20261116-01",
+            "2026-11-16T11:00:00+07:00",
+            "ipas-pemulihan",
+            "Hendra Kurniawan",
+            "Direktorat Merek dan Indikasi Geografis",
+            "IPAS",
+            "",
+            "email",
+            "tinggi",
+            "",
+        ],
+        [
+            "TLP-20261116-03",
+            "2026-11-16T13:15:00+07:00",
+            "tanahbumbu-jaringan",
+            "Sri Wahyuni",
+            "Kecamatan Simpang Empat",
+            "jaringan fiber OPD",
+            "olt-simpangempat-02",
+            "telepon",
+            "kritis",
+            "Jaringan fiber ke kantor kecamatan putus total, lampu LOS merah.",
+        ],
+        [
+            "WA-20261116-02",
+            "2026-11-16T13:40:00+07:00",
+            "cirebon-aplikasi",
+            "Iwan Gunawan",
+            "Badan Kepegawaian dan Pengembangan SDM",
+            "e-Kinerja",
+            "ekinerja.cirebonkota.go.id",
+            "whatsapp",
+            "sedang",
+            "Menu rekap e-Kinerja tidak menampilkan data bulan ini.",
+        ],
+        [
+            "TLP-20261116-03",
+            "2026-11-16T14:10:00+07:00",
+            "tanahbumbu-jaringan",
+            "Sri Wahyuni",
+            "Kecamatan Simpang Empat",
+            "jaringan fiber OPD",
+            "olt-simpangempat-02",
+            "telepon",
+            "kritis",
+            "Jaringan fiber ke kantor kecamatan masih putus (laporan ulang).",
+        ],
+        [
+            "",
+            "2026-11-17T08:45:00+07:00",
+            "kaltim-db",
+            "Yusuf Maulana",
+            "Badan Pendapatan Daerah Provinsi Kalimantan Timur",
+            "e-Samsat",
+            "db-samsat.bapenda.kaltimprov.go.id",
+            "monitoring",
+            "kritis",
+            "[ALERT] db-samsat.bapenda.kaltimprov.go.id DOWN — tidak merespons ping.",
+        ],
+        [
+            "SRT/102/DISKOMINFO/XI/2026",
+            "2026-11-17T09:30:00+07:00",
+            "cirebon-aplikasi",
+            "Maya Anggraini",
+            "Kecamatan Kejaksan",
+            "e-Office",
+            "eoffice.cirebonkota.go.id",
+            "surat",
+            "rendah",
+            "Disposisi surat di e-Office tidak bisa diteruskan ke Sekcam.",
+        ],
     ]
     with path.open("w", encoding="utf-8", newline="") as out:
         writer = csv.writer(out, lineterminator="\n")
@@ -474,8 +845,10 @@ def main(argv: list[str] | None = None) -> None:
     rekap = generator.rekap(40)
     write_rekap(rekap, args.out / "rekap-helpdesk-spreadsheet.csv", generator.r)
     bad = write_bad(args.out / "pengaduan-bermasalah.csv")
-    print(f"pengaduan-november-2026.csv/.xlsx: {len(month)} rows; rekap-helpdesk-spreadsheet.csv: {len(rekap)} rows; "
-          f"pengaduan-bermasalah.csv: {bad} rows")
+    print(
+        f"pengaduan-november-2026.csv/.xlsx: {len(month)} rows; rekap-helpdesk-spreadsheet.csv: {len(rekap)} rows; "
+        f"pengaduan-bermasalah.csv: {bad} rows"
+    )
 
 
 if __name__ == "__main__":

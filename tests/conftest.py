@@ -34,6 +34,9 @@ def pytest_configure(config):
         "markers", "sqlite_only(why): tests a property only a SQLite file has; skipped on PostgreSQL"
     )
     config.addinivalue_line("markers", "postgres_only: needs the PostgreSQL server of SOP_TEST_DATABASE_URL")
+    config.addinivalue_line(
+        "markers", "slow: runs child processes for seconds (wheel build, SIGKILL, races); -m 'not slow' skips them"
+    )
 
 
 def pytest_report_header(config):
@@ -51,6 +54,9 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.skip(reason=f"SQLite only: {sqlite_only.args[0]}"))
         if item.get_closest_marker("postgres_only") and not TEST_DATABASE_URL:
             item.add_marker(pytest.mark.skip(reason=NO_SERVER))
+    # Slow tests first (a stable sort: the same order in every xdist worker), so the parallel run does not end
+    # with one worker still busy with a long test while the other waits.
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -173,6 +179,16 @@ def sop_env(tmp_path, monkeypatch, databases):
     i18n.set_language("en")
     yield tmp_path
     i18n.set_language("en")
+
+
+@pytest.fixture
+def english_messages(monkeypatch):
+    """English messages for this test only, with no database or config; the previous language comes back afterwards."""
+    from sopcli import i18n
+
+    monkeypatch.setenv("SOP_LANG", "en")
+    monkeypatch.setattr(i18n, "_translation", None)
+    monkeypatch.setattr(i18n, "_language", None)
 
 
 @pytest.fixture

@@ -8,16 +8,13 @@ import stat
 
 import pytest
 
+from helpers import exited_ok
+
 pytestmark = pytest.mark.sqlite_only("backups of a PostgreSQL logbook are the server's job (pg_dump)")
 
 
-def _ok(result):
-    assert result.exit_code == 0, result.output
-    return result
-
-
 def _new(sop, description):
-    _ok(
+    exited_ok(
         sop(
             "new",
             "--sop",
@@ -37,16 +34,16 @@ def _new(sop, description):
 def test_backup_then_restore_brings_the_logbook_back(sop, sop_env):
     _new(sop, "Sebelum cadangan")
     target = sop_env / "cadangan.db"
-    assert _ok(sop("db", "backup", str(target))).stdout == f"Backed up to {target}: 1 journal entries.\n"
+    assert exited_ok(sop("db", "backup", str(target))).stdout == f"Backed up to {target}: 1 journal entries.\n"
     assert stat.S_IMODE(target.stat().st_mode) == 0o600
 
     _new(sop, "Sesudah cadangan")
-    _ok(sop("next", "ADU-2026-00001"))
-    restored = _ok(sop("db", "restore", str(target), "--force"))
+    exited_ok(sop("next", "ADU-2026-00001"))
+    restored = exited_ok(sop("db", "restore", str(target), "--force"))
     assert restored.stdout == f"Restored from {target}: 1 journal entries.\n"
     listed = json.loads(sop("list", "--status", "all", "--json").stdout)
     assert [(r["number"], r["current_step"]) for r in listed] == [("ADU-2026-00001", "1")]
-    _ok(sop("db", "check"))
+    exited_ok(sop("db", "check"))
 
 
 def test_a_backup_is_one_self_contained_file(sop, sop_env):
@@ -54,7 +51,7 @@ def test_a_backup_is_one_self_contained_file(sop, sop_env):
     _new(sop, "Cadangan ke flashdisk")
     folder = sop_env / "flashdisk"
     folder.mkdir()
-    _ok(sop("db", "backup", str(folder / "sop-2026-11-24.db")))
+    exited_ok(sop("db", "backup", str(folder / "sop-2026-11-24.db")))
     assert sorted(p.name for p in folder.iterdir()) == ["sop-2026-11-24.db"]
     with sqlite3.connect(f"file:{folder / 'sop-2026-11-24.db'}?mode=ro", uri=True) as copy:
         assert copy.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
@@ -72,19 +69,19 @@ def test_backup_refuses_to_overwrite(sop, sop_env):
 
 def test_restore_over_complaints_needs_force_and_into_an_empty_logbook_does_not(sop, sop_env, monkeypatch):
     _new(sop, "x")
-    _ok(sop("db", "backup", str(sop_env / "b.db")))
+    exited_ok(sop("db", "backup", str(sop_env / "b.db")))
     result = sop("db", "restore", str(sop_env / "b.db"))
     assert result.exit_code == 1
     assert "the logbook holds 1 complaints; restoring would replace them (give --force to replace it)" in result.stderr
     monkeypatch.setenv("SOP_DATABASE_URL", str(sop_env / "baru.db"))  # a new office machine
-    _ok(sop("db", "restore", str(sop_env / "b.db")))
+    exited_ok(sop("db", "restore", str(sop_env / "b.db")))
     assert len(json.loads(sop("list", "--json").stdout)) == 1
 
 
 def test_restore_refuses_a_broken_or_foreign_copy(sop, sop_env):
     _new(sop, "Asli")
     copy = sop_env / "rusak.db"
-    _ok(sop("db", "backup", str(copy)))
+    exited_ok(sop("db", "backup", str(copy)))
     with sqlite3.connect(copy) as db:
         db.execute("DROP TRIGGER journal_entry_no_update")
         db.execute("UPDATE journal_entry SET note = 'diubah' WHERE seq = 1")

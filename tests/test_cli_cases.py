@@ -18,6 +18,8 @@ from datetime import datetime, timedelta
 import pytest
 from sqlalchemy import text
 
+from helpers import no_traceback, ok
+
 NOW = "2026-11-24T16:00:00+07:00"
 JOURNAL_ACTIONS = {"received", "step", "note", "pause", "resume", "cancel"}
 JOURNAL_KEYS = {
@@ -128,11 +130,6 @@ end = "resolved"
 # --- helpers -----------------------------------------------------------------------
 
 
-def no_traceback(result) -> None:
-    assert "Traceback" not in result.stdout
-    assert "Traceback" not in result.stderr
-
-
 def assert_error(result, *fragments: str, code: int | None = None) -> str:
     """Non-zero exit, exactly one ``Error:`` line on stderr, no traceback; returns the line."""
     assert result.exit_code != 0, result.stdout
@@ -145,12 +142,6 @@ def assert_error(result, *fragments: str, code: int | None = None) -> str:
         assert fragment in lines[0], (fragment, lines[0])
     no_traceback(result)
     return lines[0]
-
-
-def ok(result):
-    assert result.exit_code == 0, (result.exit_code, result.stdout, result.stderr)
-    no_traceback(result)
-    return result
 
 
 def js(result):

@@ -19,6 +19,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 
+from helpers import no_traceback, ok
 from sopcli.config import Config, key_names
 from sopcli.store.database import HEAD_REVISION
 
@@ -37,11 +38,6 @@ COMPLAINT = [
 ]
 
 
-def no_traceback(result) -> None:
-    assert "Traceback" not in result.stdout
-    assert "Traceback" not in result.stderr
-
-
 def assert_error(result, *fragments: str, code: int | None = None) -> str:
     assert result.exit_code != 0, result.stdout
     if code is not None:
@@ -53,12 +49,6 @@ def assert_error(result, *fragments: str, code: int | None = None) -> str:
         assert fragment in lines[0], (fragment, lines[0])
     no_traceback(result)
     return lines[0]
-
-
-def ok(result):
-    assert result.exit_code == 0, (result.exit_code, result.stdout, result.stderr)
-    no_traceback(result)
-    return result
 
 
 def revision_of(databases, database: str) -> str | None:

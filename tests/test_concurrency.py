@@ -19,11 +19,12 @@ import re
 import subprocess
 import sys
 from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 
-SOP = str(Path(sys.executable).parent / "sop")
+from helpers import SOP
+
+pytestmark = pytest.mark.slow  # several interpreters per test
 
 RACER = r"""
 import importlib, os, runpy, sys

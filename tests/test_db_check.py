@@ -14,23 +14,17 @@ import sqlite3
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import pytest
 
-SOP = str(Path(sys.executable).parent / "sop")
-
-
-def _ok(result):
-    assert result.exit_code == 0, result.output
-    return result
+from helpers import SOP, exited_ok, process_env, run_sop
 
 
 @pytest.fixture
 def walked(sop):
     """Two complaints: one walked to the end, one paused mid-way."""
     for i in (1, 2):
-        _ok(
+        exited_ok(
             sop(
                 "new",
                 "--sop",
@@ -48,14 +42,14 @@ def walked(sop):
             )
         )
     for step in range(1, 10):  # steps 7 and 8 are decisions
-        _ok(sop("next", "ADU-2026-00001", *(["--decision", "ya"] if step in (7, 8) else [])))
-    _ok(sop("next", "ADU-2026-00002"))
-    _ok(sop("pause", "ADU-2026-00002", "--reason", "Menunggu vendor"))
+        exited_ok(sop("next", "ADU-2026-00001", *(["--decision", "ya"] if step in (7, 8) else [])))
+    exited_ok(sop("next", "ADU-2026-00002"))
+    exited_ok(sop("pause", "ADU-2026-00002", "--reason", "Menunggu vendor"))
     return sop
 
 
 def test_a_sound_logbook_passes(walked):
-    result = _ok(walked("db", "check"))
+    result = exited_ok(walked("db", "check"))
     engine_line, *rest = result.stdout.splitlines()
     assert engine_line in (
         "Database engine integrity check: ok (ok)",  # SQLite's integrity_check
@@ -91,14 +85,7 @@ def test_a_journal_row_forced_past_the_triggers_breaks_the_chain(walked, sop_env
 
 def _env(database: str) -> dict[str, str]:
     """The test's own database (a SQLite file, or a PostgreSQL schema under SOP_TEST_DATABASE_URL), real clock."""
-    env = {**os.environ, "SOP_DATABASE_URL": database, "SOP_LANG": "en", "SOP_OPERATOR": "budi"}
-    env.pop("SOP_NOW", None)
-    env.pop("SOP_DEBUG", None)
-    return env
-
-
-def _run(env, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([SOP, *args], env=env, capture_output=True, text=True, timeout=60)
+    return process_env(SOP_DATABASE_URL=database, SOP_LANG="en", SOP_OPERATOR="budi", SOP_NOW=None)
 
 
 WORKER = r"""
@@ -112,12 +99,13 @@ for i in range(1, count + 1):
 """
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("delay", [0.3, 0.7, 1.1])
 def test_sigkill_during_sop_next_loses_nothing_acknowledged(database, delay):
     env = _env(database)
     for i in range(12):
         assert (
-            _run(
+            run_sop(
                 env,
                 "new",
                 "--sop",
@@ -145,22 +133,23 @@ def test_sigkill_during_sop_next_loses_nothing_acknowledged(database, delay):
     os.killpg(worker.pid, signal.SIGKILL)  # the worker and the sop it is running
     acknowledged = re.findall(r"ACK (\S+)", worker.communicate()[0])
 
-    check = _run(env, "db", "check")
+    check = run_sop(env, "db", "check")
     assert check.returncode == 0, check.stdout + check.stderr
     for number in acknowledged:
-        shown = _run(env, "show", number, "--json")
+        shown = run_sop(env, "show", number, "--json")
         assert '"current_step": "2"' in shown.stdout, number  # step 1 done, as acknowledged
     # and the logbook still takes work after the crash
-    assert _run(env, "next", f"ADU-{year}-00012").returncode == 0
+    assert run_sop(env, "next", f"ADU-{year}-00012").returncode == 0
 
 
+@pytest.mark.slow
 def test_sigkill_during_import_then_check_and_rerun(tmp_path, database):
     env = _env(database)
     rows = ["ref,received_at,sop,reporter,unit,system,description"]
     rows += [f"K-{i},2026-11-20 08:00,kaltim-db,Sari,BKD,SIMPEG,Gangguan {i}" for i in range(30_000)]
     data = tmp_path / "besar.csv"
     data.write_text("\n".join(rows) + "\n", encoding="utf-8")
-    assert _run(env, "db", "upgrade").returncode == 0
+    assert run_sop(env, "db", "upgrade").returncode == 0
     importer = subprocess.Popen(
         [SOP, "import", str(data)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
@@ -168,14 +157,15 @@ def test_sigkill_during_import_then_check_and_rerun(tmp_path, database):
     importer.kill()
     importer.wait()
 
-    check = _run(env, "db", "check")
+    check = run_sop(env, "db", "check")
     assert check.returncode == 0, check.stdout
     count = int(re.search(r"(\d+) agree", check.stdout).group(1))
     assert count in (0, 30_000)  # all or nothing
-    assert _run(env, "import", str(data)).returncode == 0
-    assert "30000 agree" in _run(env, "db", "check").stdout
+    assert run_sop(env, "import", str(data)).returncode == 0
+    assert "30000 agree" in run_sop(env, "db", "check").stdout
 
 
+@pytest.mark.slow
 def test_sigkill_during_upgrade_leaves_a_database_that_upgrades(database):
     env = _env(database)
     upgrading = subprocess.Popen([SOP, "db", "upgrade"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -183,11 +173,11 @@ def test_sigkill_during_upgrade_leaves_a_database_that_upgrades(database):
     upgrading.kill()
     upgrading.wait()
     # Whatever moment it died at, the schema is all there or not at all, and sop carries on.
-    assert _run(env, "db", "upgrade").returncode == 0
+    assert run_sop(env, "db", "upgrade").returncode == 0
     assert (
-        _run(
+        run_sop(
             env, "new", "--sop", "kaltim-db", "--description", "x", "--reporter", "r", "--unit", "u", "--system", "s"
         ).returncode
         == 0
     )
-    assert _run(env, "db", "check").returncode == 0
+    assert run_sop(env, "db", "check").returncode == 0

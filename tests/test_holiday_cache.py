@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import ast
 import json
-import os
 import subprocess
 import sys
 from datetime import date
 
 import pytest
 
+from helpers import process_env
 from sopcli.worktime.calendar import WorkingCalendar
 from sopcli.worktime.holidays import HolidayCache, indonesian_holidays
 
@@ -60,7 +60,7 @@ def test_an_unwritable_cache_directory_only_costs_time(tmp_path):
 
 def test_a_warm_cache_keeps_the_holidays_package_out_of_sop_next(tmp_path, sop_env):
     """``sop next`` works out a deadline on the office calendar; after the first run it does not load ``holidays``."""
-    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache"), "NO_COLOR": "1"}
+    env = process_env(XDG_CACHE_HOME=str(tmp_path / "cache"), NO_COLOR="1")
     new = subprocess.run(
         [
             sys.executable,

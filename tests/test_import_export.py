@@ -18,7 +18,6 @@ import re
 import signal
 import sqlite3
 import subprocess
-import sys
 import time
 import uuid
 from contextlib import contextmanager
@@ -30,8 +29,9 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import text
 
+from helpers import SOP, no_traceback, ok
+
 ROOT = Path(__file__).resolve().parents[1]
-SOP = str(Path(sys.executable).parent / "sop")
 SOPS = ("ipas-pemulihan", "kaltim-db", "cirebon-aplikasi", "tanahbumbu-jaringan")
 HEADER = ["ref", "received_at", "sop", "reporter", "unit", "system", "host", "channel", "priority", "description"]
 FIELDS = HEADER  # what an export → import round trip must keep
@@ -104,17 +104,6 @@ ROWS = [
 
 
 # --- helpers -----------------------------------------------------------------------
-
-
-def no_traceback(result) -> None:
-    assert "Traceback" not in result.stdout, result.stdout
-    assert "Traceback" not in result.stderr, result.stderr
-
-
-def ok(result):
-    assert result.exit_code == 0, (result.exit_code, result.stdout, result.stderr)
-    no_traceback(result)
-    return result
 
 
 def error_line(result, *fragments: str) -> str:
@@ -1703,6 +1692,7 @@ def bytes_written(databases, database: str, sop_env):
         yield lambda: con.execute(query).scalar()
 
 
+@pytest.mark.slow
 def test_sigkill_midway_leaves_the_database_unchanged_and_a_rerun_completes(sop, sop_env, databases, database):
     ok(sop("import", str(write_csv(sop_env / "awal.csv", ROWS))))
     before = len(complaints(sop))

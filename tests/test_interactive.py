@@ -15,16 +15,16 @@ from __future__ import annotations
 
 import io
 import json
-import os
 import re
-import sys
-from pathlib import Path
 
 import pytest
 
+from helpers import SOP, process_env
+
 pexpect = pytest.importorskip("pexpect")
 
-SOP = str(Path(sys.executable).parent / "sop")
+pytestmark = pytest.mark.slow  # a child process on a pseudo-terminal per test
+
 TIMEOUT = 10
 ESCAPES = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b\][^\x07]*\x07|\r")
 _ANY_ESCAPES = r"(?:\x1b\[[0-9;?]*[A-Za-z])*"
@@ -52,8 +52,7 @@ class Terminal:
     started: list[Terminal] = []
 
     def __init__(self, term: str, *args: str):
-        env = {**os.environ, "NO_COLOR": "1", "COLUMNS": "120", "TERM": term}
-        env.pop("SOP_DEBUG", None)
+        env = process_env(NO_COLOR="1", COLUMNS="120", TERM=term)
         self.transcript = io.StringIO()
         self.child = pexpect.spawn(SOP, list(args), env=env, encoding="utf-8", timeout=TIMEOUT, dimensions=(50, 120))
         self.child.logfile_read = self.transcript

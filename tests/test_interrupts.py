@@ -49,9 +49,15 @@ def ctrl_c_at(target, name: str, when=lambda: True):
 
 @pytest.fixture
 def sop(sop):
-    """The CLI on a database created beforehand, so the command's only commit is its own."""
+    """The CLI on a database created beforehand, so the command's only commit is its own.
+
+    Ctrl+C as at a terminal: Python's own SIGINT handler, even when the suite was started with SIGINT
+    ignored (a background job of a non-interactive shell inherits SIG_IGN, and Python then keeps it).
+    """
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
     assert sop("db", "upgrade").exit_code == 0
-    return sop
+    yield sop
+    signal.signal(signal.SIGINT, previous)
 
 
 def recorded(sop) -> list[str]:

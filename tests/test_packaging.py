@@ -19,6 +19,9 @@ import pytest
 
 from sopcli.store.database import HEAD_REVISION
 
+# Both tests share one wheel (a module fixture): the group keeps them on one worker, so it is built once.
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("wheel")]
+
 ROOT = Path(__file__).resolve().parents[1]
 BUILTIN_SOPS = ("cirebon-aplikasi", "ipas-pemulihan", "kaltim-db", "tanahbumbu-jaringan")
 EXPECTED = (

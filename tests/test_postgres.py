@@ -14,7 +14,6 @@ import socket
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -22,8 +21,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from conftest import TEST_DATABASE_URL
+from helpers import SOP
 
-SOP = str(Path(sys.executable).parent / "sop")
 PASSWORD = "rahasia-8f3a"  # must never appear in anything sop prints
 COMPLAINT = [
     "--sop",

@@ -30,7 +30,7 @@ import pytest
 
 from sopcli.store.database import Database, _read_only_target, read_only_uri
 
-pytestmark = pytest.mark.sqlite_only("file and folder permissions of a SQLite logbook")
+pytestmark = [pytest.mark.sqlite_only("file and folder permissions of a SQLite logbook"), pytest.mark.slow]
 
 SAMPLE = Path(__file__).resolve().parents[1] / "sample_data" / "pengaduan-november-2026.csv"
 REFUSED = (

@@ -30,16 +30,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sqlalchemy import text as text_
 
-
-def _ok(result):
-    assert result.exit_code == 0, result.output
-    return result
+from helpers import exited_ok
 
 
 @pytest.fixture
 def logbook(sop):
     def new(received, actor, unit, system, sop_id="kaltim-db", description="Gangguan"):
-        _ok(
+        exited_ok(
             sop(
                 "new",
                 "--sop",
@@ -63,7 +60,7 @@ def logbook(sop):
         args = ["next", number, "--at", at, "--as", actor]
         if decision:
             args += ["--decision", decision]
-        _ok(sop(*args))
+        exited_ok(sop(*args))
 
     new("2026-11-20 14:00", "sari", "BKD", "SIMPEG")  # D = 00001
     new("2026-11-23 08:00", "budi", "BKD", "SIMPEG")  # A = 00002
@@ -72,7 +69,7 @@ def logbook(sop):
     a = "ADU-2026-00002"
     step(a, "2026-11-23 08:20", "budi")  # 1: 20 of 30
     step("ADU-2026-00003", "2026-11-23 09:10", "budi")  # B 1: 10 of 30
-    _ok(
+    exited_ok(
         sop(
             "pause",
             "ADU-2026-00003",
@@ -87,7 +84,7 @@ def logbook(sop):
     step(a, "2026-11-23 09:30", "sari")  # 2: 70 of 60, late
     new("2026-11-23 10:00", "sari", "Dinas Pendidikan", "Dapodik", sop_id="cirebon-aplikasi")  # C = 00004
     step(a, "2026-11-23 10:00", "sari")  # 3: 30 of 60
-    _ok(
+    exited_ok(
         sop(
             "cancel",
             "ADU-2026-00004",
@@ -99,8 +96,8 @@ def logbook(sop):
             "sari",
         )
     )
-    _ok(sop("resume", "ADU-2026-00003", "--at", "2026-11-23 10:30", "--as", "budi"))
-    _ok(sop("note", a, "Koordinasi dengan vendor", "--at", "2026-11-23 12:00", "--as", "budi"))
+    exited_ok(sop("resume", "ADU-2026-00003", "--at", "2026-11-23 10:30", "--as", "budi"))
+    exited_ok(sop("note", a, "Koordinasi dengan vendor", "--at", "2026-11-23 12:00", "--as", "budi"))
     step(a, "2026-11-23 14:00", "budi")  # 4: 240 of 1020
     step(a, "2026-11-23 14:30", "budi")  # 5: 30 of 15, late
     step(a, "2026-11-23 15:00", "budi")  # 6: 30 of 60
@@ -115,7 +112,7 @@ def logbook(sop):
 
 
 def report_json(sop, *args):
-    result = _ok(sop("report", *args, "--format", "json"))
+    result = exited_ok(sop("report", *args, "--format", "json"))
     return json.loads(result.stdout)
 
 
@@ -283,7 +280,7 @@ end = "resolved"
 def test_resolution_without_an_overall_standard_has_no_within_figure(logbook, tmp_path):
     path = tmp_path / "tanpa-standar.toml"
     path.write_text(NO_OVERALL_STANDARD_SOP, encoding="utf-8")
-    _ok(
+    exited_ok(
         logbook(
             "new",
             "--sop",
@@ -302,7 +299,7 @@ def test_resolution_without_an_overall_standard_has_no_within_figure(logbook, tm
             "budi",
         )
     )
-    _ok(logbook("next", "ADU-2026-00005", "--at", "2026-11-23 08:40", "--as", "budi"))
+    exited_ok(logbook("next", "ADU-2026-00005", "--at", "2026-11-23 08:40", "--as", "budi"))
 
     data = report_json(logbook, "--date", "2026-11-23")
     assert by(data["resolution"], "sop")["tanpa-standar"] == {
@@ -315,10 +312,10 @@ def test_resolution_without_an_overall_standard_has_no_within_figure(logbook, tm
     }
     assert by(data["resolution"], "sop")["kaltim-db"]["within_standard"] == 1  # a standard: still counted
 
-    plain = _ok(logbook("report", "--date", "2026-11-23", "--format", "plain")).stdout
+    plain = exited_ok(logbook("report", "--date", "2026-11-23", "--format", "plain")).stdout
     assert re.search(r"^tanpa-standar\s+1\s+-\s+40 min\s+40 min\s+-$", plain, re.MULTILINE), plain
     assert re.search(r"^kaltim-db\s+1\s+1\s+", plain, re.MULTILINE)
-    csv_text = _ok(logbook("report", "--date", "2026-11-23", "--format", "csv")).stdout
+    csv_text = exited_ok(logbook("report", "--date", "2026-11-23", "--format", "csv")).stdout
     assert "tanpa-standar,1,-," in csv_text
 
 
@@ -348,7 +345,7 @@ def test_sop_filter(logbook):
 
 
 def test_an_empty_day_is_a_clear_empty_report(sop):
-    result = _ok(sop("report", "--date", "2026-11-02", "--format", "plain"))
+    result = exited_ok(sop("report", "--date", "2026-11-02", "--format", "plain"))
     assert "No complaints and no activity in this period." in result.stdout
     assert "No steps were done in this period." in result.stdout
     data = report_json(sop, "--date", "2026-11-02")
@@ -364,13 +361,13 @@ def test_report_is_deterministic(logbook):
 
 
 def test_plain_and_markdown_reports_hold_the_figures(logbook):
-    plain = _ok(logbook("report", "--date", "2026-11-23", "--format", "plain")).stdout
+    plain = exited_ok(logbook("report", "--date", "2026-11-23", "--format", "plain")).stdout
     assert plain.startswith("Daily report — Monday, 23 November 2026\n")
     # "1 d" in this report is a working day of the office's hours, not 24 hours: the header says so.
     assert "\nDurations: working time; 1 working day = 8 h 30 min\n" in plain
     assert re.search(r"^\s*3\s+1\s+0\s+1\s+2\s+2$", plain, re.MULTILINE)  # the summary row
     assert re.search(r"ADU-2026-00001\s+kaltim-db\s+2\s+.*7 h$", plain, re.MULTILINE)  # 420 min late
-    markdown = _ok(logbook("report", "--date", "2026-11-23", "--format", "markdown")).stdout
+    markdown = exited_ok(logbook("report", "--date", "2026-11-23", "--format", "markdown")).stdout
     assert "## SLA compliance per SOP step" in markdown
     assert "| kaltim-db | 7 → 5  |       1 |" in markdown
 
@@ -396,7 +393,7 @@ def test_bars_read_without_colour(sop_env):  # English: 50.0%
 
 
 def test_csv_report_is_one_block_per_section(logbook):
-    text = _ok(logbook("report", "--date", "2026-11-23", "--format", "csv")).stdout
+    text = exited_ok(logbook("report", "--date", "2026-11-23", "--format", "csv")).stdout
     blocks = text.strip("\n").split("\n\n")
     assert blocks[0].splitlines() == ["Summary", "Received,Resolved,Rejected,Cancelled,Open,Overdue", "3,1,0,1,2,2"]
     assert any(block.startswith("Rework: loops taken\n") and "kaltim-db,7 → 5,1" in block for block in blocks)
@@ -421,7 +418,7 @@ class _Page(HTMLParser):
 
 def test_html_report_is_self_contained_and_printable(logbook, tmp_path):
     target = tmp_path / "laporan.html"
-    result = _ok(logbook("--lang", "id", "report", "--date", "2026-11-23", "-o", str(target)))
+    result = exited_ok(logbook("--lang", "id", "report", "--date", "2026-11-23", "-o", str(target)))
     assert "laporan.html" in result.stderr
     page = _Page()
     html = target.read_text(encoding="utf-8")
@@ -442,8 +439,8 @@ def test_html_signature_block_uses_the_configured_signer(logbook):
         ("signer_name", "Ir. Siti Rahma"),
         ("signer_nip", "197805122005012003"),
     ):
-        _ok(logbook("config", "set", key, value))
-    html = _ok(logbook("report", "--date", "2026-11-23", "--format", "html")).stdout
+        exited_ok(logbook("config", "set", key, value))
+    html = exited_ok(logbook("report", "--date", "2026-11-23", "--format", "html")).stdout
     assert "Dinas Komunikasi dan Informatika Provinsi Kalimantan Timur" in html
     assert "Samarinda, 24 November 2026" in html  # signed on the day the report speaks for: as of Tuesday 00:00
     assert "Ir. Siti Rahma" in html and "NIP. 197805122005012003" in html
@@ -470,7 +467,7 @@ def test_bad_report_options_are_one_line_errors(sop, args, message):
 
 
 def test_journal_lists_the_day_in_time_order(logbook):
-    data = json.loads(_ok(logbook("journal", "--date", "2026-11-23", "--format", "json")).stdout)
+    data = json.loads(exited_ok(logbook("journal", "--date", "2026-11-23", "--format", "json")).stdout)
     entries = data["entries"]
     assert len(entries) == 21
     assert [e["at"] for e in entries] == sorted(e["at"] for e in entries)
@@ -491,22 +488,24 @@ def test_journal_lists_the_day_in_time_order(logbook):
 
 
 def test_journal_filters_and_formats(logbook, tmp_path):
-    sari = json.loads(_ok(logbook("journal", "--date", "2026-11-23", "--actor", "sari", "--format", "json")).stdout)
+    sari = json.loads(
+        exited_ok(logbook("journal", "--date", "2026-11-23", "--actor", "sari", "--format", "json")).stdout
+    )
     assert len(sari["entries"]) == 8 and {e["actor"] for e in sari["entries"]} == {"sari"}
     cirebon = json.loads(
-        _ok(logbook("journal", "--date", "2026-11-23", "--sop", "cirebon-aplikasi", "--format", "json")).stdout
+        exited_ok(logbook("journal", "--date", "2026-11-23", "--sop", "cirebon-aplikasi", "--format", "json")).stdout
     )
     assert [e["action"] for e in cirebon["entries"]] == ["received", "cancel"]
 
-    plain = _ok(logbook("journal", "--date", "2026-11-23", "--format", "plain")).stdout
+    plain = exited_ok(logbook("journal", "--date", "2026-11-23", "--format", "plain")).stdout
     assert "Jurnal harian / log tanggapan keluhan — Monday, 23 November 2026" in plain
     assert "\nDurations: working time; 1 working day = 8 h 30 min\n" in plain
     assert re.search(r"^08:00\s+ADU-2026-00001\s+1\s+", plain, re.MULTILINE)
-    csv_text = _ok(logbook("journal", "--date", "2026-11-23", "--format", "csv")).stdout
+    csv_text = exited_ok(logbook("journal", "--date", "2026-11-23", "--format", "csv")).stdout
     assert csv_text.splitlines()[1] == "at,number,step,kegiatan,pelaksana,actor,action,note,output,timing"
 
     target = tmp_path / "jurnal.html"
-    _ok(logbook("journal", "--date", "2026-11-23", "-o", str(target)))
+    exited_ok(logbook("journal", "--date", "2026-11-23", "-o", str(target)))
     page = _Page()
     page.feed(target.read_text(encoding="utf-8"))
     assert page.references == [] and page.tags.count("tr") == 22  # header + 21 entries
@@ -514,7 +513,7 @@ def test_journal_filters_and_formats(logbook, tmp_path):
 
 
 def test_journal_of_an_empty_day(sop):
-    result = _ok(sop("journal", "--date", "2026-11-02", "--format", "plain"))
+    result = exited_ok(sop("journal", "--date", "2026-11-02", "--format", "plain"))
     assert "No journal entries in this period." in result.stdout
 
 
@@ -535,7 +534,7 @@ def test_an_output_extension_no_format_goes_by_is_refused_unless_format_is_given
         "(give --format, or a name ending in .csv|.htm|.html|.json|.md|.txt)\n"
     )
     assert result.stdout == "" and not target.exists()
-    _ok(logbook(*command, "--format", "plain", "-o", str(target)))  # asked for in so many words
+    exited_ok(logbook(*command, "--format", "plain", "-o", str(target)))  # asked for in so many words
     assert target.read_text(encoding="utf-8").startswith(("Daily report", "Jurnal harian"))
 
 
@@ -544,7 +543,7 @@ def test_an_output_extension_no_format_goes_by_is_refused_unless_format_is_given
 )
 def test_the_output_extension_picks_the_format_and_no_extension_is_plain_text(logbook, tmp_path, name, start):
     target = tmp_path / name
-    _ok(logbook("report", "--date", "2026-11-23", "-o", str(target)))
+    exited_ok(logbook("report", "--date", "2026-11-23", "-o", str(target)))
     assert target.read_text(encoding="utf-8").startswith(start)
 
 

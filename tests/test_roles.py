@@ -6,16 +6,13 @@ import json
 
 import pytest
 
-
-def _ok(result):
-    assert result.exit_code == 0, result.output
-    return result
+from helpers import exited_ok
 
 
 @pytest.fixture
 def case(sop):
     """A kaltim-db complaint at step 1 (pelaksana: pemeriksa_pengelola_ti)."""
-    _ok(
+    exited_ok(
         sop(
             "new",
             "--sop",
@@ -36,15 +33,15 @@ def case(sop):
 
 
 def test_operators_are_added_listed_and_removed(sop):
-    _ok(sop("operator", "add", "budi", "--role", "pemeriksa_pengelola_ti", "--display-name", "Budi Santoso"))
-    _ok(sop("operator", "add", "budi", "--role", "administrator_jaringan"))  # gains a role
-    _ok(sop("operator", "add", "sari", "--role", "pejabat_administrator"))
-    listed = json.loads(_ok(sop("operator", "list", "--json")).stdout)
+    exited_ok(sop("operator", "add", "budi", "--role", "pemeriksa_pengelola_ti", "--display-name", "Budi Santoso"))
+    exited_ok(sop("operator", "add", "budi", "--role", "administrator_jaringan"))  # gains a role
+    exited_ok(sop("operator", "add", "sari", "--role", "pejabat_administrator"))
+    listed = json.loads(exited_ok(sop("operator", "list", "--json")).stdout)
     assert listed == [
         {"name": "budi", "display_name": "Budi Santoso", "roles": ["administrator_jaringan", "pemeriksa_pengelola_ti"]},
         {"name": "sari", "display_name": None, "roles": ["pejabat_administrator"]},
     ]
-    _ok(sop("operator", "remove", "sari"))
+    exited_ok(sop("operator", "remove", "sari"))
     assert [o["name"] for o in json.loads(sop("operator", "list", "--json").stdout)] == ["budi"]
 
 
@@ -70,15 +67,15 @@ def test_an_unusable_operator_name_is_refused(sop, name):
         [line] = result.stderr.strip().splitlines()
         assert line.startswith("Error: NAME ") and "is not a usable operator name" in line
         assert result.stdout == ""
-    assert json.loads(_ok(sop("operator", "list", "--json")).stdout) == []
+    assert json.loads(exited_ok(sop("operator", "list", "--json")).stdout) == []
 
 
 def test_an_operator_name_keeps_its_inner_spaces_and_loses_the_surrounding_ones(sop):
-    assert _ok(sop("operator", "add", "  Budi Santoso ", "--role", "pejabat_administrator")).stdout == (
+    assert exited_ok(sop("operator", "add", "  Budi Santoso ", "--role", "pejabat_administrator")).stdout == (
         "Budi Santoso: pejabat_administrator\n"
     )
     assert [o["name"] for o in json.loads(sop("operator", "list", "--json").stdout)] == ["Budi Santoso"]
-    assert _ok(sop("operator", "remove", " Budi Santoso")).stdout == "Budi Santoso removed.\n"
+    assert exited_ok(sop("operator", "remove", " Budi Santoso")).stdout == "Budi Santoso removed.\n"
 
 
 @pytest.mark.parametrize("value", [" ", "\t", "bu\x07di", "x" * 81])
@@ -103,8 +100,8 @@ def test_an_unusable_sop_operator_is_refused_and_nothing_is_journaled(sop, monke
     [line] = result.stderr.strip().splitlines()
     assert line.startswith(f"Error: SOP_OPERATOR {value!r} is not a usable operator name"), line
     monkeypatch.setenv("SOP_OPERATOR", "budi")
-    assert json.loads(_ok(sop("list", "--status", "all", "--json")).stdout) == []
-    assert json.loads(_ok(sop("journal", "--format", "json")).stdout)["entries"] == []
+    assert json.loads(exited_ok(sop("list", "--status", "all", "--json")).stdout) == []
+    assert json.loads(exited_ok(sop("journal", "--format", "json")).stdout)["entries"] == []
 
 
 @pytest.mark.parametrize("value", ["", " ", "bu\x1fdi", "bu\x7fdi"])
@@ -116,12 +113,12 @@ def test_an_unusable_as_is_refused(sop, case, value):
 
 
 def test_without_enforce_roles_anyone_may_act(sop, case):
-    _ok(sop("next", case, "--as", "tamu"))
+    exited_ok(sop("next", case, "--as", "tamu"))
     assert json.loads(sop("show", case, "--json").stdout)["current_step"] == "2"
 
 
 def test_enforce_roles_refuses_and_journals_the_attempt(sop, case):
-    _ok(sop("config", "set", "enforce_roles", "true"))
+    exited_ok(sop("config", "set", "enforce_roles", "true"))
 
     refused = sop("next", case, "--as", "budi")
     assert refused.exit_code == 1
@@ -132,37 +129,37 @@ def test_enforce_roles_refuses_and_journals_the_attempt(sop, case):
     assert [e["action"] for e in shown["journal"]] == ["received", "refused"]
     assert shown["journal"][1]["actor"] == "budi" and shown["journal"][1]["step"] == "1"
 
-    _ok(sop("operator", "add", "budi", "--role", "pemeriksa_pengelola_ti"))
-    _ok(sop("next", case, "--as", "budi"))  # step 1: budi's role
+    exited_ok(sop("operator", "add", "budi", "--role", "pemeriksa_pengelola_ti"))
+    exited_ok(sop("next", case, "--as", "budi"))  # step 1: budi's role
     wrong = sop("next", case, "--as", "budi")  # step 2 is the pejabat administrator's
     assert wrong.exit_code == 1
     assert (
         "budi does not hold a role for step 2: it is for pejabat_administrator (Pejabat Administrator Bidang TIK)"
         in wrong.stderr
     )
-    _ok(sop("operator", "add", "sari", "--role", "pejabat_administrator"))
-    _ok(sop("next", case, "--as", "sari"))
+    exited_ok(sop("operator", "add", "sari", "--role", "pejabat_administrator"))
+    exited_ok(sop("next", case, "--as", "sari"))
     assert json.loads(sop("show", case, "--json").stdout)["current_step"] == "3"
 
-    verified = _ok(sop("verify"))
+    verified = exited_ok(sop("verify"))
     assert "5 journal entries" in verified.stdout  # received, refused, step 1, refused, step 2: one chain
-    journal = json.loads(_ok(sop("journal", "--format", "json")).stdout)["entries"]
+    journal = json.loads(exited_ok(sop("journal", "--format", "json")).stdout)["entries"]
     assert [e["action"] for e in journal] == ["received", "refused", "step", "refused", "step"]
 
 
 def test_notes_and_pauses_need_no_role(sop, case):
-    _ok(sop("config", "set", "enforce_roles", "true"))
-    _ok(sop("note", case, "Pelapor dihubungi", "--as", "tamu"))
-    _ok(sop("pause", case, "--reason", "Menunggu pelapor", "--as", "tamu"))
+    exited_ok(sop("config", "set", "enforce_roles", "true"))
+    exited_ok(sop("note", case, "Pelapor dihubungi", "--as", "tamu"))
+    exited_ok(sop("pause", case, "--reason", "Menunggu pelapor", "--as", "tamu"))
 
 
 def test_cancelling_takes_one_of_the_sops_roles(sop, case):
     """Cancelling is final (there is no reopening): with enforcement on, not for a passer-by."""
-    _ok(sop("config", "set", "enforce_roles", "true"))
+    exited_ok(sop("config", "set", "enforce_roles", "true"))
     stranger = sop("cancel", case, "--reason", "iseng", "--as", "tamu")
     assert stranger.exit_code == 1 and len(stranger.stderr.strip().splitlines()) == 1
     assert "tamu is not registered with any role; cancelling a kaltim-db complaint takes one of" in stranger.stderr
-    _ok(sop("operator", "add", "ani", "--role", "koordinator_jaringan"))  # a role of another SOP only
+    exited_ok(sop("operator", "add", "ani", "--role", "koordinator_jaringan"))  # a role of another SOP only
     other = sop("cancel", case, "--reason", "iseng", "--as", "ani")
     assert other.exit_code == 1 and "ani holds no role in kaltim-db" in other.stderr
     shown = json.loads(sop("show", case, "--json").stdout)
@@ -174,10 +171,10 @@ def test_cancelling_takes_one_of_the_sops_roles(sop, case):
     ]
 
     # Any of the SOP's pelaksana may, not only the current step's (step 1 is the pemeriksa's).
-    _ok(sop("operator", "add", "sari", "--role", "pejabat_administrator"))
-    _ok(sop("cancel", case, "--reason", "Duplikat ADU-2026-00000", "--as", "sari"))
+    exited_ok(sop("operator", "add", "sari", "--role", "pejabat_administrator"))
+    exited_ok(sop("cancel", case, "--reason", "Duplikat ADU-2026-00000", "--as", "sari"))
     assert json.loads(sop("show", case, "--json").stdout)["status"] == "cancelled"
-    assert "4 journal entries, chain intact" in _ok(sop("verify")).stdout  # the refusals are in the chain
+    assert "4 journal entries, chain intact" in exited_ok(sop("verify")).stdout  # the refusals are in the chain
 
 
 def test_the_staff_of_an_sop_file_no_complaint_has_used_can_be_registered(sop):
@@ -187,7 +184,7 @@ def test_the_staff_of_an_sop_file_no_complaint_has_used_can_be_registered(sop):
     unknown = sop("operator", "add", "ani", "--role", "helpdesk")
     assert unknown.exit_code == 1 and "no SOP has the role helpdesk" in unknown.stderr
     assert "add --sop FILE" in unknown.stderr
-    _ok(sop("operator", "add", "ani", "--role", "helpdesk", "--sop", str(own)))
+    exited_ok(sop("operator", "add", "ani", "--role", "helpdesk", "--sop", str(own)))
     assert json.loads(sop("operator", "list", "--json").stdout) == [
         {"name": "ani", "display_name": None, "roles": ["helpdesk"]}
     ]

@@ -7,15 +7,12 @@ import re
 
 import pytest
 
-
-def _ok(result):
-    assert result.exit_code == 0, result.output
-    return result
+from helpers import exited_ok
 
 
 @pytest.fixture
 def monday(sop):
-    _ok(
+    exited_ok(
         sop(
             "new",
             "--sop",
@@ -32,17 +29,17 @@ def monday(sop):
             "2026-11-23 08:00",
         )
     )
-    _ok(sop("next", "ADU-2026-00001", "--at", "2026-11-23 08:20"))
+    exited_ok(sop("next", "ADU-2026-00001", "--at", "2026-11-23 08:20"))
     return sop
 
 
 def test_seal_prints_the_digest_and_verify_holds_the_day_to_it(monday):
-    sealed = _ok(monday("journal", "seal", "--date", "2026-11-23"))
+    sealed = exited_ok(monday("journal", "seal", "--date", "2026-11-23"))
     assert re.match(r"Sealed 2026-11-23: 2 entries \(journal entry 3\)\.\nDigest: [0-9a-f]{64}\n$", sealed.stdout)
-    again = _ok(monday("journal", "seal", "--date", "2026-11-23"))
+    again = exited_ok(monday("journal", "seal", "--date", "2026-11-23"))
     assert again.stdout.startswith("2026-11-23 was already sealed as it stands (2 entries).")
     assert again.stdout.splitlines()[1] == sealed.stdout.splitlines()[1]  # the same digest
-    assert _ok(monday("verify")).stdout == "OK: 3 journal entries, chain intact.\n"
+    assert exited_ok(monday("verify")).stdout == "OK: 3 journal entries, chain intact.\n"
 
 
 def test_a_sealed_day_rewritten_with_a_rehashed_chain_is_named(monday, sop_env, database, databases):
@@ -53,8 +50,8 @@ def test_a_sealed_day_rewritten_with_a_rehashed_chain_is_named(monday, sop_env, 
     from sopcli.domain.chain import GENESIS, entry_hash
     from sopcli.services.exporter import read_journal_export
 
-    _ok(monday("journal", "seal", "--date", "2026-11-23"))
-    _ok(monday("export", "journal", "-o", str(sop_env / "jurnal.json")))
+    exited_ok(monday("journal", "seal", "--date", "2026-11-23"))
+    exited_ok(monday("export", "journal", "-o", str(sop_env / "jurnal.json")))
     entries = list(read_journal_export(str(sop_env / "jurnal.json")))
     entries[1]["note"] = "tidak ada gangguan"
     previous = GENESIS
@@ -82,8 +79,8 @@ _DROP_GUARDS = {  # the append-only guards, as an attacker with the file (or the
 
 def test_an_entry_for_a_sealed_day_recorded_later_is_counted_not_an_alarm(monday):
     """Yesterday's phone complaint entered this morning: the signed journal lacks it, nothing was changed."""
-    _ok(monday("journal", "seal", "--date", "2026-11-23"))
-    _ok(
+    exited_ok(monday("journal", "seal", "--date", "2026-11-23"))
+    exited_ok(
         monday(
             "new",
             "--sop",
@@ -100,28 +97,30 @@ def test_an_entry_for_a_sealed_day_recorded_later_is_counted_not_an_alarm(monday
             "2026-11-23 15:00",
         )
     )
-    _ok(monday("note", "ADU-2026-00001", "Ditambahkan belakangan", "--at", "2026-11-23 09:00"))
-    verified = _ok(monday("verify"))
+    exited_ok(monday("note", "ADU-2026-00001", "Ditambahkan belakangan", "--at", "2026-11-23 09:00"))
+    verified = exited_ok(monday("verify"))
     assert verified.stdout == (
         "OK: 5 journal entries, chain intact.\n"
         "2026-11-23: entries recorded after the seal: 2 (not on the signed journal; "
         "'sop journal seal --date 2026-11-23' covers them)\n"
     )
 
-    resealed = _ok(monday("journal", "seal", "--date", "2026-11-23"))
+    resealed = exited_ok(monday("journal", "seal", "--date", "2026-11-23"))
     assert resealed.stdout.startswith("Sealed 2026-11-23: 4 entries")
-    assert _ok(monday("verify")).stdout == "OK: 6 journal entries, chain intact.\n"  # the first seal still holds too
+    assert (
+        exited_ok(monday("verify")).stdout == "OK: 6 journal entries, chain intact.\n"
+    )  # the first seal still holds too
 
 
 def test_entries_of_later_days_do_not_disturb_a_seal(monday):
-    _ok(monday("journal", "seal", "--date", "2026-11-23"))
-    _ok(monday("next", "ADU-2026-00001"))  # Tuesday, now
-    assert _ok(monday("verify")).stdout == "OK: 4 journal entries, chain intact.\n"
+    exited_ok(monday("journal", "seal", "--date", "2026-11-23"))
+    exited_ok(monday("next", "ADU-2026-00001"))  # Tuesday, now
+    assert exited_ok(monday("verify")).stdout == "OK: 4 journal entries, chain intact.\n"
 
 
 def test_the_seal_is_in_the_journal_of_the_day_it_was_made(monday):
-    _ok(monday("journal", "seal", "--date", "2026-11-23", "--as", "kasie"))
-    [seal] = json.loads(_ok(monday("journal", "--format", "json")).stdout)["entries"]  # today, Tuesday
+    exited_ok(monday("journal", "seal", "--date", "2026-11-23", "--as", "kasie"))
+    [seal] = json.loads(exited_ok(monday("journal", "--format", "json")).stdout)["entries"]  # today, Tuesday
     assert (seal["action"], seal["actor"], seal["number"]) == ("seal", "kasie", None)
     assert seal["note"] == "jurnal harian 2026-11-23 sealed"
     assert seal["fields"]["date"] == "2026-11-23" and seal["fields"]["entries"] == "2"
@@ -134,29 +133,29 @@ def test_sealing_an_unparseable_day_is_one_error_line(sop):
 
 def test_work_after_a_seal_of_today_does_not_disturb_it(monday):
     # Tuesday 16:00: the supervisor seals the day, and work goes on after it.
-    _ok(monday("next", "ADU-2026-00001", "--at", "2026-11-24 09:00"))
-    _ok(monday("journal", "seal"))
-    _ok(monday("note", "ADU-2026-00001", "Dicek lagi sore hari"))  # now, after the seal
-    assert _ok(monday("verify")).stdout == (
+    exited_ok(monday("next", "ADU-2026-00001", "--at", "2026-11-24 09:00"))
+    exited_ok(monday("journal", "seal"))
+    exited_ok(monday("note", "ADU-2026-00001", "Dicek lagi sore hari"))  # now, after the seal
+    assert exited_ok(monday("verify")).stdout == (
         "OK: 5 journal entries, chain intact.\n"
         "2026-11-24: entries recorded after the seal: 1 (not on the signed journal; "
         "'sop journal seal --date 2026-11-24' covers them)\n"
     )
 
     # Sealing again at the end of the evening covers the later work too.
-    resealed = _ok(monday("journal", "seal"))
+    resealed = exited_ok(monday("journal", "seal"))
     assert resealed.stdout.startswith("Sealed 2026-11-24: 2 entries")
-    assert _ok(monday("verify")).stdout == "OK: 6 journal entries, chain intact.\n"
+    assert exited_ok(monday("verify")).stdout == "OK: 6 journal entries, chain intact.\n"
 
 
 def test_an_entry_backdated_before_a_seal_of_today_is_counted_as_recorded_after_it(monday):
-    _ok(monday("journal", "seal"))  # Tuesday 16:00, no entry yet today
-    _ok(monday("note", "ADU-2026-00001", "Ditambahkan belakangan", "--at", "2026-11-24 10:00"))
-    assert "2026-11-24: entries recorded after the seal: 1 " in _ok(monday("verify")).stdout
+    exited_ok(monday("journal", "seal"))  # Tuesday 16:00, no entry yet today
+    exited_ok(monday("note", "ADU-2026-00001", "Ditambahkan belakangan", "--at", "2026-11-24 10:00"))
+    assert "2026-11-24: entries recorded after the seal: 1 " in exited_ok(monday("verify")).stdout
 
 
 def test_a_day_that_has_not_begun_cannot_be_sealed(monday):
     result = monday("journal", "seal", "--date", "2026-11-25")  # Wednesday; it is Tuesday
     assert result.exit_code == 1
     assert result.stderr == "Error: 2026-11-25 has not come yet: only a day that has begun can be sealed\n"
-    assert _ok(monday("verify")).stdout == "OK: 2 journal entries, chain intact.\n"
+    assert exited_ok(monday("verify")).stdout == "OK: 2 journal entries, chain intact.\n"

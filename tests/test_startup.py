@@ -13,6 +13,7 @@ import sys
 
 import pytest
 
+from helpers import process_env
 from sopcli import __version__
 
 HEAVY = ("sqlalchemy", "sqlmodel", "alembic", "pydantic", "holidays", "openpyxl")
@@ -28,8 +29,7 @@ PROGRAM = (
 def run_sop(*args: str) -> tuple[str, list[str]]:
     """Run ``sop ARGS`` in a new interpreter: (its output, the heavy modules it imported)."""
     code = PROGRAM.format(args=", ".join(repr(a) for a in args), heavy=set(HEAVY))
-    env = {**os.environ, "SOP_LANG": "en", "NO_COLOR": "1"}
-    env.pop("SOP_DEBUG", None)
+    env = process_env(SOP_LANG="en", NO_COLOR="1")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60)
     assert done.returncode == 0, done.stderr
     assert "Traceback" not in done.stderr, done.stderr

@@ -12,7 +12,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sopcli import i18n
 from sopcli.errors import DateParseError, InputError, TimeParseError
 from sopcli.worktime.parse import (
     TimeStandard,
@@ -29,12 +28,8 @@ NOW = datetime(2026, 11, 20, 10, 0, tzinfo=JAKARTA)
 DAY = 510  # Mon–Thu 07:30–16:00 = 8.5 h
 
 
-@pytest.fixture
-def english(monkeypatch):
-    """English messages for this test only; the previous language comes back afterwards."""
-    monkeypatch.setenv("SOP_LANG", "en")
-    monkeypatch.setattr(i18n, "_translation", None)
-    monkeypatch.setattr(i18n, "_language", None)
+# Messages are asserted in English whatever language an earlier test (or another xdist worker's order) left set.
+pytestmark = pytest.mark.usefixtures("english_messages")
 
 
 # --- time standards ----------------------------------------------------------
@@ -379,10 +374,10 @@ def test_day_first_form_round_trips(moment):
         (29.6, None, "30 min"),
     ],
 )
-def test_format_minutes(english, minutes, day_minutes, expected):
+def test_format_minutes(minutes, day_minutes, expected):
     assert format_minutes(minutes, day_minutes) == expected
 
 
-def test_format_standard_range(english):
+def test_format_standard_range():
     assert format_standard_range(60, 60) == "1 h"
     assert format_standard_range(510, 1020, 510) == "1 d – 2 d"

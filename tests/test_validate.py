@@ -61,12 +61,7 @@ end = "resolved"
 # Lines of VALID: waktu (overall) 5, [[roles]] 7 and 11, [[steps]] 15 (step 1), 21 (step 2), 38 (step 3).
 
 
-@pytest.fixture(autouse=True)
-def english(monkeypatch):
-    """English messages for stable text; the previous language comes back afterwards."""
-    monkeypatch.setenv("SOP_LANG", "en")
-    monkeypatch.setattr(i18n, "_translation", None)
-    monkeypatch.setattr(i18n, "_language", None)
+pytestmark = pytest.mark.usefixtures("english_messages")  # stable text
 
 
 def broken(old: str, new: str, text: str = VALID) -> str:

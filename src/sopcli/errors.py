@@ -101,7 +101,7 @@ def os_reason(exc: OSError) -> str:
 
     from sopcli.i18n import _
 
-    reasons = {
+    reasons: dict[int | None, str] = {
         errno.ENOENT: _("no such file or folder"),
         errno.EACCES: _("permission denied"),
         errno.EPERM: _("permission denied"),

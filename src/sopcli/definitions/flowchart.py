@@ -31,7 +31,7 @@ def _label(step: Step, sop: SopDefinition, width: int = 32) -> list[str]:
 
 def _edges(sop: SopDefinition) -> list[tuple[str, str, str | None]]:
     """(from node, to node, label) for every arrow, terminators included."""
-    edges = [("start", f"s{sop.steps[0].id}", None)]
+    edges: list[tuple[str, str, str | None]] = [("start", f"s{sop.steps[0].id}", None)]
     for step in sop.steps:
         for label, goto, end in sop.successors(step):
             target = f"end_{end}" if end else f"s{goto}"
@@ -72,8 +72,8 @@ def to_mermaid(sop: SopDefinition) -> str:
         out.append("  end")
     for end in _ends(sop):
         out.append(f"  end_{end}([{quote([_end_label(end)])}])")
-    for source, target, label in _edges(sop):
-        arrow = f" -->|{quote([label])}| " if label else " --> "
+    for source, target, choice in _edges(sop):
+        arrow = f" -->|{quote([choice])}| " if choice else " --> "
         out.append(f"  {_node_id(source)}{arrow}{_node_id(target)}")
     return "\n".join(out) + "\n"
 
@@ -134,7 +134,7 @@ def simple_paths(
     sop: SopDefinition, limit: int = 100_000
 ) -> list[tuple[tuple[str, ...], tuple[tuple[str, str], ...], str]]:
     """Every loop-free path from the first step to an end: (steps, choices, outcome)."""
-    found = []
+    found: list[tuple[tuple[str, ...], tuple[tuple[str, str], ...], str]] = []
 
     def walk(step_id: str, steps: tuple[str, ...], choices: tuple[tuple[str, str], ...]) -> None:
         if len(found) >= limit:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import difflib
 import json
 import re
-from typing import Any, get_args
+from typing import TYPE_CHECKING, Any, get_args
 
 from pydantic import BaseModel
 
@@ -21,8 +21,11 @@ from sopcli.definitions.schema import ID_PATTERN, KEY_PATTERN, SopDefinition
 from sopcli.definitions.validate import Problem
 from sopcli.i18n import _
 
+if TYPE_CHECKING:
+    from pydantic_core import ErrorDetails
 
-def problems_from(errors: list[dict], data: dict, lines) -> list[Problem]:
+
+def problems_from(errors: list[ErrorDetails], data: dict, lines) -> list[Problem]:
     """Every pydantic error as a Problem; ``lines`` is the loader's table of line numbers.
 
     A misspelt key gives pydantic two errors (the known key is missing, the
@@ -43,14 +46,14 @@ def _parent(loc: tuple) -> tuple:
     return tuple(loc[:-1])
 
 
-def _items_failed_instead(error: dict) -> bool:
+def _items_failed_instead(error: ErrorDetails) -> bool:
     """``too_short`` on a list whose items are there but invalid: the items' own errors say it."""
     ctx = error.get("ctx") or {}
     given = error.get("input")
     return error["type"] == "too_short" and isinstance(given, list) and len(given) >= ctx.get("min_length", 1)
 
 
-def _problem(error: dict, data: dict, lines) -> Problem:
+def _problem(error: ErrorDetails, data: dict, lines) -> Problem:
     loc = tuple(error["loc"])
     step_id, parts, line = None, [], None
     if len(loc) >= 2 and loc[0] in ("steps", "roles") and isinstance(loc[1], int):
@@ -108,7 +111,7 @@ def _named(item: Any, attribute: str, by_name: str, by_number: str, index: int) 
     return by_number.format(n=index + 1)
 
 
-def _what(error: dict, loc: tuple, data: dict) -> str:
+def _what(error: ErrorDetails, loc: tuple, data: dict) -> str:
     kind = error["type"]
     ctx = error.get("ctx") or {}
     given = error.get("input")
@@ -177,7 +180,7 @@ def _pattern_message(value: str, pattern: str) -> str:
     return message
 
 
-def _suggestion(error: dict, data: dict) -> str | None:
+def _suggestion(error: ErrorDetails, data: dict) -> str | None:
     """The known key a misspelt one probably meant, among those the table does not already have."""
     loc = tuple(error["loc"])
     present = _at(data, loc[:-1])

@@ -98,7 +98,9 @@ def map_headers(headers: Iterable[Any]) -> Columns:
     Raises:
         InputError: two headers mean the same column.
     """
-    mapping, unknown, names = {}, [], {}
+    mapping: dict[int, str] = {}
+    unknown: list[str] = []
+    names: dict[str, str] = {}
     for position, raw in enumerate(headers):
         key = normalise_header(raw)
         if not key:
@@ -208,7 +210,9 @@ def _csv_rows(stream: IO[bytes], delimiter: str | None, encoding: str | None, so
                     _("{source}: line {line}: {error}").format(source=source, line=start, error=exc)
                 ) from None
             if "".join(record).strip():  # some cell is not blank
-                values = {column: record[i] if i < len(record) else "" for i, column in columns.mapping.items()}
+                values: dict[str, Any] = {
+                    column: record[i] if i < len(record) else "" for i, column in columns.mapping.items()
+                }
                 if len(record) > len(headers) and any(cell.strip() for cell in record[len(headers) :]):
                     values["__extra__"] = len(record) - len(headers)
                 yield Row(start, values)

@@ -268,15 +268,15 @@ def interrupts_held() -> Iterator[None]:
 
 def _create_engine(url: str, path: Path | None, read_only: bool = False):
     from sqlalchemy import create_engine, event
+    from sqlalchemy.engine import URL
 
     if path is None and not url.startswith("sqlite"):
         return _create_server_engine(url)
-    if read_only:
-        from sqlalchemy.engine import URL
-
+    target_url: str | URL = url
+    if read_only and path is not None:  # only a file is ever read-only (Database.read_only asks the file)
         target, options = _read_only_target(path)
-        url = URL.create("sqlite", database=target, query={**options, "uri": "true"})
-    engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+        target_url = URL.create("sqlite", database=target, query={**options, "uri": "true"})
+    engine = create_engine(target_url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record):

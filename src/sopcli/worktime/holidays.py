@@ -77,7 +77,7 @@ class HolidayCache:
             return {}
 
     def _write(self) -> None:
-        if self.path is None:
+        if self.path is None or self._years is None:
             return
         stored = {str(year): sorted(day.isoformat() for day in days) for year, days in sorted(self._years.items())}
         import tempfile

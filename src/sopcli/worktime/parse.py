@@ -26,15 +26,16 @@ Unit = Literal["minutes", "days"]
 # Unit words, lower-case, mapped to (unit, factor). "hari kerja" and
 # "working days" are the same working-day unit: the calendar decides what a
 # day of work is.
-_UNITS: dict[str, tuple[Unit, float]] = {}
-for _words, _unit, _factor in (
+_UNIT_WORDS: tuple[tuple[tuple[str, ...], Unit, float], ...] = (
     (("menit", "mnt", "min", "mins", "minute", "minutes", "m"), "minutes", 1),
     (("jam", "j", "hour", "hours", "hr", "hrs", "h"), "minutes", 60),
     (("hari", "hari kerja", "hk", "day", "days", "working day", "working days", "d"), "days", 1),
     (("minggu", "minggu kerja", "pekan", "week", "weeks", "working week", "working weeks"), "days", 5),
-):
+)
+_UNITS: dict[str, tuple[Unit, float]] = {}
+for _words, _unit_name, _factor in _UNIT_WORDS:
     for _w in _words:
-        _UNITS[_w] = (_unit, _factor)
+        _UNITS[_w] = (_unit_name, _factor)
 
 _NUMBER = r"\d+(?:[.,]\d+)?"
 _RANGE_SEP = r"(?:-|–|—|s\.?\s?d\.?|sampai|hingga|to)"
@@ -177,33 +178,37 @@ def _parserinfo():
     # the path of `sop --help`.
     from dateutil import parser
 
+    weekdays: list[tuple[str, ...]] = [
+        ("Mon", "Monday", "Sen", "Senin"),
+        ("Tue", "Tuesday", "Sel", "Selasa"),
+        ("Wed", "Wednesday", "Rab", "Rabu"),
+        ("Thu", "Thursday", "Kam", "Kamis"),
+        ("Fri", "Friday", "Jum", "Jumat", "Jum'at"),
+        ("Sat", "Saturday", "Sab", "Sabtu"),
+        ("Sun", "Sunday", "Min", "Minggu", "Ahad"),
+    ]
+    months: list[tuple[str, ...]] = [
+        ("Jan", "January", "Januari"),
+        ("Feb", "February", "Februari", "Peb", "Pebruari"),
+        ("Mar", "March", "Maret"),
+        ("Apr", "April"),
+        ("May", "Mei"),
+        ("Jun", "June", "Juni"),
+        ("Jul", "July", "Juli"),
+        ("Aug", "August", "Agu", "Agt", "Ags", "Agustus"),
+        ("Sep", "Sept", "September"),
+        ("Oct", "October", "Okt", "Oktober"),
+        ("Nov", "November", "Nop", "Nopember"),
+        ("Dec", "December", "Des", "Desember"),
+    ]
+
     class IndonesianParserInfo(parser.parserinfo):
         """English and Indonesian month/day names, day-first like Indonesian forms."""
 
         JUMP = [*parser.parserinfo.JUMP, "pukul", "pk", "jam", "tgl", "tanggal"]
-        WEEKDAYS = [
-            ("Mon", "Monday", "Sen", "Senin"),
-            ("Tue", "Tuesday", "Sel", "Selasa"),
-            ("Wed", "Wednesday", "Rab", "Rabu"),
-            ("Thu", "Thursday", "Kam", "Kamis"),
-            ("Fri", "Friday", "Jum", "Jumat", "Jum'at"),
-            ("Sat", "Saturday", "Sab", "Sabtu"),
-            ("Sun", "Sunday", "Min", "Minggu", "Ahad"),
-        ]
-        MONTHS = [
-            ("Jan", "January", "Januari"),
-            ("Feb", "February", "Februari", "Peb", "Pebruari"),
-            ("Mar", "March", "Maret"),
-            ("Apr", "April"),
-            ("May", "Mei"),
-            ("Jun", "June", "Juni"),
-            ("Jul", "July", "Juli"),
-            ("Aug", "August", "Agu", "Agt", "Ags", "Agustus"),
-            ("Sep", "Sept", "September"),
-            ("Oct", "October", "Okt", "Oktober"),
-            ("Nov", "November", "Nop", "Nopember"),
-            ("Dec", "December", "Des", "Desember"),
-        ]
+        # dateutil takes any number of names per day or month; its type stubs allow two (three for a month).
+        WEEKDAYS = weekdays  # type: ignore[assignment]
+        MONTHS = months  # type: ignore[assignment]
 
         def __init__(self):
             super().__init__(dayfirst=True)

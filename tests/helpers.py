@@ -1,0 +1,53 @@
+"""Helpers shared by the test modules: the installed ``sop`` script, child-process environments, result checks.
+
+Fixtures live in ``conftest.py``; plain functions and constants live here, imported as ``from helpers import …``.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+# The console script of the environment running the tests (it imports sopcli from PYTHONPATH when that is set).
+SOP = str(Path(sys.executable).parent / "sop")
+
+
+def process_env(**changes: str | None) -> dict[str, str]:
+    """This process's environment for a child ``sop``, with ``changes`` (a None value removes the variable).
+
+    Under the conftest's fixtures that is the test's own database, config, operator and clock. ``SOP_DEBUG``
+    is never passed on: a traceback would change what the child prints.
+    """
+    env = dict(os.environ)
+    env.pop("SOP_DEBUG", None)
+    for name, value in changes.items():
+        if value is None:
+            env.pop(name, None)
+        else:
+            env[name] = value
+    return env
+
+
+def run_sop(env: dict[str, str], *args: str, timeout: float = 60) -> subprocess.CompletedProcess:
+    """Run the real ``sop ARGS`` in a child process with ``env``; its output captured as text."""
+    return subprocess.run([SOP, *args], env=env, capture_output=True, text=True, timeout=timeout)
+
+
+def no_traceback(result) -> None:
+    assert "Traceback" not in result.stdout, result.stdout
+    assert "Traceback" not in result.stderr, result.stderr
+
+
+def ok(result):
+    """An in-process ``sop`` result that succeeded without a traceback; returns it."""
+    assert result.exit_code == 0, (result.exit_code, result.stdout, result.stderr)
+    no_traceback(result)
+    return result
+
+
+def exited_ok(result):
+    """An in-process ``sop`` result whose exit code is 0; returns it."""
+    assert result.exit_code == 0, result.output
+    return result
