@@ -342,9 +342,9 @@ def _ask_field(spec) -> str:
 
 
 def _report_progress(rt, view, day_minutes: int) -> None:
-    from sopcli.domain.engine import status_label
     from sopcli.i18n import _
     from sopcli.present.casefmt import took_text
+    from sopcli.present.labels import status_label
 
     last = view.journal[-1]
     timing = took_text(last.took_minutes, last.standard_minutes, last.on_time, day_minutes)
@@ -506,11 +506,11 @@ def list_complaints(
 
     Example: sop list --overdue
     """
-    from sopcli.domain.engine import status_label
     from sopcli.errors import InputError
     from sopcli.i18n import _
     from sopcli.present import render
     from sopcli.present.casefmt import local
+    from sopcli.present.labels import parse_status, status_label
     from sopcli.services import cases
 
     rt = runtime_of(ctx)
@@ -519,12 +519,12 @@ def list_complaints(
             _("unknown format {fmt!r}").format(fmt=fmt), _("choose {formats}").format(formats=", ".join(render.FORMATS))
         )
     filters = dict(
-        status=status.lower(),
         sop=sop,
         overdue=overdue,
         mine=_operator(rt, actor) if mine else None,
         since=rt.parse_when(since) if since else None,
     )
+    filters["status"] = parse_status(status, allow_all=True)  # after the others: the order errors come in
     for_scripts = as_json or fmt in ("json", "csv")
     if limit is None:
         limit = 0 if for_scripts else LIST_LIMIT
