@@ -55,3 +55,8 @@ def _(message: str) -> str:
     if _translation is None:
         set_language(language_from_environment())
     return _translation.gettext(message)  # type: ignore[union-attr]
+
+
+def N_(message: str) -> str:
+    """Mark ``message`` for the catalog without translating it now (a table's label, translated where it is shown)."""
+    return message

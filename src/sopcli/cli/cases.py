@@ -318,9 +318,9 @@ def _ask_field(questions: Questions, spec) -> str:
 
 
 def _report_progress(view) -> None:
-    from sopcli.domain.engine import status_label
     from sopcli.i18n import _
     from sopcli.present.casefmt import took_text
+    from sopcli.present.labels import status_label
 
     last = view.journal[-1]
     timing = took_text(last.took_minutes, last.standard_minutes, last.on_time, view.day_minutes)
@@ -484,21 +484,21 @@ def list_complaints(
     Example: sop list --overdue
     """
     from sopcli.cli.options import choose_format
-    from sopcli.domain.engine import status_label
     from sopcli.i18n import _
     from sopcli.present import render
     from sopcli.present.casefmt import local
+    from sopcli.present.labels import parse_status, status_label
     from sopcli.services import cases
 
     rt = runtime_of(ctx)
     fmt = choose_format(fmt, render.FORMATS, rt.terminal)
     filters = dict(
-        status=status.lower(),
         sop=sop,
         overdue=overdue,
         mine=_operator(rt, actor) if mine else None,
         since=rt.parse_when(since) if since else None,
     )
+    filters["status"] = parse_status(status, allow_all=True)  # after the others: the order errors come in
     for_scripts = as_json or fmt in ("json", "csv")
     if limit is None:
         limit = 0 if for_scripts else LIST_LIMIT

@@ -195,6 +195,7 @@ def export(
     from sopcli.errors import InputError
     from sopcli.files.output import output_file
     from sopcli.i18n import _
+    from sopcli.present.labels import parse_status
     from sopcli.services.exporter import EXPORT_FORMATS
     from sopcli.services.exporter import export as run_export
 
@@ -207,11 +208,12 @@ def export(
         raise InputError(_("an .xlsx workbook is not for the terminal"), _("give -o FILE.xlsx"))
     start = rt.parse_when(since) if since else None
     end = rt.parse_when(until) if until else None
+    wanted = parse_status(status) if status is not None else None
     if output is None:
-        count = run_export(rt, what, sys.stdout.buffer, fmt=fmt, since=start, until=end, sop=sop, status=status)
+        count = run_export(rt, what, sys.stdout.buffer, fmt=fmt, since=start, until=end, sop=sop, status=wanted)
         sys.stdout.buffer.flush()
     else:
         with output_file(output, binary=True) as out:
-            count = run_export(rt, what, out, fmt=fmt, since=start, until=end, sop=sop, status=status)
+            count = run_export(rt, what, out, fmt=fmt, since=start, until=end, sop=sop, status=wanted)
     message = _("Exported {n} complaints.") if what == "complaints" else _("Exported {n} journal entries.")
     typer.echo(message.format(n=count), err=True)

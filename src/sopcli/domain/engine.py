@@ -1,8 +1,10 @@
 """The running case: SOP semantics, pure.
 
-Given a definition, a case's state and an action, return the new state and
-the journal entry that records it. No database, no terminal, no clock: the
-current time and the working calendar are passed in.
+An action checks its inputs against the definition and the case's state,
+builds the journal entry that records it, and gets the new state from
+``apply``: the one function that changes a case's state, for a new action and
+for a journal replayed alike. No database, no terminal, no clock: the current
+time and the working calendar are passed in.
 
 Timing rules:
 
@@ -22,14 +24,16 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sopcli.definitions.schema import SopDefinition, Step
+from sopcli.domain.vocabulary import ACTION_TABLE, STATUS_LABELS, Action, Status
 from sopcli.errors import ActionError, InputError, TimeParseError
 from sopcli.i18n import _
 from sopcli.worktime.calendar import WorkingCalendar
 from sopcli.worktime.parse import TimeStandard, parse_duration
 
-OPEN, RESOLVED, REJECTED, CANCELLED = "open", "resolved", "rejected", "cancelled"
-STATUSES = (OPEN, RESOLVED, REJECTED, CANCELLED)
-ACTIONS = ("received", "step", "note", "pause", "resume", "cancel", "refused", "seal")
+# The vocabulary under its former names, for callers not yet moved to the enums.
+OPEN, RESOLVED, REJECTED, CANCELLED = Status.OPEN, Status.RESOLVED, Status.REJECTED, Status.CANCELLED
+STATUSES = tuple(Status)
+ACTIONS = tuple(Action)
 
 # An --at in the future is refused beyond this, to forgive clocks a little apart.
 FUTURE_TOLERANCE = timedelta(minutes=1)
@@ -44,7 +48,7 @@ LONGEST_FIELD_DURATION_DAYS = 365
 class CaseState:
     """Where a complaint stands in its SOP."""
 
-    status: str
+    status: Status
     current_step: str | None
     step_started_at: datetime | None
     last_at: datetime  # when the latest journal entry happened: later entries may not predate it
@@ -60,7 +64,7 @@ class CaseState:
 class Entry:
     """A journal entry as the engine writes it; the store numbers and chains it."""
 
-    action: str
+    action: Action
     at: datetime
     actor: str
     step: str | None = None
@@ -86,13 +90,8 @@ def start(
     sop: SopDefinition, *, received_at: datetime, actor: str, note: str | None = None, output: str | None = None
 ) -> Transition:
     """A new complaint enters the SOP at its first step."""
-    first = sop.steps[0].id
-    state = CaseState(
-        status=OPEN, current_step=first, step_started_at=received_at, last_at=received_at, received_at=received_at
-    )
-    return Transition(
-        state, Entry("received", received_at, actor, step=None, note=note, output=output, next_step=first)
-    )
+    entry = Entry(Action.RECEIVED, received_at, actor, step=None, note=note, output=output, next_step=sop.steps[0].id)
+    return Transition(apply(None, entry), entry)
 
 
 def standard_for(sop: SopDefinition, step: Step, fields: Mapping[str, str]) -> TimeStandard | None:
@@ -117,7 +116,7 @@ def allowance(sop: SopDefinition, state: CaseState, calendar: WorkingCalendar) -
     None if closed, paused, or without standard. Cases that start alike have
     the same allowance, so a batch of new cases asks once.
     """
-    if state.status != OPEN or state.current_step is None or state.paused_since is not None:
+    if state.status != Status.OPEN or state.current_step is None or state.paused_since is not None:
         return None
     standard = standard_for(sop, sop.step(state.current_step), state.fields)
     if standard is None:
@@ -158,12 +157,11 @@ def complete_step(
     recorded = _check_fields(step, fields or {})
     next_step, end = _route(sop, step, decision)
 
-    merged = {**state.fields, **recorded}
-    standard = standard_for(sop, step, merged)
+    standard = standard_for(sop, step, {**state.fields, **recorded})
     took = round(elapsed_minutes(state, calendar, at), 2)  # judged on what is stored and shown
     limit = standard.deadline_minutes(calendar.day_minutes) if standard else None
     entry = Entry(
-        "step",
+        Action.STEP,
         at,
         actor,
         step=step.id,
@@ -176,25 +174,12 @@ def complete_step(
         standard_minutes=limit,
         next_step=next_step,
     )
-    if end:
-        overall = max(calendar.working_minutes(state.received_at, at) - state.total_paused_minutes, 0.0)
-        overall_standard = sop.standard
-        overall_on_time = (
-            None if overall_standard is None else overall <= overall_standard.deadline_minutes(calendar.day_minutes)
-        )
-        closed = replace(
-            state,
-            status=end,
-            current_step=None,
-            step_started_at=None,
-            last_at=at,
-            fields=merged,
-            paused_minutes=0.0,
-            closed_at=at,
-        )
-        return Transition(closed, entry, round(overall, 2), overall_on_time)
-    moved = replace(state, current_step=next_step, step_started_at=at, last_at=at, fields=merged, paused_minutes=0.0)
-    return Transition(moved, entry)
+    after = apply(state, entry, calendar, sop)
+    if not end:
+        return Transition(after, entry)
+    overall = max(calendar.working_minutes(state.received_at, at) - state.total_paused_minutes, 0.0)
+    overall_on_time = None if sop.standard is None else overall <= sop.standard.deadline_minutes(calendar.day_minutes)
+    return Transition(after, entry, round(overall, 2), overall_on_time)
 
 
 def add_note(state: CaseState, *, at: datetime, now: datetime, actor: str, note: str) -> Transition:
@@ -202,7 +187,8 @@ def add_note(state: CaseState, *, at: datetime, now: datetime, actor: str, note:
     _check_time(state, at, now)
     if not note.strip():
         raise InputError(_("the note is empty"))
-    return Transition(replace(state, last_at=at), Entry("note", at, actor, step=state.current_step, note=note))
+    entry = Entry(Action.NOTE, at, actor, step=state.current_step, note=note)
+    return Transition(apply(state, entry), entry)
 
 
 def pause(state: CaseState, *, at: datetime, now: datetime, actor: str, reason: str) -> Transition:
@@ -213,8 +199,8 @@ def pause(state: CaseState, *, at: datetime, now: datetime, actor: str, reason: 
     _check_time(state, at, now)
     if not reason.strip():
         raise InputError(_("a pause needs a reason"))
-    paused = replace(state, paused_since=at, last_at=at)
-    return Transition(paused, Entry("pause", at, actor, step=state.current_step, note=reason))
+    entry = Entry(Action.PAUSE, at, actor, step=state.current_step, note=reason)
+    return Transition(apply(state, entry), entry)
 
 
 def resume(
@@ -226,16 +212,8 @@ def resume(
         raise ActionError(_("the case is not paused"))
     _check_time(state, at, now)
     paused = calendar.working_minutes(state.paused_since, at)
-    resumed = replace(
-        state,
-        paused_since=None,
-        last_at=at,
-        paused_minutes=state.paused_minutes + paused,
-        total_paused_minutes=state.total_paused_minutes + paused,
-    )
-    return Transition(
-        resumed, Entry("resume", at, actor, step=state.current_step, note=note, took_minutes=round(paused, 2))
-    )
+    entry = Entry(Action.RESUME, at, actor, step=state.current_step, note=note, took_minutes=round(paused, 2))
+    return Transition(apply(state, entry, calendar), entry)
 
 
 def cancel(
@@ -246,18 +224,8 @@ def cancel(
     _check_time(state, at, now)
     if not reason.strip():
         raise InputError(_("a cancellation needs a reason"))
-    extra = calendar.working_minutes(state.paused_since, at) if state.paused_since else 0.0
-    closed = replace(
-        state,
-        status=CANCELLED,
-        current_step=None,
-        step_started_at=None,
-        paused_since=None,
-        last_at=at,
-        closed_at=at,
-        total_paused_minutes=state.total_paused_minutes + extra,
-    )
-    return Transition(closed, Entry("cancel", at, actor, step=state.current_step, note=reason))
+    entry = Entry(Action.CANCEL, at, actor, step=state.current_step, note=reason)
+    return Transition(apply(state, entry, calendar), entry)
 
 
 def may_complete(step: Step, roles: Iterable[str]) -> bool:
@@ -267,79 +235,107 @@ def may_complete(step: Step, roles: Iterable[str]) -> bool:
 
 def refuse(state: CaseState, step: Step, *, at: datetime, actor: str, reason: str) -> Entry:
     """The journal's record of an attempt the roles did not allow; the case does not move."""
-    return Entry("refused", at, actor, step=step.id, note=reason)
+    return Entry(Action.REFUSED, at, actor, step=step.id, note=reason)
+
+
+def apply(
+    state: CaseState | None,
+    entry: Entry,
+    calendar: WorkingCalendar | None = None,
+    sop: SopDefinition | None = None,
+) -> CaseState:
+    """The case's state after ``entry``: the only code that changes a case's state.
+
+    The actions build an entry and call it; ``replay`` folds a journal with it,
+    so the state stored after an action is the state its journal leads to.
+    A ``received`` entry opens the case (``state`` is None before it).
+
+    Args:
+        state: the state before the entry; None before the case's ``received`` entry.
+        entry: the journal entry, as an action built it or as the journal holds it.
+        calendar: needed to cancel a paused case: the pause it ends counts on it
+            (a ``resume`` entry carries its paused minutes; a cancellation does not).
+        sop: needed for a step that closes the case: the entry records the decision's
+            label, and the outcome (resolved or rejected) is that option's, or the step's, ``end``.
+
+    Raises:
+        ValueError: the journal does not start with its ``received`` entry, the action is
+            unknown, or a ``calendar`` or ``sop`` this entry needs was not given.
+    """
+    if entry.action == Action.RECEIVED:
+        return CaseState(
+            status=Status.OPEN,
+            current_step=entry.next_step,
+            step_started_at=entry.at,
+            last_at=entry.at,
+            received_at=entry.at,
+        )
+    if state is None:
+        raise ValueError("a journal starts with its 'received' entry")
+    spec = ACTION_TABLE.get(entry.action)
+    if spec is None:
+        raise ValueError(f"unknown journal action {entry.action!r}")
+    if not spec.changes_state:  # an attempt the roles refused, or a seal: the case is as it was
+        return state
+    moved = replace(state, last_at=max(state.last_at, entry.at))
+    match entry.action:
+        case Action.STEP:
+            moved = replace(moved, fields={**state.fields, **entry.fields}, paused_minutes=0.0)
+            if entry.next_step is not None:
+                return replace(moved, current_step=entry.next_step, step_started_at=entry.at)
+            if sop is None:
+                raise ValueError("closing a case needs its SOP definition")
+            _, end = _route(sop, sop.step(entry.step), entry.decision)  # options are found by label
+            return _closed(moved, end or Status.RESOLVED, entry.at)
+        case Action.NOTE:
+            return moved
+        case Action.PAUSE:
+            return replace(moved, paused_since=entry.at)
+        case Action.RESUME:
+            paused = entry.took_minutes or 0.0
+            return replace(
+                moved,
+                paused_since=None,
+                paused_minutes=state.paused_minutes + paused,
+                total_paused_minutes=state.total_paused_minutes + paused,
+            )
+        case Action.CANCEL:
+            if state.paused_since is None:
+                extra = 0.0
+            elif calendar is None:
+                raise ValueError("cancelling a paused case needs its working calendar")
+            else:
+                extra = calendar.working_minutes(state.paused_since, entry.at)
+            closed = _closed(moved, Status.CANCELLED, entry.at)
+            return replace(closed, paused_since=None, total_paused_minutes=state.total_paused_minutes + extra)
+    raise ValueError(f"no state change defined for journal action {entry.action!r}")
+
+
+def _closed(state: CaseState, status: str, at: datetime) -> CaseState:
+    return replace(state, status=Status(status), current_step=None, step_started_at=None, closed_at=at)
 
 
 def replay(sop: SopDefinition, entries: Iterable[Entry], calendar: WorkingCalendar) -> CaseState:
     """Where a case stood after ``entries``, its journal in order: rebuilt from the journal alone.
 
-    Reports use it for a moment in the past; it must agree with the state
-    stored after the same entries (a test walks every seed SOP to check).
-    Paused minutes are those the journal's ``resume`` entries counted; a
-    cancellation while paused counts its pause on ``calendar``, as ``cancel`` does.
+    Reports use it for a moment in the past, and ``sop db check`` to compare
+    with the stored state; both agree with the actions because each is ``apply``.
+
+    Raises:
+        ValueError: no entries, or ones ``apply`` refuses.
     """
     state: CaseState | None = None
     for entry in entries:
-        if entry.action == "received":
-            state = CaseState(
-                status=OPEN,
-                current_step=entry.next_step,
-                step_started_at=entry.at,
-                last_at=entry.at,
-                received_at=entry.at,
-            )
-            continue
-        if state is None:
-            raise ValueError("a journal starts with its 'received' entry")
-        if entry.action == "refused":  # an attempt, not an act: the case is as it was
-            continue
-        state = replace(state, last_at=max(state.last_at, entry.at))
-        if entry.action == "step":
-            fields = {**state.fields, **entry.fields}
-            if entry.next_step is not None:
-                state = replace(
-                    state, current_step=entry.next_step, step_started_at=entry.at, fields=fields, paused_minutes=0.0
-                )
-            else:
-                _, end = _route(sop, sop.step(entry.step), entry.decision)  # options are found by label
-                state = replace(
-                    state,
-                    status=end or RESOLVED,
-                    current_step=None,
-                    step_started_at=None,
-                    fields=fields,
-                    paused_minutes=0.0,
-                    closed_at=entry.at,
-                )
-        elif entry.action == "pause":
-            state = replace(state, paused_since=entry.at)
-        elif entry.action == "resume":
-            paused = entry.took_minutes or 0.0
-            state = replace(
-                state,
-                paused_since=None,
-                paused_minutes=state.paused_minutes + paused,
-                total_paused_minutes=state.total_paused_minutes + paused,
-            )
-        elif entry.action == "cancel":
-            extra = calendar.working_minutes(state.paused_since, entry.at) if state.paused_since else 0.0
-            state = replace(
-                state,
-                status=CANCELLED,
-                current_step=None,
-                step_started_at=None,
-                paused_since=None,
-                closed_at=entry.at,
-                total_paused_minutes=state.total_paused_minutes + extra,
-            )
+        state = apply(state, entry, calendar, sop)
     if state is None:
         raise ValueError("no journal entries")
     return state
 
 
 def _require_open(state: CaseState) -> None:
-    if state.status != OPEN:
-        raise ActionError(_("the case is already closed ({status})").format(status=status_label(state.status)))
+    if state.status != Status.OPEN:
+        label = _(STATUS_LABELS.get(state.status, state.status))
+        raise ActionError(_("the case is already closed ({status})").format(status=label))
 
 
 def _check_time(state: CaseState, at: datetime, now: datetime) -> None:
@@ -444,64 +440,10 @@ def check_field_value(key: str, kind: str, value: str) -> str:
     return value
 
 
-def action_label(action: str) -> str:
-    """A journal entry's action as the operator reads it."""
-    return {
-        "received": _("received"),
-        "step": _("step done"),
-        "note": _("note"),
-        "pause": _("paused"),
-        "resume": _("resumed"),
-        "cancel": _("cancelled"),
-        "refused": _("not authorised"),
-        "seal": _("seal"),
-    }.get(action, action)
-
-
-# What --status accepts: the stored key or the Indonesian word an operator reads in sop's tables,
-# whatever the interface language (a script written for one still runs under the other).
-_STATUS_WORDS = {
-    "open": OPEN,
-    "terbuka": OPEN,
-    "resolved": RESOLVED,
-    "selesai": RESOLVED,
-    "rejected": REJECTED,
-    "ditolak": REJECTED,
-    "cancelled": CANCELLED,
-    "canceled": CANCELLED,
-    "dibatalkan": CANCELLED,
-    "batal": CANCELLED,
-}
-ALL_STATUSES = "all"
-
-
-def parse_status(text: str, allow_all: bool = False) -> str:
-    """A status key from ``--status``: ``open`` or ``terbuka``, ``resolved`` or ``selesai``, ... (and ``all``/``semua``).
-
-    Raises:
-        InputError: no status is called that.
-    """
-    word = text.strip().lower()
-    if allow_all and word in (ALL_STATUSES, "semua"):
-        return ALL_STATUSES
-    if word in _STATUS_WORDS:
-        return _STATUS_WORDS[word]
-    choices = (
-        _("open, resolved, rejected, cancelled or all") if allow_all else _("open, resolved, rejected or cancelled")
-    )
-    raise InputError(_("unknown status {status!r}").format(status=text), _("choose {choices}").format(choices=choices))
-
-
-def status_label(status: str) -> str:
-    return {OPEN: _("open"), RESOLVED: _("resolved"), REJECTED: _("rejected"), CANCELLED: _("cancelled")}.get(
-        status, status
-    )
-
-
 def describe(entry: Entry) -> dict[str, Any]:
     """The entry as plain data (for hashing, JSON and storage)."""
     return {
-        "action": entry.action,
+        "action": str(entry.action),  # the stored text, whatever the caller built the entry from
         "at": entry.at,
         "actor": entry.actor,
         "step": entry.step,

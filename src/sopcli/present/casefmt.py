@@ -101,8 +101,9 @@ def _outcome(outcome: str | None) -> str:
 
 def print_case(view, tz, fmt: str | None = None) -> None:
     """``sop show``: the complaint, then its timeline with time taken against the standard."""
-    from sopcli.domain.engine import action_label, status_label
+    from sopcli.domain.vocabulary import Action, Status
     from sopcli.present import render
+    from sopcli.present.labels import action_label, status_label
     from sopcli.worktime.parse import format_minutes
 
     day_minutes = view.day_minutes
@@ -119,7 +120,7 @@ def print_case(view, tz, fmt: str | None = None) -> None:
         (_("Ref"), view.ref or "-"),
         (_("Description"), view.description),
     ]
-    if view.status == "open":
+    if view.status == Status.OPEN:
         header.append((_("Current step"), view.current_step))
         header.append(
             (
@@ -143,9 +144,9 @@ def print_case(view, tz, fmt: str | None = None) -> None:
     for entry in view.journal:
         recorded = local(entry.recorded_at, tz) if abs((entry.recorded_at - entry.at).total_seconds()) >= 60 else ""
         detail = entry.note or ""
-        if entry.action == "received":
+        if entry.action == Action.RECEIVED:
             detail = ""
-        fields = ", ".join(f"{k}={v}" for k, v in entry.fields.items()) if entry.action == "step" else ""
+        fields = ", ".join(f"{k}={v}" for k, v in entry.fields.items()) if entry.action == Action.STEP else ""
         rows.append(
             [
                 entry.seq,
@@ -159,7 +160,7 @@ def print_case(view, tz, fmt: str | None = None) -> None:
                 detail,
                 entry.output or "",
                 took_text(entry.took_minutes, entry.standard_minutes, entry.on_time, day_minutes)
-                if entry.action == "step"
+                if entry.action == Action.STEP
                 else "",
             ]
         )

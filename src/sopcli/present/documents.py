@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from sopcli.domain.vocabulary import Action
 from sopcli.i18n import _
 from sopcli.present.render import Table
 from sopcli.worktime.parse import format_minutes
@@ -244,14 +245,14 @@ def report_document(report, config) -> Document:
 
 
 def action_label(action: str, decision: str | None) -> str:
-    from sopcli.domain.engine import action_label as label_of
+    from sopcli.present.labels import action_label as label_of
 
     label = label_of(action)
     return f"{label}: {decision}" if decision else label
 
 
 def timing_label(line, day_minutes: int) -> str:
-    if line.action != "step" or line.took_minutes is None:
+    if line.action != Action.STEP or line.took_minutes is None:
         return ""
     spent = format_minutes(line.took_minutes, day_minutes)
     if line.on_time is None:
@@ -264,7 +265,7 @@ def journal_document(journal) -> Document:
     one_day = journal.period.first == journal.period.last
 
     def note(line) -> str:
-        if line.action == "received":  # who reported what, where: the log's opening line for the case
+        if line.action == Action.RECEIVED:  # who reported what, where: the log's opening line for the case
             recorded = ", ".join(
                 line.fields[k] for k in ("reporter", "unit", "system", "host", "channel") if line.fields.get(k)
             )

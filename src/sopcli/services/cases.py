@@ -15,6 +15,7 @@ from typing import Any
 
 from sopcli.domain import engine
 from sopcli.domain.chain import GENESIS, entry_hash
+from sopcli.domain.vocabulary import STATUS_LABELS, Status
 from sopcli.errors import ActionError, CaseMovedOn, ConflictError, InputError, NotFoundError, NotPermitted
 from sopcli.i18n import _
 from sopcli.services.runtime import Runtime
@@ -325,7 +326,7 @@ def step_card(rt: Runtime, number: str) -> StepCard:
     if state.status != engine.OPEN:
         raise engine.ActionError(
             _("{number} is already closed ({status})").format(
-                number=complaint.number, status=engine.status_label(state.status)
+                number=complaint.number, status=_(STATUS_LABELS[state.status])
             )
         )
     step = sop.step(state.current_step)
@@ -651,7 +652,7 @@ def _act(
             where = (
                 _("it is at step {id}").format(id=complaint.current_step)
                 if complaint.current_step
-                else _("it is already {status}").format(status=engine.status_label(complaint.status))
+                else _("it is already {status}").format(status=_(STATUS_LABELS[complaint.status]))
             )
             raise CaseMovedOn(
                 _("{number} is not at step {step}: {where}").format(
@@ -820,16 +821,15 @@ class CaseRow:
 
 
 def _case_filter(
-    rt: Runtime, *, status: str, sop: str | None, overdue: bool, mine: str | None, since: datetime | None
+    rt: Runtime, *, status: Status | None, sop: str | None, overdue: bool, mine: str | None, since: datetime | None
 ) -> list:
-    """The WHERE clauses of ``sop list``'s filters."""
+    """The WHERE clauses of ``sop list``'s filters (``status`` None: every status)."""
     from sqlmodel import select
 
     from sopcli.store.models import Complaint, JournalEntry
 
-    status = engine.parse_status(status, allow_all=True)
     clauses = []
-    if status != engine.ALL_STATUSES:
+    if status is not None:
         clauses.append(Complaint.status == status)
     if sop:
         clauses.append(Complaint.sop_id == sop)
@@ -845,7 +845,7 @@ def _case_filter(
 def count_cases(
     rt: Runtime,
     *,
-    status: str = "open",
+    status: Status | None = Status.OPEN,
     sop: str | None = None,
     overdue: bool = False,
     mine: str | None = None,
@@ -869,7 +869,7 @@ def count_cases(
 def list_cases(
     rt: Runtime,
     *,
-    status: str = "open",
+    status: Status | None = Status.OPEN,
     sop: str | None = None,
     overdue: bool = False,
     mine: str | None = None,

@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from typing import IO, Any
 
 from sopcli.domain.chain import HASHED_KEYS
+from sopcli.domain.vocabulary import Status
 from sopcli.errors import InputError, os_reason
 from sopcli.files.tables import write_rows
 from sopcli.i18n import _
@@ -46,7 +47,7 @@ def export(
     since: datetime | None = None,
     until: datetime | None = None,
     sop: str | None = None,
-    status: str | None = None,
+    status: Status | None = None,
 ) -> int:
     """Write complaints or journal entries to ``out``; returns how many.
 
@@ -55,10 +56,8 @@ def export(
     were recorded, and it cannot be narrowed to one SOP or status.
 
     Raises:
-        InputError: unknown kind, format or status; a journal export narrowed by SOP or status.
+        InputError: unknown kind or format; a journal export narrowed by SOP or status.
     """
-    from sopcli.domain import engine
-
     if what == "journal" and sop is not None:
         raise InputError(
             _("a journal export cannot be limited to one SOP: only the whole journal or a time range verifies"),
@@ -70,8 +69,6 @@ def export(
         raise InputError(
             _("unknown format {fmt!r}").format(fmt=fmt), _("choose {formats}").format(formats=", ".join(EXPORT_FORMATS))
         )
-    if status is not None:
-        status = engine.parse_status(status)
     with rt.ready_database().transaction() as session:
         if what == "complaints":
             check_sop_filter(session, sop)

@@ -28,6 +28,7 @@ from zoneinfo import ZoneInfo
 
 from sopcli.domain import engine
 from sopcli.domain.chain import GENESIS, canonical_moment, json_string, received_entry_hash
+from sopcli.domain.vocabulary import Status, status_named
 from sopcli.errors import DateParseError, DefinitionError, InputError, NotFoundError
 from sopcli.files.tables import COLUMN_ALIASES, Row, read_rows
 from sopcli.i18n import _
@@ -94,10 +95,8 @@ def _closed_in_source(status: Any) -> bool:
     text = "" if status is None else str(status).strip()
     if not text:
         return False
-    try:
-        return engine.parse_status(text) != engine.OPEN
-    except InputError:
-        return False  # not sop's export: a status column of someone else's means nothing here
+    # An unknown word is not sop's export: a status column of someone else's means nothing here.
+    return status_named(text) not in (None, Status.OPEN)
 
 
 class _Rollback(Exception):

@@ -14,9 +14,8 @@ from datetime import datetime
 
 from sqlalchemy import and_, case, func, or_, select
 
+from sopcli.domain.vocabulary import Action, ActivityColumn, Status, actions_counted_in
 from sopcli.store.models import Complaint, JournalEntry
-
-RESOLVED, REJECTED, CANCELLED, OPEN = "resolved", "rejected", "cancelled", "open"
 
 
 def _within(column, start: datetime, end: datetime):
@@ -37,9 +36,9 @@ def complaint_counts(
     key = getattr(Complaint, group) if group else None
     figures = (
         func.count().filter(Complaint.received_at >= start),
-        func.count().filter(and_(Complaint.status == RESOLVED, closed_in)),
-        func.count().filter(and_(Complaint.status == REJECTED, closed_in)),
-        func.count().filter(and_(Complaint.status == CANCELLED, closed_in)),
+        func.count().filter(and_(Complaint.status == Status.RESOLVED, closed_in)),
+        func.count().filter(and_(Complaint.status == Status.REJECTED, closed_in)),
+        func.count().filter(and_(Complaint.status == Status.CANCELLED, closed_in)),
         func.count().filter(or_(Complaint.closed_at.is_(None), Complaint.closed_at >= end)),
     )
     query = select(*([key] if key is not None else []), *figures).where(
@@ -71,7 +70,7 @@ def _p90(ranked, value):
     return func.max(case((ranked.c.rank == (9 * n + 9) // 10, value)))
 
 
-def _journal_in(start: datetime, end: datetime, sop: str | None, *actions: str):
+def _journal_in(start: datetime, end: datetime, sop: str | None, *actions: Action):
     conditions = [_within(JournalEntry.at, start, end)]
     if actions:
         conditions.append(JournalEntry.action.in_(actions))
@@ -94,7 +93,7 @@ def step_figures(session, start: datetime, end: datetime, sop: str | None = None
             JournalEntry.standard_minutes,
         )
         .join(Complaint, Complaint.id == JournalEntry.complaint_id)
-        .where(_journal_in(start, end, sop, "step"))
+        .where(_journal_in(start, end, sop, Action.STEP))
     )
     ranked = _ranked(JournalEntry.took_minutes, (Complaint.sop_id, JournalEntry.step), base)
     took = ranked.c.took_minutes
@@ -119,7 +118,7 @@ def resolution_figures(session, start: datetime, end: datetime, sop: str | None 
     pinned SOP version had one): with none, "within" means nothing.
     """
     base = select(Complaint.sop_id, Complaint.resolution_minutes, Complaint.overall_on_time).where(
-        Complaint.status == RESOLVED, _within(Complaint.closed_at, start, end)
+        Complaint.status == Status.RESOLVED, _within(Complaint.closed_at, start, end)
     )
     if sop:
         base = base.where(Complaint.sop_id == sop)
@@ -145,7 +144,7 @@ def step_moves(session, start: datetime, end: datetime, sop: str | None = None) 
     query = (
         select(Complaint.sop_id, JournalEntry.step, JournalEntry.next_step, func.count())
         .join(Complaint, Complaint.id == JournalEntry.complaint_id)
-        .where(_journal_in(start, end, sop, "step"), JournalEntry.next_step.is_not(None))
+        .where(_journal_in(start, end, sop, Action.STEP), JournalEntry.next_step.is_not(None))
         .group_by(Complaint.sop_id, JournalEntry.step, JournalEntry.next_step)
     )
     return [tuple(row) for row in session.execute(query)]
@@ -156,7 +155,7 @@ def pause_reasons(session, start: datetime, end: datetime, sop: str | None = Non
     query = (
         select(JournalEntry.note, func.count())
         .join(Complaint, Complaint.id == JournalEntry.complaint_id)
-        .where(_journal_in(start, end, sop, "pause"))
+        .where(_journal_in(start, end, sop, Action.PAUSE))
         .group_by(JournalEntry.note)
         .order_by(func.count().desc(), JournalEntry.note)
     )
@@ -168,23 +167,29 @@ def paused_minutes(session, start: datetime, end: datetime, sop: str | None = No
     query = (
         select(func.coalesce(func.sum(JournalEntry.took_minutes), 0.0))
         .join(Complaint, Complaint.id == JournalEntry.complaint_id)
-        .where(_journal_in(start, end, sop, "resume"))
+        .where(_journal_in(start, end, sop, Action.RESUME))
     )
     return float(session.execute(query).scalar_one())
 
 
 def operator_activity(session, start: datetime, end: datetime, sop: str | None = None) -> list[tuple]:
-    """(actor, complaints recorded, steps done, of them late, notes, pauses and resumes, cancellations, all entries)."""
-    action = JournalEntry.action
+    """(actor, complaints recorded, steps done, of them late, notes, pauses and resumes, cancellations, all entries).
+
+    Which actions each column counts is the vocabulary's ``ACTION_TABLE``.
+    """
+
+    def counted_in(column: ActivityColumn):
+        return func.count().filter(JournalEntry.action.in_(actions_counted_in(column)))
+
     query = (
         select(
             JournalEntry.actor,
-            func.count().filter(action == "received"),
-            func.count().filter(action == "step"),
-            func.count().filter(and_(action == "step", JournalEntry.on_time.is_(False))),
-            func.count().filter(action == "note"),
-            func.count().filter(action.in_(("pause", "resume"))),
-            func.count().filter(action == "cancel"),
+            counted_in(ActivityColumn.RECORDED),
+            counted_in(ActivityColumn.STEPS),
+            func.count().filter(and_(JournalEntry.action == Action.STEP, JournalEntry.on_time.is_(False))),
+            counted_in(ActivityColumn.NOTES),
+            counted_in(ActivityColumn.PAUSES),
+            counted_in(ActivityColumn.CANCELLATIONS),
             func.count(),
         )
         .outerjoin(Complaint, Complaint.id == JournalEntry.complaint_id)
@@ -212,7 +217,7 @@ def overdue_now(session, cutoff: datetime, sop: str | None = None) -> list[tuple
     """
     query = (
         select(*_CASE_COLUMNS, Complaint.current_step, Complaint.due_at)
-        .where(Complaint.status == OPEN, Complaint.last_at < cutoff, Complaint.due_at < cutoff)
+        .where(Complaint.status == Status.OPEN, Complaint.last_at < cutoff, Complaint.due_at < cutoff)
         .order_by(Complaint.due_at, Complaint.id)
     )
     if sop:

@@ -1,0 +1,46 @@
+"""The case's vocabulary in the interface language: action and status labels, and ``--status`` words.
+
+The labels' message ids are the vocabulary's tables (``domain.vocabulary``);
+they are translated here, where they are shown.
+"""
+
+from __future__ import annotations
+
+from sopcli.domain.vocabulary import ACTION_TABLE, STATUS_LABELS, Status, status_named
+from sopcli.errors import InputError
+from sopcli.i18n import _
+
+ALL_STATUSES = "all"
+_ALL_WORDS = (ALL_STATUSES, "semua")
+
+
+def action_label(action: str) -> str:
+    """A journal entry's action as the operator reads it (an unknown one as it is stored)."""
+    spec = ACTION_TABLE.get(action)
+    return _(spec.label) if spec else action
+
+
+def status_label(status: str) -> str:
+    """A complaint's status as the operator reads it (an unknown one as it is stored)."""
+    label = STATUS_LABELS.get(status)
+    return _(label) if label else status
+
+
+def parse_status(text: str, allow_all: bool = False) -> Status | None:
+    """The status ``--status`` names: ``open`` or ``terbuka``, ``resolved`` or ``selesai``, ...
+
+    Returns:
+        The status; None for ``all``/``semua`` (every status), accepted only with ``allow_all``.
+
+    Raises:
+        InputError: no status is called that.
+    """
+    if allow_all and text.strip().lower() in _ALL_WORDS:
+        return None
+    status = status_named(text)
+    if status is not None:
+        return status
+    choices = (
+        _("open, resolved, rejected, cancelled or all") if allow_all else _("open, resolved, rejected or cancelled")
+    )
+    raise InputError(_("unknown status {status!r}").format(status=text), _("choose {choices}").format(choices=choices))
