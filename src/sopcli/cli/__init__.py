@@ -9,7 +9,8 @@ from __future__ import annotations
 import gc
 import os
 import sys
-from typing import Annotated
+from collections.abc import Sequence
+from typing import Annotated, Any, NoReturn
 
 import typer
 from typer.core import TyperGroup
@@ -84,32 +85,46 @@ class SopGroup(TyperGroup):
 
     context_class = LocalisedContext
 
-    def list_commands(self, ctx: typer.Context) -> list[str]:
+    # ctx is left unannotated in these overrides: click's Context is a private module of typer's.
+    def list_commands(self, ctx) -> list[str]:
         return list(COMMANDS)
 
-    def get_command(self, ctx: typer.Context, name: str):
+    def get_command(self, ctx, name: str):
         if name not in COMMANDS:
             return None
         if name not in self.commands:
             self.commands[name] = load_command(name)
         return self.commands[name]
 
-    def format_commands(self, ctx: typer.Context, formatter) -> None:
+    def format_commands(self, ctx, formatter) -> None:
         with formatter.section("Commands"):  # the formatter translates and shortens each summary
             formatter.write_dl([(name, summary) for name, (_m, _a, summary) in COMMANDS.items()])
 
-    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+    def main(
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        windows_expand_args: bool = True,
+        **extra: Any,
+    ) -> Any:
         args = list(sys.argv[1:] if args is None else args)
         _refuse_unstorable(args)
         # Run Typer non-standalone so a usage error is ours to word: one line,
         # not Typer's multi-line panel.
         try:
             result = super().main(
-                args=args, prog_name=prog_name, complete_var=complete_var, standalone_mode=False, **extra
+                args=args,
+                prog_name=prog_name,
+                complete_var=complete_var,
+                standalone_mode=False,
+                windows_expand_args=windows_expand_args,
+                **extra,
             )
         except typer.TyperException as exc:  # click's UsageError and friends
             if type(exc).__name__ == "NoArgsIsHelpError":  # a bare `sop` or `sop sops`: show the help
-                typer.echo(exc.ctx.get_help())
+                typer.echo(exc.ctx.get_help())  # type: ignore[attr-defined]  # a UsageError: it has its context
                 sys.exit(ExitCode.OK)
             help_hint = _usage_hint(getattr(exc, "ctx", None))
             _fail(_error_line(usage_error(exc), help_hint), getattr(exc, "exit_code", ExitCode.USAGE))
@@ -119,7 +134,7 @@ class SopGroup(TyperGroup):
             return result
         sys.exit(result if isinstance(result, int) else 0)
 
-    def invoke(self, ctx: typer.Context):
+    def invoke(self, ctx):
         try:
             return super().invoke(ctx)
         except (typer.Exit, typer.TyperException, typer.Abort):
@@ -201,7 +216,7 @@ def _interrupted(ctx: typer.Context | None = None) -> str:
     return _("Interrupted: nothing was written.")
 
 
-def _fail(line: str, code: int) -> None:
+def _fail(line: str, code: int) -> NoReturn:
     typer.echo(line, err=True)
     sys.exit(int(code))
 

@@ -8,7 +8,7 @@ given as an option; otherwise a missing value is an error naming the option.
 from __future__ import annotations
 
 from contextlib import contextmanager
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -492,7 +492,7 @@ def list_complaints(
 
     rt = runtime_of(ctx)
     fmt = choose_format(fmt, render.FORMATS, rt.terminal)
-    filters = dict(
+    filters: dict[str, Any] = dict(
         sop=sop,
         overdue=overdue,
         mine=_operator(rt, actor) if mine else None,
@@ -554,7 +554,7 @@ def list_complaints(
             local(r.received_at, rt.zone),
             r.unit,
             r.system,
-            f"{r.current_step}. {_shorten(r.step_name)}" if r.current_step else status_label(r.status),
+            f"{r.current_step}. {_shorten(r.step_name or '')}" if r.current_step else status_label(r.status),
             r.who or "",
             _("paused")
             if r.paused

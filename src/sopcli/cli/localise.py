@@ -46,7 +46,7 @@ def _shortened(text: str, limit: int) -> str:
     return text[: limit - 3].rsplit(" ", 1)[0].rstrip(",;:") + "..."
 
 
-class LocalisedFormatter(typer.Context.formatter_class):
+class LocalisedFormatter(typer.Context.formatter_class):  # type: ignore[misc,valid-type]  # typer exports no name for it
     """Typer's help formatter, writing every text in the interface language."""
 
     _section: str | None = None

@@ -127,7 +127,9 @@ def allowance(sop: SopDefinition, state: CaseState, calendar: WorkingCalendar) -
 def due_at(sop: SopDefinition, state: CaseState, calendar: WorkingCalendar) -> datetime | None:
     """When the current step must be done; None if closed, paused, or without standard."""
     minutes = allowance(sop, state, calendar)
-    return None if minutes is None else calendar.add(state.step_started_at, minutes)
+    if minutes is None or state.step_started_at is None:
+        return None
+    return calendar.add(state.step_started_at, minutes)
 
 
 def complete_step(
@@ -153,6 +155,7 @@ def complete_step(
     if state.paused_since is not None:
         raise ActionError(_("the case is paused"), _("resume it first with 'sop resume'"))
     _check_time(state, at, now)
+    assert state.current_step is not None  # an open case is always at a step
     step = sop.step(state.current_step)
     recorded = _check_fields(step, fields or {})
     next_step, end = _route(sop, step, decision)
@@ -285,6 +288,7 @@ def apply(
                 return replace(moved, current_step=entry.next_step, step_started_at=entry.at)
             if sop is None:
                 raise ValueError("closing a case needs its SOP definition")
+            assert entry.step is not None  # a step entry names its step
             _, end = _route(sop, sop.step(entry.step), entry.decision)  # options are found by label
             return _closed(moved, end or Status.RESOLVED, entry.at)
         case Action.NOTE:

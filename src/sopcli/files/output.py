@@ -32,8 +32,8 @@ def output_file(path: str, binary: bool = False) -> Iterator[IO]:
     except OSError as exc:
         raise cannot_write(exc) from None
     try:
-        mode = "wb" if binary else "w"
-        with os.fdopen(handle, mode, **({} if binary else {"encoding": "utf-8", "newline": ""})) as out:
+        out: IO
+        with os.fdopen(handle, "wb") if binary else os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
             yield out
         os.chmod(temporary, 0o644 & ~_umask())
         os.replace(temporary, path)

@@ -30,7 +30,7 @@ class Table:
     """
 
     columns: Sequence[str]
-    rows: list[Sequence[Any]]
+    rows: Sequence[Sequence[Any]]
     title: str | None = None
     keys: Sequence[str] | None = None
     row_styles: list[str | None] = field(default_factory=list)
