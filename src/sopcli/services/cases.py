@@ -14,12 +14,12 @@ from datetime import datetime
 from typing import Any
 
 from sopcli.domain import engine
-from sopcli.domain.chain import GENESIS, entry_hash
 from sopcli.domain.vocabulary import STATUS_LABELS, Status
 from sopcli.errors import ActionError, CaseMovedOn, ConflictError, InputError, NotFoundError, NotPermitted
 from sopcli.i18n import _
 from sopcli.services.runtime import Runtime
 from sopcli.services.sops import check_sop_filter
+from sopcli.store import journal
 
 CHANNELS = ("surat", "telepon", "email", "whatsapp", "monitoring", "langsung", "web", "lainnya")
 PRIORITIES = ("rendah", "sedang", "tinggi", "kritis")
@@ -356,51 +356,6 @@ def step_card(rt: Runtime, number: str) -> StepCard:
 # --- writing ---------------------------------------------------------------------
 
 
-def _lock_journal(session) -> None:
-    """Serialise writers of the chain. SQLite's BEGIN IMMEDIATE already did; PostgreSQL needs a lock."""
-    from sqlalchemy import text
-
-    from sopcli.store.database import JOURNAL_LOCK
-
-    if session.bind.dialect.name == "postgresql":
-        session.exec(text(f"SELECT pg_advisory_xact_lock({JOURNAL_LOCK})"))
-
-
-def _append(session, complaint, entry: engine.Entry, recorded_at: datetime) -> int:
-    """Add one entry at the head of the chain (``complaint`` None for a seal); returns its seq."""
-    from sqlalchemy import text
-
-    from sopcli.store.models import JournalEntry
-
-    last = session.exec(text("SELECT seq, hash FROM journal_entry ORDER BY seq DESC LIMIT 1")).first()
-    seq, prev_hash = (last[0] + 1, last[1]) if last else (1, GENESIS)
-    number = complaint.number if complaint else None
-    data = engine.describe(entry) | {"seq": seq, "complaint_number": number, "recorded_at": recorded_at}
-    session.add(
-        JournalEntry(
-            seq=seq,
-            complaint_id=complaint.id if complaint else None,
-            complaint_number=number,
-            action=entry.action,
-            step=entry.step,
-            decision=entry.decision,
-            fields=json.dumps(dict(entry.fields), ensure_ascii=False, sort_keys=True),
-            actor=entry.actor,
-            at=entry.at,
-            recorded_at=recorded_at,
-            note=entry.note,
-            output=entry.output,
-            on_time=entry.on_time,
-            took_minutes=entry.took_minutes,
-            standard_minutes=entry.standard_minutes,
-            next_step=entry.next_step,
-            prev_hash=prev_hash,
-            hash=entry_hash(prev_hash, data),
-        )
-    )
-    return seq
-
-
 def _store_state(complaint, state: engine.CaseState, due: datetime | None) -> None:
     complaint.status = state.status
     complaint.current_step = state.current_step
@@ -571,7 +526,7 @@ def record_complaint(rt: Runtime, new: NewComplaint, *, actor: str) -> CaseView:
     transition = engine.start(sop, received_at=received_at, actor=actor, note=details["description"])
     calendar = rt.calendar_for(sop)
     with rt.ready_database().transaction(write=True) as session:
-        _lock_journal(session)
+        journal.lock(session)
         if details["ref"]:
             _refuse_duplicate_ref(session, details["ref"])
         version = _pinned_version(session, loaded, now)
@@ -593,7 +548,7 @@ def record_complaint(rt: Runtime, new: NewComplaint, *, actor: str) -> CaseView:
         session.add(complaint)
         session.flush()
         entry = engine.Entry(**(engine.describe(transition.entry) | {"fields": received_fields(sop, details)}))
-        _append(session, complaint, entry, now)
+        journal.append(session, entry, now, complaint_id=complaint.id, complaint_number=complaint.number)
         session.flush()
         return _view(session, complaint, sop, calendar.day_minutes)
 
@@ -646,7 +601,7 @@ def _act(
     """
     now = rt.now()
     with rt.ready_database().transaction(write=True) as session:
-        _lock_journal(session)
+        journal.lock(session)
         complaint = _complaint(session, rt, number)
         if expected_step is not None and complaint.current_step != str(expected_step):
             where = (
@@ -680,7 +635,7 @@ def _apply(rt: Runtime, session, complaint, sop, act, now: datetime) -> CaseView
         complaint.resolution_minutes = transition.overall_minutes
         complaint.overall_on_time = transition.overall_on_time
     session.add(complaint)
-    _append(session, complaint, transition.entry, now)
+    journal.append(session, transition.entry, now, complaint_id=complaint.id, complaint_number=complaint.number)
     session.flush()
     return _view(session, complaint, sop, calendar.day_minutes)
 
@@ -702,7 +657,8 @@ def _refusal(session, complaint, sop, actor: str, now: datetime, *, any_role: bo
         return None
     else:
         reason = refusal(sop, step, actor, held)
-    _append(session, complaint, engine.refuse(_state(complaint), step, at=now, actor=actor, reason=reason), now)
+    refused = engine.refuse(_state(complaint), step, at=now, actor=actor, reason=reason)
+    journal.append(session, refused, now, complaint_id=complaint.id, complaint_number=complaint.number)
     return NotPermitted(
         reason,
         _("an operator with one of these roles must do it, or: sop operator add {name} --role ROLE").format(name=actor),
@@ -927,35 +883,8 @@ class VerifyResult:
 
 def verify(rt: Runtime) -> VerifyResult:
     """Walk the whole journal chain; report the first broken entry."""
-    from sqlalchemy import text
-
     from sopcli.domain.chain import verify_chain
 
-    def entries(session):
-        result = session.exec(
-            text(
-                "SELECT seq, complaint_number, action, step, decision, fields, actor, at, recorded_at, note, output, "
-                "on_time, took_minutes, standard_minutes, next_step, prev_hash, hash FROM journal_entry ORDER BY seq"
-            )
-        )
-        from sopcli.store.models import UTCDateTime
-
-        as_utc = UTCDateTime().process_result_value
-        for row in result.mappings():
-            data = dict(row)
-            try:
-                data["fields"] = json.loads(data["fields"])
-            except (TypeError, ValueError):
-                data["fields"] = {"undecodable": str(data["fields"])}  # cannot match its hash: reported as edited
-            data["at"] = as_utc(_as_datetime(data["at"]), None)
-            data["recorded_at"] = as_utc(_as_datetime(data["recorded_at"]), None)
-            data["on_time"] = None if data["on_time"] is None else bool(data["on_time"])
-            yield data
-
     with rt.ready_database().transaction() as session:
-        checked, broken, problem = verify_chain(entries(session))
+        checked, broken, problem = verify_chain(journal.hashed_entries(session))
     return VerifyResult(checked, broken, problem)
-
-
-def _as_datetime(value) -> datetime:
-    return value if isinstance(value, datetime) else datetime.fromisoformat(str(value))

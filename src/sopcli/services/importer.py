@@ -12,7 +12,7 @@ case by case: a new case of an SOP differs from another only in its moment
 and text, so ``engine.start`` runs once per SOP, a deadline is worked out
 once per distinct received-at, and the ``received`` entry's JSON and hash are
 written directly. The tests hold each shortcut to the code it stands in for
-(``received_fields``, ``json.dumps``, ``journal.entry_hash``, ``engine.due_at``),
+(``received_fields``, ``json.dumps``, ``chain.entry_hash``, ``engine.due_at``),
 and an imported complaint to the one ``sop new`` records.
 """
 
@@ -27,13 +27,14 @@ from typing import IO, Any, NamedTuple
 from zoneinfo import ZoneInfo
 
 from sopcli.domain import engine
-from sopcli.domain.chain import GENESIS, canonical_moment, json_string, received_entry_hash
+from sopcli.domain.chain import canonical_moment, json_string
 from sopcli.domain.vocabulary import Status, status_named
 from sopcli.errors import DateParseError, DefinitionError, InputError, NotFoundError
 from sopcli.files.tables import COLUMN_ALIASES, Row, read_rows
 from sopcli.i18n import _
-from sopcli.services.cases import NUMBER_PREFIX, _lock_journal, _pinned_version, normalise_priority
+from sopcli.services.cases import NUMBER_PREFIX, _pinned_version, normalise_priority
 from sopcli.services.runtime import Runtime
+from sopcli.store import journal
 from sopcli.store.bulk import bulk_load, insert_rows, moment_parameter, placeholders
 from sopcli.worktime.parse import parse_iso, parse_when
 
@@ -441,26 +442,6 @@ COMPLAINT_COLUMNS = (
     "created_by",
     "revision",
 )
-ENTRY_COLUMNS = (
-    "seq",
-    "complaint_id",
-    "complaint_number",
-    "action",
-    "step",
-    "decision",
-    "fields",
-    "actor",
-    "at",
-    "recorded_at",
-    "note",
-    "output",
-    "on_time",
-    "took_minutes",
-    "standard_minutes",
-    "next_step",
-    "prev_hash",
-    "hash",
-)
 
 
 # received_fields' keys, sorted as canonical JSON sorts them (a test holds this to sorted()).
@@ -492,19 +473,18 @@ class _Writer:
     """Bulk inserts of complaints and their ``received`` journal entries, chained in order."""
 
     def __init__(self, rt: Runtime, session, source: str, actor: str):
-        from sqlalchemy import func, select, text
+        from sqlalchemy import func, select
 
         from sopcli.store.models import Complaint
 
         self.rt, self.session, self.source, self.actor = rt, session, source, actor
         self.now = rt.now()
-        _lock_journal(session)
+        journal.lock(session)
         self.connection = session.connection()
         self.moment = moment_parameter(self.connection.dialect)
         self.first_new_id = (session.execute(select(func.max(Complaint.id))).scalar() or 0) + 1
         self.next_id = self.first_new_id
-        head = session.execute(text("SELECT seq, hash FROM journal_entry ORDER BY seq DESC LIMIT 1")).first()
-        self.seq, self.prev_hash = (head[0], head[1]) if head else (0, GENESIS)
+        self.head = journal.head(session)
         self.serials: dict[int, int] = {}
         self.openings: dict[str, _Opening] = {}  # by SOP digest
         self.calendars: dict[str, Any] = {}  # by SOP id: the first version seen decides
@@ -594,11 +574,10 @@ class _Writer:
         return self.session.execute(select(func.max(Complaint.serial)).where(Complaint.year == year)).scalar() or 0
 
     def insert(self, records: list[_Record]) -> tuple[str, str]:
-        from sopcli.store.models import Complaint, JournalEntry
+        from sopcli.store.models import Complaint
 
         actor, source, serials, openings = self.actor, self.source, self.serials, self.openings
-        recorded_at, recorded_text = self.moment(self.now), canonical_moment(self.now)
-        complaint_id, seq, prev_hash = self.next_id, self.seq, self.prev_hash
+        complaint_id = self.next_id
         complaints, entries = [], []
         for record in records:
             line, loaded, received, ref, reporter, unit, system, host, channel, priority, description, _values = record
@@ -645,35 +624,11 @@ class _Writer:
                 )
             )
             hashed_fields, stored_fields = received_fields_json(record, opening, f"{source}:{line}")
-            seq += 1
-            digest = received_entry_hash(
-                prev_hash, seq, number, hashed_fields, actor, at_text, recorded_text, description, opening.next_step
-            )
             entries.append(
-                (
-                    seq,
-                    complaint_id,
-                    number,
-                    "received",
-                    None,
-                    None,
-                    stored_fields,
-                    actor,
-                    at,
-                    recorded_at,
-                    description,
-                    None,
-                    None,
-                    None,
-                    None,
-                    opening.next_step,
-                    prev_hash,
-                    digest,
-                )
+                (complaint_id, number, hashed_fields, stored_fields, actor, at, at_text, description, opening.next_step)
             )
-            prev_hash = digest
             complaint_id += 1
         insert_rows(self.connection, Complaint.__table__, COMPLAINT_COLUMNS, complaints)
-        insert_rows(self.connection, JournalEntry.__table__, ENTRY_COLUMNS, entries)
-        self.next_id, self.seq, self.prev_hash = complaint_id, seq, prev_hash
+        self.head = journal.append_received(self.session, self.head, self.now, entries)
+        self.next_id = complaint_id
         return complaints[0][1], complaints[-1][1]

@@ -67,7 +67,7 @@ def seal_day(rt: Runtime, day: date, actor: str) -> Seal:
 
     from sqlalchemy import select
 
-    from sopcli.services.cases import _append, _lock_journal
+    from sopcli.store import journal
     from sopcli.store.models import JournalEntry
 
     now = rt.now()
@@ -76,7 +76,7 @@ def seal_day(rt: Runtime, day: date, actor: str) -> Seal:
             _("{day} has not come yet: only a day that has begun can be sealed").format(day=day.isoformat())
         )
     with rt.ready_database().transaction(write=True) as session:
-        _lock_journal(session)
+        journal.lock(session)
         hashes = [hash_ for _seq, hash_ in _day_entries(session, rt, day)]
         digest = day_digest(hashes)
         seals = session.execute(
@@ -97,7 +97,7 @@ def seal_day(rt: Runtime, day: date, actor: str) -> Seal:
             fields={"date": day.isoformat(), "entries": str(len(hashes)), "digest": digest},
             note=_("jurnal harian {day} sealed").format(day=day.isoformat()),
         )
-        seq = _append(session, None, entry, now)
+        seq = journal.append(session, entry, now)
     return Seal(day, len(hashes), digest, seq)
 
 
