@@ -19,7 +19,7 @@ from sopcli.errors import ActionError, CaseMovedOn, ConflictError, InputError, N
 from sopcli.i18n import _
 from sopcli.services.runtime import Runtime
 from sopcli.services.sops import check_sop_filter
-from sopcli.store import journal
+from sopcli.store import complaints, journal, sop_versions
 
 CHANNELS = ("surat", "telepon", "email", "whatsapp", "monitoring", "langsung", "web", "lainnya")
 PRIORITIES = ("rendah", "sedang", "tinggi", "kritis")
@@ -196,18 +196,12 @@ _NUMBER = re.compile(rf"(?:{NUMBER_PREFIX}-)?(?:(\d{{4}})-)?0*(\d{{1,9}})", re.I
 
 def _complaint(session, rt: Runtime, number: str):
     """The complaint a user means by ``number``: its number, written in full or short, else its ref."""
-    from sqlmodel import select
-
-    from sopcli.store.models import Complaint
-
     wanted = number.strip()
-    by_ref = session.exec(select(Complaint).where(Complaint.ref == wanted)).first()  # the reporter's ticket number
+    by_ref = complaints.with_ref(session, wanted)  # the reporter's ticket number
     by_number = None
     if short := _NUMBER.fullmatch(wanted):
         year = int(short[1]) if short[1] else rt.now().astimezone(rt.zone).year
-        by_number = session.exec(
-            select(Complaint).where(Complaint.year == year, Complaint.serial == int(short[2]))
-        ).first()
+        by_number = complaints.with_number(session, year, int(short[2]))
     written_in_full = wanted.upper().startswith(f"{NUMBER_PREFIX}-")
     if by_number and by_ref and by_number.id != by_ref.id and not written_in_full:
         raise InputError(
@@ -224,35 +218,12 @@ def _complaint(session, rt: Runtime, number: str):
 
 def _definition(session, sop_version_id: int):
     from sopcli.definitions.loader import load_text
-    from sopcli.store.models import SopVersion
 
-    version = session.get(SopVersion, sop_version_id)
+    version = sop_versions.with_id(session, sop_version_id)
     return load_text(version.source, version.origin).definition
 
 
-def _state(complaint) -> engine.CaseState:
-    return engine.CaseState(
-        status=complaint.status,
-        current_step=complaint.current_step,
-        step_started_at=complaint.step_started_at,
-        last_at=complaint.last_at,
-        received_at=complaint.received_at,
-        fields=json.loads(complaint.fields),
-        paused_since=complaint.paused_since,
-        paused_minutes=complaint.paused_minutes,
-        total_paused_minutes=complaint.total_paused_minutes,
-        closed_at=complaint.closed_at,
-    )
-
-
 def _journal(session, complaint_id: int) -> list[JournalView]:
-    from sqlmodel import select
-
-    from sopcli.store.models import JournalEntry
-
-    rows = session.exec(
-        select(JournalEntry).where(JournalEntry.complaint_id == complaint_id).order_by(JournalEntry.seq)
-    )
     return [
         JournalView(
             r.seq,
@@ -271,7 +242,7 @@ def _journal(session, complaint_id: int) -> list[JournalView]:
             r.next_step,
             r.hash,
         )
-        for r in rows
+        for r in complaints.journal_of(session, complaint_id)
     ]
 
 
@@ -322,7 +293,7 @@ def step_card(rt: Runtime, number: str) -> StepCard:
         complaint = _complaint(session, rt, number)
         sop = _definition(session, complaint.sop_version_id)
         view = _view(session, complaint, sop, rt.calendar_for(sop).day_minutes, with_journal=False)
-    state = _state(complaint)
+    state = complaints.state_of(complaint)
     if state.status != engine.OPEN:
         raise engine.ActionError(
             _("{number} is already closed ({status})").format(
@@ -356,20 +327,6 @@ def step_card(rt: Runtime, number: str) -> StepCard:
 # --- writing ---------------------------------------------------------------------
 
 
-def _store_state(complaint, state: engine.CaseState, due: datetime | None) -> None:
-    complaint.status = state.status
-    complaint.current_step = state.current_step
-    complaint.step_started_at = state.step_started_at
-    complaint.paused_since = state.paused_since
-    complaint.paused_minutes = state.paused_minutes
-    complaint.total_paused_minutes = state.total_paused_minutes
-    complaint.fields = json.dumps(dict(state.fields), ensure_ascii=False, sort_keys=True)
-    complaint.last_at = state.last_at
-    complaint.closed_at = state.closed_at
-    complaint.due_at = due
-    complaint.revision += 1
-
-
 def _load_sop(rt: Runtime, reference: str):
     """A built-in SOP, an SOP file, or the id of an office's SOP a complaint has already used.
 
@@ -394,23 +351,18 @@ def _load_sop(rt: Runtime, reference: str):
 
 
 def _pinned_version(session, loaded, now: datetime):
-    from sqlmodel import select
-
-    from sopcli.store.models import SopVersion
-
-    version = session.exec(select(SopVersion).where(SopVersion.digest == loaded.digest)).first()
+    version = sop_versions.with_digest(session, loaded.digest)
     if version is None:
         _check_version_is_new(session, loaded)
-        version = SopVersion(
+        version = sop_versions.pin(
+            session,
             sop_id=loaded.definition.id,
             version=loaded.definition.version,
             digest=loaded.digest,
             source=loaded.source,
             origin=loaded.origin,
-            first_used_at=now,
+            now=now,
         )
-        session.add(version)
-        session.flush()
     return version
 
 
@@ -425,18 +377,12 @@ def _check_version_is_new(session, loaded) -> None:
     Raises:
         ConflictError: complaints already use another text under this id and version.
     """
-    from sqlmodel import select
-
     from sopcli.definitions.loader import is_builtin
-    from sopcli.store.models import SopVersion
 
     if is_builtin(loaded):
         return
     definition = loaded.definition
-    clash = session.exec(
-        select(SopVersion.id).where(SopVersion.sop_id == definition.id, SopVersion.version == definition.version)
-    ).first()
-    if clash is not None:
+    if sop_versions.named_in_use(session, definition.id, definition.version):
         raise ConflictError(
             _("{origin}: SOP {id} version {version} is already in use with different content").format(
                 origin=loaded.origin, id=definition.id, version=definition.version
@@ -450,15 +396,6 @@ def _check_version_is_new(session, loaded) -> None:
 def _next_version(version: str) -> str:
     head, dot, last = version.rpartition(".")
     return f"{head}{dot}{int(last) + 1}" if last.isdigit() else f"{version}.1"
-
-
-def _next_serial(session, year: int) -> int:
-    from sqlalchemy import func
-    from sqlmodel import select
-
-    from sopcli.store.models import Complaint
-
-    return (session.exec(select(func.max(Complaint.serial)).where(Complaint.year == year)).one() or 0) + 1
 
 
 def _required(value: str | None, option: str) -> str:
@@ -531,7 +468,7 @@ def record_complaint(rt: Runtime, new: NewComplaint, *, actor: str) -> CaseView:
             _refuse_duplicate_ref(session, details["ref"])
         version = _pinned_version(session, loaded, now)
         year = received_at.astimezone(rt.zone).year
-        serial = _next_serial(session, year)
+        serial = complaints.last_serial(session, year) + 1
         complaint = Complaint(
             number=f"{NUMBER_PREFIX}-{year}-{serial:05d}",
             year=year,
@@ -544,7 +481,7 @@ def record_complaint(rt: Runtime, new: NewComplaint, *, actor: str) -> CaseView:
             created_by=actor,
             **details,
         )
-        _store_state(complaint, transition.state, engine.due_at(sop, transition.state, calendar))
+        complaints.store_state(complaint, transition.state, engine.due_at(sop, transition.state, calendar))
         session.add(complaint)
         session.flush()
         entry = engine.Entry(**(engine.describe(transition.entry) | {"fields": received_fields(sop, details)}))
@@ -565,11 +502,7 @@ def received_fields(sop, details: Mapping[str, Any], source: str | None = None) 
 
 
 def _refuse_duplicate_ref(session, ref: str) -> None:
-    from sqlmodel import select
-
-    from sopcli.store.models import Complaint
-
-    existing = session.exec(select(Complaint.number).where(Complaint.ref == ref)).first()
+    existing = complaints.number_with_ref(session, ref)
     if existing:
         raise ConflictError(
             _("ref {ref!r} is already recorded as {number}").format(ref=ref, number=existing),
@@ -629,8 +562,8 @@ def _act(
 def _apply(rt: Runtime, session, complaint, sop, act, now: datetime) -> CaseView:
     """Run ``act`` on the loaded complaint; store its new state and journal entry."""
     calendar = rt.calendar_for(sop)
-    transition = act(sop, _state(complaint), calendar, now)
-    _store_state(complaint, transition.state, engine.due_at(sop, transition.state, calendar))
+    transition = act(sop, complaints.state_of(complaint), calendar, now)
+    complaints.store_state(complaint, transition.state, engine.due_at(sop, transition.state, calendar))
     if transition.state.status != engine.OPEN and transition.overall_minutes is not None:
         complaint.resolution_minutes = transition.overall_minutes
         complaint.overall_on_time = transition.overall_on_time
@@ -657,7 +590,7 @@ def _refusal(session, complaint, sop, actor: str, now: datetime, *, any_role: bo
         return None
     else:
         reason = refusal(sop, step, actor, held)
-    refused = engine.refuse(_state(complaint), step, at=now, actor=actor, reason=reason)
+    refused = engine.refuse(complaints.state_of(complaint), step, at=now, actor=actor, reason=reason)
     journal.append(session, refused, now, complaint_id=complaint.id, complaint_number=complaint.number)
     return NotPermitted(
         reason,
@@ -776,28 +709,6 @@ class CaseRow:
     paused: bool
 
 
-def _case_filter(
-    rt: Runtime, *, status: Status | None, sop: str | None, overdue: bool, mine: str | None, since: datetime | None
-) -> list:
-    """The WHERE clauses of ``sop list``'s filters (``status`` None: every status)."""
-    from sqlmodel import select
-
-    from sopcli.store.models import Complaint, JournalEntry
-
-    clauses = []
-    if status is not None:
-        clauses.append(Complaint.status == status)
-    if sop:
-        clauses.append(Complaint.sop_id == sop)
-    if overdue:
-        clauses += [Complaint.status == engine.OPEN, Complaint.due_at.is_not(None), Complaint.due_at < rt.now()]
-    if since:
-        clauses.append(Complaint.received_at >= since)
-    if mine:
-        clauses.append(Complaint.id.in_(select(JournalEntry.complaint_id).where(JournalEntry.actor == mine)))
-    return clauses
-
-
 def count_cases(
     rt: Runtime,
     *,
@@ -808,18 +719,10 @@ def count_cases(
     since: datetime | None = None,
 ) -> int:
     """How many complaints ``list_cases`` would give without a limit."""
-    from sqlalchemy import func, select
-
-    from sopcli.store.models import Complaint
-
-    query = (
-        select(func.count())
-        .select_from(Complaint)
-        .where(*_case_filter(rt, status=status, sop=sop, overdue=overdue, mine=mine, since=since))
-    )
+    wanted = complaints.CaseFilter(rt.now(), status=status, sop=sop, overdue=overdue, mine=mine, since=since)
     with rt.ready_database().transaction() as session:
         check_sop_filter(session, sop)
-        return session.execute(query).scalar_one()
+        return complaints.count_matching(session, wanted)
 
 
 def list_cases(
@@ -833,20 +736,13 @@ def list_cases(
     limit: int | None = None,
 ) -> list[CaseRow]:
     """Complaints with their current step, who must act and when it is due; oldest first, at most ``limit``."""
-    from sqlmodel import select
-
-    from sopcli.store.models import Complaint
-
     now = rt.now()
-    query = select(Complaint).where(*_case_filter(rt, status=status, sop=sop, overdue=overdue, mine=mine, since=since))
-    query = query.order_by(Complaint.received_at, Complaint.id)
-    if limit:
-        query = query.limit(limit)
+    wanted = complaints.CaseFilter(now, status=status, sop=sop, overdue=overdue, mine=mine, since=since)
     rows = []
     with rt.ready_database().transaction() as session:
         check_sop_filter(session, sop)
         definitions: dict[int, Any] = {}
-        for complaint in session.exec(query):
+        for complaint in complaints.matching(session, wanted, limit):
             if complaint.sop_version_id not in definitions:
                 definitions[complaint.sop_version_id] = _definition(session, complaint.sop_version_id)
             definition = definitions[complaint.sop_version_id]

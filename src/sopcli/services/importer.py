@@ -34,7 +34,7 @@ from sopcli.files.tables import COLUMN_ALIASES, Row, read_rows
 from sopcli.i18n import _
 from sopcli.services.cases import NUMBER_PREFIX, _pinned_version, normalise_priority
 from sopcli.services.runtime import Runtime
-from sopcli.store import journal
+from sopcli.store import complaints, journal
 from sopcli.store.bulk import bulk_load, insert_rows, moment_parameter, placeholders
 from sopcli.worktime.parse import parse_iso, parse_when
 
@@ -567,11 +567,7 @@ class _Writer:
         return same
 
     def _serial_base(self, year: int) -> int:
-        from sqlalchemy import func, select
-
-        from sopcli.store.models import Complaint
-
-        return self.session.execute(select(func.max(Complaint.serial)).where(Complaint.year == year)).scalar() or 0
+        return complaints.last_serial(self.session, year)
 
     def insert(self, records: list[_Record]) -> tuple[str, str]:
         from sopcli.store.models import Complaint
