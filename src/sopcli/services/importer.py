@@ -35,7 +35,7 @@ from sopcli.i18n import _
 from sopcli.services.cases import NUMBER_PREFIX, _pinned_version, normalise_priority
 from sopcli.services.runtime import Runtime
 from sopcli.store import complaints, journal
-from sopcli.store.bulk import bulk_load, insert_rows, moment_parameter, placeholders
+from sopcli.store.bulk import bulk_load, moment_parameter
 from sopcli.worktime.parse import parse_iso, parse_when
 
 REQUIRED = ("received_at", "reporter", "unit", "system", "description")
@@ -125,12 +125,6 @@ def derived_ref(sop_id: str, received_at: datetime, reporter: str, unit: str, sy
     """A stable ref for a row without one: the same content always gives the same ref."""
     content = "\x1f".join([sop_id, received_at.isoformat(), reporter, unit, system, " ".join(description.split())])
     return "auto-" + hashlib.sha256(content.encode()).hexdigest()[:16]
-
-
-def _as_utc(stored: Any) -> datetime:
-    """A moment as the driver returns it (SQLite: text; PostgreSQL: a naive datetime), both UTC."""
-    moment = stored if isinstance(stored, datetime) else datetime.fromisoformat(str(stored))
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
 
 
 class _RowChecker:
@@ -411,39 +405,6 @@ class _Opening:
         return known
 
 
-COMPLAINT_COLUMNS = (
-    "id",
-    "number",
-    "year",
-    "serial",
-    "ref",
-    "sop_version_id",
-    "sop_id",
-    "description",
-    "reporter",
-    "unit",
-    "system",
-    "host",
-    "channel",
-    "priority",
-    "received_at",
-    "status",
-    "current_step",
-    "step_started_at",
-    "due_at",
-    "paused_since",
-    "paused_minutes",
-    "total_paused_minutes",
-    "fields",
-    "last_at",
-    "closed_at",
-    "resolution_minutes",
-    "overall_on_time",
-    "created_by",
-    "revision",
-)
-
-
 # received_fields' keys, sorted as canonical JSON sorts them (a test holds this to sorted()).
 _FIELD_KEYS = ("channel", "host", "priority", "ref", "reporter", "sop", "sop_version", "source", "system", "unit")
 # Their JSON objects with every value present, as %-templates (cheaper than str.format with ten arguments).
@@ -473,16 +434,11 @@ class _Writer:
     """Bulk inserts of complaints and their ``received`` journal entries, chained in order."""
 
     def __init__(self, rt: Runtime, session, source: str, actor: str):
-        from sqlalchemy import func, select
-
-        from sopcli.store.models import Complaint
-
         self.rt, self.session, self.source, self.actor = rt, session, source, actor
         self.now = rt.now()
         journal.lock(session)
-        self.connection = session.connection()
-        self.moment = moment_parameter(self.connection.dialect)
-        self.first_new_id = (session.execute(select(func.max(Complaint.id))).scalar() or 0) + 1
+        self.moment = moment_parameter(session.connection().dialect)
+        self.first_new_id = complaints.last_id(session) + 1
         self.next_id = self.first_new_id
         self.head = journal.head(session)
         self.serials: dict[int, int] = {}
@@ -500,14 +456,7 @@ class _Writer:
 
     def classify(self, records: list[_Record]) -> tuple[list[_Record], int, list[tuple[_Record, str]]]:
         """(to insert, duplicates of earlier imports, rows repeating a ref of this file)."""
-        existing: dict[str, tuple[int, str]] = {}
-        refs = [r.ref for r in records]
-        for start in range(0, len(refs), 500):
-            part = refs[start : start + 500]
-            query = f"SELECT ref, id, number FROM complaint WHERE ref IN ({placeholders(self.connection.dialect, len(part))})"
-            existing.update(
-                {ref: (cid, number) for ref, cid, number in self.connection.exec_driver_sql(query, tuple(part))}
-            )
+        existing = complaints.with_refs(self.session, [r.ref for r in records])
         exported_here = self._exported_here([r for r in records if r.ref not in existing])
         accepted, duplicates, repeats = [], 0, []
         seen_here: dict[str, int] = {}
@@ -549,32 +498,21 @@ class _Writer:
             if type(number) is str and number.strip():
                 numbered.setdefault(number.strip().upper(), []).append(record)
         same = set()
-        numbers = list(numbered)
-        for start in range(0, len(numbers), 500):
-            part = numbers[start : start + 500]
-            query = (
-                f"SELECT number, received_at, description FROM complaint "
-                f"WHERE number IN ({placeholders(self.connection.dialect, len(part))})"
+        for number, stored, description in complaints.received_with_numbers(self.session, list(numbered)):
+            same.update(
+                r.line
+                for r in numbered[number]
+                if r.description == description.strip() and abs(r.received_at.astimezone(UTC) - stored) < SAME_MOMENT
             )
-            for number, received_at, description in self.connection.exec_driver_sql(query, tuple(part)):
-                stored = _as_utc(received_at)
-                same.update(
-                    r.line
-                    for r in numbered[number]
-                    if r.description == description.strip()
-                    and abs(r.received_at.astimezone(UTC) - stored) < SAME_MOMENT
-                )
         return same
 
     def _serial_base(self, year: int) -> int:
         return complaints.last_serial(self.session, year)
 
     def insert(self, records: list[_Record]) -> tuple[str, str]:
-        from sopcli.store.models import Complaint
-
         actor, source, serials, openings = self.actor, self.source, self.serials, self.openings
         complaint_id = self.next_id
-        complaints, entries = [], []
+        rows, entries = [], []
         for record in records:
             line, loaded, received, ref, reporter, unit, system, host, channel, priority, description, _values = record
             opening = openings.get(loaded.digest) or self._opening(record)
@@ -586,7 +524,7 @@ class _Writer:
             year, at, at_text, due = opening.moments.get(key) or opening.moment(key)
             serial = serials[year] = (serials[year] if year in serials else self._serial_base(year)) + 1
             number = f"{NUMBER_PREFIX}-{year}-{serial:05d}"
-            complaints.append(
+            rows.append(
                 (
                     complaint_id,
                     number,
@@ -624,7 +562,7 @@ class _Writer:
                 (complaint_id, number, hashed_fields, stored_fields, actor, at, at_text, description, opening.next_step)
             )
             complaint_id += 1
-        insert_rows(self.connection, Complaint.__table__, COMPLAINT_COLUMNS, complaints)
+        complaints.insert_many(self.session, rows)
         self.head = journal.append_received(self.session, self.head, self.now, entries)
         self.next_id = complaint_id
-        return complaints[0][1], complaints[-1][1]
+        return rows[0][1], rows[-1][1]

@@ -202,22 +202,18 @@ class PinnedDefinitions:
     """SOP definitions as the cases pinned them, loaded once per version."""
 
     def __init__(self, session):
-        from sqlmodel import select
-
-        from sopcli.store.models import SopVersion
+        from sopcli.store import sop_versions
 
         self._session = session
         self._by_version: dict[int, Any] = {}
-        self._latest: dict[str, int] = {}
-        for version_id, sop_id in session.execute(select(SopVersion.id, SopVersion.sop_id).order_by(SopVersion.id)):
-            self._latest[sop_id] = version_id
+        self._latest: dict[str, int] = sop_versions.newest_version_ids(session)
 
     def version(self, version_id: int):
         if version_id not in self._by_version:
             from sopcli.definitions.loader import load_text
-            from sopcli.store.models import SopVersion
+            from sopcli.store import sop_versions
 
-            row = self._session.get(SopVersion, version_id)
+            row = sop_versions.with_id(self._session, version_id)
             self._by_version[version_id] = load_text(row.source, row.origin).definition
         return self._by_version[version_id]
 

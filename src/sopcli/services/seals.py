@@ -48,27 +48,17 @@ class SealCheck:
 
 def _day_entries(session, rt: Runtime, day: date) -> list[tuple[int, str]]:
     """The seq and hash of ``day``'s entries (seals aside), in chain order."""
-    from sqlalchemy import select
-
-    from sopcli.store.models import JournalEntry
+    from sopcli.store import journal
 
     start = datetime.combine(day, time(), rt.zone)
-    query = (
-        select(JournalEntry.seq, JournalEntry.hash)
-        .where(JournalEntry.at >= start, JournalEntry.at < start + timedelta(days=1), JournalEntry.action != "seal")
-        .order_by(JournalEntry.seq)
-    )
-    return [tuple(row) for row in session.execute(query)]
+    return journal.hashes_between(session, start, start + timedelta(days=1))
 
 
 def seal_day(rt: Runtime, day: date, actor: str) -> Seal:
     """Append the seal of ``day``; a day already sealed as it stands is not sealed twice."""
     import json
 
-    from sqlalchemy import select
-
     from sopcli.store import journal
-    from sopcli.store.models import JournalEntry
 
     now = rt.now()
     if day > now.astimezone(rt.zone).date():
@@ -79,12 +69,7 @@ def seal_day(rt: Runtime, day: date, actor: str) -> Seal:
         journal.lock(session)
         hashes = [hash_ for _seq, hash_ in _day_entries(session, rt, day)]
         digest = day_digest(hashes)
-        seals = session.execute(
-            select(JournalEntry.seq, JournalEntry.fields)
-            .where(JournalEntry.action == "seal")
-            .order_by(JournalEntry.seq.desc())
-        )
-        for seq, fields in seals:
+        for seq, fields in journal.seals(session, newest_first=True):
             recorded = json.loads(fields)
             if recorded.get("date") == day.isoformat():
                 if recorded.get("digest") == digest:
@@ -105,17 +90,11 @@ def check_seals(rt: Runtime) -> list[SealCheck]:
     """Every seal against its day as the journal holds it now, oldest first."""
     import json
 
-    from sqlalchemy import select
-
-    from sopcli.store.models import JournalEntry
+    from sopcli.store import journal
 
     checks = []
     with rt.ready_database().transaction() as session:
-        for seq, fields in session.execute(
-            select(JournalEntry.seq, JournalEntry.fields)
-            .where(JournalEntry.action == "seal")
-            .order_by(JournalEntry.seq)
-        ):
+        for seq, fields in journal.seals(session):
             recorded = json.loads(fields)
             day = date.fromisoformat(recorded["date"])
             entries = _day_entries(session, rt, day)

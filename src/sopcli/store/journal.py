@@ -14,8 +14,9 @@ from collections.abc import Iterator, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import text
-from sqlmodel import Session
+import sqlalchemy as sa
+from sqlalchemy import func, text
+from sqlmodel import Session, col, select
 
 from sopcli.domain.chain import GENESIS, canonical_moment, entry_hash, received_entry_hash
 from sopcli.domain.engine import Entry, describe
@@ -181,3 +182,66 @@ def hashed_entries(session: Session) -> Iterator[dict[str, Any]]:
 
 def _as_datetime(value: Any) -> datetime:
     return value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+
+
+# --- reading ---------------------------------------------------------------------
+
+
+def recorded_between(session: Session, since: datetime | None, until: datetime | None) -> Iterator[JournalEntry]:
+    """Entries in chain order, from the first recorded at or after ``since`` to the last recorded before ``until``.
+
+    The bounds are turned into a range of seq, never applied entry by entry:
+    recorded_at follows seq only as closely as the writers' clocks agree, and a
+    gap in seq is exactly what 'sop verify --file' reports as a missing entry.
+    """
+    seq = col(JournalEntry.seq)
+    query = select(JournalEntry).order_by(seq)
+    if since:
+        first = select(func.min(JournalEntry.seq)).where(col(JournalEntry.recorded_at) >= since)
+        query = query.where(seq >= first.scalar_subquery())
+    if until:
+        last = select(func.max(JournalEntry.seq)).where(col(JournalEntry.recorded_at) < until)
+        query = query.where(seq <= last.scalar_subquery())
+    yield from session.exec(query.execution_options(yield_per=1000))
+
+
+def hashes_between(session: Session, start: datetime, end: datetime) -> list[tuple[int, str]]:
+    """The seq and hash of the entries that happened in [``start``, ``end``), seals aside, in chain order."""
+    at = col(JournalEntry.at)
+    query = (
+        select(JournalEntry.seq, JournalEntry.hash)
+        .where(at >= start, at < end, col(JournalEntry.action) != Action.SEAL)
+        .order_by(col(JournalEntry.seq))
+    )
+    return [(seq, hash_) for seq, hash_ in session.exec(query)]
+
+
+def seals(session: Session, *, newest_first: bool = False) -> Sequence[tuple[int, str]]:
+    """The seq and fields (JSON) of every seal, in chain order or newest first."""
+    seq = col(JournalEntry.seq)
+    query = select(JournalEntry.seq, JournalEntry.fields).where(col(JournalEntry.action) == Action.SEAL)
+    return session.exec(query.order_by(seq.desc() if newest_first else seq)).all()
+
+
+def case_entries(session: Session) -> Iterator[sa.Row[Any]]:
+    """The entries of complaints (seals aside), by complaint id then chain order, streamed, as
+    (complaint_id, complaint_number, action, at, actor, step, decision, fields, took_minutes, next_step)."""
+    j = JournalEntry
+    query = (
+        sa.select(
+            col(j.complaint_id),
+            col(j.complaint_number),
+            col(j.action),
+            col(j.at),
+            col(j.actor),
+            col(j.step),
+            col(j.decision),
+            col(j.fields),
+            col(j.took_minutes),
+            col(j.next_step),
+        )
+        .where(col(j.complaint_id).is_not(None))
+        .order_by(col(j.complaint_id), col(j.seq))
+        .execution_options(yield_per=2000)
+    )
+    yield from session.execute(query)

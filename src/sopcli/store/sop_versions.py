@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from sopcli.store.models import SopVersion
 
@@ -40,3 +41,28 @@ def pin(
     session.add(pinned)
     session.flush()
     return pinned
+
+
+def recorded_sop_ids(session: Session) -> Sequence[str]:
+    """Every SOP id some complaint pinned a text of."""
+    return session.exec(select(SopVersion.sop_id).distinct()).all()
+
+
+def newest_text(session: Session, sop_id: str) -> tuple[str, str] | None:
+    """(source, origin) of the newest text pinned under ``sop_id``, if any."""
+    query = select(SopVersion.source, SopVersion.origin).where(SopVersion.sop_id == sop_id)
+    row = session.exec(query.order_by(col(SopVersion.id).desc())).first()
+    return None if row is None else (row[0], row[1])
+
+
+def all_texts(session: Session) -> Sequence[tuple[str, str]]:
+    """(source, origin) of every pinned text."""
+    return session.exec(select(SopVersion.source, SopVersion.origin)).all()
+
+
+def newest_version_ids(session: Session) -> dict[str, int]:
+    """SOP id → the id of its newest pinned text."""
+    return {
+        sop_id: version_id
+        for version_id, sop_id in session.exec(select(SopVersion.id, SopVersion.sop_id).order_by(col(SopVersion.id)))
+    }
