@@ -294,7 +294,7 @@ def step_card(rt: Runtime, number: str) -> StepCard:
         sop = _definition(session, complaint.sop_version_id)
         view = _view(session, complaint, sop, rt.calendar_for(sop).day_minutes, with_journal=False)
     state = complaints.state_of(complaint)
-    if state.status != engine.OPEN:
+    if state.status != Status.OPEN:
         raise engine.ActionError(
             _("{number} is already closed ({status})").format(
                 number=complaint.number, status=_(STATUS_LABELS[state.status])
@@ -476,7 +476,7 @@ def record_complaint(rt: Runtime, new: NewComplaint, *, actor: str) -> CaseView:
             sop_version_id=version.id,
             sop_id=sop.id,
             received_at=received_at,
-            status=engine.OPEN,
+            status=Status.OPEN,
             last_at=received_at,
             created_by=actor,
             **details,
@@ -564,7 +564,7 @@ def _apply(rt: Runtime, session, complaint, sop, act, now: datetime) -> CaseView
     calendar = rt.calendar_for(sop)
     transition = act(sop, complaints.state_of(complaint), calendar, now)
     complaints.store_state(complaint, transition.state, engine.due_at(sop, transition.state, calendar))
-    if transition.state.status != engine.OPEN and transition.overall_minutes is not None:
+    if transition.state.status != Status.OPEN and transition.overall_minutes is not None:
         complaint.resolution_minutes = transition.overall_minutes
         complaint.overall_on_time = transition.overall_on_time
     session.add(complaint)
@@ -578,7 +578,7 @@ def _refusal(session, complaint, sop, actor: str, now: datetime, *, any_role: bo
     else the error to raise, its entry added to the journal."""
     from sopcli.services.operators import cancel_refusal, refusal, roles_of
 
-    if complaint.status != engine.OPEN:
+    if complaint.status != Status.OPEN:
         return None  # the engine says why nothing can be done
     step = sop.step(complaint.current_step)
     held = roles_of(session, actor)
@@ -760,7 +760,7 @@ def list_cases(
                     step.kegiatan if step else None,
                     definition.who_acts(step) if step else None,
                     complaint.due_at,
-                    bool(complaint.due_at and complaint.due_at < now and complaint.status == engine.OPEN),
+                    bool(complaint.due_at and complaint.due_at < now and complaint.status == Status.OPEN),
                     complaint.paused_since is not None,
                 )
             )

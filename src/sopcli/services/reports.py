@@ -15,6 +15,7 @@ from typing import Any
 
 from sopcli.domain import engine
 from sopcli.domain.figures import is_rework, percent
+from sopcli.domain.vocabulary import Status
 from sopcli.errors import InputError
 from sopcli.i18n import _
 from sopcli.services.runtime import Runtime
@@ -385,7 +386,7 @@ def _overdue(
         calendar = rt.calendar_for(definition)
         state = engine.replay(definition, journals.get(complaint_id, []), calendar)
         due = engine.due_at(definition, state, calendar)
-        if state.status == engine.OPEN and due is not None and due < as_of:
+        if state.status == Status.OPEN and due is not None and due < as_of:
             found.append(_late_case(rt, definition, number, sop_id, unit, system, state.current_step, due, as_of))
     return sorted(found, key=lambda o: (-o.late_minutes, o.number))
 

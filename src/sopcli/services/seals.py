@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from sopcli.domain import engine
+from sopcli.domain.vocabulary import Action
 from sopcli.errors import InputError
 from sopcli.i18n import _
 from sopcli.services.runtime import Runtime
@@ -76,7 +77,7 @@ def seal_day(rt: Runtime, day: date, actor: str) -> Seal:
                     return Seal(day, len(hashes), digest, seq, already=True)
                 break
         entry = engine.Entry(
-            "seal",
+            Action.SEAL,
             now,
             actor,
             fields={"date": day.isoformat(), "entries": str(len(hashes)), "digest": digest},
