@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, TypedDict, overload
 
 from sopcli.domain import engine
 from sopcli.domain.vocabulary import STATUS_LABELS, Status
@@ -404,6 +404,19 @@ def _required(value: str | None, option: str) -> str:
     return " ".join(value.split()) if option != "--description" else value.strip()
 
 
+class _Details(TypedDict):
+    """A new complaint's own details, checked: the columns ``record_complaint`` fills from ``NewComplaint``."""
+
+    description: str
+    reporter: str
+    unit: str
+    system: str
+    channel: str
+    priority: str
+    host: str | None
+    ref: str | None
+
+
 @dataclass
 class NewComplaint:
     """What ``sop new`` (or an import row) says about a complaint."""
@@ -443,7 +456,7 @@ def record_complaint(rt: Runtime, new: NewComplaint, *, actor: str) -> CaseView:
             ),
             _("check the year"),
         )
-    details = {
+    details: _Details = {
         "description": _required(new.description, "--description"),
         "reporter": _required(new.reporter, "--reporter"),
         "unit": _required(new.unit, "--unit"),
@@ -510,10 +523,30 @@ def _refuse_duplicate_ref(session, ref: str) -> None:
         )
 
 
+# What an action does to a loaded case: (sop, state, calendar, now) → the transition it makes.
+_Action = Callable[[Any, engine.CaseState, Any, datetime], engine.Transition]
+
+
+@overload
 def _act(
     rt: Runtime,
     number: str,
-    act,
+    act: _Action,
+    *,
+    expected_step: str | None = None,
+    completing_as: str | None = None,
+    cancelling_as: str | None = None,
+) -> CaseView: ...
+
+
+@overload
+def _act(rt: Runtime, number: str, act: None, *, expected_step: str | None = None, completing_as: str) -> None: ...
+
+
+def _act(
+    rt: Runtime,
+    number: str,
+    act: _Action | None,
     *,
     expected_step: str | None = None,
     completing_as: str | None = None,
@@ -550,16 +583,15 @@ def _act(
             )
         sop = _definition(session, complaint.sop_version_id)
         refused = None
-        if rt.config.enforce_roles and (completing_as or cancelling_as):
-            refused = _refusal(
-                session, complaint, sop, completing_as or cancelling_as, now, any_role=bool(cancelling_as)
-            )
+        acting_as = completing_as or cancelling_as
+        if rt.config.enforce_roles and acting_as:
+            refused = _refusal(session, complaint, sop, acting_as, now, any_role=bool(cancelling_as))
         if refused is None:
             return _apply(rt, session, complaint, sop, act, now) if act is not None else None
     raise refused  # after the commit: the refusal stays in the journal
 
 
-def _apply(rt: Runtime, session, complaint, sop, act, now: datetime) -> CaseView:
+def _apply(rt: Runtime, session, complaint, sop, act: _Action, now: datetime) -> CaseView:
     """Run ``act`` on the loaded complaint; store its new state and journal entry."""
     calendar = rt.calendar_for(sop)
     transition = act(sop, complaints.state_of(complaint), calendar, now)

@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterator
 from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta, timezone
-from typing import IO, Any, NamedTuple
+from typing import IO, TYPE_CHECKING, Any, NamedTuple
 from zoneinfo import ZoneInfo
 
 from sopcli.domain import engine
@@ -37,6 +37,9 @@ from sopcli.services.runtime import Runtime
 from sopcli.store import complaints, journal
 from sopcli.store.bulk import bulk_load, moment_parameter
 from sopcli.worktime.parse import parse_iso, parse_when
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
 
 REQUIRED = ("received_at", "reporter", "unit", "system", "description")
 CHUNK_ROWS = 2000
@@ -139,7 +142,7 @@ class _RowChecker:
         self.earliest = self.now - engine.RECEIVED_AT_MOST_AGO
         self.zone = rt.zone
         self.sops: dict[str, Any] = {}
-        self.session = None  # the import's own, once open: an id may name an SOP recorded there
+        self.session: Session | None = None  # the import's own, once open: an id may name an SOP recorded there
         self.priorities: dict[str, str] = {}  # as written → normalised (only the valid ones)
         self.iso_moments: dict[str, datetime] = {}  # see _moment
 
@@ -191,12 +194,13 @@ class _RowChecker:
         priority = "sedang"
         written = text.get("priority")
         if written:
-            priority = self.priorities.get(written)
-            if priority is None:
+            known = self.priorities.get(written)
+            if known is None:
                 try:
-                    priority = self.priorities[written] = normalise_priority(written)
+                    known = self.priorities[written] = normalise_priority(written)
                 except InputError as exc:
                     problems.append(("priority", exc.message))
+            priority = known or priority  # unknown: a problem was recorded, and the row is not kept
         # PostgreSQL cannot store a NUL in text: refused on every engine, so a file imports the same everywhere.
         flagged = {problem[0] for problem in problems}
         problems += [
@@ -206,6 +210,7 @@ class _RowChecker:
         ]
         if problems:
             return None, problems
+        assert loaded is not None and received_at is not None  # else a problem was recorded
         description = str(values.get("description")).strip()
         ref = text.get("ref") or derived_ref(
             loaded.definition.id, received_at, text["reporter"], text["unit"], text["system"], description
@@ -346,7 +351,7 @@ def import_batch(
                         result.invalid += [
                             RowProblem(row.line, column, reason, row.values) for column, reason in problems
                         ]
-                    else:
+                    elif record is not None:  # always, for a row without problems
                         records.append(record)
                 result.rows += len(chunk)
                 accepted, duplicates, repeats = writer.classify(records)
@@ -497,7 +502,7 @@ class _Writer:
             number = record.values.get("number")
             if type(number) is str and number.strip():
                 numbered.setdefault(number.strip().upper(), []).append(record)
-        same = set()
+        same: set[int] = set()
         for number, stored, description in complaints.received_with_numbers(self.session, list(numbered)):
             same.update(
                 r.line

@@ -62,9 +62,10 @@ def _engine_check(session) -> tuple[bool, str]:
 def _compare_states(rt: Runtime, session, result: CheckResult) -> None:
     """Walk complaints and their journals side by side, in id order, streaming both."""
     from sopcli.services.reports import PinnedDefinitions
-    from sopcli.store import complaints, journal
+    from sopcli.store import complaints
+    from sopcli.store.journal import case_entries
 
-    entries = journal.case_entries(session)
+    entries = case_entries(session)
     journals = itertools.groupby(entries, key=lambda row: row[0])
     pending = next(journals, None)
     definitions = PinnedDefinitions(session)

@@ -274,7 +274,8 @@ def build_report(rt: Runtime, period: Period, sop: str | None = None) -> Report:
         late_by = {key: Counter(getattr(o, key) for o in overdue) for key in ("sop", "unit", "system")}
 
         def counts(row: tuple, overdue_count: int) -> Counts:
-            return Counts(*row[1:], overdue=overdue_count)
+            _group, received, resolved, rejected, cancelled, still_open = row
+            return Counts(received, resolved, rejected, cancelled, still_open, overdue=overdue_count)
 
         def grouped(column: str, key: str) -> list[GroupCounts]:
             rows = sql.complaint_counts(session, start, end, column, sop)

@@ -133,7 +133,7 @@ def received_between(
     yield from session.exec(query.execution_options(yield_per=1000))
 
 
-def states_by_id(session: Session) -> Iterator[sa.Row[Any]]:
+def states_by_id(session: Session) -> Iterator[Sequence[Any]]:
     """What ``sop db check`` compares with a replay of each journal, by complaint id, streamed, as (id, number,
     sop_version_id, status, current_step, step_started_at, paused_since, paused_minutes, closed_at, fields,
     received_at)."""
@@ -201,9 +201,9 @@ def last_id(session: Session) -> int:
     return session.exec(select(func.max(Complaint.id))).one() or 0
 
 
-def insert_many(session: Session, rows: list[Sequence[Any]]) -> None:
+def insert_many(session: Session, rows: Sequence[Sequence[Any]]) -> None:
     """Insert complaints given as driver-ready tuples in ``COMPLAINT_COLUMNS`` order (``bulk.insert_rows``)."""
-    insert_rows(session.connection(), Complaint.__table__, COMPLAINT_COLUMNS, rows)
+    insert_rows(session.connection(), Complaint.metadata.tables["complaint"], COMPLAINT_COLUMNS, rows)
 
 
 def with_refs(session: Session, refs: Sequence[str]) -> dict[str, tuple[int, str]]:

@@ -150,7 +150,7 @@ def append_received(
             )
         )
         prev_hash = digest
-    insert_rows(connection, JournalEntry.__table__, ENTRY_COLUMNS, rows)
+    insert_rows(connection, JournalEntry.metadata.tables["journal_entry"], ENTRY_COLUMNS, rows)
     return seq, prev_hash
 
 
@@ -223,7 +223,7 @@ def seals(session: Session, *, newest_first: bool = False) -> Sequence[tuple[int
     return session.exec(query.order_by(seq.desc() if newest_first else seq)).all()
 
 
-def case_entries(session: Session) -> Iterator[sa.Row[Any]]:
+def case_entries(session: Session) -> Iterator[Sequence[Any]]:
     """The entries of complaints (seals aside), by complaint id then chain order, streamed, as
     (complaint_id, complaint_number, action, at, actor, step, decision, fields, took_minutes, next_step)."""
     j = JournalEntry

@@ -62,7 +62,5 @@ def all_texts(session: Session) -> Sequence[tuple[str, str]]:
 
 def newest_version_ids(session: Session) -> dict[str, int]:
     """SOP id → the id of its newest pinned text."""
-    return {
-        sop_id: version_id
-        for version_id, sop_id in session.exec(select(SopVersion.id, SopVersion.sop_id).order_by(col(SopVersion.id)))
-    }
+    query = select(SopVersion.id, SopVersion.sop_id).order_by(col(SopVersion.id))
+    return {sop_id: version_id for version_id, sop_id in session.exec(query) if version_id is not None}
