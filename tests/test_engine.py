@@ -27,7 +27,8 @@ from hypothesis import strategies as st
 from sopcli import i18n
 from sopcli.definitions.loader import load
 from sopcli.domain import engine
-from sopcli.domain.engine import CANCELLED, OPEN, REJECTED, RESOLVED, CaseState
+from sopcli.domain.engine import CaseState
+from sopcli.domain.vocabulary import Status
 from sopcli.errors import ActionError, InputError
 from sopcli.worktime.calendar import WorkingCalendar
 
@@ -59,7 +60,7 @@ def state_at(
 ) -> CaseState:
     """An open case whose ``step`` became current at ``started``."""
     return CaseState(
-        status=OPEN,
+        status=Status.OPEN,
         current_step=step,
         step_started_at=started,
         last_at=started,
@@ -114,12 +115,12 @@ def walk(sop_id: str, route, *, end: str | None, fields=None, standards=None):
     assert started.entry.next_step == defn.steps[0].id == "1"
     assert started.entry.note == "laporan masuk"
     state = started.state
-    assert (state.status, state.current_step, state.step_started_at) == (OPEN, "1", BASE)
+    assert (state.status, state.current_step, state.step_started_at) == (Status.OPEN, "1", BASE)
 
     moves = []
     when = BASE
     for index, (step, decision, expected_next) in enumerate(route):
-        assert state.status == OPEN
+        assert state.status == Status.OPEN
         assert state.current_step == step, f"move {index}"
         when = when + GAP
         given_fields = fields.get(step)
@@ -140,7 +141,7 @@ def walk(sop_id: str, route, *, end: str | None, fields=None, standards=None):
         state = tr.state
         if expected_next is None:
             break
-        assert state.status == OPEN
+        assert state.status == Status.OPEN
         assert state.current_step == expected_next
         assert state.step_started_at == when
         assert state.last_at == when
@@ -165,7 +166,7 @@ IPAS_HEAD = _plain("1", "2", "3", "4", "5", "6", "7")  # 1 → … → 6 → 7
 
 
 def test_ipas_7_tidak_is_rejected():
-    moves = walk("ipas-pemulihan", [*IPAS_HEAD, ("7", "tidak", None)], end=REJECTED)
+    moves = walk("ipas-pemulihan", [*IPAS_HEAD, ("7", "tidak", None)], end=Status.REJECTED)
     last = moves[-1][1]
     assert last.overall_on_time is None  # the SOP gives no overall waktu
     assert last.overall_minutes == 70.0  # 7 moves × 10
@@ -182,7 +183,7 @@ def test_ipas_straight_path_resolves():
         ("14", "ya", "15"),
         ("15", None, None),
     ]
-    moves = walk("ipas-pemulihan", route, end=RESOLVED)
+    moves = walk("ipas-pemulihan", route, end=Status.RESOLVED)
     assert moves[-1][1].overall_on_time is None
 
 
@@ -210,7 +211,7 @@ def test_ipas_every_branch_and_the_loop_back_to_9():
         ("14", "ya", "15"),
         ("15", None, None),
     ]
-    moves = walk("ipas-pemulihan", route, end=RESOLVED)
+    moves = walk("ipas-pemulihan", route, end=Status.RESOLVED)
     assert len(moves) == 23  # 6 + 2 + 4 + 6 + 5; 08:00 + 23 × 10 min = 11:50, still Monday morning
     # Back at 9 after the loop, the step's clock restarts from the loop's move.
     looped = [tr for before, tr in moves if before.current_step == "14" and tr.entry.decision == "tidak"]
@@ -235,7 +236,7 @@ def test_kaltim_loops_then_resolves():
         ("8", "ya", "9"),
         ("9", None, None),  # → 9 resolved
     ]
-    moves = walk("kaltim-db", route, end=RESOLVED)
+    moves = walk("kaltim-db", route, end=Status.RESOLVED)
     last = moves[-1][1]
     # 14 moves × 10 = 140 working minutes ≤ 3 hari kerja (3 × 510 = 1530)
     assert last.overall_minutes == 140.0
@@ -244,7 +245,7 @@ def test_kaltim_loops_then_resolves():
 
 def test_kaltim_straight_path():
     route = [*KALTIM_HEAD, ("7", "ya", "8"), ("8", "ya", "9"), ("9", None, None)]
-    moves = walk("kaltim-db", route, end=RESOLVED)
+    moves = walk("kaltim-db", route, end=Status.RESOLVED)
     assert moves[-1][1].overall_on_time is True
 
 
@@ -253,7 +254,7 @@ CIREBON_HEAD = _plain("1", "2", "3", "4")
 
 def test_cirebon_aplikasi_branch():
     route = [*CIREBON_HEAD, ("4", "aplikasi", "5"), ("5", None, "6"), ("6", None, "7"), ("7", None, None)]
-    moves = walk("cirebon-aplikasi", route, end=RESOLVED)
+    moves = walk("cirebon-aplikasi", route, end=Status.RESOLVED)
     # step 7's standard is 5 menit: 10 minutes is late
     assert moves[-1][1].entry.on_time is False
     # step 5 is "-": no standard, no verdict
@@ -264,7 +265,7 @@ def test_cirebon_aplikasi_branch():
 
 def test_cirebon_jaringan_branch_skips_5():
     route = [*CIREBON_HEAD, ("4", "jaringan", "6"), ("6", None, "7"), ("7", None, None)]
-    walk("cirebon-aplikasi", route, end=RESOLVED)
+    walk("cirebon-aplikasi", route, end=Status.RESOLVED)
 
 
 def test_decision_labels_are_matched_without_case_and_recorded_as_written():
@@ -275,7 +276,7 @@ def test_decision_labels_are_matched_without_case_and_recorded_as_written():
 
 
 def test_tanahbumbu_ping_ok_is_rejected():
-    walk("tanahbumbu-jaringan", [("1", None, "2"), ("2", "ya", None)], end=REJECTED)
+    walk("tanahbumbu-jaringan", [("1", None, "2"), ("2", "ya", None)], end=Status.REJECTED)
 
 
 TANAHBUMBU_TAIL = [("5", None, "6"), ("6", None, "7"), ("7", None, "8"), ("8", None, "9"), ("9", None, None)]
@@ -285,7 +286,9 @@ TANAHBUMBU_TAIL = [("5", None, "6"), ("6", None, "7"), ("7", None, "8"), ("8", N
 def test_tanahbumbu_both_answers_of_4_go_to_5(where):
     route = [("1", None, "2"), ("2", "tidak", "3"), ("3", None, "4"), ("4", where, "5"), *TANAHBUMBU_TAIL]
     # step 9's standard is the estimate: "4 jam" = 240 minutes
-    moves = walk("tanahbumbu-jaringan", route, end=RESOLVED, fields={"6": {"estimasi": "4 jam"}}, standards={"9": 240})
+    moves = walk(
+        "tanahbumbu-jaringan", route, end=Status.RESOLVED, fields={"6": {"estimasi": "4 jam"}}, standards={"9": 240}
+    )
     decided = moves[3][1]
     assert decided.entry.step == "4"
     assert decided.entry.decision == where  # who is responsible is on the record
@@ -432,7 +435,7 @@ def test_at_in_the_future():
 def _closed_case():
     defn = sop("tanahbumbu-jaringan")
     state = complete(defn, state_at("2", BASE), BASE + GAP, decision="ya").state
-    assert state.status == REJECTED
+    assert state.status == Status.REJECTED
     return defn, state
 
 
@@ -449,7 +452,7 @@ def test_acting_on_a_closed_case():
         engine.cancel(closed, OFFICE, at=later, now=later, actor=ACTOR, reason="duplikat")
     # but a closed case still takes notes
     noted = engine.add_note(closed, at=later, now=later, actor=ACTOR, note="pelapor berterima kasih")
-    assert noted.state.status == REJECTED
+    assert noted.state.status == Status.REJECTED
     assert noted.entry.step is None
     assert engine.due_at(defn, closed, OFFICE) is None
 
@@ -457,7 +460,7 @@ def test_acting_on_a_closed_case():
 def test_cancel_closes_the_case():
     state = state_at("3", BASE)
     tr = engine.cancel(state, OFFICE, at=BASE + GAP, now=BASE + GAP, actor=ACTOR, reason="laporan ganda")
-    assert tr.state.status == CANCELLED
+    assert tr.state.status == Status.CANCELLED
     assert tr.state.current_step is None
     assert tr.state.closed_at == BASE + GAP
     assert (tr.entry.action, tr.entry.step, tr.entry.note) == ("cancel", "3", "laporan ganda")
@@ -687,7 +690,7 @@ def test_overall_standard_excludes_pauses(closing, overall, on_time):
     last = step(closing)
     # 9: Thu 07:45 → 14:30 = 405 (> 15: late, whatever the overall verdict)
     assert last.entry.on_time is False
-    assert state.status == RESOLVED
+    assert state.status == Status.RESOLVED
     # overall Mon 08:00 → Thu 14:30: 480 + 510 + 510 + 420 = 1920 − 390 paused = 1530
     assert last.overall_minutes == overall
     assert last.overall_on_time is on_time
@@ -705,7 +708,7 @@ def test_due_at_for_a_step_without_standard_and_a_closed_case():
     defn = sop("ipas-pemulihan")
     assert engine.due_at(defn, state_at("2", BASE), OFFICE) is None  # no mutu baku
     assert engine.due_at(defn, state_at("1", BASE), OFFICE) == at(2026, 11, 23, 8, 15)  # 15 menit
-    closed = replace(state_at("1", BASE), status=RESOLVED, current_step=None, step_started_at=None)
+    closed = replace(state_at("1", BASE), status=Status.RESOLVED, current_step=None, step_started_at=None)
     assert engine.due_at(defn, closed, OFFICE) is None
 
 
@@ -721,7 +724,7 @@ def test_allowance_is_the_standard_plus_the_pause_and_due_at_counts_it_from_the_
     assert engine.allowance(sop("cirebon-aplikasi"), state_at("4", BASE), OFFICE) == 510
     assert engine.allowance(sop("cirebon-aplikasi"), state_at("4", BASE), ALWAYS) == 1440
     paused = replace(state, paused_since=at(2026, 11, 23, 8, 20))
-    closed = replace(state, status=RESOLVED, current_step=None, step_started_at=None)
+    closed = replace(state, status=Status.RESOLVED, current_step=None, step_started_at=None)
     for no_deadline in (paused, closed):
         assert engine.allowance(defn, no_deadline, OFFICE) is None
     assert engine.allowance(sop("ipas-pemulihan"), state_at("2", BASE), OFFICE) is None  # no mutu baku
@@ -778,7 +781,7 @@ def test_random_walks_stay_valid(sop_id, data):
     state = tr.state
     entries = [tr.entry]
     for _ in range(60):
-        assert state.status == OPEN and state.current_step in ids
+        assert state.status == Status.OPEN and state.current_step in ids
         when = when + timedelta(minutes=data.draw(st.integers(0, 900), label="gap"))
         kind = data.draw(st.sampled_from(["step", "step", "step", "note", "pause"]), label="kind")
         if kind == "note":
@@ -809,14 +812,14 @@ def test_random_walks_stay_valid(sop_id, data):
                 assert when > due
         entries.append(tr.entry)
         state = tr.state
-        if state.status != OPEN:
+        if state.status != Status.OPEN:
             break
         due = engine.due_at(defn, state, calendar)
         assert due is None or due >= state.step_started_at
-    if state.status == OPEN:
+    if state.status == Status.OPEN:
         assert state.current_step in ids
     else:
-        assert state.status in (RESOLVED, REJECTED)
+        assert state.status in (Status.RESOLVED, Status.REJECTED)
         assert state.current_step is None
         assert tr.overall_minutes is not None and tr.overall_minutes >= 0
     times = [e.at for e in entries]
@@ -875,7 +878,7 @@ def test_replay_agrees_with_the_engine_through_a_loop_a_pause_and_a_note():
             ("step", 2, {}),
         ],
     )
-    assert final.status == RESOLVED
+    assert final.status == Status.RESOLVED
 
 
 def test_replay_keeps_the_estimate_that_sets_a_later_deadline():
@@ -897,14 +900,14 @@ def test_replay_keeps_the_estimate_that_sets_a_later_deadline():
             ("step", 60, {}),
         ],
     )
-    assert final.status == RESOLVED and final.fields == {"estimasi": "4 jam"}
+    assert final.status == Status.RESOLVED and final.fields == {"estimasi": "4 jam"}
 
 
 @pytest.mark.parametrize(
     "sop_id, moves, outcome",
     [
-        ("ipas-pemulihan", [("step", 10, {})] * 6 + [("step", 10, {"decision": "tidak"})], REJECTED),
-        ("cirebon-aplikasi", [("step", 10, {}), ("pause", 5, {}), ("cancel", 5, {})], CANCELLED),
+        ("ipas-pemulihan", [("step", 10, {})] * 6 + [("step", 10, {"decision": "tidak"})], Status.REJECTED),
+        ("cirebon-aplikasi", [("step", 10, {}), ("pause", 5, {}), ("cancel", 5, {})], Status.CANCELLED),
     ],
 )
 def test_replay_closes_as_the_engine_does(sop_id, moves, outcome):
@@ -952,7 +955,7 @@ def test_the_state_after_each_action_is_the_state_its_journal_replays_to(sop_id,
     when = at(2026, 11, 23, 7, 0) + timedelta(seconds=data.draw(st.integers(0, 14 * 86400), label="start"))
     transition = engine.start(definition, received_at=when, actor=ACTOR)
     state, entries = transition.state, [transition.entry]
-    while state.status == OPEN and len(entries) < 40:
+    while state.status == Status.OPEN and len(entries) < 40:
         when += timedelta(seconds=data.draw(st.integers(0, 54000), label="gap"))
         common = {"at": when, "now": when, "actor": ACTOR}
         kinds = (
@@ -981,7 +984,7 @@ def test_the_state_after_each_action_is_the_state_its_journal_replays_to(sop_id,
         state = transition.state
         entries.append(transition.entry)
         assert engine.replay(definition, entries, calendar) == state, kind
-    assert state.status in (OPEN, RESOLVED, REJECTED, CANCELLED)
+    assert state.status in (Status.OPEN, Status.RESOLVED, Status.REJECTED, Status.CANCELLED)
 
 
 def test_a_refused_attempt_leaves_the_case_as_it_was():
@@ -1016,7 +1019,7 @@ def test_closing_and_cancelling_a_paused_case_say_what_apply_needs():
     close = engine.Entry(engine.Action.STEP, BASE + GAP, ACTOR, step="9", next_step=None)
     with pytest.raises(ValueError, match="needs its SOP definition"):
         engine.apply(last, close, OFFICE)
-    assert engine.apply(last, close, OFFICE, definition).status == RESOLVED
+    assert engine.apply(last, close, OFFICE, definition).status == Status.RESOLVED
 
 
 def test_entry_hashes_are_unchanged_by_the_typed_vocabulary():
@@ -1048,4 +1051,4 @@ def test_entry_hashes_are_unchanged_by_the_typed_vocabulary():
         assert type(data["action"]) is str
         previous = entry_hash(previous, data)
     assert previous == "baafcac330af2c6feed48846d7f21bc01c51a58dc1bc7633c945bf99597f672c"
-    assert state.status == CANCELLED and state == engine.replay(definition, entries, OFFICE)
+    assert state.status == Status.CANCELLED and state == engine.replay(definition, entries, OFFICE)

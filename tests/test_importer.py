@@ -24,14 +24,14 @@ from sopcli.errors import DateParseError
 from sopcli.services.cases import received_fields
 from sopcli.services.importer import (
     _FIELD_KEYS,
-    COMPLAINT_COLUMNS,
-    ENTRY_COLUMNS,
     _Opening,
     _Record,
     _RowChecker,
     received_fields_json,
 )
 from sopcli.store.bulk import _naive_utc, _sqlite_moment
+from sopcli.store.complaints import COMPLAINT_COLUMNS
+from sopcli.store.journal import ENTRY_COLUMNS
 from sopcli.worktime.calendar import WorkingCalendar
 from sopcli.worktime.parse import parse_when
 

@@ -29,6 +29,7 @@ from sopcli.domain.chain import (
     received_entry_hash,
     verify_chain,
 )
+from sopcli.domain.vocabulary import Status
 from sopcli.worktime.calendar import WorkingCalendar
 
 JKT = ZoneInfo("Asia/Jakarta")
@@ -77,7 +78,7 @@ def _engine_entries() -> list[dict]:
     state = push(engine.resume(state, cal, at=at(23, 11), now=at(23, 11), actor="sari"))
     state = push(engine.add_note(state, at=at(23, 11, 5), now=at(23, 11, 5), actor="sari", note="vendor datang"))
     state = push(engine.complete_step(defn, state, cal, at=at(23, 13), now=at(23, 13), actor="budi", output="F-04"))
-    assert state.status == engine.RESOLVED
+    assert state.status == Status.RESOLVED
     return out
 
 

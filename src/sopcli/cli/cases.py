@@ -14,6 +14,7 @@ import typer
 
 from sopcli.cli.options import AsOption, AtOption, JsonOption, format_option
 from sopcli.cli.state import runtime_of
+from sopcli.domain.vocabulary import Status
 
 # Rows `sop list` shows in a table unless told otherwise: a screenful or two, the oldest (most urgent) first.
 LIST_LIMIT = 100
@@ -328,7 +329,7 @@ def _report_progress(view) -> None:
         _("Step {id} done{decision}.").format(id=last.step, decision=f" ({last.decision})" if last.decision else "")
         + (f" {timing}" if timing else "")
     )
-    if view.status == "open":
+    if view.status == Status.OPEN:
         typer.echo(
             _("{number} is now at step {step}: sop next {number}").format(number=view.number, step=view.current_step)
         )

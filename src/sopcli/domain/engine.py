@@ -30,11 +30,6 @@ from sopcli.i18n import _
 from sopcli.worktime.calendar import WorkingCalendar
 from sopcli.worktime.parse import TimeStandard, parse_duration
 
-# The vocabulary under its former names, for callers not yet moved to the enums.
-OPEN, RESOLVED, REJECTED, CANCELLED = Status.OPEN, Status.RESOLVED, Status.REJECTED, Status.CANCELLED
-STATUSES = tuple(Status)
-ACTIONS = tuple(Action)
-
 # An --at in the future is refused beyond this, to forgive clocks a little apart.
 FUTURE_TOLERANCE = timedelta(minutes=1)
 # A complaint received longer ago than this is a typo (2016 for 2026), not a case to run: refused.

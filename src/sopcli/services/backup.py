@@ -35,11 +35,12 @@ def backup(rt: Runtime, target: Path) -> int:
     Raises:
         InputError: ``target`` exists or cannot be written.
     """
-    source = _live_path(rt)
+    path = _live_path(rt)
+    source: Path | str = path
     if rt.database.read_only:  # a supervisor's copy of a logbook on a read-only share: read it, write nothing there
         from sopcli.store.database import read_only_uri
 
-        source = read_only_uri(source)
+        source = read_only_uri(path)
     if target.exists():
         raise InputError(_("{path} already exists").format(path=target), _("choose a new file name"))
     partial = target.with_name(f".{target.name}.part")

@@ -8,18 +8,18 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, TypedDict, overload
 
 from sopcli.domain import engine
-from sopcli.domain.chain import GENESIS, entry_hash
 from sopcli.domain.vocabulary import STATUS_LABELS, Status
 from sopcli.errors import ActionError, CaseMovedOn, ConflictError, InputError, NotFoundError, NotPermitted
 from sopcli.i18n import _
 from sopcli.services.runtime import Runtime
 from sopcli.services.sops import check_sop_filter
+from sopcli.store import complaints, journal, sop_versions
 
 CHANNELS = ("surat", "telepon", "email", "whatsapp", "monitoring", "langsung", "web", "lainnya")
 PRIORITIES = ("rendah", "sedang", "tinggi", "kritis")
@@ -196,18 +196,12 @@ _NUMBER = re.compile(rf"(?:{NUMBER_PREFIX}-)?(?:(\d{{4}})-)?0*(\d{{1,9}})", re.I
 
 def _complaint(session, rt: Runtime, number: str):
     """The complaint a user means by ``number``: its number, written in full or short, else its ref."""
-    from sqlmodel import select
-
-    from sopcli.store.models import Complaint
-
     wanted = number.strip()
-    by_ref = session.exec(select(Complaint).where(Complaint.ref == wanted)).first()  # the reporter's ticket number
+    by_ref = complaints.with_ref(session, wanted)  # the reporter's ticket number
     by_number = None
     if short := _NUMBER.fullmatch(wanted):
         year = int(short[1]) if short[1] else rt.now().astimezone(rt.zone).year
-        by_number = session.exec(
-            select(Complaint).where(Complaint.year == year, Complaint.serial == int(short[2]))
-        ).first()
+        by_number = complaints.with_number(session, year, int(short[2]))
     written_in_full = wanted.upper().startswith(f"{NUMBER_PREFIX}-")
     if by_number and by_ref and by_number.id != by_ref.id and not written_in_full:
         raise InputError(
@@ -224,35 +218,12 @@ def _complaint(session, rt: Runtime, number: str):
 
 def _definition(session, sop_version_id: int):
     from sopcli.definitions.loader import load_text
-    from sopcli.store.models import SopVersion
 
-    version = session.get(SopVersion, sop_version_id)
+    version = sop_versions.with_id(session, sop_version_id)
     return load_text(version.source, version.origin).definition
 
 
-def _state(complaint) -> engine.CaseState:
-    return engine.CaseState(
-        status=complaint.status,
-        current_step=complaint.current_step,
-        step_started_at=complaint.step_started_at,
-        last_at=complaint.last_at,
-        received_at=complaint.received_at,
-        fields=json.loads(complaint.fields),
-        paused_since=complaint.paused_since,
-        paused_minutes=complaint.paused_minutes,
-        total_paused_minutes=complaint.total_paused_minutes,
-        closed_at=complaint.closed_at,
-    )
-
-
 def _journal(session, complaint_id: int) -> list[JournalView]:
-    from sqlmodel import select
-
-    from sopcli.store.models import JournalEntry
-
-    rows = session.exec(
-        select(JournalEntry).where(JournalEntry.complaint_id == complaint_id).order_by(JournalEntry.seq)
-    )
     return [
         JournalView(
             r.seq,
@@ -271,7 +242,7 @@ def _journal(session, complaint_id: int) -> list[JournalView]:
             r.next_step,
             r.hash,
         )
-        for r in rows
+        for r in complaints.journal_of(session, complaint_id)
     ]
 
 
@@ -322,8 +293,8 @@ def step_card(rt: Runtime, number: str) -> StepCard:
         complaint = _complaint(session, rt, number)
         sop = _definition(session, complaint.sop_version_id)
         view = _view(session, complaint, sop, rt.calendar_for(sop).day_minutes, with_journal=False)
-    state = _state(complaint)
-    if state.status != engine.OPEN:
+    state = complaints.state_of(complaint)
+    if state.status != Status.OPEN:
         raise engine.ActionError(
             _("{number} is already closed ({status})").format(
                 number=complaint.number, status=_(STATUS_LABELS[state.status])
@@ -356,65 +327,6 @@ def step_card(rt: Runtime, number: str) -> StepCard:
 # --- writing ---------------------------------------------------------------------
 
 
-def _lock_journal(session) -> None:
-    """Serialise writers of the chain. SQLite's BEGIN IMMEDIATE already did; PostgreSQL needs a lock."""
-    from sqlalchemy import text
-
-    from sopcli.store.database import JOURNAL_LOCK
-
-    if session.bind.dialect.name == "postgresql":
-        session.exec(text(f"SELECT pg_advisory_xact_lock({JOURNAL_LOCK})"))
-
-
-def _append(session, complaint, entry: engine.Entry, recorded_at: datetime) -> int:
-    """Add one entry at the head of the chain (``complaint`` None for a seal); returns its seq."""
-    from sqlalchemy import text
-
-    from sopcli.store.models import JournalEntry
-
-    last = session.exec(text("SELECT seq, hash FROM journal_entry ORDER BY seq DESC LIMIT 1")).first()
-    seq, prev_hash = (last[0] + 1, last[1]) if last else (1, GENESIS)
-    number = complaint.number if complaint else None
-    data = engine.describe(entry) | {"seq": seq, "complaint_number": number, "recorded_at": recorded_at}
-    session.add(
-        JournalEntry(
-            seq=seq,
-            complaint_id=complaint.id if complaint else None,
-            complaint_number=number,
-            action=entry.action,
-            step=entry.step,
-            decision=entry.decision,
-            fields=json.dumps(dict(entry.fields), ensure_ascii=False, sort_keys=True),
-            actor=entry.actor,
-            at=entry.at,
-            recorded_at=recorded_at,
-            note=entry.note,
-            output=entry.output,
-            on_time=entry.on_time,
-            took_minutes=entry.took_minutes,
-            standard_minutes=entry.standard_minutes,
-            next_step=entry.next_step,
-            prev_hash=prev_hash,
-            hash=entry_hash(prev_hash, data),
-        )
-    )
-    return seq
-
-
-def _store_state(complaint, state: engine.CaseState, due: datetime | None) -> None:
-    complaint.status = state.status
-    complaint.current_step = state.current_step
-    complaint.step_started_at = state.step_started_at
-    complaint.paused_since = state.paused_since
-    complaint.paused_minutes = state.paused_minutes
-    complaint.total_paused_minutes = state.total_paused_minutes
-    complaint.fields = json.dumps(dict(state.fields), ensure_ascii=False, sort_keys=True)
-    complaint.last_at = state.last_at
-    complaint.closed_at = state.closed_at
-    complaint.due_at = due
-    complaint.revision += 1
-
-
 def _load_sop(rt: Runtime, reference: str):
     """A built-in SOP, an SOP file, or the id of an office's SOP a complaint has already used.
 
@@ -439,23 +351,18 @@ def _load_sop(rt: Runtime, reference: str):
 
 
 def _pinned_version(session, loaded, now: datetime):
-    from sqlmodel import select
-
-    from sopcli.store.models import SopVersion
-
-    version = session.exec(select(SopVersion).where(SopVersion.digest == loaded.digest)).first()
+    version = sop_versions.with_digest(session, loaded.digest)
     if version is None:
         _check_version_is_new(session, loaded)
-        version = SopVersion(
+        version = sop_versions.pin(
+            session,
             sop_id=loaded.definition.id,
             version=loaded.definition.version,
             digest=loaded.digest,
             source=loaded.source,
             origin=loaded.origin,
-            first_used_at=now,
+            now=now,
         )
-        session.add(version)
-        session.flush()
     return version
 
 
@@ -470,18 +377,12 @@ def _check_version_is_new(session, loaded) -> None:
     Raises:
         ConflictError: complaints already use another text under this id and version.
     """
-    from sqlmodel import select
-
     from sopcli.definitions.loader import is_builtin
-    from sopcli.store.models import SopVersion
 
     if is_builtin(loaded):
         return
     definition = loaded.definition
-    clash = session.exec(
-        select(SopVersion.id).where(SopVersion.sop_id == definition.id, SopVersion.version == definition.version)
-    ).first()
-    if clash is not None:
+    if sop_versions.named_in_use(session, definition.id, definition.version):
         raise ConflictError(
             _("{origin}: SOP {id} version {version} is already in use with different content").format(
                 origin=loaded.origin, id=definition.id, version=definition.version
@@ -497,19 +398,23 @@ def _next_version(version: str) -> str:
     return f"{head}{dot}{int(last) + 1}" if last.isdigit() else f"{version}.1"
 
 
-def _next_serial(session, year: int) -> int:
-    from sqlalchemy import func
-    from sqlmodel import select
-
-    from sopcli.store.models import Complaint
-
-    return (session.exec(select(func.max(Complaint.serial)).where(Complaint.year == year)).one() or 0) + 1
-
-
 def _required(value: str | None, option: str) -> str:
     if value is None or not value.strip():
         raise InputError(_("{option} is empty").format(option=option))
     return " ".join(value.split()) if option != "--description" else value.strip()
+
+
+class _Details(TypedDict):
+    """A new complaint's own details, checked: the columns ``record_complaint`` fills from ``NewComplaint``."""
+
+    description: str
+    reporter: str
+    unit: str
+    system: str
+    channel: str
+    priority: str
+    host: str | None
+    ref: str | None
 
 
 @dataclass
@@ -551,7 +456,7 @@ def record_complaint(rt: Runtime, new: NewComplaint, *, actor: str) -> CaseView:
             ),
             _("check the year"),
         )
-    details = {
+    details: _Details = {
         "description": _required(new.description, "--description"),
         "reporter": _required(new.reporter, "--reporter"),
         "unit": _required(new.unit, "--unit"),
@@ -571,12 +476,12 @@ def record_complaint(rt: Runtime, new: NewComplaint, *, actor: str) -> CaseView:
     transition = engine.start(sop, received_at=received_at, actor=actor, note=details["description"])
     calendar = rt.calendar_for(sop)
     with rt.ready_database().transaction(write=True) as session:
-        _lock_journal(session)
+        journal.lock(session)
         if details["ref"]:
             _refuse_duplicate_ref(session, details["ref"])
         version = _pinned_version(session, loaded, now)
         year = received_at.astimezone(rt.zone).year
-        serial = _next_serial(session, year)
+        serial = complaints.last_serial(session, year) + 1
         complaint = Complaint(
             number=f"{NUMBER_PREFIX}-{year}-{serial:05d}",
             year=year,
@@ -584,16 +489,16 @@ def record_complaint(rt: Runtime, new: NewComplaint, *, actor: str) -> CaseView:
             sop_version_id=version.id,
             sop_id=sop.id,
             received_at=received_at,
-            status=engine.OPEN,
+            status=Status.OPEN,
             last_at=received_at,
             created_by=actor,
             **details,
         )
-        _store_state(complaint, transition.state, engine.due_at(sop, transition.state, calendar))
+        complaints.store_state(complaint, transition.state, engine.due_at(sop, transition.state, calendar))
         session.add(complaint)
         session.flush()
         entry = engine.Entry(**(engine.describe(transition.entry) | {"fields": received_fields(sop, details)}))
-        _append(session, complaint, entry, now)
+        journal.append(session, entry, now, complaint_id=complaint.id, complaint_number=complaint.number)
         session.flush()
         return _view(session, complaint, sop, calendar.day_minutes)
 
@@ -610,11 +515,7 @@ def received_fields(sop, details: Mapping[str, Any], source: str | None = None) 
 
 
 def _refuse_duplicate_ref(session, ref: str) -> None:
-    from sqlmodel import select
-
-    from sopcli.store.models import Complaint
-
-    existing = session.exec(select(Complaint.number).where(Complaint.ref == ref)).first()
+    existing = complaints.number_with_ref(session, ref)
     if existing:
         raise ConflictError(
             _("ref {ref!r} is already recorded as {number}").format(ref=ref, number=existing),
@@ -622,10 +523,30 @@ def _refuse_duplicate_ref(session, ref: str) -> None:
         )
 
 
+# What an action does to a loaded case: (sop, state, calendar, now) → the transition it makes.
+_Action = Callable[[Any, engine.CaseState, Any, datetime], engine.Transition]
+
+
+@overload
 def _act(
     rt: Runtime,
     number: str,
-    act,
+    act: _Action,
+    *,
+    expected_step: str | None = None,
+    completing_as: str | None = None,
+    cancelling_as: str | None = None,
+) -> CaseView: ...
+
+
+@overload
+def _act(rt: Runtime, number: str, act: None, *, expected_step: str | None = None, completing_as: str) -> None: ...
+
+
+def _act(
+    rt: Runtime,
+    number: str,
+    act: _Action | None,
     *,
     expected_step: str | None = None,
     completing_as: str | None = None,
@@ -646,7 +567,7 @@ def _act(
     """
     now = rt.now()
     with rt.ready_database().transaction(write=True) as session:
-        _lock_journal(session)
+        journal.lock(session)
         complaint = _complaint(session, rt, number)
         if expected_step is not None and complaint.current_step != str(expected_step):
             where = (
@@ -662,25 +583,24 @@ def _act(
             )
         sop = _definition(session, complaint.sop_version_id)
         refused = None
-        if rt.config.enforce_roles and (completing_as or cancelling_as):
-            refused = _refusal(
-                session, complaint, sop, completing_as or cancelling_as, now, any_role=bool(cancelling_as)
-            )
+        acting_as = completing_as or cancelling_as
+        if rt.config.enforce_roles and acting_as:
+            refused = _refusal(session, complaint, sop, acting_as, now, any_role=bool(cancelling_as))
         if refused is None:
             return _apply(rt, session, complaint, sop, act, now) if act is not None else None
     raise refused  # after the commit: the refusal stays in the journal
 
 
-def _apply(rt: Runtime, session, complaint, sop, act, now: datetime) -> CaseView:
+def _apply(rt: Runtime, session, complaint, sop, act: _Action, now: datetime) -> CaseView:
     """Run ``act`` on the loaded complaint; store its new state and journal entry."""
     calendar = rt.calendar_for(sop)
-    transition = act(sop, _state(complaint), calendar, now)
-    _store_state(complaint, transition.state, engine.due_at(sop, transition.state, calendar))
-    if transition.state.status != engine.OPEN and transition.overall_minutes is not None:
+    transition = act(sop, complaints.state_of(complaint), calendar, now)
+    complaints.store_state(complaint, transition.state, engine.due_at(sop, transition.state, calendar))
+    if transition.state.status != Status.OPEN and transition.overall_minutes is not None:
         complaint.resolution_minutes = transition.overall_minutes
         complaint.overall_on_time = transition.overall_on_time
     session.add(complaint)
-    _append(session, complaint, transition.entry, now)
+    journal.append(session, transition.entry, now, complaint_id=complaint.id, complaint_number=complaint.number)
     session.flush()
     return _view(session, complaint, sop, calendar.day_minutes)
 
@@ -690,7 +610,7 @@ def _refusal(session, complaint, sop, actor: str, now: datetime, *, any_role: bo
     else the error to raise, its entry added to the journal."""
     from sopcli.services.operators import cancel_refusal, refusal, roles_of
 
-    if complaint.status != engine.OPEN:
+    if complaint.status != Status.OPEN:
         return None  # the engine says why nothing can be done
     step = sop.step(complaint.current_step)
     held = roles_of(session, actor)
@@ -702,7 +622,8 @@ def _refusal(session, complaint, sop, actor: str, now: datetime, *, any_role: bo
         return None
     else:
         reason = refusal(sop, step, actor, held)
-    _append(session, complaint, engine.refuse(_state(complaint), step, at=now, actor=actor, reason=reason), now)
+    refused = engine.refuse(complaints.state_of(complaint), step, at=now, actor=actor, reason=reason)
+    journal.append(session, refused, now, complaint_id=complaint.id, complaint_number=complaint.number)
     return NotPermitted(
         reason,
         _("an operator with one of these roles must do it, or: sop operator add {name} --role ROLE").format(name=actor),
@@ -820,28 +741,6 @@ class CaseRow:
     paused: bool
 
 
-def _case_filter(
-    rt: Runtime, *, status: Status | None, sop: str | None, overdue: bool, mine: str | None, since: datetime | None
-) -> list:
-    """The WHERE clauses of ``sop list``'s filters (``status`` None: every status)."""
-    from sqlmodel import select
-
-    from sopcli.store.models import Complaint, JournalEntry
-
-    clauses = []
-    if status is not None:
-        clauses.append(Complaint.status == status)
-    if sop:
-        clauses.append(Complaint.sop_id == sop)
-    if overdue:
-        clauses += [Complaint.status == engine.OPEN, Complaint.due_at.is_not(None), Complaint.due_at < rt.now()]
-    if since:
-        clauses.append(Complaint.received_at >= since)
-    if mine:
-        clauses.append(Complaint.id.in_(select(JournalEntry.complaint_id).where(JournalEntry.actor == mine)))
-    return clauses
-
-
 def count_cases(
     rt: Runtime,
     *,
@@ -852,18 +751,10 @@ def count_cases(
     since: datetime | None = None,
 ) -> int:
     """How many complaints ``list_cases`` would give without a limit."""
-    from sqlalchemy import func, select
-
-    from sopcli.store.models import Complaint
-
-    query = (
-        select(func.count())
-        .select_from(Complaint)
-        .where(*_case_filter(rt, status=status, sop=sop, overdue=overdue, mine=mine, since=since))
-    )
+    wanted = complaints.CaseFilter(rt.now(), status=status, sop=sop, overdue=overdue, mine=mine, since=since)
     with rt.ready_database().transaction() as session:
         check_sop_filter(session, sop)
-        return session.execute(query).scalar_one()
+        return complaints.count_matching(session, wanted)
 
 
 def list_cases(
@@ -877,20 +768,13 @@ def list_cases(
     limit: int | None = None,
 ) -> list[CaseRow]:
     """Complaints with their current step, who must act and when it is due; oldest first, at most ``limit``."""
-    from sqlmodel import select
-
-    from sopcli.store.models import Complaint
-
     now = rt.now()
-    query = select(Complaint).where(*_case_filter(rt, status=status, sop=sop, overdue=overdue, mine=mine, since=since))
-    query = query.order_by(Complaint.received_at, Complaint.id)
-    if limit:
-        query = query.limit(limit)
+    wanted = complaints.CaseFilter(now, status=status, sop=sop, overdue=overdue, mine=mine, since=since)
     rows = []
     with rt.ready_database().transaction() as session:
         check_sop_filter(session, sop)
         definitions: dict[int, Any] = {}
-        for complaint in session.exec(query):
+        for complaint in complaints.matching(session, wanted, limit):
             if complaint.sop_version_id not in definitions:
                 definitions[complaint.sop_version_id] = _definition(session, complaint.sop_version_id)
             definition = definitions[complaint.sop_version_id]
@@ -908,7 +792,7 @@ def list_cases(
                     step.kegiatan if step else None,
                     definition.who_acts(step) if step else None,
                     complaint.due_at,
-                    bool(complaint.due_at and complaint.due_at < now and complaint.status == engine.OPEN),
+                    bool(complaint.due_at and complaint.due_at < now and complaint.status == Status.OPEN),
                     complaint.paused_since is not None,
                 )
             )
@@ -927,35 +811,8 @@ class VerifyResult:
 
 def verify(rt: Runtime) -> VerifyResult:
     """Walk the whole journal chain; report the first broken entry."""
-    from sqlalchemy import text
-
     from sopcli.domain.chain import verify_chain
 
-    def entries(session):
-        result = session.exec(
-            text(
-                "SELECT seq, complaint_number, action, step, decision, fields, actor, at, recorded_at, note, output, "
-                "on_time, took_minutes, standard_minutes, next_step, prev_hash, hash FROM journal_entry ORDER BY seq"
-            )
-        )
-        from sopcli.store.models import UTCDateTime
-
-        as_utc = UTCDateTime().process_result_value
-        for row in result.mappings():
-            data = dict(row)
-            try:
-                data["fields"] = json.loads(data["fields"])
-            except (TypeError, ValueError):
-                data["fields"] = {"undecodable": str(data["fields"])}  # cannot match its hash: reported as edited
-            data["at"] = as_utc(_as_datetime(data["at"]), None)
-            data["recorded_at"] = as_utc(_as_datetime(data["recorded_at"]), None)
-            data["on_time"] = None if data["on_time"] is None else bool(data["on_time"])
-            yield data
-
     with rt.ready_database().transaction() as session:
-        checked, broken, problem = verify_chain(entries(session))
+        checked, broken, problem = verify_chain(journal.hashed_entries(session))
     return VerifyResult(checked, broken, problem)
-
-
-def _as_datetime(value) -> datetime:
-    return value if isinstance(value, datetime) else datetime.fromisoformat(str(value))

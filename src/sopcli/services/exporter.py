@@ -88,20 +88,9 @@ def _local(rt: Runtime, moment: datetime | None) -> datetime | None:
 
 
 def _complaint_rows(rt, session, since, until, sop, status) -> Iterator[list[Any]]:
-    from sqlmodel import select
+    from sopcli.store import complaints
 
-    from sopcli.store.models import Complaint
-
-    query = select(Complaint).order_by(Complaint.received_at, Complaint.id)
-    if since:
-        query = query.where(Complaint.received_at >= since)
-    if until:
-        query = query.where(Complaint.received_at < until)
-    if sop:
-        query = query.where(Complaint.sop_id == sop)
-    if status:
-        query = query.where(Complaint.status == status)
-    for c in session.exec(query.execution_options(yield_per=1000)):
+    for c in complaints.received_between(session, since, until, sop, status):
         yield [
             c.ref,
             _local(rt, c.received_at),
@@ -122,26 +111,13 @@ def _complaint_rows(rt, session, since, until, sop, status) -> Iterator[list[Any
 
 
 def _journal_rows(session, since, until) -> Iterator[list[Any]]:
-    """Entries in chain order, from the first recorded at or after ``since`` to the last recorded before ``until``.
+    """Entries in chain order, from the first recorded at or after ``since`` to the last recorded before ``until``
+    (``journal.recorded_between``: a range of seq, so an export of a period verifies as a piece of the chain)."""
+    from sopcli.store import journal
 
-    The bounds are turned into a range of seq, never applied entry by entry:
-    recorded_at follows seq only as closely as the writers' clocks agree, and a
-    gap in seq is exactly what 'sop verify --file' reports as a missing entry.
-    """
-    from sqlmodel import func, select
-
-    from sopcli.store.models import JournalEntry
-
-    query = select(JournalEntry).order_by(JournalEntry.seq)
-    if since:
-        first = select(func.min(JournalEntry.seq)).where(JournalEntry.recorded_at >= since)
-        query = query.where(JournalEntry.seq >= first.scalar_subquery())
-    if until:
-        last = select(func.max(JournalEntry.seq)).where(JournalEntry.recorded_at < until)
-        query = query.where(JournalEntry.seq <= last.scalar_subquery())
     # Journal times are ISO 8601 text in UTC, in every format: the hashes are over UTC to the
     # microsecond, while a spreadsheet date cell has no zone and keeps only milliseconds.
-    for e in session.exec(query.execution_options(yield_per=1000)):
+    for e in journal.recorded_between(session, since, until):
         yield [
             e.seq,
             e.complaint_number,

@@ -12,7 +12,7 @@ case by case: a new case of an SOP differs from another only in its moment
 and text, so ``engine.start`` runs once per SOP, a deadline is worked out
 once per distinct received-at, and the ``received`` entry's JSON and hash are
 written directly. The tests hold each shortcut to the code it stands in for
-(``received_fields``, ``json.dumps``, ``journal.entry_hash``, ``engine.due_at``),
+(``received_fields``, ``json.dumps``, ``chain.entry_hash``, ``engine.due_at``),
 and an imported complaint to the one ``sop new`` records.
 """
 
@@ -23,19 +23,23 @@ from collections.abc import Callable, Iterator
 from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta, timezone
-from typing import IO, Any, NamedTuple
+from typing import IO, TYPE_CHECKING, Any, NamedTuple
 from zoneinfo import ZoneInfo
 
 from sopcli.domain import engine
-from sopcli.domain.chain import GENESIS, canonical_moment, json_string, received_entry_hash
+from sopcli.domain.chain import canonical_moment, json_string
 from sopcli.domain.vocabulary import Status, status_named
 from sopcli.errors import DateParseError, DefinitionError, InputError, NotFoundError
 from sopcli.files.tables import COLUMN_ALIASES, Row, read_rows
 from sopcli.i18n import _
-from sopcli.services.cases import NUMBER_PREFIX, _lock_journal, _pinned_version, normalise_priority
+from sopcli.services.cases import NUMBER_PREFIX, _pinned_version, normalise_priority
 from sopcli.services.runtime import Runtime
-from sopcli.store.bulk import bulk_load, insert_rows, moment_parameter, placeholders
+from sopcli.store import complaints, journal
+from sopcli.store.bulk import bulk_load, moment_parameter
 from sopcli.worktime.parse import parse_iso, parse_when
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
 
 REQUIRED = ("received_at", "reporter", "unit", "system", "description")
 CHUNK_ROWS = 2000
@@ -126,12 +130,6 @@ def derived_ref(sop_id: str, received_at: datetime, reporter: str, unit: str, sy
     return "auto-" + hashlib.sha256(content.encode()).hexdigest()[:16]
 
 
-def _as_utc(stored: Any) -> datetime:
-    """A moment as the driver returns it (SQLite: text; PostgreSQL: a naive datetime), both UTC."""
-    moment = stored if isinstance(stored, datetime) else datetime.fromisoformat(str(stored))
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
-
-
 class _RowChecker:
     """Turns raw row values into records, or says what is wrong with them."""
 
@@ -144,7 +142,7 @@ class _RowChecker:
         self.earliest = self.now - engine.RECEIVED_AT_MOST_AGO
         self.zone = rt.zone
         self.sops: dict[str, Any] = {}
-        self.session = None  # the import's own, once open: an id may name an SOP recorded there
+        self.session: Session | None = None  # the import's own, once open: an id may name an SOP recorded there
         self.priorities: dict[str, str] = {}  # as written → normalised (only the valid ones)
         self.iso_moments: dict[str, datetime] = {}  # see _moment
 
@@ -196,12 +194,13 @@ class _RowChecker:
         priority = "sedang"
         written = text.get("priority")
         if written:
-            priority = self.priorities.get(written)
-            if priority is None:
+            known = self.priorities.get(written)
+            if known is None:
                 try:
-                    priority = self.priorities[written] = normalise_priority(written)
+                    known = self.priorities[written] = normalise_priority(written)
                 except InputError as exc:
                     problems.append(("priority", exc.message))
+            priority = known or priority  # unknown: a problem was recorded, and the row is not kept
         # PostgreSQL cannot store a NUL in text: refused on every engine, so a file imports the same everywhere.
         flagged = {problem[0] for problem in problems}
         problems += [
@@ -211,6 +210,7 @@ class _RowChecker:
         ]
         if problems:
             return None, problems
+        assert loaded is not None and received_at is not None  # else a problem was recorded
         description = str(values.get("description")).strip()
         ref = text.get("ref") or derived_ref(
             loaded.definition.id, received_at, text["reporter"], text["unit"], text["system"], description
@@ -351,7 +351,7 @@ def import_batch(
                         result.invalid += [
                             RowProblem(row.line, column, reason, row.values) for column, reason in problems
                         ]
-                    else:
+                    elif record is not None:  # always, for a row without problems
                         records.append(record)
                 result.rows += len(chunk)
                 accepted, duplicates, repeats = writer.classify(records)
@@ -410,59 +410,6 @@ class _Opening:
         return known
 
 
-COMPLAINT_COLUMNS = (
-    "id",
-    "number",
-    "year",
-    "serial",
-    "ref",
-    "sop_version_id",
-    "sop_id",
-    "description",
-    "reporter",
-    "unit",
-    "system",
-    "host",
-    "channel",
-    "priority",
-    "received_at",
-    "status",
-    "current_step",
-    "step_started_at",
-    "due_at",
-    "paused_since",
-    "paused_minutes",
-    "total_paused_minutes",
-    "fields",
-    "last_at",
-    "closed_at",
-    "resolution_minutes",
-    "overall_on_time",
-    "created_by",
-    "revision",
-)
-ENTRY_COLUMNS = (
-    "seq",
-    "complaint_id",
-    "complaint_number",
-    "action",
-    "step",
-    "decision",
-    "fields",
-    "actor",
-    "at",
-    "recorded_at",
-    "note",
-    "output",
-    "on_time",
-    "took_minutes",
-    "standard_minutes",
-    "next_step",
-    "prev_hash",
-    "hash",
-)
-
-
 # received_fields' keys, sorted as canonical JSON sorts them (a test holds this to sorted()).
 _FIELD_KEYS = ("channel", "host", "priority", "ref", "reporter", "sop", "sop_version", "source", "system", "unit")
 # Their JSON objects with every value present, as %-templates (cheaper than str.format with ten arguments).
@@ -492,19 +439,13 @@ class _Writer:
     """Bulk inserts of complaints and their ``received`` journal entries, chained in order."""
 
     def __init__(self, rt: Runtime, session, source: str, actor: str):
-        from sqlalchemy import func, select, text
-
-        from sopcli.store.models import Complaint
-
         self.rt, self.session, self.source, self.actor = rt, session, source, actor
         self.now = rt.now()
-        _lock_journal(session)
-        self.connection = session.connection()
-        self.moment = moment_parameter(self.connection.dialect)
-        self.first_new_id = (session.execute(select(func.max(Complaint.id))).scalar() or 0) + 1
+        journal.lock(session)
+        self.moment = moment_parameter(session.connection().dialect)
+        self.first_new_id = complaints.last_id(session) + 1
         self.next_id = self.first_new_id
-        head = session.execute(text("SELECT seq, hash FROM journal_entry ORDER BY seq DESC LIMIT 1")).first()
-        self.seq, self.prev_hash = (head[0], head[1]) if head else (0, GENESIS)
+        self.head = journal.head(session)
         self.serials: dict[int, int] = {}
         self.openings: dict[str, _Opening] = {}  # by SOP digest
         self.calendars: dict[str, Any] = {}  # by SOP id: the first version seen decides
@@ -520,14 +461,7 @@ class _Writer:
 
     def classify(self, records: list[_Record]) -> tuple[list[_Record], int, list[tuple[_Record, str]]]:
         """(to insert, duplicates of earlier imports, rows repeating a ref of this file)."""
-        existing: dict[str, tuple[int, str]] = {}
-        refs = [r.ref for r in records]
-        for start in range(0, len(refs), 500):
-            part = refs[start : start + 500]
-            query = f"SELECT ref, id, number FROM complaint WHERE ref IN ({placeholders(self.connection.dialect, len(part))})"
-            existing.update(
-                {ref: (cid, number) for ref, cid, number in self.connection.exec_driver_sql(query, tuple(part))}
-            )
+        existing = complaints.with_refs(self.session, [r.ref for r in records])
         exported_here = self._exported_here([r for r in records if r.ref not in existing])
         accepted, duplicates, repeats = [], 0, []
         seen_here: dict[str, int] = {}
@@ -568,38 +502,22 @@ class _Writer:
             number = record.values.get("number")
             if type(number) is str and number.strip():
                 numbered.setdefault(number.strip().upper(), []).append(record)
-        same = set()
-        numbers = list(numbered)
-        for start in range(0, len(numbers), 500):
-            part = numbers[start : start + 500]
-            query = (
-                f"SELECT number, received_at, description FROM complaint "
-                f"WHERE number IN ({placeholders(self.connection.dialect, len(part))})"
+        same: set[int] = set()
+        for number, stored, description in complaints.received_with_numbers(self.session, list(numbered)):
+            same.update(
+                r.line
+                for r in numbered[number]
+                if r.description == description.strip() and abs(r.received_at.astimezone(UTC) - stored) < SAME_MOMENT
             )
-            for number, received_at, description in self.connection.exec_driver_sql(query, tuple(part)):
-                stored = _as_utc(received_at)
-                same.update(
-                    r.line
-                    for r in numbered[number]
-                    if r.description == description.strip()
-                    and abs(r.received_at.astimezone(UTC) - stored) < SAME_MOMENT
-                )
         return same
 
     def _serial_base(self, year: int) -> int:
-        from sqlalchemy import func, select
-
-        from sopcli.store.models import Complaint
-
-        return self.session.execute(select(func.max(Complaint.serial)).where(Complaint.year == year)).scalar() or 0
+        return complaints.last_serial(self.session, year)
 
     def insert(self, records: list[_Record]) -> tuple[str, str]:
-        from sopcli.store.models import Complaint, JournalEntry
-
         actor, source, serials, openings = self.actor, self.source, self.serials, self.openings
-        recorded_at, recorded_text = self.moment(self.now), canonical_moment(self.now)
-        complaint_id, seq, prev_hash = self.next_id, self.seq, self.prev_hash
-        complaints, entries = [], []
+        complaint_id = self.next_id
+        rows, entries = [], []
         for record in records:
             line, loaded, received, ref, reporter, unit, system, host, channel, priority, description, _values = record
             opening = openings.get(loaded.digest) or self._opening(record)
@@ -611,7 +529,7 @@ class _Writer:
             year, at, at_text, due = opening.moments.get(key) or opening.moment(key)
             serial = serials[year] = (serials[year] if year in serials else self._serial_base(year)) + 1
             number = f"{NUMBER_PREFIX}-{year}-{serial:05d}"
-            complaints.append(
+            rows.append(
                 (
                     complaint_id,
                     number,
@@ -645,35 +563,11 @@ class _Writer:
                 )
             )
             hashed_fields, stored_fields = received_fields_json(record, opening, f"{source}:{line}")
-            seq += 1
-            digest = received_entry_hash(
-                prev_hash, seq, number, hashed_fields, actor, at_text, recorded_text, description, opening.next_step
-            )
             entries.append(
-                (
-                    seq,
-                    complaint_id,
-                    number,
-                    "received",
-                    None,
-                    None,
-                    stored_fields,
-                    actor,
-                    at,
-                    recorded_at,
-                    description,
-                    None,
-                    None,
-                    None,
-                    None,
-                    opening.next_step,
-                    prev_hash,
-                    digest,
-                )
+                (complaint_id, number, hashed_fields, stored_fields, actor, at, at_text, description, opening.next_step)
             )
-            prev_hash = digest
             complaint_id += 1
-        insert_rows(self.connection, Complaint.__table__, COMPLAINT_COLUMNS, complaints)
-        insert_rows(self.connection, JournalEntry.__table__, ENTRY_COLUMNS, entries)
-        self.next_id, self.seq, self.prev_hash = complaint_id, seq, prev_hash
-        return complaints[0][1], complaints[-1][1]
+        complaints.insert_many(self.session, rows)
+        self.head = journal.append_received(self.session, self.head, self.now, entries)
+        self.next_id = complaint_id
+        return rows[0][1], rows[-1][1]

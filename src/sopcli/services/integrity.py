@@ -61,50 +61,15 @@ def _engine_check(session) -> tuple[bool, str]:
 
 def _compare_states(rt: Runtime, session, result: CheckResult) -> None:
     """Walk complaints and their journals side by side, in id order, streaming both."""
-    from sqlalchemy import select
-
     from sopcli.services.reports import PinnedDefinitions
-    from sopcli.store.models import Complaint, JournalEntry
+    from sopcli.store import complaints
+    from sopcli.store.journal import case_entries
 
-    c, j = Complaint, JournalEntry
-    complaints = session.execute(
-        select(
-            c.id,
-            c.number,
-            c.sop_version_id,
-            c.status,
-            c.current_step,
-            c.step_started_at,
-            c.paused_since,
-            c.paused_minutes,
-            c.closed_at,
-            c.fields,
-            c.received_at,
-        )
-        .order_by(c.id)
-        .execution_options(yield_per=2000)
-    )
-    entries = session.execute(
-        select(
-            j.complaint_id,
-            j.complaint_number,
-            j.action,
-            j.at,
-            j.actor,
-            j.step,
-            j.decision,
-            j.fields,
-            j.took_minutes,
-            j.next_step,
-        )
-        .where(j.complaint_id.is_not(None))
-        .order_by(j.complaint_id, j.seq)
-        .execution_options(yield_per=2000)
-    )
+    entries = case_entries(session)
     journals = itertools.groupby(entries, key=lambda row: row[0])
     pending = next(journals, None)
     definitions = PinnedDefinitions(session)
-    for row in complaints:
+    for row in complaints.states_by_id(session):
         result.complaints += 1
         complaint_id, number = row[0], row[1]
         while pending is not None and pending[0] < complaint_id:  # entries of no complaint row

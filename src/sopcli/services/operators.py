@@ -26,24 +26,19 @@ class OperatorView:
 
 
 def roles_of(session, name: str) -> set[str]:
-    from sopcli.store.models import Operator
+    from sopcli.store import operators
 
-    operator = session.get(Operator, name)
+    operator = operators.named(session, name)
     return set(json.loads(operator.roles)) if operator else set()
 
 
 def known_roles(session) -> dict[str, str]:
     """Role key → name, over the built-in SOPs and every SOP version cases have used."""
-    from sqlmodel import select
-
     from sopcli.definitions.loader import builtin_ids, load, load_text
-    from sopcli.store.models import SopVersion
+    from sopcli.store import sop_versions
 
     definitions = [load(sop_id).definition for sop_id in builtin_ids()]
-    definitions += [
-        load_text(source, origin).definition
-        for source, origin in session.exec(select(SopVersion.source, SopVersion.origin))
-    ]
+    definitions += [load_text(source, origin).definition for source, origin in sop_versions.all_texts(session)]
     return {role.key: role.nama for definition in definitions for role in definition.roles}
 
 
@@ -58,6 +53,7 @@ def add_operator(
     Raises:
         InputError: not a usable operator name, no role given, or a role no SOP knows.
     """
+    from sopcli.store import operators
     from sopcli.store.models import Operator
 
     name = operator_name(name, "NAME")
@@ -80,7 +76,7 @@ def add_operator(
                     roles=", ".join(sorted(known))
                 ),
             )
-        operator = session.get(Operator, name)
+        operator = operators.named(session, name)
         if operator is None:
             operator = Operator(name=name, display_name=display_name, roles="[]", created_at=rt.now())
         held = sorted(set(json.loads(operator.roles)) | set(wanted))
@@ -92,15 +88,10 @@ def add_operator(
 
 
 def list_operators(rt: Runtime) -> list[OperatorView]:
-    from sqlmodel import select
-
-    from sopcli.store.models import Operator
+    from sopcli.store import operators
 
     with rt.ready_database().transaction() as session:
-        return [
-            OperatorView(o.name, o.display_name, json.loads(o.roles))
-            for o in session.exec(select(Operator).order_by(Operator.name))
-        ]
+        return [OperatorView(o.name, o.display_name, json.loads(o.roles)) for o in operators.everyone(session)]
 
 
 def remove_operator(rt: Runtime, name: str) -> str:
@@ -110,11 +101,11 @@ def remove_operator(rt: Runtime, name: str) -> str:
         InputError: not a usable operator name.
         NotFoundError: no such operator.
     """
-    from sopcli.store.models import Operator
+    from sopcli.store import operators
 
     name = operator_name(name, "NAME")
     with rt.ready_database().transaction(write=True) as session:
-        operator = session.get(Operator, name)
+        operator = operators.named(session, name)
         if operator is None:
             raise NotFoundError(_("no operator {name}").format(name=name), _("see 'sop operator list'"))
         session.delete(operator)

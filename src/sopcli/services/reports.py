@@ -15,6 +15,7 @@ from typing import Any
 
 from sopcli.domain import engine
 from sopcli.domain.figures import is_rework, percent
+from sopcli.domain.vocabulary import Status
 from sopcli.errors import InputError
 from sopcli.i18n import _
 from sopcli.services.runtime import Runtime
@@ -202,22 +203,18 @@ class PinnedDefinitions:
     """SOP definitions as the cases pinned them, loaded once per version."""
 
     def __init__(self, session):
-        from sqlmodel import select
-
-        from sopcli.store.models import SopVersion
+        from sopcli.store import sop_versions
 
         self._session = session
         self._by_version: dict[int, Any] = {}
-        self._latest: dict[str, int] = {}
-        for version_id, sop_id in session.execute(select(SopVersion.id, SopVersion.sop_id).order_by(SopVersion.id)):
-            self._latest[sop_id] = version_id
+        self._latest: dict[str, int] = sop_versions.newest_version_ids(session)
 
     def version(self, version_id: int):
         if version_id not in self._by_version:
             from sopcli.definitions.loader import load_text
-            from sopcli.store.models import SopVersion
+            from sopcli.store import sop_versions
 
-            row = self._session.get(SopVersion, version_id)
+            row = sop_versions.with_id(self._session, version_id)
             self._by_version[version_id] = load_text(row.source, row.origin).definition
         return self._by_version[version_id]
 
@@ -277,7 +274,8 @@ def build_report(rt: Runtime, period: Period, sop: str | None = None) -> Report:
         late_by = {key: Counter(getattr(o, key) for o in overdue) for key in ("sop", "unit", "system")}
 
         def counts(row: tuple, overdue_count: int) -> Counts:
-            return Counts(*row[1:], overdue=overdue_count)
+            _group, received, resolved, rejected, cancelled, still_open = row
+            return Counts(received, resolved, rejected, cancelled, still_open, overdue=overdue_count)
 
         def grouped(column: str, key: str) -> list[GroupCounts]:
             rows = sql.complaint_counts(session, start, end, column, sop)
@@ -389,7 +387,7 @@ def _overdue(
         calendar = rt.calendar_for(definition)
         state = engine.replay(definition, journals.get(complaint_id, []), calendar)
         due = engine.due_at(definition, state, calendar)
-        if state.status == engine.OPEN and due is not None and due < as_of:
+        if state.status == Status.OPEN and due is not None and due < as_of:
             found.append(_late_case(rt, definition, number, sop_id, unit, system, state.current_step, due, as_of))
     return sorted(found, key=lambda o: (-o.late_minutes, o.number))
 

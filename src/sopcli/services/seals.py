@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from sopcli.domain import engine
+from sopcli.domain.vocabulary import Action
 from sopcli.errors import InputError
 from sopcli.i18n import _
 from sopcli.services.runtime import Runtime
@@ -48,27 +49,17 @@ class SealCheck:
 
 def _day_entries(session, rt: Runtime, day: date) -> list[tuple[int, str]]:
     """The seq and hash of ``day``'s entries (seals aside), in chain order."""
-    from sqlalchemy import select
-
-    from sopcli.store.models import JournalEntry
+    from sopcli.store import journal
 
     start = datetime.combine(day, time(), rt.zone)
-    query = (
-        select(JournalEntry.seq, JournalEntry.hash)
-        .where(JournalEntry.at >= start, JournalEntry.at < start + timedelta(days=1), JournalEntry.action != "seal")
-        .order_by(JournalEntry.seq)
-    )
-    return [tuple(row) for row in session.execute(query)]
+    return journal.hashes_between(session, start, start + timedelta(days=1))
 
 
 def seal_day(rt: Runtime, day: date, actor: str) -> Seal:
     """Append the seal of ``day``; a day already sealed as it stands is not sealed twice."""
     import json
 
-    from sqlalchemy import select
-
-    from sopcli.services.cases import _append, _lock_journal
-    from sopcli.store.models import JournalEntry
+    from sopcli.store import journal
 
     now = rt.now()
     if day > now.astimezone(rt.zone).date():
@@ -76,28 +67,23 @@ def seal_day(rt: Runtime, day: date, actor: str) -> Seal:
             _("{day} has not come yet: only a day that has begun can be sealed").format(day=day.isoformat())
         )
     with rt.ready_database().transaction(write=True) as session:
-        _lock_journal(session)
+        journal.lock(session)
         hashes = [hash_ for _seq, hash_ in _day_entries(session, rt, day)]
         digest = day_digest(hashes)
-        seals = session.execute(
-            select(JournalEntry.seq, JournalEntry.fields)
-            .where(JournalEntry.action == "seal")
-            .order_by(JournalEntry.seq.desc())
-        )
-        for seq, fields in seals:
+        for seq, fields in journal.seals(session, newest_first=True):
             recorded = json.loads(fields)
             if recorded.get("date") == day.isoformat():
                 if recorded.get("digest") == digest:
                     return Seal(day, len(hashes), digest, seq, already=True)
                 break
         entry = engine.Entry(
-            "seal",
+            Action.SEAL,
             now,
             actor,
             fields={"date": day.isoformat(), "entries": str(len(hashes)), "digest": digest},
             note=_("jurnal harian {day} sealed").format(day=day.isoformat()),
         )
-        seq = _append(session, None, entry, now)
+        seq = journal.append(session, entry, now)
     return Seal(day, len(hashes), digest, seq)
 
 
@@ -105,17 +91,11 @@ def check_seals(rt: Runtime) -> list[SealCheck]:
     """Every seal against its day as the journal holds it now, oldest first."""
     import json
 
-    from sqlalchemy import select
-
-    from sopcli.store.models import JournalEntry
+    from sopcli.store import journal
 
     checks = []
     with rt.ready_database().transaction() as session:
-        for seq, fields in session.execute(
-            select(JournalEntry.seq, JournalEntry.fields)
-            .where(JournalEntry.action == "seal")
-            .order_by(JournalEntry.seq)
-        ):
+        for seq, fields in journal.seals(session):
             recorded = json.loads(fields)
             day = date.fromisoformat(recorded["date"])
             entries = _day_entries(session, rt, day)

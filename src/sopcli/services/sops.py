@@ -12,12 +12,10 @@ from sopcli.i18n import _
 
 def known_sop_ids(session) -> list[str]:
     """The built-in SOP ids and every SOP id recorded in the database (custom SOPs included), sorted."""
-    from sqlmodel import select
-
     from sopcli.definitions.loader import builtin_ids
-    from sopcli.store.models import SopVersion
+    from sopcli.store import sop_versions
 
-    recorded = session.exec(select(SopVersion.sop_id).distinct()).all()
+    recorded = sop_versions.recorded_sop_ids(session)
     return sorted(set(builtin_ids()) | set(recorded))
 
 
@@ -30,18 +28,14 @@ def recorded_sop(session, sop_id: str):
     """
     import re
 
-    from sqlmodel import select
-
     from sopcli.definitions.loader import load_text
     from sopcli.definitions.schema import ID_PATTERN
-    from sopcli.store.models import SopVersion
+    from sopcli.store import sop_versions
 
     if not re.fullmatch(ID_PATTERN, sop_id):  # no SOP is called that (and PostgreSQL refuses a NUL in a query)
         return None
-    row = session.exec(
-        select(SopVersion.source, SopVersion.origin).where(SopVersion.sop_id == sop_id).order_by(SopVersion.id.desc())
-    ).first()
-    return None if row is None else load_text(row.source, row.origin)
+    newest = sop_versions.newest_text(session, sop_id)
+    return None if newest is None else load_text(*newest)
 
 
 def check_sop_filter(session, sop: str | None) -> None:

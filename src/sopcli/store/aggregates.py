@@ -13,6 +13,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import and_, case, func, or_, select
+from sqlmodel import col
 
 from sopcli.domain.vocabulary import Action, ActivityColumn, Status, actions_counted_in
 from sopcli.store.models import Complaint, JournalEntry
@@ -32,20 +33,20 @@ def complaint_counts(
     outcomes count cases closed in it; open counts cases received before the
     end and not closed by it.
     """
-    closed_in = _within(Complaint.closed_at, start, end)
+    closed_in = _within(col(Complaint.closed_at), start, end)
     key = getattr(Complaint, group) if group else None
     figures = (
-        func.count().filter(Complaint.received_at >= start),
-        func.count().filter(and_(Complaint.status == Status.RESOLVED, closed_in)),
-        func.count().filter(and_(Complaint.status == Status.REJECTED, closed_in)),
-        func.count().filter(and_(Complaint.status == Status.CANCELLED, closed_in)),
-        func.count().filter(or_(Complaint.closed_at.is_(None), Complaint.closed_at >= end)),
+        func.count().filter(col(Complaint.received_at) >= start),
+        func.count().filter(and_(col(Complaint.status) == Status.RESOLVED, closed_in)),
+        func.count().filter(and_(col(Complaint.status) == Status.REJECTED, closed_in)),
+        func.count().filter(and_(col(Complaint.status) == Status.CANCELLED, closed_in)),
+        func.count().filter(or_(col(Complaint.closed_at).is_(None), col(Complaint.closed_at) >= end)),
     )
     query = select(*([key] if key is not None else []), *figures).where(
-        Complaint.received_at < end, or_(Complaint.closed_at.is_(None), Complaint.closed_at >= start)
+        col(Complaint.received_at) < end, or_(col(Complaint.closed_at).is_(None), col(Complaint.closed_at) >= start)
     )
     if sop:
-        query = query.where(Complaint.sop_id == sop)
+        query = query.where(col(Complaint.sop_id) == sop)
     if key is None:
         return [(None, *session.execute(query).one())]
     return [tuple(row) for row in session.execute(query.group_by(key).order_by(key))]
@@ -71,11 +72,11 @@ def _p90(ranked, value):
 
 
 def _journal_in(start: datetime, end: datetime, sop: str | None, *actions: Action):
-    conditions = [_within(JournalEntry.at, start, end)]
+    conditions = [_within(col(JournalEntry.at), start, end)]
     if actions:
-        conditions.append(JournalEntry.action.in_(actions))
+        conditions.append(col(JournalEntry.action).in_(actions))
     if sop:
-        conditions.append(Complaint.sop_id == sop)
+        conditions.append(col(Complaint.sop_id) == sop)
     return and_(*conditions)
 
 
@@ -86,16 +87,16 @@ def step_figures(session, start: datetime, end: datetime, sop: str | None = None
     """
     base = (
         select(
-            Complaint.sop_id,
-            JournalEntry.step,
-            JournalEntry.took_minutes,
-            JournalEntry.on_time,
-            JournalEntry.standard_minutes,
+            col(Complaint.sop_id),
+            col(JournalEntry.step),
+            col(JournalEntry.took_minutes),
+            col(JournalEntry.on_time),
+            col(JournalEntry.standard_minutes),
         )
-        .join(Complaint, Complaint.id == JournalEntry.complaint_id)
+        .join(Complaint, col(Complaint.id) == col(JournalEntry.complaint_id))
         .where(_journal_in(start, end, sop, Action.STEP))
     )
-    ranked = _ranked(JournalEntry.took_minutes, (Complaint.sop_id, JournalEntry.step), base)
+    ranked = _ranked(col(JournalEntry.took_minutes), (col(Complaint.sop_id), col(JournalEntry.step)), base)
     took = ranked.c.took_minutes
     query = select(
         ranked.c.sop_id,
@@ -117,12 +118,12 @@ def resolution_figures(session, start: datetime, end: datetime, sop: str | None 
     ``judged`` counts the cases that had an overall standard to be within (their
     pinned SOP version had one): with none, "within" means nothing.
     """
-    base = select(Complaint.sop_id, Complaint.resolution_minutes, Complaint.overall_on_time).where(
-        Complaint.status == Status.RESOLVED, _within(Complaint.closed_at, start, end)
+    base = select(col(Complaint.sop_id), col(Complaint.resolution_minutes), col(Complaint.overall_on_time)).where(
+        col(Complaint.status) == Status.RESOLVED, _within(col(Complaint.closed_at), start, end)
     )
     if sop:
-        base = base.where(Complaint.sop_id == sop)
-    ranked = _ranked(Complaint.resolution_minutes, (Complaint.sop_id,), base)
+        base = base.where(col(Complaint.sop_id) == sop)
+    ranked = _ranked(col(Complaint.resolution_minutes), (col(Complaint.sop_id),), base)
     value = ranked.c.resolution_minutes
     query = (
         select(
@@ -142,10 +143,10 @@ def resolution_figures(session, start: datetime, end: datetime, sop: str | None 
 def step_moves(session, start: datetime, end: datetime, sop: str | None = None) -> list[tuple]:
     """(sop, step, next step, times) for every move between steps made in the period."""
     query = (
-        select(Complaint.sop_id, JournalEntry.step, JournalEntry.next_step, func.count())
-        .join(Complaint, Complaint.id == JournalEntry.complaint_id)
-        .where(_journal_in(start, end, sop, Action.STEP), JournalEntry.next_step.is_not(None))
-        .group_by(Complaint.sop_id, JournalEntry.step, JournalEntry.next_step)
+        select(col(Complaint.sop_id), col(JournalEntry.step), col(JournalEntry.next_step), func.count())
+        .join(Complaint, col(Complaint.id) == col(JournalEntry.complaint_id))
+        .where(_journal_in(start, end, sop, Action.STEP), col(JournalEntry.next_step).is_not(None))
+        .group_by(col(Complaint.sop_id), col(JournalEntry.step), col(JournalEntry.next_step))
     )
     return [tuple(row) for row in session.execute(query)]
 
@@ -153,11 +154,11 @@ def step_moves(session, start: datetime, end: datetime, sop: str | None = None) 
 def pause_reasons(session, start: datetime, end: datetime, sop: str | None = None) -> list[tuple]:
     """(reason, pauses) for pauses begun in the period, most frequent first."""
     query = (
-        select(JournalEntry.note, func.count())
-        .join(Complaint, Complaint.id == JournalEntry.complaint_id)
+        select(col(JournalEntry.note), func.count())
+        .join(Complaint, col(Complaint.id) == col(JournalEntry.complaint_id))
         .where(_journal_in(start, end, sop, Action.PAUSE))
-        .group_by(JournalEntry.note)
-        .order_by(func.count().desc(), JournalEntry.note)
+        .group_by(col(JournalEntry.note))
+        .order_by(func.count().desc(), col(JournalEntry.note))
     )
     return [tuple(row) for row in session.execute(query)]
 
@@ -165,8 +166,8 @@ def pause_reasons(session, start: datetime, end: datetime, sop: str | None = Non
 def paused_minutes(session, start: datetime, end: datetime, sop: str | None = None) -> float:
     """Working minutes of the pauses ended (resumed) in the period."""
     query = (
-        select(func.coalesce(func.sum(JournalEntry.took_minutes), 0.0))
-        .join(Complaint, Complaint.id == JournalEntry.complaint_id)
+        select(func.coalesce(func.sum(col(JournalEntry.took_minutes)), 0.0))
+        .join(Complaint, col(Complaint.id) == col(JournalEntry.complaint_id))
         .where(_journal_in(start, end, sop, Action.RESUME))
     )
     return float(session.execute(query).scalar_one())
@@ -179,34 +180,34 @@ def operator_activity(session, start: datetime, end: datetime, sop: str | None =
     """
 
     def counted_in(column: ActivityColumn):
-        return func.count().filter(JournalEntry.action.in_(actions_counted_in(column)))
+        return func.count().filter(col(JournalEntry.action).in_(actions_counted_in(column)))
 
     query = (
         select(
-            JournalEntry.actor,
+            col(JournalEntry.actor),
             counted_in(ActivityColumn.RECORDED),
             counted_in(ActivityColumn.STEPS),
-            func.count().filter(and_(JournalEntry.action == Action.STEP, JournalEntry.on_time.is_(False))),
+            func.count().filter(and_(col(JournalEntry.action) == Action.STEP, col(JournalEntry.on_time).is_(False))),
             counted_in(ActivityColumn.NOTES),
             counted_in(ActivityColumn.PAUSES),
             counted_in(ActivityColumn.CANCELLATIONS),
             func.count(),
         )
-        .outerjoin(Complaint, Complaint.id == JournalEntry.complaint_id)
+        .outerjoin(Complaint, col(Complaint.id) == col(JournalEntry.complaint_id))
         .where(_journal_in(start, end, sop))
-        .group_by(JournalEntry.actor)
-        .order_by(JournalEntry.actor)
+        .group_by(col(JournalEntry.actor))
+        .order_by(col(JournalEntry.actor))
     )
     return [tuple(row) for row in session.execute(query)]
 
 
 _CASE_COLUMNS = (
-    Complaint.id,
-    Complaint.number,
-    Complaint.sop_version_id,
-    Complaint.sop_id,
-    Complaint.unit,
-    Complaint.system,
+    col(Complaint.id),
+    col(Complaint.number),
+    col(Complaint.sop_version_id),
+    col(Complaint.sop_id),
+    col(Complaint.unit),
+    col(Complaint.system),
 )
 
 
@@ -216,12 +217,12 @@ def overdue_now(session, cutoff: datetime, sop: str | None = None) -> list[tuple
     Rows: id, number, sop version, sop, unit, system, current step, due at.
     """
     query = (
-        select(*_CASE_COLUMNS, Complaint.current_step, Complaint.due_at)
-        .where(Complaint.status == Status.OPEN, Complaint.last_at < cutoff, Complaint.due_at < cutoff)
-        .order_by(Complaint.due_at, Complaint.id)
+        select(*_CASE_COLUMNS, col(Complaint.current_step), col(Complaint.due_at))
+        .where(col(Complaint.status) == Status.OPEN, col(Complaint.last_at) < cutoff, col(Complaint.due_at) < cutoff)
+        .order_by(col(Complaint.due_at), col(Complaint.id))
     )
     if sop:
-        query = query.where(Complaint.sop_id == sop)
+        query = query.where(col(Complaint.sop_id) == sop)
     return [tuple(row) for row in session.execute(query)]
 
 
@@ -233,14 +234,14 @@ def open_then_changed(session, cutoff: datetime, sop: str | None = None) -> list
     query = (
         select(*_CASE_COLUMNS)
         .where(
-            Complaint.received_at < cutoff,
-            Complaint.last_at >= cutoff,
-            or_(Complaint.closed_at.is_(None), Complaint.closed_at >= cutoff),
+            col(Complaint.received_at) < cutoff,
+            col(Complaint.last_at) >= cutoff,
+            or_(col(Complaint.closed_at).is_(None), col(Complaint.closed_at) >= cutoff),
         )
-        .order_by(Complaint.id)
+        .order_by(col(Complaint.id))
     )
     if sop:
-        query = query.where(Complaint.sop_id == sop)
+        query = query.where(col(Complaint.sop_id) == sop)
     return [tuple(row) for row in session.execute(query)]
 
 
@@ -253,9 +254,19 @@ def entries_before(session, complaint_ids: list[int], cutoff: datetime) -> list[
         return []
     j = JournalEntry
     query = (
-        select(j.complaint_id, j.action, j.at, j.actor, j.step, j.decision, j.fields, j.took_minutes, j.next_step)
-        .where(j.complaint_id.in_(complaint_ids), j.at < cutoff)
-        .order_by(j.complaint_id, j.seq)
+        select(
+            col(j.complaint_id),
+            col(j.action),
+            col(j.at),
+            col(j.actor),
+            col(j.step),
+            col(j.decision),
+            col(j.fields),
+            col(j.took_minutes),
+            col(j.next_step),
+        )
+        .where(col(j.complaint_id).in_(complaint_ids), col(j.at) < cutoff)
+        .order_by(col(j.complaint_id), col(j.seq))
     )
     return [tuple(row) for row in session.execute(query)]
 
@@ -265,13 +276,13 @@ def journal_entries(
 ) -> list[tuple]:
     """(entry, sop version) for the journal of the period, in time order; entries of no case have version None."""
     query = (
-        select(JournalEntry, Complaint.sop_version_id)
-        .outerjoin(Complaint, Complaint.id == JournalEntry.complaint_id)
-        .where(_within(JournalEntry.at, start, end))
-        .order_by(JournalEntry.at, JournalEntry.seq)
+        select(JournalEntry, col(Complaint.sop_version_id))
+        .outerjoin(Complaint, col(Complaint.id) == col(JournalEntry.complaint_id))
+        .where(_within(col(JournalEntry.at), start, end))
+        .order_by(col(JournalEntry.at), col(JournalEntry.seq))
     )
     if actor:
-        query = query.where(JournalEntry.actor == actor)
+        query = query.where(col(JournalEntry.actor) == actor)
     if sop:
-        query = query.where(Complaint.sop_id == sop)
+        query = query.where(col(Complaint.sop_id) == sop)
     return [tuple(row) for row in session.execute(query)]

@@ -45,7 +45,7 @@ def placeholders(dialect, count: int) -> str:
     return ", ".join(["?" if dialect.paramstyle == "qmark" else "%s"] * count)
 
 
-def insert_rows(connection, table, columns: Sequence[str], rows: list[Sequence[Any]]) -> None:
+def insert_rows(connection, table, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
     """Insert ``rows`` (tuples of driver-ready values in ``columns`` order) with one executemany.
 
     Moments go in as ``moment_parameter`` gives them, the way ``UTCDateTime`` would write them.

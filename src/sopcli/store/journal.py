@@ -1,0 +1,247 @@
+"""The journal's hash chain: the only code that appends to it, and the reading ``sop verify`` checks.
+
+Every entry's hash covers the one before it (``domain.chain``), so appending
+is: take the journal lock, read the head (last seq and hash), write the next
+entry chained to it. Writers hold the lock until their transaction ends, so
+two never chain to the same head. Nothing here updates or deletes an entry;
+triggers in the schema refuse that too.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Sequence
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import func, text
+from sqlmodel import Session, col, select
+
+from sopcli.domain.chain import GENESIS, canonical_moment, entry_hash, received_entry_hash
+from sopcli.domain.engine import Entry, describe
+from sopcli.domain.vocabulary import Action
+from sopcli.store.bulk import insert_rows, moment_parameter
+from sopcli.store.database import JOURNAL_LOCK
+from sopcli.store.models import JournalEntry, UTCDateTime
+
+# The journal's columns in the order ``append_received`` writes them (a test holds them to the table).
+ENTRY_COLUMNS = (
+    "seq",
+    "complaint_id",
+    "complaint_number",
+    "action",
+    "step",
+    "decision",
+    "fields",
+    "actor",
+    "at",
+    "recorded_at",
+    "note",
+    "output",
+    "on_time",
+    "took_minutes",
+    "standard_minutes",
+    "next_step",
+    "prev_hash",
+    "hash",
+)
+
+
+def lock(session: Session) -> None:
+    """Serialise writers of the chain until this transaction ends.
+
+    SQLite's BEGIN IMMEDIATE already did; PostgreSQL takes a transaction-scoped advisory lock.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text(f"SELECT pg_advisory_xact_lock({JOURNAL_LOCK})"))
+
+
+def head(session: Session) -> tuple[int, str]:
+    """The last entry's seq and hash; (0, ``GENESIS``) for an empty journal."""
+    last = session.execute(text("SELECT seq, hash FROM journal_entry ORDER BY seq DESC LIMIT 1")).first()
+    return (last[0], last[1]) if last else (0, GENESIS)
+
+
+def append(
+    session: Session,
+    entry: Entry,
+    recorded_at: datetime,
+    *,
+    complaint_id: int | None = None,
+    complaint_number: str | None = None,
+) -> int:
+    """Add ``entry`` at the head of the chain (no complaint: a seal); returns its seq.
+
+    The caller holds the lock (``lock``) from before it read what the entry is based on.
+    """
+    last_seq, prev_hash = head(session)
+    seq = last_seq + 1
+    data = describe(entry) | {"seq": seq, "complaint_number": complaint_number, "recorded_at": recorded_at}
+    session.add(
+        JournalEntry(
+            seq=seq,
+            complaint_id=complaint_id,
+            complaint_number=complaint_number,
+            action=entry.action,
+            step=entry.step,
+            decision=entry.decision,
+            fields=json.dumps(dict(entry.fields), ensure_ascii=False, sort_keys=True),
+            actor=entry.actor,
+            at=entry.at,
+            recorded_at=recorded_at,
+            note=entry.note,
+            output=entry.output,
+            on_time=entry.on_time,
+            took_minutes=entry.took_minutes,
+            standard_minutes=entry.standard_minutes,
+            next_step=entry.next_step,
+            prev_hash=prev_hash,
+            hash=entry_hash(prev_hash, data),
+        )
+    )
+    return seq
+
+
+# One ``received`` entry of a bulk import: (complaint id, complaint number, fields as canonical JSON,
+# fields as stored JSON, actor, at as the driver takes it, at as canonical_moment, note, next step).
+ReceivedParts = tuple[int, str, str, str, str, Any, str, str | None, str | None]
+
+
+def append_received(
+    session: Session, head_now: tuple[int, str], recorded_at: datetime, parts: Sequence[ReceivedParts]
+) -> tuple[int, str]:
+    """Append the ``received`` entries of newly imported complaints in one executemany; returns the new head.
+
+    The bulk path of an import: each entry is hashed from its parts (``received_entry_hash``, which the
+    tests hold to ``entry_hash``) and written as a driver-ready row. ``head_now`` is the head this
+    transaction read under the lock, or the one the previous call returned.
+    """
+    connection = session.connection()
+    recorded_value, recorded_text = moment_parameter(connection.dialect)(recorded_at), canonical_moment(recorded_at)
+    seq, prev_hash = head_now
+    received = str(Action.RECEIVED)
+    rows = []
+    for complaint_id, number, hashed_fields, stored_fields, actor, at, at_text, note, next_step in parts:
+        seq += 1
+        digest = received_entry_hash(
+            prev_hash, seq, number, hashed_fields, actor, at_text, recorded_text, note, next_step
+        )
+        rows.append(
+            (
+                seq,
+                complaint_id,
+                number,
+                received,
+                None,
+                None,
+                stored_fields,
+                actor,
+                at,
+                recorded_value,
+                note,
+                None,
+                None,
+                None,
+                None,
+                next_step,
+                prev_hash,
+                digest,
+            )
+        )
+        prev_hash = digest
+    insert_rows(connection, JournalEntry.metadata.tables["journal_entry"], ENTRY_COLUMNS, rows)
+    return seq, prev_hash
+
+
+def hashed_entries(session: Session) -> Iterator[dict[str, Any]]:
+    """Every entry in chain order, as ``chain.verify_chain`` reads it: the hashed keys, ``prev_hash`` and ``hash``.
+
+    Read as raw rows, not through the model: a row edited behind sop's back (a
+    field that is not JSON, a moment in another form) must come back to be
+    reported as edited, not fail to load.
+    """
+    result = session.execute(
+        text(
+            "SELECT seq, complaint_number, action, step, decision, fields, actor, at, recorded_at, note, output, "
+            "on_time, took_minutes, standard_minutes, next_step, prev_hash, hash FROM journal_entry ORDER BY seq"
+        )
+    )
+    as_utc = UTCDateTime().process_result_value
+    for row in result.mappings():
+        data = dict(row)
+        try:
+            data["fields"] = json.loads(data["fields"])
+        except (TypeError, ValueError):
+            data["fields"] = {"undecodable": str(data["fields"])}  # cannot match its hash: reported as edited
+        data["at"] = as_utc(_as_datetime(data["at"]), None)
+        data["recorded_at"] = as_utc(_as_datetime(data["recorded_at"]), None)
+        data["on_time"] = None if data["on_time"] is None else bool(data["on_time"])
+        yield data
+
+
+def _as_datetime(value: Any) -> datetime:
+    return value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+
+
+# --- reading ---------------------------------------------------------------------
+
+
+def recorded_between(session: Session, since: datetime | None, until: datetime | None) -> Iterator[JournalEntry]:
+    """Entries in chain order, from the first recorded at or after ``since`` to the last recorded before ``until``.
+
+    The bounds are turned into a range of seq, never applied entry by entry:
+    recorded_at follows seq only as closely as the writers' clocks agree, and a
+    gap in seq is exactly what 'sop verify --file' reports as a missing entry.
+    """
+    seq = col(JournalEntry.seq)
+    query = select(JournalEntry).order_by(seq)
+    if since:
+        first = select(func.min(JournalEntry.seq)).where(col(JournalEntry.recorded_at) >= since)
+        query = query.where(seq >= first.scalar_subquery())
+    if until:
+        last = select(func.max(JournalEntry.seq)).where(col(JournalEntry.recorded_at) < until)
+        query = query.where(seq <= last.scalar_subquery())
+    yield from session.exec(query.execution_options(yield_per=1000))
+
+
+def hashes_between(session: Session, start: datetime, end: datetime) -> list[tuple[int, str]]:
+    """The seq and hash of the entries that happened in [``start``, ``end``), seals aside, in chain order."""
+    at = col(JournalEntry.at)
+    query = (
+        select(JournalEntry.seq, JournalEntry.hash)
+        .where(at >= start, at < end, col(JournalEntry.action) != Action.SEAL)
+        .order_by(col(JournalEntry.seq))
+    )
+    return [(seq, hash_) for seq, hash_ in session.exec(query)]
+
+
+def seals(session: Session, *, newest_first: bool = False) -> Sequence[tuple[int, str]]:
+    """The seq and fields (JSON) of every seal, in chain order or newest first."""
+    seq = col(JournalEntry.seq)
+    query = select(JournalEntry.seq, JournalEntry.fields).where(col(JournalEntry.action) == Action.SEAL)
+    return session.exec(query.order_by(seq.desc() if newest_first else seq)).all()
+
+
+def case_entries(session: Session) -> Iterator[Sequence[Any]]:
+    """The entries of complaints (seals aside), by complaint id then chain order, streamed, as
+    (complaint_id, complaint_number, action, at, actor, step, decision, fields, took_minutes, next_step)."""
+    j = JournalEntry
+    query = (
+        sa.select(
+            col(j.complaint_id),
+            col(j.complaint_number),
+            col(j.action),
+            col(j.at),
+            col(j.actor),
+            col(j.step),
+            col(j.decision),
+            col(j.fields),
+            col(j.took_minutes),
+            col(j.next_step),
+        )
+        .where(col(j.complaint_id).is_not(None))
+        .order_by(col(j.complaint_id), col(j.seq))
+        .execution_options(yield_per=2000)
+    )
+    yield from session.execute(query)
