@@ -612,9 +612,11 @@ def test_a_very_long_description_is_kept_whole(sop, sop_env):
     assert exported(sop)[0]["description"] == text.strip()
 
 
-def test_a_field_over_the_csv_limit_is_one_error_line(sop, sop_env):
-    path = write_csv(sop_env / "terlalu.csv", [{**ROWS[1], "description": "x" * 200_000}])
-    error_line(sop("import", str(path)), "line 2")
+def test_a_field_over_the_csv_limit_is_a_row_error(sop, sop_env):
+    path = write_csv(sop_env / "terlalu.csv", [{**ROWS[1], "description": "x" * 200_000}, ROWS[3]])
+    result = sop("import", str(path))
+    assert result.exit_code == 1, result.stderr
+    assert problems(result) == ["line 2: a cell longer than 131072 characters"]
     assert_nothing_written(sop)
 
 

@@ -43,7 +43,7 @@ CHUNK_ROWS = 2000
 MEMO_SIZE = 1024
 _STANDARD_ZONES = (timezone, ZoneInfo)
 # Cells not read as tidied text: the row's markers, the moment (parsed) and the description (kept as written).
-_NOT_TEXT = frozenset(("__extra__", "__unknown__", "received_at", "description"))
+_NOT_TEXT = frozenset(("__error__", "__unknown__", "received_at", "description"))
 # Two received-at values of one complaint, one read back from an export: a spreadsheet keeps
 # times to the millisecond, a CSV to the microsecond.
 SAME_MOMENT = timedelta(seconds=1)
@@ -165,8 +165,8 @@ class _RowChecker:
     def check(self, row: Row) -> tuple[_Record | None, list[tuple[str | None, str]]]:
         values = row.values
         problems: list[tuple[str | None, str]] = []
-        if values.get("__extra__"):
-            problems.append((None, _("{n} more cells than the header has columns").format(n=values["__extra__"])))
+        if "__error__" in values:  # the reader could not make this row out: its cells say nothing reliable
+            return None, [values["__error__"]]
         if values.get("__unknown__") and not self.ignore_unknown:
             problems.append((None, _("unknown columns: {names}").format(names=", ".join(values["__unknown__"]))))
         # _cell_text of the cells used as text (its common case, a str cell, inline: this runs for every cell)
