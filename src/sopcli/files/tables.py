@@ -159,6 +159,33 @@ def read_rows(
     return _xlsx_rows(stream, source)
 
 
+# Byte-order marks and the codec that reads past them; UTF-32's before UTF-16's, which it begins with.
+_BOMS = (
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+
+def _bom_encoding(stream: IO[bytes]) -> str | None:
+    """The encoding a file's byte-order mark announces (Excel's "Unicode Text" is UTF-16 with one), or None.
+
+    The stream is left where it was: a buffered file or standard input is peeked, any other
+    stream must be seekable (one that is neither is read as UTF-8).
+    """
+    if hasattr(stream, "peek"):
+        head = stream.peek(4)[:4]
+    elif stream.seekable():
+        where = stream.tell()
+        head = stream.read(4)
+        stream.seek(where)
+    else:
+        return None
+    return next((name for bom, name in _BOMS if head.startswith(bom)), None)
+
+
 def _text(stream: IO[bytes], encoding: str | None) -> io.TextIOWrapper:
     name = encoding or "utf-8-sig"  # utf-8-sig reads files with and without a BOM
     try:
@@ -228,6 +255,7 @@ class _Lines:
 
 
 def _csv_rows(stream: IO[bytes], delimiter: str | None, encoding: str | None, source: str):
+    encoding = encoding or _bom_encoding(stream)
     text = _text(stream, encoding)
     try:
         sample = text.read(64 * 1024)
@@ -405,6 +433,7 @@ def _sniff_delimiter(sample: str) -> str:
 
 
 def _jsonl_rows(stream: IO[bytes], encoding: str | None, source: str):
+    encoding = encoding or _bom_encoding(stream)
     text = _text(stream, encoding)
     lines = enumerate(text, start=1)
     first: tuple[int, dict] | None = None
@@ -418,6 +447,8 @@ def _jsonl_rows(stream: IO[bytes], encoding: str | None, source: str):
             raise InputError(
                 _("{source}: line {line}: not JSON ({error})").format(source=source, line=number, error=exc.msg)
             ) from None
+        except RecursionError:
+            raise _too_deep(source, number) from None
         if not isinstance(record, dict):
             raise InputError(
                 _("{source}: line {line}: each line must be a JSON object").format(source=source, line=number)
@@ -450,6 +481,12 @@ def _jsonl_rows(stream: IO[bytes], encoding: str | None, source: str):
     return columns, rows()
 
 
+def _too_deep(source: str, line: int | None = None) -> InputError:
+    """Arrays or objects nested deeper than Python's parser goes: no complaint file is like that."""
+    where = source if line is None else _("{source}: line {line}").format(source=source, line=line)
+    return InputError(_("{where}: not readable JSON (nested too deeply)").format(where=where))
+
+
 def _keyed_row(line: int, record: dict, columns: Columns) -> Row:
     keys = list(record.keys())
     values = {column: record[keys[i]] for i, column in columns.mapping.items()}
@@ -460,6 +497,7 @@ def _keyed_row(line: int, record: dict, columns: Columns) -> Row:
 
 def _json_rows(stream: IO[bytes], encoding: str | None, source: str):
     # A JSON array has to be parsed whole; use JSON Lines for very large batches.
+    encoding = encoding or _bom_encoding(stream)
     try:
         data = json.loads(stream.read().decode(encoding or "utf-8-sig"))
     except UnicodeDecodeError as exc:
@@ -468,6 +506,8 @@ def _json_rows(stream: IO[bytes], encoding: str | None, source: str):
         raise InputError(
             _("{source}: line {line}: not JSON ({error})").format(source=source, line=exc.lineno, error=exc.msg)
         ) from None
+    except RecursionError:
+        raise _too_deep(source) from None
     if isinstance(data, dict):
         data = data.get("complaints", data.get("pengaduan"))
     if not isinstance(data, list) or not all(isinstance(r, dict) for r in data):
