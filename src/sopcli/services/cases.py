@@ -15,6 +15,7 @@ from typing import Any
 
 from sopcli.domain import engine
 from sopcli.domain.chain import GENESIS, entry_hash
+from sopcli.domain.limits import check_entry, check_lengths
 from sopcli.errors import ActionError, CaseMovedOn, ConflictError, InputError, NotFoundError, NotPermitted
 from sopcli.i18n import _
 from sopcli.services.runtime import Runtime
@@ -560,6 +561,7 @@ def record_complaint(rt: Runtime, new: NewComplaint, *, actor: str) -> CaseView:
         "host": (new.host or "").strip() or None,
         "ref": (new.ref or "").strip() or None,
     }
+    check_lengths(details)
     if details["ref"] and details["ref"].upper().startswith(f"{NUMBER_PREFIX}-"):
         # A ref is looked up after numbers, and ADU-… is always read as a number: such a ref could never be found.
         raise InputError(
@@ -674,6 +676,7 @@ def _apply(rt: Runtime, session, complaint, sop, act, now: datetime) -> CaseView
     """Run ``act`` on the loaded complaint; store its new state and journal entry."""
     calendar = rt.calendar_for(sop)
     transition = act(sop, _state(complaint), calendar, now)
+    check_entry(transition.entry)
     _store_state(complaint, transition.state, engine.due_at(sop, transition.state, calendar))
     if transition.state.status != engine.OPEN and transition.overall_minutes is not None:
         complaint.resolution_minutes = transition.overall_minutes

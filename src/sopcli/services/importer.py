@@ -28,6 +28,7 @@ from zoneinfo import ZoneInfo
 
 from sopcli.domain import engine
 from sopcli.domain.chain import GENESIS, canonical_moment, json_string, received_entry_hash
+from sopcli.domain.limits import LIMITS, too_long
 from sopcli.errors import DateParseError, DefinitionError, InputError, NotFoundError
 from sopcli.files.tables import COLUMN_ALIASES, Row, read_rows
 from sopcli.i18n import _
@@ -44,6 +45,8 @@ MEMO_SIZE = 1024
 _STANDARD_ZONES = (timezone, ZoneInfo)
 # Cells not read as tidied text: the row's markers, the moment (parsed) and the description (kept as written).
 _NOT_TEXT = frozenset(("__error__", "__unknown__", "received_at", "description"))
+# The row's texts with a length limit: a complaint's own fields.
+_LIMITED = tuple((column, limit) for column, limit in LIMITS.items() if column in COLUMN_ALIASES)
 # Two received-at values of one complaint, one read back from an export: a spreadsheet keeps
 # times to the millisecond, a CSV to the microsecond.
 SAME_MOMENT = timedelta(seconds=1)
@@ -181,6 +184,13 @@ class _RowChecker:
                 empty = column != "received_at" and not text.get(column)
             if empty:
                 problems.append((column, _("empty {column}").format(column=column)))
+        flagged = {problem[0] for problem in problems}
+        for column, limit in _LIMITED:
+            value = text.get(column) if column != "description" else values.get(column)
+            if type(value) is str and len(value) > limit and column not in flagged:
+                reason = too_long(column, value.strip() if column == "description" else value)
+                if reason:
+                    problems.append((column, reason))
         sop_ref = text.get("sop") or self.default_sop
         loaded = None
         if not sop_ref:
