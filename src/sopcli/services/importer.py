@@ -47,6 +47,7 @@ _STANDARD_ZONES = (timezone, ZoneInfo)
 _NOT_TEXT = frozenset(("__error__", "__unknown__", "received_at", "description"))
 # The row's texts with a length limit: a complaint's own fields.
 _LIMITED = tuple((column, limit) for column, limit in LIMITS.items() if column in COLUMN_ALIASES)
+_SHORTEST_LIMIT = min(limit for _column, limit in _LIMITED)
 # Two received-at values of one complaint, one read back from an export: a spreadsheet keeps
 # times to the millisecond, a CSV to the microsecond.
 SAME_MOMENT = timedelta(seconds=1)
@@ -184,13 +185,17 @@ class _RowChecker:
                 empty = column != "received_at" and not text.get(column)
             if empty:
                 problems.append((column, _("empty {column}").format(column=column)))
-        flagged = {problem[0] for problem in problems}
-        for column, limit in _LIMITED:
-            value = text.get(column) if column != "description" else values.get(column)
-            if type(value) is str and len(value) > limit and column not in flagged:
-                reason = too_long(column, value.strip() if column == "description" else value)
-                if reason:
-                    problems.append((column, reason))
+        description = values.get("description")
+        if (text and max(map(len, text.values())) > _SHORTEST_LIMIT) or (
+            type(description) is str and len(description) > LIMITS["description"]
+        ):  # some cell is long enough to look at each (most rows have none)
+            flagged = {problem[0] for problem in problems}
+            for column, limit in _LIMITED:
+                value = text.get(column) if column != "description" else description
+                if type(value) is str and len(value) > limit and column not in flagged:
+                    reason = too_long(column, value.strip() if column == "description" else value)
+                    if reason:
+                        problems.append((column, reason))
         sop_ref = text.get("sop") or self.default_sop
         loaded = None
         if not sop_ref:
