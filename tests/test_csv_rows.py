@@ -129,15 +129,19 @@ def test_a_row_with_fewer_cells_than_the_header_is_an_error(sop, sop_env):
 
 def test_a_crlf_split_by_the_first_read_counts_as_one_line(sop, sop_env):
     # The reader reads the first 64 KiB to find the delimiter; a CRLF cut in two there is still one line break.
-    first = row("C-1", "x" * 100)
-    pad = 64 * 1024 - len(HEADER + "\r\n") - len(first + "\r\n") - 1  # the first read ends on the next row's CR
-    lines = [HEADER, first, row("C-2", "y" * (pad - len(row("C-2", "")))), row("C-3", '"tidak ditutup'), row("C-4")]
+    lines = [HEADER]
+    while sum(len(line) + 2 for line in lines) < 64 * 1024 - 400:
+        lines.append(row(f"C-{len(lines)}", "x" * 100))
+    used = sum(len(line) + 2 for line in lines)
+    lines.append(row("C-last", "y" * (64 * 1024 - 1 - used - len(row("C-last", "")))))  # its CR ends the first read
+    lines += [row("C-bad", '"tidak ditutup'), row("C-after")]
     text = "\r\n".join(lines) + "\r\n"
     assert text[64 * 1024 - 1] == "\r"
     path = sop_env / "crlf.csv"
     path.write_bytes(text.encode())
     result = run_import(sop, path)
-    assert problems(result) == ["line 4 description: the quote opened on line 4 character 53 is never closed"]
+    bad = len(lines) - 1  # C-bad's line
+    assert problems(result) == [f"line {bad} description: the quote opened on line {bad} character 55 is never closed"]
 
 
 # --- the property: every record a strict reader sees is imported or rejected ---------------------
