@@ -300,10 +300,11 @@ def _csv_rows(stream: IO[bytes], delimiter: str | None, encoding: str | None, so
             if cells is None:
                 return
             start = lines.start
-            if type(cells) is tuple:
+            values: dict[str, Any]
+            if isinstance(cells, tuple):
                 where, what = cells
-                cells = _cells_of(lines.taken[0], delimiter)
-                values = {column: cells[i] if i < len(cells) else "" for i, column in mapping}
+                seen = _cells_of(lines.taken[0], delimiter)
+                values = {column: seen[i] if i < len(seen) else "" for i, column in mapping}
                 values["__error__"] = (columns.mapping.get(where) if where is not None else None, what)
                 lines.reread()
                 yield Row(start, values)
