@@ -161,6 +161,33 @@ def read_rows(
     return _xlsx_rows(stream, source)
 
 
+# Byte-order marks and the codec that reads past them; UTF-32's before UTF-16's, which it begins with.
+_BOMS = (
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+
+def _bom_encoding(stream: IO[bytes]) -> str | None:
+    """The encoding a file's byte-order mark announces (Excel's "Unicode Text" is UTF-16 with one), or None.
+
+    The stream is left where it was: a buffered file or standard input is peeked, any other
+    stream must be seekable (one that is neither is read as UTF-8).
+    """
+    if hasattr(stream, "peek"):
+        head = stream.peek(4)[:4]
+    elif stream.seekable():
+        where = stream.tell()
+        head = stream.read(4)
+        stream.seek(where)
+    else:
+        return None
+    return next((name for bom, name in _BOMS if head.startswith(bom)), None)
+
+
 def _text(stream: IO[bytes], encoding: str | None) -> io.TextIOWrapper:
     name = encoding or "utf-8-sig"  # utf-8-sig reads files with and without a BOM
     try:
@@ -179,7 +206,58 @@ def _decode_error(source: str, line: int, encoding: str | None) -> InputError:
     )
 
 
+# A quoted cell may run over at most this many lines. The longest text a row holds, a description,
+# is at most 10,000 characters (domain.limits): pasted from an e-mail or a log, that is a few dozen
+# lines, 200 at the very most (50 characters a line). A quote left open is caught within this many
+# lines, so the lines after it are read again as rows of their own and never swallowed whole.
+MAX_CELL_LINES = 200
+
+
+class _Broken(Exception):
+    """A quoted cell runs past MAX_CELL_LINES lines."""
+
+
+class _Lines:
+    """The file's physical lines for csv.reader, numbered, with the current record's lines kept.
+
+    A record that cannot be read is rejected at its first line and reading goes on at its
+    second: the lines it had taken are handed out again (``reread``), so an unclosed quote
+    costs one row, never the rows after it.
+    """
+
+    __slots__ = ("again", "number", "source", "start", "taken")
+
+    def __init__(self, source: Iterator[str]):
+        self.source = source
+        self.again: list[str] = []  # lines to hand out again, last first
+        self.taken: list[str] = []  # the lines of the record being read
+        self.start = 1  # the line it starts on
+        self.number = 1  # the line handed out next
+
+    def __iter__(self):
+        return self
+
+    def __next__(self) -> str:
+        line = self.again.pop() if self.again else next(self.source)
+        taken = self.taken
+        taken.append(line)
+        if len(taken) > MAX_CELL_LINES:
+            raise _Broken
+        self.number += 1
+        return line
+
+    def begin(self) -> None:
+        self.taken = []
+        self.start = self.number
+
+    def reread(self) -> None:
+        """Go back to the line after the current record's first."""
+        self.again.extend(reversed(self.taken[1:]))
+        self.number = self.start + 1
+
+
 def _csv_rows(stream: IO[bytes], delimiter: str | None, encoding: str | None, source: str):
+    encoding = encoding or _bom_encoding(stream)
     text = _text(stream, encoding)
     try:
         sample = text.read(64 * 1024)
@@ -189,36 +267,108 @@ def _csv_rows(stream: IO[bytes], delimiter: str | None, encoding: str | None, so
         raise InputError(_("{source} is empty").format(source=source))
     if delimiter is None:
         delimiter = _sniff_delimiter(sample)
-    reader = csv.reader(_chain_text(sample, text), delimiter=delimiter)
-    try:
-        headers = next(reader)
-    except csv.Error as exc:
-        raise InputError(_("{source}: line 1: {error}").format(source=source, error=exc)) from None
+    lines = _Lines(_chain_text(sample, text))
+    # strict: a quote closing a cell must be followed by the delimiter or the line's end, and the
+    # file must not end inside a quoted cell (a lenient reader runs such a cell on to the end).
+    reader = csv.reader(lines, delimiter=delimiter, strict=True)
+
+    def record() -> list[str] | tuple[int | None, str] | None:
+        """The next record's cells; (where, what) when it cannot be read; None at the end."""
+        lines.begin()
+        try:
+            return next(reader)
+        except StopIteration:
+            return None
+        except UnicodeDecodeError:
+            raise _decode_error(source, _bad_byte_line(stream, encoding, lines.number), encoding) from None
+        except (csv.Error, _Broken):
+            return _record_error(lines.taken, delimiter, lines.start)
+
+    first = record()
+    while first == []:  # blank lines before the header
+        first = record()
+    if first is None:
+        raise InputError(_("{source} is empty").format(source=source))
+    if isinstance(first, tuple):
+        raise InputError(_("{source}: line {line}: {error}").format(source=source, line=lines.start, error=first[1]))
+    headers = first
+    width = len(headers)
     columns = map_headers(headers)
+    mapping = columns.mapping.items()
 
     def rows() -> Iterator[Row]:
-        start = reader.line_num + 1
         while True:
-            try:
-                record = next(reader)
-            except StopIteration:
+            cells = record()
+            if cells is None:
                 return
-            except UnicodeDecodeError:
-                raise _decode_error(source, _bad_byte_line(stream, encoding, reader.line_num + 1), encoding) from None
-            except csv.Error as exc:
-                raise InputError(
-                    _("{source}: line {line}: {error}").format(source=source, line=start, error=exc)
-                ) from None
-            if "".join(record).strip():  # some cell is not blank
-                values: dict[str, Any] = {
-                    column: record[i] if i < len(record) else "" for i, column in columns.mapping.items()
-                }
-                if len(record) > len(headers) and any(cell.strip() for cell in record[len(headers) :]):
-                    values["__extra__"] = len(record) - len(headers)
+            start = lines.start
+            values: dict[str, Any]
+            if isinstance(cells, tuple):
+                where, what = cells
+                seen = _cells_of(lines.taken[0], delimiter)
+                values = {column: seen[i] if i < len(seen) else "" for i, column in mapping}
+                values["__error__"] = (columns.mapping.get(where) if where is not None else None, what)
+                lines.reread()
                 yield Row(start, values)
-            start = reader.line_num + 1
+            elif "".join(cells).strip():  # some cell is not blank
+                values = {column: cells[i] if i < len(cells) else "" for i, column in mapping}
+                if len(cells) != width:
+                    values["__error__"] = (None, _cell_count(len(cells), width))
+                yield Row(start, values)
 
     return columns, rows()
+
+
+def _cells_of(line: str, delimiter: str) -> list[str]:
+    """The cells of one line of a row that cannot be read, as a lenient reader sees them (for the rejects file)."""
+    try:
+        return next(csv.reader([line], delimiter=delimiter), [])
+    except csv.Error:
+        return []
+
+
+def _cell_count(cells: int, width: int) -> str:
+    if cells > width:
+        return _("{n} more cells than the header has columns").format(n=cells - width)
+    return _("{n} fewer cells than the header has columns").format(n=width - cells)
+
+
+def _record_error(taken: list[str], delimiter: str, start: int) -> tuple[int | None, str]:
+    """Why the record made of the lines ``taken`` (from line ``start``) cannot be read: (cell position, reason).
+
+    The lines are read again character by character, as the strict csv reader reads them, to say where.
+    """
+    cell, quoted, fresh, opened = 0, False, True, (0, start, 1)
+    for row, text in enumerate(taken[:MAX_CELL_LINES]):  # a line past the limit was never read into the record
+        i = 0
+        while i < len(text):
+            ch = text[i]
+            if quoted:
+                if ch == '"':
+                    if text.startswith('"', i + 1):  # "" inside a quoted cell
+                        i += 2
+                        continue
+                    quoted = False
+                    if text[i + 1 : i + 2] not in (delimiter, "\r", "\n", ""):
+                        return cell, _(
+                            "text after the quote that closes a cell, line {line} character {char} "
+                            '(a quote inside a quoted cell is written twice: "")'
+                        ).format(line=start + row, char=i + 2)
+            elif ch == delimiter:
+                cell, fresh = cell + 1, True
+            elif ch == '"' and fresh:
+                quoted, opened = True, (cell, start + row, i + 1)
+            else:
+                fresh = False
+            i += 1
+    cell, line, char = opened
+    if quoted and len(taken) > MAX_CELL_LINES:
+        return cell, _("the quote opened on line {line} character {char} is not closed within {n} lines").format(
+            line=line, char=char, n=MAX_CELL_LINES
+        )
+    if quoted:
+        return cell, _("the quote opened on line {line} character {char} is never closed").format(line=line, char=char)
+    return None, _("a cell longer than {n} characters").format(n=csv.field_size_limit())
 
 
 def _bad_byte_line(stream: IO[bytes], encoding: str | None, fallback: int) -> int:
@@ -250,19 +400,21 @@ def _lines_before(exc: UnicodeDecodeError) -> int:
 
 def _chain_text(sample: str, rest: io.TextIOWrapper) -> Iterator[str]:
     """Lines of the sample already read, then the rest of the stream (csv wants one iterable)."""
-    buffered = io.StringIO(sample, newline="")
-    pending = ""
-    for line in buffered:
-        if line.endswith(("\n", "\r")):
-            yield pending + line
-            pending = ""
-        else:
-            pending += line
-    for line in rest:
-        yield pending + line
-        pending = ""
+    lines = io.StringIO(sample, newline="").readlines()
+    # The sample may end inside a line, or between the CR and the LF of a CRLF: that line goes on in the rest.
+    pending = lines.pop() if lines and not lines[-1].endswith("\n") else ""
+    yield from lines
+    following = iter(rest)
     if pending:
-        yield pending
+        first = next(following, None)
+        if first is None:
+            yield pending
+        elif pending.endswith("\r") and first != "\n":  # it did end with a lone CR
+            yield pending
+            yield first
+        else:
+            yield pending + first
+    yield from following
 
 
 def _sniff_delimiter(sample: str) -> str:
@@ -284,6 +436,7 @@ def _sniff_delimiter(sample: str) -> str:
 
 
 def _jsonl_rows(stream: IO[bytes], encoding: str | None, source: str):
+    encoding = encoding or _bom_encoding(stream)
     text = _text(stream, encoding)
     lines = enumerate(text, start=1)
     first: tuple[int, dict] | None = None
@@ -297,6 +450,8 @@ def _jsonl_rows(stream: IO[bytes], encoding: str | None, source: str):
             raise InputError(
                 _("{source}: line {line}: not JSON ({error})").format(source=source, line=number, error=exc.msg)
             ) from None
+        except RecursionError:
+            raise _too_deep(source, number) from None
         if not isinstance(record, dict):
             raise InputError(
                 _("{source}: line {line}: each line must be a JSON object").format(source=source, line=number)
@@ -329,6 +484,12 @@ def _jsonl_rows(stream: IO[bytes], encoding: str | None, source: str):
     return columns, rows()
 
 
+def _too_deep(source: str, line: int | None = None) -> InputError:
+    """Arrays or objects nested deeper than Python's parser goes: no complaint file is like that."""
+    where = source if line is None else _("{source}: line {line}").format(source=source, line=line)
+    return InputError(_("{where}: not readable JSON (nested too deeply)").format(where=where))
+
+
 def _keyed_row(line: int, record: dict, columns: Columns) -> Row:
     keys = list(record.keys())
     values = {column: record[keys[i]] for i, column in columns.mapping.items()}
@@ -339,6 +500,7 @@ def _keyed_row(line: int, record: dict, columns: Columns) -> Row:
 
 def _json_rows(stream: IO[bytes], encoding: str | None, source: str):
     # A JSON array has to be parsed whole; use JSON Lines for very large batches.
+    encoding = encoding or _bom_encoding(stream)
     try:
         data = json.loads(stream.read().decode(encoding or "utf-8-sig"))
     except UnicodeDecodeError as exc:
@@ -347,6 +509,8 @@ def _json_rows(stream: IO[bytes], encoding: str | None, source: str):
         raise InputError(
             _("{source}: line {line}: not JSON ({error})").format(source=source, line=exc.lineno, error=exc.msg)
         ) from None
+    except RecursionError:
+        raise _too_deep(source) from None
     if isinstance(data, dict):
         data = data.get("complaints", data.get("pengaduan"))
     if not isinstance(data, list) or not all(isinstance(r, dict) for r in data):

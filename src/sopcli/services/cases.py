@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import Any, TypedDict, overload
 
 from sopcli.domain import engine
+from sopcli.domain.limits import check_entry, check_lengths
 from sopcli.domain.vocabulary import STATUS_LABELS, Status
 from sopcli.errors import ActionError, CaseMovedOn, ConflictError, InputError, NotFoundError, NotPermitted
 from sopcli.i18n import _
@@ -466,6 +467,7 @@ def record_complaint(rt: Runtime, new: NewComplaint, *, actor: str) -> CaseView:
         "host": (new.host or "").strip() or None,
         "ref": (new.ref or "").strip() or None,
     }
+    check_lengths(details)
     if details["ref"] and details["ref"].upper().startswith(f"{NUMBER_PREFIX}-"):
         # A ref is looked up after numbers, and ADU-… is always read as a number: such a ref could never be found.
         raise InputError(
@@ -595,6 +597,7 @@ def _apply(rt: Runtime, session, complaint, sop, act: _Action, now: datetime) ->
     """Run ``act`` on the loaded complaint; store its new state and journal entry."""
     calendar = rt.calendar_for(sop)
     transition = act(sop, complaints.state_of(complaint), calendar, now)
+    check_entry(transition.entry)
     complaints.store_state(complaint, transition.state, engine.due_at(sop, transition.state, calendar))
     if transition.state.status != Status.OPEN and transition.overall_minutes is not None:
         complaint.resolution_minutes = transition.overall_minutes

@@ -28,6 +28,7 @@ from zoneinfo import ZoneInfo
 
 from sopcli.domain import engine
 from sopcli.domain.chain import canonical_moment, json_string
+from sopcli.domain.limits import LIMITS, too_long
 from sopcli.domain.vocabulary import Status, status_named
 from sopcli.errors import DateParseError, DefinitionError, InputError, NotFoundError
 from sopcli.files.tables import COLUMN_ALIASES, Row, read_rows
@@ -48,7 +49,10 @@ CHUNK_ROWS = 2000
 MEMO_SIZE = 1024
 _STANDARD_ZONES = (timezone, ZoneInfo)
 # Cells not read as tidied text: the row's markers, the moment (parsed) and the description (kept as written).
-_NOT_TEXT = frozenset(("__extra__", "__unknown__", "received_at", "description"))
+_NOT_TEXT = frozenset(("__error__", "__unknown__", "received_at", "description"))
+# The row's texts with a length limit: a complaint's own fields.
+_LIMITED = tuple((column, limit) for column, limit in LIMITS.items() if column in COLUMN_ALIASES)
+_SHORTEST_LIMIT = min(limit for _column, limit in _LIMITED)
 # Two received-at values of one complaint, one read back from an export: a spreadsheet keeps
 # times to the millisecond, a CSV to the microsecond.
 SAME_MOMENT = timedelta(seconds=1)
@@ -162,8 +166,8 @@ class _RowChecker:
     def check(self, row: Row) -> tuple[_Record | None, list[tuple[str | None, str]]]:
         values = row.values
         problems: list[tuple[str | None, str]] = []
-        if values.get("__extra__"):
-            problems.append((None, _("{n} more cells than the header has columns").format(n=values["__extra__"])))
+        if "__error__" in values:  # the reader could not make this row out: its cells say nothing reliable
+            return None, [values["__error__"]]
         if values.get("__unknown__") and not self.ignore_unknown:
             problems.append((None, _("unknown columns: {names}").format(names=", ".join(values["__unknown__"]))))
         # _cell_text of the cells used as text (its common case, a str cell, inline: this runs for every cell)
@@ -178,6 +182,17 @@ class _RowChecker:
                 empty = column != "received_at" and not text.get(column)
             if empty:
                 problems.append((column, _("empty {column}").format(column=column)))
+        description = values.get("description")
+        if (text and max(map(len, text.values())) > _SHORTEST_LIMIT) or (
+            type(description) is str and len(description) > LIMITS["description"]
+        ):  # some cell is long enough to look at each (most rows have none)
+            flagged = {problem[0] for problem in problems}
+            for column, limit in _LIMITED:
+                value = text.get(column) if column != "description" else description
+                if type(value) is str and len(value) > limit and column not in flagged:
+                    reason = too_long(column, value.strip() if column == "description" else value)
+                    if reason:
+                        problems.append((column, reason))
         sop_ref = text.get("sop") or self.default_sop
         loaded = None
         if not sop_ref:

@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from functools import cached_property
 
 from sopcli.config import Config
+from sopcli.domain.limits import OPERATOR
 from sopcli.errors import InputError
 from sopcli.i18n import _
 from sopcli.services.terminal import Terminal
@@ -34,7 +35,7 @@ def clock_from_environment() -> Callable[[], datetime]:
     return lambda: moment
 
 
-MAX_OPERATOR_NAME = 80
+MAX_OPERATOR_NAME = OPERATOR
 
 
 def operator_name(raw: str, source: str) -> str:
