@@ -18,34 +18,16 @@ import sqlalchemy as sa
 from sqlalchemy import func, text
 from sqlmodel import Session, col, select
 
-from sopcli.domain.chain import GENESIS, canonical_moment, entry_hash, received_entry_hash
+from sopcli.domain.chain import GENESIS, HASHED_KEYS, canonical_moment, entry_hash, received_entry_hash
 from sopcli.domain.engine import Entry, describe
 from sopcli.domain.vocabulary import Action
 from sopcli.store.bulk import insert_rows, moment_parameter
 from sopcli.store.database import JOURNAL_LOCK
 from sopcli.store.models import JournalEntry, UTCDateTime
 
-# The journal's columns in the order ``append_received`` writes them (a test holds them to the table).
-ENTRY_COLUMNS = (
-    "seq",
-    "complaint_id",
-    "complaint_number",
-    "action",
-    "step",
-    "decision",
-    "fields",
-    "actor",
-    "at",
-    "recorded_at",
-    "note",
-    "output",
-    "on_time",
-    "took_minutes",
-    "standard_minutes",
-    "next_step",
-    "prev_hash",
-    "hash",
-)
+# The journal's columns in the order ``append_received`` writes them (a test holds them to the table):
+# the hashed keys, with the complaint's id beside its number, then the chain's two links.
+ENTRY_COLUMNS = ("seq", "complaint_id", *HASHED_KEYS[1:], "prev_hash", "hash")
 
 
 def lock(session: Session) -> None:
