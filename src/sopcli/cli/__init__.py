@@ -10,6 +10,7 @@ import gc
 import os
 import sys
 from collections.abc import Sequence
+from functools import cache
 from typing import Annotated, Any, NoReturn
 
 import typer
@@ -60,6 +61,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
 }
 
 
+@cache  # one run builds one command; a process that runs many (the test suite) builds each once
 def load_command(name: str):
     """The click command for ``name``, built from its module on first use."""
     from importlib import import_module
