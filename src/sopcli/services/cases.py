@@ -567,9 +567,9 @@ def _act(
     Raises:
         NotPermitted: the operator does not hold a role for the step.
     """
-    now = rt.now()
     with rt.ready_database().transaction(write=True) as session:
         journal.lock(session)
+        now = rt.now()  # under the lock: a writer that commits first cannot make this moment look backdated
         complaint = _complaint(session, rt, number)
         if expected_step is not None and complaint.current_step != str(expected_step):
             where = (
