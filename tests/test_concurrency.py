@@ -19,6 +19,7 @@ import re
 import subprocess
 import sys
 from dataclasses import dataclass
+from datetime import datetime
 
 import pytest
 
@@ -353,3 +354,26 @@ def test_eight_operators_mixing_new_next_and_note(race, env, sop):
     assert_chain_ok(sop, 16)
     check = sop("db", "check")
     assert check.exit_code == 0, check.output
+
+
+def test_sixteen_simultaneous_notes_on_the_real_clock_are_kept_in_time_order(race, env, sop, monkeypatch):
+    # The office's real clock, not the fixed one: each racer's moment is its own. A racer that read the
+    # clock before waiting for the write lock would find a later racer's note already there, and be
+    # refused as "before the case's latest entry". Taken under the lock, the moments follow the chain.
+    monkeypatch.delenv("SOP_NOW")
+    number = new_complaint(sop)
+
+    outcomes = race([["note", number, f"text {i}"] for i in range(16)])
+
+    for o in outcomes:
+        assert (o.returncode, o.stderr) == (0, ""), o.stderr
+        assert o.stdout.strip() == f"Note added to {number}."
+    journal = shown(sop, number)["journal"]
+    assert sorted(e["note"] for e in journal if e["action"] == "note") == sorted(f"text {i}" for i in range(16))
+    assert [e["seq"] for e in journal] == list(range(1, 18))
+    moments = [datetime.fromisoformat(e["at"]) for e in journal]
+    recorded = [datetime.fromisoformat(e["recorded_at"]) for e in journal]
+    assert moments == sorted(moments)
+    assert recorded == sorted(recorded)
+    assert moments == recorded  # no --at: each note happened when it was written
+    assert_chain_ok(sop, 17)

@@ -444,19 +444,8 @@ def record_complaint(rt: Runtime, new: NewComplaint, *, actor: str) -> CaseView:
     from sopcli.store.models import Complaint
 
     loaded = _load_sop(rt, new.sop)
-    now = rt.now()
-    received_at = new.received_at or now
-    if received_at > now + engine.FUTURE_TOLERANCE:
-        raise InputError(
-            _("the received time {at} is in the future").format(at=received_at.isoformat(timespec="minutes"))
-        )
-    if received_at < now - engine.RECEIVED_AT_MOST_AGO:
-        raise InputError(
-            _("the received time {at} is more than {years} years ago").format(
-                at=received_at.isoformat(timespec="minutes"), years=engine.RECEIVED_AT_MOST_AGO_YEARS
-            ),
-            _("check the year"),
-        )
+    if new.received_at is not None:
+        _check_received_at(new.received_at, rt.now())
     details: _Details = {
         "description": _required(new.description, "--description"),
         "reporter": _required(new.reporter, "--reporter"),
@@ -475,10 +464,12 @@ def record_complaint(rt: Runtime, new: NewComplaint, *, actor: str) -> CaseView:
             _("give the reporter's own letter or ticket number"),
         )
     sop = loaded.definition
-    transition = engine.start(sop, received_at=received_at, actor=actor, note=details["description"])
     calendar = rt.calendar_for(sop)
     with rt.ready_database().transaction(write=True) as session:
         journal.lock(session)
+        now = rt.now()  # under the lock, as in _act: the journal's moments follow its chain
+        received_at = new.received_at or now
+        transition = engine.start(sop, received_at=received_at, actor=actor, note=details["description"])
         if details["ref"]:
             _refuse_duplicate_ref(session, details["ref"])
         version = _pinned_version(session, loaded, now)
@@ -503,6 +494,25 @@ def record_complaint(rt: Runtime, new: NewComplaint, *, actor: str) -> CaseView:
         journal.append(session, entry, now, complaint_id=complaint.id, complaint_number=complaint.number)
         session.flush()
         return _view(session, complaint, sop, calendar.day_minutes)
+
+
+def _check_received_at(received_at: datetime, now: datetime) -> None:
+    """Refuse a given received-at in the future or implausibly long ago.
+
+    Raises:
+        InputError: either.
+    """
+    if received_at > now + engine.FUTURE_TOLERANCE:
+        raise InputError(
+            _("the received time {at} is in the future").format(at=received_at.isoformat(timespec="minutes"))
+        )
+    if received_at < now - engine.RECEIVED_AT_MOST_AGO:
+        raise InputError(
+            _("the received time {at} is more than {years} years ago").format(
+                at=received_at.isoformat(timespec="minutes"), years=engine.RECEIVED_AT_MOST_AGO_YEARS
+            ),
+            _("check the year"),
+        )
 
 
 def received_fields(sop, details: Mapping[str, Any], source: str | None = None) -> dict[str, str]:
@@ -567,9 +577,9 @@ def _act(
     Raises:
         NotPermitted: the operator does not hold a role for the step.
     """
-    now = rt.now()
     with rt.ready_database().transaction(write=True) as session:
         journal.lock(session)
+        now = rt.now()  # under the lock: a writer that commits first cannot make this moment look backdated
         complaint = _complaint(session, rt, number)
         if expected_step is not None and complaint.current_step != str(expected_step):
             where = (

@@ -455,8 +455,8 @@ class _Writer:
 
     def __init__(self, rt: Runtime, session, source: str, actor: str):
         self.rt, self.session, self.source, self.actor = rt, session, source, actor
-        self.now = rt.now()
         journal.lock(session)
+        self.now = rt.now()  # the entries' recorded-at, read under the lock (on PostgreSQL, the lock is this one)
         self.moment = moment_parameter(session.connection().dialect)
         self.first_new_id = complaints.last_id(session) + 1
         self.next_id = self.first_new_id

@@ -61,13 +61,13 @@ def seal_day(rt: Runtime, day: date, actor: str) -> Seal:
 
     from sopcli.store import journal
 
-    now = rt.now()
-    if day > now.astimezone(rt.zone).date():
+    if day > rt.now().astimezone(rt.zone).date():
         raise InputError(
             _("{day} has not come yet: only a day that has begun can be sealed").format(day=day.isoformat())
         )
     with rt.ready_database().transaction(write=True) as session:
         journal.lock(session)
+        now = rt.now()  # under the lock: no entry written before the seal is later than it
         hashes = [hash_ for _seq, hash_ in _day_entries(session, rt, day)]
         digest = day_digest(hashes)
         for seq, fields in journal.seals(session, newest_first=True):
