@@ -1,4 +1,4 @@
-"""Casework commands: new, next, note, pause, resume, cancel, show, list, verify.
+"""Casework commands: new, next, note, pause, resume, cancel, correct, undo, reopen, transfer, show, list, verify.
 
 Each parses its options, calls one service, and renders the result. Prompts
 appear only when standard input is a terminal and a needed value was not
@@ -431,6 +431,38 @@ def cancel(
             raise typer.Exit(1)
     view = cases.cancel(rt, number, reason, actor=_operator(rt, actor), at=rt.parse_when(at) if at else None)
     _emit(view, rt, as_json, _("{number} cancelled.").format(number=view.number))
+
+
+ReasonOption = Annotated[str, typer.Option("--reason", help="Why: the mistake this puts right (required).")]
+
+
+def correct(
+    ctx: typer.Context,
+    number: NumberArgument,
+    field: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--field",
+            help="A detail and its right value, NAME=VALUE (repeatable): reporter, unit, system, host, channel, "
+            "priority, description, ref.",
+            metavar="NAME=VALUE",
+        ),
+    ] = None,
+    reason: ReasonOption = "",
+    actor: AsOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Correct a complaint's details; the journal keeps the old and the new value.
+
+    Example: sop correct ADU-2026-00042 --field unit="Dinas Kesehatan" --reason "salah ketik unit"
+    """
+    from sopcli.i18n import _
+    from sopcli.services import cases
+
+    rt = runtime_of(ctx)
+    changes = cases.parse_field_options(field or [])
+    view = cases.correct(rt, number, changes, reason, actor=_operator(rt, actor))
+    _emit(view, rt, as_json, _("{number} corrected.").format(number=view.number))
 
 
 def show(ctx: typer.Context, number: NumberArgument, as_json: JsonOption = False) -> None:

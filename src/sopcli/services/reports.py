@@ -99,6 +99,7 @@ class OperatorActivity:
     notes: int
     pauses: int
     cancellations: int
+    corrections: int  # corrected, undone, reopened, moved to another SOP
     entries: int
 
 
@@ -419,6 +420,7 @@ class JournalLine:
     on_time: bool | None
     took_minutes: float | None
     standard_minutes: int | None
+    next_step: str | None = None  # where the case went (an undo, reopening or move names it)
 
 
 @dataclass
@@ -476,6 +478,7 @@ def build_journal(rt: Runtime, period: Period, actor: str | None = None, sop: st
                     entry.on_time,
                     entry.took_minutes,
                     entry.standard_minutes,
+                    entry.next_step,
                 )
             )
         office = _office_name(rt, definitions)

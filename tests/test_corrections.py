@@ -1,0 +1,84 @@
+"""Corrections in the record, never edits of it: ``sop correct``, ``undo``, ``reopen`` and ``transfer``.
+
+Each shows the mistake, the correction, what ``show`` and ``journal`` print of it, and that the
+chain (``sop verify``) and the stored states (``sop db check``) are whole afterwards.
+"""
+
+from __future__ import annotations
+
+from helpers import ok
+from test_cli_cases import assert_error, create, js
+
+
+def whole(sop) -> None:
+    """The chain verifies and every stored state is the one its journal leads to."""
+    ok(sop("verify"))
+    ok(sop("db", "check"))
+
+
+# --- sop correct --------------------------------------------------------------------
+
+
+def test_correct_changes_the_details_and_the_journal_keeps_both_values(sop):
+    number = create(sop, unit="Dinas Kesehtan", received_at="2026-11-24T08:00")["number"]
+    done = js(
+        sop(
+            "correct", number, "--field", "unit=Dinas Kesehatan", "--field", "priority=high",
+            "--reason", "salah ketik unit", "--json",
+        )
+    )  # fmt: skip
+    assert (done["unit"], done["priority"]) == ("Dinas Kesehatan", "tinggi")
+    entry = done["journal"][-1]
+    assert entry["action"] == "correct" and entry["note"] == "salah ketik unit"
+    assert entry["fields"] == {
+        "before.unit": "Dinas Kesehtan",
+        "after.unit": "Dinas Kesehatan",
+        "before.priority": "sedang",
+        "after.priority": "tinggi",
+    }
+    assert done["journal"][0]["fields"]["unit"] == "Dinas Kesehtan"  # the received entry is as it was
+    shown = ok(sop("show", number)).stdout
+    assert "corrected" in shown and "Dinas Kesehtan" in shown and "salah ketik unit" in shown
+    assert "corrected" in ok(sop("journal", "--date", "2026-11-24")).stdout
+    whole(sop)
+
+
+def test_correct_a_closed_complaint_and_clear_the_host(sop):
+    number = create(sop, host="10.0.0.9")["number"]
+    ok(sop("cancel", number, "--reason", "duplikat"))
+    done = js(sop("correct", number, "--field", "host=", "--reason", "bukan host ini", "--json"))
+    assert done["host"] is None and done["status"] == "cancelled"
+    whole(sop)
+
+
+def test_correct_refuses_bad_input_and_writes_nothing(sop):
+    number = create(sop)["number"]
+    other = create(sop, ref="SURAT-7")["number"]
+    before = len(js(sop("show", number, "--json"))["journal"])
+    assert_error(sop("correct", number, "--field", "colour=red", "--reason", "x"), "colour", code=1)
+    assert_error(sop("correct", number, "--field", "priority=sangat", "--reason", "x"), "priority", code=1)
+    assert_error(sop("correct", number, "--field", "unit=", "--reason", "x"), "unit", code=1)
+    assert_error(sop("correct", number, "--field", "unit=" + "x" * 201, "--reason", "x"), "unit", code=1)
+    assert_error(sop("correct", number, "--field", "ref=ADU-2026-00001", "--reason", "x"), "complaint number")
+    assert_error(sop("correct", number, "--field", "ref=SURAT-7", "--reason", "x"), other)
+    assert_error(sop("correct", number, "--field", "unit=BKD2"), "--reason", code=1)
+    assert_error(sop("correct", number, "--reason", "x"), "--field", code=1)
+    assert len(js(sop("show", number, "--json"))["journal"]) == before
+    whole(sop)
+
+
+def test_with_enforce_roles_a_correction_takes_a_supervisor_role(sop):
+    number = create(sop)["number"]
+    ok(sop("operator", "add", "budi", "--role", "pemeriksa_pengelola_ti"))
+    ok(sop("operator", "add", "sari", "--role", "pejabat_pengawas"))
+    ok(sop("config", "set", "enforce_roles", "true"))
+    ok(sop("config", "set", "supervisor_roles", "pejabat_pengawas"))
+    assert_error(
+        sop("correct", number, "--field", "unit=BKD2", "--reason", "x", "--as", "budi"), "budi", "pejabat_pengawas"
+    )
+    view = js(sop("show", number, "--json"))
+    assert view["unit"] == "BKD" and view["journal"][-1]["action"] == "refused"
+    assert (
+        js(sop("correct", number, "--field", "unit=BKD2", "--reason", "x", "--as", "sari", "--json"))["unit"] == "BKD2"
+    )
+    whole(sop)
