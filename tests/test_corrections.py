@@ -7,7 +7,7 @@ chain (``sop verify``) and the stored states (``sop db check``) are whole afterw
 from __future__ import annotations
 
 from helpers import ok
-from test_cli_cases import assert_error, create, js
+from test_cli_cases import assert_error, create, js, step
 
 
 def whole(sop) -> None:
@@ -82,3 +82,60 @@ def test_with_enforce_roles_a_correction_takes_a_supervisor_role(sop):
         js(sop("correct", number, "--field", "unit=BKD2", "--reason", "x", "--as", "sari", "--json"))["unit"] == "BKD2"
     )
     whole(sop)
+
+
+# --- sop undo -----------------------------------------------------------------------
+
+
+def test_undo_a_wrong_decision_that_closed_the_case(sop):
+    number = create(sop, sop="tanahbumbu-jaringan", received_at="2026-11-24T08:00")["number"]
+    step(sop, number, "2026-11-24T08:10")  # 1
+    opened = js(sop("show", number, "--json"))
+    closed = step(sop, number, "2026-11-24T08:30", "--decision", "ya")  # the mistake: ping "berhasil"
+    assert closed["status"] == "rejected" and closed["resolution_minutes"] is not None
+    wrong_seq = closed["journal"][-1]["seq"]
+
+    undone = js(sop("undo", number, "--reason", "ping belum dicoba", "--json"))
+    assert undone["status"] == "open" and undone["current_step"] == "2"
+    assert undone["closed_at"] is None and undone["resolution_minutes"] is None
+    assert undone["due_at"] == opened["due_at"]  # the step's clock as it was: started 08:10
+    entry = undone["journal"][-1]
+    assert (entry["action"], entry["fields"]["undoes"], entry["next_step"]) == ("undo", str(wrong_seq), "2")
+    assert undone["journal"][-2]["seq"] == wrong_seq  # the reversed entry stays
+    shown = ok(sop("show", number)).stdout
+    assert "step undone" in shown and f"reverses entry #{wrong_seq}" in shown
+    assert "step undone" in ok(sop("journal", "--date", "2026-11-24")).stdout
+    whole(sop)
+
+    again = step(sop, number, "2026-11-24T16:00", "--decision", "tidak")  # the right decision now
+    assert again["current_step"] == "3"
+    whole(sop)
+
+
+def test_undo_twice_walks_back_two_steps_and_restores_recorded_fields(sop):
+    created = create(sop, received_at="2026-11-24T08:00")
+    number = created["number"]
+    step(sop, number, "2026-11-24T08:20")
+    step(sop, number, "2026-11-24T09:00")
+    ok(sop("undo", number, "--reason", "salah klik"))
+    back = js(sop("undo", number, "--reason", "salah klik juga", "--json"))
+    assert back["current_step"] == "1"
+    assert back["due_at"] == created["due_at"]  # step 1's clock from received, as it was
+    whole(sop)
+
+
+def test_undo_refuses_when_there_is_nothing_to_undo(sop):
+    number = create(sop)["number"]
+    assert_error(sop("undo", number, "--reason", "x"), "nothing to undo", code=1)
+    ok(sop("cancel", number, "--reason", "duplikat"))
+    assert_error(sop("undo", number, "--reason", "x"), "nothing to undo", "sop reopen", code=1)
+    assert_error(sop("undo", number), "reason", code=1)
+    assert [e["action"] for e in js(sop("show", number, "--json"))["journal"]] == ["received", "cancel"]
+    whole(sop)
+
+
+def test_undo_refuses_a_paused_case(sop):
+    number = create(sop, received_at="2026-11-24T08:00")["number"]
+    step(sop, number, "2026-11-24T08:20")
+    ok(sop("pause", number, "--reason", "menunggu vendor", "--at", "2026-11-24T09:00"))
+    assert_error(sop("undo", number, "--reason", "x"), "paused", code=1)

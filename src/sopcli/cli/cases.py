@@ -465,6 +465,25 @@ def correct(
     _emit(view, rt, as_json, _("{number} corrected.").format(number=view.number))
 
 
+def undo(
+    ctx: typer.Context,
+    number: NumberArgument,
+    reason: ReasonOption = "",
+    actor: AsOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Undo the last step or decision; the case is back at that step, the undone entry stays in the journal.
+
+    Example: sop undo ADU-2026-00042 --reason "keputusan salah, ping belum dicoba"
+    """
+    from sopcli.i18n import _
+    from sopcli.services import cases
+
+    rt = runtime_of(ctx)
+    view = cases.undo(rt, number, reason, actor=_operator(rt, actor))
+    _emit(view, rt, as_json, _("{number} is back at step {step}.").format(number=view.number, step=view.current_step))
+
+
 def show(ctx: typer.Context, number: NumberArgument, as_json: JsonOption = False) -> None:
     """Show a complaint and its whole timeline, with time taken against each standard.
 

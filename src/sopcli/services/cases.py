@@ -852,6 +852,25 @@ def correct(rt: Runtime, number: str, changes: Mapping[str, str], reason: str, *
     return _act(rt, number, act, supervising_as=actor, with_case=True)
 
 
+def undo(rt: Runtime, number: str, reason: str, *, actor: str) -> CaseView:
+    """Reverse the last step or decision (``sop undo``): the case is back at that step, its clock as it was.
+
+    Raises:
+        ActionError: nothing to undo; the case is paused.
+        InputError: no reason.
+        NotPermitted: enforce_roles is on and ``actor`` holds no supervising role (journaled).
+    """
+    engine.need_reason(reason, _("an undo needs a reason"))
+
+    def act(sop, state, calendar, now, case: CaseAt):
+        return engine.undo(
+            sop, state, case.journal(), calendar, at=now, now=now, actor=actor, reason=reason,
+            definitions=case.definition,
+        )  # fmt: skip
+
+    return _act(rt, number, act, supervising_as=actor, with_case=True)
+
+
 def _clean(text: str | None) -> str | None:
     return text.strip() or None if text is not None else None
 
