@@ -139,3 +139,45 @@ def test_undo_refuses_a_paused_case(sop):
     step(sop, number, "2026-11-24T08:20")
     ok(sop("pause", number, "--reason", "menunggu vendor", "--at", "2026-11-24T09:00"))
     assert_error(sop("undo", number, "--reason", "x"), "paused", code=1)
+
+
+# --- sop reopen ---------------------------------------------------------------------
+
+
+def test_reopen_a_resolved_complaint_and_its_resolution_counts_to_the_final_close(sop):
+    number = create(sop, sop="tanahbumbu-jaringan", received_at="2026-11-23T08:00")["number"]
+    step(sop, number, "2026-11-23T08:10")
+    closed = step(sop, number, "2026-11-23T08:30", "--decision", "ya")
+    assert closed["status"] == "rejected" and closed["resolution_minutes"] == 30.0
+    reopened = js(sop("reopen", number, "--reason", "gangguan muncul lagi", "--json"))
+    assert (reopened["status"], reopened["current_step"]) == ("open", "2")  # where it closed
+    assert reopened["closed_at"] is None and reopened["resolution_minutes"] is None
+    entry = reopened["journal"][-1]
+    assert (entry["action"], entry["fields"], entry["next_step"]) == ("reopen", {"was": "rejected"}, "2")
+    shown = ok(sop("show", number)).stdout
+    assert "reopened" in shown and "was rejected; reopened at step 2" in shown
+    assert "reopened" in ok(sop("journal", "--date", "2026-11-24")).stdout
+    whole(sop)
+    again = step(sop, number, "2026-11-24T16:00", "--decision", "ya")
+    # From received (Mon 08:00) to the final close (Tue 16:00): 480 + 510 working minutes, the closed time included.
+    assert again["status"] == "rejected" and again["resolution_minutes"] == 990.0
+    whole(sop)
+
+
+def test_reopen_a_cancelled_complaint_at_a_chosen_step(sop):
+    number = create(sop)["number"]
+    ok(sop("cancel", number, "--reason", "dikira duplikat"))
+    reopened = js(sop("reopen", number, "--reason", "bukan duplikat", "--step", "2", "--json"))
+    assert (reopened["status"], reopened["current_step"]) == ("open", "2")
+    assert reopened["due_at"] is not None
+    whole(sop)
+
+
+def test_reopen_refuses_an_open_case_and_an_unknown_step(sop):
+    number = create(sop)["number"]
+    assert_error(sop("reopen", number, "--reason", "x"), "open", code=1)
+    ok(sop("cancel", number, "--reason", "duplikat"))
+    assert_error(sop("reopen", number, "--reason", "x", "--step", "99"), "no step 99", code=1)
+    assert_error(sop("reopen", number), "reason", code=1)
+    assert js(sop("show", number, "--json"))["status"] == "cancelled"
+    whole(sop)

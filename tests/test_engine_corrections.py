@@ -87,3 +87,17 @@ def test_undo_stops_at_a_cancellation():
     journal.append((3, cancelled.entry))
     with pytest.raises(ActionError, match="sop reopen"):
         engine.undo(sop, cancelled.state, journal, OFFICE, at=t(9, 5), now=NOW, actor="sari", reason="x")
+
+
+def test_reopen_starts_the_chosen_step_now_and_replays():
+    sop = TB.definition
+    closed, journal = walk(sop, (t(8, 10), None), (t(8, 30), "ya"))
+    done = engine.reopen(sop, closed, at=t(10), now=NOW, actor="sari", reason="x", step=None, last_step="2")
+    assert (done.state.status, done.state.current_step, done.state.step_started_at) == (Status.OPEN, "2", t(10))
+    assert done.state.closed_at is None and done.state.paused_minutes == 0.0
+    journal.append((4, done.entry))
+    assert engine.replay(sop, [e for _s, e in journal], OFFICE) == done.state
+    with pytest.raises(ActionError, match="open"):
+        engine.reopen(sop, done.state, at=t(11), now=NOW, actor="sari", reason="x", step=None, last_step="2")
+    with pytest.raises(InputError, match="no step 42"):
+        engine.reopen(sop, closed, at=t(10), now=NOW, actor="sari", reason="x", step="42", last_step="2")

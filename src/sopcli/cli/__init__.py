@@ -31,6 +31,11 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "resume": ("cases", "resume", "Resume a paused complaint; its deadline moves by the paused working time."),
     "cancel": ("cases", "cancel", "Cancel a complaint (duplicate or withdrawn); it closes as cancelled."),
     "correct": ("cases", "correct", "Correct a complaint's details; the journal keeps the old and the new value."),
+    "reopen": (
+        "cases",
+        "reopen",
+        "Reopen a closed complaint (resolved, rejected or cancelled) at a step; its clock starts now.",
+    ),
     "undo": (
         "cases",
         "undo",

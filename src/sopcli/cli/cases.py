@@ -484,6 +484,28 @@ def undo(
     _emit(view, rt, as_json, _("{number} is back at step {step}.").format(number=view.number, step=view.current_step))
 
 
+def reopen(
+    ctx: typer.Context,
+    number: NumberArgument,
+    reason: ReasonOption = "",
+    at_step: Annotated[
+        str | None, typer.Option("--step", help="The step to reopen at (default: the step it closed at).", metavar="ID")
+    ] = None,
+    actor: AsOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Reopen a closed complaint (resolved, rejected or cancelled) at a step; its clock starts now.
+
+    Example: sop reopen ADU-2026-00042 --reason "gangguan muncul lagi" --step 5
+    """
+    from sopcli.i18n import _
+    from sopcli.services import cases
+
+    rt = runtime_of(ctx)
+    view = cases.reopen(rt, number, reason, actor=_operator(rt, actor), step=at_step)
+    _emit(view, rt, as_json, _("{number} reopened at step {step}.").format(number=view.number, step=view.current_step))
+
+
 def show(ctx: typer.Context, number: NumberArgument, as_json: JsonOption = False) -> None:
     """Show a complaint and its whole timeline, with time taken against each standard.
 

@@ -871,6 +871,27 @@ def undo(rt: Runtime, number: str, reason: str, *, actor: str) -> CaseView:
     return _act(rt, number, act, supervising_as=actor, with_case=True)
 
 
+def reopen(rt: Runtime, number: str, reason: str, *, actor: str, step: str | None = None) -> CaseView:
+    """Reopen a closed complaint (``sop reopen``) at ``step``, by default the step it closed at.
+
+    Its resolution time is cleared; when it closes again, it is counted from
+    received to that final close (the time it stood closed included).
+
+    Raises:
+        ActionError: the complaint is open.
+        InputError: an unknown step, no reason.
+        NotPermitted: enforce_roles is on and ``actor`` holds no supervising role (journaled).
+    """
+    engine.need_reason(reason, _("reopening needs a reason"))
+
+    def act(sop, state, calendar, now, case: CaseAt):
+        closing = [e for _seq, e in case.journal() if e.action in (Action.STEP, Action.CANCEL)]
+        last_step = closing[-1].step if closing else None
+        return engine.reopen(sop, state, at=now, now=now, actor=actor, reason=reason, step=step, last_step=last_step)
+
+    return _act(rt, number, act, supervising_as=actor, with_case=True)
+
+
 def _clean(text: str | None) -> str | None:
     return text.strip() or None if text is not None else None
 
