@@ -181,3 +181,48 @@ def test_reopen_refuses_an_open_case_and_an_unknown_step(sop):
     assert_error(sop("reopen", number), "reason", code=1)
     assert js(sop("show", number, "--json"))["status"] == "cancelled"
     whole(sop)
+
+
+# --- sop transfer -------------------------------------------------------------------
+
+
+def test_transfer_to_the_right_sop_pins_its_version_and_replays(sop):
+    number = create(sop, received_at="2026-11-24T08:00")["number"]  # kaltim-db: the wrong SOP
+    step(sop, number, "2026-11-24T08:20")
+    moved = js(sop("transfer", number, "--sop", "tanahbumbu-jaringan", "--reason", "gangguan jaringan", "--json"))
+    assert moved["sop"]["id"] == "tanahbumbu-jaringan" and moved["current_step"] == "1"
+    entry = moved["journal"][-1]
+    assert entry["action"] == "transfer" and entry["fields"]["from_sop"] == "kaltim-db"
+    assert entry["fields"]["sop"] == "tanahbumbu-jaringan" and entry["next_step"] == "1"
+    shown = ok(sop("show", number)).stdout
+    assert "moved to another SOP" in shown and "kaltim-db" in shown
+    assert "moved to another SOP" in ok(sop("journal", "--date", "2026-11-24")).stdout
+    assert [c["number"] for c in js(sop("list", "--sop", "tanahbumbu-jaringan", "--json"))] == [number]
+    whole(sop)
+    step(sop, number, "2026-11-24T16:00")
+    closed = step(sop, number, "2026-11-24T16:00", "--decision", "ya")
+    assert closed["status"] == "rejected"
+    whole(sop)
+
+
+def test_a_case_closed_reopened_and_moved_replays_through_both_sops(sop):
+    number = create(sop, sop="tanahbumbu-jaringan", received_at="2026-11-24T08:00")["number"]
+    step(sop, number, "2026-11-24T08:10")
+    step(sop, number, "2026-11-24T08:30", "--decision", "ya")  # closed under tanahbumbu-jaringan
+    ok(sop("reopen", number, "--reason", "salah SOP"))
+    ok(sop("transfer", number, "--sop", "kaltim-db", "--reason", "gangguan database", "--step", "2"))
+    assert js(sop("show", number, "--json"))["current_step"] == "2"
+    whole(sop)  # the closing step 2 is replayed under the SOP the case followed then
+
+
+def test_transfer_refuses_bad_input(sop):
+    number = create(sop)["number"]
+    assert_error(sop("transfer", number, "--sop", "kaltim-db", "--reason", "x"), "already follows", code=1)
+    assert_error(sop("transfer", number, "--sop", "tidak-ada", "--reason", "x"), "tidak-ada")
+    assert_error(sop("transfer", number, "--sop", "tanahbumbu-jaringan", "--reason", "x", "--step", "99"), "no step 99")
+    assert_error(sop("transfer", number, "--sop", "tanahbumbu-jaringan"), "reason", code=1)
+    ok(sop("cancel", number, "--reason", "duplikat"))
+    assert_error(sop("transfer", number, "--sop", "tanahbumbu-jaringan", "--reason", "x"), "closed", code=1)
+    view = js(sop("show", number, "--json"))
+    assert view["sop"]["id"] == "kaltim-db" and [e["action"] for e in view["journal"]] == ["received", "cancel"]
+    whole(sop)

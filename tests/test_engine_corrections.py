@@ -101,3 +101,34 @@ def test_reopen_starts_the_chosen_step_now_and_replays():
         engine.reopen(sop, done.state, at=t(11), now=NOW, actor="sari", reason="x", step=None, last_step="2")
     with pytest.raises(InputError, match="no step 42"):
         engine.reopen(sop, closed, at=t(10), now=NOW, actor="sari", reason="x", step="42", last_step="2")
+
+
+def test_transfer_moves_to_the_new_sops_step_and_replay_switches_definitions():
+    closed, journal = walk(TB.definition, (t(8, 10), None), (t(8, 30), "ya"))
+    reopened = engine.reopen(
+        TB.definition, closed, at=t(9), now=NOW, actor="sari", reason="x", step=None, last_step="2"
+    )
+    journal.append((4, reopened.entry))
+    moves = {
+        "from_sop": TB.definition.id,
+        "from_version": TB.definition.version,
+        "from_digest": TB.digest,
+        "sop": KALTIM.definition.id,
+        "sop_version": KALTIM.definition.version,
+        "digest": KALTIM.digest,
+    }
+    moved = engine.transfer(
+        reopened.state, KALTIM.definition, at=t(10), now=NOW, actor="sari", reason="x", step=None, moves=moves
+    )
+    assert (moved.state.current_step, moved.state.step_started_at, moved.state.fields) == ("1", t(10), {})
+    journal.append((5, moved.entry))
+    by_digest = {TB.digest: TB.definition, KALTIM.digest: KALTIM.definition}.__getitem__
+    # Replayed from the SOP it follows now, the fold starts under the one it left: step 2 closed under it.
+    assert engine.replay(KALTIM.definition, [e for _s, e in journal], OFFICE, by_digest) == moved.state
+    with pytest.raises(ActionError, match="already follows"):
+        engine.transfer(moved.state, KALTIM.definition, at=t(11), now=NOW, actor="sari", reason="x", step=None,
+                        moves={**moves, "from_digest": KALTIM.digest})  # fmt: skip
+    with pytest.raises(InputError, match="no step 99"):
+        engine.transfer(
+            reopened.state, KALTIM.definition, at=t(10), now=NOW, actor="sari", reason="x", step="99", moves=moves
+        )

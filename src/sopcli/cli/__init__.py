@@ -36,6 +36,11 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "reopen",
         "Reopen a closed complaint (resolved, rejected or cancelled) at a step; its clock starts now.",
     ),
+    "transfer": (
+        "cases",
+        "transfer",
+        "Move a complaint started under the wrong SOP to another; it starts at that SOP's first step now.",
+    ),
     "undo": (
         "cases",
         "undo",

@@ -506,6 +506,44 @@ def reopen(
     _emit(view, rt, as_json, _("{number} reopened at step {step}.").format(number=view.number, step=view.current_step))
 
 
+def transfer(
+    ctx: typer.Context,
+    number: NumberArgument,
+    sop: Annotated[
+        str,
+        typer.Option(
+            "--sop", help="The SOP it should follow: an id (see 'sop sops list') or a .toml file.", metavar="ID|FILE"
+        ),
+    ] = "",
+    reason: ReasonOption = "",
+    at_step: Annotated[
+        str | None, typer.Option("--step", help="The step to start at (default: the SOP's first).", metavar="ID")
+    ] = None,
+    actor: AsOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Move a complaint started under the wrong SOP to another; it starts at that SOP's first step now.
+
+    Example: sop transfer ADU-2026-00042 --sop tanahbumbu-jaringan --reason "gangguan jaringan, bukan database"
+    """
+    from sopcli.errors import InputError
+    from sopcli.i18n import _
+    from sopcli.services import cases
+
+    rt = runtime_of(ctx)
+    if not sop.strip():
+        raise InputError(_("--sop is empty"), _("give --sop ID"))
+    view = cases.transfer(rt, number, sop, reason, actor=_operator(rt, actor), step=at_step)
+    _emit(
+        view,
+        rt,
+        as_json,
+        _("{number} now follows {sop}, at step {step}.").format(
+            number=view.number, sop=view.sop_id, step=view.current_step
+        ),
+    )
+
+
 def show(ctx: typer.Context, number: NumberArgument, as_json: JsonOption = False) -> None:
     """Show a complaint and its whole timeline, with time taken against each standard.
 

@@ -892,6 +892,40 @@ def reopen(rt: Runtime, number: str, reason: str, *, actor: str, step: str | Non
     return _act(rt, number, act, supervising_as=actor, with_case=True)
 
 
+def transfer(
+    rt: Runtime, number: str, sop_reference: str, reason: str, *, actor: str, step: str | None = None
+) -> CaseView:
+    """Move an open complaint to another SOP (``sop transfer``), at its first step or ``step``; pins that version.
+
+    Raises:
+        NotFoundError: no such SOP.
+        ActionError: the complaint is closed or paused, or already follows that SOP text.
+        InputError: an unknown step, no reason.
+        NotPermitted: enforce_roles is on and ``actor`` holds no supervising role (journaled).
+    """
+    engine.need_reason(reason, _("moving to another SOP needs a reason"))
+    loaded = _load_sop(rt, sop_reference)
+
+    def act(sop, state, calendar, now, case: CaseAt):
+        old = sop_versions.with_id(case.session, case.complaint.sop_version_id)
+        new = loaded.definition
+        moves = {
+            "from_sop": sop.id,
+            "from_version": sop.version,
+            engine.FROM_DIGEST: old.digest,
+            "sop": new.id,
+            "sop_version": new.version,
+            engine.TO_DIGEST: loaded.digest,
+        }
+        transition = engine.transfer(state, new, at=now, now=now, actor=actor, reason=reason, step=step, moves=moves)
+        version = _pinned_version(case.session, loaded, now)
+        case.row = {"sop_version_id": version.id, "sop_id": new.id}
+        case.sop_after = new
+        return transition
+
+    return _act(rt, number, act, supervising_as=actor, with_case=True)
+
+
 def _clean(text: str | None) -> str | None:
     return text.strip() or None if text is not None else None
 
