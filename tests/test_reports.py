@@ -242,6 +242,7 @@ def test_resolution_rework_pauses_and_operators(logbook):
         "notes": 1,
         "pauses": 2,
         "cancellations": 0,
+        "corrections": 0,
         "entries": 13,
     }
     assert operators["sari"] == {
@@ -252,6 +253,7 @@ def test_resolution_rework_pauses_and_operators(logbook):
         "notes": 0,
         "pauses": 0,
         "cancellations": 1,
+        "corrections": 0,
         "entries": 8,
     }
 

@@ -27,7 +27,20 @@ def _english():
 
 def test_the_values_are_the_strings_stored_in_databases_and_the_hash_chain():
     assert [str(s) for s in Status] == ["open", "resolved", "rejected", "cancelled"]
-    assert [str(a) for a in Action] == ["received", "step", "note", "pause", "resume", "cancel", "refused", "seal"]
+    assert [str(a) for a in Action] == [
+        "received",
+        "step",
+        "note",
+        "pause",
+        "resume",
+        "cancel",
+        "refused",
+        "seal",
+        "correct",
+        "undo",
+        "reopen",
+        "transfer",
+    ]
 
 
 def test_every_action_and_status_has_its_row():
@@ -51,6 +64,7 @@ def test_the_operator_activity_columns_count_these_actions():
         ActivityColumn.NOTES: (Action.NOTE,),
         ActivityColumn.PAUSES: (Action.PAUSE, Action.RESUME),
         ActivityColumn.CANCELLATIONS: (Action.CANCEL,),
+        ActivityColumn.CORRECTIONS: (Action.CORRECT, Action.UNDO, Action.REOPEN, Action.TRANSFER),
     }
 
 
@@ -64,11 +78,16 @@ def test_labels_are_in_the_interface_language():
         "cancelled",
         "not authorised",
         "seal",
+        "corrected",
+        "step undone",
+        "reopened",
+        "moved to another SOP",
     ]
     i18n.set_language("id")
     assert action_label("refused") == "tidak berwenang"
     assert status_label("resolved") == "selesai"
-    assert action_label("reopen") == "reopen"  # not one of sop's: shown as stored
+    assert action_label("reopen") == "dibuka kembali"
+    assert action_label("merge") == "merge"  # not one of sop's: shown as stored
     assert status_label("closed") == "closed"
 
 

@@ -9,6 +9,8 @@ Keys:
     operator       default operator name for ``--as``
     language       interface language, ``id`` or ``en``
     enforce_roles  only operators holding a step's pelaksana role may complete it
+    supervisor_roles  with enforce_roles: the roles that may correct, undo, reopen and move a complaint
+                   to another SOP (none set: any of the SOP's roles, as for cancelling)
     office_name    the instansi named at the top of printed reports
     office_place   the town written above the signature (``Samarinda, 24 November 2026``)
     signer_title   who signs printed reports (``Kepala Seksi Infrastruktur TIK``)
@@ -50,6 +52,7 @@ class Config:
     operator: str | None = None
     language: str | None = None
     enforce_roles: bool = False
+    supervisor_roles: tuple[str, ...] = ()
     office_name: str | None = None
     office_place: str | None = None
     signer_title: str | None = None
@@ -232,6 +235,14 @@ def set_value(config: Config, key: str, raw: str) -> Config:
         else:
             hours[day] = value
         return _with(config, "office_hours", hours)
+    if key == "supervisor_roles":  # role keys, comma-separated
+        roles = tuple(sorted({r.strip() for r in value.split(",") if r.strip()}))
+        if not roles:
+            raise ConfigError(
+                _("empty value for {key}").format(key=key),
+                _("to remove the setting: sop config unset {key}").format(key=key),
+            )
+        return _with(config, key, list(roles))
     if key == "closed_days":  # typed as anywhere else (31/12/2026 too), kept in the file as ISO dates
         from datetime import datetime
 
@@ -303,6 +314,10 @@ def _checked(key: str, value):
             except ValueError:
                 raise ValueError(_("{value!r} is not a date like 2026-12-31").format(value=day)) from None
         return tuple(sorted(days))  # a day twice is one closed day
+    if key == "supervisor_roles":
+        if not isinstance(value, list) or not all(isinstance(r, str) and r.strip() for r in value):
+            raise TypeError(_('a list of role keys like ["kabid", "kasi"]'))
+        return tuple(sorted({r.strip() for r in value}))
     if key == "timezone":
         from sopcli.worktime.calendar import resolve_zone
 
@@ -375,6 +390,8 @@ def dumps(config: Config, keys=None) -> str:
             lines.append(f"{key} = {quote(value)}")
     if wanted("enforce_roles"):
         lines.append(f"enforce_roles = {'true' if config.enforce_roles else 'false'}")
+    if wanted("supervisor_roles") and config.supervisor_roles:
+        lines.append("supervisor_roles = [" + ", ".join(quote(r) for r in config.supervisor_roles) + "]")
     if wanted("closed_days"):
         lines.append("closed_days = [" + ", ".join(quote(d) for d in config.closed_days) + "]")
     if wanted("office_hours"):

@@ -31,6 +31,22 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "pause": ("cases", "pause", "Pause a complaint: the waiting time does not count against deadlines."),
     "resume": ("cases", "resume", "Resume a paused complaint; its deadline moves by the paused working time."),
     "cancel": ("cases", "cancel", "Cancel a complaint (duplicate or withdrawn); it closes as cancelled."),
+    "correct": ("cases", "correct", "Correct a complaint's details; the journal keeps the old and the new value."),
+    "reopen": (
+        "cases",
+        "reopen",
+        "Reopen a closed complaint (resolved, rejected or cancelled) at a step; its clock starts now.",
+    ),
+    "transfer": (
+        "cases",
+        "transfer",
+        "Move a complaint started under the wrong SOP to another; it starts at that SOP's first step now.",
+    ),
+    "undo": (
+        "cases",
+        "undo",
+        "Undo the last step or decision; the case is back at that step, the undone entry stays in the journal.",
+    ),
     "show": ("cases", "show", "Show a complaint and its whole timeline, with time taken against each standard."),
     "list": ("cases", "list_complaints", "List complaints with their current step, who must act and when it is due."),
     "verify": (

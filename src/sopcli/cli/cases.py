@@ -1,4 +1,4 @@
-"""Casework commands: new, next, note, pause, resume, cancel, show, list, verify.
+"""Casework commands: new, next, note, pause, resume, cancel, correct, undo, reopen, transfer, show, list, verify.
 
 Each parses its options, calls one service, and renders the result. Prompts
 appear only when standard input is a terminal and a needed value was not
@@ -431,6 +431,117 @@ def cancel(
             raise typer.Exit(1)
     view = cases.cancel(rt, number, reason, actor=_operator(rt, actor), at=rt.parse_when(at) if at else None)
     _emit(view, rt, as_json, _("{number} cancelled.").format(number=view.number))
+
+
+ReasonOption = Annotated[str, typer.Option("--reason", help="Why: the mistake this puts right (required).")]
+
+
+def correct(
+    ctx: typer.Context,
+    number: NumberArgument,
+    field: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--field",
+            help="A detail and its right value, NAME=VALUE (repeatable): reporter, unit, system, host, channel, "
+            "priority, description, ref.",
+            metavar="NAME=VALUE",
+        ),
+    ] = None,
+    reason: ReasonOption = "",
+    actor: AsOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Correct a complaint's details; the journal keeps the old and the new value.
+
+    Example: sop correct ADU-2026-00042 --field unit="Dinas Kesehatan" --reason "salah ketik unit"
+    """
+    from sopcli.i18n import _
+    from sopcli.services import cases
+
+    rt = runtime_of(ctx)
+    changes = cases.parse_field_options(field or [])
+    view = cases.correct(rt, number, changes, reason, actor=_operator(rt, actor))
+    _emit(view, rt, as_json, _("{number} corrected.").format(number=view.number))
+
+
+def undo(
+    ctx: typer.Context,
+    number: NumberArgument,
+    reason: ReasonOption = "",
+    actor: AsOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Undo the last step or decision; the case is back at that step, the undone entry stays in the journal.
+
+    Example: sop undo ADU-2026-00042 --reason "keputusan salah, ping belum dicoba"
+    """
+    from sopcli.i18n import _
+    from sopcli.services import cases
+
+    rt = runtime_of(ctx)
+    view = cases.undo(rt, number, reason, actor=_operator(rt, actor))
+    _emit(view, rt, as_json, _("{number} is back at step {step}.").format(number=view.number, step=view.current_step))
+
+
+def reopen(
+    ctx: typer.Context,
+    number: NumberArgument,
+    reason: ReasonOption = "",
+    at_step: Annotated[
+        str | None, typer.Option("--step", help="The step to reopen at (default: the step it closed at).", metavar="ID")
+    ] = None,
+    actor: AsOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Reopen a closed complaint (resolved, rejected or cancelled) at a step; its clock starts now.
+
+    Example: sop reopen ADU-2026-00042 --reason "gangguan muncul lagi" --step 5
+    """
+    from sopcli.i18n import _
+    from sopcli.services import cases
+
+    rt = runtime_of(ctx)
+    view = cases.reopen(rt, number, reason, actor=_operator(rt, actor), step=at_step)
+    _emit(view, rt, as_json, _("{number} reopened at step {step}.").format(number=view.number, step=view.current_step))
+
+
+def transfer(
+    ctx: typer.Context,
+    number: NumberArgument,
+    sop: Annotated[
+        str,
+        typer.Option(
+            "--sop", help="The SOP it should follow: an id (see 'sop sops list') or a .toml file.", metavar="ID|FILE"
+        ),
+    ] = "",
+    reason: ReasonOption = "",
+    at_step: Annotated[
+        str | None, typer.Option("--step", help="The step to start at (default: the SOP's first).", metavar="ID")
+    ] = None,
+    actor: AsOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Move a complaint started under the wrong SOP to another; it starts at that SOP's first step now.
+
+    Example: sop transfer ADU-2026-00042 --sop tanahbumbu-jaringan --reason "gangguan jaringan, bukan database"
+    """
+    from sopcli.errors import InputError
+    from sopcli.i18n import _
+    from sopcli.services import cases
+
+    rt = runtime_of(ctx)
+    if not sop.strip():
+        raise InputError(_("--sop is empty"), _("give --sop ID"))
+    view = cases.transfer(rt, number, sop, reason, actor=_operator(rt, actor), step=at_step)
+    _emit(
+        view,
+        rt,
+        as_json,
+        _("{number} now follows {sop}, at step {step}.").format(
+            number=view.number, sop=view.sop_id, step=view.current_step
+        ),
+    )
 
 
 def show(ctx: typer.Context, number: NumberArgument, as_json: JsonOption = False) -> None:

@@ -17,8 +17,9 @@ Timing rules:
 
 from __future__ import annotations
 
+import json
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
@@ -236,6 +237,217 @@ def refuse(state: CaseState, step: Step, *, at: datetime, actor: str, reason: st
     return Entry(Action.REFUSED, at, actor, step=step.id, note=reason)
 
 
+# --- corrections: the record is never edited; a mistake is put right by a new entry that says so ---------
+
+# The complaint's own details ``sop correct`` may change (its row's columns, not the case's state).
+CORRECTABLE = ("reporter", "unit", "system", "host", "channel", "priority", "description", "ref")
+# A correction entry's fields: ``before.KEY`` and ``after.KEY`` for each detail it changes.
+BEFORE, AFTER = "before.", "after."
+# An undo entry's fields: the entry it reverses, and the clock and fields of the step it returns to.
+UNDOES = "undoes"
+_UNDO_STARTED, _UNDO_PAUSED, _UNDO_FIELDS, _WAS = "step_started_at", "paused_minutes", "case_fields", "was"
+# A transfer entry's fields: the SOP versions it moves between (the digest finds a pinned text).
+FROM_DIGEST, TO_DIGEST = "from_digest", "digest"
+# Entries after which there is no step to undo in the same stretch of the case's life.
+_UNDO_BARRIERS = (Action.CANCEL, Action.REOPEN, Action.TRANSFER)
+
+
+def need_reason(reason: str, message: str) -> str:
+    if not reason or not reason.strip():
+        raise InputError(message, _("give --reason TEXT"))
+    return reason.strip()
+
+
+def correct(
+    state: CaseState,
+    *,
+    at: datetime,
+    now: datetime,
+    actor: str,
+    changes: Mapping[str, tuple[str, str]],
+    reason: str,
+) -> Transition:
+    """Correct the complaint's own details; the entry keeps each old and new value. Closed cases too.
+
+    Args:
+        changes: detail name (one of ``CORRECTABLE``) → (value before, value after), already checked
+            as ``sop new`` checks them; an absent host is ``""``.
+
+    Raises:
+        InputError: no change, an unknown detail, no reason, ``at`` out of order.
+    """
+    _check_time(state, at, now)
+    reason = need_reason(reason, _("a correction needs a reason"))
+    unknown = sorted(set(changes) - set(CORRECTABLE))
+    if unknown:
+        raise InputError(
+            _("{keys} cannot be corrected").format(keys=", ".join(unknown)),
+            _("correct one of: {keys}").format(keys=", ".join(CORRECTABLE)),
+        )
+    changed = {key: pair for key, pair in changes.items() if pair[0] != pair[1]}
+    if not changed:
+        raise InputError(_("nothing to correct: the values are already so"))
+    fields: dict[str, str] = {}
+    for key in CORRECTABLE:
+        if key in changed:
+            fields[BEFORE + key], fields[AFTER + key] = changed[key]
+    entry = Entry(Action.CORRECT, at, actor, step=state.current_step, fields=fields, note=reason)
+    return Transition(apply(state, entry), entry)
+
+
+def corrected_details(entry: Entry) -> dict[str, str]:
+    """The details a correction entry sets: name → value after (``""``: none)."""
+    return {key[len(AFTER) :]: value for key, value in entry.fields.items() if key.startswith(AFTER)}
+
+
+def undo(
+    sop: SopDefinition,
+    state: CaseState,
+    journal: Sequence[tuple[int, Entry]],
+    calendar: WorkingCalendar,
+    *,
+    at: datetime,
+    now: datetime,
+    actor: str,
+    reason: str,
+    definitions: Callable[[str], SopDefinition] | None = None,
+) -> Transition:
+    """Reverse the case's last step or decision: back at that step, its clock as it was, open again.
+
+    The reversed entry stays in the journal; the undo entry names it by seq and
+    carries the step's start, paused minutes and the case's fields as they were
+    before it, so ``apply`` needs nothing else. Only a step done since the case
+    was last cancelled, reopened or moved can be undone (for those: ``reopen``,
+    ``transfer``).
+
+    Args:
+        journal: the case's entries so far with their seqs, in order.
+        definitions: the SOP text pinned under a digest, for a journal that moved SOP.
+
+    Raises:
+        ActionError: nothing to undo; the case is paused.
+        InputError: no reason, ``at`` out of order.
+    """
+    if state.paused_since is not None:
+        raise ActionError(_("the case is paused"), _("resume it first with 'sop resume'"))
+    _check_time(state, at, now)
+    reason = need_reason(reason, _("an undo needs a reason"))
+    undone = {entry.fields.get(UNDOES) for _seq, entry in journal if entry.action == Action.UNDO}
+    target = None
+    for position in range(len(journal) - 1, -1, -1):
+        seq, entry = journal[position]
+        if entry.action in _UNDO_BARRIERS:
+            break
+        if entry.action == Action.STEP and str(seq) not in undone:
+            target = position
+            break
+    if target is None:
+        if state.status == Status.OPEN:
+            raise ActionError(_("nothing to undo: no step was done since the case started, reopened or moved"))
+        raise ActionError(
+            _("nothing to undo: the case was closed without a step to reverse"), _("reopen it with 'sop reopen'")
+        )
+    seq, reversed_entry = journal[target]
+    before = replay(sop, [entry for _seq, entry in journal[:target]], calendar, definitions)
+    assert before.current_step is not None and before.step_started_at is not None  # a step is done in an open case
+    fields = {
+        UNDOES: str(seq),
+        _WAS: str(state.status),
+        _UNDO_STARTED: before.step_started_at.isoformat(),
+        _UNDO_PAUSED: repr(before.paused_minutes),
+        _UNDO_FIELDS: json.dumps(dict(before.fields), ensure_ascii=False, sort_keys=True),
+    }
+    entry = Entry(
+        Action.UNDO,
+        at,
+        actor,
+        step=reversed_entry.step,
+        decision=reversed_entry.decision,
+        fields=fields,
+        note=reason,
+        next_step=before.current_step,
+    )
+    return Transition(apply(state, entry, calendar, sop), entry)
+
+
+def reopen(
+    sop: SopDefinition,
+    state: CaseState,
+    *,
+    at: datetime,
+    now: datetime,
+    actor: str,
+    reason: str,
+    step: str | None,
+    last_step: str | None,
+) -> Transition:
+    """Open a closed case again at ``step`` (default ``last_step``, where it closed); its clock starts at ``at``.
+
+    Raises:
+        ActionError: the case is open.
+        InputError: an unknown step, no reason, ``at`` out of order.
+    """
+    if state.status == Status.OPEN:
+        raise ActionError(_("the case is open; only a closed case can be reopened"))
+    _check_time(state, at, now)
+    reason = need_reason(reason, _("reopening needs a reason"))
+    target = _known_step(sop, step or last_step or sop.steps[0].id)
+    entry = Entry(
+        Action.REOPEN, at, actor, step=last_step, fields={_WAS: str(state.status)}, note=reason, next_step=target
+    )
+    return Transition(apply(state, entry), entry)
+
+
+def transfer(
+    state: CaseState,
+    to_sop: SopDefinition,
+    *,
+    at: datetime,
+    now: datetime,
+    actor: str,
+    reason: str,
+    step: str | None,
+    moves: Mapping[str, str],
+) -> Transition:
+    """Move an open case to another SOP, at its first step (or ``step``); the step's clock starts at ``at``.
+
+    The fields recorded under the old SOP are left behind (the journal keeps them):
+    they answered the old SOP's steps, and one could set a deadline in the new.
+
+    Args:
+        moves: ``from_sop``, ``from_version``, ``from_digest``, ``sop``, ``sop_version``, ``digest``.
+
+    Raises:
+        ActionError: the case is closed or paused; the SOP is the one it follows.
+        InputError: an unknown step, no reason, ``at`` out of order.
+    """
+    _require_open(state)
+    if state.paused_since is not None:
+        raise ActionError(_("the case is paused"), _("resume it first with 'sop resume'"))
+    if moves[FROM_DIGEST] == moves[TO_DIGEST]:
+        raise ActionError(
+            _("the case already follows {sop} {version}").format(sop=moves["sop"], version=moves["sop_version"]),
+            _("name another SOP"),
+        )
+    _check_time(state, at, now)
+    reason = need_reason(reason, _("moving to another SOP needs a reason"))
+    target = _known_step(to_sop, step or to_sop.steps[0].id)
+    entry = Entry(
+        Action.TRANSFER, at, actor, step=state.current_step, fields=dict(moves), note=reason, next_step=target
+    )
+    return Transition(apply(state, entry), entry)
+
+
+def _known_step(sop: SopDefinition, step: str) -> str:
+    ids = [s.id for s in sop.steps]
+    if str(step) not in ids:
+        raise InputError(
+            _("SOP {sop} has no step {id}").format(sop=sop.id, id=step),
+            _("its steps: {ids}").format(ids=", ".join(ids)),
+        )
+    return str(step)
+
+
 def apply(
     state: CaseState | None,
     entry: Entry,
@@ -307,6 +519,30 @@ def apply(
                 extra = calendar.working_minutes(state.paused_since, entry.at)
             closed = _closed(moved, Status.CANCELLED, entry.at)
             return replace(closed, paused_since=None, total_paused_minutes=state.total_paused_minutes + extra)
+        case Action.CORRECT:  # the complaint's own details are its row's, not the case's state
+            return moved
+        case Action.UNDO:  # back at the reversed step, with its clock and the fields as they were before it
+            return replace(
+                moved,
+                status=Status.OPEN,
+                current_step=entry.next_step,
+                step_started_at=datetime.fromisoformat(entry.fields[_UNDO_STARTED]),
+                paused_since=None,
+                paused_minutes=float(entry.fields[_UNDO_PAUSED]),
+                fields=json.loads(entry.fields[_UNDO_FIELDS]),
+                closed_at=None,
+            )
+        case Action.REOPEN | Action.TRANSFER:  # at the chosen step, its clock starting now
+            return replace(
+                moved,
+                status=Status.OPEN,
+                current_step=entry.next_step,
+                step_started_at=entry.at,
+                paused_since=None,
+                paused_minutes=0.0,
+                fields=state.fields if entry.action == Action.REOPEN else {},
+                closed_at=None,
+            )
     raise ValueError(f"no state change defined for journal action {entry.action!r}")
 
 
@@ -314,17 +550,34 @@ def _closed(state: CaseState, status: str, at: datetime) -> CaseState:
     return replace(state, status=Status(status), current_step=None, step_started_at=None, closed_at=at)
 
 
-def replay(sop: SopDefinition, entries: Iterable[Entry], calendar: WorkingCalendar) -> CaseState:
+def replay(
+    sop: SopDefinition,
+    entries: Iterable[Entry],
+    calendar: WorkingCalendar,
+    definitions: Callable[[str], SopDefinition] | None = None,
+) -> CaseState:
     """Where a case stood after ``entries``, its journal in order: rebuilt from the journal alone.
 
     Reports use it for a moment in the past, and ``sop db check`` to compare
     with the stored state; both agree with the actions because each is ``apply``.
 
+    A case moved to another SOP (``transfer``) closed its steps before the move
+    under the SOP it followed then: with ``definitions`` (the text pinned under a
+    digest) the fold starts with the SOP the first move left and switches at each
+    move; without it, ``sop`` serves throughout (right for a case never moved).
+
     Raises:
         ValueError: no entries, or ones ``apply`` refuses.
     """
+    entries = list(entries)
+    if definitions is not None:
+        first = next((e for e in entries if e.action == Action.TRANSFER), None)
+        if first is not None:
+            sop = definitions(first.fields[FROM_DIGEST])
     state: CaseState | None = None
     for entry in entries:
+        if entry.action == Action.TRANSFER and definitions is not None:
+            sop = definitions(entry.fields[TO_DIGEST])
         state = apply(state, entry, calendar, sop)
     if state is None:
         raise ValueError("no journal entries")

@@ -35,6 +35,10 @@ class Action(StrEnum):
     CANCEL = "cancel"
     REFUSED = "refused"
     SEAL = "seal"
+    CORRECT = "correct"
+    UNDO = "undo"
+    REOPEN = "reopen"
+    TRANSFER = "transfer"
 
 
 class ActivityColumn(StrEnum):
@@ -45,6 +49,7 @@ class ActivityColumn(StrEnum):
     NOTES = "notes"
     PAUSES = "pauses"
     CANCELLATIONS = "cancellations"
+    CORRECTIONS = "corrections"
 
 
 @dataclass(frozen=True)
@@ -73,6 +78,10 @@ ACTION_TABLE: Mapping[str, ActionSpec] = {
     Action.CANCEL: ActionSpec(N_("cancelled"), True, ActivityColumn.CANCELLATIONS),
     Action.REFUSED: ActionSpec(N_("not authorised"), False, None),
     Action.SEAL: ActionSpec(N_("seal"), False, None),
+    Action.CORRECT: ActionSpec(N_("corrected"), True, ActivityColumn.CORRECTIONS),
+    Action.UNDO: ActionSpec(N_("step undone"), True, ActivityColumn.CORRECTIONS),
+    Action.REOPEN: ActionSpec(N_("reopened"), True, ActivityColumn.CORRECTIONS),
+    Action.TRANSFER: ActionSpec(N_("moved to another SOP"), True, ActivityColumn.CORRECTIONS),
 }
 
 # Message ids of the statuses as an operator reads them (translated where shown, or in an error naming one).

@@ -103,7 +103,7 @@ def print_case(view, tz, fmt: str | None = None) -> None:
     """``sop show``: the complaint, then its timeline with time taken against the standard."""
     from sopcli.domain.vocabulary import Action, Status
     from sopcli.present import render
-    from sopcli.present.labels import action_label, status_label
+    from sopcli.present.labels import action_label, fields_text, status_label
     from sopcli.worktime.parse import format_minutes
 
     day_minutes = view.day_minutes
@@ -146,7 +146,7 @@ def print_case(view, tz, fmt: str | None = None) -> None:
         detail = entry.note or ""
         if entry.action == Action.RECEIVED:
             detail = ""
-        fields = ", ".join(f"{k}={v}" for k, v in entry.fields.items()) if entry.action == Action.STEP else ""
+        fields = fields_text(entry.action, entry.fields, entry.next_step)
         rows.append(
             [
                 entry.seq,

@@ -13,6 +13,7 @@ from datetime import datetime
 
 from sopcli.domain.vocabulary import Action
 from sopcli.i18n import _
+from sopcli.present.labels import fields_text
 from sopcli.present.render import Table
 from sopcli.worktime.parse import format_minutes
 from sopcli.worktime.periods import describe, long_date
@@ -176,10 +177,21 @@ def report_document(report, config) -> Document:
             _("Notes"),
             _("Pauses/resumes"),
             _("Cancelled"),
+            _("Corrections"),
             _("Entries"),
         ],
         rows=[
-            [o.operator, o.recorded, o.steps, o.late_steps, o.notes, o.pauses, o.cancellations, o.entries]
+            [
+                o.operator,
+                o.recorded,
+                o.steps,
+                o.late_steps,
+                o.notes,
+                o.pauses,
+                o.cancellations,
+                o.corrections,
+                o.entries,
+            ]
             for o in report.operators
         ],
     )
@@ -260,6 +272,10 @@ def timing_label(line, day_minutes: int) -> str:
     return f"{spent} ({_('on time') if line.on_time else _('late')})"
 
 
+# Actions whose fields are told in words, not listed: a correction's old and new values, an undo's reversed entry.
+CORRECTIONS = (Action.CORRECT, Action.UNDO, Action.REOPEN, Action.TRANSFER)
+
+
 def journal_document(journal) -> Document:
     tz, day = journal.period.tz, journal.day_minutes
     one_day = journal.period.first == journal.period.last
@@ -269,6 +285,8 @@ def journal_document(journal) -> Document:
             recorded = ", ".join(
                 line.fields[k] for k in ("reporter", "unit", "system", "host", "channel") if line.fields.get(k)
             )
+        elif line.action in CORRECTIONS:
+            recorded = fields_text(line.action, line.fields, line.next_step)
         else:
             recorded = "; ".join(f"{k} = {v}" for k, v in line.fields.items())
         return " — ".join(part for part in (line.note or "", recorded) if part)

@@ -6,7 +6,9 @@ they are translated here, where they are shown.
 
 from __future__ import annotations
 
-from sopcli.domain.vocabulary import ACTION_TABLE, STATUS_LABELS, Status, status_named
+from collections.abc import Mapping
+
+from sopcli.domain.vocabulary import ACTION_TABLE, STATUS_LABELS, Action, Status, status_named
 from sopcli.errors import InputError
 from sopcli.i18n import _
 
@@ -18,6 +20,36 @@ def action_label(action: str) -> str:
     """A journal entry's action as the operator reads it (an unknown one as it is stored)."""
     spec = ACTION_TABLE.get(action)
     return _(spec.label) if spec else action
+
+
+def fields_text(action: str, fields: Mapping[str, str], next_step: str | None = None) -> str:
+    """What a journal entry's fields say, as an operator reads them in a timeline or the jurnal harian.
+
+    A step's values as ``key=value``; a correction's old and new values; an undo's
+    entry reversed; a reopening's or move's outcome before and step after. Others: nothing.
+    """
+    if action == Action.STEP:
+        return ", ".join(f"{k}={v}" for k, v in fields.items())
+    if action == Action.CORRECT:
+        names = [k.removeprefix("after.") for k in fields if k.startswith("after.")]
+        return "; ".join(
+            f"{name}: {fields.get('before.' + name) or '-'} → {fields.get('after.' + name) or '-'}" for name in names
+        )
+    if action == Action.UNDO:
+        return _("reverses entry #{seq}; back at step {step}").format(seq=fields.get("undoes"), step=next_step)
+    if action == Action.REOPEN:
+        return _("was {status}; reopened at step {step}").format(
+            status=status_label(fields.get("was", "")), step=next_step
+        )
+    if action == Action.TRANSFER:
+        return _("{old} {old_version} → {new} {new_version}, at step {step}").format(
+            old=fields.get("from_sop"),
+            old_version=fields.get("from_version"),
+            new=fields.get("sop"),
+            new_version=fields.get("sop_version"),
+            step=next_step,
+        )
+    return ""
 
 
 def status_label(status: str) -> str:

@@ -15,7 +15,7 @@ from typing import Any, TypedDict, overload
 
 from sopcli.domain import engine
 from sopcli.domain.limits import check_entry, check_lengths
-from sopcli.domain.vocabulary import STATUS_LABELS, Status
+from sopcli.domain.vocabulary import STATUS_LABELS, Action, Status
 from sopcli.errors import ActionError, CaseMovedOn, ConflictError, InputError, NotFoundError, NotPermitted
 from sopcli.i18n import _
 from sopcli.services.runtime import Runtime
@@ -537,17 +537,21 @@ def _refuse_duplicate_ref(session, ref: str) -> None:
 
 # What an action does to a loaded case: (sop, state, calendar, now) → the transition it makes.
 _Action = Callable[[Any, engine.CaseState, Any, datetime], engine.Transition]
+# A correction takes the loaded case as well (``_act(..., with_case=True)``).
+_CaseAction = Callable[[Any, engine.CaseState, Any, datetime, "CaseAt"], engine.Transition]
 
 
 @overload
 def _act(
     rt: Runtime,
     number: str,
-    act: _Action,
+    act: _Action | _CaseAction,
     *,
     expected_step: str | None = None,
     completing_as: str | None = None,
     cancelling_as: str | None = None,
+    supervising_as: str | None = None,
+    with_case: bool = False,
 ) -> CaseView: ...
 
 
@@ -558,11 +562,13 @@ def _act(rt: Runtime, number: str, act: None, *, expected_step: str | None = Non
 def _act(
     rt: Runtime,
     number: str,
-    act: _Action | None,
+    act: _Action | _CaseAction | None,
     *,
     expected_step: str | None = None,
     completing_as: str | None = None,
     cancelling_as: str | None = None,
+    supervising_as: str | None = None,
+    with_case: bool = False,
 ) -> CaseView | None:
     """Load a complaint in a write transaction, apply ``act`` and store the result.
 
@@ -572,7 +578,11 @@ def _act(
     operator was shown), a case that has moved on since is refused. With
     ``enforce_roles`` on, ``completing_as`` must hold one of the step's
     pelaksana roles, and ``cancelling_as`` one of the SOP's (cancelling is final:
-    not for just anyone); a refusal is journaled (and committed) before it is raised.
+    not for just anyone), and ``supervising_as`` (a correction) one of the
+    configured ``supervisor_roles`` (none set: one of the SOP's), open case or
+    closed; a refusal is journaled (and committed) before it is raised.
+    ``with_case``: ``act`` takes a fifth argument, the ``CaseAt`` (the row, its
+    journal, and the row's columns the action sets).
 
     Raises:
         NotPermitted: the operator does not hold a role for the step.
@@ -595,34 +605,77 @@ def _act(
             )
         sop = _definition(session, complaint.sop_version_id)
         refused = None
-        acting_as = completing_as or cancelling_as
+        acting_as = completing_as or cancelling_as or supervising_as
         if rt.config.enforce_roles and acting_as:
-            refused = _refusal(session, complaint, sop, acting_as, now, any_role=bool(cancelling_as))
+            refused = _refusal(
+                session,
+                complaint,
+                sop,
+                acting_as,
+                now,
+                any_role=bool(cancelling_as),
+                supervisors=rt.config.supervisor_roles if supervising_as else None,
+            )
         if refused is None:
-            return _apply(rt, session, complaint, sop, act, now) if act is not None else None
+            return _apply(rt, session, complaint, sop, act, now, with_case) if act is not None else None
     raise refused  # after the commit: the refusal stays in the journal
 
 
-def _apply(rt: Runtime, session, complaint, sop, act: _Action, now: datetime) -> CaseView:
+def _apply(rt: Runtime, session, complaint, sop, act: Any, now: datetime, with_case: bool = False) -> CaseView:
     """Run ``act`` on the loaded complaint; store its new state and journal entry."""
     calendar = rt.calendar_for(sop)
-    transition = act(sop, complaints.state_of(complaint), calendar, now)
+    case = CaseAt(session, complaint) if with_case else None
+    state = complaints.state_of(complaint)
+    transition = act(sop, state, calendar, now) if case is None else act(sop, state, calendar, now, case)
     check_entry(transition.entry)
+    if case is not None:
+        for column, value in case.row.items():
+            setattr(complaint, column, value)
+        if case.sop_after is not None:  # moved to another SOP: its deadline and view are the new SOP's
+            sop = case.sop_after
+            calendar = rt.calendar_for(sop)
     complaints.store_state(complaint, transition.state, engine.due_at(sop, transition.state, calendar))
     if transition.state.status != Status.OPEN and transition.overall_minutes is not None:
         complaint.resolution_minutes = transition.overall_minutes
         complaint.overall_on_time = transition.overall_on_time
+    if transition.state.status == Status.OPEN:  # reopened or a closing step undone: not resolved (yet)
+        complaint.resolution_minutes = None
+        complaint.overall_on_time = None
     session.add(complaint)
     journal.append(session, transition.entry, now, complaint_id=complaint.id, complaint_number=complaint.number)
     session.flush()
     return _view(session, complaint, sop, calendar.day_minutes)
 
 
-def _refusal(session, complaint, sop, actor: str, now: datetime, *, any_role: bool = False) -> NotPermitted | None:
-    """None when ``actor`` may complete the current step (``any_role``: holds any of the SOP's roles);
-    else the error to raise, its entry added to the journal."""
-    from sopcli.services.operators import cancel_refusal, refusal, roles_of
+def _refusal(
+    session,
+    complaint,
+    sop,
+    actor: str,
+    now: datetime,
+    *,
+    any_role: bool = False,
+    supervisors: tuple[str, ...] | None = None,
+) -> NotPermitted | None:
+    """None when ``actor`` may complete the current step (``any_role``: holds any of the SOP's roles;
+    ``supervisors``: a correction, which takes one of these roles, or if none are configured one of the
+    SOP's); else the error to raise, its entry added to the journal."""
+    from sopcli.services.operators import cancel_refusal, refusal, roles_of, supervisor_refusal
 
+    if supervisors is not None:  # open or closed: a correction is checked whatever the case's status
+        held = roles_of(session, actor)
+        allowed = set(supervisors) or {role.key for role in sop.roles}
+        if held & allowed:
+            return None
+        reason = supervisor_refusal(sop, actor, held, supervisors)
+        refused = engine.Entry(Action.REFUSED, now, actor, step=complaint.current_step, note=reason)
+        journal.append(session, refused, now, complaint_id=complaint.id, complaint_number=complaint.number)
+        return NotPermitted(
+            reason,
+            _("an operator with one of these roles must do it, or: sop operator add {name} --role ROLE").format(
+                name=actor
+            ),
+        )
     if complaint.status != Status.OPEN:
         return None  # the engine says why nothing can be done
     step = sop.step(complaint.current_step)
@@ -711,6 +764,176 @@ def cancel(rt: Runtime, number: str, reason: str, *, actor: str, at: datetime | 
         lambda sop, state, cal, now: engine.cancel(state, cal, at=at or now, now=now, actor=actor, reason=reason),
         cancelling_as=actor,
     )
+
+
+# --- corrections -----------------------------------------------------------------
+
+
+@dataclass
+class CaseAt:
+    """A loaded complaint as a correction sees it: its row, its journal, and what the action changes in the row."""
+
+    session: Any
+    complaint: Any
+    row: dict[str, Any] = field(default_factory=dict)  # the complaint's columns the action sets
+    sop_after: Any = None  # the definition the case follows after the action (a move to another SOP)
+
+    def journal(self) -> list[tuple[int, engine.Entry]]:
+        """The case's entries so far, with their seqs, in order."""
+        return [
+            (
+                r.seq,
+                engine.Entry(
+                    Action(r.action),
+                    r.at,
+                    r.actor,
+                    step=r.step,
+                    decision=r.decision,
+                    fields=json.loads(r.fields),
+                    note=r.note,
+                    took_minutes=r.took_minutes,
+                    next_step=r.next_step,
+                ),
+            )
+            for r in complaints.journal_of(self.session, self.complaint.id)
+        ]
+
+    def definition(self, digest: str):
+        """The SOP text pinned under ``digest``."""
+        from sopcli.definitions.loader import load_text
+
+        version = sop_versions.with_digest(self.session, digest)
+        if version is None:
+            raise ValueError(f"no SOP version with digest {digest}")
+        return load_text(version.source, version.origin).definition
+
+
+def _corrected_value(key: str, value: str) -> str:
+    """A corrected detail checked as ``sop new`` checks it (``""``: no host, no ref).
+
+    Raises:
+        InputError: an unknown detail, an empty required one, a priority word not known, a ref like a number.
+    """
+    if key not in engine.CORRECTABLE:
+        raise InputError(
+            _("{keys} cannot be corrected").format(keys=key),
+            _("correct one of: {keys}").format(keys=", ".join(engine.CORRECTABLE)),
+        )
+    if key in ("host", "ref"):
+        value = value.strip()
+    else:
+        value = _required(value, f"--field {key}" if key != "description" else "--description")
+    if key == "channel":
+        value = value.lower()
+    elif key == "priority":
+        value = normalise_priority(value)
+    check_lengths({key: value})
+    if key == "ref" and value.upper().startswith(f"{NUMBER_PREFIX}-"):
+        raise InputError(
+            _("the ref {ref!r} looks like a complaint number").format(ref=value),
+            _("give the reporter's own letter or ticket number"),
+        )
+    return value
+
+
+def correct(rt: Runtime, number: str, changes: Mapping[str, str], reason: str, *, actor: str) -> CaseView:
+    """Correct a complaint's own details (``sop correct``): a journal entry keeps each old and new value.
+
+    Raises:
+        InputError: an unknown detail, a value ``sop new`` would refuse, nothing changing, no reason.
+        ConflictError: the new ref is another complaint's.
+        NotPermitted: enforce_roles is on and ``actor`` holds no supervising role (journaled).
+    """
+    if not changes:
+        raise InputError(_("nothing to correct"), _("give --field NAME=VALUE, for example --field unit='BKD'"))
+    checked = {key: _corrected_value(key, value) for key, value in changes.items()}
+    engine.need_reason(reason, _("a correction needs a reason"))
+
+    def act(sop, state, calendar, now, case: CaseAt):
+        row = case.complaint
+        pairs = {key: (getattr(row, key) or "", value) for key, value in checked.items()}
+        ref = checked.get("ref")
+        if ref and ref != (row.ref or ""):
+            _refuse_duplicate_ref(case.session, ref)
+        transition = engine.correct(state, at=now, now=now, actor=actor, changes=pairs, reason=reason)
+        case.row = {key: value or None for key, value in engine.corrected_details(transition.entry).items()}
+        return transition
+
+    return _act(rt, number, act, supervising_as=actor, with_case=True)
+
+
+def undo(rt: Runtime, number: str, reason: str, *, actor: str) -> CaseView:
+    """Reverse the last step or decision (``sop undo``): the case is back at that step, its clock as it was.
+
+    Raises:
+        ActionError: nothing to undo; the case is paused.
+        InputError: no reason.
+        NotPermitted: enforce_roles is on and ``actor`` holds no supervising role (journaled).
+    """
+    engine.need_reason(reason, _("an undo needs a reason"))
+
+    def act(sop, state, calendar, now, case: CaseAt):
+        return engine.undo(
+            sop, state, case.journal(), calendar, at=now, now=now, actor=actor, reason=reason,
+            definitions=case.definition,
+        )  # fmt: skip
+
+    return _act(rt, number, act, supervising_as=actor, with_case=True)
+
+
+def reopen(rt: Runtime, number: str, reason: str, *, actor: str, step: str | None = None) -> CaseView:
+    """Reopen a closed complaint (``sop reopen``) at ``step``, by default the step it closed at.
+
+    Its resolution time is cleared; when it closes again, it is counted from
+    received to that final close (the time it stood closed included).
+
+    Raises:
+        ActionError: the complaint is open.
+        InputError: an unknown step, no reason.
+        NotPermitted: enforce_roles is on and ``actor`` holds no supervising role (journaled).
+    """
+    engine.need_reason(reason, _("reopening needs a reason"))
+
+    def act(sop, state, calendar, now, case: CaseAt):
+        closing = [e for _seq, e in case.journal() if e.action in (Action.STEP, Action.CANCEL)]
+        last_step = closing[-1].step if closing else None
+        return engine.reopen(sop, state, at=now, now=now, actor=actor, reason=reason, step=step, last_step=last_step)
+
+    return _act(rt, number, act, supervising_as=actor, with_case=True)
+
+
+def transfer(
+    rt: Runtime, number: str, sop_reference: str, reason: str, *, actor: str, step: str | None = None
+) -> CaseView:
+    """Move an open complaint to another SOP (``sop transfer``), at its first step or ``step``; pins that version.
+
+    Raises:
+        NotFoundError: no such SOP.
+        ActionError: the complaint is closed or paused, or already follows that SOP text.
+        InputError: an unknown step, no reason.
+        NotPermitted: enforce_roles is on and ``actor`` holds no supervising role (journaled).
+    """
+    engine.need_reason(reason, _("moving to another SOP needs a reason"))
+    loaded = _load_sop(rt, sop_reference)
+
+    def act(sop, state, calendar, now, case: CaseAt):
+        old = sop_versions.with_id(case.session, case.complaint.sop_version_id)
+        new = loaded.definition
+        moves = {
+            "from_sop": sop.id,
+            "from_version": sop.version,
+            engine.FROM_DIGEST: old.digest,
+            "sop": new.id,
+            "sop_version": new.version,
+            engine.TO_DIGEST: loaded.digest,
+        }
+        transition = engine.transfer(state, new, at=now, now=now, actor=actor, reason=reason, step=step, moves=moves)
+        version = _pinned_version(case.session, loaded, now)
+        case.row = {"sop_version_id": version.id, "sop_id": new.id}
+        case.sop_after = new
+        return transition
+
+    return _act(rt, number, act, supervising_as=actor, with_case=True)
 
 
 def _clean(text: str | None) -> str | None:

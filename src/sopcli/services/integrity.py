@@ -80,12 +80,12 @@ def _compare_states(rt: Runtime, session, result: CheckResult) -> None:
             continue
         journal = list(pending[1])
         pending = next(journals, None)
-        problem = _disagreement(rt, definitions.version(row[2]), row, journal)
+        problem = _disagreement(rt, definitions.version(row[2]), row, journal, definitions.by_digest)
         if problem:
             _disagree(result, f"{number}: {problem}")
 
 
-def _disagreement(rt: Runtime, definition, row, journal) -> str | None:
+def _disagreement(rt: Runtime, definition, row, journal, by_digest=None) -> str | None:
     (
         _id,
         number,
@@ -118,6 +118,7 @@ def _disagreement(rt: Runtime, definition, row, journal) -> str | None:
                 for _c, _n, action, at, actor, step, decision, recorded, took, next_step in journal
             ],
             rt.calendar_for(definition),
+            by_digest,  # a case moved to another SOP closed its earlier steps under the one it left
         )
     except (ValueError, KeyError, engine.ActionError) as exc:
         return _("the journal cannot be replayed: {reason}").format(reason=exc)

@@ -124,6 +124,17 @@ def cancel_refusal(definition, name: str, held: set[str]) -> str:
     )
 
 
+def supervisor_refusal(definition, name: str, held: set[str], supervisors: tuple[str, ...]) -> str:
+    """Why ``name`` may not correct a complaint: it takes a configured supervisor role, or one of the SOP's."""
+    if supervisors:
+        allowed = ", ".join(supervisors)
+    else:
+        allowed = ", ".join(f"{role.key} ({role.nama})" for role in definition.roles)
+    return _("{name} may not correct, undo, reopen or move complaints; it takes one of {allowed}").format(
+        name=name, allowed=allowed
+    )
+
+
 def refusal(definition, step, name: str, held: set[str]) -> str:
     """Why ``name`` may not complete ``step``: the roles allowed, by key and name."""
     allowed = ", ".join(f"{key} ({definition.role_name(key)})" for key in step.pelaksana)

@@ -99,6 +99,7 @@ class OperatorActivity:
     notes: int
     pauses: int
     cancellations: int
+    corrections: int  # corrected, undone, reopened, moved to another SOP
     entries: int
 
 
@@ -217,6 +218,16 @@ class PinnedDefinitions:
             row = sop_versions.with_id(self._session, version_id)
             self._by_version[version_id] = load_text(row.source, row.origin).definition
         return self._by_version[version_id]
+
+    def by_digest(self, digest: str):
+        """The version pinned under ``digest``: a case moved to another SOP is replayed through both."""
+        from sopcli.store import sop_versions
+
+        row = sop_versions.with_digest(self._session, digest)
+        if row is None:
+            raise ValueError(f"no SOP version with digest {digest}")
+        assert row.id is not None  # a stored row has its id
+        return self.version(row.id)
 
     def latest(self, sop_id: str):
         """The newest version in use: names steps in figures that span versions."""
@@ -385,7 +396,7 @@ def _overdue(
     for complaint_id, number, version_id, sop_id, unit, system in changed:
         definition = definitions.version(version_id)
         calendar = rt.calendar_for(definition)
-        state = engine.replay(definition, journals.get(complaint_id, []), calendar)
+        state = engine.replay(definition, journals.get(complaint_id, []), calendar, definitions.by_digest)
         due = engine.due_at(definition, state, calendar)
         if state.status == Status.OPEN and due is not None and due < as_of:
             found.append(_late_case(rt, definition, number, sop_id, unit, system, state.current_step, due, as_of))
@@ -419,6 +430,7 @@ class JournalLine:
     on_time: bool | None
     took_minutes: float | None
     standard_minutes: int | None
+    next_step: str | None = None  # where the case went (an undo, reopening or move names it)
 
 
 @dataclass
@@ -476,6 +488,7 @@ def build_journal(rt: Runtime, period: Period, actor: str | None = None, sop: st
                     entry.on_time,
                     entry.took_minutes,
                     entry.standard_minutes,
+                    entry.next_step,
                 )
             )
         office = _office_name(rt, definitions)

@@ -174,7 +174,8 @@ def paused_minutes(session, start: datetime, end: datetime, sop: str | None = No
 
 
 def operator_activity(session, start: datetime, end: datetime, sop: str | None = None) -> list[tuple]:
-    """(actor, complaints recorded, steps done, of them late, notes, pauses and resumes, cancellations, all entries).
+    """(actor, complaints recorded, steps done, of them late, notes, pauses and resumes, cancellations,
+    corrections (corrected, undone, reopened, moved to another SOP), all entries).
 
     Which actions each column counts is the vocabulary's ``ACTION_TABLE``.
     """
@@ -191,6 +192,7 @@ def operator_activity(session, start: datetime, end: datetime, sop: str | None =
             counted_in(ActivityColumn.NOTES),
             counted_in(ActivityColumn.PAUSES),
             counted_in(ActivityColumn.CANCELLATIONS),
+            counted_in(ActivityColumn.CORRECTIONS),
             func.count(),
         )
         .outerjoin(Complaint, col(Complaint.id) == col(JournalEntry.complaint_id))
