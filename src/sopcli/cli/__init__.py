@@ -136,8 +136,13 @@ class SopGroup(TyperGroup):
 
     def invoke(self, ctx):
         try:
-            return super().invoke(ctx)
-        except (typer.Exit, typer.TyperException, typer.Abort):
+            result = super().invoke(ctx)
+            sys.stdout.flush()  # here, not at exit: a reader gone away is then the BrokenPipeError below
+            return result
+        except typer.Exit:
+            _flush_quietly()
+            raise
+        except (typer.TyperException, typer.Abort):
             raise
         except SopError as exc:
             if _debug(ctx):
@@ -146,10 +151,7 @@ class SopGroup(TyperGroup):
         except KeyboardInterrupt:
             _fail(_interrupted(ctx), ExitCode.INTERRUPTED)
         except BrokenPipeError:
-            # The reader (head, less) went away: stop quietly, as Unix tools do.
-            devnull = os.open(os.devnull, os.O_WRONLY)
-            os.dup2(devnull, sys.stdout.fileno())
-            sys.exit(ExitCode.ERROR)
+            _reader_gone()
         except Exception as exc:  # a bug: say so plainly, never a traceback
             if _debug(ctx):
                 raise
@@ -162,6 +164,37 @@ class SopGroup(TyperGroup):
                 ),
                 ExitCode.INTERNAL,
             )
+
+
+def _flush_quietly() -> None:
+    """Flush standard output before an explicit exit; a reader gone away ends the run as it does elsewhere."""
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:
+        _reader_gone()
+
+
+def _reader_gone() -> NoReturn:
+    """The reader of standard output (head, less, grep -q) went away: end silently, as git, ls and cat do.
+
+    They die of SIGPIPE, which a shell reports as 141 (128 + 13), and scripts under
+    ``set -o pipefail`` expect that status from a writer whose reader stopped early;
+    Python's own recommendation (exit 1) would make it look like sop's error. The
+    signal's default action is restored only now, the run's output being over: set
+    at start-up it would also kill sop on a write to a closed socket. Anything in
+    flight has been committed or rolled back by the time the error reaches here,
+    and the process ends at once, as a SIGPIPE would end it, so half-written
+    output (an .xlsx stream) leaves no traceback behind.
+    """
+    import signal
+
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())  # nothing more is written to the closed pipe
+    sys.stderr.flush()
+    if hasattr(signal, "SIGPIPE"):
+        signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+        os.kill(os.getpid(), signal.SIGPIPE)
+    os._exit(ExitCode.BROKEN_PIPE)  # where there is no SIGPIPE: the status a shell would show
 
 
 def _refuse_unstorable(args: list[str]) -> None:
