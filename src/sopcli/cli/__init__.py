@@ -72,7 +72,38 @@ def load_command(name: str):
     command = typer.main.get_command(target)
     command.name = name
     localise(command)
+    _accept_debug_after(command)
     return command
+
+
+def _accept_debug_after(command) -> None:
+    """Let ``--debug`` follow the command too (``sop db check --debug``), as people type it after an error.
+
+    A hidden option of each command, parsed by click like any other, so a value
+    that happens to read ``--debug`` (``--note --debug``) stays that option's value.
+    """
+    command.params.append(_debug_option())
+    for subcommand in getattr(command, "commands", {}).values():
+        _accept_debug_after(subcommand)
+
+
+def _debug_option():
+    """A hidden ``--debug`` flag as Typer builds it, turning on the run's debug when given."""
+    holder = typer.Typer(add_completion=False)
+    holder.command()(_debug_carrier)
+    return typer.main.get_command(holder).params[0]
+
+
+def _debug_on(ctx: typer.Context, value: bool) -> None:
+    state = ctx.find_root().obj
+    if value and isinstance(state, AppState):
+        state.debug = True
+
+
+def _debug_carrier(
+    debug: Annotated[bool, typer.Option("--debug", hidden=True, expose_value=False, callback=_debug_on)] = False,
+) -> None:
+    """Only carries the option."""
 
 
 def every_command() -> list:
@@ -160,7 +191,7 @@ class SopGroup(TyperGroup):
             _fail(
                 _error_line(
                     _("internal error: {error}").format(error=f"{type(exc).__name__}: {exc}"),
-                    _("run again with --debug and report the output"),
+                    _("run it again as 'sop --debug …' and report the output"),
                 ),
                 ExitCode.INTERNAL,
             )
