@@ -62,3 +62,28 @@ def test_debug_after_the_command_is_not_taken_from_a_value(sop):
     shown = ok(sop("show", number, "--json")).stdout
     assert shown.count('"--debug"') == 2
     assert "--debug" not in ok(sop("show", "--help")).stdout  # the documented place is the global option
+
+
+# --- inverted ranges ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("what", ["journal", "complaints"])
+@pytest.mark.parametrize("since, until", [("2026-11-10", "2026-11-01"), ("2026-11-10 08:00", "2026-11-10 08:00")])
+def test_an_export_range_that_ends_before_it_starts_is_refused(sop, what, since, until):
+    ok(sop("new", "--sop", "kaltim-db", "-d", "x", "--reporter", "a", "--unit", "b", "--system", "c"))
+    result = sop("export", what, "--since", since, "--until", until)
+    assert result.exit_code == 1
+    assert result.stdout == ""  # not even a header: nothing was exported
+    assert result.stderr.splitlines() == [
+        f"Error: --until {until} is not after --since {since} "
+        "(nothing is recorded between them: swap them, or give a later --until)"
+    ]
+    swapped = ok(sop("export", what, "--since", "2026-11-01", "--until", "2026-11-30"))
+    assert len(swapped.stdout.splitlines()) == 2  # the header and the one complaint (or its one journal entry)
+
+
+@pytest.mark.parametrize("command", [["report"], ["journal"]])
+def test_report_and_journal_refuse_an_inverted_range_too(sop, command):
+    result = sop(*command, "--from", "2026-11-10", "--to", "2026-11-01")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == ["Error: --to 2026-11-01 is before --from 2026-11-10"]

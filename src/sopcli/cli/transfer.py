@@ -208,6 +208,11 @@ def export(
         raise InputError(_("an .xlsx workbook is not for the terminal"), _("give -o FILE.xlsx"))
     start = rt.parse_when(since) if since else None
     end = rt.parse_when(until) if until else None
+    if start is not None and end is not None and end <= start:  # an empty range exports nothing, and says OK
+        raise InputError(
+            _("--until {until} is not after --since {since}").format(until=until, since=since),
+            _("nothing is recorded between them: swap them, or give a later --until"),
+        )
     wanted = parse_status(status) if status is not None else None
     if output is None:
         count = run_export(rt, what, sys.stdout.buffer, fmt=fmt, since=start, until=end, sop=sop, status=wanted)
