@@ -181,6 +181,9 @@ def export(
             help="complaints only: open, resolved, rejected or cancelled (or terbuka, selesai, ditolak, dibatalkan).",
         ),
     ] = None,
+    utc: Annotated[
+        bool, typer.Option("--utc", help="journal only: times in UTC instead of the office's time zone.")
+    ] = False,
     output: OutputOption = None,
 ) -> None:
     """Export complaints (re-importable) or the journal (with its hashes, for 'sop verify --file').
@@ -188,6 +191,7 @@ def export(
     A journal export is the whole chain or, with --since/--until, the entries
     recorded in that time (when they were written, whatever time they are
     about): an unbroken stretch of the chain, so that a missing entry shows.
+    Times are in the office's time zone with their offset (+07:00 for WIB).
 
     Example: sop export journal --since 2026-11-01 -o jurnal-november.csv
     """
@@ -215,10 +219,12 @@ def export(
         )
     wanted = parse_status(status) if status is not None else None
     if output is None:
-        count = run_export(rt, what, sys.stdout.buffer, fmt=fmt, since=start, until=end, sop=sop, status=wanted)
+        count = run_export(
+            rt, what, sys.stdout.buffer, fmt=fmt, since=start, until=end, sop=sop, status=wanted, utc=utc
+        )
         sys.stdout.buffer.flush()
     else:
         with output_file(output, binary=True) as out:
-            count = run_export(rt, what, out, fmt=fmt, since=start, until=end, sop=sop, status=wanted)
+            count = run_export(rt, what, out, fmt=fmt, since=start, until=end, sop=sop, status=wanted, utc=utc)
     message = _("Exported {n} complaints.") if what == "complaints" else _("Exported {n} journal entries.")
     typer.echo(message.format(n=count), err=True)
