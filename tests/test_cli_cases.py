@@ -579,6 +579,87 @@ def test_next_decision_missing_without_terminal_lists_the_options(sop):
     assert js(sop("show", number, "--json"))["current_step"] == "7"
 
 
+def test_next_show_prints_the_card_and_changes_nothing(sop):
+    number = create(sop, received_at="2026-11-23T08:00")["number"]
+    for step_id in "123456":
+        step(sop, number, "2026-11-23T09:00", "--step", step_id)
+    before = js(sop("show", number, "--json"))
+    card = ok(sop("next", number, "--show"))
+    assert f"{number} · step 7 of 9" in card.stdout and "Apakah gangguan telah selesai?" in card.stdout
+    assert card.stderr == ""
+    as_json = js(sop("next", number, "--show", "--json"))
+    assert (as_json["number"], as_json["step"], as_json["position"], as_json["total"]) == (number, "7", 7, 9)
+    assert as_json["sop"]["id"] == "kaltim-db"
+    assert as_json["decision"]["question"] == "Apakah gangguan telah selesai?"
+    assert [(o["label"], o["goto"]) for o in as_json["decision"]["options"]] == [("ya", "8"), ("tidak", "5")]
+    assert as_json["due_at"].endswith("+07:00") and as_json["fields"] == []
+    after = js(sop("show", number, "--json"))
+    assert after == before  # not a journal entry, not a revision
+    assert ok(sop("verify")).stdout == "OK: 7 journal entries, chain intact.\n"
+
+
+def test_next_show_with_what_would_complete_the_step_is_refused(sop):
+    number = create(sop)["number"]
+    line = assert_error(sop("next", number, "--show", "--note", "x", "--at", "2026-11-24T09:00"), code=1)
+    assert line == (
+        "Error: --show only shows the step: --note, --at would complete it (leave out --show to complete the step)"
+    )
+    assert len(js(sop("show", number, "--json"))["journal"]) == 1
+
+
+def test_next_show_of_a_closed_complaint_says_so(sop):
+    number = create(sop)["number"]
+    ok(sop("cancel", number, "--reason", "Duplikat"))
+    assert_error(sop("next", number, "--show"), number, "already closed", code=1)
+
+
+def test_next_json_at_a_terminal_never_asks_and_prints_only_json(sop):
+    number = create(sop, received_at="2026-11-23T08:00")["number"]
+    # A plain step: completed from the options alone, no note, output or confirmation asked.
+    done = at_a_terminal("next", number, "--at", "2026-11-23T08:20", "--json", input="")
+    assert done.exit_code == 0, done.stderr
+    assert json.loads(done.stdout)["current_step"] == "2"
+    assert done.stderr == ""
+    for step_id in "23456":
+        step(sop, number, "2026-11-23T09:00", "--step", step_id)
+    # A decision step without --decision: one line naming it, nothing asked, nothing written.
+    refused = at_a_terminal("next", number, "--json", input="ya\ny\n")
+    assert refused.exit_code == 1 and refused.stdout == ""
+    assert len(refused.stderr.splitlines()) == 1
+    assert (
+        refused.stderr.startswith("Error: step 7 needs a decision: ") and "(give --decision OPTION)" in refused.stderr
+    )
+    assert js(sop("show", number, "--json"))["current_step"] == "7"
+
+
+@pytest.mark.parametrize(
+    "args, option",
+    [
+        (["new", "--sop", "kaltim-db", "--json"], "--description"),
+        (["pause", "1", "--json"], "--reason"),
+        (["cancel", "1", "--json"], "--reason"),
+    ],
+)
+def test_other_commands_with_json_never_ask_either(sop, args, option):
+    create(sop)
+    result = at_a_terminal(*args, input="an answer\ny\n")
+    assert result.exit_code == 1 and result.stdout == ""
+    assert result.stderr.splitlines() == [f"Error: {option} is required with --json"]
+    assert js(sop("show", "1", "--json"))["status"] == "open"
+
+
+def test_next_at_a_terminal_asks_on_stderr_and_prints_only_the_outcome(sop):
+    number = create(sop, received_at="2026-11-23T08:00")["number"]
+    done = at_a_terminal("next", number, "--at", "2026-11-23T08:20", input="Catatan\nF-01\ny\n")
+    assert done.exit_code == 0, done.stderr
+    assert f"{number} · step 1 of 9" in done.stderr and "Note (optional)" in done.stderr
+    assert "Save step 1 as done?" in done.stderr
+    assert done.stdout.splitlines() == [
+        "Step 1 done. 20 min / 30 min (on time)",
+        f"{number} is now at step 2: sop next {number}",
+    ]
+
+
 def test_next_unknown_decision_option(sop):
     number = create(sop, received_at="2026-11-23T08:00")["number"]
     for step_id in "123456":
@@ -805,12 +886,13 @@ def test_cancel_at_a_terminal_asks_the_reason_and_confirms_with_the_complaint_na
     number = create(sop, unit="BKD", description="Database SIMPEG tidak bisa diakses")["number"]
     kept = at_a_terminal("cancel", number, input="Duplikat ADU-2026-00099\ntidak\n")
     assert kept.exit_code == 1 and "Nothing saved." in kept.stderr
-    assert f"Cancel {number} (BKD: Database SIMPEG tidak bisa diakses)?" in kept.stdout
+    assert f"Cancel {number} (BKD: Database SIMPEG tidak bisa diakses)?" in kept.stderr  # prompts: not the output
+    assert kept.stdout == ""
     assert js(sop("show", number, "--json"))["status"] == "open"
 
     done = at_a_terminal("cancel", number, input="Duplikat ADU-2026-00099\nya\n")
     assert done.exit_code == 0, done.stderr
-    assert "Reason for cancelling" in done.stdout and f"{number} cancelled." in done.stdout
+    assert "Reason for cancelling" in done.stderr and done.stdout == f"{number} cancelled.\n"
     view = js(sop("show", number, "--json"))
     assert view["status"] == "cancelled"
     assert view["journal"][-1]["note"] == "Duplikat ADU-2026-00099"

@@ -21,7 +21,7 @@ import subprocess
 import time
 import uuid
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -1302,7 +1302,59 @@ def test_an_xlsx_journal_export_keeps_microseconds_and_verifies(sop, sop_env, mo
     assert f"OK: {journal_count(sop)} journal entries, chain intact." in ok(sop("verify", "--file", str(path))).stdout
     rows = list(load_workbook(path).worksheets[0].iter_rows(values_only=True))
     recorded_at = rows[1][rows[0].index("recorded_at")]
-    assert recorded_at == "2026-11-24T09:00:00.123456+00:00"  # text, in UTC, to the microsecond
+    assert recorded_at == "2026-11-24T16:00:00.123456+07:00"  # text, office time with its offset, to the microsecond
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json", "xlsx"])
+def test_a_journal_export_states_its_zone_office_time_by_default_utc_on_request(sop, sop_env, fmt):
+    from openpyxl import load_workbook
+
+    _journal_setup(sop, sop_env)
+
+    def times(path):
+        if fmt == "csv":
+            rows = list(csv.DictReader(path.open(encoding="utf-8", newline="")))
+        elif fmt == "json":
+            rows = json.loads(path.read_text(encoding="utf-8"))
+        else:
+            header, *data = load_workbook(path).worksheets[0].iter_rows(values_only=True)
+            rows = [dict(zip(header, row)) for row in data]
+        return [row["at"] for row in rows] + [row["recorded_at"] for row in rows]
+
+    local, utc = sop_env / f"lokal.{fmt}", sop_env / f"utc.{fmt}"
+    ok(sop("export", "journal", "-o", str(local)))
+    ok(sop("export", "journal", "--utc", "-o", str(utc)))
+    assert times(local) and all(t.endswith("+07:00") for t in times(local))  # as 'sop show' and 'sop journal'
+    assert all(t.endswith("+00:00") for t in times(utc))
+    assert [datetime.fromisoformat(t) for t in times(local)] == [datetime.fromisoformat(t) for t in times(utc)]
+    for path in (local, utc):
+        assert "chain intact" in ok(sop("verify", "--file", str(path))).stdout
+
+
+def test_complaint_xlsx_dates_are_shown_with_the_zone_and_re_import(sop, sop_env, databases, monkeypatch):
+    from openpyxl import load_workbook
+
+    _journal_setup(sop, sop_env)
+    received = [c["received_at"] for c in json.loads(ok(sop("list", "--status", "all", "--json")).stdout)]
+    path = sop_env / "pengaduan.xlsx"
+    ok(sop("export", "complaints", "-o", str(path)))
+    sheet = load_workbook(path).worksheets[0]
+    header = [c.value for c in sheet[1]]
+    cell = sheet.cell(row=2, column=header.index("received_at") + 1)
+    assert isinstance(cell.value, datetime)  # still a date a spreadsheet can sort and filter
+    assert cell.number_format == 'yyyy-mm-dd hh:mm:ss "WIB"'  # shown as 2026-11-02 08:00:00 WIB
+    monkeypatch.setenv("SOP_DATABASE_URL", databases.new("lain.db"))
+    ok(sop("import", str(path)))
+    again = [c["received_at"] for c in json.loads(ok(sop("list", "--status", "all", "--json")).stdout)]
+    assert again == received
+
+
+def test_complaints_cannot_be_exported_in_utc(sop):
+    result = sop("export", "complaints", "--utc")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        "Error: --utc is for exporting the journal (complaint times are in the office's zone)"
+    ]
 
 
 def test_an_xlsx_journal_export_of_text_a_workbook_cannot_hold_verifies(sop, sop_env):
@@ -1372,7 +1424,7 @@ def test_an_older_xlsx_journal_export_with_date_cells_still_verifies(sop, sop_en
     for row in sheet.iter_rows(min_row=2):
         for name in ("at", "recorded_at"):
             cell = row[header.index(name)]
-            cell.value = datetime.fromisoformat(cell.value).replace(tzinfo=None)
+            cell.value = datetime.fromisoformat(cell.value).astimezone(UTC).replace(tzinfo=None)
     workbook.save(path)
     assert f"OK: {journal_count(sop)} journal entries, chain intact." in ok(sop("verify", "--file", str(path))).stdout
 

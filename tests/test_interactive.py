@@ -16,6 +16,8 @@ from __future__ import annotations
 import io
 import json
 import re
+import shlex
+from pathlib import Path
 
 import pytest
 
@@ -51,10 +53,14 @@ class Terminal:
 
     started: list[Terminal] = []
 
-    def __init__(self, term: str, *args: str):
+    def __init__(self, term: str, *args: str, stdout_to: Path | None = None):
+        """``sop ARGS`` with every stream on the terminal, or with standard output redirected to ``stdout_to``."""
         env = process_env(NO_COLOR="1", COLUMNS="120", TERM=term)
         self.transcript = io.StringIO()
-        self.child = pexpect.spawn(SOP, list(args), env=env, encoding="utf-8", timeout=TIMEOUT, dimensions=(50, 120))
+        command, argv = SOP, list(args)
+        if stdout_to is not None:  # as `sop ARGS > FILE` typed at a shell
+            command, argv = "bash", ["-c", f'exec "$0" "$@" > {shlex.quote(str(stdout_to))}', SOP, *args]
+        self.child = pexpect.spawn(command, argv, env=env, encoding="utf-8", timeout=TIMEOUT, dimensions=(50, 120))
         self.child.logfile_read = self.transcript
         Terminal.started.append(self)
 
@@ -368,3 +374,52 @@ def test_an_operator_without_the_role_is_refused_before_typing_anything(sop, ter
     assert t.finish() == 1
     assert "Note (optional)" not in t.output
     assert [e["action"] for e in shown(sop, number)["journal"]] == ["received", "refused"]
+
+
+def test_json_at_a_terminal_prints_only_json_and_asks_nothing(sop, term):
+    number = new_case(sop, "kaltim-db")
+    t = Terminal(term, "next", number, "--at", "2026-11-23T08:20", "--json")
+    assert t.finish() == 0
+    case = json.loads(t.output)  # all the terminal got is the JSON: no card, no question
+    assert case["current_step"] == "2" and case["journal"][-1]["step"] == "1"
+
+
+def test_prompts_go_to_the_terminal_when_stdout_is_redirected(sop, term, tmp_path):
+    number = new_case(sop, "kaltim-db")
+    out = tmp_path / "out.txt"
+    t = Terminal(term, "next", number, "--at", "2026-11-23T08:20", stdout_to=out)
+    t.expect(f"{number} · step 1 of 9")  # the card the questions are about, on the terminal
+    t.answer("Note (optional)", "Laporan diterima")
+    t.answer("Output reference: Form Laporan (optional)", "")
+    t.answer("Save step 1 as done? [y/n] (y)", "y")
+    assert t.finish() == 0
+    assert out.read_text(encoding="utf-8").splitlines() == [
+        "Step 1 done. 20 min / 30 min (on time)",
+        f"{number} is now at step 2: sop next {number}",
+    ]
+    assert "Step 1 done" not in t.output  # the outcome went to the file, the questions did not
+    assert shown(sop, number)["journal"][-1]["note"] == "Laporan diterima"
+
+
+def test_json_with_stdout_redirected_refuses_a_missing_decision_in_one_line(sop, term, tmp_path):
+    number = new_case(sop, "tanahbumbu-jaringan")
+    advance(sop, number, "1", "2026-11-23T08:05")
+    out = tmp_path / "out.json"
+    t = Terminal(term, "next", number, "--json", stdout_to=out)
+    assert t.finish() == 1
+    assert t.output.strip().startswith("Error: step 2 needs a decision: ")
+    assert len(t.output.strip().splitlines()) == 1
+    assert out.read_text(encoding="utf-8") == ""
+    assert shown(sop, number)["current_step"] == "2"
+
+
+def test_show_at_a_terminal_shows_the_card_and_asks_nothing(sop, term):
+    number = new_case(sop, "tanahbumbu-jaringan")
+    advance(sop, number, "1", "2026-11-23T08:05")
+    before = shown(sop, number)
+    t = Terminal(term, "next", number, "--show")
+    t.expect(f"{number} · step 2 of 9")
+    assert t.finish() == 0
+    card = flat(t.output)
+    assert "Apakah ping ke perangkat berhasil?" in card and "[tidak/ya]" not in card
+    assert shown(sop, number) == before

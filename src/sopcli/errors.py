@@ -18,6 +18,7 @@ class ExitCode(IntEnum):
     CONFLICT = 3  # the case moved on, duplicate ref: retrying as-is will not help
     BUSY = 4  # the database stayed locked past the retry budget: try again
     INTERRUPTED = 130  # Ctrl+C: 128 + SIGINT, as shells report it
+    BROKEN_PIPE = 141  # the reader of stdout went away: 128 + SIGPIPE, as shells report git's or cat's
     INTERNAL = 70  # a bug: please report with --debug output
 
 

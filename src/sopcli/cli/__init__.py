@@ -90,7 +90,38 @@ def load_command(name: str):
     command = typer.main.get_command(target)
     command.name = name
     localise(command)
+    _accept_debug_after(command)
     return command
+
+
+def _accept_debug_after(command) -> None:
+    """Let ``--debug`` follow the command too (``sop db check --debug``), as people type it after an error.
+
+    A hidden option of each command, parsed by click like any other, so a value
+    that happens to read ``--debug`` (``--note --debug``) stays that option's value.
+    """
+    command.params.append(_debug_option())
+    for subcommand in getattr(command, "commands", {}).values():
+        _accept_debug_after(subcommand)
+
+
+def _debug_option():
+    """A hidden ``--debug`` flag as Typer builds it, turning on the run's debug when given."""
+    holder = typer.Typer(add_completion=False)
+    holder.command()(_debug_carrier)
+    return typer.main.get_command(holder).params[0]
+
+
+def _debug_on(ctx: typer.Context, value: bool) -> None:
+    state = ctx.find_root().obj
+    if value and isinstance(state, AppState):
+        state.debug = True
+
+
+def _debug_carrier(
+    debug: Annotated[bool, typer.Option("--debug", hidden=True, expose_value=False, callback=_debug_on)] = False,
+) -> None:
+    """Only carries the option."""
 
 
 def every_command() -> list:
@@ -154,8 +185,13 @@ class SopGroup(TyperGroup):
 
     def invoke(self, ctx):
         try:
-            return super().invoke(ctx)
-        except (typer.Exit, typer.TyperException, typer.Abort):
+            result = super().invoke(ctx)
+            sys.stdout.flush()  # here, not at exit: a reader gone away is then the BrokenPipeError below
+            return result
+        except typer.Exit:
+            _flush_quietly()
+            raise
+        except (typer.TyperException, typer.Abort):
             raise
         except SopError as exc:
             if _debug(ctx):
@@ -164,10 +200,7 @@ class SopGroup(TyperGroup):
         except KeyboardInterrupt:
             _fail(_interrupted(ctx), ExitCode.INTERRUPTED)
         except BrokenPipeError:
-            # The reader (head, less) went away: stop quietly, as Unix tools do.
-            devnull = os.open(os.devnull, os.O_WRONLY)
-            os.dup2(devnull, sys.stdout.fileno())
-            sys.exit(ExitCode.ERROR)
+            _reader_gone()
         except Exception as exc:  # a bug: say so plainly, never a traceback
             if _debug(ctx):
                 raise
@@ -176,10 +209,41 @@ class SopGroup(TyperGroup):
             _fail(
                 _error_line(
                     _("internal error: {error}").format(error=f"{type(exc).__name__}: {exc}"),
-                    _("run again with --debug and report the output"),
+                    _("run it again as 'sop --debug …' and report the output"),
                 ),
                 ExitCode.INTERNAL,
             )
+
+
+def _flush_quietly() -> None:
+    """Flush standard output before an explicit exit; a reader gone away ends the run as it does elsewhere."""
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:
+        _reader_gone()
+
+
+def _reader_gone() -> NoReturn:
+    """The reader of standard output (head, less, grep -q) went away: end silently, as git, ls and cat do.
+
+    They die of SIGPIPE, which a shell reports as 141 (128 + 13), and scripts under
+    ``set -o pipefail`` expect that status from a writer whose reader stopped early;
+    Python's own recommendation (exit 1) would make it look like sop's error. The
+    signal's default action is restored only now, the run's output being over: set
+    at start-up it would also kill sop on a write to a closed socket. Anything in
+    flight has been committed or rolled back by the time the error reaches here,
+    and the process ends at once, as a SIGPIPE would end it, so half-written
+    output (an .xlsx stream) leaves no traceback behind.
+    """
+    import signal
+
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())  # nothing more is written to the closed pipe
+    sys.stderr.flush()
+    if hasattr(signal, "SIGPIPE"):
+        signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+        os.kill(os.getpid(), signal.SIGPIPE)
+    os._exit(ExitCode.BROKEN_PIPE)  # where there is no SIGPIPE: the status a shell would show
 
 
 def _refuse_unstorable(args: list[str]) -> None:

@@ -39,19 +39,30 @@ def _operator(rt, given: str | None) -> str:
 
 
 class Questions:
-    """Prompts at the runtime's terminal; without one, a missing value is an error naming its option."""
+    """Prompts at the runtime's terminal; without one, a missing value is an error naming its option.
 
-    def __init__(self, terminal) -> None:
+    Prompts go to standard error (to standard output only when that alone is the screen), never
+    into a redirected standard output: ``sop next N > out.txt`` shows its questions, and ``--json``
+    (``asking=False``) never asks: its output is JSON alone, and every value comes as an option.
+    """
+
+    def __init__(self, terminal, *, asking: bool = True) -> None:
         self.terminal = terminal
+        self.asking = asking
 
     @property
     def interactive(self) -> bool:
-        return self.terminal.stdin_is_tty
+        return self.asking and self.terminal.stdin_is_tty
+
+    @property
+    def on_stderr(self) -> bool:
+        """Where the prompts (and the step card they are about) are written."""
+        return self.terminal.stderr_is_tty or not self.terminal.stdout_is_tty
 
     def console(self):
         from sopcli.present.render import console
 
-        return console(terminal=self.terminal)
+        return console(stderr=self.on_stderr, terminal=self.terminal)
 
     def ask(self, label: str, option: str, *, choices: list[str] | None = None, default: str | None = None) -> str:
         """The answer typed at the terminal.
@@ -63,6 +74,8 @@ class Questions:
         from sopcli.i18n import _
 
         if not self.interactive:
+            if not self.asking:
+                raise InputError(_("{option} is required with --json").format(option=option))
             raise InputError(_("{option} is required when not at a terminal").format(option=option))
         prompt, _confirm = _prompts()
         with _end_of_input_stops():
@@ -165,7 +178,7 @@ def new(
     operator = _operator(rt, actor)
     when = rt.parse_when(received_at) if received_at is not None else None
     rt.database.refuse_if_read_only()  # before any question: the answers could not be saved
-    questions = Questions(rt.terminal)
+    questions = Questions(rt.terminal, asking=not as_json)
     if sop is None and questions.interactive:
         _list_sops_for_choice(questions.console())
     new_complaint = cases.NewComplaint(
@@ -236,26 +249,50 @@ def next_step(
     ] = None,
     at: AtOption = None,
     actor: AsOption = None,
+    show_only: Annotated[
+        bool, typer.Option("--show", help="Only show the current step (with --json, as JSON); change nothing.")
+    ] = False,
     as_json: JsonOption = False,
 ) -> None:
     """Show the current step of a complaint and complete it.
 
     On a terminal it asks for the decision, fields, a note and the output
-    reference; in scripts give them as options.
+    reference; in scripts give them as options (a decision step needs
+    --decision). With --json it never asks: every value comes as an option and
+    only JSON is printed. --show shows the step and changes nothing.
 
     Example: sop next ADU-2026-00042 --decision ya --note "Server DB dipulihkan" --output "LAP/12/2026"
     """
+    from sopcli.errors import InputError
     from sopcli.i18n import _
-    from sopcli.present.casefmt import print_card
+    from sopcli.present.casefmt import card_json, print_card
     from sopcli.services import cases
 
     rt = runtime_of(ctx)
+    if show_only:
+        completing = (("--decision", decision), ("--field", field), ("--note", note_text), ("--output", output))
+        given = [name for name, value in (*completing, ("--at", at)) if value is not None]
+        if given:
+            raise InputError(
+                _("--show only shows the step: {options} would complete it").format(options=", ".join(given)),
+                _("leave out --show to complete the step"),
+            )
+        card = cases.step_card(rt, number)
+        if as_json:
+            from sopcli.present import render
+
+            render.print_json(card_json(card, rt.zone))
+        else:
+            print_card(card, rt.zone, rt.terminal)
+        return
     operator = _operator(rt, actor)
     when = rt.parse_when(at) if at else None
     fields = cases.parse_field_options(field or [])
     card = cases.step_card(rt, number)
-    questions = Questions(rt.terminal)
-    if not as_json and rt.terminal.watched:
+    questions = Questions(rt.terminal, asking=not as_json)
+    if questions.interactive:  # the card is what the questions are about: it goes where they go
+        print_card(card, rt.zone, rt.terminal, stderr=questions.on_stderr)
+    elif not as_json and rt.terminal.stdout_is_tty:
         print_card(card, rt.zone, rt.terminal)
     rt.database.refuse_if_read_only()  # the step can be seen, not completed; say so before any question
     current = card.step
@@ -375,7 +412,7 @@ def pause(
     from sopcli.services import cases
 
     rt = runtime_of(ctx)
-    reason = reason or Questions(rt.terminal).ask(_("Reason for the pause"), "--reason")
+    reason = reason or Questions(rt.terminal, asking=not as_json).ask(_("Reason for the pause"), "--reason")
     view = cases.pause(rt, number, reason, actor=_operator(rt, actor), at=rt.parse_when(at) if at else None)
     _emit(view, rt, as_json, _("{number} paused; the clock is stopped.").format(number=view.number))
 
@@ -419,7 +456,7 @@ def cancel(
 
     rt = runtime_of(ctx)
     if not reason:
-        questions = Questions(rt.terminal)
+        questions = Questions(rt.terminal, asking=not as_json)
         reason = questions.ask(_("Reason for cancelling"), "--reason")
         # Typed at a terminal: a mistyped number would close someone else's complaint for good.
         case = cases.show(rt, number)

@@ -181,6 +181,9 @@ def export(
             help="complaints only: open, resolved, rejected or cancelled (or terbuka, selesai, ditolak, dibatalkan).",
         ),
     ] = None,
+    utc: Annotated[
+        bool, typer.Option("--utc", help="journal only: times in UTC instead of the office's time zone.")
+    ] = False,
     output: OutputOption = None,
 ) -> None:
     """Export complaints (re-importable) or the journal (with its hashes, for 'sop verify --file').
@@ -188,6 +191,7 @@ def export(
     A journal export is the whole chain or, with --since/--until, the entries
     recorded in that time (when they were written, whatever time they are
     about): an unbroken stretch of the chain, so that a missing entry shows.
+    Times are in the office's time zone with their offset (+07:00 for WIB).
 
     Example: sop export journal --since 2026-11-01 -o jurnal-november.csv
     """
@@ -208,12 +212,19 @@ def export(
         raise InputError(_("an .xlsx workbook is not for the terminal"), _("give -o FILE.xlsx"))
     start = rt.parse_when(since) if since else None
     end = rt.parse_when(until) if until else None
+    if start is not None and end is not None and end <= start:  # an empty range exports nothing, and says OK
+        raise InputError(
+            _("--until {until} is not after --since {since}").format(until=until, since=since),
+            _("nothing is recorded between them: swap them, or give a later --until"),
+        )
     wanted = parse_status(status) if status is not None else None
     if output is None:
-        count = run_export(rt, what, sys.stdout.buffer, fmt=fmt, since=start, until=end, sop=sop, status=wanted)
+        count = run_export(
+            rt, what, sys.stdout.buffer, fmt=fmt, since=start, until=end, sop=sop, status=wanted, utc=utc
+        )
         sys.stdout.buffer.flush()
     else:
         with output_file(output, binary=True) as out:
-            count = run_export(rt, what, out, fmt=fmt, since=start, until=end, sop=sop, status=wanted)
+            count = run_export(rt, what, out, fmt=fmt, since=start, until=end, sop=sop, status=wanted, utc=utc)
     message = _("Exported {n} complaints.") if what == "complaints" else _("Exported {n} journal entries.")
     typer.echo(message.format(n=count), err=True)

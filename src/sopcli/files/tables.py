@@ -619,9 +619,15 @@ _XLSX_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 def _xlsx_cell(worksheet, value: Any) -> Any:
-    # Excel has no time zones: callers pass office-local times, written as wall time.
+    # Excel has no time zones: callers pass office-local times, written as wall time and shown
+    # with the zone's name (08:00 WIB), so a reader knows; the cell stays a date, read back as office time.
     if getattr(value, "tzinfo", None) is not None:
-        return value.replace(tzinfo=None)
+        from openpyxl.cell import WriteOnlyCell
+
+        cell = WriteOnlyCell(worksheet, value=value.replace(tzinfo=None))
+        zone = (value.tzname() or "").replace('"', "")
+        cell.number_format = f'yyyy-mm-dd hh:mm:ss "{zone}"' if zone else "yyyy-mm-dd hh:mm:ss"
+        return cell
     if isinstance(value, (dict, list)):
         return json.dumps(value, ensure_ascii=False)
     if isinstance(value, str) and _XLSX_ILLEGAL.search(value):

@@ -41,8 +41,48 @@ def time_left_text(card) -> tuple[str, bool]:
     return _("{left} of working time left").format(left=format_minutes(card.minutes_left, day_minutes)), False
 
 
-def print_card(card, tz, terminal=None) -> None:
-    """The current step as a card: who acts, what to do, with what, by when."""
+def card_json(card, tz) -> dict:
+    """The step card for scripts (``sop next N --show --json``): what ``print_card`` shows, times with offset."""
+
+    def t(moment: datetime | None) -> str | None:
+        return None if moment is None else moment.astimezone(tz).isoformat()
+
+    step = card.step
+    decision = step.decision
+    return {
+        "number": card.case.number,
+        "sop": {"id": card.sop.id, "version": card.case.sop_version, "nama": card.sop.nama},
+        "unit": card.case.unit,
+        "system": card.case.system,
+        "step": step.id,
+        "position": card.position,
+        "total": card.total,
+        "kegiatan": step.kegiatan,
+        "who": card.who,
+        "kelengkapan": step.kelengkapan or None,
+        "waktu": card.standard_text,
+        "waktu_dari": step.waktu_dari,
+        "standard_minutes": card.standard_minutes,
+        "due_at": t(card.due_at),
+        "minutes_left": card.minutes_left,
+        "late": card.minutes_left is not None and card.minutes_left < 0 and not card.paused,
+        "paused": card.paused,
+        "output": step.output or None,
+        "keterangan": step.keterangan or None,
+        "decision": None
+        if decision is None
+        else {
+            "question": decision.question,
+            "options": [
+                {"label": o.label, "meaning": o.meaning, "goto": o.goto, "end": o.end} for o in decision.options
+            ],
+        },
+        "fields": [{"key": f.key, "meaning": f.meaning, "type": f.type, "required": f.required} for f in step.fields],
+    }
+
+
+def print_card(card, tz, terminal=None, *, stderr: bool = False) -> None:
+    """The current step as a card: who acts, what to do, with what, by when (on standard error with ``stderr``)."""
     from rich.panel import Panel
     from rich.table import Table
 
@@ -83,7 +123,7 @@ def print_card(card, tz, terminal=None) -> None:
         title = _("{number} · step {id} ({n} of {total})").format(
             number=card.case.number, id=step.id, n=card.position, total=card.total
         )
-    console(terminal=terminal).print(
+    console(stderr=stderr, terminal=terminal).print(
         Panel(
             grid,
             title=title,

@@ -48,12 +48,14 @@ def export(
     until: datetime | None = None,
     sop: str | None = None,
     status: Status | None = None,
+    utc: bool = False,
 ) -> int:
     """Write complaints or journal entries to ``out``; returns how many.
 
     A journal export is a contiguous stretch of the chain, so that 'sop verify
     --file' can tell a missing entry: ``since``/``until`` bound when entries
-    were recorded, and it cannot be narrowed to one SOP or status.
+    were recorded, and it cannot be narrowed to one SOP or status. Its times
+    are in the office's zone, or in UTC with ``utc``, always with their offset.
 
     Raises:
         InputError: unknown kind or format; a journal export narrowed by SOP or status.
@@ -65,6 +67,8 @@ def export(
         )
     if what == "journal" and status is not None:
         raise InputError(_("--status is for exporting complaints, not the journal"), _("leave out --status"))
+    if what == "complaints" and utc:  # an .xlsx date cell has no zone: the import reads it as office time
+        raise InputError(_("--utc is for exporting the journal"), _("complaint times are in the office's zone"))
     if fmt not in EXPORT_FORMATS:
         raise InputError(
             _("unknown format {fmt!r}").format(fmt=fmt), _("choose {formats}").format(formats=", ".join(EXPORT_FORMATS))
@@ -76,7 +80,7 @@ def export(
                 out, fmt, COMPLAINT_COLUMNS, _complaint_rows(rt, session, since, until, sop, status), "pengaduan"
             )
         if what == "journal":
-            rows = _journal_rows(session, since, until)
+            rows = _journal_rows(session, since, until, UTC if utc else rt.zone)
             if fmt == "xlsx":
                 rows = ([_xlsx_text(v) for v in row] for row in rows)
             return write_rows(out, fmt, JOURNAL_COLUMNS, rows, "jurnal")
@@ -110,13 +114,14 @@ def _complaint_rows(rt, session, since, until, sop, status) -> Iterator[list[Any
         ]
 
 
-def _journal_rows(session, since, until) -> Iterator[list[Any]]:
+def _journal_rows(session, since, until, zone) -> Iterator[list[Any]]:
     """Entries in chain order, from the first recorded at or after ``since`` to the last recorded before ``until``
     (``journal.recorded_between``: a range of seq, so an export of a period verifies as a piece of the chain)."""
     from sopcli.store import journal
 
-    # Journal times are ISO 8601 text in UTC, in every format: the hashes are over UTC to the
-    # microsecond, while a spreadsheet date cell has no zone and keeps only milliseconds.
+    # Journal times are ISO 8601 text with their offset (the office's, or UTC's), in every format:
+    # the hashes are over the moment to the microsecond, while a spreadsheet date cell has no zone
+    # and keeps only milliseconds.
     for e in journal.recorded_between(session, since, until):
         yield [
             e.seq,
@@ -126,8 +131,8 @@ def _journal_rows(session, since, until) -> Iterator[list[Any]]:
             e.decision,
             json.loads(e.fields),
             e.actor,
-            _utc_text(e.at),
-            _utc_text(e.recorded_at),
+            _iso_text(e.at, zone),
+            _iso_text(e.recorded_at, zone),
             e.note,
             e.output,
             e.on_time,
@@ -139,9 +144,8 @@ def _journal_rows(session, since, until) -> Iterator[list[Any]]:
         ]
 
 
-def _utc_text(moment: datetime) -> str:
-
-    return moment.astimezone(UTC).isoformat()
+def _iso_text(moment: datetime, zone) -> str:
+    return moment.astimezone(zone).isoformat()
 
 
 # A journal export's file name ending → how it is read.
