@@ -175,6 +175,11 @@ def sop_env(tmp_path, monkeypatch, databases):
     i18n.set_language("en")
 
 
+def no_logbook(result) -> bool:
+    """Whether a read command refused because no logbook exists yet (then nothing at all was written)."""
+    return result.exit_code == 1 and result.stderr.startswith("Error: no logbook at ")
+
+
 @pytest.fixture
 def database(sop_env):
     """The value of ``SOP_DATABASE_URL`` that ``sop_env`` chose: the test's own database."""

@@ -348,6 +348,7 @@ def test_sop_filter(logbook):
 
 
 def test_an_empty_day_is_a_clear_empty_report(sop):
+    _ok(sop("db", "upgrade"))  # an empty logbook: reading never creates one
     result = _ok(sop("report", "--date", "2026-11-02", "--format", "plain"))
     assert "No complaints and no activity in this period." in result.stdout
     assert "No steps were done in this period." in result.stdout
@@ -514,6 +515,7 @@ def test_journal_filters_and_formats(logbook, tmp_path):
 
 
 def test_journal_of_an_empty_day(sop):
+    _ok(sop("db", "upgrade"))  # an empty logbook: reading never creates one
     result = _ok(sop("journal", "--date", "2026-11-02", "--format", "plain"))
     assert "No journal entries in this period." in result.stdout
 

@@ -926,35 +926,49 @@ class VerifyResult:
 
 
 def verify(rt: Runtime) -> VerifyResult:
-    """Walk the whole journal chain; report the first broken entry."""
-    from sqlalchemy import text
+    """Walk the whole journal chain; report the first broken entry.
 
+    Raises:
+        DatabaseDamaged: SQLite's quick check finds the file damaged (the chain may read
+            whole while complaints around it are lost: no "OK" for such a file).
+    """
     from sopcli.domain.chain import verify_chain
 
-    def entries(session):
-        result = session.exec(
-            text(
-                "SELECT seq, complaint_number, action, step, decision, fields, actor, at, recorded_at, note, output, "
-                "on_time, took_minutes, standard_minutes, next_step, prev_hash, hash FROM journal_entry ORDER BY seq"
-            )
-        )
-        from sopcli.store.models import UTCDateTime
+    database = rt.ready_database()
+    if database.path is not None and database.path.exists():
+        from sopcli.store.damage import file_problems
 
-        as_utc = UTCDateTime().process_result_value
-        for row in result.mappings():
-            data = dict(row)
-            try:
-                data["fields"] = json.loads(data["fields"])
-            except (TypeError, ValueError):
-                data["fields"] = {"undecodable": str(data["fields"])}  # cannot match its hash: reported as edited
-            data["at"] = as_utc(_as_datetime(data["at"]), None)
-            data["recorded_at"] = as_utc(_as_datetime(data["recorded_at"]), None)
-            data["on_time"] = None if data["on_time"] is None else bool(data["on_time"])
-            yield data
-
-    with rt.ready_database().transaction() as session:
-        checked, broken, problem = verify_chain(entries(session))
+        problems = file_problems(database.path, thorough=False)
+        if problems:
+            raise database.damaged(problems[0])
+    with database.transaction() as session:
+        checked, broken, problem = verify_chain(chain_entries(session))
     return VerifyResult(checked, broken, problem)
+
+
+def chain_entries(session):
+    """Every journal entry in seq order, as the hash chain encodes it."""
+    from sqlalchemy import text
+
+    from sopcli.store.models import UTCDateTime
+
+    result = session.exec(
+        text(
+            "SELECT seq, complaint_number, action, step, decision, fields, actor, at, recorded_at, note, output, "
+            "on_time, took_minutes, standard_minutes, next_step, prev_hash, hash FROM journal_entry ORDER BY seq"
+        )
+    )
+    as_utc = UTCDateTime().process_result_value
+    for row in result.mappings():
+        data = dict(row)
+        try:
+            data["fields"] = json.loads(data["fields"])
+        except (TypeError, ValueError):
+            data["fields"] = {"undecodable": str(data["fields"])}  # cannot match its hash: reported as edited
+        data["at"] = as_utc(_as_datetime(data["at"]), None)
+        data["recorded_at"] = as_utc(_as_datetime(data["recorded_at"]), None)
+        data["on_time"] = None if data["on_time"] is None else bool(data["on_time"])
+        yield data
 
 
 def _as_datetime(value) -> datetime:
