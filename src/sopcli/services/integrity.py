@@ -56,6 +56,11 @@ def check(rt: Runtime) -> CheckResult:
         database.require_logbook()  # before SQLite is asked anything: connecting would create the file
         problems = _engine_problems(database.path)
         result = CheckResult(not problems, "; ".join(problems[:5]) or "ok", 0, None, None)
+        if problems:
+            database.open_read_only()  # read what can be read, and change nothing in the damaged file
+            if database.path.with_name(f"{database.path.name}-wal").exists():
+                result.unreadable = problems[0]  # reading it would drop the -wal's damaged tail
+                return result
     else:
         result = CheckResult(True, database.url.split(":", 1)[0].split("+", 1)[0], 0, None, None)
     try:

@@ -85,8 +85,38 @@ class Database:
     @property
     def engine(self):
         if self._engine is None:
+            self._refuse_damaged_wal()
             self._engine = _create_engine(self.url, self.path, read_only=self.read_only)
         return self._engine
+
+    def _refuse_damaged_wal(self) -> None:
+        """Refuse a -wal whose commits past a damaged frame SQLite would drop without a word.
+
+        A writer opening the file would then throw those frames away for good; refused
+        here, they stay on disk for 'sop db check' and a salvage. Only a -wal left
+        by a crash or by another command still running is read, and only once per run.
+
+        Raises:
+            DatabaseDamaged: the -wal holds commits past a damaged frame.
+        """
+        if self.path is None:
+            return
+        wal = Path(f"{self.path}-wal")
+        try:
+            if wal.stat().st_size <= 32:
+                return
+        except OSError:
+            return
+        from sopcli.store.damage import wal_problem
+
+        problem = wal_problem(wal)
+        if problem:
+            raise self.damaged(problem)
+
+    def open_read_only(self) -> None:
+        """From now on read the file without writing anything (a damaged file is left as it is)."""
+        self.close()
+        self._read_only = True
 
     @property
     def read_only(self) -> bool:
