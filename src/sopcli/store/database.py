@@ -107,7 +107,7 @@ class Database:
                 return
         except OSError:
             return
-        from sopcli.store.damage import wal_problem
+        from sopcli.store.wal import wal_problem
 
         problem = wal_problem(wal)
         if problem:
