@@ -427,10 +427,10 @@ def _load_sop(rt: Runtime, reference: str):
     try:
         return load(reference)
     except NotFoundError:
-        path = rt.database.path
-        if path is not None and not path.exists():  # no logbook yet, so nothing recorded: do not create one
+        database = rt.ready_database()
+        if database.is_new:  # no logbook yet, so nothing recorded: do not create one
             raise
-        with rt.ready_database().transaction() as session:
+        with database.transaction() as session:
             found = recorded_sop(session, reference)
         if found is None:
             raise
