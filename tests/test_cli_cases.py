@@ -18,6 +18,7 @@ from datetime import datetime, timedelta
 import pytest
 from sqlalchemy import text
 
+from conftest import no_logbook
 from helpers import no_traceback, ok
 
 NOW = "2026-11-24T16:00:00+07:00"
@@ -168,7 +169,10 @@ def step(sop, number: str, at: str, *extra: str) -> dict:
 
 
 def all_complaints(sop) -> list[dict]:
-    return js(sop("list", "--status", "all", "--json"))
+    result = sop("list", "--status", "all", "--json")
+    if no_logbook(result):  # a refused first command does not even create the logbook
+        return []
+    return js(result)
 
 
 def at(text: str) -> datetime:
@@ -310,7 +314,7 @@ def test_new_received_years_ago_is_refused_before_anything_is_written(sop, recei
     # 2016 for 2026 is a typo; left in, such a date broke every later report (a working-time span too long).
     result = sop(*new_args(received_at=received_at))
     assert_error(result, reason, code=1)
-    assert sop("verify").stdout == "OK: 0 journal entries, chain intact.\n"
+    assert no_logbook(sop("verify"))  # not even the logbook was created
     assert all_complaints(sop) == []
 
 
@@ -729,6 +733,7 @@ def test_next_with_step_that_has_moved_on_exits_3(sop):
 
 
 def test_next_unknown_complaint(sop):
+    ok(sop("db", "upgrade"))
     assert_error(sop("next", "ADU-2026-09999"), "ADU-2026-09999", code=1)
 
 
@@ -927,6 +932,7 @@ def test_a_24x7_sop_counts_days_of_24_hours_in_next_and_in_show(sop, tmp_path):
 
 
 def test_show_unknown_number(sop):
+    ok(sop("db", "upgrade"))
     result = sop("show", "ADU-2026-09999")
     assert_error(result, "ADU-2026-09999", code=1)
     assert result.stdout == ""
@@ -1114,6 +1120,7 @@ def test_list_csv(sop):
 
 
 def test_list_plain_and_empty(sop):
+    ok(sop("db", "upgrade"))  # an empty logbook: reading never creates one
     result = ok(sop("list"))
     assert result.stdout == ""
     assert "No complaints" in result.stderr
@@ -1153,6 +1160,7 @@ def test_list_bad_status_and_format(sop):
 
 
 def test_verify_empty_and_ok(sop):
+    ok(sop("db", "upgrade"))  # an empty logbook: reading never creates one
     result = ok(sop("verify"))
     assert "OK" in result.stdout and "0" in result.stdout
     number = create(sop, received_at="2026-11-24T08:00")["number"]

@@ -26,6 +26,7 @@ import pytest
 from helpers import SOP
 
 pytestmark = pytest.mark.slow  # several interpreters per test
+WAITING = "waiting for the logbook, in use by another command …\n"
 
 RACER = r"""
 import importlib, os, runpy, sys
@@ -208,7 +209,7 @@ def test_eight_simultaneous_notes_are_all_kept(sop, race):
         assert o.returncode == 0, o.stderr
         assert o.stdout.strip() == f"Note added to {number}."
         assert "locked" not in o.stderr.lower() and "busy" not in o.stderr.lower(), o.stderr
-        assert o.stderr == ""
+        assert o.stderr in ("", WAITING), o.stderr  # a racer kept waiting over a second says so, nothing else
     case = shown(sop, number)
     notes = [e for e in case["journal"] if e["action"] == "note"]
     assert sorted(e["note"] for e in notes) == [f"text {i}" for i in range(8)]
@@ -218,7 +219,7 @@ def test_eight_simultaneous_notes_are_all_kept(sop, race):
 
 
 def test_simultaneous_new_complaints_get_unique_consecutive_numbers(sop, race):
-    assert sop("verify").exit_code == 0  # the database exists before the racers start
+    assert sop("db", "upgrade").exit_code == 0  # the database exists before the racers start
     # Four racers, each running the sop script five times in a row once released.
 
     outcomes = race(

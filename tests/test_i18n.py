@@ -185,6 +185,7 @@ def indonesian(sop_env, monkeypatch):
 
 
 def test_error_line_is_indonesian(indonesian, sop):
+    assert sop("db", "upgrade").exit_code == 0
     result = sop("show", "ADU-2026-99999")
     assert result.exit_code != 0
     assert result.stdout == ""
@@ -192,6 +193,7 @@ def test_error_line_is_indonesian(indonesian, sop):
 
 
 def test_lang_option_overrides_sop_lang(indonesian, sop):
+    assert sop("db", "upgrade").exit_code == 0
     result = sop("--lang", "en", "show", "ADU-2026-99999")
     assert result.exit_code != 0
     assert result.stderr == "Error: no complaint ADU-2026-99999 (see 'sop list --status all')\n"

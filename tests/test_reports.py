@@ -347,6 +347,7 @@ def test_sop_filter(logbook):
 
 
 def test_an_empty_day_is_a_clear_empty_report(sop):
+    exited_ok(sop("db", "upgrade"))  # an empty logbook: reading never creates one
     result = exited_ok(sop("report", "--date", "2026-11-02", "--format", "plain"))
     assert "No complaints and no activity in this period." in result.stdout
     assert "No steps were done in this period." in result.stdout
@@ -515,6 +516,7 @@ def test_journal_filters_and_formats(logbook, tmp_path):
 
 
 def test_journal_of_an_empty_day(sop):
+    exited_ok(sop("db", "upgrade"))  # an empty logbook: reading never creates one
     result = exited_ok(sop("journal", "--date", "2026-11-02", "--format", "plain"))
     assert "No journal entries in this period." in result.stdout
 

@@ -82,6 +82,14 @@ class DatabaseError(SopError):
     """The database cannot be opened, is outdated, or is damaged."""
 
 
+class DatabaseDamaged(DatabaseError):
+    """The database file is damaged: SQLite finds it malformed, not a database, or cannot read it."""
+
+
+class NoLogbook(DatabaseError):
+    """A command that only reads was pointed at a logbook that does not exist (yet)."""
+
+
 class DatabaseBusy(DatabaseError):
     """The database stayed locked by other writers past the retry budget."""
 

@@ -73,17 +73,32 @@ def upgrade(ctx: typer.Context) -> None:
 
 
 @app.command("check")
-def check(ctx: typer.Context) -> None:
+def check(
+    ctx: typer.Context,
+    salvage: Annotated[
+        str | None,
+        typer.Option(
+            "--salvage",
+            help="Copy what can still be read of a damaged SQLite logbook into this new file, and say what was lost.",
+            metavar="NEW.db",
+        ),
+    ] = None,
+) -> None:
     """Check the database: the engine's integrity check, the journal chain, and each case against its journal.
 
     Run it after a crash, a restore, or when in doubt; exit 1 when anything is wrong.
+    A damaged SQLite file is reported, not repaired: restore a backup, or give
+    --salvage NEW.db to copy what can still be read into a new logbook (never over an existing file).
 
-    Example: sop db check
+    Example: sop db check --salvage /media/usb/sop-diselamatkan.db
     """
     from sopcli.errors import ExitCode
     from sopcli.i18n import _
     from sopcli.services.integrity import check as run_check
 
+    if salvage is not None:
+        _salvage(ctx, salvage)
+        return
     result = run_check(runtime_of(ctx))
     verdicts = {True: _("ok"), False: _("FAILED")}
     typer.echo(
@@ -91,6 +106,25 @@ def check(ctx: typer.Context) -> None:
             verdict=verdicts[result.engine_ok], detail=result.engine_detail
         )
     )
+    if result.unreadable is not None:
+        typer.echo(_("Journal chain and complaints: not checked: {reason}").format(reason=result.unreadable))
+    else:
+        _chain_and_cases(result)
+    if not result.engine_ok:
+        typer.echo(
+            _(
+                "The file is damaged: restore a backup ('sop db restore'), "
+                "or copy what can still be read with 'sop db check --salvage NEW.db'."
+            )
+        )
+    if not result.ok:
+        raise typer.Exit(ExitCode.ERROR)
+    typer.echo(_("OK."))
+
+
+def _chain_and_cases(result) -> None:
+    from sopcli.i18n import _
+
     if result.broken_seq is None:
         typer.echo(_("Journal chain: {n} entries, intact.").format(n=result.entries))
     else:
@@ -109,16 +143,81 @@ def check(ctx: typer.Context) -> None:
         )
         for line in result.disagreements:
             typer.echo(f"  {line}")
-    if not result.ok:
+
+
+def _salvage(ctx: typer.Context, out: str) -> None:
+    from pathlib import Path
+
+    from sopcli.errors import ExitCode
+    from sopcli.i18n import _
+    from sopcli.services.integrity import salvage
+
+    result = salvage(runtime_of(ctx), Path(out))
+    if result.engine_problems:
+        typer.echo(
+            _("Database engine integrity check: {verdict} ({detail})").format(
+                verdict=_("FAILED"), detail="; ".join(result.engine_problems[:5])
+            )
+        )
+    copied, lost = result.copied, len(result.lost_entries)
+    typer.echo(
+        _("Salvaged into {path}: {entries} of {total} journal entries, {complaints} complaints.").format(
+            path=out,
+            entries=copied.get("journal_entry", 0),
+            total=copied.get("journal_entry", 0) + lost,
+            complaints=copied.get("complaint", 0),
+        )
+    )
+    if result.lost_entries:
+        line = _("Lost journal entries: {seqs}.").format(seqs=_ranges(result.lost_entries))
+        if result.lost_entry_complaints:
+            line += " " + _("They belonged to {numbers}.").format(numbers=", ".join(result.lost_entry_complaints))
+        typer.echo(line)
+    if result.lost_complaints:
+        typer.echo(_("Lost complaints: {numbers}.").format(numbers=", ".join(result.lost_complaints)))
+    if result.lost_other.get("sop_version"):
+        typer.echo(_("Lost SOP texts: {n}.").format(n=result.lost_other["sop_version"]))
+    if result.lost_other.get("operator"):
+        typer.echo(_("Lost operators: {n}.").format(n=result.lost_other["operator"]))
+    if result.chain_breaks:
+        for seq, problem in result.chain_breaks:
+            typer.echo(_("Recovered journal chain: BROKEN at entry {seq}: {problem}").format(seq=seq, problem=problem))
+    elif result.lost_entries:
+        typer.echo(
+            _(
+                "Recovered journal chain: intact in each of its {runs} unbroken runs (it breaks only where entries were lost)."
+            ).format(runs=result.runs)
+        )
+    else:
+        typer.echo(_("Recovered journal chain: intact."))
+    if not result.whole:
         raise typer.Exit(ExitCode.ERROR)
-    typer.echo(_("OK."))
+    typer.echo(_("Nothing was lost."))
+
+
+def _ranges(numbers: list[int]) -> str:
+    """1, 2, 3, 7 → "1–3, 7"."""
+    parts, start = [], None
+    for i, n in enumerate(numbers):
+        if start is None:
+            start = n
+        if i + 1 == len(numbers) or numbers[i + 1] != n + 1:
+            parts.append(str(start) if start == n else f"{start}–{n}")
+            start = None
+    return ", ".join(parts)
 
 
 @app.command("backup")
 def backup(
-    ctx: typer.Context, path: Annotated[str, typer.Argument(help="The new backup file.", metavar="PATH")]
+    ctx: typer.Context,
+    path: Annotated[str, typer.Argument(help="The new backup file.", metavar="PATH")],
+    force: Annotated[
+        bool, typer.Option("--force", help="Copy a logbook that fails the integrity check, as it is.")
+    ] = False,
 ) -> None:
     """Copy the SQLite logbook to a new file, consistently, while others keep working.
+
+    A logbook that fails SQLite's integrity check is not copied unless --force is given.
 
     Example: sop db backup /media/usb/sop-2026-11-24.db
     """
@@ -127,8 +226,13 @@ def backup(
     from sopcli.i18n import _
     from sopcli.services.backup import backup as run_backup
 
-    entries = run_backup(runtime_of(ctx), Path(path))
-    typer.echo(_("Backed up to {path}: {n} journal entries.").format(path=path, n=entries))
+    result = run_backup(runtime_of(ctx), Path(path), force=force)
+    if result.problems:
+        typer.echo(
+            _("Copied to {path} as it is: it fails the integrity check like the logbook it copies.").format(path=path)
+        )
+        return
+    typer.echo(_("Backed up to {path}: {n} journal entries.").format(path=path, n=result.entries))
 
 
 @app.command("restore")

@@ -2,9 +2,12 @@
 
 Both use SQLite's online backup API: a consistent copy while operators keep
 working, and a restore that replaces the whole database in one step under
-SQLite's own locks. A restore is refused unless the copy is a sop logbook at
-this sop's schema whose journal chain verifies. PostgreSQL logbooks are backed
-up with PostgreSQL's own tools.
+SQLite's own locks. The backup API copies pages as they are, damaged ones too:
+so a logbook that fails SQLite's integrity check is not backed up (unless
+forced), and each new copy is checked before it is kept. A restore is refused
+unless the copy passes that check and is a sop logbook at this sop's schema
+whose journal chain verifies. PostgreSQL logbooks are backed up with
+PostgreSQL's own tools.
 """
 
 from __future__ import annotations
@@ -12,9 +15,10 @@ from __future__ import annotations
 import os
 import sqlite3
 from contextlib import closing
+from dataclasses import dataclass
 from pathlib import Path
 
-from sopcli.errors import DatabaseError, InputError, os_reason
+from sopcli.errors import DatabaseDamaged, DatabaseError, InputError, os_reason
 from sopcli.i18n import _
 from sopcli.services.runtime import Runtime
 
@@ -29,36 +33,72 @@ def _live_path(rt: Runtime) -> Path:
     return database.path
 
 
-def backup(rt: Runtime, target: Path) -> int:
-    """Copy the logbook to ``target`` (a new file, owner-only); returns its journal entry count.
+@dataclass
+class BackupResult:
+    entries: int | None  # journal entries in the copy; None when a forced copy of a damaged logbook cannot count them
+    problems: list[str]  # SQLite's findings in the source (and so in the copy): only with force
+
+
+def backup(rt: Runtime, target: Path, force: bool = False) -> BackupResult:
+    """Copy the logbook to ``target`` (a new file, owner-only), after checking it, and check the copy.
 
     Raises:
-        InputError: ``target`` exists or cannot be written.
+        NoLogbook: there is no logbook to back up (nothing is created).
+        DatabaseDamaged: the logbook fails SQLite's integrity check and ``force`` is not given.
+        InputError: ``target`` exists or cannot be written, or the copy came out damaged (it is removed).
     """
-    path = _live_path(rt)
-    source: Path | str = path
-    if rt.database.read_only:  # a supervisor's copy of a logbook on a read-only share: read it, write nothing there
-        from sopcli.store.database import read_only_uri
+    from sopcli.store.damage import engine_problems, file_problems
+    from sopcli.store.database import is_damage, read_only_uri
 
-        source = read_only_uri(path)
+    database = rt.database
+    source = _live_path(rt)
+    database.require_logbook()
     if target.exists():
         raise InputError(_("{path} already exists").format(path=target), _("choose a new file name"))
+    # Read without writing: a supervisor's copy on a read-only share, and a damaged file, are left as they are.
+    uri = read_only_uri(source)
+    problems = file_problems(uri)
+    if problems and not force:
+        raise DatabaseDamaged(
+            _("the logbook {path} fails SQLite's integrity check: {problem}; no backup written").format(
+                path=source, problem=problems[0]
+            ),
+            _("run 'sop db check'; 'sop db backup --force' copies it as it is"),
+        )
     partial = target.with_name(f".{target.name}.part")
+    entries = None
     try:
         os.close(os.open(partial, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
-        with (
-            closing(sqlite3.connect(source, uri=isinstance(source, str))) as live,
-            closing(sqlite3.connect(partial)) as copy,
-        ):
+    except OSError as exc:  # another backup to this name is under way, or the folder cannot be written
+        raise InputError(_("cannot write {path}: {reason}").format(path=target, reason=os_reason(exc))) from None
+    try:
+        with closing(sqlite3.connect(uri, uri=True)) as live, closing(sqlite3.connect(partial)) as copy:
             live.backup(copy)
             # One self-contained file: no -wal/-shm left beside it, and readable from read-only media.
             copy.execute("PRAGMA journal_mode = DELETE")
-            entries = copy.execute("SELECT COUNT(*) FROM journal_entry").fetchone()[0]
+            copied_problems = engine_problems(copy)
+            if copied_problems and not problems:  # the copy was damaged on its way (a failing disk or stick)
+                raise InputError(
+                    _("the copy written to {path} fails SQLite's integrity check: {problem}; removed").format(
+                        path=target, problem=copied_problems[0]
+                    ),
+                    _("try another disk"),
+                )
+            try:
+                entries = copy.execute("SELECT COUNT(*) FROM journal_entry").fetchone()[0]
+            except sqlite3.DatabaseError:
+                if not problems:
+                    raise
         os.replace(partial, target)
     except OSError as exc:
-        partial.unlink(missing_ok=True)
         raise InputError(_("cannot write {path}: {reason}").format(path=target, reason=os_reason(exc))) from None
-    return entries
+    except sqlite3.DatabaseError as exc:
+        if is_damage(exc):
+            raise database.damaged(exc) from None
+        raise
+    finally:
+        partial.unlink(missing_ok=True)
+    return BackupResult(entries, problems)
 
 
 def restore(rt: Runtime, source: Path, force: bool = False) -> int:
@@ -69,11 +109,22 @@ def restore(rt: Runtime, source: Path, force: bool = False) -> int:
             or the logbook holds complaints and ``force`` is not given.
     """
     from sopcli.services.cases import verify
+    from sopcli.store.damage import file_problems
     from sopcli.store.database import HEAD_REVISION
 
     rt.database.refuse_if_read_only()  # before the checks: they cannot make a read-only logbook writable
     if not source.is_file():
         raise InputError(_("no backup file {path}").format(path=source))
+    problems = file_problems(source)
+    if problems:
+        raise InputError(
+            _("{path} fails SQLite's integrity check: {problem}; not restored").format(
+                path=source, problem=problems[0]
+            ),
+            _(
+                "restore another backup, or rescue what it holds with 'sop --db {path} db check --salvage NEW.db'"
+            ).format(path=source),
+        )
     checked = Runtime(config=rt.config, db_option=str(source.resolve()), clock=rt.clock)
     revision = checked.database.current_revision()
     if revision != HEAD_REVISION:
@@ -90,8 +141,12 @@ def restore(rt: Runtime, source: Path, force: bool = False) -> int:
             )
         )
     target = _live_path(rt)
-    with closing(sqlite3.connect(target)) as live:
-        held = live.execute("SELECT COUNT(*) FROM complaint").fetchone()[0]
+    if rt.database.is_new:  # restoring onto a new machine: the backup becomes the logbook
+        held = 0
+        rt.database.create_file()
+    else:
+        with closing(sqlite3.connect(target)) as live:
+            held = live.execute("SELECT COUNT(*) FROM complaint").fetchone()[0]
     if held and not force:
         raise InputError(
             _("the logbook holds {n} complaints; restoring would replace them").format(n=held),

@@ -341,10 +341,10 @@ def _load_sop(rt: Runtime, reference: str):
     try:
         return load(reference)
     except NotFoundError:
-        path = rt.database.path
-        if path is not None and not path.exists():  # no logbook yet, so nothing recorded: do not create one
+        database = rt.ready_database()
+        if database.is_new:  # no logbook yet, so nothing recorded: do not create one
             raise
-        with rt.ready_database().transaction() as session:
+        with database.transaction() as session:
             found = recorded_sop(session, reference)
         if found is None:
             raise
@@ -1046,9 +1046,21 @@ class VerifyResult:
 
 
 def verify(rt: Runtime) -> VerifyResult:
-    """Walk the whole journal chain; report the first broken entry."""
+    """Walk the whole journal chain; report the first broken entry.
+
+    Raises:
+        DatabaseDamaged: SQLite's quick check finds the file damaged (the chain may read
+            whole while complaints around it are lost: no "OK" for such a file).
+    """
     from sopcli.domain.chain import verify_chain
 
-    with rt.ready_database().transaction() as session:
+    database = rt.ready_database()
+    if database.path is not None and database.path.exists():
+        from sopcli.store.damage import file_problems
+
+        problems = file_problems(database.path, thorough=False)
+        if problems:
+            raise database.damaged(problems[0])
+    with database.transaction() as session:
         checked, broken, problem = verify_chain(journal.hashed_entries(session))
     return VerifyResult(checked, broken, problem)

@@ -1,19 +1,27 @@
 """``sop db check``: is the logbook whole after a crash, a copy, or a suspicion?
 
-Three checks: the database engine's own (SQLite ``PRAGMA integrity_check``),
-the journal's hash chain, and the agreement between each complaint's stored
-state and the state its journal leads to (``engine.replay``). The last one
-catches a case whose row and journal drifted apart, which the chain alone
-cannot see.
+Three checks: the database engine's own (SQLite ``PRAGMA quick_check``, then
+``integrity_check``, run first and read-only, so a damaged file is reported
+rather than crashed on), the journal's hash chain, and the agreement between
+each complaint's stored state and the state its journal leads to
+(``engine.replay``). The last one catches a case whose row and journal drifted
+apart, which the chain alone cannot see.
+
+``salvage`` copies what can still be read from a damaged SQLite logbook into a
+new file, checks the chain of what it copied, and says what was lost.
 """
 
 from __future__ import annotations
 
 import itertools
 import json
+import os
+import tempfile
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from sopcli.domain import engine
+from sopcli.errors import DatabaseDamaged, DatabaseError, InputError, os_reason
 from sopcli.i18n import _
 from sopcli.services.runtime import Runtime
 
@@ -30,33 +38,55 @@ class CheckResult:
     complaints: int = 0
     disagreements: list[str] = field(default_factory=list)
     disagreeing: int = 0
+    unreadable: str | None = None  # the journal and complaints could not be read: why
 
     @property
     def ok(self) -> bool:
-        return self.engine_ok and self.broken_seq is None and self.disagreeing == 0
+        return self.engine_ok and self.broken_seq is None and self.disagreeing == 0 and self.unreadable is None
 
 
 def check(rt: Runtime) -> CheckResult:
-    from sopcli.services.cases import verify
+    """Run the three checks; on a damaged SQLite file, report the engine's findings and what could still be read.
 
-    database = rt.ready_database()
-    with database.transaction() as session:
-        engine_ok, engine_detail = _engine_check(session)
-    chain = verify(rt)
-    result = CheckResult(engine_ok, engine_detail, chain.checked, chain.broken_seq, chain.problem)
-    with database.transaction() as session:
-        _compare_states(rt, session, result)
+    Raises:
+        NoLogbook: there is no logbook at this path (nothing is created).
+    """
+    database = rt.database
+    if database.path is not None:
+        database.require_logbook()  # before SQLite is asked anything: connecting would create the file
+        problems = _engine_problems(database.path)
+        result = CheckResult(not problems, "; ".join(problems[:5]) or "ok", 0, None, None)
+        if problems:
+            database.open_read_only()  # read what can be read, and change nothing in the damaged file
+            if database.path.with_name(f"{database.path.name}-wal").exists():
+                result.unreadable = problems[0]  # reading it would drop the -wal's damaged tail
+                return result
+    else:
+        result = CheckResult(True, database.url.split(":", 1)[0].split("+", 1)[0], 0, None, None)
+    try:
+        _check_logbook(rt, result)
+    except DatabaseDamaged as exc:
+        if result.engine_ok:  # the engine found nothing, yet reading failed: that is its finding too
+            result.engine_ok, result.engine_detail = False, exc.message
+        result.unreadable = exc.message
     return result
 
 
-def _engine_check(session) -> tuple[bool, str]:
-    from sqlalchemy import text
+def _engine_problems(path: Path) -> list[str]:
+    from sopcli.store.damage import file_problems
 
-    if session.bind.dialect.name != "sqlite":
-        session.execute(text("SELECT 1"))  # PostgreSQL checks its pages itself; reaching it is the test here
-        return True, session.bind.dialect.name
-    rows = [row[0] for row in session.execute(text("PRAGMA integrity_check"))]
-    return rows == ["ok"], "; ".join(rows[:5])
+    return file_problems(path)
+
+
+def _check_logbook(rt: Runtime, result: CheckResult) -> None:
+    from sopcli.domain.chain import verify_chain
+    from sopcli.store.journal import hashed_entries
+
+    database = rt.ready_database()
+    with database.transaction() as session:
+        result.entries, result.broken_seq, result.chain_problem = verify_chain(hashed_entries(session))
+    with database.transaction() as session:
+        _compare_states(rt, session, result)
 
 
 def _compare_states(rt: Runtime, session, result: CheckResult) -> None:
@@ -152,3 +182,116 @@ def _disagree(result: CheckResult, message: str) -> None:
     result.disagreeing += 1
     if len(result.disagreements) < MAX_REPORTED:
         result.disagreements.append(message)
+
+
+# --- salvage -----------------------------------------------------------------------
+
+
+@dataclass
+class SalvageResult:
+    path: Path
+    engine_problems: list[str]
+    copied: dict[str, int]  # table → rows copied
+    lost_entries: list[int]  # seq numbers
+    lost_entry_complaints: list[str]  # complaints those entries belonged to, where an index still says
+    lost_complaints: list[str]  # numbers, or "id N" where no index names them
+    lost_other: dict[str, int]  # SOP texts and operators not readable
+    runs: int  # runs of consecutive recovered entries
+    chain_breaks: list[tuple[int, str]]  # within a run: seq and what is wrong
+
+    @property
+    def whole(self) -> bool:
+        return not (self.lost_entries or self.lost_complaints or any(self.lost_other.values()) or self.chain_breaks)
+
+
+def salvage(rt: Runtime, out: Path) -> SalvageResult:
+    """Copy what can be read of the SQLite logbook into the new file ``out``; check and report it.
+
+    ``out`` is never overwritten: it must not exist, and it appears only when the copy is complete.
+
+    Raises:
+        NoLogbook: there is no logbook to salvage.
+        InputError: ``out`` exists or cannot be written.
+        DatabaseError: the logbook is not a SQLite file.
+    """
+    import sqlite3
+    from contextlib import closing
+
+    from sopcli.store import damage
+    from sopcli.store.database import Database
+
+    database = rt.database
+    if database.path is None:
+        raise DatabaseError(
+            _("sop salvages SQLite logbooks only; this one is {url}").format(url=database.display()),
+            _("use the server's tools, e.g. pg_dump -Fc"),
+        )
+    database.require_logbook()
+    source = database.path
+    if out.exists() or out.is_symlink():
+        raise InputError(_("{path} already exists").format(path=out), _("choose a new file name"))
+    problems = _engine_problems(source)
+    try:
+        handle, name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".part", dir=out.parent)  # owner-only
+    except OSError as exc:
+        raise InputError(_("cannot write {path}: {reason}").format(path=out, reason=os_reason(exc))) from None
+    os.close(handle)
+    partial = Path(name)
+    try:
+        made = Database(f"sqlite:///{partial.resolve()}")
+        try:
+            made.upgrade()  # an empty logbook at this sop's schema
+        finally:
+            made.close()
+        with damage.reading(source) as src, closing(sqlite3.connect(partial)) as dst:
+            rescued = damage.rescue(src, dst)
+            dst.commit()
+            dst.execute("PRAGMA journal_mode = DELETE")  # one self-contained file, like a backup
+        runs, breaks = _recovered_chain(rt, partial)
+        os.link(partial, out)  # fails rather than replace a file that appeared meanwhile
+    except FileExistsError:
+        raise InputError(_("{path} already exists").format(path=out), _("choose a new file name")) from None
+    except OSError as exc:
+        raise InputError(_("cannot write {path}: {reason}").format(path=out, reason=os_reason(exc))) from None
+    finally:
+        for leftover in (partial, Path(f"{partial}-wal"), Path(f"{partial}-shm"), Path(f"{partial}-journal")):
+            leftover.unlink(missing_ok=True)
+    return SalvageResult(
+        path=out,
+        engine_problems=problems,
+        copied={table: part.copied for table, part in rescued.tables.items()},
+        lost_entries=rescued.lost("journal_entry"),
+        lost_entry_complaints=rescued.lost_entry_complaints,
+        lost_complaints=rescued.lost_complaints,
+        lost_other={"sop_version": len(rescued.lost("sop_version")), "operator": len(rescued.lost("operator"))},
+        runs=runs,
+        chain_breaks=breaks,
+    )
+
+
+def _recovered_chain(rt: Runtime, path: Path) -> tuple[int, list[tuple[int, str]]]:
+    """Verify each run of consecutive recovered entries: each links to the one before and matches its hash.
+
+    A run starting at entry 1 starts from the chain's beginning; a later run from
+    its first entry's recorded predecessor (which was lost).
+    """
+    from sopcli.domain.chain import verify_chain
+    from sopcli.store.journal import hashed_entries
+
+    copy = Runtime(config=rt.config, db_option=str(path), clock=rt.clock)
+    runs: list[list[dict]] = []
+    try:
+        with copy.ready_database().transaction() as session:
+            for entry in hashed_entries(session):
+                if runs and runs[-1][-1]["seq"] + 1 == entry["seq"]:
+                    runs[-1].append(entry)
+                else:
+                    runs.append([entry])
+    finally:
+        copy.close()
+    breaks = []
+    for run in runs:
+        _checked, broken, problem = verify_chain(run, partial=run[0]["seq"] != 1)
+        if broken is not None:
+            breaks.append((broken, problem or ""))
+    return len(runs), breaks

@@ -17,6 +17,13 @@ from sopcli.i18n import _
 from sopcli.services.terminal import Terminal
 
 
+def _say_waiting() -> None:
+    """One line on stderr while a writer waits for another command's lock (then it keeps waiting)."""
+    import sys
+
+    print(_("waiting for the logbook, in use by another command …"), file=sys.stderr, flush=True)
+
+
 def system_clock() -> datetime:
     return datetime.now(UTC)
 
@@ -94,10 +101,17 @@ class Runtime:
     def database(self):
         from sopcli.store.database import Database, resolve_url
 
-        return Database(resolve_url(self.db_option, self.config.database_url))
+        database = Database(resolve_url(self.db_option, self.config.database_url))
+        database.on_wait = _say_waiting
+        return database
 
     def ready_database(self):
-        """The database, created or checked to be at the current schema."""
+        """The database, checked to be at the current schema.
+
+        A logbook that does not exist yet is made by the first write transaction;
+        a read transaction there is refused (``NoLogbook``), so a command that
+        only reads never creates one.
+        """
         self.database.ensure_ready()
         return self.database
 

@@ -6,7 +6,14 @@ WAL mode with a busy timeout and foreign keys on; write transactions take the
 write lock up front (``BEGIN IMMEDIATE``) so two writers queue instead of
 failing half-way. PostgreSQL (the shared logbook) gets the same queueing from
 transaction-scoped advisory locks. A new database is created at the newest
-schema; an older one is refused with a pointer to ``sop db upgrade``.
+schema by the first write, never by a command that only reads (a mistyped
+``--db`` must not print a report of zeros); an older one is refused with a
+pointer to ``sop db upgrade``, and a database holding another application's
+tables is refused outright.
+
+A damaged SQLite file (SQLite finds it malformed, not a database, or cannot
+read it) is reported in one line pointing to ``sop db check``, whatever the
+command was doing when it met the damage.
 
 A SQLite file this process may not write (a supervisor's copy on a read-only
 share or USB stick, another user's file) is opened read-only: reading works,
@@ -17,12 +24,12 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from sopcli.config import without_password
-from sopcli.errors import DatabaseBusy, DatabaseError, os_reason
+from sopcli.errors import DatabaseBusy, DatabaseDamaged, DatabaseError, NoLogbook, os_reason
 from sopcli.i18n import _
 
 # The newest migration in migrations/versions. The everyday path compares
@@ -31,6 +38,7 @@ HEAD_REVISION = "0002"
 
 BUSY_TIMEOUT_MS = 5000
 LOCK_RETRIES = 5
+WAIT_NOTICE_MS = 1000  # a writer waiting this long for the lock says so, then keeps waiting
 CONNECT_TIMEOUT_S = 10  # an unreachable server is an error, not a hang
 
 # PostgreSQL advisory locks, held until the transaction ends. SQLite's
@@ -71,12 +79,44 @@ class Database:
         self._engine = None
         self._read_only: bool | None = None
         self.commits = 0  # write transactions committed: an interrupt afterwards must not say "nothing was written"
+        self._to_create = False  # no logbook here yet: the first write transaction makes it
+        self.on_wait: Callable[[], None] | None = None  # told once when a writer waits for the lock
 
     @property
     def engine(self):
         if self._engine is None:
+            self._refuse_damaged_wal()
             self._engine = _create_engine(self.url, self.path, read_only=self.read_only)
         return self._engine
+
+    def _refuse_damaged_wal(self) -> None:
+        """Refuse a -wal whose commits past a damaged frame SQLite would drop without a word.
+
+        A writer opening the file would then throw those frames away for good; refused
+        here, they stay on disk for 'sop db check' and a salvage. Only a -wal left
+        by a crash or by another command still running is read, and only once per run.
+
+        Raises:
+            DatabaseDamaged: the -wal holds commits past a damaged frame.
+        """
+        if self.path is None:
+            return
+        wal = Path(f"{self.path}-wal")
+        try:
+            if wal.stat().st_size <= 32:
+                return
+        except OSError:
+            return
+        from sopcli.store.wal import wal_problem
+
+        problem = wal_problem(wal)
+        if problem:
+            raise self.damaged(problem)
+
+    def open_read_only(self) -> None:
+        """From now on read the file without writing anything (a damaged file is left as it is)."""
+        self.close()
+        self._read_only = True
 
     @property
     def read_only(self) -> bool:
@@ -113,20 +153,21 @@ class Database:
             self._engine = None
 
     def ensure_ready(self) -> None:
-        """Create a new database at the newest schema, or check an existing one is current.
+        """Check an existing logbook is at the current schema; a new one is made by the first write transaction.
 
         Raises:
-            DatabaseError: the schema is older or newer than this program, or the file is not a database.
+            DatabaseError: the schema is older or newer than this program, the file is not a
+                database, or it holds another application's tables.
         """
         if self.path is not None and not self.path.exists():
-            _create_private_file(self.path)
+            self._to_create = True  # connecting would create the file: leave that to a writer
+            return
         revision = self.current_revision()
         if revision == HEAD_REVISION:
             return
         if revision is None:
-            self.refuse_if_read_only()  # an empty file cannot be made a logbook by a reader
-            # Decided under the write lock: another operator may be creating it right now.
-            self.upgrade(only_if_new=True)
+            self.refuse_foreign()
+            self._to_create = True
             return
         if revision < HEAD_REVISION:
             raise DatabaseError(
@@ -137,10 +178,84 @@ class Database:
             _("the database was made by a newer sop (schema {found})").format(found=revision), _("upgrade sop")
         )
 
+    @property
+    def where(self) -> str:
+        """The file's path, or the server URL with its password hidden: for messages."""
+        return str(self.path) if self.path is not None else self.display()
+
+    @property
+    def is_new(self) -> bool:
+        """No logbook here yet (after ``ensure_ready``): the first write transaction makes one."""
+        return self._to_create or (self.path is not None and not self.path.exists())
+
+    def create_file(self) -> None:
+        """Create the (empty) SQLite file, owner-only, for something that fills it whole (a restore)."""
+        if self.path is not None:
+            _create_private_file(self.path)
+
+    def require_logbook(self) -> None:
+        """Raise unless a logbook exists here: for commands that only read.
+
+        Raises:
+            NoLogbook: the file does not exist, or the database holds no sop schema yet.
+        """
+        if self.is_new:
+            raise NoLogbook(
+                _("no logbook at {where}").format(where=self.where),
+                _("check --db; 'sop new' makes a new one"),
+            )
+
+    def refuse_foreign(self) -> None:
+        """Refuse a database that has tables but no sop schema: another application's, not to be written into.
+
+        Raises:
+            DatabaseError: it holds tables sop did not make.
+        """
+        from sqlalchemy import inspect
+        from sqlalchemy.exc import DatabaseError as SADatabaseError
+
+        if self.path is not None and not self.path.exists():
+            return
+        try:
+            with self.engine.connect() as conn:
+                tables = inspect(conn).get_table_names()
+        except SADatabaseError as exc:
+            raise self.translated(exc) from exc
+        self._refuse_tables(tables)
+
+    def _refuse_tables(self, tables) -> None:
+        if tables and "alembic_version" not in tables:
+            names = sorted(tables)
+            shown = ", ".join(names[:5]) + (", …" if len(names) > 5 else "")
+            raise DatabaseError(
+                _("{where} is not a sop logbook: it holds another application's tables ({tables})").format(
+                    where=self.where, tables=shown
+                ),
+                _("check --db; sop adds nothing to it"),
+            )
+
+    def translated(self, exc) -> Exception:
+        """A SQLAlchemy database error as the one-line error a user sees: damage, a lock, or the reason."""
+        from sqlalchemy.exc import OperationalError
+
+        if is_damage(exc.orig):
+            return self.damaged(exc.orig)
+        if isinstance(exc, OperationalError):
+            return _operational(exc, self)
+        return DatabaseError(
+            _("{url} is not a usable database: {reason}").format(url=self.display(), reason=_first_line(exc.orig))
+        )
+
+    def damaged(self, error) -> DatabaseDamaged:
+        """The one line for a damaged file, pointing to ``sop db check``."""
+        return DatabaseDamaged(
+            _("the logbook {where} is damaged: {reason}").format(where=self.where, reason=_first_line(error)),
+            _("run 'sop db check' to see what can still be read"),
+        )
+
     def current_revision(self) -> str | None:
         from sqlalchemy import text
         from sqlalchemy.exc import DatabaseError as SADatabaseError
-        from sqlalchemy.exc import OperationalError, ProgrammingError
 
         if self.path is not None and not self.path.exists():
             return None  # connecting would create the file, without its private mode
@@ -149,12 +264,8 @@ class Database:
                 if not self._inspect_has(conn, "alembic_version"):
                     return None
                 return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
-        except OperationalError as exc:
-            raise _operational(exc, self) from exc
-        except (SADatabaseError, ProgrammingError) as exc:
-            raise DatabaseError(
-                _("{url} is not a usable database: {reason}").format(url=self.display(), reason=_first_line(exc.orig))
-            ) from exc
+        except SADatabaseError as exc:  # ProgrammingError and OperationalError among them
+            raise self.translated(exc) from exc
 
     @staticmethod
     def _inspect_has(conn, table: str) -> bool:
@@ -162,19 +273,19 @@ class Database:
 
         return inspect(conn).has_table(table)
 
-    def upgrade(self, revision: str = "head", only_if_new: bool = False) -> None:
+    def upgrade(self, revision: str = "head") -> None:
         """Bring the schema to ``revision`` with Alembic (the only way the schema changes).
 
         Runs under the write lock, so operators opening a new database at the
         same moment do not both create it: the second finds it done. On
-        PostgreSQL it also waits for writers in flight and keeps new ones out. With
-        ``only_if_new``, a database that has tables but no Alembic revision
-        (not made by sop) is refused instead of migrated over.
+        PostgreSQL it also waits for writers in flight and keeps new ones out. A
+        database that has tables but no Alembic revision (another application's)
+        is refused instead of migrated over.
         """
         from alembic import command
         from alembic.util import CommandError
         from sqlalchemy import inspect
-        from sqlalchemy.exc import OperationalError
+        from sqlalchemy.exc import DatabaseError as SADatabaseError
 
         self.refuse_if_read_only()
         try:
@@ -184,12 +295,7 @@ class Database:
                     if conn.dialect.name == "postgresql":
                         conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({SCHEMA_LOCK})")
                         conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({JOURNAL_LOCK})")
-                    tables = set(inspect(conn).get_table_names())
-                    if only_if_new and tables and "alembic_version" not in tables:
-                        raise DatabaseError(
-                            _("the database schema is older than this version of sop ({found})").format(found="-"),
-                            _("run 'sop db upgrade' (make a backup first)"),
-                        )
+                    self._refuse_tables(inspect(conn).get_table_names())
                     try:
                         command.upgrade(alembic_config(conn), revision)
                     except CommandError as exc:  # a revision this sop has no migration for
@@ -197,8 +303,8 @@ class Database:
                             _("cannot upgrade {url}: {reason}").format(url=self.display(), reason=exc),
                             _("restore a backup made by this version of sop"),
                         ) from exc
-        except OperationalError as exc:
-            raise _operational(exc, self) from exc
+        except SADatabaseError as exc:
+            raise self.translated(exc) from exc
 
     def display(self) -> str:
         """The URL with any password hidden (even in a URL SQLAlchemy cannot parse)."""
@@ -216,33 +322,63 @@ class Database:
 
         Write transactions on SQLite take the write lock first; a lock held by
         others past the busy timeout is retried a few times, then reported. A
-        write transaction on a file this process may only read is refused before it starts.
+        writer still waiting after about a second says so (``on_wait``), then
+        keeps waiting. A write transaction on a file this process may only read
+        is refused before it starts. The first write transaction on a database
+        that is not a logbook yet creates it; a read transaction there is refused.
         """
+        from sqlalchemy.exc import DatabaseError as SADatabaseError
         from sqlalchemy.exc import OperationalError
         from sqlmodel import Session
 
         if write:
             self.refuse_if_read_only()
+            if self._to_create:
+                self._create()
+        else:
+            self.require_logbook()
 
-        for attempt in range(LOCK_RETRIES):
+        # A writer first waits WAIT_NOTICE_MS, says it is waiting, then waits as long as ever.
+        notice = write and self.is_sqlite and self.on_wait is not None
+        attempts = LOCK_RETRIES + notice
+        for attempt in range(attempts):
             started = False
+            short_wait = notice and attempt == 0
             try:
                 with self.engine.connect() as conn:
                     conn.info["sop_write"] = write
+                    if notice:
+                        _set_busy_timeout(conn, WAIT_NOTICE_MS if short_wait else BUSY_TIMEOUT_MS)
                     with Session(bind=conn, expire_on_commit=False) as session:  # closing it rolls back on error
                         session.begin()
                         session.connection()  # BEGIN (IMMEDIATE) now: wait for the lock before any work
                         started = True
+                        if short_wait:
+                            _set_busy_timeout(conn, BUSY_TIMEOUT_MS)
                         yield session
                         with interrupts_held():
                             session.commit()
                             self.commits += write
                 return
-            except OperationalError as exc:
+            except SADatabaseError as exc:
                 # Only a lock refused before the work began is retried; anything later is reported.
-                if started or not _is_locked(exc) or attempt + 1 == LOCK_RETRIES:
+                if is_damage(exc.orig):
+                    raise self.damaged(exc.orig) from exc
+                if not isinstance(exc, OperationalError):
+                    raise
+                if started or not _is_locked(exc) or attempt + 1 == attempts:
                     raise _operational(exc, self) from exc
-                time.sleep(0.05 * (attempt + 1))
+                if short_wait and self.on_wait is not None:
+                    self.on_wait()
+                else:
+                    time.sleep(0.05 * (attempt + 1))
+
+    def _create(self) -> None:
+        """Make the logbook: the file owner-only, the schema at its newest (decided under the write lock)."""
+        if self.path is not None and not self.path.exists():
+            _create_private_file(self.path)
+        self.upgrade()  # another operator may be creating it right now: then this finds it done
+        self._to_create = False
 
 
 @contextmanager
@@ -392,6 +528,21 @@ def _create_private_file(path: Path) -> None:
             _("cannot create the database {path}: {reason}").format(path=path, reason=os_reason(exc)),
             _("choose another place with --db or SOP_DATABASE_URL"),
         ) from exc
+
+
+def _set_busy_timeout(conn, milliseconds: int) -> None:
+    """Set SQLite's lock wait on the connection's driver connection (not through SQLAlchemy: that would begin)."""
+    conn.connection.dbapi_connection.execute(f"PRAGMA busy_timeout = {milliseconds}")
+
+
+# SQLite's primary result codes for a file it cannot trust: I/O error, corrupt, not a database.
+DAMAGE_CODES = (10, 11, 26)
+
+
+def is_damage(error) -> bool:
+    """Whether a driver error means the SQLite file is damaged (not busy, not a mistake in the query)."""
+    code = getattr(error, "sqlite_errorcode", None)
+    return code is not None and code & 0xFF in DAMAGE_CODES
 
 
 def _is_locked(exc) -> bool:
