@@ -181,11 +181,6 @@ def sop_env(tmp_path, monkeypatch, databases):
     i18n.set_language("en")
 
 
-def no_logbook(result) -> bool:
-    """Whether a read command refused because no logbook exists yet (then nothing at all was written)."""
-    return result.exit_code == 1 and result.stderr.startswith("Error: no logbook at ")
-
-
 @pytest.fixture
 def english_messages(monkeypatch):
     """English messages for this test only, with no database or config; the previous language comes back afterwards."""

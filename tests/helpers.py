@@ -51,3 +51,19 @@ def exited_ok(result):
     """An in-process ``sop`` result whose exit code is 0; returns it."""
     assert result.exit_code == 0, result.output
     return result
+
+
+def no_logbook(result) -> bool:
+    """Whether a read command refused because no logbook exists yet (then nothing at all was written)."""
+    return result.exit_code == 1 and result.stderr.startswith("Error: no logbook at ")
+
+
+def exported(sop, what: str = "complaints") -> list[dict]:
+    """``sop export WHAT`` as JSON Lines, parsed; [] when no logbook was ever created (nothing was written)."""
+    import json
+
+    result = sop("export", what, "--format", "jsonl")
+    if no_logbook(result):
+        return []
+    assert result.exit_code == 0, result.stderr
+    return [json.loads(line) for line in result.stdout.splitlines() if line.strip()]

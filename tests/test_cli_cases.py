@@ -18,8 +18,7 @@ from datetime import datetime, timedelta
 import pytest
 from sqlalchemy import text
 
-from conftest import no_logbook
-from helpers import no_traceback, ok
+from helpers import no_logbook, no_traceback, ok
 
 NOW = "2026-11-24T16:00:00+07:00"
 JOURNAL_ACTIONS = {"received", "step", "note", "pause", "resume", "cancel"}

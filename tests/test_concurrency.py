@@ -367,7 +367,7 @@ def test_sixteen_simultaneous_notes_on_the_real_clock_are_kept_in_time_order(rac
     outcomes = race([["note", number, f"text {i}"] for i in range(16)])
 
     for o in outcomes:
-        assert (o.returncode, o.stderr) == (0, ""), o.stderr
+        assert o.returncode == 0 and o.stderr in ("", WAITING), o.stderr  # a racer kept waiting says so
         assert o.stdout.strip() == f"Note added to {number}."
     journal = shown(sop, number)["journal"]
     assert sorted(e["note"] for e in journal if e["action"] == "note") == sorted(f"text {i}" for i in range(16))

@@ -17,6 +17,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from helpers import exported
 from sopcli.files import tables
 
 HEADER = "ref,received_at,sop,reporter,unit,system,description"
@@ -28,12 +29,6 @@ def row(ref: str, description: str = "Server mati", hour: int = 8) -> str:
 
 def problems(result) -> list[str]:
     return [line for line in result.stdout.splitlines() if line.startswith("line ")]
-
-
-def exported(sop) -> list[dict]:
-    result = sop("export", "complaints", "--format", "jsonl")
-    assert result.exit_code == 0, result.stderr
-    return [json.loads(line) for line in result.stdout.splitlines() if line.strip()]
 
 
 def refs(sop) -> list[str]:

@@ -29,8 +29,7 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import text
 
-from conftest import no_logbook
-from helpers import SOP, no_traceback, ok
+from helpers import SOP, no_logbook, no_traceback, ok
 
 ROOT = Path(__file__).resolve().parents[1]
 SOPS = ("ipas-pemulihan", "kaltim-db", "cirebon-aplikasi", "tanahbumbu-jaringan")

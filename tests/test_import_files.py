@@ -8,17 +8,13 @@ import json
 
 import pytest
 
+from helpers import exported
+
 HEADER = ["ref", "received_at", "sop", "reporter", "unit", "system", "description"]
 ROWS = [
     ["U-1", "2026-11-03T08:00+07:00", "kaltim-db", "Ani Ñ", "BKD", "SIMPEG", "Server mati — “total”"],
     ["U-2", "2026-11-03T09:00+07:00", "kaltim-db", "Budi", "Dinas Kominfo", "e-Office", "Lambat; sangat, lambat"],
 ]
-
-
-def exported(sop) -> list[dict]:
-    result = sop("export", "complaints", "--format", "jsonl")
-    assert result.exit_code == 0, result.stderr
-    return [json.loads(line) for line in result.stdout.splitlines() if line.strip()]
 
 
 def one_error_line(result) -> str:

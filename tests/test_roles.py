@@ -6,8 +6,7 @@ import json
 
 import pytest
 
-from conftest import no_logbook
-from helpers import exited_ok
+from helpers import exited_ok, no_logbook
 
 
 @pytest.fixture

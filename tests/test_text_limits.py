@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
-from conftest import no_logbook
+from helpers import exported
 from sopcli.domain import limits
 
 NEW = ["new", "--sop", "kaltim-db", "--description", "Server mati", "--reporter", "Ani", "--unit", "BKD"]
@@ -23,19 +21,11 @@ def one_error_line(result) -> str:
 
 
 def complaints(sop) -> list[dict]:
-    result = sop("export", "complaints", "--format", "jsonl")
-    if no_logbook(result):  # a refused first command leaves no logbook at all: nothing was written
-        return []
-    assert result.exit_code == 0, result.stderr
-    return [json.loads(line) for line in result.stdout.splitlines() if line.strip()]
+    return exported(sop, "complaints")
 
 
 def journal(sop) -> list[dict]:
-    result = sop("export", "journal", "--format", "jsonl")
-    if no_logbook(result):  # a refused first command leaves no logbook at all: nothing was written
-        return []
-    assert result.exit_code == 0, result.stderr
-    return [json.loads(line) for line in result.stdout.splitlines() if line.strip()]
+    return exported(sop, "journal")
 
 
 def with_option(option: str, value: str) -> list[str]:
