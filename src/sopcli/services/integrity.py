@@ -116,6 +116,8 @@ def _compare_states(rt: Runtime, session, result: CheckResult) -> None:
 
 
 def _disagreement(rt: Runtime, definition, row, journal, by_digest=None) -> str | None:
+    from sopcli.store.journal import replay_entry
+
     (
         _id,
         number,
@@ -134,19 +136,7 @@ def _disagreement(rt: Runtime, definition, row, journal, by_digest=None) -> str 
     try:
         state = engine.replay(
             definition,
-            [
-                engine.Entry(
-                    action,
-                    at,
-                    actor,
-                    step=step,
-                    decision=decision,
-                    fields=json.loads(recorded),
-                    took_minutes=took,
-                    next_step=next_step,
-                )
-                for _c, _n, action, at, actor, step, decision, recorded, took, next_step in journal
-            ],
+            [replay_entry(*columns) for _c, _n, *columns in journal],
             rt.calendar_for(definition),
             by_digest,  # a case moved to another SOP closed its earlier steps under the one it left
         )

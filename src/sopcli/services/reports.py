@@ -370,6 +370,7 @@ def _overdue(
     since has its state then rebuilt from its journal (``engine.replay``).
     """
     from sopcli.store import aggregates as sql
+    from sopcli.store.journal import replay_entry
 
     found = []
     for _id, number, version_id, sop_id, unit, system, step, due in sql.overdue_now(session, as_of, sop):
@@ -378,21 +379,8 @@ def _overdue(
 
     changed = sql.open_then_changed(session, as_of, sop)
     journals: dict[int, list[engine.Entry]] = {}
-    for complaint_id, action, at, actor, step, decision, fields, took, next_step in sql.entries_before(
-        session, [c[0] for c in changed], as_of
-    ):
-        journals.setdefault(complaint_id, []).append(
-            engine.Entry(
-                action,
-                at,
-                actor,
-                step=step,
-                decision=decision,
-                fields=json.loads(fields),
-                took_minutes=took,
-                next_step=next_step,
-            )
-        )
+    for complaint_id, *columns in sql.entries_before(session, [c[0] for c in changed], as_of):
+        journals.setdefault(complaint_id, []).append(replay_entry(*columns))
     for complaint_id, number, version_id, sop_id, unit, system in changed:
         definition = definitions.version(version_id)
         calendar = rt.calendar_for(definition)

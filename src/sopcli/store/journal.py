@@ -205,6 +205,29 @@ def seals(session: Session, *, newest_first: bool = False) -> Sequence[tuple[int
     return session.exec(query.order_by(seq.desc() if newest_first else seq)).all()
 
 
+def replay_entry(
+    action: str,
+    at: datetime,
+    actor: str,
+    step: str | None,
+    decision: str | None,
+    fields: str,
+    took_minutes: float | None,
+    next_step: str | None,
+) -> Entry:
+    """A stored entry as ``engine.replay`` reads it, from the columns ``case_entries`` and the reports select."""
+    return Entry(
+        Action(action),  # an unknown action is a ValueError here, as it would be in replay
+        at,
+        actor,
+        step=step,
+        decision=decision,
+        fields=json.loads(fields),
+        took_minutes=took_minutes,
+        next_step=next_step,
+    )
+
+
 def case_entries(session: Session) -> Iterator[Sequence[Any]]:
     """The entries of complaints (seals aside), by complaint id then chain order, streamed, as
     (complaint_id, complaint_number, action, at, actor, step, decision, fields, took_minutes, next_step)."""
