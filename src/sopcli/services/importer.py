@@ -28,11 +28,11 @@ from zoneinfo import ZoneInfo
 
 from sopcli.domain import engine
 from sopcli.domain.chain import canonical_moment, json_string
-from sopcli.domain.limits import LIMITS, too_long
 from sopcli.domain.vocabulary import Status, status_named
 from sopcli.errors import DateParseError, DefinitionError, InputError, NotFoundError
 from sopcli.files.tables import COLUMN_ALIASES, Row, read_rows
 from sopcli.i18n import _
+from sopcli.limits import LIMITS, too_long
 from sopcli.services.cases import NUMBER_PREFIX, _pinned_version, normalise_priority
 from sopcli.services.runtime import Runtime
 from sopcli.store import complaints, journal

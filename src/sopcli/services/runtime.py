@@ -11,9 +11,9 @@ from datetime import UTC, datetime
 from functools import cached_property
 
 from sopcli.config import Config
-from sopcli.domain.limits import OPERATOR
 from sopcli.errors import InputError
 from sopcli.i18n import _
+from sopcli.limits import OPERATOR
 from sopcli.services.terminal import Terminal
 
 
