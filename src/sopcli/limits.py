@@ -42,6 +42,8 @@ JSON_BYTES_PER_ROW = 1_000
 XLSX_BYTES_PER_ROW = 4_096
 # The shared strings part is read into memory whole, so it has its own limit, per row allowed.
 XLSX_SHARED_STRINGS_PER_ROW = 2_048
+# Whatever its rows, a workbook may unpack to this much (its styles and theme alone are tens of KB).
+XLSX_BYTES_FLOOR = 1_000_000
 # Unpacked size over packed size: XML compresses 5 to 20 times; a zip bomb a thousand times.
 XLSX_RATIO = 100
 # Parts below this size may compress better than XLSX_RATIO (a part of repeated empty styles): they are small.

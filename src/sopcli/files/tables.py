@@ -662,7 +662,7 @@ def _check_archive(parts: list, source: str, max_rows: int, raise_hint: str) -> 
                 genuine,
             )
     shared = sum(p.file_size for p in parts if p.filename.lower().endswith("sharedstrings.xml"))
-    allowed = max_rows * limits.XLSX_SHARED_STRINGS_PER_ROW
+    allowed = max(max_rows * limits.XLSX_SHARED_STRINGS_PER_ROW, limits.XLSX_BYTES_FLOOR)
     if shared > allowed:
         raise InputError(
             _("{source}: its shared strings unpack to {size}, more than the {limit} allowed for {n} rows").format(
@@ -671,7 +671,7 @@ def _check_archive(parts: list, source: str, max_rows: int, raise_hint: str) -> 
             raise_hint,
         )
     total = sum(p.file_size for p in parts)
-    allowed = max_rows * limits.XLSX_BYTES_PER_ROW
+    allowed = max(max_rows * limits.XLSX_BYTES_PER_ROW, limits.XLSX_BYTES_FLOOR)
     if total > allowed:
         raise InputError(
             _("{source} unpacks to {size}, more than the {limit} allowed for {n} rows").format(
