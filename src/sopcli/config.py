@@ -7,6 +7,8 @@ Keys:
                    (set one day at a time: ``office_hours.mon`` … ``office_hours.sun``)
     closed_days    extra closed days (ISO dates, sorted, no repeats) beyond national holidays
     operator       default operator name for ``--as``
+    operator_from  who the operator is: ``flag`` (``--as``, SOP_OPERATOR, ``operator``, the login;
+                   the default) or ``database-role`` (the PostgreSQL role the logbook is opened as)
     language       interface language, ``id`` or ``en``
     enforce_roles  only operators holding a step's pelaksana role may complete it
     supervisor_roles  with enforce_roles: the roles that may correct, undo, reopen and move a complaint
@@ -34,6 +36,8 @@ from sopcli.errors import ConfigError, os_reason
 from sopcli.i18n import _
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+# Where the operator's name comes from (see services.runtime.Runtime.operator).
+OPERATOR_SOURCES = ("flag", "database-role")
 DEFAULT_OFFICE_HOURS = {
     "mon": "07:30-16:00",
     "tue": "07:30-16:00",
@@ -50,6 +54,7 @@ class Config:
     office_hours: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_OFFICE_HOURS))
     closed_days: tuple[str, ...] = ()
     operator: str | None = None
+    operator_from: str = "flag"
     language: str | None = None
     enforce_roles: bool = False
     supervisor_roles: tuple[str, ...] = ()
@@ -328,6 +333,12 @@ def _checked(key: str, value):
                 _("unknown time zone {name!r}: use WIB, WITA, WIT or a name like Asia/Makassar").format(name=value)
             ) from None
         return str(value)
+    if key == "operator_from":
+        if value not in OPERATOR_SOURCES:
+            raise ValueError(
+                _("choose {choices}, not {value!r}").format(choices=" or ".join(OPERATOR_SOURCES), value=value)
+            )
+        return value
     if key == "language":
         if value is not None and str(value).lower() not in ("id", "en"):
             raise ValueError(_("choose id or en"))
@@ -378,6 +389,7 @@ def dumps(config: Config, keys=None) -> str:
         "database_url",
         "timezone",
         "operator",
+        "operator_from",
         "language",
         "office_name",
         "office_place",
