@@ -233,3 +233,23 @@ def test_any_bytes_end_in_an_answer_or_one_line(sop, tmp_path, data, fmt):
     assert result.exit_code in (0, 1), result.exit_code
     # Refused: one line on stderr. Bad rows are listed on stdout, with none on stderr.
     assert len(result.stderr.splitlines()) <= 1 and result.stderr[:7] in ("", "Error: "), result.stderr
+
+
+def test_an_sop_file_over_its_size_is_one_line(sop, tmp_path, monkeypatch):
+    monkeypatch.setattr(limits, "SOP_FILE_BYTES", 100)
+    path = tmp_path / "besar.toml"
+    path.write_text("# " + "x" * 200 + "\n", encoding="utf-8")
+    result = sop("sops", "validate", str(path))
+    assert result.exit_code == 1
+    assert result.stdout.startswith(f"{path} is larger than the 100 bytes an SOP file may be")
+
+
+def test_a_config_value_or_file_over_its_limit_is_one_line(sop, sop_env, monkeypatch):
+    refused = sop("config", "set", "office_name", "x" * (limits.CONFIG_TEXT + 1))
+    assert refused.exit_code == 1
+    assert refused.stderr.splitlines() == [
+        f"Error: bad value for office_name: {limits.CONFIG_TEXT + 1} characters, more than the {limits.CONFIG_TEXT} allowed"
+    ]
+    (sop_env / "config.toml").write_text("# " + "x" * limits.CONFIG_FILE_BYTES + "\n", encoding="utf-8")
+    result = sop("list")
+    assert result.exit_code == 1 and "is larger than the 64 KB it may be" in result.stderr

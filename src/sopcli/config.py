@@ -32,6 +32,7 @@ from dataclasses import dataclass, field, fields, replace
 from datetime import UTC, date, time
 from pathlib import Path
 
+from sopcli import limits
 from sopcli.errors import ConfigError, os_reason
 from sopcli.i18n import _
 
@@ -118,6 +119,13 @@ def load(path: Path | None = None) -> Config:
 def _read(path: Path) -> dict:
     """The file's TOML as it is ({} for no file)."""
     try:
+        if path.stat().st_size > limits.CONFIG_FILE_BYTES:
+            raise ConfigError(
+                _("the configuration {path} is larger than the {size} it may be").format(
+                    path=path, size=limits.size_text(limits.CONFIG_FILE_BYTES)
+                ),
+                _("fix or remove the file"),
+            )
         return tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         return {}
@@ -293,9 +301,24 @@ def _with(config: Config, key: str, value, path: Path | None = None) -> Config:
     _known_key(key, where)
     try:
         value = _checked(key, value)
+        _within_limits(value)
     except (ValueError, TypeError, KeyError) as exc:
         raise ConfigError(_("{where}bad value for {key}: {reason}").format(where=where, key=key, reason=exc)) from exc
     return replace(config, **{key: value})
+
+
+def _within_limits(value) -> None:
+    """Refuse a text value or a list longer than any setting needs (a pasted file, a stuck key)."""
+    texts = value if isinstance(value, (tuple, list)) else list(value.values()) if isinstance(value, dict) else [value]
+    if isinstance(value, (tuple, list)) and len(value) > limits.CONFIG_LIST_VALUES:
+        raise ValueError(
+            _("{n} values, more than the {limit} allowed").format(n=len(value), limit=limits.CONFIG_LIST_VALUES)
+        )
+    for text in texts:
+        if isinstance(text, str) and len(text) > limits.CONFIG_TEXT:
+            raise ValueError(
+                _("{n} characters, more than the {limit} allowed").format(n=len(text), limit=limits.CONFIG_TEXT)
+            )
 
 
 def _checked(key: str, value):

@@ -65,8 +65,8 @@ SOP_STEPS = 500
 CONFIG_FILE_BYTES = 64_000
 # A text value (office name, signer, database URL); an operator name has OPERATOR.
 CONFIG_TEXT = 1_000
-# Extra closed days: a few a year.
-CONFIG_CLOSED_DAYS = 1_000
+# Values in a list setting (extra closed days: a few a year; supervisor roles: a handful).
+CONFIG_LIST_VALUES = 1_000
 
 
 def size_text(count: int) -> str:
