@@ -45,6 +45,7 @@ def test_a_text_cell_is_marked_by_its_type_and_a_number_never():
     assert neutralised("+cmd|calc") == "'+cmd|calc"
     assert neutralised("'quoted") == "''quoted"
     assert neutralised("-5") == "'-5"  # text that looks like a number is still text
+    assert neutralised("-") == "-"  # the dash for "none" runs nothing
     assert neutralised(-5) == -5 and neutralised(-2.5) == -2.5
     assert neutralised("Server mati") == "Server mati"
     out = io.BytesIO()

@@ -7,7 +7,8 @@ CSV sop writes passes its text cells through ``neutralised``: such a cell gets a
 which spreadsheets show as text. A text that itself begins with ``'`` gets one too, so reading
 sop's own files back (``restored``) always takes exactly one ``'`` from a cell that begins with one,
 and a genuine leading apostrophe survives. Numbers are never prefixed: the decision is by the
-value's type, so -5 in a count column stays a number.
+value's type, so -5 in a count column stays a number. A lone ``-``, the dash reports write for
+"none", is no formula and stays as it is.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "'")
 
 def neutralised(value: Any) -> Any:
     """``value`` as a CSV cell may hold it: a text beginning like a formula (or with ``'``) behind a ``'``."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS) and value != "-":
         return "'" + value
     return value
 
