@@ -1,11 +1,11 @@
-"""Text fields have limits (``domain.limits``), refused with one line by ``sop new``, notes, steps and imports."""
+"""Text fields have limits (``sopcli.limits``), refused with one line by ``sop new``, notes, steps and imports."""
 
 from __future__ import annotations
 
 import pytest
 
 from helpers import exported
-from sopcli.domain import limits
+from sopcli import limits
 
 NEW = ["new", "--sop", "kaltim-db", "--description", "Server mati", "--reporter", "Ani", "--unit", "BKD"]
 NEW += ["--system", "SIMPEG"]

@@ -7,6 +7,8 @@ Keys:
                    (set one day at a time: ``office_hours.mon`` … ``office_hours.sun``)
     closed_days    extra closed days (ISO dates, sorted, no repeats) beyond national holidays
     operator       default operator name for ``--as``
+    operator_from  who the operator is: ``flag`` (``--as``, SOP_OPERATOR, ``operator``, the login;
+                   the default) or ``database-role`` (the PostgreSQL role the logbook is opened as)
     language       interface language, ``id`` or ``en``
     enforce_roles  only operators holding a step's pelaksana role may complete it
     supervisor_roles  with enforce_roles: the roles that may correct, undo, reopen and move a complaint
@@ -30,10 +32,13 @@ from dataclasses import dataclass, field, fields, replace
 from datetime import UTC, date, time
 from pathlib import Path
 
+from sopcli import limits
 from sopcli.errors import ConfigError, os_reason
 from sopcli.i18n import _
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+# Where the operator's name comes from (see services.runtime.Runtime.operator).
+OPERATOR_SOURCES = ("flag", "database-role")
 DEFAULT_OFFICE_HOURS = {
     "mon": "07:30-16:00",
     "tue": "07:30-16:00",
@@ -50,6 +55,7 @@ class Config:
     office_hours: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_OFFICE_HOURS))
     closed_days: tuple[str, ...] = ()
     operator: str | None = None
+    operator_from: str = "flag"
     language: str | None = None
     enforce_roles: bool = False
     supervisor_roles: tuple[str, ...] = ()
@@ -113,6 +119,13 @@ def load(path: Path | None = None) -> Config:
 def _read(path: Path) -> dict:
     """The file's TOML as it is ({} for no file)."""
     try:
+        if path.stat().st_size > limits.CONFIG_FILE_BYTES:
+            raise ConfigError(
+                _("the configuration {path} is larger than the {size} it may be").format(
+                    path=path, size=limits.size_text(limits.CONFIG_FILE_BYTES)
+                ),
+                _("fix or remove the file"),
+            )
         return tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         return {}
@@ -288,9 +301,24 @@ def _with(config: Config, key: str, value, path: Path | None = None) -> Config:
     _known_key(key, where)
     try:
         value = _checked(key, value)
+        _within_limits(value)
     except (ValueError, TypeError, KeyError) as exc:
         raise ConfigError(_("{where}bad value for {key}: {reason}").format(where=where, key=key, reason=exc)) from exc
     return replace(config, **{key: value})
+
+
+def _within_limits(value) -> None:
+    """Refuse a text value or a list longer than any setting needs (a pasted file, a stuck key)."""
+    texts = value if isinstance(value, (tuple, list)) else list(value.values()) if isinstance(value, dict) else [value]
+    if isinstance(value, (tuple, list)) and len(value) > limits.CONFIG_LIST_VALUES:
+        raise ValueError(
+            _("{n} values, more than the {limit} allowed").format(n=len(value), limit=limits.CONFIG_LIST_VALUES)
+        )
+    for text in texts:
+        if isinstance(text, str) and len(text) > limits.CONFIG_TEXT:
+            raise ValueError(
+                _("{n} characters, more than the {limit} allowed").format(n=len(text), limit=limits.CONFIG_TEXT)
+            )
 
 
 def _checked(key: str, value):
@@ -328,6 +356,12 @@ def _checked(key: str, value):
                 _("unknown time zone {name!r}: use WIB, WITA, WIT or a name like Asia/Makassar").format(name=value)
             ) from None
         return str(value)
+    if key == "operator_from":
+        if value not in OPERATOR_SOURCES:
+            raise ValueError(
+                _("choose {choices}, not {value!r}").format(choices=" or ".join(OPERATOR_SOURCES), value=value)
+            )
+        return value
     if key == "language":
         if value is not None and str(value).lower() not in ("id", "en"):
             raise ValueError(_("choose id or en"))
@@ -378,6 +412,7 @@ def dumps(config: Config, keys=None) -> str:
         "database_url",
         "timezone",
         "operator",
+        "operator_from",
         "language",
         "office_name",
         "office_place",

@@ -33,9 +33,7 @@ NumberArgument = Annotated[
 
 
 def _operator(rt, given: str | None) -> str:
-    from sopcli.services.runtime import default_operator, operator_name
-
-    return operator_name(given, "--as") if given is not None else default_operator(rt.config)
+    return rt.operator(given)
 
 
 class Questions:

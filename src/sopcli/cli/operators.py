@@ -10,7 +10,14 @@ from sopcli.cli.options import JsonOption
 from sopcli.cli.state import runtime_of
 
 app = typer.Typer(
-    help="Operators and their pelaksana roles (used when enforce_roles is on).",
+    help=(
+        "Operators and their pelaksana roles (used when enforce_roles is on).\n\n"
+        "Roles are a workflow guard, not a login: enforce_roles stops a step being completed through sop "
+        "by an operator of the wrong lane. It does not check who is typing (--as and SOP_OPERATOR name "
+        "anyone), nor stop someone with write access to the logbook. In a shared office, use PostgreSQL "
+        "with one database role per operator and 'sop config set operator_from database-role': the operator "
+        "is then the role the server logged in, and --as naming anyone else is refused."
+    ),
     no_args_is_help=True,
     rich_markup_mode=None,
     add_completion=False,

@@ -150,14 +150,17 @@ def validate(
 
     Example: sop sops validate sample_data/contoh-sop.toml
     """
-    from sopcli.definitions.loader import check_text
-    from sopcli.errors import ExitCode, os_reason
+    from sopcli.definitions.loader import check_text, refuse_too_large
+    from sopcli.errors import DefinitionError, ExitCode, os_reason
     from sopcli.i18n import _
 
     invalid = False
     for path in files:
         try:
+            refuse_too_large(path)
             problems = [p.located(str(path)) for p in check_text(path.read_text(encoding="utf-8"), str(path))]
+        except DefinitionError as exc:
+            problems = [str(exc)]
         except UnicodeDecodeError:
             problems = [_("{path}: not UTF-8 text").format(path=path)]
         except OSError as exc:

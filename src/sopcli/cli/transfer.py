@@ -31,6 +31,15 @@ def import_file(
     ignore_unknown: Annotated[
         bool, typer.Option("--ignore-unknown", help="Ignore columns sop does not know instead of refusing the file.")
     ] = False,
+    max_rows: Annotated[
+        int | None,
+        typer.Option(
+            "--max-rows",
+            help="Allow up to N rows (default 100000); a workbook may be as much bigger.",
+            metavar="N",
+            min=1,
+        ),
+    ] = None,
     actor: AsOption = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -84,6 +93,7 @@ def import_file(
                 skip_invalid=skip_invalid,
                 ignore_unknown=ignore_unknown,
                 progress=tick,
+                max_rows=max_rows,
             )
     finally:
         if stream is not sys.stdin.buffer:

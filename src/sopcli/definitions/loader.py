@@ -14,6 +14,7 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
+from sopcli import limits
 from sopcli.definitions.schema import SopDefinition
 from sopcli.definitions.validate import Problem, validate
 from sopcli.errors import DefinitionError, NotFoundError, os_reason
@@ -88,6 +89,22 @@ def _is_file(path: Path) -> bool:
         return False
 
 
+def refuse_too_large(path: Path) -> None:
+    """Refuse a file larger than an SOP file may be, before reading it.
+
+    Raises:
+        DefinitionError: it is larger than limits.SOP_FILE_BYTES.
+        OSError: it cannot be looked at.
+    """
+    if path.stat().st_size > limits.SOP_FILE_BYTES:
+        raise DefinitionError(
+            _("{path} is larger than the {size} an SOP file may be").format(
+                path=path, size=limits.size_text(limits.SOP_FILE_BYTES)
+            ),
+            hint=_("is it an SOP file? an SOP of many steps is a few tens of KB"),
+        )
+
+
 def load_file(path: Path) -> LoadedSop:
     """Load and validate one SOP file.
 
@@ -95,6 +112,7 @@ def load_file(path: Path) -> LoadedSop:
         DefinitionError: unreadable or invalid; ``problems`` has every problem.
     """
     try:
+        refuse_too_large(path)
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
         raise DefinitionError(_("{path} is not UTF-8 text").format(path=path)) from exc

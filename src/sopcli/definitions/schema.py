@@ -14,6 +14,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
+from sopcli import limits
 from sopcli.worktime.parse import TimeStandard, parse_duration
 
 Outcome = Literal["resolved", "rejected"]
@@ -113,7 +114,7 @@ class SopDefinition(_Frozen):
     waktu: str = ""
     calendar: CalendarKind = "office"
     roles: tuple[Role, ...] = Field(min_length=1)
-    steps: tuple[Step, ...] = Field(min_length=1)
+    steps: tuple[Step, ...] = Field(min_length=1, max_length=limits.SOP_STEPS)
 
     _by_id: dict[str, Step] = PrivateAttr(default_factory=dict)
 

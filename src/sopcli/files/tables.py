@@ -5,6 +5,10 @@ multi-line cells), JSON (an array of objects), JSON Lines, and ``.xlsx``
 (openpyxl, read-only: dates come as the cells hold them). Rows are streamed,
 so memory does not grow with the file. Headers are matched by name,
 case-insensitively, with the Indonesian names offices use.
+
+Everything read is bounded (``sopcli.limits``): rows per file, the length of a
+line, a JSON array's size, and a workbook's archive, checked before any of its
+XML is parsed. A file over a limit is refused with one line naming it.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import itertools
 import json
 import re
 from collections.abc import Iterable, Iterator
@@ -19,7 +24,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
+from sopcli import limits
 from sopcli.errors import InputError
+from sopcli.files.formulas import neutralised, restored
 from sopcli.i18n import _
 
 FORMATS = ("csv", "tsv", "json", "jsonl", "xlsx")
@@ -64,6 +71,11 @@ COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
 }
 # Columns our own export writes that an import can read back and ignore.
 EXPORT_ONLY = ("number", "status", "current_step", "due_at", "closed_at", "resolution_minutes", "overall_on_time")
+
+# The header of sop's own complaint export and of an import's rejects file, as written: a CSV with one
+# of them is sop's own, and its text cells are read back through formulas.restored.
+COMPLAINT_COLUMNS = [*COLUMN_ALIASES, "number", "status", "current_step", "due_at", "closed_at"]
+REJECTS_COLUMNS = ["line", *COLUMN_ALIASES, "reason"]
 
 _ALIAS_LOOKUP = {alias: column for column, aliases in COLUMN_ALIASES.items() for alias in aliases}
 _ALIAS_LOOKUP.update({c.replace("_", " "): c for c in EXPORT_ONLY})
@@ -145,20 +157,50 @@ def detect_format(path: str, given: str | None) -> str:
 
 
 def read_rows(
-    stream: IO[bytes], fmt: str, encoding: str | None = None, source: str = ""
+    stream: IO[bytes], fmt: str, encoding: str | None = None, source: str = "", max_rows: int = limits.ROWS
 ) -> tuple[Columns, Iterator[Row]]:
-    """Open a table: its column mapping now, its rows lazily.
+    """Open a table: its column mapping now, its rows lazily (at most ``max_rows`` of them).
 
     Raises:
-        InputError: the file cannot be read as ``fmt`` (bad encoding, bad JSON, not a workbook).
+        InputError: the file cannot be read as ``fmt`` (bad encoding, bad JSON, not a workbook), or is
+            over a limit (now, or while its rows are read).
     """
     if fmt in ("csv", "tsv"):
-        return _csv_rows(stream, "\t" if fmt == "tsv" else None, encoding, source)
-    if fmt == "jsonl":
-        return _jsonl_rows(stream, encoding, source)
-    if fmt == "json":
-        return _json_rows(stream, encoding, source)
-    return _xlsx_rows(stream, source)
+        columns, rows = _csv_rows(stream, "\t" if fmt == "tsv" else None, encoding, source)
+    elif fmt == "jsonl":
+        columns, rows = _jsonl_rows(stream, encoding, source)
+    elif fmt == "json":
+        columns, rows = _json_rows(stream, encoding, source, max_rows)
+    else:
+        columns, rows = _xlsx_rows(stream, source, max_rows)
+    return columns, _at_most(rows, max_rows, source)
+
+
+def _more_rows_hint() -> str:
+    return _("split the file, or give --max-rows N")
+
+
+def _at_most(rows: Iterator[Row], max_rows: int, source: str) -> Iterator[Row]:
+    for count, row in enumerate(rows, start=1):
+        if count > max_rows:
+            raise InputError(_("{source} has more than {n} rows").format(source=source, n=max_rows), _more_rows_hint())
+        yield row
+
+
+def _bounded_lines(text: IO[str], source: str, first: int = 1) -> Iterator[str]:
+    """The lines of ``text``, refusing one longer than limits.LINE_CHARS (a file of one endless line)."""
+    for number in itertools.count(first):
+        line = text.readline(limits.LINE_CHARS + 1)
+        if not line:
+            return
+        if len(line) > limits.LINE_CHARS:
+            raise InputError(
+                _("{source}: line {line} is longer than {n} characters").format(
+                    source=source, line=number, n=limits.LINE_CHARS
+                ),
+                _("is it a CSV or JSON Lines file? give --format"),
+            )
+        yield line
 
 
 # Byte-order marks and the codec that reads past them; UTF-32's before UTF-16's, which it begins with.
@@ -267,7 +309,7 @@ def _csv_rows(stream: IO[bytes], delimiter: str | None, encoding: str | None, so
         raise InputError(_("{source} is empty").format(source=source))
     if delimiter is None:
         delimiter = _sniff_delimiter(sample)
-    lines = _Lines(_chain_text(sample, text))
+    lines = _Lines(_chain_text(sample, text, source))
     # strict: a quote closing a cell must be followed by the delimiter or the line's end, and the
     # file must not end inside a quoted cell (a lenient reader runs such a cell on to the end).
     reader = csv.reader(lines, delimiter=delimiter, strict=True)
@@ -295,6 +337,7 @@ def _csv_rows(stream: IO[bytes], delimiter: str | None, encoding: str | None, so
     width = len(headers)
     columns = map_headers(headers)
     mapping = columns.mapping.items()
+    own = [h.strip() for h in headers] in (COMPLAINT_COLUMNS, REJECTS_COLUMNS)
 
     def rows() -> Iterator[Row]:
         while True:
@@ -306,17 +349,22 @@ def _csv_rows(stream: IO[bytes], delimiter: str | None, encoding: str | None, so
             if isinstance(cells, tuple):
                 where, what = cells
                 seen = _cells_of(lines.taken[0], delimiter)
-                values = {column: seen[i] if i < len(seen) else "" for i, column in mapping}
+                values = {column: _read_back(seen[i], own) if i < len(seen) else "" for i, column in mapping}
                 values["__error__"] = (columns.mapping.get(where) if where is not None else None, what)
                 lines.reread()
                 yield Row(start, values)
             elif "".join(cells).strip():  # some cell is not blank
-                values = {column: cells[i] if i < len(cells) else "" for i, column in mapping}
+                values = {column: _read_back(cells[i], own) if i < len(cells) else "" for i, column in mapping}
                 if len(cells) != width:
                     values["__error__"] = (None, _cell_count(len(cells), width))
                 yield Row(start, values)
 
     return columns, rows()
+
+
+def _read_back(cell: str, own: bool) -> str:
+    """A cell as written: in sop's own CSV, without the mark that kept a formula from running."""
+    return restored(cell) if own else cell
 
 
 def _cells_of(line: str, delimiter: str) -> list[str]:
@@ -398,13 +446,13 @@ def _lines_before(exc: UnicodeDecodeError) -> int:
     return exc.object[: exc.start].count(b"\n")
 
 
-def _chain_text(sample: str, rest: io.TextIOWrapper) -> Iterator[str]:
+def _chain_text(sample: str, rest: io.TextIOWrapper, source: str) -> Iterator[str]:
     """Lines of the sample already read, then the rest of the stream (csv wants one iterable)."""
     lines = io.StringIO(sample, newline="").readlines()
     # The sample may end inside a line, or between the CR and the LF of a CRLF: that line goes on in the rest.
     pending = lines.pop() if lines and not lines[-1].endswith("\n") else ""
     yield from lines
-    following = iter(rest)
+    following = _bounded_lines(rest, source, len(lines) + 1)
     if pending:
         first = next(following, None)
         if first is None:
@@ -438,7 +486,7 @@ def _sniff_delimiter(sample: str) -> str:
 def _jsonl_rows(stream: IO[bytes], encoding: str | None, source: str):
     encoding = encoding or _bom_encoding(stream)
     text = _text(stream, encoding)
-    lines = enumerate(text, start=1)
+    lines = enumerate(_bounded_lines(text, source), start=1)
     first: tuple[int, dict] | None = None
 
     def parse(number: int, line: str) -> dict | None:
@@ -498,11 +546,20 @@ def _keyed_row(line: int, record: dict, columns: Columns) -> Row:
     return Row(line, values)
 
 
-def _json_rows(stream: IO[bytes], encoding: str | None, source: str):
+def _json_rows(stream: IO[bytes], encoding: str | None, source: str, max_rows: int):
     # A JSON array has to be parsed whole; use JSON Lines for very large batches.
     encoding = encoding or _bom_encoding(stream)
+    allowed = max_rows * limits.JSON_BYTES_PER_ROW
+    raw = stream.read(allowed + 1)
+    if len(raw) > allowed:
+        raise InputError(
+            _("{source} is larger than the {size} a JSON array of {n} rows may be").format(
+                source=source, size=limits.size_text(allowed), n=max_rows
+            ),
+            _("write it as JSON Lines (one object a line, read as it goes), or give --max-rows N"),
+        )
     try:
-        data = json.loads(stream.read().decode(encoding or "utf-8-sig"))
+        data = json.loads(raw.decode(encoding or "utf-8-sig"))
     except UnicodeDecodeError as exc:
         raise _decode_error(source, 1 + _lines_before(exc), encoding) from None
     except json.JSONDecodeError as exc:
@@ -523,35 +580,176 @@ def _json_rows(stream: IO[bytes], encoding: str | None, source: str):
     return columns, (_keyed_row(i, r, map_headers(r.keys())) for i, r in enumerate(data, start=1))
 
 
-def _xlsx_rows(stream: IO[bytes], source: str):
-    from zipfile import BadZipFile
-
-    from openpyxl import load_workbook
-
-    try:
-        workbook = load_workbook(stream, read_only=True, data_only=True)
-    except (BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise InputError(_("{source} is not an .xlsx workbook ({error})").format(source=source, error=exc)) from None
-    sheet = workbook.worksheets[0]
-    rows_iter = sheet.iter_rows(values_only=True)
-    header_row = 0
-    headers: tuple = ()
-    for header_row, values in enumerate(rows_iter, start=1):  # noqa: B007 (its last value numbers the rows after it)
-        if any(v is not None and str(v).strip() for v in values):
-            headers = values
-            break
-    if not headers:
+def _xlsx_rows(stream: IO[bytes], source: str, max_rows: int):
+    workbook = open_workbook(stream, source, max_rows, _more_rows_hint())
+    filled = sheet_rows(workbook, source)
+    first = next(filled, None)
+    if first is None:
+        workbook.close()
         raise InputError(_("{source}: the first sheet is empty").format(source=source))
-    columns = map_headers(headers)
+    columns = map_headers(first[1])
 
     def rows() -> Iterator[Row]:
-        for number, values in enumerate(rows_iter, start=header_row + 1):
-            if not any(v is not None and str(v).strip() for v in values):
-                continue
+        for number, values in filled:
             yield Row(number, {column: values[i] if i < len(values) else None for i, column in columns.mapping.items()})
         workbook.close()
 
     return columns, rows()
+
+
+def open_workbook(
+    file: IO[bytes] | Path, source: str, max_rows: int, raise_hint: str, not_a_workbook: InputError | None = None
+):
+    """An .xlsx workbook opened read-only, once its archive is within the limits for ``max_rows`` rows.
+
+    The archive's table of contents is checked before openpyxl parses any part: what the parts
+    unpack to (zipfile never unpacks more than a part declares), their number, and how much
+    smaller they are packed. ``raise_hint`` says how to allow a bigger workbook; ``not_a_workbook``
+    is the error for a file that is none (by default one naming what is wrong).
+
+    Raises:
+        InputError: not a workbook, or over a limit.
+    """
+    from zipfile import BadZipFile, ZipFile
+    from zlib import error as ZlibError
+
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    try:
+        with ZipFile(file) as archive:
+            parts = archive.infolist()
+    except (BadZipFile, OSError, ValueError, EOFError) as exc:
+        raise not_a_workbook or _not_a_workbook(source, exc) from None
+    _check_archive(parts, source, max_rows, raise_hint)
+    if not isinstance(file, Path):
+        file.seek(0)
+    try:
+        return load_workbook(file, read_only=True, data_only=True)
+    except (BadZipFile, InvalidFileException, ZlibError, *_BROKEN_PART) as exc:
+        raise not_a_workbook or _not_a_workbook(source, exc) from None
+
+
+def _not_a_workbook(source: str, exc: Exception) -> InputError:
+    return InputError(_("{source} is not an .xlsx workbook ({error})").format(source=source, error=exc))
+
+
+# What openpyxl raises on a part that is not the XML it expects (ParseError is a SyntaxError).
+_BROKEN_PART = (KeyError, IndexError, TypeError, AttributeError, ValueError, SyntaxError, OSError, EOFError)
+
+
+def _check_archive(parts: list, source: str, max_rows: int, raise_hint: str) -> None:
+    genuine = _("if the workbook is genuine, save it as CSV and import that")
+    if len(parts) > limits.XLSX_PARTS:
+        raise InputError(
+            _("{source} holds {n} parts, more than the {limit} a workbook sop reads may hold").format(
+                source=source, n=len(parts), limit=limits.XLSX_PARTS
+            ),
+            genuine,
+        )
+    for part in parts:
+        if part.file_size >= limits.XLSX_RATIO_FROM_BYTES and part.file_size > limits.XLSX_RATIO * part.compress_size:
+            raise InputError(
+                _(
+                    "{source}: its part {name} unpacks {ratio} times its packed size, more than the {limit} of a "
+                    "real workbook (a zip bomb?)"
+                ).format(
+                    source=source,
+                    name=part.filename,
+                    ratio=part.file_size // max(part.compress_size, 1),
+                    limit=limits.XLSX_RATIO,
+                ),
+                genuine,
+            )
+    shared = sum(p.file_size for p in parts if p.filename.lower().endswith("sharedstrings.xml"))
+    allowed = max(max_rows * limits.XLSX_SHARED_STRINGS_PER_ROW, limits.XLSX_BYTES_FLOOR)
+    if shared > allowed:
+        raise InputError(
+            _("{source}: its shared strings unpack to {size}, more than the {limit} allowed for {n} rows").format(
+                source=source, size=limits.size_text(shared), limit=limits.size_text(allowed), n=max_rows
+            ),
+            raise_hint,
+        )
+    total = sum(p.file_size for p in parts)
+    allowed = max(max_rows * limits.XLSX_BYTES_PER_ROW, limits.XLSX_BYTES_FLOOR)
+    if total > allowed:
+        raise InputError(
+            _("{source} unpacks to {size}, more than the {limit} allowed for {n} rows").format(
+                source=source, size=limits.size_text(total), limit=limits.size_text(allowed), n=max_rows
+            ),
+            raise_hint,
+        )
+
+
+def sheet_rows(workbook, source: str) -> Iterator[tuple[int, tuple]]:
+    """(row number, values) of the first sheet's rows that hold something.
+
+    A sheet ends at its declared dimension (openpyxl stops there) or at a run of limits.EMPTY_ROWS
+    empty rows: openpyxl makes up every missing row before the next one, so a sheet whose one row
+    is numbered 200,000,030,000 would be walked for hours. A row with a value after such a run is
+    refused, never left out unsaid.
+
+    Raises:
+        InputError: a row with a value comes after a run of empty rows.
+    """
+    from zipfile import BadZipFile
+    from zlib import error as ZlibError
+
+    sheet = workbook.worksheets[0]
+    empty, number = 0, 0
+    read = enumerate(sheet.iter_rows(values_only=True), start=1)
+    while True:
+        try:
+            number, values = next(read)
+        except StopIteration:
+            return
+        except (BadZipFile, ZlibError, *_BROKEN_PART) as exc:
+            raise InputError(
+                _("{source}: the sheet cannot be read after row {row} ({error})").format(
+                    source=source, row=number, error=exc
+                )
+            ) from None
+        if any(v is not None and str(v).strip() for v in values):
+            empty = 0
+            yield number, values
+            continue
+        empty += 1
+        if empty >= limits.EMPTY_ROWS:
+            later = _next_filled_row(sheet, number)
+            if later is not None:
+                raise InputError(
+                    _(
+                        "{source}: row {row} comes after more than {n} empty rows, where sop stops reading a sheet"
+                    ).format(source=source, row=later, n=limits.EMPTY_ROWS),
+                    _("delete the empty rows above it"),
+                )
+            return
+
+
+_SHEET_XML = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+
+
+def _next_filled_row(sheet, after: int) -> int | None:
+    """The number of the first row after ``after`` with a value, read from the sheet's XML without making up
+    the missing rows (its size is bounded by the archive's limits)."""
+    from xml.etree.ElementTree import iterparse
+
+    row_tag, value_tags = _SHEET_XML + "row", (_SHEET_XML + "v", _SHEET_XML + "is")
+    number = 0
+    with sheet._get_source() as xml:  # openpyxl's own reader of the sheet's part
+        for _event, element in iterparse(xml):
+            if element.tag != row_tag:
+                continue
+            try:
+                number = int(element.get("r") or number + 1)
+            except ValueError:  # not a row number: no row sop reads
+                element.clear()
+                continue
+
+            if number > after and any(child.tag in value_tags for cell in element for child in cell):
+                return number
+            element.clear()
+    return None
 
 
 # --- writing -------------------------------------------------------------------
@@ -577,7 +775,7 @@ def write_rows(out: IO[bytes], fmt: str, columns: list[str], rows: Iterable[list
             writer = csv.writer(text, lineterminator="\r\n")
             writer.writerow(columns)
             for row in rows:
-                writer.writerow(["" if v is None else _text_cell(v) for v in row])
+                writer.writerow(["" if v is None else _text_cell(neutralised(v)) for v in row])
                 count += 1
         elif fmt == "jsonl":
             for row in rows:
@@ -661,8 +859,7 @@ def write_rejects(path: str, problems: Iterable[Any]) -> None:
     columns = list(COLUMN_ALIASES)
     with output_file(path) as out:
         writer = csv.writer(out)
-        writer.writerow(["line", *columns, "reason"])
+        writer.writerow(REJECTS_COLUMNS)
         for line, (values, reasons) in sorted(by_line.items()):
-            writer.writerow(
-                [line, *("" if values.get(c) is None else values.get(c) for c in columns), "; ".join(reasons)]
-            )
+            cells = ("" if values.get(c) is None else values.get(c) for c in columns)
+            writer.writerow([line, *map(neutralised, cells), neutralised("; ".join(reasons))])

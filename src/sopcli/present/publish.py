@@ -84,12 +84,14 @@ def _text_cell(value: Any, markdown: bool) -> str:
 
 def _write_csv(document: Document, out: TextIO) -> None:
     """Each section as a block (its heading, then the table), a blank line between: opens in any spreadsheet."""
+    from sopcli.files.formulas import neutralised
+
     writer = csv.writer(out, lineterminator="\n")
     for section in document.sections:
-        writer.writerow([section.heading])
+        writer.writerow([neutralised(section.heading)])
         writer.writerow(section.table.keys or section.table.columns)
         for row in section.table.rows:
-            writer.writerow(["" if v is None else _cell(v) for v in row])
+            writer.writerow(["" if v is None else _cell(neutralised(v)) for v in row])
         writer.writerow([])
 
 

@@ -121,10 +121,12 @@ def _tabulate(fmt: str) -> Callable[[Table, TextIO], None]:
 
 
 def _csv(table: Table, out: TextIO) -> None:
+    from sopcli.files.formulas import neutralised
+
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(table.keys or table.columns)
     for row in table.rows:
-        writer.writerow(["" if v is None else to_jsonable(v) for v in row])
+        writer.writerow(["" if v is None else to_jsonable(neutralised(v)) for v in row])
 
 
 def _json(table: Table, out: TextIO) -> None:

@@ -14,10 +14,10 @@ from datetime import datetime
 from typing import Any, TypedDict, overload
 
 from sopcli.domain import engine
-from sopcli.domain.limits import check_entry, check_lengths
 from sopcli.domain.vocabulary import STATUS_LABELS, Action, Status
 from sopcli.errors import ActionError, CaseMovedOn, ConflictError, InputError, NotFoundError, NotPermitted
 from sopcli.i18n import _
+from sopcli.limits import check_entry, check_lengths
 from sopcli.services.runtime import Runtime
 from sopcli.services.sops import check_sop_filter
 from sopcli.store import complaints, journal, sop_versions

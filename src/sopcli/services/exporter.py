@@ -8,32 +8,15 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import IO, Any
 
+from sopcli import limits
 from sopcli.domain.chain import HASHED_KEYS
 from sopcli.domain.vocabulary import Status
 from sopcli.errors import InputError, os_reason
-from sopcli.files.tables import write_rows
+from sopcli.files.tables import COMPLAINT_COLUMNS, write_rows
 from sopcli.i18n import _
 from sopcli.services.runtime import Runtime
 from sopcli.services.sops import check_sop_filter
 
-# The import's own column names first, so an export re-imports as it is.
-COMPLAINT_COLUMNS = [
-    "ref",
-    "received_at",
-    "sop",
-    "reporter",
-    "unit",
-    "system",
-    "host",
-    "channel",
-    "priority",
-    "description",
-    "number",
-    "status",
-    "current_step",
-    "due_at",
-    "closed_at",
-]
 JOURNAL_COLUMNS = [*list(HASHED_KEYS), "prev_hash", "hash"]
 EXPORT_FORMATS = ("csv", "json", "jsonl", "xlsx")
 
@@ -232,33 +215,35 @@ def _open_journal(file, fmt: str) -> tuple[list[str] | None, Iterator[Any]]:
     """
     path = str(file)
     if fmt == "xlsx":
-        from zipfile import BadZipFile
+        from sopcli.files.tables import open_workbook, sheet_rows
 
-        from openpyxl import load_workbook
-        from openpyxl.utils.exceptions import InvalidFileException
-
-        try:
-            workbook = load_workbook(file, read_only=True, data_only=True)
-        except (BadZipFile, InvalidFileException, KeyError, OSError, ValueError):
-            raise InputError(
-                _("{path} is not a valid Excel workbook").format(path=path),
-                _("if it holds CSV or JSON text, name it .csv or .json"),
-            ) from None
-        rows = workbook.worksheets[0].iter_rows(values_only=True)
+        # The chain check keeps one entry at a time, so a workbook's limits are those of the most rows
+        # an import takes; a longer journal is exported as CSV or JSON Lines, read without limit.
+        not_a_workbook = InputError(
+            _("{path} is not a valid Excel workbook").format(path=path),
+            _("if it holds CSV or JSON text, name it .csv or .json"),
+        )
+        workbook = open_workbook(file, path, limits.ROWS, _("export the journal as .csv or .jsonl"), not_a_workbook)
+        rows = sheet_rows(workbook, path)
         first = next(rows, None)
-        if first is None or all(h is None or str(h).strip() == "" for h in first):
+        if first is None:
             raise InputError(_("{source} is empty").format(source=path))
-        header = ["" if h is None else str(h) for h in first]
-        return header, (dict(zip(header, map(_xlsx_plain, r))) for r in rows)
+        header = ["" if h is None else str(h) for h in first[1]]
+        return header, (dict(zip(header, map(_xlsx_plain, r))) for _number, r in rows)
     if fmt in ("csv", "tsv"):
         import csv
+
+        from sopcli.files.formulas import restored
 
         handle = file.open(encoding="utf-8-sig", newline="")
         reader = csv.DictReader(handle, delimiter="\t" if fmt == "tsv" else ",")
         if not reader.fieldnames or not "".join(reader.fieldnames).strip():
             handle.close()
             raise InputError(_("{source} is empty").format(source=path))
-        return list(reader.fieldnames), iter(reader)
+        # A journal export is always sop's own: its text cells come back without the formula mark.
+        return list(reader.fieldnames), (
+            {k: restored(v) if isinstance(v, str) else v for k, v in record.items()} for record in reader
+        )
     text = file.read_text(encoding="utf-8-sig")
     if not text.strip():
         raise InputError(_("{source} is empty").format(source=path))

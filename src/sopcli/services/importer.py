@@ -26,13 +26,14 @@ from datetime import UTC, date, datetime, time, timedelta, timezone
 from typing import IO, TYPE_CHECKING, Any, NamedTuple
 from zoneinfo import ZoneInfo
 
+from sopcli import limits
 from sopcli.domain import engine
 from sopcli.domain.chain import canonical_moment, json_string
-from sopcli.domain.limits import LIMITS, too_long
 from sopcli.domain.vocabulary import Status, status_named
 from sopcli.errors import DateParseError, DefinitionError, InputError, NotFoundError
 from sopcli.files.tables import COLUMN_ALIASES, Row, read_rows
 from sopcli.i18n import _
+from sopcli.limits import LIMITS, too_long
 from sopcli.services.cases import NUMBER_PREFIX, _pinned_version, normalise_priority
 from sopcli.services.runtime import Runtime
 from sopcli.store import complaints, journal
@@ -321,14 +322,15 @@ def import_batch(
     skip_invalid: bool = False,
     ignore_unknown: bool = False,
     progress: Callable[[int], None] | None = None,
+    max_rows: int | None = None,
 ) -> ImportResult:
-    """Import complaints from an open binary stream.
+    """Import complaints from an open binary stream: at most ``max_rows`` rows (default limits.ROWS).
 
     Raises:
         InputError: the file cannot be read, or its columns are wrong (unknown or missing).
         NotFoundError, DefinitionError: ``default_sop`` is not a usable SOP.
     """
-    columns, rows = read_rows(stream, fmt, encoding, source)
+    columns, rows = read_rows(stream, fmt, encoding, source, max_rows or limits.ROWS)
     if columns.unknown and not ignore_unknown:
         raise InputError(
             _("{source}: unknown columns: {names}").format(source=source, names=", ".join(columns.unknown)),

@@ -11,9 +11,9 @@ from datetime import UTC, datetime
 from functools import cached_property
 
 from sopcli.config import Config
-from sopcli.domain.limits import OPERATOR
 from sopcli.errors import InputError
 from sopcli.i18n import _
+from sopcli.limits import OPERATOR
 from sopcli.services.terminal import Terminal
 
 
@@ -160,6 +160,39 @@ class Runtime:
 
     def now(self) -> datetime:
         return self.clock()
+
+    def operator(self, given: str | None = None) -> str:
+        """Who is acting: the one rule for every command that writes or filters by operator.
+
+        With ``operator_from = "flag"`` (the default), ``--as`` (``given``), then SOP_OPERATOR, the
+        configuration and the login name: anyone may name anyone. With ``"database-role"`` the
+        PostgreSQL role the logbook is opened as, which the server vouches for: an ``--as`` or
+        SOP_OPERATOR naming anyone else is refused.
+
+        Raises:
+            InputError: not a usable operator name; a name other than the database role; or
+                ``database-role`` on a SQLite logbook, which has no roles.
+        """
+        if self.config.operator_from != "database-role":
+            return operator_name(given, "--as") if given is not None else default_operator(self.config)
+        if self.database.is_sqlite:
+            raise InputError(
+                _('operator_from = "database-role" needs a PostgreSQL logbook; a SQLite file has no roles'),
+                _("sop config unset operator_from, or use a PostgreSQL logbook"),
+            )
+        role = self.database.session_user()
+        named = [(given, "--as"), (os.environ.get("SOP_OPERATOR") or None, "SOP_OPERATOR")]
+        for name, source in named:
+            if name is not None and operator_name(name, source) != role:
+                raise InputError(
+                    _(
+                        "{source} names {name}, but this logbook records the database role {role} as the operator"
+                    ).format(source=source, name=name.strip(), role=role),
+                    _("connect with {name}'s own database role, or leave out {source}").format(
+                        name=name.strip(), source=source
+                    ),
+                )
+        return role
 
     def parse_when(self, text: str | None) -> datetime:
         """A user's ``--at``/``--received-at``; ``None`` means now."""

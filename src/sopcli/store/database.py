@@ -145,6 +145,17 @@ class Database:
     def is_sqlite(self) -> bool:
         return self.url.startswith("sqlite")
 
+    def session_user(self) -> str:
+        """The database role this logbook's connections log in as (PostgreSQL): who the server says writes."""
+        from sqlalchemy import text
+        from sqlalchemy.exc import DatabaseError as SADatabaseError
+
+        try:
+            with self.engine.connect() as connection:
+                return str(connection.execute(text("SELECT session_user")).scalar_one())
+        except SADatabaseError as exc:
+            raise self.translated(exc) from exc
+
     def close(self) -> None:
         """Close the pooled connections (a PostgreSQL server counts them)."""
         if self._engine is not None:
