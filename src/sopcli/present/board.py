@@ -12,7 +12,7 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sopcli.i18n import _
 from sopcli.present.casefmt import local
@@ -60,13 +60,8 @@ def layout(view: BoardView, width: int, height: int | None, every: int | None, p
         footer.append(_("{n} more not shown  ").format(n=hidden))
     if every is not None:
         footer.append(_("refreshed every {n} s · q quits").format(n=every))
-    return Group(
-        title,
-        _one_line(_status_counts(view)),
-        _one_line(_sop_counts(view)),
-        _queue(rows, width, new, moved),
-        footer,
-    )
+    parts = [title, _one_line(_status_counts(view)), _one_line(_sop_counts(view)), _queue(rows, width, new, moved)]
+    return Group(*parts, footer) if footer else Group(*parts)
 
 
 def _one_line(text: str):
@@ -145,28 +140,39 @@ def print_snapshot(view: BoardView, terminal: Terminal) -> None:
 def run_live(fetch: Callable[[], BoardView], every: int, terminal: Terminal) -> None:
     """Show ``fetch()`` full screen, fetched again every ``every`` seconds and laid out again when the
     terminal is resized, until ``q`` or Ctrl+C."""
-    from rich.live import Live
-
     from sopcli.present.render import console
 
     screen = console(terminal=terminal)
     view = fetch()  # a refused first read is an error line on the normal screen
     previous = None
     try:
-        with _keys() as read_key, Live(console=screen, screen=True, auto_refresh=False) as live:
+        with _keys() as read_key, _surface(screen) as draw:
             while True:
                 size = screen.size
-                live.update(layout(view, size.width, size.height, every, previous), refresh=True)
+                draw(layout(view, size.width, size.height, every, previous))
                 next_refresh = time.monotonic() + every
                 while (left := next_refresh - time.monotonic()) > 0:
                     if read_key(min(left, TICK)) & QUIT_KEYS:
                         return
                     if screen.size != size:
                         size = screen.size
-                        live.update(layout(view, size.width, size.height, every, previous), refresh=True)
+                        draw(layout(view, size.width, size.height, every, previous))
                 previous, view = view, fetch()
     except KeyboardInterrupt:  # Ctrl+C is how a screen like this is left, as q is: not an interruption
         return
+
+
+@contextmanager
+def _surface(screen) -> Iterator[Callable[[Any], None]]:
+    """Where each board is drawn: the alternate screen, redrawn in place (rich's Live), left as it was at the
+    end; on a terminal that cannot move its cursor (``TERM=dumb``), one board printed after the other."""
+    if not screen.is_interactive:
+        yield screen.print
+        return
+    from rich.live import Live
+
+    with Live(console=screen, screen=True, auto_refresh=False) as live:
+        yield lambda board: live.update(board, refresh=True)
 
 
 @contextmanager
