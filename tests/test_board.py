@@ -122,6 +122,15 @@ def test_once_names_the_office(sop, queue):
     assert ok(sop("board", "--once")).stdout.startswith("Diskominfo Kota Cirebon — Complaint queue")
 
 
+def test_once_shows_typed_text_as_typed(sop, monkeypatch):
+    number = record(sop, "2026-11-24T15:00", unit="[/]BKD\x1b[2J")
+    monkeypatch.setenv("COLUMNS", "200")  # wide enough for the whole unit
+    lines = ok(sop("board", "--once")).stdout.splitlines()
+    assert lines[3].split()[:3] == ["Number", "SOP", "Step"]
+    row = next(line for line in lines if number in line)
+    assert "[/]BKD\\x1b[2J" in row  # no rich markup read into it, the escape written out
+
+
 def test_once_on_an_empty_logbook(sop):
     ok(sop("db", "upgrade"))
     lines = ok(sop("board", "--once")).stdout.splitlines()

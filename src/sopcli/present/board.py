@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from sopcli.i18n import _
 from sopcli.present.casefmt import local
 from sopcli.present.labels import status_label
+from sopcli.present.render import console, visible
 
 if TYPE_CHECKING:
     from sopcli.services.board import BoardView, UrgentStep
@@ -46,7 +47,7 @@ def layout(view: BoardView, width: int, height: int | None, every: int | None, p
     title.add_column(no_wrap=True, overflow="ellipsis", ratio=1)
     title.add_column(no_wrap=True, justify="right")
     title.add_row(
-        Text.assemble((view.office or "sop", "bold"), " — ", _("Complaint queue")),
+        Text.assemble((visible(view.office or "sop"), "bold"), " — ", _("Complaint queue")),
         Text(local(view.now, view.zone), style="bold"),
     )
     rows = view.urgent if height is None else view.urgent[: max(height - FRAME_LINES, 0)]
@@ -65,9 +66,10 @@ def layout(view: BoardView, width: int, height: int | None, every: int | None, p
 
 
 def _one_line(text: str):
+    """``text`` as it was typed (no rich markup, control characters written out), cut to one line."""
     from rich.text import Text
 
-    return Text(text, no_wrap=True, overflow="ellipsis")
+    return Text(visible(text), no_wrap=True, overflow="ellipsis")
 
 
 def _status_counts(view: BoardView) -> str:
@@ -105,9 +107,9 @@ def _queue(rows: list[UrgentStep], width: int, new: set[str], moved: set[str]):
         if wide:
             cells.append(row.unit)
         cells.append(_time_left(row))
-        table.add_row(*cells, style="bold reverse" if mark else "bold red" if row.late else None)
+        table.add_row(*map(_one_line, cells), style="bold reverse" if mark else "bold red" if row.late else None)
     if not rows:
-        table.add_row(_("No open complaints."))
+        table.add_row(_one_line(_("No open complaints.")))
     return table
 
 
@@ -131,8 +133,6 @@ def _time_left(row: UrgentStep) -> str:
 
 def print_snapshot(view: BoardView, terminal: Terminal) -> None:
     """The board once, every row, for a script or a file (``sop board --once``)."""
-    from sopcli.present.render import console
-
     screen = console(terminal=terminal)
     screen.print(layout(view, screen.width, None, None))
 
@@ -140,8 +140,6 @@ def print_snapshot(view: BoardView, terminal: Terminal) -> None:
 def run_live(fetch: Callable[[], BoardView], every: int, terminal: Terminal) -> None:
     """Show ``fetch()`` full screen, fetched again every ``every`` seconds and laid out again when the
     terminal is resized, until ``q`` or Ctrl+C."""
-    from sopcli.present.render import console
-
     screen = console(terminal=terminal)
     view = fetch()  # a refused first read is an error line on the normal screen
     previous = None
