@@ -248,22 +248,22 @@ def test_root_help_is_indonesian(indonesian, sop):
     result = sop("--help")
     assert result.exit_code == 0
     lines = result.stdout.splitlines()
-    assert lines[0] == "Penggunaan: sop [OPTIONS] COMMAND [ARGS]..."
-    assert {"Opsi:", "Perintah:"} <= set(lines)
+    assert lines[0] == "Penggunaan: sop [OPSI] PERINTAH [ARG]..."
+    assert {"Harian:", "Atasan:", "Admin:", "Opsi:"} <= set(lines)
     assert "  new       Catat pengaduan gangguan dan tampilkan langkah pertamanya." in lines
     assert "  -h, --help            Tampilkan bantuan ini lalu keluar." in lines
-    assert all(len(line) <= 80 for line in lines)  # summaries cut to one line, as in English
+    assert all(len(line) <= 80 for line in lines)
 
 
 def test_command_help_is_indonesian_with_typers_words(indonesian, sop):
     result = sop("show", "--help")
     assert result.exit_code == 0
     text = " ".join(result.stdout.split())  # the words, whatever the wrapping
-    assert text.startswith("Penggunaan: sop show [OPTIONS] {NUMBER} Tampilkan pengaduan beserta seluruh kronologinya")
+    assert text.startswith("Penggunaan: sop show [OPSI] NOMOR Tampilkan pengaduan beserta seluruh kronologinya")
     assert "Contoh: sop show ADU-2026-00042" in text
-    assert "Argumen: NUMBER <str> Nomor pengaduan:" in text
+    assert "Argumen: NOMOR Nomor pengaduan:" in text
     assert "[wajib]" in text
-    assert "Show" not in text and "Usage" not in text
+    assert "Show" not in text and "Usage" not in text and "<str>" not in text
 
 
 def test_group_help_lists_subcommands_in_indonesian(indonesian, sop):
@@ -298,7 +298,7 @@ USAGE_ERRORS = [
     ),
     (
         ("show",),
-        "argumen 'NUMBER' belum diisi (lihat 'sop show --help')",
+        "argumen NOMOR belum diisi (lihat 'sop show --help')",
         "missing argument 'NUMBER' (see 'sop show --help')",
     ),
     (

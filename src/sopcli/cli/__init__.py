@@ -17,63 +17,58 @@ import typer
 from typer.core import TyperGroup
 
 from sopcli import __version__
-from sopcli.cli.localise import LocalisedContext, localise, usage_error
+from sopcli.cli.localise import LocalisedContext, localise, translate_help, usage_error
 from sopcli.cli.state import AppState
 from sopcli.errors import ExitCode, SopError
+from sopcli.i18n import N_
 
 # Every command as (module in sopcli.cli, attribute, summary), built only when it
-# runs: `sop --help` prints these summaries instead of building sixteen commands
-# from their signatures. A test keeps each summary equal to its docstring's first line.
+# runs: `sop --help` prints these summaries instead of building every command
+# from its signature. A summary is the command's short help: a whole sentence
+# that fits one line of an 80-column screen in either language (a test keeps it so).
 COMMANDS: dict[str, tuple[str, str, str]] = {
-    "new": ("cases", "new", "Record a complaint (pengaduan gangguan) and show its first step."),
-    "next": ("cases", "next_step", "Show the current step of a complaint and complete it."),
-    "note": ("cases", "note", "Add a remark to a complaint's journal without advancing it."),
-    "pause": ("cases", "pause", "Pause a complaint: the waiting time does not count against deadlines."),
-    "resume": ("cases", "resume", "Resume a paused complaint; its deadline moves by the paused working time."),
-    "cancel": ("cases", "cancel", "Cancel a complaint (duplicate or withdrawn); it closes as cancelled."),
-    "correct": ("cases", "correct", "Correct a complaint's details; the journal keeps the old and the new value."),
-    "reopen": (
-        "cases",
-        "reopen",
-        "Reopen a closed complaint (resolved, rejected or cancelled) at a step; its clock starts now.",
-    ),
-    "transfer": (
-        "cases",
-        "transfer",
-        "Move a complaint started under the wrong SOP to another; it starts at that SOP's first step now.",
-    ),
-    "undo": (
-        "cases",
+    "new": ("cases", "new", "Record a complaint and show its first step."),
+    "next": ("cases", "next_step", "Show a complaint's current step and complete it."),
+    "note": ("cases", "note", "Add a remark to a complaint's journal."),
+    "pause": ("cases", "pause", "Pause a complaint: the waiting time does not count."),
+    "resume": ("cases", "resume", "Resume a paused complaint."),
+    "cancel": ("cases", "cancel", "Cancel a complaint (a duplicate, or withdrawn)."),
+    "correct": ("cases", "correct", "Correct a complaint's details; the journal keeps both values."),
+    "reopen": ("cases", "reopen", "Reopen a closed complaint at a step."),
+    "transfer": ("cases", "transfer", "Move a complaint to the SOP it should follow."),
+    "undo": ("cases", "undo", "Undo the last step or decision."),
+    "show": ("cases", "show", "Show a complaint and its whole timeline."),
+    "list": ("cases", "list_complaints", "List complaints: current step, who acts, when it is due."),
+    "verify": ("cases", "verify", "Check the journal's hash chain and the sealed days."),
+    "import": ("transfer", "import_file", "Import complaints from CSV, TSV, JSON or Excel."),
+    "export": ("transfer", "export", "Export complaints, or the journal with its hashes."),
+    "journal": ("reports", "journal_app", "The jurnal harian: every entry of a day in time order."),
+    "report": ("reports", "report", "The supervisor's report: what came in, was done, ran late."),
+    "sops": ("sops", "app", "SOP definitions: list, show, validate, draw, simulate."),
+    "db": ("db", "app", "The database: schema, integrity check, backup and restore."),
+    "operator": ("operators", "app", "Operators and their pelaksana roles."),
+    "config": ("config", "app", "Settings: office hours, time zone, closed days, language."),
+    "board": ("board", "board", "Show the open queue full screen, refreshed every few seconds."),
+}
+
+# The panels `sop --help` lists the commands in: the day's casework, what supervisors watch and read, upkeep.
+PANELS: dict[str, tuple[str, ...]] = {
+    N_("Daily"): (
+        "new",
+        "next",
+        "list",
+        "show",
+        "note",
+        "pause",
+        "resume",
+        "cancel",
+        "correct",
         "undo",
-        "Undo the last step or decision; the case is back at that step, the undone entry stays in the journal.",
-    ),
-    "show": ("cases", "show", "Show a complaint and its whole timeline, with time taken against each standard."),
-    "list": ("cases", "list_complaints", "List complaints with their current step, who must act and when it is due."),
-    "verify": (
-        "cases",
-        "verify",
-        "Check the journal's hash chain and every sealed day: OK with the count, or what is broken (exit 1).",
-    ),
-    "import": ("transfer", "import_file", "Import complaints from CSV, TSV, JSON, JSON Lines or an Excel workbook."),
-    "export": (
+        "reopen",
         "transfer",
-        "export",
-        "Export complaints (re-importable) or the journal (with its hashes, for 'sop verify --file').",
     ),
-    "journal": (
-        "reports",
-        "journal_app",
-        "The jurnal harian / log tanggapan keluhan: every entry of the day in time order.",
-    ),
-    "report": (
-        "reports",
-        "report",
-        "The supervisor's report: what came in, what was done, what is open, what ran late.",
-    ),
-    "sops": ("sops", "app", "SOP definitions: list, show, validate, draw and simulate them."),
-    "db": ("db", "app", "The database: schema version, upgrades, integrity check, backup and restore."),
-    "operator": ("operators", "app", "Operators and their pelaksana roles (used when enforce_roles is on)."),
-    "config": ("config", "app", "Configuration: office hours, time zone, closed days, operator, language."),
+    N_("Supervisors"): ("board", "report", "journal", "verify"),
+    N_("Admin"): ("import", "export", "sops", "db", "operator", "config"),
 }
 
 
@@ -89,6 +84,7 @@ def load_command(name: str):
         target.command(name)(getattr(import_module(f"sopcli.cli.{module}"), attribute))
     command = typer.main.get_command(target)
     command.name = name
+    command.short_help = COMMANDS[name][2]
     localise(command)
     _accept_debug_after(command)
     return command
@@ -136,7 +132,7 @@ class SopGroup(TyperGroup):
 
     # ctx is left unannotated in these overrides: click's Context is a private module of typer's.
     def list_commands(self, ctx) -> list[str]:
-        return list(COMMANDS)
+        return [name for names in PANELS.values() for name in names]
 
     def get_command(self, ctx, name: str):
         if name not in COMMANDS:
@@ -145,9 +141,28 @@ class SopGroup(TyperGroup):
             self.commands[name] = load_command(name)
         return self.commands[name]
 
+    def format_help_text(self, ctx, formatter) -> None:
+        """The root's help: "start here", two lines as written (not rewrapped into one paragraph), right under the
+        usage line, so that with the commands below it the panels' titles fit a 24-line screen."""
+        with formatter.indentation():
+            for line in translate_help(self.help or "").splitlines():
+                formatter.write_text(line)
+
+    def format_options(self, ctx, formatter) -> None:
+        """The commands first, then the global options: a 24-line screen shows the commands."""
+        self.format_commands(ctx, formatter)
+        options = [record for param in self.get_params(ctx) if (record := param.get_help_record(ctx)) is not None]
+        with formatter.section("Options"):
+            formatter.write_dl(options)
+
     def format_commands(self, ctx, formatter) -> None:
-        with formatter.section("Commands"):  # the formatter translates and shortens each summary
-            formatter.write_dl([(name, summary) for name, (_m, _a, summary) in COMMANDS.items()])
+        """The commands in their panels, each with its whole summary (wrapped, never cut), names aligned."""
+        width = max(len(name) for name in COMMANDS)
+        formatter.write_paragraph()
+        for panel, names in PANELS.items():
+            formatter.write_heading(panel)  # the formatter translates heading and summaries
+            with formatter.indentation():
+                formatter.write_dl([(name.ljust(width), COMMANDS[name][2]) for name in names])
 
     def main(
         self,
@@ -306,7 +321,8 @@ def _fail(line: str, code: int) -> NoReturn:
 app = typer.Typer(
     cls=SopGroup,
     name="sop",
-    help="Incident logbook for IT-disruption SOPs: record complaints, walk them through the SOP, keep the jurnal harian.",
+    help="Start here: 'sop new' records a complaint (pengaduan gangguan), then\n"
+    "'sop next NUMBER' walks it through the SOP one step at a time.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     # Plain help: rendering it with rich costs more than all of Typer's own import.

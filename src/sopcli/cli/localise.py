@@ -14,10 +14,35 @@ from collections.abc import Iterator, Sequence
 
 import typer
 
-from sopcli.i18n import _
+from sopcli.i18n import N_, _, current_language
 
 # The words Typer itself writes in a help page: message ids like sop's own help texts.
 TYPER_WORDS = ("Usage: ", "Options", "Arguments", "Commands", "Show this message and exit.", "required")
+# The placeholders of usage lines and option lists, in capitals as Typer and sop's metavars write them, and
+# Typer's type names: each word translated on its own (``KEY=VALUE`` → ``KUNCI=NILAI``), in Indonesian only.
+PLACEHOLDERS = (
+    N_("OPTIONS"),
+    N_("COMMAND"),
+    N_("ARGS"),
+    N_("NUMBER"),
+    N_("TEXT"),
+    N_("WHEN"),
+    N_("OPTION"),
+    N_("KEY"),
+    N_("VALUE"),
+    N_("NAME"),
+    N_("STEP"),
+    N_("FILE"),
+    N_("NEW"),
+    N_("SECONDS"),
+    N_("EXPORT"),
+    N_("EXTERNAL_REF"),
+    N_("ROLE_KEY"),
+    N_("<str>"),
+    N_("<int>"),
+)
+_PLACEHOLDER_WORD = r"<\w+>|\b[A-Z][A-Z_]*\b"
+_REQUIRED_ARGUMENT = r"\{(?P<name>[^{}]+)\}"
 # Typer appends "  [default: x; required]" to an option's help.
 _EXTRA = r"(?s)(?P<help>.*?) {0,2}\[(?P<extra>[^\[\]]*)\]"
 _DEFAULT = r"(?s)default: (?P<value>.*)"
@@ -39,20 +64,33 @@ def translate_help(text: str) -> str:
     return f"{_(help_text) if help_text else ''}  [{'; '.join(extras)}]".lstrip()
 
 
-def _shortened(text: str, limit: int) -> str:
-    """``text`` cut at a word to fit ``limit`` characters, as click shortens command summaries."""
-    if len(text) <= limit:
+def translate_placeholders(text: str) -> str:
+    """Placeholders in the interface language: ``[OPTIONS] {NUMBER}`` → ``[OPSI] NOMOR``. English stays as Typer
+    writes it; Indonesian drops the braces Typer puts around a required argument, and writes it in capitals."""
+    if current_language() == "en":
         return text
-    return text[: limit - 3].rsplit(" ", 1)[0].rstrip(",;:") + "..."
+    text = re.sub(_REQUIRED_ARGUMENT, lambda found: found["name"].upper(), text)
+    return re.sub(_PLACEHOLDER_WORD, lambda found: _(found[0]), text)
+
+
+def placeholder_name(param) -> str:
+    """How a usage error names an argument or option: ``'NUMBER'`` in English, ``NOMOR`` in Indonesian."""
+    if current_language() == "en" or param.param_type_name != "argument":
+        return param.get_error_hint()
+    return translate_placeholders(param.display_name_raw.upper())
 
 
 class LocalisedFormatter(typer.Context.formatter_class):  # type: ignore[misc,valid-type]  # typer exports no name for it
-    """Typer's help formatter, writing every text in the interface language."""
+    """Typer's help formatter, writing every text in the interface language.
+
+    Summaries are never cut: a long one wraps, as every other help text does.
+    """
 
     _section: str | None = None
 
     def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
-        super().write_usage(prog, args, translate_help("Usage: ") if prefix is None else prefix)
+        prefix = translate_help("Usage: ") if prefix is None else prefix
+        super().write_usage(prog, translate_placeholders(args), prefix)
 
     def write_heading(self, heading: str) -> None:
         self._section = heading
@@ -62,11 +100,15 @@ class LocalisedFormatter(typer.Context.formatter_class):  # type: ignore[misc,va
         super().write_text(translate_help(text))
 
     def write_dl(self, rows: Sequence[tuple[str, str]], col_max: int = 30, col_spacing: int = 2) -> None:
-        rows = [(term, translate_help(text)) for term, text in rows]
-        if self._section == "Commands" and rows:  # one line per command, as click lists them
-            limit = self.width - 6 - max(len(term) for term, _text in rows)
-            rows = [(term, _shortened(text.split("\n")[0], limit)) for term, text in rows]
+        rows = [(self._term(term), translate_help(text)) for term, text in rows]
         super().write_dl(rows, col_max, col_spacing)
+
+    def _term(self, term: str) -> str:
+        if self._section == "Arguments" and current_language() != "en":
+            term = re.sub(r" <\w+>$", "", term)  # the argument's type: its placeholder and help say more
+            if re.fullmatch(r"[a-z_]+", term):  # an argument without a metavar: in capitals, as in the usage line
+                term = term.upper()
+        return translate_placeholders(term)
 
 
 class LocalisedContext(typer.Context):
@@ -77,7 +119,7 @@ def localise(command) -> None:
     """Have ``command`` and its subcommands print their help in the interface language.
 
     A subcommand's summary in its group's list is the first line of its
-    docstring, a message id of its own, instead of click's cut-off text.
+    docstring, a message id of its own, whole instead of click's cut-off text.
     """
     command.context_class = LocalisedContext
     for subcommand in getattr(command, "commands", {}).values():
@@ -96,6 +138,8 @@ def _command_help(command) -> Iterator[str]:
     if command.help:
         yield command.help
         yield command.help.split("\n")[0]
+    if command.short_help:
+        yield command.short_help
     for param in command.params:
         if getattr(param, "help", None):
             yield param.help
@@ -147,7 +191,7 @@ def usage_error(exc) -> str:
             text += " " + _("(did you mean {options}?)").format(options=", ".join(sorted(exc.possibilities)))
         return text
     if kind == "MissingParameter" and exc.param is not None:
-        name = exc.param.get_error_hint()
+        name = placeholder_name(exc.param)
         if exc.param.param_type_name == "argument":
             return _("missing argument {name}").format(name=name)
         return _("missing option {name}").format(name=name)

@@ -249,7 +249,7 @@ def _decode_error(source: str, line: int, encoding: str | None) -> InputError:
 
 
 # A quoted cell may run over at most this many lines. The longest text a row holds, a description,
-# is at most 10,000 characters (domain.limits): pasted from an e-mail or a log, that is a few dozen
+# is at most 10,000 characters (sopcli.limits): pasted from an e-mail or a log, that is a few dozen
 # lines, 200 at the very most (50 characters a line). A quote left open is caught within this many
 # lines, so the lines after it are read again as rows of their own and never swallowed whole.
 MAX_CELL_LINES = 200

@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import Any, TypedDict, overload
 
 from sopcli.domain import engine
+from sopcli.domain.urgency import minutes_left
 from sopcli.domain.vocabulary import STATUS_LABELS, Action, Status
 from sopcli.errors import ActionError, CaseMovedOn, ConflictError, InputError, NotFoundError, NotPermitted
 from sopcli.i18n import _
@@ -305,10 +306,7 @@ def step_card(rt: Runtime, number: str) -> StepCard:
     calendar = rt.calendar_for(sop)
     standard = engine.standard_for(sop, step, state.fields)
     due = engine.due_at(sop, state, calendar)
-    now = rt.now()
-    left = None
-    if due is not None:
-        left = calendar.working_minutes(now, due) if now <= due else -calendar.working_minutes(due, now)
+    left = minutes_left(due, rt.now(), calendar)
     return StepCard(
         view,
         sop,
