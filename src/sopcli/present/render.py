@@ -180,34 +180,37 @@ class _Layout:
         return cls(natural, least, fits, cells)
 
     def widths(self, shown: list[int], room: int) -> list[int] | None:
-        """Widths for the ``shown`` columns within ``room`` cells (borders and padding counted); None: no fit.
+        """Widths for the ``shown`` columns within ``room`` cells, gaps counted; None when they cannot fit.
 
-        Every column gets its least width, then the spare room goes to the ones still short of their
-        natural width, evenly, so short columns come out whole and long text shares the rest.
+        Every column gets its least width. The room left goes first to wrapping columns that can then
+        be whole, the narrowest first (each saves lines), then evenly to the columns cut with "…" (each
+        cell shows more), then evenly to the wrapping ones still short (fewer lines).
         """
-        room -= _GAP * (len(shown) - 1)
         widths = {i: self.least[i] for i in shown}
-        spare = room - sum(widths.values())
+        spare = room - _GAP * (len(shown) - 1) - sum(widths.values())
         if spare < 0:
             return None
-        while spare > 0:
-            short = [i for i in shown if widths[i] < self.natural[i]]
-            if not short:
-                break
-            share = max(1, spare // len(short))
-            for i in short:
-                grown = min(share, self.natural[i] - widths[i], spare)
-                widths[i] += grown
-                spare -= grown
+        wrapping = [i for i in shown if self.fits[i] == WRAP]
+        for i in sorted(wrapping, key=lambda i: self.natural[i] - widths[i]):
+            if self.natural[i] - widths[i] <= spare:
+                spare -= self.natural[i] - widths[i]
+                widths[i] = self.natural[i]
+        for group in ([i for i in shown if self.fits[i] == CUT], wrapping):
+            while spare > 0 and (short := [i for i in group if widths[i] < self.natural[i]]):
+                share = max(1, spare // len(short))
+                for i in short:
+                    grown = min(share, self.natural[i] - widths[i], spare)
+                    widths[i] += grown
+                    spare -= grown
         return [widths[i] for i in shown]
 
 
 def rich_view(table: Table, width: int):
     """``table`` laid out for a terminal ``width`` cells wide: nothing wider, nothing cut without saying so.
 
-    Every column if they fit; else without the columns marked to drop (1 first), saying which
-    were left out; else, when even that is too wide, one card per row (each cell as
-    ``header  value``) so that no figure is lost.
+    Every column if they fit; else without the empty ones and then the ones marked to drop (1
+    first), saying which were left out; else, when even that is too wide, one card per row (each
+    non-empty cell as ``header  value``) so that no figure is lost.
     """
     from rich import box
     from rich.table import Table as RichTable
@@ -217,19 +220,16 @@ def rich_view(table: Table, width: int):
 
     layout = _Layout.of(table)
     shown = list(range(len(table.columns)))
-    empty = [i for i in shown if not any(row[i] for row in layout.cells)]
-    droppable = sorted((i for i in shown if _fit(table.columns[i])[1]), key=lambda i: _fit(table.columns[i])[1])
+    if sum(layout.natural) + _GAP * (len(shown) - 1) > width:  # squeezed: columns with nothing in them go first
+        shown = [i for i in shown if any(row[i] for row in layout.cells)] or shown
     left_out: list[int] = []
     widths = layout.widths(shown, width)
-    # Columns with nothing in them go first (nothing is lost), then the ones marked to drop.
-    for index in [*empty, *droppable]:
+    for index in sorted((i for i in shown if _fit(table.columns[i])[1]), key=lambda i: _fit(table.columns[i])[1]):
         if widths is not None:
             break
-        if index in shown:
-            shown.remove(index)
-            if index not in empty:
-                left_out.append(index)
-            widths = layout.widths(shown, width)
+        shown.remove(index)
+        left_out.append(index)
+        widths = layout.widths(shown, width)
     if widths is None:
         return _cards(table, layout.cells, width)
     numeric = numeric_columns(table)
