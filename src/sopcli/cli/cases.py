@@ -12,7 +12,7 @@ from typing import Annotated, Any
 
 import typer
 
-from sopcli.cli.options import AsOption, AtOption, JsonOption, format_option
+from sopcli.cli.options import AsOption, AtOption, JsonOption, NoPagerOption, format_option
 from sopcli.cli.state import runtime_of
 from sopcli.domain.vocabulary import Status
 
@@ -75,22 +75,27 @@ class Questions:
             if not self.asking:
                 raise InputError(_("{option} is required with --json").format(option=option))
             raise InputError(_("{option} is required when not at a terminal").format(option=option))
+        from rich.text import Text
+
         prompt, _confirm = _prompts()
+        shown = Text(label)  # an SOP's question or a field's meaning, shown as written (rich reads a str as markup)
         with _end_of_input_stops():
             if default == "":  # optional: Enter leaves it empty, and rich would show "()"
-                return prompt.ask(label, choices=choices, default="", show_default=False, console=self.console())
+                return prompt.ask(shown, choices=choices, default="", show_default=False, console=self.console())
             if default is not None:
-                return prompt.ask(label, choices=choices, default=default, console=self.console())
+                return prompt.ask(shown, choices=choices, default=default, console=self.console())
             while True:  # required: Enter alone asks again
-                value = prompt.ask(label, choices=choices, console=self.console())
+                value = prompt.ask(shown, choices=choices, console=self.console())
                 if value.strip():
                     return value
                 self.console().print("[prompt.invalid]" + _("An answer is needed (Ctrl+C stops without saving)."))
 
     def confirm(self, question: str, default: bool = True) -> bool:
+        from rich.text import Text
+
         _prompt, confirm = _prompts()
         with _end_of_input_stops():
-            return confirm.ask(question, default=default, console=self.console())
+            return confirm.ask(Text(question), default=default, console=self.console())
 
 
 @contextmanager
@@ -220,10 +225,12 @@ def new(
 
 
 def _list_sops_for_choice(console) -> None:
+    from rich.text import Text
+
     from sopcli.definitions.loader import builtin_ids, load
 
     for sop_id in builtin_ids():
-        console.print(f"  [cyan]{sop_id}[/] — {load(sop_id).definition.nama}")
+        console.print(Text("  ") + Text(sop_id, style="cyan") + f" — {load(sop_id).definition.nama}")
 
 
 def next_step(
@@ -350,7 +357,9 @@ def _ask_field(questions: Questions, spec) -> str:
         try:
             return check_field_value(spec.key, spec.type, value.strip())
         except InputError as exc:
-            questions.console().print(f"[red]{exc}[/]")
+            from rich.text import Text
+
+            questions.console().print(Text(str(exc), style="red"))
 
 
 def _report_progress(view) -> None:
@@ -579,12 +588,15 @@ def transfer(
     )
 
 
-def show(ctx: typer.Context, number: NumberArgument, as_json: JsonOption = False) -> None:
+def show(
+    ctx: typer.Context, number: NumberArgument, as_json: JsonOption = False, no_pager: NoPagerOption = False
+) -> None:
     """Show a complaint and its whole timeline, with time taken against each standard.
 
     Example: sop show ADU-2026-00042
     """
     from sopcli.present.casefmt import print_case
+    from sopcli.present.pager import paged
     from sopcli.services import cases
 
     rt = runtime_of(ctx)
@@ -592,7 +604,8 @@ def show(ctx: typer.Context, number: NumberArgument, as_json: JsonOption = False
     if as_json:
         _emit(view, rt, as_json=True)
         return
-    print_case(view, rt.zone)
+    with paged(rt.terminal, not no_pager):
+        print_case(view, rt.zone, rt.terminal)
 
 
 def list_complaints(
@@ -615,6 +628,7 @@ def list_complaints(
     actor: AsOption = None,
     as_json: JsonOption = False,
     fmt: Annotated[str | None, format_option("table, plain, markdown, csv or json.")] = None,
+    no_pager: NoPagerOption = False,
     limit: Annotated[
         int | None,
         typer.Option(
@@ -635,6 +649,8 @@ def list_complaints(
     from sopcli.present import render
     from sopcli.present.casefmt import local
     from sopcli.present.labels import parse_status, status_label
+    from sopcli.present.pager import paged
+    from sopcli.present.render import CUT, KEEP, Column
     from sopcli.services import cases
 
     rt = runtime_of(ctx)
@@ -709,15 +725,28 @@ def list_complaints(
         ]
         for r in rows
     ]
-    render.print_table(
-        render.Table(
-            columns=[_("Number"), _("SOP"), _("Received"), _("Unit"), _("System"), _("Step"), _("Who acts"), _("Due")],
-            rows=table_rows,
-            row_styles=["red" if r.overdue else None for r in rows],
-            wrap={5: 40, 6: 24},
-        ),
-        fmt,
-    )
+    # At 80 columns: number, step, who acts and due; the others drop out, Received first.
+    columns = [
+        Column(_("Number"), KEEP),
+        Column(_("SOP"), KEEP, drop=3),
+        Column(_("Received"), KEEP, drop=1),
+        Column(_("Unit"), CUT, drop=2),
+        Column(_("System"), CUT, drop=4),
+        Column(_("Step"), CUT, min_width=20),
+        Column(_("Who acts"), CUT, drop=5, min_width=12),
+        Column(_("Due"), min_width=20),  # a time on one line, "⚠ TERLAMBAT" under it
+    ]
+    with paged(rt.terminal, not no_pager):
+        render.print_table(
+            render.Table(
+                columns=columns,
+                rows=table_rows,
+                row_styles=["red" if r.overdue else None for r in rows],
+                wrap={5: 40, 6: 24},
+            ),
+            fmt,
+            terminal=rt.terminal,
+        )
     if limit and len(rows) == limit and (total := cases.count_cases(rt, **filters)) > limit:
         typer.echo(
             _("Showing the {shown} oldest of {total} complaints; --limit 0 shows them all.").format(

@@ -26,6 +26,10 @@ AtOption = Annotated[
         "--at", help="When it really happened (default now): 2026-11-20T08:15 or 20/11/2026 08:15.", metavar="WHEN"
     ),
 ]
+NoPagerOption = Annotated[
+    bool,
+    typer.Option("--no-pager", help="Print everything at once, without a pager (as SOP_PAGER=cat does)."),
+]
 AsOption = Annotated[
     str | None,
     typer.Option(

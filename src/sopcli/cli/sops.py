@@ -7,7 +7,8 @@ from typing import Annotated
 
 import typer
 
-from sopcli.cli.options import JsonOption
+from sopcli.cli.options import JsonOption, NoPagerOption
+from sopcli.cli.state import terminal_of
 
 app = typer.Typer(
     help="SOP definitions: list, show, validate, draw and simulate them.",
@@ -22,7 +23,7 @@ SopArgument = Annotated[
 
 
 @app.command("list")
-def list_sops(as_json: JsonOption = False) -> None:
+def list_sops(ctx: typer.Context, as_json: JsonOption = False) -> None:
     """List the built-in SOPs.
 
     Example: sop sops list
@@ -45,28 +46,34 @@ def list_sops(as_json: JsonOption = False) -> None:
             rows=rows,
             keys=keys,
             wrap={2: 40, 3: 40},
-        )
+        ),
+        terminal=terminal_of(ctx),
     )
 
 
 @app.command("show")
-def show(reference: SopArgument, as_json: JsonOption = False) -> None:
+def show(
+    ctx: typer.Context, reference: SopArgument, as_json: JsonOption = False, no_pager: NoPagerOption = False
+) -> None:
     """Show an SOP as the document lays it out: identity sheet, then the flowchart table.
 
     Example: sop sops show kaltim-db
     """
     from sopcli.definitions.loader import load
     from sopcli.present import render
+    from sopcli.present.pager import paged
 
     loaded = load(reference)
     if as_json:
         render.print_json(loaded.definition.model_dump(mode="json") | {"digest": loaded.digest})
         return
-    _print_identity(loaded.definition)
-    render.print_table(_flowchart_table(loaded.definition))
+    terminal = terminal_of(ctx)
+    with paged(terminal, not no_pager):
+        _print_identity(loaded.definition, terminal)
+        render.print_table(_flowchart_table(loaded.definition), terminal=terminal)
 
 
-def _print_identity(sop) -> None:
+def _print_identity(sop, terminal) -> None:
     from sopcli.i18n import _
     from sopcli.present import render
 
@@ -94,7 +101,12 @@ def _print_identity(sop) -> None:
         (_("Calendar"), _("working time") if sop.calendar == "office" else "24x7"),
         (_("Version"), sop.version),
     ]
-    render.print_table(render.Table(columns=[sop.id, ""], rows=[list(r) for r in rows if r[1]], wrap={1: 80}))
+    render.print_table(
+        render.Table(
+            columns=[render.Column(sop.id, render.KEEP), ""], rows=[list(r) for r in rows if r[1]], wrap={1: 80}
+        ),
+        terminal=terminal,
+    )
     print()
 
 
@@ -102,9 +114,15 @@ def _flowchart_table(sop):
     from sopcli.i18n import _
     from sopcli.present import render
 
-    columns = (
-        [_("No"), _("Activity")] + [role.nama for role in sop.roles] + [_("Inputs"), _("Time"), _("Output"), _("Next")]
-    )
+    columns = [
+        render.Column(_("No"), render.KEEP),
+        _("Activity"),
+        *(render.Column(role.nama, render.KEEP) for role in sop.roles),  # one lane per pelaksana: ■ or ◆
+        _("Inputs"),
+        _("Time"),
+        _("Output"),
+        _("Next"),
+    ]
     rows = []
     for step in sop.steps:
         marks = []
@@ -201,7 +219,7 @@ def graph(
 
 
 @app.command("path")
-def path(reference: SopArgument, as_json: JsonOption = False) -> None:
+def path(ctx: typer.Context, reference: SopArgument, as_json: JsonOption = False) -> None:
     """Simulate the SOP: shortest and longest loop-free path to each end, with total standard time.
 
     Times are working time; a working day counts as the office's usual day.
@@ -252,7 +270,8 @@ def path(reference: SopArgument, as_json: JsonOption = False) -> None:
             rows=rows,
             title=sop.nama,
             wrap={3: 60, 4: 40},
-        )
+        ),
+        terminal=terminal_of(ctx),
     )
 
 

@@ -48,3 +48,9 @@ def runtime_of(ctx):
     if fresh:
         root.call_on_close(runtime.close)
     return runtime
+
+
+def terminal_of(ctx) -> Terminal:
+    """The run's Terminal, for commands that need no Runtime (they read no logbook and no configuration)."""
+    state = ctx.find_root().obj
+    return state.terminal if isinstance(state, AppState) else Terminal()

@@ -82,41 +82,50 @@ def card_json(card, tz) -> dict:
 
 
 def print_card(card, tz, terminal=None, *, stderr: bool = False) -> None:
-    """The current step as a card: who acts, what to do, with what, by when (on standard error with ``stderr``)."""
+    """The current step as a card: who acts, what to do, with what, by when (on standard error with ``stderr``).
+
+    Every text is a ``Text``, never markup: an SOP's or a reporter's square brackets are shown as written.
+    """
     from rich.panel import Panel
     from rich.table import Table
+    from rich.text import Text
 
-    from sopcli.present.render import console
+    from sopcli.present.render import console, visible
+
+    def text(value: str, style: str = "") -> Text:
+        return Text(visible(value), style=style)
 
     step, sop = card.step, card.sop
     grid = Table.grid(padding=(0, 2))
     grid.add_column(style="bold", no_wrap=True)
     grid.add_column()
-    grid.add_row(_("Activity"), step.kegiatan)
-    grid.add_row(_("Who acts"), card.who)
+    grid.add_row(_("Activity"), text(step.kegiatan))
+    grid.add_row(_("Who acts"), text(card.who))
     if step.kelengkapan:
-        grid.add_row(_("Inputs"), step.kelengkapan)
+        grid.add_row(_("Inputs"), text(step.kelengkapan))
     grid.add_row(
         _("Time standard"),
-        card.standard_text or (_("set by field {key}").format(key=step.waktu_dari) if step.waktu_dari else "-"),
+        text(card.standard_text or (_("set by field {key}").format(key=step.waktu_dari) if step.waktu_dari else "-")),
     )
     if card.due_at:
         grid.add_row(_("Due"), local(card.due_at, tz))
     left, late = time_left_text(card)
-    grid.add_row(_("Time left"), f"[bold red]{left}[/]" if late else left)
+    grid.add_row(_("Time left"), text(left, "bold red" if late else ""))
     if step.output:
-        grid.add_row(_("Output"), step.output)
+        grid.add_row(_("Output"), text(step.output))
     if step.keterangan:
-        grid.add_row(_("Remarks"), f"[dim]{step.keterangan}[/]")
+        grid.add_row(_("Remarks"), text(step.keterangan, "dim"))
     if step.decision:
-        grid.add_row(_("Decision"), step.decision.question)
+        grid.add_row(_("Decision"), text(step.decision.question))
         for option in step.decision.options:
             target = (option.goto and _("step {id}").format(id=option.goto)) or _("end: {outcome}").format(
                 outcome=_outcome(option.end)
             )
-            grid.add_row("", f"[cyan]{option.label}[/] — {option.meaning} [dim](→ {target})[/]")
+            grid.add_row(
+                "", text(option.label, "cyan") + f" — {visible(option.meaning)} " + text(f"(→ {target})", "dim")
+            )
     for spec in step.fields:
-        grid.add_row(_("Field"), f"{spec.key}: {spec.meaning}" + ("" if spec.required else _(" (optional)")))
+        grid.add_row(_("Field"), text(f"{spec.key}: {spec.meaning}" + ("" if spec.required else _(" (optional)"))))
     if step.id == str(card.position):
         title = _("{number} · step {id} of {total}").format(number=card.case.number, id=step.id, total=card.total)
     else:  # the id is what --step and the journal use; the position tells how far along it is
@@ -126,8 +135,8 @@ def print_card(card, tz, terminal=None, *, stderr: bool = False) -> None:
     console(stderr=stderr, terminal=terminal).print(
         Panel(
             grid,
-            title=title,
-            subtitle=f"{sop.id} · {card.case.unit} · {card.case.system}",
+            title=text(title),
+            subtitle=text(f"{sop.id} · {card.case.unit} · {card.case.system}"),
             border_style="red" if late else "cyan",
         )
     )
@@ -139,11 +148,12 @@ def _outcome(outcome: str | None) -> str:
     return outcome_label(outcome or "")
 
 
-def print_case(view, tz, fmt: str | None = None) -> None:
+def print_case(view, tz, terminal=None) -> None:
     """``sop show``: the complaint, then its timeline with time taken against the standard."""
     from sopcli.domain.vocabulary import Action, Status
     from sopcli.present import render
     from sopcli.present.labels import action_label, fields_text, status_label
+    from sopcli.present.render import KEEP, Column
     from sopcli.worktime.parse import format_minutes
 
     day_minutes = view.day_minutes
@@ -178,7 +188,10 @@ def print_case(view, tz, fmt: str | None = None) -> None:
                 verdict = _("on time") if view.overall_on_time else _("late")
                 total += f" / {view.overall_standard} ({verdict})"
             header.append((_("Working time taken"), total))
-    render.print_table(render.Table(columns=[_("Complaint"), ""], rows=[list(r) for r in header], wrap={1: 80}), fmt)
+    render.print_table(
+        render.Table(columns=[Column(_("Complaint"), KEEP), ""], rows=[list(r) for r in header], wrap={1: 80}),
+        terminal=terminal,
+    )
     print()
     rows, styles = [], []
     for entry in view.journal:
@@ -208,13 +221,13 @@ def print_case(view, tz, fmt: str | None = None) -> None:
     render.print_table(
         render.Table(
             columns=[
-                "#",
-                _("Happened"),
-                _("Recorded"),
+                Column("#", KEEP),
+                Column(_("Happened"), KEEP),
+                Column(_("Recorded"), KEEP, drop=1),
                 _("By"),
                 _("Action"),
-                _("Step"),
-                _("Decision"),
+                Column(_("Step"), KEEP),
+                Column(_("Decision"), KEEP),
                 _("Fields"),
                 _("Note"),
                 _("Output"),
@@ -225,5 +238,5 @@ def print_case(view, tz, fmt: str | None = None) -> None:
             title=_("Timeline"),
             wrap={8: 30, 10: 28},
         ),
-        fmt,
+        terminal=terminal,
     )

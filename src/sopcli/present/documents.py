@@ -14,7 +14,7 @@ from datetime import datetime
 from sopcli.domain.vocabulary import Action
 from sopcli.i18n import _
 from sopcli.present.labels import fields_text
-from sopcli.present.render import Table
+from sopcli.present.render import KEEP, Column, Table
 from sopcli.worktime.parse import format_minutes
 from sopcli.worktime.periods import describe, long_date
 
@@ -39,7 +39,6 @@ class Section:
     empty: str = ""  # said instead of an empty table
     bars: list[Bar] = field(default_factory=list)
     note: str | None = None
-    narrow_drop: tuple[int, ...] = ()  # columns left out on a narrow terminal (publish.WIDE_TERMINAL)
 
 
 @dataclass
@@ -109,8 +108,8 @@ def report_document(report, config) -> Document:
 
     steps = Table(
         columns=[
-            _("SOP step"),
-            _("Kegiatan"),
+            _("SOP step"),  # may wrap between the SOP's id and the step: the figures need the room at 80 columns
+            Column(_("Kegiatan"), drop=1),
             _("Done"),
             _("On time"),
             _("Late"),
@@ -151,7 +150,15 @@ def report_document(report, config) -> Document:
         ],
     )
     overdue = Table(
-        columns=[_("Number"), "SOP", _("Step"), _("Kegiatan"), _("Must act"), _("Due"), _("Late by")],
+        columns=[
+            Column(_("Number"), KEEP),
+            Column("SOP", KEEP, drop=2),
+            Column(_("Step"), KEEP),
+            Column(_("Kegiatan"), drop=1),
+            _("Must act"),
+            Column(_("Due"), KEEP),
+            _("Late by"),
+        ],
         rows=[
             [o.number, o.sop, o.step, o.kegiatan, o.role, _local(o.due_at, tz), minutes_text(o.late_minutes, day)]
             for o in report.overdue
@@ -211,14 +218,12 @@ def report_document(report, config) -> Document:
             _("No steps were done in this period."),
             bars=bars,
             note=_("Working time; the median and 90th percentile of the time each step took."),
-            narrow_drop=(1,),
         ),
         Section(_("Time to resolve"), resolution, _("No complaints were resolved in this period.")),
         Section(
             _("Open complaints past their deadline"),
             overdue,
             _("No open complaint is past its deadline."),
-            narrow_drop=(3,),
         ),
         Section(_("Rework: loops taken"), rework, none),
         Section(
@@ -293,15 +298,15 @@ def journal_document(journal) -> Document:
 
     table = Table(
         columns=[
-            _("Time"),
-            _("Number"),
-            _("Step"),
-            _("Kegiatan"),
-            _("Pelaksana"),
+            Column(_("Time"), KEEP),
+            Column(_("Number"), KEEP),
+            Column(_("Step"), KEEP),
+            Column(_("Kegiatan"), drop=1),
+            Column(_("Pelaksana"), drop=2),
             _("Operator"),
             _("Action"),
             _("Note"),
-            _("Output"),
+            Column(_("Output"), drop=3),
             _("Time taken"),
         ],
         keys=["at", "number", "step", "kegiatan", "pelaksana", "actor", "action", "note", "output", "timing"],
@@ -335,7 +340,7 @@ def journal_document(journal) -> Document:
         period=describe(journal.period),
         office=journal.office,
         meta=meta,
-        sections=[Section(_("Entries"), table, _("No journal entries in this period."), narrow_drop=(3, 4, 8))],
+        sections=[Section(_("Entries"), table, _("No journal entries in this period."))],
         empty_notice=None if journal.lines else _("No journal entries in this period."),
         signature_day=long_date(journal.period.last),
         landscape=True,

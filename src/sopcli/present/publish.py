@@ -10,13 +10,15 @@ import csv
 from typing import Any, TextIO
 
 from sopcli.present.documents import Bar, Document, percent_text
-from sopcli.present.render import Table, _cell
+from sopcli.present.render import _cell, numeric_columns
+from sopcli.services.terminal import Terminal
 
 DOCUMENT_FORMATS = ("table", "plain", "markdown", "csv", "json", "html")
-WIDE_TERMINAL = 120  # narrower, a section leaves out its narrow_drop columns
 
 
-def write(document: Document, fmt: str, out: TextIO, *, config=None, language: str = "id") -> None:
+def write(
+    document: Document, fmt: str, out: TextIO, *, config=None, language: str = "id", terminal: Terminal | None = None
+) -> None:
     """Write ``document`` as ``table`` (rich), ``plain``, ``markdown``, ``csv`` or ``html``."""
     if fmt == "html":
         from sopcli.present.html import render_page
@@ -25,7 +27,7 @@ def write(document: Document, fmt: str, out: TextIO, *, config=None, language: s
     elif fmt == "csv":
         _write_csv(document, out)
     elif fmt == "table":
-        _write_rich(document)
+        _write_rich(document, terminal)
     else:
         _write_text(document, out, markdown=fmt == "markdown")
 
@@ -69,14 +71,6 @@ def _write_text(document: Document, out: TextIO, markdown: bool) -> None:
             out.write(f"\n{section.note}\n" if markdown else f"{section.note}\n")
 
 
-def numeric_columns(table: Table) -> list[bool]:
-    """Which columns hold only counts: they are right-aligned."""
-    return [
-        all(isinstance(row[i], int) and not isinstance(row[i], bool) for row in table.rows)
-        for i in range(len(table.columns))
-    ]
-
-
 def _text_cell(value: Any, markdown: bool) -> str:
     text = _cell(value)
     return text.replace("|", "\\|").replace("\n", " ") if markdown else text
@@ -95,54 +89,29 @@ def _write_csv(document: Document, out: TextIO) -> None:
         writer.writerow([])
 
 
-def _write_rich(document: Document) -> None:
-    from rich.table import Table as RichTable
+def _write_rich(document: Document, terminal: Terminal | None) -> None:
+    """The document for a terminal: every table laid out for its width (``render.rich_view``), all text as written."""
     from rich.text import Text
 
-    from sopcli.present.render import console
+    from sopcli.present.render import console, rich_view, visible
 
-    screen = console()
+    screen = console(terminal=terminal)
     head, *rest = _header_lines(document)
-    screen.print(Text(head, style="bold"))
+    screen.print(Text(visible(head), style="bold"))
     for line in rest:
-        screen.print(line)
+        screen.print(Text(visible(line)))
     if document.empty_notice:
         screen.print(Text(document.empty_notice, style="yellow"))
     for section in document.sections:
         screen.rule(Text(section.heading, style="bold"), align="left")
         if not section.table.rows:
-            screen.print(section.empty, style="dim")
+            screen.print(Text(section.empty, style="dim"))
             continue
-        table = RichTable(header_style="bold", show_edge=False)
-        shown = [
-            i
-            for i in range(len(section.table.columns))
-            if screen.width >= WIDE_TERMINAL or i not in section.narrow_drop
-        ]
-        numeric = numeric_columns(section.table)
-        for index in shown:
-            column = section.table.columns[index]
-            cells = [_cell(row[index]) for row in section.table.rows]
-            if numeric[index]:
-                table.add_column(column, justify="right", no_wrap=True, min_width=max(map(len, cells)))
-                continue
-            # Text wraps between words, never inside one; long free text gives way first.
-            longest_word = max((len(word) for text in [column, *cells] for word in text.split()), default=1)
-            table.add_column(
-                column,
-                overflow="fold",
-                min_width=min(longest_word, 16),
-                ratio=1 if index in section.table.wrap else None,
-                max_width=section.table.wrap.get(index),
-            )
-        styles = section.table.row_styles
-        for index, row in enumerate(section.table.rows):
-            table.add_row(*(_cell(row[i]) for i in shown), style=styles[index] if index < len(styles) else None)
-        screen.print(table)
+        screen.print(rich_view(section.table, screen.width))
         if section.bars:
             screen.print(_rich_bars(section.bars))
         if section.note:
-            screen.print(section.note, style="dim")
+            screen.print(Text(section.note, style="dim"))
 
 
 def _rich_bars(bars: list[Bar], width: int = 30):
@@ -158,5 +127,5 @@ def _rich_bars(bars: list[Bar], width: int = 30):
         filled = round(width * bar.on_time / (bar.on_time + bar.late))
         # Different characters, not only colours: the bar reads without colour (NO_COLOR, a pipe, colour blindness).
         drawn = Text("█" * filled, style="green") + Text("░" * (width - filled), style="red")
-        chart.add_row(bar.label, drawn, percent_text(bar.percent))
+        chart.add_row(Text(bar.label), drawn, percent_text(bar.percent))
     return chart
