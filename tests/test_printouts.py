@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import re
 import subprocess
 import sys
@@ -26,9 +27,7 @@ COMPLAINTS = 400
 
 @pytest.fixture
 def busy_month(sop, tmp_path):
-    working_days = [
-        day for n in range(23) if (day := date(2026, 11, 2) + timedelta(days=n)).weekday() < 5 and day.day not in (24,)
-    ]
+    working_days = [day for n in range(22) if (day := date(2026, 11, 2) + timedelta(days=n)).weekday() < 5]
     rows = tmp_path / "november.csv"
     with rows.open("w", newline="", encoding="utf-8") as out:
         writer = csv.writer(out)
@@ -139,8 +138,6 @@ def test_without_weasyprint_pdf_is_one_line_naming_the_extra(busy_month, tmp_pat
     missing = tmp_path / "no-weasyprint" / "weasyprint"
     missing.mkdir(parents=True)
     (missing / "__init__.py").write_text("raise ImportError('weasyprint is not installed')\n")
-    import os
-
     env = process_env(PYTHONPATH=os.pathsep.join([str(missing.parent), *sys.path]), SOP_LANG="en")
     target = tmp_path / "laporan.pdf"
     result = subprocess.run(
@@ -151,9 +148,10 @@ def test_without_weasyprint_pdf_is_one_line_naming_the_extra(busy_month, tmp_pat
     assert not target.exists()
 
 
-def test_a_pdf_is_not_shown_on_a_terminal_and_an_overdue_count_is_checked(sop):
-    bad = sop("report", "--overdue", "lots")
-    assert bad.exit_code == 1 and bad.stderr == "Error: --overdue takes a number or all, not 'lots'\n"
+def test_a_bad_overdue_count_is_one_line(sop):
+    for value in ("lots", "0", "-3"):
+        bad = sop("report", "--overdue", value)
+        assert bad.exit_code == 1 and bad.stderr == f"Error: --overdue takes a number or all, not {value!r}\n"
 
 
 # --- the jurnal harian ----------------------------------------------------------------

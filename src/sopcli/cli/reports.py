@@ -211,6 +211,6 @@ def _overdue_count(text: str) -> int | None:
 
     if text.strip().lower() in ("all", "semua"):
         return None
-    if text.strip().isdigit():
+    if text.strip().isdigit() and int(text) > 0:
         return int(text)
     raise InputError(_("--overdue takes a number or all, not {value!r}").format(value=text))
