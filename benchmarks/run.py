@@ -16,6 +16,10 @@ Sections:
            floor: what the schema costs before sop does any work of its own).
   reports  `sop report --daily` and `--monthly` on 1,000,000 journal entries
            against the same figures in raw SQL (see reports_bench.py).
+  backlog  `sop report --daily` in every format on 100,000 open overdue complaints
+           against the same figures in raw SQL (the overdue cases counted by SOP
+           step and age band, the 20 most overdue read) in one interpreter that
+           imports sopcli first: start-up and the database's own work.
 """
 
 from __future__ import annotations
@@ -328,11 +332,78 @@ def reports_section(work: Path, repeat: int, entries: int) -> dict:
     return results
 
 
+def backlog_raw_sql() -> str:
+    """The figures of `sop report --daily` on a backlog, by hand, after importing sopcli (its start-up).
+
+    reports_bench's queries, with the overdue cases counted per SOP version, step and age band and
+    only the 20 most overdue read, as the report does.
+    """
+    import reports_bench
+
+    return "import sopcli.cli, typer, sqlmodel\n" + (
+        reports_bench.RAW_SQL.replace(
+            """ "overdue": \"\"\"SELECT id, number, sop_version_id, sop_id, unit, system, current_step, due_at FROM complaint
+    WHERE status = 'open' AND last_at < :c AND due_at < :c ORDER BY due_at, id\"\"\",""",
+            """ "overdue": \"\"\"SELECT id, number, sop_version_id, sop_id, unit, system, current_step, due_at FROM complaint
+    WHERE status = 'open' AND last_at < :c AND due_at < :c ORDER BY due_at, id LIMIT 20\"\"\",
+ "bands": \"\"\"SELECT sop_version_id, current_step, CASE WHEN due_at > :c THEN 0 WHEN due_at > :s THEN 1
+      WHEN due_at > :s THEN 2 ELSE 3 END b, count(*) FROM complaint
+    WHERE status = 'open' AND last_at < :c AND due_at < :c GROUP BY 1, 2, 3\"\"\",
+ "versions": \"\"\"SELECT DISTINCT sop_version_id FROM complaint WHERE status = 'open' AND last_at < :c AND due_at < :c\"\"\",""",
+        )
+    )
+
+
+BACKLOG_FORMATS = ("table", "plain", "markdown", "csv", "json", "html")
+
+
+def backlog_section(work: Path, repeat: int, size: int) -> dict:
+    import reports_bench
+
+    raw_sql = backlog_raw_sql()
+    assert "LIMIT 20" in raw_sql, "reports_bench's overdue query changed: update backlog_raw_sql"
+    print(f"\n== backlog ({size:,} open overdue complaints) ==")
+    db = work / "backlog.db"
+    env = environment(db)
+    rows = work / f"backlog-{size}.csv"
+    write_rows_csv(rows, size)  # received in October, open at their first step: all overdue by FIXED_NOW
+    built = time.perf_counter()
+    subprocess.run([SOP, "import", str(rows)], env=env, check=True, capture_output=True)
+    print(f"{'':44} built by sop import in {time.perf_counter() - built:.0f} s")
+    _args, bounds = reports_bench.period_bounds("daily")
+    baseline = report(
+        "raw SQL + import sopcli (daily figures)",
+        series([PYTHON, "-c", raw_sql, str(db), *bounds], env, repeat),
+    )
+    results: dict = {"complaints": size, "raw_sql_plus_startup": baseline}
+    for fmt in BACKLOG_FORMATS:
+        results[fmt] = report(
+            f"sop report --daily --format {fmt}",
+            series([SOP, "report", "--daily", "--format", fmt], env, repeat),
+            baseline,
+            "≤2×, peak < 150 MB",
+        )
+    results["pdf"] = report(
+        "sop report --daily --format pdf (WeasyPrint)",
+        series(
+            [SOP, "report", "--daily", "--format", "pdf", "-o", str(work / "backlog.pdf")], env, max(1, repeat // 3)
+        ),
+        baseline,
+    )
+    results["json --overdue all"] = report(
+        "sop report --daily --overdue all --format json",
+        series([SOP, "report", "--daily", "--overdue", "all", "--format", "json"], env, 1),
+        baseline,
+    )
+    return results
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="fewer repetitions; skip the 1,000,000-row import")
     parser.add_argument("--json", default="benchmarks/results.json", help="where to write the results")
-    parser.add_argument("--only", choices=["startup", "import", "reports"], help="run one section")
+    parser.add_argument("--only", choices=["startup", "import", "reports", "backlog"], help="run one section")
+    parser.add_argument("--backlog", type=int, default=100_000, help="open overdue complaints for the backlog section")
     parser.add_argument("--entries", type=int, default=1_000_000, help="journal entries for the reports section")
     args = parser.parse_args()
     repeat = 5 if args.quick else 10
@@ -349,6 +420,8 @@ def main() -> None:
             )
         if args.only in (None, "reports"):
             results["reports"] = reports_section(work, repeat, args.entries)
+        if args.only in (None, "backlog"):
+            results["backlog"] = backlog_section(work, repeat, args.backlog)
     results["seconds"] = time.time() - started
     Path(args.json).write_text(json.dumps(results, indent=2) + "\n")
     print(f"\nresults written to {args.json} ({results['seconds']:.0f} s)")

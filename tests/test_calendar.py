@@ -258,6 +258,25 @@ def test_add_then_measure_round_trips_from_any_moment(naive, m):
     assert OFFICE.working_minutes(start, end) == pytest.approx(m, abs=1e-6)
 
 
+@settings(max_examples=200, deadline=None)
+@given(st.datetimes(min_value=datetime(2026, 1, 1), max_value=datetime(2026, 12, 31, 23, 59)), minutes)
+def test_before_is_the_latest_moment_that_far_back(naive, m):
+    # The reports band overdue cases by it: due after it is less than m late, due at or before it at least m.
+    end = naive.replace(tzinfo=JAKARTA)
+    start = OFFICE.before(end, m)
+    assert OFFICE.working_minutes(start, end) == pytest.approx(m, abs=1e-6)
+    assert m == 0 or OFFICE.working_minutes(start + timedelta(seconds=1), end) < m
+    assert ALWAYS.before(end, m) == end - timedelta(minutes=m)
+
+
+def test_before_skips_nights_weekends_and_holidays():
+    assert OFFICE.before(at(2026, 11, 23, 9, 0), 120) == at(
+        2026, 11, 20, 16, 0
+    )  # Monday 9:00 back to Friday, open to 16:30
+    assert OFFICE.before(at(2026, 11, 24, 0, 0), 510) == at(2026, 11, 23, 7, 30)  # a whole Monday
+    assert OFFICE.before(at(2026, 11, 24, 0, 0), 0) == at(2026, 11, 24, 0, 0)
+
+
 def _day_by_day(calendar: WorkingCalendar, start: datetime, end: datetime) -> float:
     """The definition, walked one day at a time: the overlap of each day's office hours with the span."""
     total, day = 0.0, start.astimezone(calendar.tz).date()

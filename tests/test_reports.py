@@ -213,6 +213,20 @@ def test_today_report_judges_overdue_now(logbook):
         ("ADU-2026-00001", "3", 360),
     ]
     assert [(s["step"], s["done"], s["late"], s["median_minutes"]) for s in data["steps"]] == [("2", 1, 1, 570)]
+    # B 800 min late: between 1 and 3 working days of 510 min; D 360: under one.
+    assert [(g["step"], g["late_working_days"], g["total"]) for g in data["overdue_by_step"]] == [
+        ("2", {"0-1": 0, "1-3": 1, "3-10": 0, "10+": 0}, 1),
+        ("3", {"0-1": 1, "1-3": 0, "3-10": 0, "10+": 0}, 1),
+    ]
+
+
+def test_a_past_days_overdue_cases_are_banded_as_they_stood_then(logbook):
+    data = report_json(logbook, "--date", "2026-11-23")
+    # D moved on since (rebuilt from its journal), B did not (counted in SQL): both under a working day late.
+    assert [(g["sop"], g["step"], g["late_working_days"]["0-1"], g["total"]) for g in data["overdue_by_step"]] == [
+        ("kaltim-db", "2", 2, 2)
+    ]
+    assert data["overdue_not_listed"] == 0
 
 
 def test_resolution_rework_pauses_and_operators(logbook):
@@ -412,7 +426,8 @@ class _Page(HTMLParser):
     def handle_starttag(self, tag, attrs):
         self.tags.append(tag)
         for name, value in attrs:
-            if name in ("src", "href") or (value and "url(" in value):
+            # url(#…) points inside the page (a chart's fill pattern); anything else would reach outside it.
+            if name in ("src", "href") or (value and "url(" in value.replace("url(#", "")):
                 self.references.append(f"{tag} {name}={value}")
 
     def handle_data(self, data):
@@ -427,7 +442,8 @@ def test_html_report_is_self_contained_and_printable(logbook, tmp_path):
     html = target.read_text(encoding="utf-8")
     page.feed(html)
     assert html.startswith("<!DOCTYPE html>") and '<html lang="id">' in html
-    assert page.tags.count("svg") == 1 and page.tags.count("rect") >= 9  # the SLA chart: a bar per step
+    assert page.tags.count("svg") == 2  # the backlog by age, and the SLA chart: a bar per step
+    assert html.count("<rect") >= 9
     assert page.references == [] and "<script" not in html and "@import" not in html and "<link" not in html
     text = " ".join(page.text)
     assert "Laporan harian" in text and "Senin, 23 November 2026" in text
@@ -459,7 +475,7 @@ def test_html_signature_block_uses_the_configured_signer(logbook):
         (["--from", "2026-11-10", "--to", "2026-11-01"], "--to 2026-11-01 is before --from 2026-11-10"),
         (["--date", "2026-12-01"], "in the future"),
         (["--date", "kemarin lusa"], "kemarin lusa"),
-        (["--format", "pdf"], "unknown format 'pdf'"),
+        (["--format", "docx"], "unknown format 'docx'"),
     ],
 )
 def test_bad_report_options_are_one_line_errors(sop, args, message):
@@ -505,7 +521,7 @@ def test_journal_filters_and_formats(logbook, tmp_path):
     assert "\nDurations: working time; 1 working day = 8 h 30 min\n" in plain
     assert re.search(r"^08:00\s+ADU-2026-00001\s+1\s+", plain, re.MULTILINE)
     csv_text = exited_ok(logbook("journal", "--date", "2026-11-23", "--format", "csv")).stdout
-    assert csv_text.splitlines()[1] == "at,number,step,kegiatan,pelaksana,actor,action,note,output,timing"
+    assert csv_text.splitlines()[1] == "at,number,step,kegiatan,pelaksana,actor,action,note,output,timing,recorded_at"
 
     target = tmp_path / "jurnal.html"
     exited_ok(logbook("journal", "--date", "2026-11-23", "-o", str(target)))
@@ -529,13 +545,13 @@ def test_a_failed_write_leaves_no_file(logbook, tmp_path):
 
 @pytest.mark.parametrize("command", [("report", "--date", "2026-11-23"), ("journal", "--date", "2026-11-23")])
 def test_an_output_extension_no_format_goes_by_is_refused_unless_format_is_given(logbook, tmp_path, command):
-    """Plain text in a file named .pdf would mislead whoever opens it."""
-    target = tmp_path / "laporan.pdf"
+    """Plain text in a file named .docx would mislead whoever opens it."""
+    target = tmp_path / "laporan.docx"
     result = logbook(*command, "-o", str(target))
     assert result.exit_code == 1
     assert result.stderr == (
         f"Error: cannot tell the format of {target} "
-        "(give --format, or a name ending in .csv|.htm|.html|.json|.md|.txt)\n"
+        "(give --format, or a name ending in .csv|.htm|.html|.json|.md|.pdf|.txt)\n"
     )
     assert result.stdout == "" and not target.exists()
     exited_ok(logbook(*command, "--format", "plain", "-o", str(target)))  # asked for in so many words

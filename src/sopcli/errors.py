@@ -96,6 +96,10 @@ class DatabaseBusy(DatabaseError):
     exit_code = ExitCode.BUSY
 
 
+class NotInstalled(SopError):
+    """An optional part of sop (an extra such as ``sopcli[pdf]``) is not installed."""
+
+
 class ConfigError(SopError):
     """The configuration file or a configuration value is invalid."""
 

@@ -20,7 +20,13 @@ SopOption = Annotated[str | None, typer.Option("--sop", help="Only complaints of
 FormatOption = Annotated[
     str | None,
     format_option(
-        "table, plain, markdown, csv, json or html (default: from -o's extension, else table on a terminal)."
+        "table, plain, markdown, csv, json, html or pdf (default: from -o's extension, else table on a terminal)."
+    ),
+]
+OverdueOption = Annotated[
+    str | None,
+    typer.Option(
+        "--overdue", help="How many of the most overdue complaints to list: a number (default 20) or all.", metavar="N"
     ),
 ]
 
@@ -48,6 +54,21 @@ def _period(rt, kind: str, day: str | None, first: str | None, last: str | None)
     return periods.between(parse(first), parse(last) if last else rt.now().astimezone(rt.zone).date(), rt.zone)
 
 
+def _choose_format(rt, fmt: str | None, output: str | None) -> str:
+    """``--format``, or the one ``-o``'s extension names (``.pdf`` too); a PDF is never shown on a terminal."""
+    from sopcli.cli.options import EXTENSION_FORMATS, choose_format
+    from sopcli.errors import InputError
+    from sopcli.i18n import _
+    from sopcli.present import publish
+
+    chosen = choose_format(
+        fmt, publish.DOCUMENT_FORMATS, rt.terminal, output=output, extensions={**EXTENSION_FORMATS, ".pdf": "pdf"}
+    )
+    if chosen in publish.BINARY_FORMATS and output is None and rt.terminal.stdout_is_tty:
+        raise InputError(_("a PDF is not shown on a terminal"), _("give -o FILE.pdf"))
+    return chosen
+
+
 def _emit(rt, document_or_data, fmt: str, output: str | None, to_json, *, pager: bool) -> None:
     from sopcli.files.output import output_file
     from sopcli.i18n import current_language
@@ -62,12 +83,22 @@ def _emit(rt, document_or_data, fmt: str, output: str | None, to_json, *, pager:
                 document_or_data(), fmt, out, config=rt.config, language=current_language(), terminal=rt.terminal
             )
 
-    if output is None:
+    if fmt in publish.BINARY_FORMATS:
+        # Laid out in full before anything is written: a missing library leaves no file behind.
+        pdf = publish.pdf_bytes(document_or_data(), config=rt.config, language=current_language())
+        if output is None:
+            sys.stdout.buffer.write(pdf)
+            sys.stdout.flush()
+            return
+        with output_file(output, binary=True) as out:
+            out.write(pdf)
+    elif output is None:
         with paged(rt.terminal, pager):
             write(sys.stdout)
         return
-    with output_file(output) as out:
-        write(out)
+    else:
+        with output_file(output) as out:
+            write(out)
     from sopcli.i18n import _
 
     typer.echo(_("Written to {path}.").format(path=output), err=True)
@@ -94,12 +125,11 @@ def journal(
     """
     if ctx.invoked_subcommand is not None:
         return
-    from sopcli.cli.options import choose_format
-    from sopcli.present import documents, publish
+    from sopcli.present import documents
     from sopcli.services.reports import build_journal
 
     rt = runtime_of(ctx)
-    fmt = choose_format(fmt, publish.DOCUMENT_FORMATS, rt.terminal, output=output)
+    fmt = _choose_format(rt, fmt, output)
     period = _period(rt, "daily", day, first, last)
     journal_data = build_journal(rt, period, actor=actor, sop=sop)
     _emit(rt, lambda: documents.journal_document(journal_data), fmt, output, journal_data.to_json, pager=not no_pager)
@@ -148,6 +178,7 @@ def report(
     first: FromOption = None,
     last: ToOption = None,
     sop: SopOption = None,
+    overdue: OverdueOption = None,
     fmt: FormatOption = None,
     output: OutputOption = None,
     no_pager: NoPagerOption = False,
@@ -160,11 +191,10 @@ def report(
 
     Example: sop report --daily --date yesterday --format html -o laporan.html
     """
-    from sopcli.cli.options import choose_format
     from sopcli.errors import InputError
     from sopcli.i18n import _
-    from sopcli.present import documents, publish
-    from sopcli.services.reports import build_report
+    from sopcli.present import documents
+    from sopcli.services.reports import OVERDUE_LISTED, build_report
 
     rt = runtime_of(ctx)
     kinds = [name for name, chosen in (("daily", daily), ("weekly", weekly), ("monthly", monthly)) if chosen]
@@ -172,7 +202,20 @@ def report(
         raise InputError(_("choose one of --daily, --weekly and --monthly"))
     if kinds and (first or last):
         raise InputError(_("--from/--to give their own period: leave out --{kind}").format(kind=kinds[0]))
-    fmt = choose_format(fmt, publish.DOCUMENT_FORMATS, rt.terminal, output=output)
+    fmt = _choose_format(rt, fmt, output)
+    listed = OVERDUE_LISTED if overdue is None else _overdue_count(overdue)
     period = _period(rt, kinds[0] if kinds else "daily", day, first, last)
-    data = build_report(rt, period, sop=sop)
+    data = build_report(rt, period, sop=sop, overdue_limit=listed)
     _emit(rt, lambda: documents.report_document(data, rt.config), fmt, output, data.to_json, pager=not no_pager)
+
+
+def _overdue_count(text: str) -> int | None:
+    """``--overdue``: how many to list, None for all."""
+    from sopcli.errors import InputError
+    from sopcli.i18n import _
+
+    if text.strip().lower() in ("all", "semua"):
+        return None
+    if text.strip().isdigit() and int(text) > 0:
+        return int(text)
+    raise InputError(_("--overdue takes a number or all, not {value!r}").format(value=text))

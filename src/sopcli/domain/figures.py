@@ -35,6 +35,15 @@ def percent(part: int, whole: int) -> float | None:
     return None if whole == 0 else round(100 * part / whole, 1)
 
 
+# How late an overdue case is, in working days: the reports count the backlog in these bands.
+AGE_BAND_DAYS = (1, 3, 10)
+
+
+def age_band(late_minutes: float, day_minutes: int) -> int:
+    """The band of ``late_minutes``: 0 for under 1 working day, 1 for 1–3, 2 for 3–10, 3 for 10 or more."""
+    return sum(late_minutes >= days * day_minutes for days in AGE_BAND_DAYS)
+
+
 def is_rework(sop: SopDefinition, step: str, next_step: str) -> bool:
     """A move back to the same or an earlier step: the SOP's loop was taken (kaltim-db 7 → 5)."""
     try:

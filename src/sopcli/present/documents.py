@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from itertools import pairwise
 
 from sopcli.domain.vocabulary import Action
 from sopcli.i18n import _
@@ -33,11 +34,26 @@ class Bar:
 
 
 @dataclass
+class Series:
+    label: str
+    values: list[int]
+
+
+@dataclass
+class Columns:
+    """Counts per category as upright columns, one per series side by side: received and resolved per day."""
+
+    categories: list[str]
+    series: list[Series]
+
+
+@dataclass
 class Section:
     heading: str
     table: Table
     empty: str = ""  # said instead of an empty table
     bars: list[Bar] = field(default_factory=list)
+    columns: Columns | None = None  # a chart of counts, drawn on the printed page
     note: str | None = None
 
 
@@ -73,12 +89,98 @@ def percent_text(value: float | None) -> str:
     return text.replace(".", ",") if current_language() == "id" else text
 
 
+def _step_label(sop: str, step: str, kegiatan: str, width: int = 38) -> str:
+    """``kaltim-db 2 Menerima dan mengecek…``: a chart's row names the step in the SOP's words."""
+    label = f"{sop} {step} {kegiatan}".strip()
+    return label if len(label) <= width else label[: width - 1].rstrip() + "…"
+
+
 def _local(moment: datetime, tz, with_date: bool = True) -> str:
     shown = moment.astimezone(tz)
     return f"{shown:%d/%m/%Y %H:%M}" if with_date else f"{shown:%H:%M}"
 
 
 # --- the supervisor's report ------------------------------------------------------
+
+
+def age_band_labels() -> list[str]:
+    """The overdue age bands in working days, as column headings: ``< 1 hari kerja`` … ``≥ 10 hari kerja``."""
+    from sopcli.domain.figures import AGE_BAND_DAYS
+
+    labels = [_("< {days} working day").format(days=AGE_BAND_DAYS[0])]
+    labels += [_("{low}–{high} working days").format(low=low, high=high) for low, high in pairwise(AGE_BAND_DAYS)]
+    return [*labels, _("≥ {days} working days").format(days=AGE_BAND_DAYS[-1])]
+
+
+def full_list_command(report) -> str:
+    """The command that lists every overdue case of ``report``'s period."""
+    from sopcli.worktime.periods import DAILY, MONTHLY, WEEKLY
+
+    period = report.period
+    kinds = {DAILY: "--daily", WEEKLY: "--weekly", MONTHLY: "--monthly"}
+    if period.kind in kinds:
+        words = ["sop", "report", kinds[period.kind], "--date", period.first.isoformat()]
+    else:
+        words = ["sop", "report", "--from", period.first.isoformat(), "--to", period.last.isoformat()]
+    if report.sop:
+        words += ["--sop", report.sop]
+    return " ".join([*words, "--overdue", "all"])
+
+
+def _overdue_sections(report, day: int) -> list[Section]:
+    """The backlog counted by SOP step and age band, then the most overdue cases (or all of them)."""
+    tz = report.period.tz
+    bands = age_band_labels()
+    by_step = Table(
+        columns=[
+            Column("SOP", KEEP),
+            Column(_("Step"), KEEP),
+            Column(_("Kegiatan"), drop=1),
+            Column(_("Must act"), drop=2),
+            *(Column(band, KEEP) for band in bands),
+            Column(_("Total"), KEEP),
+        ],
+        rows=[[g.sop, g.step, g.kegiatan, g.role, *g.bands, g.total] for g in report.overdue_by_step],
+        wrap={2: 30, 3: 24},
+    )
+    not_yet_due = max(report.totals.open - report.totals.overdue, 0)
+    backlog = Columns(
+        [_("Not yet due"), *bands],
+        [Series(_("Open complaints"), [not_yet_due, *report.backlog_bands])],
+    )
+    listed = Table(
+        columns=[
+            Column(_("Number"), KEEP),
+            Column("SOP", KEEP, drop=2),
+            Column(_("Step"), KEEP),
+            Column(_("Kegiatan"), drop=1),
+            _("Must act"),
+            Column(_("Due"), KEEP),
+            _("Late by"),
+        ],
+        rows=[
+            [o.number, o.sop, o.step, o.kegiatan, o.role, _local(o.due_at, tz), minutes_text(o.late_minutes, day)]
+            for o in report.overdue
+        ],
+        wrap={3: 40, 4: 30},
+        row_styles=["red"] * len(report.overdue),
+    )
+    more = report.overdue_not_listed
+    if report.overdue_limit is None or not more:
+        heading, note = _("Open complaints past their deadline"), None
+    else:
+        heading = _("The {n} most overdue complaints").format(n=len(report.overdue))
+        note = _("… and {n} more — the full list: {command}").format(n=more, command=full_list_command(report))
+    return [
+        Section(
+            _("Overdue complaints by step and age"),
+            by_step,
+            _("No open complaint is past its deadline."),
+            columns=backlog if report.totals.open else None,
+            note=_("Age: working time past the deadline."),
+        ),
+        Section(heading, listed, _("No open complaint is past its deadline."), note=note),
+    ]
 
 
 def report_document(report, config) -> Document:
@@ -134,7 +236,7 @@ def report_document(report, config) -> Document:
         ],
         wrap={1: 40},
     )
-    bars = [Bar(f"{s.sop} {s.step}", s.on_time, s.late) for s in report.steps if s.on_time + s.late]
+    bars = [Bar(_step_label(s.sop, s.step, s.kegiatan), s.on_time, s.late) for s in report.steps if s.on_time + s.late]
     resolution = Table(
         columns=["SOP", _("Resolved"), _("Within standard"), _("Median"), "P90", _("Standard")],
         rows=[
@@ -148,23 +250,6 @@ def report_document(report, config) -> Document:
             ]
             for r in report.resolution
         ],
-    )
-    overdue = Table(
-        columns=[
-            Column(_("Number"), KEEP),
-            Column("SOP", KEEP, drop=2),
-            Column(_("Step"), KEEP),
-            Column(_("Kegiatan"), drop=1),
-            _("Must act"),
-            Column(_("Due"), KEEP),
-            _("Late by"),
-        ],
-        rows=[
-            [o.number, o.sop, o.step, o.kegiatan, o.role, _local(o.due_at, tz), minutes_text(o.late_minutes, day)]
-            for o in report.overdue
-        ],
-        wrap={3: 40, 4: 30},
-        row_styles=["red"] * len(report.overdue),
     )
     rework = Table(
         columns=["SOP", _("Loop"), _("Times")],
@@ -207,8 +292,18 @@ def report_document(report, config) -> Document:
         rows=[[totals.received, totals.resolved, totals.rejected, totals.cancelled, totals.open, totals.overdue]],
     )
     none = _("None.")
+    flow = None
+    if report.flow:
+        flow = Columns(
+            [str(f.day.day) for f in report.flow],
+            [
+                Series(_("Received"), [f.received for f in report.flow]),
+                Series(_("Resolved"), [f.resolved for f in report.flow]),
+            ],
+        )
     sections = [
-        Section(_("Summary"), summary),
+        Section(_("Summary"), summary, columns=flow),
+        *_overdue_sections(report, day),
         Section(_("Per SOP"), counts_table("SOP", report.by_sop), none),
         Section(_("Per unit"), counts_table(_("Unit"), report.by_unit), none),
         Section(_("Per system"), counts_table(_("System"), report.by_system), none),
@@ -220,11 +315,6 @@ def report_document(report, config) -> Document:
             note=_("Working time; the median and 90th percentile of the time each step took."),
         ),
         Section(_("Time to resolve"), resolution, _("No complaints were resolved in this period.")),
-        Section(
-            _("Open complaints past their deadline"),
-            overdue,
-            _("No open complaint is past its deadline."),
-        ),
         Section(_("Rework: loops taken"), rework, none),
         Section(
             _("Pauses by reason"),
@@ -281,6 +371,23 @@ def timing_label(line, day_minutes: int) -> str:
 CORRECTIONS = (Action.CORRECT, Action.UNDO, Action.REOPEN, Action.TRANSFER)
 
 
+def recorded_later(line, tz) -> str:
+    """When an entry was written down, if not in the minute it says it happened: made afterwards, back-dated."""
+    if line.recorded_at is None:
+        return ""
+    recorded = _local(line.recorded_at, tz)
+    return "" if recorded == _local(line.at, tz) else recorded
+
+
+def seal_meta(seal, one_day: bool) -> tuple[str, str]:
+    """The day's seal digest in groups of eight, to copy by hand onto the signed printout; or "not sealed yet"."""
+    label = _("Seal") if one_day else _("Seal of {day}").format(day=f"{seal.day:%d/%m/%Y}")
+    if seal.digest is None:
+        return label, _("not sealed yet")
+    groups = " ".join(seal.digest[i : i + 8] for i in range(0, len(seal.digest), 8))
+    return label, _("{digest} ({n} entries)").format(digest=groups, n=seal.entries)
+
+
 def journal_document(journal) -> Document:
     tz, day = journal.period.tz, journal.day_minutes
     one_day = journal.period.first == journal.period.last
@@ -308,8 +415,21 @@ def journal_document(journal) -> Document:
             _("Note"),
             Column(_("Output"), drop=3),
             _("Time taken"),
+            Column(_("Recorded"), KEEP),
         ],
-        keys=["at", "number", "step", "kegiatan", "pelaksana", "actor", "action", "note", "output", "timing"],
+        keys=[
+            "at",
+            "number",
+            "step",
+            "kegiatan",
+            "pelaksana",
+            "actor",
+            "action",
+            "note",
+            "output",
+            "timing",
+            "recorded_at",
+        ],
         rows=[
             [
                 _local(line.at, tz, with_date=not one_day),
@@ -322,6 +442,7 @@ def journal_document(journal) -> Document:
                 note(line),
                 line.output or "",
                 timing_label(line, day),
+                recorded_later(line, tz),
             ]
             for line in journal.lines
         ],
@@ -335,6 +456,7 @@ def journal_document(journal) -> Document:
         meta.append(("SOP", journal.sop))
     meta.append((_("Entries"), str(len(journal.lines))))
     meta.append(working_time_meta(day))
+    meta += [seal_meta(seal, one_day) for seal in journal.seals]
     return Document(
         title=_("Jurnal harian / log tanggapan keluhan"),
         period=describe(journal.period),

@@ -1,4 +1,4 @@
-"""A Document written in a format: rich on a terminal, plain text, markdown, CSV or HTML.
+"""A Document written in a format: rich on a terminal, plain text, markdown, CSV, HTML or PDF.
 
 Apart from ``documents`` (which builds a Document from a report or a journal)
 so that ``html`` can import the Document's dataclasses without a cycle.
@@ -13,7 +13,8 @@ from sopcli.present.documents import Bar, Document, percent_text
 from sopcli.present.render import _cell, numeric_columns
 from sopcli.services.terminal import Terminal
 
-DOCUMENT_FORMATS = ("table", "plain", "markdown", "csv", "json", "html")
+DOCUMENT_FORMATS = ("table", "plain", "markdown", "csv", "json", "html", "pdf")
+BINARY_FORMATS = ("pdf",)  # written as bytes (``pdf_bytes``), not through ``write``
 
 
 def write(
@@ -30,6 +31,28 @@ def write(
         _write_rich(document, terminal)
     else:
         _write_text(document, out, markdown=fmt == "markdown")
+
+
+def pdf_bytes(document: Document, *, config=None, language: str = "id") -> bytes:
+    """The printable HTML page laid out on A4 by WeasyPrint (the ``pdf`` extra).
+
+    Raises:
+        NotInstalled: WeasyPrint, or the Pango libraries it draws text with, is missing.
+    """
+    import logging
+
+    from sopcli.errors import NotInstalled
+    from sopcli.i18n import _
+    from sopcli.present.html import render_page
+
+    try:
+        import weasyprint  # type: ignore[import-untyped]  # it ships no type information
+    except (ImportError, OSError):  # OSError: the Python package is there, the Pango libraries are not
+        raise NotInstalled(_("PDF needs WeasyPrint and the Pango libraries"), _("pip install 'sopcli[pdf]'")) from None
+    # The page is ours and self-contained: WeasyPrint's notes on it are not the reader's business.
+    logging.getLogger("weasyprint").setLevel(logging.ERROR)
+    logging.getLogger("fontTools").setLevel(logging.ERROR)
+    return weasyprint.HTML(string=render_page(document, config=config, language=language)).write_pdf()
 
 
 def _header_lines(document: Document) -> list[str]:
@@ -86,6 +109,8 @@ def _write_csv(document: Document, out: TextIO) -> None:
         writer.writerow(section.table.keys or section.table.columns)
         for row in section.table.rows:
             writer.writerow(["" if v is None else _cell(neutralised(v)) for v in row])
+        if section.note and section.table.rows:  # a list given in part says so, and how to get it whole
+            writer.writerow([neutralised(section.note)])
         writer.writerow([])
 
 

@@ -1,8 +1,11 @@
 """The jurnal harian and the supervisor's report over a period, as plain data.
 
 Figures come from SQL aggregates (``store.aggregates``); Python only names
-steps and roles from the SOP definitions and works out, for the cases still
-open at the end of the period, which ones were past their deadline then.
+steps and roles from the SOP definitions, works out how late the few overdue
+cases the report lists are, and rebuilds the cases that changed after the
+moment the report judges (a past period's end) as they stood then. However
+long the backlog, the overdue cases are counted by SOP, step and age band in
+the database, and only the most overdue are read (``OVERDUE_LISTED``).
 """
 
 from __future__ import annotations
@@ -10,17 +13,21 @@ from __future__ import annotations
 import json
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
+from itertools import pairwise
 from typing import Any
 
 from sopcli.domain import engine
-from sopcli.domain.figures import is_rework, percent
+from sopcli.domain.figures import AGE_BAND_DAYS, age_band, is_rework, percent
 from sopcli.domain.vocabulary import Status
 from sopcli.errors import InputError
 from sopcli.i18n import _
 from sopcli.services.runtime import Runtime
 from sopcli.services.sops import check_sop_filter
 from sopcli.worktime.periods import Period
+
+OVERDUE_LISTED = 20  # the most overdue cases a report lists by default; --overdue all lists every one
+FLOW_DAYS = 62  # the longest period whose received and resolved complaints are shown per day
 
 
 @dataclass
@@ -83,6 +90,28 @@ class OverdueCase:
 
 
 @dataclass
+class OverdueGroup:
+    """How many cases wait overdue at one SOP step, per age band (``AGE_BAND_DAYS``)."""
+
+    sop: str
+    step: str
+    kegiatan: str
+    role: str
+    bands: list[int]
+
+    @property
+    def total(self) -> int:
+        return sum(self.bands)
+
+
+@dataclass
+class DayFlow:
+    day: date
+    received: int
+    resolved: int
+
+
+@dataclass
 class Rework:
     sop: str
     from_step: str
@@ -116,11 +145,23 @@ class Report:
     by_system: list[GroupCounts] = field(default_factory=list)
     steps: list[StepFigures] = field(default_factory=list)
     resolution: list[ResolutionFigures] = field(default_factory=list)
-    overdue: list[OverdueCase] = field(default_factory=list)
+    overdue: list[OverdueCase] = field(default_factory=list)  # the most overdue, or all (overdue_limit None)
+    overdue_limit: int | None = None
+    overdue_by_step: list[OverdueGroup] = field(default_factory=list)
+    flow: list[DayFlow] = field(default_factory=list)  # per day, for a period of a few weeks at most
     rework: list[Rework] = field(default_factory=list)
     pauses: list[tuple[str, int]] = field(default_factory=list)
     paused_minutes: float = 0.0
     operators: list[OperatorActivity] = field(default_factory=list)
+
+    @property
+    def overdue_not_listed(self) -> int:
+        return self.totals.overdue - len(self.overdue)
+
+    @property
+    def backlog_bands(self) -> list[int]:
+        """Overdue cases per age band, every SOP and step together."""
+        return [sum(g.bands[i] for g in self.overdue_by_step) for i in range(len(AGE_BAND_DAYS) + 1)]
 
     @property
     def is_empty(self) -> bool:
@@ -185,6 +226,19 @@ class Report:
                 }
                 for o in self.overdue
             ],
+            "overdue_not_listed": self.overdue_not_listed,
+            "overdue_by_step": [
+                {
+                    "sop": g.sop,
+                    "step": g.step,
+                    "kegiatan": g.kegiatan,
+                    "role": g.role,
+                    "late_working_days": dict(zip(band_keys(), g.bands)),
+                    "total": g.total,
+                }
+                for g in self.overdue_by_step
+            ],
+            "per_day": [{"day": f.day.isoformat(), "received": f.received, "resolved": f.resolved} for f in self.flow],
             "rework": [
                 {"sop": r.sop, "from_step": r.from_step, "to_step": r.to_step, "times": r.times} for r in self.rework
             ],
@@ -194,6 +248,12 @@ class Report:
             },
             "operators": [dict(o.__dict__) for o in self.operators],
         }
+
+
+def band_keys() -> list[str]:
+    """The age bands as JSON keys: ``0-1``, ``1-3``, ``3-10``, ``10+`` (working days late)."""
+    bounds = [0, *AGE_BAND_DAYS]
+    return [f"{low}-{high}" for low, high in pairwise(bounds)] + [f"{bounds[-1]}+"]
 
 
 def _round(minutes: float | None) -> float | None:
@@ -268,8 +328,12 @@ def _roles(definition, step_id: str) -> str:
     return definition.who_acts(definition.step(step_id))
 
 
-def build_report(rt: Runtime, period: Period, sop: str | None = None) -> Report:
-    """Every figure of the supervisor's report for ``period``.
+def build_report(
+    rt: Runtime, period: Period, sop: str | None = None, overdue_limit: int | None = OVERDUE_LISTED
+) -> Report:
+    """Every figure of the supervisor's report for ``period``, listing the ``overdue_limit`` most overdue cases.
+
+    ``overdue_limit`` None lists every overdue case; the counts cover them all either way.
 
     Raises:
         InputError: the period starts in the future.
@@ -281,15 +345,17 @@ def build_report(rt: Runtime, period: Period, sop: str | None = None) -> Report:
     with rt.ready_database().transaction() as session:
         check_sop_filter(session, sop)
         definitions = PinnedDefinitions(session)
-        overdue = _overdue(rt, session, definitions, as_of, sop)
-        late_by = {key: Counter(getattr(o, key) for o in overdue) for key in ("sop", "unit", "system")}
+        rebuilt = _overdue_rebuilt(rt, session, definitions, as_of, sop)
+        listed, groups = _overdue(rt, session, definitions, as_of, sop, overdue_limit, rebuilt)
+        # The SQL counts cover the cases untouched since as_of; the rebuilt ones are added here.
+        late_by = {key: Counter(getattr(o, key) for _d, o in rebuilt) for key in ("sop", "unit", "system")}
 
-        def counts(row: tuple, overdue_count: int) -> Counts:
-            _group, received, resolved, rejected, cancelled, still_open = row
-            return Counts(received, resolved, rejected, cancelled, still_open, overdue=overdue_count)
+        def counts(row: tuple, rebuilt_late: int) -> Counts:
+            _group, received, resolved, rejected, cancelled, still_open, late = row
+            return Counts(received, resolved, rejected, cancelled, still_open, overdue=late + rebuilt_late)
 
         def grouped(column: str, key: str) -> list[GroupCounts]:
-            rows = sql.complaint_counts(session, start, end, column, sop)
+            rows = sql.complaint_counts(session, start, end, as_of, column, sop)
             return [GroupCounts(row[0], counts(row, late_by[key][row[0]])) for row in rows]
 
         report = Report(
@@ -298,13 +364,16 @@ def build_report(rt: Runtime, period: Period, sop: str | None = None) -> Report:
             office="",
             day_minutes=rt.office_calendar.day_minutes,
             sop=sop,
-            totals=counts(sql.complaint_counts(session, start, end, None, sop)[0], len(overdue)),
+            totals=counts(sql.complaint_counts(session, start, end, as_of, None, sop)[0], len(rebuilt)),
             by_sop=grouped("sop_id", "sop"),
             by_unit=grouped("unit", "unit"),
             by_system=grouped("system", "system"),
             steps=_steps(sql.step_figures(session, start, end, sop), definitions),
             resolution=[_resolution(row, definitions, rt) for row in sql.resolution_figures(session, start, end, sop)],
-            overdue=overdue,
+            overdue=listed,
+            overdue_limit=overdue_limit,
+            overdue_by_step=groups,
+            flow=_flow(session, period, sop),
             rework=_rework(sql.step_moves(session, start, end, sop), definitions),
             pauses=sql.pause_reasons(session, start, end, sop),
             paused_minutes=sql.paused_minutes(session, start, end, sop),
@@ -361,22 +430,102 @@ def _rework(rows: list[tuple], definitions: PinnedDefinitions) -> list[Rework]:
     return sorted(loops, key=lambda r: (-r.times, r.sop, r.from_step, r.to_step))
 
 
-def _overdue(
-    rt: Runtime, session, definitions: PinnedDefinitions, as_of: datetime, sop: str | None
-) -> list[OverdueCase]:
-    """Cases open at ``as_of`` whose current step was past its deadline then, latest first.
+def _flow(session, period: Period, sop: str | None) -> list[DayFlow]:
+    from datetime import time
 
-    A case untouched since ``as_of`` carries its deadline; one that moved on
-    since has its state then rebuilt from its journal (``engine.replay``).
+    from sopcli.store import aggregates as sql
+
+    days = period.days()
+    if not 1 < len(days) <= FLOW_DAYS:
+        return []
+    starts = [datetime.combine(day, time(), period.tz) for day in days]
+    counted = {
+        index: (received, resolved) for index, received, resolved in sql.daily_flow(session, starts, period.end, sop)
+    }
+    return [DayFlow(day, *counted.get(index, (0, 0))) for index, day in enumerate(days)]
+
+
+def _overdue(
+    rt: Runtime,
+    session,
+    definitions: PinnedDefinitions,
+    as_of: datetime,
+    sop: str | None,
+    limit: int | None,
+    rebuilt: list[tuple[int, OverdueCase]],
+) -> tuple[list[OverdueCase], list[OverdueGroup]]:
+    """The ``limit`` most overdue cases at ``as_of`` (all for None), and every one counted by SOP step and age band.
+
+    A case untouched since ``as_of`` carries its deadline: the database counts those per band and returns
+    only the listed ones, per working calendar (a band's start is a moment on that calendar). ``rebuilt``
+    are the cases that moved on since, as they stood then.
+    """
+    from sopcli.store import aggregates as sql
+
+    calendars: dict[int, tuple[Any, list[int]]] = {}
+    for version_id in sql.overdue_versions(session, as_of, sop):
+        calendar = rt.calendar_for(definitions.version(version_id))
+        calendars.setdefault(id(calendar), (calendar, []))[1].append(version_id)
+
+    listed: list[OverdueCase] = []
+    bands: dict[tuple[int, str], list[int]] = {}
+
+    def counted(version_id: int, step: str) -> list[int]:
+        return bands.setdefault((version_id, step), [0] * (len(AGE_BAND_DAYS) + 1))
+
+    for calendar, versions in calendars.values():
+        starts = [calendar.before(as_of, days * calendar.day_minutes) for days in AGE_BAND_DAYS]
+        for version_id, step, band, cases in sql.overdue_by_band(session, as_of, starts, versions, sop):
+            counted(version_id, step)[band] += cases
+        for _id, number, version_id, sop_id, unit, system, step, due in sql.overdue_now(
+            session, as_of, sop, versions, limit
+        ):
+            listed.append(
+                _late_case(rt, definitions.version(version_id), number, sop_id, unit, system, step, due, as_of)
+            )
+    for version_id, case_then in rebuilt:
+        definition = definitions.version(version_id)
+        counted(version_id, case_then.step)[
+            age_band(case_then.late_minutes, rt.calendar_for(definition).day_minutes)
+        ] += 1
+    listed = sorted(listed + [case_then for _d, case_then in rebuilt], key=lambda o: (-o.late_minutes, o.number))
+    return listed[:limit] if limit is not None else listed, _overdue_groups(bands, definitions)
+
+
+def _overdue_groups(bands: dict[tuple[int, str], list[int]], definitions: PinnedDefinitions) -> list[OverdueGroup]:
+    """One group per SOP and step (versions of an SOP together), in the SOP's own order."""
+    groups: dict[tuple[str, str], OverdueGroup] = {}
+    for (version_id, step), counts in bands.items():
+        definition = definitions.version(version_id)
+        group = groups.get((definition.id, step))
+        if group is None:
+            group = groups[definition.id, step] = OverdueGroup(
+                definition.id, step, _kegiatan(definition, step), _roles(definition, step), [0] * len(counts)
+            )
+        group.bands = [a + b for a, b in zip(group.bands, counts)]
+
+    def order(group: OverdueGroup):
+        definition = definitions.latest(group.sop)
+        try:
+            position = definition.step_number(group.step)
+        except (ValueError, AttributeError):
+            position = 10**6
+        return group.sop, position, group.step
+
+    return sorted(groups.values(), key=order)
+
+
+def _overdue_rebuilt(
+    rt: Runtime, session, definitions: PinnedDefinitions, as_of: datetime, sop: str | None
+) -> list[tuple[int, OverdueCase]]:
+    """Cases open at ``as_of`` that moved on since and were past their deadline then, with their SOP version.
+
+    Their state then is rebuilt from their journal (``engine.replay``).
     """
     from sopcli.store import aggregates as sql
     from sopcli.store.journal import replay_entry
 
     found = []
-    for _id, number, version_id, sop_id, unit, system, step, due in sql.overdue_now(session, as_of, sop):
-        definition = definitions.version(version_id)
-        found.append(_late_case(rt, definition, number, sop_id, unit, system, step, due, as_of))
-
     changed = sql.open_then_changed(session, as_of, sop)
     journals: dict[int, list[engine.Entry]] = {}
     for complaint_id, *columns in sql.entries_before(session, [c[0] for c in changed], as_of):
@@ -387,8 +536,9 @@ def _overdue(
         state = engine.replay(definition, journals.get(complaint_id, []), calendar, definitions.by_digest)
         due = engine.due_at(definition, state, calendar)
         if state.status == Status.OPEN and due is not None and due < as_of:
-            found.append(_late_case(rt, definition, number, sop_id, unit, system, state.current_step, due, as_of))
-    return sorted(found, key=lambda o: (-o.late_minutes, o.number))
+            late = _late_case(rt, definition, number, sop_id, unit, system, state.current_step, due, as_of)
+            found.append((version_id, late))
+    return found
 
 
 def _late_case(rt: Runtime, definition, number, sop_id, unit, system, step, due, as_of) -> OverdueCase:
@@ -419,6 +569,16 @@ class JournalLine:
     took_minutes: float | None
     standard_minutes: int | None
     next_step: str | None = None  # where the case went (an undo, reopening or move names it)
+    recorded_at: datetime | None = None  # when it was written down: later than ``at`` for an entry made afterwards
+
+
+@dataclass
+class DaySeal:
+    """A day's newest seal (``digest`` None: not sealed), the figure the supervisor copies onto the printout."""
+
+    day: date
+    digest: str | None
+    entries: int = 0
 
 
 @dataclass
@@ -429,6 +589,7 @@ class Journal:
     actor: str | None
     sop: str | None
     lines: list[JournalLine]
+    seals: list[DaySeal] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         tz = self.period.tz
@@ -441,7 +602,15 @@ class Journal:
             "office": self.office,
             "actor": self.actor,
             "sop": self.sop,
-            "entries": [{**line.__dict__, "at": line.at.astimezone(tz).isoformat()} for line in self.lines],
+            "seals": [{"day": s.day.isoformat(), "digest": s.digest, "entries": s.entries} for s in self.seals],
+            "entries": [
+                {
+                    **line.__dict__,
+                    "at": line.at.astimezone(tz).isoformat(),
+                    "recorded_at": line.recorded_at.astimezone(tz).isoformat() if line.recorded_at else None,
+                }
+                for line in self.lines
+            ],
         }
 
 
@@ -477,7 +646,23 @@ def build_journal(rt: Runtime, period: Period, actor: str | None = None, sop: st
                     entry.took_minutes,
                     entry.standard_minutes,
                     entry.next_step,
+                    entry.recorded_at,
                 )
             )
         office = _office_name(rt, definitions)
-    return Journal(period, office, rt.office_calendar.day_minutes, actor, sop, lines)
+        seals = _day_seals(session, period)
+    return Journal(period, office, rt.office_calendar.day_minutes, actor, sop, lines, seals)
+
+
+def _day_seals(session, period: Period) -> list[DaySeal]:
+    """Each day of ``period`` with its newest seal, if it has one."""
+    from sopcli.store import journal
+
+    newest: dict[str, DaySeal] = {}
+    for _seq, fields in journal.seals(session, newest_first=True):
+        recorded = json.loads(fields)
+        if recorded.get("date") not in newest:
+            newest[recorded["date"]] = DaySeal(
+                date.fromisoformat(recorded["date"]), recorded["digest"], int(recorded["entries"])
+            )
+    return [newest.get(day.isoformat(), DaySeal(day, None)) for day in period.days()]

@@ -24,14 +24,16 @@ def _within(column, start: datetime, end: datetime):
 
 
 def complaint_counts(
-    session, start: datetime, end: datetime, group: str | None = None, sop: str | None = None
+    session, start: datetime, end: datetime, as_of: datetime, group: str | None = None, sop: str | None = None
 ) -> list[tuple]:
-    """(group value, received, resolved, rejected, cancelled, open at ``end``) per ``group``.
+    """(group value, received, resolved, rejected, cancelled, open at ``end``, overdue untouched) per ``group``.
 
     ``group`` is ``sop_id``, ``unit``, ``system`` or None for the totals (one
     row, group value None). Received counts arrivals in the period; the three
     outcomes count cases closed in it; open counts cases received before the
-    end and not closed by it.
+    end and not closed by it. The last figure counts the open cases past their
+    deadline at ``as_of`` whose stored state is their state then (``overdue_now``);
+    cases changed since are judged by replaying them.
     """
     closed_in = _within(col(Complaint.closed_at), start, end)
     key = getattr(Complaint, group) if group else None
@@ -41,6 +43,7 @@ def complaint_counts(
         func.count().filter(and_(col(Complaint.status) == Status.REJECTED, closed_in)),
         func.count().filter(and_(col(Complaint.status) == Status.CANCELLED, closed_in)),
         func.count().filter(or_(col(Complaint.closed_at).is_(None), col(Complaint.closed_at) >= end)),
+        func.count().filter(_untouched_overdue(as_of)),
     )
     query = select(*([key] if key is not None else []), *figures).where(
         col(Complaint.received_at) < end, or_(col(Complaint.closed_at).is_(None), col(Complaint.closed_at) >= start)
@@ -213,19 +216,77 @@ _CASE_COLUMNS = (
 )
 
 
-def overdue_now(session, cutoff: datetime, sop: str | None = None) -> list[tuple]:
-    """Open cases whose stored state is the state at ``cutoff`` (nothing happened since) and whose deadline passed.
+def _untouched_overdue(cutoff: datetime):
+    """Open, nothing recorded since ``cutoff`` (the stored state is the state then), and past its deadline then."""
+    return and_(col(Complaint.status) == Status.OPEN, col(Complaint.last_at) < cutoff, col(Complaint.due_at) < cutoff)
 
-    Rows: id, number, sop version, sop, unit, system, current step, due at.
-    """
-    query = (
-        select(*_CASE_COLUMNS, col(Complaint.current_step), col(Complaint.due_at))
-        .where(col(Complaint.status) == Status.OPEN, col(Complaint.last_at) < cutoff, col(Complaint.due_at) < cutoff)
-        .order_by(col(Complaint.due_at), col(Complaint.id))
-    )
+
+def _overdue_where(query, cutoff: datetime, sop: str | None, versions: list[int] | None):
+    query = query.where(_untouched_overdue(cutoff))
     if sop:
         query = query.where(col(Complaint.sop_id) == sop)
+    if versions is not None:
+        query = query.where(col(Complaint.sop_version_id).in_(versions))
+    return query
+
+
+def overdue_now(
+    session, cutoff: datetime, sop: str | None = None, versions: list[int] | None = None, limit: int | None = None
+) -> list[tuple]:
+    """Open cases whose stored state is the state at ``cutoff`` (nothing happened since) and whose deadline passed.
+
+    Longest overdue first (earliest deadline), at most ``limit``; only of the SOP ``versions`` when given.
+    Rows: id, number, sop version, sop, unit, system, current step, due at.
+    """
+    query = select(*_CASE_COLUMNS, col(Complaint.current_step), col(Complaint.due_at))
+    query = _overdue_where(query, cutoff, sop, versions).order_by(col(Complaint.due_at), col(Complaint.id))
+    if limit is not None:
+        query = query.limit(limit)
     return [tuple(row) for row in session.execute(query)]
+
+
+def overdue_versions(session, cutoff: datetime, sop: str | None = None) -> list[int]:
+    """The SOP versions of the cases ``overdue_now`` finds: their calendars say how late each is."""
+    query = _overdue_where(select(col(Complaint.sop_version_id)).distinct(), cutoff, sop, None)
+    return [row[0] for row in session.execute(query)]
+
+
+def overdue_by_band(
+    session, cutoff: datetime, band_starts: list[datetime], versions: list[int], sop: str | None = None
+) -> list[tuple]:
+    """(sop version, step, band, cases) over the cases ``overdue_now`` finds among ``versions``.
+
+    ``band_starts`` are moments, latest first: a case due after the first is in band 0, one due after the
+    second (and not the first) in band 1, and so on; the calendar that makes them is the versions' own.
+    """
+    due = col(Complaint.due_at)
+    band = case(*((due > moment, index) for index, moment in enumerate(band_starts)), else_=len(band_starts))
+    query = select(col(Complaint.sop_version_id), col(Complaint.current_step), band.label("band"), func.count())
+    query = _overdue_where(query, cutoff, sop, versions).group_by(
+        col(Complaint.sop_version_id), col(Complaint.current_step), band
+    )
+    return [tuple(row) for row in session.execute(query)]
+
+
+def daily_flow(session, days: list[datetime], end: datetime, sop: str | None = None) -> list[tuple]:
+    """(day index, received, resolved) per day starting at ``days`` (the last ending at ``end``), days with either.
+
+    A CASE over the day boundaries buckets each row: the same on SQLite and PostgreSQL, one pass each.
+    """
+
+    def day_of(column):
+        return case(*((column < bound, index) for index, bound in enumerate([*days[1:], end])), else_=len(days))
+
+    def per_day(column, *conditions) -> dict[int, int]:
+        bucket = day_of(column).label("day")
+        query = select(bucket, func.count()).where(column >= days[0], column < end, *conditions)
+        if sop:
+            query = query.where(col(Complaint.sop_id) == sop)
+        return {day: count for day, count in session.execute(query.group_by(bucket))}
+
+    received = per_day(col(Complaint.received_at))
+    resolved = per_day(col(Complaint.closed_at), col(Complaint.status) == Status.RESOLVED)
+    return [(index, received.get(index, 0), resolved.get(index, 0)) for index in sorted(received.keys() | resolved)]
 
 
 def open_then_changed(session, cutoff: datetime, sop: str | None = None) -> list[tuple]:

@@ -183,6 +183,28 @@ class WorkingCalendar:
             day += _ONE_DAY
         raise ValueError("no working time within twenty years: check the office hours")
 
+    def before(self, end: datetime, minutes: float) -> datetime:
+        """The latest moment with ``minutes`` of working time between it and ``end``: ``add`` run backwards.
+
+        A case due after it is less than ``minutes`` late at ``end``: the reports band overdue cases in SQL by it.
+        """
+        if minutes <= 0:
+            return end
+        if self.always_open:
+            return end - timedelta(minutes=minutes)
+        remaining = timedelta(minutes=minutes)
+        day = end.astimezone(self.tz).date()
+        for _ in range(_MAX_DAYS):
+            window = self._window(day)
+            if window and window[0] < end:
+                finish = min(window[1], end)
+                available = finish - window[0]
+                if remaining <= available:
+                    return finish - remaining
+                remaining -= available
+            day -= _ONE_DAY
+        raise ValueError("no working time within twenty years: check the office hours")
+
 
 def _minutes_between(opening: time, closing: time) -> int:
     return (closing.hour * 60 + closing.minute) - (opening.hour * 60 + opening.minute)
