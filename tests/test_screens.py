@@ -170,6 +170,7 @@ def test_every_figure_of_the_report_is_on_the_screen(logbook, width):
     for block in blocks:
         _heading, header, *rows = csv.reader(io.StringIO(block))
         shown_columns = [i for i, name in enumerate(header) if name not in left_out]
+        rows = [row for row in rows if len(row) == len(header)]  # not the note under a list given in part
         wanted.update(word for row in rows for i in shown_columns for word in row[i].split())
     assert not wanted - Counter(text.split())
     report = json.loads(screen([*args, "--format", "json"], width))

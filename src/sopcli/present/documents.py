@@ -137,7 +137,7 @@ def _overdue_sections(report, day: int) -> list[Section]:
             Column(_("Step"), KEEP),
             Column(_("Kegiatan"), drop=1),
             Column(_("Must act"), drop=2),
-            *(Column(band, KEEP) for band in bands),
+            *bands,
             Column(_("Total"), KEEP),
         ],
         rows=[[g.sop, g.step, g.kegiatan, g.role, *g.bands, g.total] for g in report.overdue_by_step],

@@ -249,7 +249,7 @@ def rich_view(table: Table, width: int):
     for index, column_width in zip(shown, widths):
         fit = layout.fits[index]
         rich_table.add_column(
-            Text(str(table.columns[index])),
+            Text(str(table.columns[index]), no_wrap=False),  # a long heading wraps even over a column that does not
             width=column_width,
             justify="right" if numeric[index] else "left",
             no_wrap=fit != WRAP,
