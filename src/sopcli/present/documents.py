@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from sopcli.domain.vocabulary import Action
-from sopcli.i18n import _
+from sopcli.i18n import _, format_number
 from sopcli.present.labels import fields_text
 from sopcli.present.render import Table
 from sopcli.worktime.parse import format_minutes
@@ -66,12 +66,7 @@ def working_time_meta(day_minutes: int) -> tuple[str, str]:
 
 def percent_text(value: float | None) -> str:
     """``87,5%`` in Indonesian, ``87.5%`` in English."""
-    from sopcli.i18n import current_language
-
-    if value is None:
-        return ""
-    text = f"{value:.1f}%"
-    return text.replace(".", ",") if current_language() == "id" else text
+    return "" if value is None else format_number(value, 1) + "%"
 
 
 def _local(moment: datetime, tz, with_date: bool = True) -> str:
@@ -328,7 +323,7 @@ def journal_document(journal) -> Document:
         meta.append((_("Operator"), journal.actor))
     if journal.sop:
         meta.append(("SOP", journal.sop))
-    meta.append((_("Entries"), str(len(journal.lines))))
+    meta.append((_("Entries"), format_number(len(journal.lines))))
     meta.append(working_time_meta(day))
     return Document(
         title=_("Jurnal harian / log tanggapan keluhan"),

@@ -82,6 +82,11 @@ def _text_cell(value: Any, markdown: bool) -> str:
     return text.replace("|", "\\|").replace("\n", " ") if markdown else text
 
 
+def _is_number(value: Any) -> bool:
+    """A count or a figure: written as itself in CSV, for the spreadsheet to format."""
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
 def _write_csv(document: Document, out: TextIO) -> None:
     """Each section as a block (its heading, then the table), a blank line between: opens in any spreadsheet."""
     writer = csv.writer(out, lineterminator="\n")
@@ -89,7 +94,7 @@ def _write_csv(document: Document, out: TextIO) -> None:
         writer.writerow([section.heading])
         writer.writerow(section.table.keys or section.table.columns)
         for row in section.table.rows:
-            writer.writerow(["" if v is None else _cell(v) for v in row])
+            writer.writerow(["" if v is None else v if _is_number(v) else _cell(v) for v in row])
         writer.writerow([])
 
 

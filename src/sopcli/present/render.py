@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, TextIO
 
+from sopcli.i18n import format_number
 from sopcli.services.terminal import Terminal
 
 FORMATS = ("table", "plain", "markdown", "csv", "json")
@@ -82,6 +83,8 @@ def _cell(value: Any) -> str:
         return ""
     if isinstance(value, bool):
         return "✓" if value else "✗"
+    if isinstance(value, (int, float)):
+        return format_number(value)
     if isinstance(value, datetime):
         return value.strftime("%d/%m/%Y %H:%M")
     return visible(str(value))
