@@ -7,6 +7,7 @@ Keys:
                    (set one day at a time: ``office_hours.mon`` … ``office_hours.sun``)
     closed_days    extra closed days (ISO dates, sorted, no repeats) beyond national holidays
     operator       default operator name for ``--as``
+    default_sop    the SOP ``sop new`` offers first (an id or a .toml file), used when ``--sop`` is not given
     language       interface language, ``id`` or ``en``
     enforce_roles  only operators holding a step's pelaksana role may complete it
     supervisor_roles  with enforce_roles: the roles that may correct, undo, reopen and move a complaint
@@ -50,6 +51,7 @@ class Config:
     office_hours: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_OFFICE_HOURS))
     closed_days: tuple[str, ...] = ()
     operator: str | None = None
+    default_sop: str | None = None
     language: str | None = None
     enforce_roles: bool = False
     supervisor_roles: tuple[str, ...] = ()
@@ -378,6 +380,7 @@ def dumps(config: Config, keys=None) -> str:
         "database_url",
         "timezone",
         "operator",
+        "default_sop",
         "language",
         "office_name",
         "office_place",

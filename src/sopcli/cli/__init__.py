@@ -48,7 +48,11 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "Undo the last step or decision; the case is back at that step, the undone entry stays in the journal.",
     ),
     "show": ("cases", "show", "Show a complaint and its whole timeline, with time taken against each standard."),
-    "list": ("cases", "list_complaints", "List complaints with their current step, who must act and when it is due."),
+    "list": (
+        "cases",
+        "list_complaints",
+        "List complaints, the most urgent first, with priority, description, step, who acts and time left.",
+    ),
     "verify": (
         "cases",
         "verify",

@@ -26,8 +26,8 @@ FORMATS = ("table", "plain", "markdown", "csv", "json")
 class Table:
     """Rows under headed columns. ``keys`` name the columns in JSON (default: the headers).
 
-    ``row_styles`` holds a rich style per row (``"red"`` for a late one), used
-    only on a terminal.
+    ``row_styles`` holds a rich style per row (``"red"`` for a late one), and
+    ``cell_styles`` one for a single cell; both used only on a terminal.
     """
 
     columns: Sequence[str]
@@ -35,6 +35,7 @@ class Table:
     title: str | None = None
     keys: Sequence[str] | None = None
     row_styles: list[str | None] = field(default_factory=list)
+    cell_styles: dict[tuple[int, int], str] = field(default_factory=dict)  # (row, column) → style of one cell
     wrap: dict[int, int] = field(default_factory=dict)  # column index → max width in plain text
 
 
@@ -92,13 +93,18 @@ def _cell(value: Any) -> str:
 
 def _rich(table: Table, out: TextIO) -> None:
     from rich.table import Table as RichTable
+    from rich.text import Text
 
     rich_table = RichTable(title=table.title, show_lines=False, header_style="bold")
     for column in table.columns:
         rich_table.add_column(column, overflow="fold")
     for index, row in enumerate(table.rows):
         style = table.row_styles[index] if index < len(table.row_styles) else None
-        rich_table.add_row(*(_cell(v) for v in row), style=style)
+        cells: list[str | Text] = [
+            Text(text, style=cell_style) if (cell_style := table.cell_styles.get((index, at))) else text
+            for at, text in enumerate(_cell(v) for v in row)
+        ]
+        rich_table.add_row(*cells, style=style)
     console().print(rich_table)
 
 

@@ -108,12 +108,33 @@ def count_matching(session: Session, wanted: CaseFilter) -> int:
     return session.exec(select(func.count()).select_from(Complaint).where(*wanted.clauses())).one()
 
 
-def matching(session: Session, wanted: CaseFilter, limit: int | None = None) -> Sequence[Complaint]:
-    """The complaints ``wanted`` lets through, oldest first, at most ``limit``."""
-    query = select(Complaint).where(*wanted.clauses()).order_by(col(Complaint.received_at), col(Complaint.id))
-    if limit:
-        query = query.limit(limit)
-    return session.exec(query).all()
+def matching(
+    session: Session, wanted: CaseFilter, limit: int | None = None, order: str = "received"
+) -> list[Complaint]:
+    """The complaints ``wanted`` lets through, at most ``limit``, in ``order``: ``received`` (oldest first),
+    ``number``, or ``urgency`` (the earliest deadline first, so the latest are the most overdue; then those
+    without a deadline, oldest first).
+
+    Each order follows an index, so a limited listing reads only the rows it returns. ``urgency`` orders by
+    the stored deadline, a moment: across SOPs on different calendars (office hours, 24x7) the one that is
+    further past its deadline in working time may come second.
+    """
+    query = select(Complaint).where(*wanted.clauses())
+    if order == "number":
+        return _first(session, query.order_by(col(Complaint.year), col(Complaint.serial)), limit)
+    oldest_first = (col(Complaint.received_at), col(Complaint.id))
+    if order != "urgency":
+        return _first(session, query.order_by(*oldest_first), limit)
+    due = col(Complaint.due_at)
+    rows = _first(session, query.where(due.is_not(None)).order_by(due, col(Complaint.id)), limit)
+    if limit is None or len(rows) < limit:
+        rest = None if limit is None else limit - len(rows)
+        rows += _first(session, query.where(due.is_(None)).order_by(*oldest_first), rest)
+    return rows
+
+
+def _first(session: Session, query, limit: int | None) -> list[Complaint]:
+    return list(session.exec(query.limit(limit) if limit else query))
 
 
 def received_between(
