@@ -1363,3 +1363,28 @@ def test_new_without_sop_takes_the_configured_default(sop):
     ok(sop("config", "set", "default_sop", "tanahbumbu-jaringan"))
     assert js(sop(*args, "--json"))["sop"]["id"] == "tanahbumbu-jaringan"
     assert js(sop(*new_args(), "--json"))["sop"]["id"] == "kaltim-db"  # --sop still decides
+
+
+@pytest.mark.sqlite_only("reads SQLite's query plan")
+def test_list_by_urgency_walks_the_deadline_index_instead_of_sorting_every_open_complaint(sop, sop_env):
+    import sqlite3
+
+    from sqlalchemy import event
+    from sqlalchemy.engine import Engine
+
+    for hour in (8, 9, 10):
+        create(sop, received_at=f"2026-11-24T{hour:02}:00")
+    statements = []
+
+    def seen(_conn, _cursor, statement, parameters, _context, _many):
+        statements.append((statement, parameters))
+
+    event.listen(Engine, "before_cursor_execute", seen)
+    try:
+        ok(sop("list"))
+    finally:
+        event.remove(Engine, "before_cursor_execute", seen)
+    (by_deadline,) = [(s, p) for s, p in statements if "due_at IS NOT NULL ORDER BY" in s]
+    with sqlite3.connect(sop_env / "sop.db") as db:
+        plan = " | ".join(row[-1] for row in db.execute("EXPLAIN QUERY PLAN " + by_deadline[0], by_deadline[1]))
+    assert "USING INDEX ix_complaint_due_at" in plan and "TEMP B-TREE" not in plan, plan

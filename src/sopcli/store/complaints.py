@@ -86,10 +86,13 @@ class CaseFilter:
     mine: str | None = None  # an operator who wrote in the complaint's journal
     since: datetime | None = None
 
-    def clauses(self) -> list:
+    def clauses(self, status_index: bool = True) -> list:
+        """The WHERE clauses; without ``status_index`` the status is compared through an expression no index
+        serves, so the database walks another index in its order instead (see ``matching``)."""
         clauses = []
         if self.status is not None:
-            clauses.append(col(Complaint.status) == self.status)
+            status = col(Complaint.status)
+            clauses.append((status if status_index else func.coalesce(status, "")) == self.status)
         if self.sop:
             clauses.append(col(Complaint.sop_id) == self.sop)
         if self.overdue:
@@ -115,9 +118,9 @@ def matching(
     ``number``, or ``urgency`` (the earliest deadline first, so the latest are the most overdue; then those
     without a deadline, oldest first).
 
-    Each order follows an index, so a limited listing reads only the rows it returns. ``urgency`` orders by
-    the stored deadline, a moment: across SOPs on different calendars (office hours, 24x7) the one that is
-    further past its deadline in working time may come second.
+    ``urgency`` orders by the stored deadline, a moment, so that the database can walk its index and stop at
+    ``limit``; working time is worked out for the rows returned only. Across SOPs on different calendars
+    (office hours, 24x7) the one further past its deadline in working time may therefore come second.
     """
     query = select(Complaint).where(*wanted.clauses())
     if order == "number":
@@ -126,7 +129,10 @@ def matching(
     if order != "urgency":
         return _first(session, query.order_by(*oldest_first), limit)
     due = col(Complaint.due_at)
-    rows = _first(session, query.where(due.is_not(None)).order_by(due, col(Complaint.id)), limit)
+    # Only open complaints have a deadline: read in the deadline index's order, the first ``limit`` rows are
+    # the answer. Left to choose, SQLite takes the status index and sorts every open complaint first.
+    by_deadline = select(Complaint).where(*wanted.clauses(status_index=False), due.is_not(None))
+    rows = _first(session, by_deadline.order_by(due, col(Complaint.id)), limit)
     if limit is None or len(rows) < limit:
         rest = None if limit is None else limit - len(rows)
         rows += _first(session, query.where(due.is_(None)).order_by(*oldest_first), rest)
