@@ -270,23 +270,24 @@ def new(
 
 def _choose_sop(rt, questions: Questions) -> str:
     """The SOP picked from a numbered list at a terminal (Enter: the configured default, or the only SOP);
-    without one, the configured default.
+    without a terminal, the configured default.
 
     Raises:
         InputError: no terminal and no default: --sop is required.
     """
+    from rich.markup import escape
+
     from sopcli.errors import InputError
     from sopcli.i18n import _
     from sopcli.services.cases import pick
     from sopcli.services.settings import sop_choices
 
+    if not questions.interactive:  # the default, or the error naming --sop
+        return rt.config.default_sop or questions.ask(_("SOP (number or id)"), "--sop")
     choices, default = sop_choices(rt.config)
-    if not questions.interactive and default:
-        return default
-    if questions.interactive:
-        console = questions.console()
-        for number, (sop_id, name) in enumerate(choices, 1):
-            console.print(f"  {number}. [cyan]{sop_id}[/]" + (f" — {name}" if name else ""))
+    console = questions.console()
+    for number, (sop_id, name) in enumerate(choices, 1):
+        console.print(f"  {number}. [cyan]{escape(sop_id)}[/]" + (f" — {escape(name)}" if name else ""))
     ids = [sop_id for sop_id, _name in choices]
 
     def chosen(answer: str) -> str:

@@ -22,8 +22,8 @@ from sopcli.services.runtime import Runtime
 from sopcli.services.sops import check_sop_filter
 from sopcli.store import complaints, journal, sop_versions
 
-# How a complaint came in (saluran): one fixed list, so reports can count by it. Logbooks kept before it was
-# fixed may hold other words; those are shown as they were written.
+# How a complaint came in (saluran): one fixed list, so one way in is always written one way (``wa`` and
+# ``WhatsApp`` are one channel). Logbooks kept before the list was fixed may hold other words, shown as written.
 CHANNELS = ("surat", "telepon", "email", "whatsapp", "monitoring", "langsung", "web", "lainnya")
 _CHANNEL_ALIASES = {
     "letter": "surat",
