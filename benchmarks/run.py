@@ -8,7 +8,7 @@ next to each ratio; this script reports, it does not fail.
 
 Sections:
   startup  `sop --help`, `--version`, `sops list`, `list` (empty db), `show N`,
-           `next N --json` (10,000 complaints) against `python -c pass`,
+           `list` and `next N --json` (10,000 complaints) against `python -c pass`,
            `import typer` and `import typer, sqlmodel`.
   import   100,000 rows (and 1,000,000 without --quick) against a stdlib
            csv + sqlite3.executemany load of the same file (the baseline), and
@@ -224,6 +224,12 @@ def startup_section(work: Path, repeat: int) -> dict:
         "sop list --sop kaltim-db --json (10,000)",
         series([SOP, "list", "--sop", "kaltim-db", "--json"], env_big, max(3, repeat // 3)),
         base_db,
+    )
+    results["sop list table (10k)"] = report(
+        "sop list, the first 100 (10,000)",
+        series([SOP, "list", "--format", "plain"], env_big, repeat),
+        base_db,
+        "≤1.25× import typer, sqlmodel",
     )
 
     counter = iter(range(10_000, 0, -1))

@@ -65,7 +65,7 @@ def logbook(sop):
 def _entries(sop) -> int:
     verified = sop("verify")
     assert verified.exit_code == 0, verified.output
-    return int(re.search(r"(\d+) journal entries", verified.stdout).group(1))
+    return int(re.search(r"([\d,]+) journal entries", verified.stdout).group(1).replace(",", ""))
 
 
 def _handled(result) -> None:

@@ -13,6 +13,7 @@ import csv
 import io
 import json
 import re
+import sys
 from datetime import datetime, timedelta
 
 import pytest
@@ -601,6 +602,26 @@ def test_next_show_prints_the_card_and_changes_nothing(sop):
     assert ok(sop("verify")).stdout == "OK: 7 journal entries, chain intact.\n"
 
 
+def test_the_step_card_says_what_the_complaint_is_about_and_its_age(sop):
+    # Friday 20/11/2026 08:00 to the fixed now, Tuesday 24/11 16:00: Friday, Monday and Tuesday are whole
+    # working days from 08:00 (the office opens at 07:30, so each counts 510 minutes: 3 working days).
+    number = create(
+        sop, received_at="2026-11-20T08:00", description="SIMPEG tidak bisa login [bold]", reporter="Siti", unit="BKD"
+    )["number"]
+    card = " ".join(ok(sop("next", number, "--show")).stdout.replace("│", " ").split())
+    assert "Description SIMPEG tidak bisa login [bold]" in card  # typed text shown as it is, never as markup
+    assert "Reporter Siti · BKD" in card
+    assert "Age 3 d of working time (4 calendar days)" in card
+    as_json = js(sop("next", number, "--show", "--json"))
+    assert (as_json["description"], as_json["reporter"], as_json["unit"]) == (
+        "SIMPEG tidak bisa login [bold]",
+        "Siti",
+        "BKD",
+    )
+    assert (as_json["age_working_minutes"], as_json["age_calendar_days"]) == (1530.0, 4)
+    assert as_json["received_at"] == "2026-11-20T08:00:00+07:00" and as_json["priority"] == "sedang"
+
+
 def test_next_show_with_what_would_complete_the_step_is_refused(sop):
     number = create(sop)["number"]
     line = assert_error(sop("next", number, "--show", "--note", "x", "--at", "2026-11-24T09:00"), code=1)
@@ -981,12 +1002,18 @@ def listed(sop, *args: str) -> list[str]:
 
 def test_list_by_status(sop):
     n = make_mixed_cases(sop)
-    assert listed(sop) == [n["open"], n["open2"]]  # default: open, oldest first
-    assert listed(sop, "--status", "open") == [n["open"], n["open2"]]
+    assert listed(sop, "--sort", "received") == [n["open"], n["open2"]]  # default: open
+    assert listed(sop, "--status", "open", "--sort", "received") == [n["open"], n["open2"]]
     assert listed(sop, "--status", "resolved") == [n["resolved"]]
     assert listed(sop, "--status", "rejected") == [n["rejected"]]
     assert listed(sop, "--status", "cancelled") == [n["cancelled"]]
-    assert listed(sop, "--status", "all") == [n["resolved"], n["open"], n["rejected"], n["cancelled"], n["open2"]]
+    assert listed(sop, "--status", "all", "--sort", "received") == [
+        n["resolved"],
+        n["open"],
+        n["rejected"],
+        n["cancelled"],
+        n["open2"],
+    ]
     assert listed(sop, "--status", "ALL") == listed(sop, "--status", "all")
     # The Indonesian words the tables show work as well, in either interface language.
     for indonesian, key in [
@@ -1128,21 +1155,97 @@ def test_list_plain_and_empty(sop):
     assert number in out and "LATE" in out
 
 
-def test_list_limit_shows_the_oldest_and_says_how_many_more(sop, monkeypatch):
+def test_list_limit_shows_the_first_and_says_how_many_more(sop, monkeypatch):
     from sopcli.cli import cases as cli_cases
 
     monkeypatch.setattr(cli_cases, "LIST_LIMIT", 2)  # the table's default, made small enough to reach here
     numbers = [create(sop, received_at=f"2026-11-24T0{hour}:00")["number"] for hour in (8, 9, 7)]
-    oldest_first = [numbers[2], numbers[0], numbers[1]]
+    oldest_first = [numbers[2], numbers[0], numbers[1]]  # the same step each: the oldest is also the latest
     table = ok(sop("list"))
     assert [n for n in oldest_first if n in table.stdout] == oldest_first[:2]
-    assert "Showing the 2 oldest of 3 complaints; --limit 0 shows them all." in table.stderr
+    assert "Showing the 2 most urgent of 3 complaints; --limit 0 shows them all." in table.stderr
+    received = ok(sop("list", "--sort", "received"))
+    assert "Showing the 2 oldest of 3 complaints; --limit 0 shows them all." in received.stderr
     everything = ok(sop("list", "--limit", "0"))
     assert all(n in everything.stdout for n in numbers) and "Showing" not in everything.stderr
     assert listed(sop) == oldest_first  # json and csv are for scripts: all rows unless told
     assert listed(sop, "--limit", "1") == oldest_first[:1]
     assert [r[0] for r in csv.reader(io.StringIO(ok(sop("list", "--format", "csv")).stdout))][1:] == oldest_first
     assert "Showing" not in ok(sop("list", "--limit", "3")).stderr  # exactly all of them: nothing more to say
+
+
+def test_list_puts_a_late_critical_complaint_first_and_says_late_in_words(sop):
+    """The queue by urgency: the furthest past its deadline, then the least time left, then no deadline."""
+    wifi = create(sop, sop="tanahbumbu-jaringan", received_at="2026-11-23T08:00", description="Wi-Fi lambat")
+    defaced = create(
+        sop,
+        sop="cirebon-aplikasi",
+        received_at="2026-11-24T08:00",
+        priority="kritis",
+        description="Website resmi diretas (defacement)",
+    )  # step 1: 15 minutes, due 08:15; now is 16:00 → 7 h 45 min late
+    fresh = create(sop, received_at="2026-11-24T15:50")  # kaltim-db step 1: 30 minutes, 20 minutes left
+    slightly_late = create(sop, received_at="2026-11-24T15:00")  # due 15:30: 30 minutes late
+    rows = js(sop("list", "--json"))
+    assert [r["number"] for r in rows] == [
+        defaced["number"],
+        slightly_late["number"],
+        fresh["number"],
+        wifi["number"],  # step 1 of tanahbumbu-jaringan has no time standard: no deadline
+    ]
+    first = rows[0]
+    assert (first["priority"], first["description"]) == ("kritis", "Website resmi diretas (defacement)")
+    assert (first["minutes_left"], first["minutes_late"], first["overdue"]) == (-465.0, 465.0, True)
+    assert (rows[2]["minutes_left"], rows[2]["minutes_late"]) == (20.0, None)
+    assert (rows[3]["minutes_left"], rows[3]["due_at"]) == (None, None)
+    assert {"number", "sop", "status", "received_at", "unit", "system", "current_step", "step", "who", "due_at"} <= set(
+        first
+    )
+    assert [r["number"] for r in js(sop("list", "--json", "--sort", "received"))] == [
+        wifi["number"],
+        defaced["number"],
+        slightly_late["number"],
+        fresh["number"],
+    ]
+    assert [r["number"] for r in js(sop("list", "--json", "--sort", "nomor"))] == [
+        wifi["number"],
+        defaced["number"],
+        fresh["number"],
+        slightly_late["number"],
+    ]
+    table = ok(sop("list", "--format", "plain")).stdout
+    lines = [line for line in table.splitlines() if line.startswith("ADU-")]
+    assert lines[0].startswith(defaced["number"]) and "kritis" in lines[0]
+    assert "LATE 7 h 45 min" in lines[0] and "Website resmi diretas" in lines[0]
+    assert "LATE 30 min" in lines[1]
+    assert "LATE" not in lines[2] and "20 min" in lines[2]
+
+
+def test_list_colours_only_the_late_cell(sop, monkeypatch, capsys):
+    from sopcli.present import render
+
+    create(sop, received_at="2026-11-24T08:00")  # late
+    create(sop, received_at="2026-11-24T15:50")  # on time
+    shown = []
+    monkeypatch.setattr(render, "print_table", lambda table, fmt=None, **_: shown.append(table))
+    ok(sop("list"))
+    (table,) = shown
+    late_column = table.columns.index("Time left")
+    assert not any(table.row_styles)
+    assert table.cell_styles == {(0, late_column): "bold red"}
+    # Drawn at a terminal in colour, the red is on that cell alone.
+    monkeypatch.setenv("FORCE_COLOR", "1")
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    monkeypatch.setenv("COLUMNS", "300")
+    render.RENDERERS["table"](table, sys.stdout)
+    late_row, on_time_row = [line for line in capsys.readouterr().out.splitlines() if "ADU-" in line]
+    red = "\x1b[1;31m"
+    assert late_row.count(red) == 1 and late_row.split(red, 1)[1].startswith("LATE")
+    assert red not in on_time_row
+
+
+def test_list_refuses_an_unknown_order(sop):
+    assert_error(sop("list", "--sort", "prioritas"), "unknown order 'prioritas'", "urgency")
 
 
 @pytest.mark.parametrize("value", ["-1", "banyak", "2.5"])
@@ -1251,3 +1354,37 @@ def test_control_characters_in_text_are_shown_written_out_not_sent_to_the_termin
         assert "\x1b" not in shown and "\x07" not in shown, command
     assert "tes \\x1b]0;JUDUL\\x07 \\x1b[2J" in sop("show", number).stdout
     assert js(sop("show", number, "--json"))["journal"][-1]["note"] == note  # stored exactly as typed
+
+
+def test_new_without_sop_takes_the_configured_default(sop):
+    args = [a for a in new_args() if a not in ("--sop", "kaltim-db")]
+    refused = sop(*args)
+    assert "--sop is required when not at a terminal" in refused.stderr
+    ok(sop("config", "set", "default_sop", "tanahbumbu-jaringan"))
+    assert js(sop(*args, "--json"))["sop"]["id"] == "tanahbumbu-jaringan"
+    assert js(sop(*new_args(), "--json"))["sop"]["id"] == "kaltim-db"  # --sop still decides
+
+
+@pytest.mark.sqlite_only("reads SQLite's query plan")
+def test_list_by_urgency_walks_the_deadline_index_instead_of_sorting_every_open_complaint(sop, sop_env):
+    import sqlite3
+
+    from sqlalchemy import event
+    from sqlalchemy.engine import Engine
+
+    for hour in (8, 9, 10):
+        create(sop, received_at=f"2026-11-24T{hour:02}:00")
+    statements = []
+
+    def seen(_conn, _cursor, statement, parameters, _context, _many):
+        statements.append((statement, parameters))
+
+    event.listen(Engine, "before_cursor_execute", seen)
+    try:
+        ok(sop("list"))
+    finally:
+        event.remove(Engine, "before_cursor_execute", seen)
+    (by_deadline,) = [(s, p) for s, p in statements if "due_at IS NOT NULL ORDER BY" in s]
+    with sqlite3.connect(sop_env / "sop.db") as db:
+        plan = " | ".join(row[-1] for row in db.execute("EXPLAIN QUERY PLAN " + by_deadline[0], by_deadline[1]))
+    assert "USING INDEX ix_complaint_due_at" in plan and "TEMP B-TREE" not in plan, plan

@@ -131,21 +131,26 @@ def advance(sop, number: str, step: str, at: str, *extra: str) -> None:
 
 def test_new_prompts_for_everything_on_a_terminal(sop, term):
     t = Terminal(term, "new")
-    t.answer("SOP [cirebon-aplikasi/ipas-pemulihan/kaltim-db/tanahbumbu-jaringan]", "kaltim-db")
+    t.answer("SOP (number or id)", "3")  # the number in the list
     listing = flat(t.transcript.getvalue())
-    for sop_id, name in (
-        ("cirebon-aplikasi", "Pelayanan Gangguan Aplikasi Dan Sistem"),
-        ("ipas-pemulihan", "Pemulihan Gagal Fungsi-Fungsi IPAS"),
-        ("kaltim-db", "Pengelolaan Gangguan Database"),
-        ("tanahbumbu-jaringan", "Penanganan Gangguan Koneksi Internet & Intranet pada Jaringan Lokal SKPD"),
+    for number, (sop_id, name) in enumerate(
+        (
+            ("cirebon-aplikasi", "Pelayanan Gangguan Aplikasi Dan Sistem"),
+            ("ipas-pemulihan", "Pemulihan Gagal Fungsi-Fungsi IPAS"),
+            ("kaltim-db", "Pengelolaan Gangguan Database"),
+            ("tanahbumbu-jaringan", "Penanganan Gangguan Koneksi Internet & Intranet pada Jaringan Lokal SKPD"),
+        ),
+        1,
     ):
-        assert f"{sop_id} — {name}" in listing
+        assert f"{number}. {sop_id} — {name}" in listing
+    t.answer("Received when (Enter: now)", "")
+    t.answer("Ref: letter or ticket number (optional)", "")
     t.answer("Description of the disruption", "Database SIMPEG tidak bisa diakses")
     t.answer("Reporter", "Siti Aminah")
     t.answer("Unit (SKPD/OPD)", "BKD")
     t.answer("Affected system", "SIMPEG")
     t.answer("Host/node (optional)", "")
-    t.answer("Channel (telepon)", "")  # the default
+    t.answer("Channel [surat/telepon/email/whatsapp/monitoring/langsung/web/lainnya] (telepon)", "")  # the default
     t.answer("Priority [rendah/sedang/tinggi/kritis] (sedang)", "tinggi")
     t.expect("Complaint ADU-2026-00001 recorded.")
     t.expect("ADU-2026-00001 · step 1 of 9")
@@ -165,7 +170,7 @@ def test_new_prompts_for_everything_on_a_terminal(sop, term):
         "BKD",
         "SIMPEG",
     )
-    assert case["host"] is None
+    assert case["host"] is None and case["ref"] is None
     assert (case["channel"], case["priority"]) == ("telepon", "tinggi")
     assert case["received_at"] == "2026-11-24T16:00:00+07:00"
     assert case["current_step"] == "1"
@@ -209,8 +214,8 @@ def test_next_on_a_terminal_walks_a_step_and_a_decision(sop, term):
     t = Terminal(term, "next", number, "--at", "2026-11-23T14:45")
     t.expect(f"{number} · step 7 of 9")
     t.answer("Apakah gangguan telah selesai? [ya/tidak]", "mungkin")  # not an option: asked again
-    t.expect("Please choose one of the options shown")
-    t.answer("Apakah gangguan telah selesai? [ya/tidak]", "tidak")
+    t.expect("choose ya / tidak: the word, its number or its first letters")
+    t.answer("Apakah gangguan telah selesai? [ya/tidak]", "T")  # t for tidak, in any case
     t.answer("Note (optional)", "Database masih belum bisa diakses")
     t.answer("Output reference: laporan penyelesaian gangguan (optional)", "")
     t.answer("Save step 7 as done? [y/n] (y)", "y")
@@ -219,9 +224,9 @@ def test_next_on_a_terminal_walks_a_step_and_a_decision(sop, term):
     assert t.finish() == 0
     card = flat(t.output.split("[ya/tidak]", 1)[0])
     assert "Decision Apakah gangguan telah selesai?" in card
-    assert "ya — Jika telah selesai maka dilaporkan pada pejabat administrator. (→ step 8)" in card
+    assert "1. ya — Jika telah selesai maka dilaporkan pada pejabat administrator. (→ step 8)" in card
     assert (
-        "tidak — Jika tidak akan dilakukan pemeriksaan Database server kembali oleh Administrator Jaringan. (→ step 5)"
+        "2. tidak — Jika tidak akan dilakukan pemeriksaan Database server kembali oleh Administrator Jaringan. (→ step 5)"
     ) in card
 
     case = shown(sop, number)
@@ -297,9 +302,11 @@ def test_a_field_the_step_asks_for_is_checked(sop, term):
 
 def test_enter_alone_at_a_required_question_asks_again(sop, term):
     t = Terminal(term, "new")
-    t.answer("SOP [cirebon-aplikasi/ipas-pemulihan/kaltim-db/tanahbumbu-jaringan]", "")  # Enter: not an option
-    t.expect("Please choose one of the options shown")
-    t.answer("SOP [cirebon-aplikasi/ipas-pemulihan/kaltim-db/tanahbumbu-jaringan]", "kaltim-db")
+    t.answer("SOP (number or id)", "")  # Enter with no default: not an answer
+    t.expect("choose a number from 1 to 4, or an SOP id")
+    t.answer("SOP (number or id)", "kaltim-db")
+    t.answer("Received when (Enter: now)", "")
+    t.answer("Ref: letter or ticket number (optional)", "")
     t.answer("Description of the disruption", "   ")  # blank: asked again, nothing typed so far is lost
     t.expect("An answer is needed (Ctrl+C stops without saving).")
     t.answer("Description of the disruption", "SIMPEG lambat")
@@ -309,7 +316,7 @@ def test_enter_alone_at_a_required_question_asks_again(sop, term):
     t.answer("Unit (SKPD/OPD)", "BKD")
     t.answer("Affected system", "SIMPEG")
     t.answer("Host/node (optional)", "")
-    t.answer("Channel (telepon)", "")
+    t.answer("Channel [surat/telepon/email/whatsapp/monitoring/langsung/web/lainnya] (telepon)", "")
     t.answer("Priority [rendah/sedang/tinggi/kritis] (sedang)", "")
     t.expect("Complaint ADU-2026-00001 recorded.")
     assert t.finish() == 0
@@ -423,3 +430,80 @@ def test_show_at_a_terminal_shows_the_card_and_asks_nothing(sop, term):
     card = flat(t.output)
     assert "Apakah ping ke perangkat berhasil?" in card and "[tidak/ya]" not in card
     assert shown(sop, number) == before
+
+
+def test_new_takes_short_answers_a_received_time_and_a_ref(sop, term, sop_env):
+    """A prefix picks the SOP, a typed time is parsed as --received-at is (a bad one asked again), the office's
+    own word for a channel is taken (wa: whatsapp); the configured default SOP is offered on Enter."""
+    (sop_env / "config.toml").write_text('default_sop = "tanahbumbu-jaringan"\n', encoding="utf-8")
+    t = Terminal(term, "new")
+    t.answer("SOP (number or id) (tanahbumbu-jaringan)", "kal")  # the start of one id
+    t.answer("Received when (Enter: now)", "kemarin jam 25")
+    t.expect("kemarin jam 25")  # the refusal names the bad answer, and asks again
+    t.answer("Received when (Enter: now)", "23/11/2026 09.15")
+    t.answer("Ref: letter or ticket number (optional)", "WA-0811-23")
+    t.answer("Description of the disruption", "SIMPEG tidak bisa login")
+    t.answer("Reporter", "Siti")
+    t.answer("Unit (SKPD/OPD)", "BKD")
+    t.answer("Affected system", "SIMPEG")
+    t.answer("Host/node (optional)", "")
+    t.answer("(telepon)", "faks")  # not a channel: asked again, naming the channels
+    t.expect("unknown channel 'faks'")
+    t.answer("(telepon)", "WA")
+    t.answer("Priority [rendah/sedang/tinggi/kritis] (sedang)", "")
+    t.expect("Complaint ADU-2026-00001 recorded.")
+    assert t.finish() == 0
+    case = shown(sop, "ADU-2026-00001")
+    assert (case["sop"]["id"], case["ref"], case["channel"]) == ("kaltim-db", "WA-0811-23", "whatsapp")
+    assert case["received_at"] == "2026-11-23T09:15:00+07:00"
+
+    t = Terminal(term, "new")
+    t.answer("SOP (number or id) (tanahbumbu-jaringan)", "")  # Enter: the configured default
+    t.answer("Received when (Enter: now)", "")
+    t.answer("Ref: letter or ticket number (optional)", "")
+    for prompt, reply in (
+        ("Description of the disruption", "Internet mati"),
+        ("Reporter", "Budi"),
+        ("Unit (SKPD/OPD)", "Dinkes"),
+        ("Affected system", "Internet"),
+        ("Host/node (optional)", ""),
+        ("(telepon)", ""),
+        ("Priority [rendah/sedang/tinggi/kritis] (sedang)", ""),
+    ):
+        t.answer(prompt, reply)
+    t.expect("Complaint ADU-2026-00002 recorded.")
+    assert t.finish() == 0
+    assert shown(sop, "ADU-2026-00002")["sop"]["id"] == "tanahbumbu-jaringan"
+
+
+def test_a_decision_takes_an_options_number_or_first_letters(sop, term):
+    number = new_case(sop, "tanahbumbu-jaringan")
+    advance(sop, number, "1", "2026-11-23T08:05")
+    advance(sop, number, "2", "2026-11-23T08:10", "--decision", "tidak")
+    advance(sop, number, "3", "2026-11-23T08:30")
+    t = Terminal(term, "next", number, "--at", "2026-11-23T09:00")
+    t.answer("[internal/eksternal]", "2")  # the second option
+    t.answer("Note (optional)", "")
+    t.answer("Save step 4 as done? [y/n] (y)", "n")
+    assert t.finish() == 1
+    t = Terminal(term, "next", number, "--at", "2026-11-23T09:00")
+    t.answer("[internal/eksternal]", "EKS")  # the start of one option, in any case
+    t.answer("Note (optional)", "")
+    t.answer("Save step 4 as done? [y/n] (y)", "y")
+    t.expect("Step 4 done (eksternal)")
+    assert t.finish() == 0
+    assert shown(sop, number)["journal"][-1]["decision"] == "eksternal"
+
+
+def test_import_at_a_terminal_shows_a_bar_with_percentage(sop, term, sop_env):
+    rows = "\n".join(f"IMP-{i},2026-11-23T08:00,kaltim-db,Siti,BKD,SIMPEG,,wa,sedang,Gangguan {i}" for i in range(200))
+    path = sop_env / "impor.csv"
+    path.write_text("ref,received_at,sop,reporter,unit,system,host,channel,priority,description\n" + rows + "\n")
+    t = Terminal(term, "import", str(path))
+    t.expect("impor.csv: 200 rows, 200 new")
+    assert t.finish() == 0
+    if term == "dumb":  # no cursor movement to redraw a bar with: rich leaves it out
+        assert "rows read" not in t.output
+    else:
+        assert "100%" in t.output and "200 rows read" in t.output
+    assert shown(sop, "ADU-2026-00200")["channel"] == "whatsapp"

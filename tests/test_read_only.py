@@ -192,7 +192,7 @@ def test_read_commands_work_on_a_logbook_the_user_cannot_write(reader, build, la
     path = reader.logbook(layout, build)
     before = _state(path)
 
-    listed = _ok(reader.run(path, "list", "--limit", "3")).stdout
+    listed = _ok(reader.run(path, "list", "--sort", "received", "--limit", "3")).stdout
     assert "ADU-2026-00001" in listed and "ADU-2026-00004" not in listed
     shown = _ok(reader.run(path, "show", "ADU-2026-00001")).stdout
     assert "ADU-2026-00001" in shown and "TLP-20261026-01" in shown

@@ -52,7 +52,7 @@ def test_sop_new_takes_a_field_up_to_its_limit_and_refuses_one_character_more(so
     assert limits.LIMITS[field] == limit  # the limits the README lists
     result = sop(*with_option(option, "a" * (limit + 1)))
     line = one_error_line(result)
-    assert line.startswith(f"Error: {field}: {limit + 1} characters, more than the {limit} allowed"), line
+    assert line.startswith(f"Error: {field}: {limit + 1:,} characters, more than the {limit:,} allowed"), line
     assert complaints(sop) == [] and journal(sop) == []
     result = sop(*with_option(option, "a" * limit), "--json")
     assert result.exit_code == 0, result.stderr
@@ -65,11 +65,11 @@ def test_a_note_a_step_note_and_an_output_over_the_limit_are_refused_and_nothing
     before = journal(sop)
     too_long = "n" * 10_001
     line = one_error_line(sop("note", number, too_long))
-    assert line.startswith("Error: note: 10001 characters, more than the 10000 allowed"), line
+    assert line.startswith("Error: note: 10,001 characters, more than the 10,000 allowed"), line
     line = one_error_line(sop("next", number, "--note", too_long, "--json"))
-    assert line.startswith("Error: note: 10001 characters"), line
+    assert line.startswith("Error: note: 10,001 characters"), line
     line = one_error_line(sop("next", number, "--output", too_long, "--json"))
-    assert line.startswith("Error: output: 10001 characters"), line
+    assert line.startswith("Error: output: 10,001 characters"), line
     assert journal(sop) == before
     assert complaints(sop)[0]["current_step"] == "1"
     assert sop("note", number, "n" * 10_000).exit_code == 0
@@ -96,7 +96,7 @@ def test_an_imported_row_over_a_limit_is_an_error_of_its_row(sop, sop_env):
     assert result.exit_code == 1
     assert [line for line in result.stdout.splitlines() if line.startswith("line ")] == [
         "line 3 reporter: 201 characters, more than the 200 allowed",
-        "line 4 description: 10001 characters, more than the 10000 allowed",
+        "line 4 description: 10,001 characters, more than the 10,000 allowed",
         "line 4 host: 254 characters, more than the 253 allowed",
         "line 5 ref: 101 characters, more than the 100 allowed",
     ]
@@ -113,6 +113,6 @@ def test_a_field_value_of_a_step_over_the_limit_is_refused():
     from sopcli.errors import InputError
 
     entry = Entry(action="step", at=datetime(2026, 11, 24, tzinfo=UTC), actor="budi", fields={"estimasi": "e" * 10_001})
-    with pytest.raises(InputError, match=r"^--field estimasi: 10001 characters, more than the 10000 allowed"):
+    with pytest.raises(InputError, match=r"^--field estimasi: 10,001 characters, more than the 10,000 allowed"):
         limits.check_entry(entry)
     limits.check_entry(Entry(action="step", at=entry.at, actor="budi", fields={"estimasi": "e" * 10_000}))

@@ -9,6 +9,7 @@ Keys:
     operator       default operator name for ``--as``
     operator_from  who the operator is: ``flag`` (``--as``, SOP_OPERATOR, ``operator``, the login;
                    the default) or ``database-role`` (the PostgreSQL role the logbook is opened as)
+    default_sop    the SOP ``sop new`` offers first (an id or a .toml file), used when ``--sop`` is not given
     language       interface language, ``id`` or ``en``
     enforce_roles  only operators holding a step's pelaksana role may complete it
     supervisor_roles  with enforce_roles: the roles that may correct, undo, reopen and move a complaint
@@ -56,6 +57,7 @@ class Config:
     closed_days: tuple[str, ...] = ()
     operator: str | None = None
     operator_from: str = "flag"
+    default_sop: str | None = None
     language: str | None = None
     enforce_roles: bool = False
     supervisor_roles: tuple[str, ...] = ()
@@ -413,6 +415,7 @@ def dumps(config: Config, keys=None) -> str:
         "timezone",
         "operator",
         "operator_from",
+        "default_sop",
         "language",
         "office_name",
         "office_place",

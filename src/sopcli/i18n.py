@@ -60,3 +60,21 @@ def _(message: str) -> str:
 def N_(message: str) -> str:
     """Mark ``message`` for the catalog without translating it now (a table's label, translated where it is shown)."""
     return message
+
+
+# Indonesian writes 54.000 and 3,5; English 54,000 and 3.5 (the two separators swap).
+_INDONESIAN_SEPARATORS = str.maketrans({",": ".", ".": ","})
+
+
+def format_number(value: float, decimals: int | None = None) -> str:
+    """A number for people in the interface language: ``54.000`` and ``3,5`` in Indonesian, ``54,000`` and ``3.5``
+    in English. ``decimals`` fixes the digits after the point; by default a whole number has none and any other
+    up to two. Files for machines (CSV, JSON) keep the number itself.
+    """
+    if decimals is not None:
+        text = f"{value:,.{decimals}f}"
+    elif isinstance(value, int) or float(value).is_integer():
+        text = f"{int(value):,}"
+    else:
+        text = f"{value:,.2f}".rstrip("0").rstrip(".")
+    return text.translate(_INDONESIAN_SEPARATORS) if current_language() == "id" else text

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from sopcli.errors import InputError
-from sopcli.i18n import _
+from sopcli.i18n import _, format_number
 
 # A description (uraian) or a note: a long e-mail pasted whole is a few thousand characters.
 TEXT = 10_000
@@ -102,7 +102,9 @@ def too_long(name: str, value: Any) -> str | None:
     """Why ``value`` is too long for the field ``name`` (one of LIMITS), or None when it fits."""
     limit = LIMITS[name]
     if type(value) is str and len(value) > limit:
-        return _("{n} characters, more than the {limit} allowed").format(n=len(value), limit=limit)
+        return _("{n} characters, more than the {limit} allowed").format(
+            n=format_number(len(value)), limit=format_number(limit)
+        )
     return None
 
 

@@ -38,7 +38,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "transfer": ("cases", "transfer", "Move a complaint to the SOP it should follow."),
     "undo": ("cases", "undo", "Undo the last step or decision."),
     "show": ("cases", "show", "Show a complaint and its whole timeline."),
-    "list": ("cases", "list_complaints", "List complaints: current step, who acts, when it is due."),
+    "list": ("cases", "list_complaints", "List complaints, the most urgent first, with time left."),
     "verify": ("cases", "verify", "Check the journal's hash chain and the sealed days."),
     "import": ("transfer", "import_file", "Import complaints from CSV, TSV, JSON or Excel."),
     "export": ("transfer", "export", "Export complaints, or the journal with its hashes."),

@@ -7,6 +7,7 @@ given as an option; otherwise a missing value is an error naming the option.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from contextlib import contextmanager
 from typing import Annotated, Any
 
@@ -62,8 +63,17 @@ class Questions:
 
         return console(stderr=self.on_stderr, terminal=self.terminal)
 
-    def ask(self, label: str, option: str, *, choices: list[str] | None = None, default: str | None = None) -> str:
-        """The answer typed at the terminal.
+    def ask(
+        self,
+        label: str,
+        option: str,
+        *,
+        choices: list[str] | None = None,
+        default: str | None = None,
+        resolve: Callable[[str], Any] | None = None,
+    ) -> Any:
+        """The answer typed at the terminal; with ``resolve``, what it makes of the answer (Enter: of the
+        default), asking again when it raises ``InputError``.
 
         Raises:
             InputError: no terminal to ask at: ``option`` is required.
@@ -77,18 +87,21 @@ class Questions:
             raise InputError(_("{option} is required when not at a terminal").format(option=option))
         from rich.text import Text
 
-        prompt, _confirm = _prompts()
+        prompt, _confirm = _prompts(resolve)
         shown = Text(label)  # an SOP's question or a field's meaning, shown as written (rich reads a str as markup)
         with _end_of_input_stops():
             if default == "":  # optional: Enter leaves it empty, and rich would show "()"
-                return prompt.ask(shown, choices=choices, default="", show_default=False, console=self.console())
-            if default is not None:
-                return prompt.ask(shown, choices=choices, default=default, console=self.console())
-            while True:  # required: Enter alone asks again
-                value = prompt.ask(shown, choices=choices, console=self.console())
-                if value.strip():
-                    return value
-                self.console().print("[prompt.invalid]" + _("An answer is needed (Ctrl+C stops without saving)."))
+                value = prompt.ask(shown, choices=choices, default="", show_default=False, console=self.console())
+            elif default is not None:
+                value = prompt.ask(shown, choices=choices, default=default, console=self.console())
+            else:
+                while True:  # required: Enter alone asks again
+                    value = prompt.ask(shown, choices=choices, console=self.console())
+                    if value.strip():
+                        break
+                    self.console().print("[prompt.invalid]" + _("An answer is needed (Ctrl+C stops without saving)."))
+        # rich hands back the default as it is when Enter is pressed; an answer is already resolved
+        return resolve(value) if resolve is not None and value == default else value
 
     def confirm(self, question: str, default: bool = True) -> bool:
         from rich.text import Text
@@ -107,15 +120,29 @@ def _end_of_input_stops():
         raise typer.Abort() from None
 
 
-def _prompts():
-    """rich's Prompt and Confirm, speaking the interface language; Confirm takes ya/tidak as well as y/n."""
+def _prompts(resolve: Callable[[str], Any] | None = None):
+    """rich's Prompt and Confirm, speaking the interface language; Confirm takes ya/tidak as well as y/n.
+
+    With ``resolve``, the Prompt returns what ``resolve`` makes of the answer, and asks again, saying why,
+    when it raises ``InputError`` (the choices shown are then a guide, not the only answers taken).
+    """
+    from rich.markup import escape
     from rich.prompt import Confirm, InvalidResponse, Prompt
 
+    from sopcli.errors import InputError
     from sopcli.i18n import _
 
     class LocalPrompt(Prompt):
         validate_error_message = "[prompt.invalid]" + _("Please enter a valid value")
         illegal_choice_message = "[prompt.invalid.choice]" + _("Please choose one of the options shown")
+
+        def process_response(self, value: str):
+            if resolve is None:
+                return super().process_response(value)
+            try:
+                return resolve(value.strip())
+            except InputError as exc:
+                raise InvalidResponse("[prompt.invalid]" + escape(str(exc))) from None
 
     class LocalConfirm(Confirm):
         validate_error_message = "[prompt.invalid]" + _("Please answer y (yes) or n (no)")
@@ -155,7 +182,12 @@ def new(
     system: Annotated[str | None, typer.Option("--system", help="The affected application, database or link.")] = None,
     host: Annotated[str | None, typer.Option("--host", help="Node or server, if known.")] = None,
     channel: Annotated[
-        str | None, typer.Option("--channel", help="surat, telepon, email, whatsapp, monitoring, ...")
+        str | None,
+        typer.Option(
+            "--channel",
+            help="surat, telepon, email, whatsapp, monitoring, langsung, web or lainnya (wa, telp, surel, datang and "
+            "the like are understood).",
+        ),
     ] = None,
     priority: Annotated[str | None, typer.Option("--priority", help="rendah, sedang, tinggi or kritis.")] = None,
     received_at: Annotated[
@@ -172,7 +204,6 @@ def new(
 
     Example: sop new --sop kaltim-db --description "Database SIMPEG tidak bisa diakses" --reporter "Budi" --unit "BKD" --system SIMPEG --channel telepon --priority tinggi
     """
-    from sopcli.definitions.loader import builtin_ids
     from sopcli.i18n import _
     from sopcli.present.casefmt import print_card
     from sopcli.services import cases
@@ -180,25 +211,41 @@ def new(
     rt = runtime_of(ctx)
     operator = _operator(rt, actor)
     when = rt.parse_when(received_at) if received_at is not None else None
+    if channel is not None:  # a wrong word refused now, not after every other answer has been typed
+        channel = cases.normalise_channel(channel)
     rt.database.refuse_if_read_only()  # before any question: the answers could not be saved
     questions = Questions(rt.terminal, asking=not as_json)
-    if sop is None and questions.interactive:
-        _list_sops_for_choice(questions.console())
+    ask = questions.interactive
+    sop = sop or _choose_sop(rt, questions)
+    if received_at is None and ask:
+        when = questions.ask(
+            _("Received when (Enter: now)"), "--received-at", default="", resolve=lambda text: _moment(rt, text)
+        )
+    if ref is None and ask:
+        ref = questions.ask(_("Ref: letter or ticket number (optional)"), "--ref", default="")
     new_complaint = cases.NewComplaint(
-        sop=sop or questions.ask(_("SOP"), "--sop", choices=builtin_ids()),
+        sop=sop,
         description=description or questions.ask(_("Description of the disruption"), "--description"),
         reporter=reporter or questions.ask(_("Reporter"), "--reporter"),
         unit=unit or questions.ask(_("Unit (SKPD/OPD)"), "--unit"),
         system=system or questions.ask(_("Affected system"), "--system"),
-        host=host
-        if host is not None or not questions.interactive
-        else questions.ask(_("Host/node (optional)"), "--host", default=""),
+        host=host if host is not None or not ask else questions.ask(_("Host/node (optional)"), "--host", default=""),
         channel=channel
-        or (questions.ask(_("Channel"), "--channel", default="telepon") if questions.interactive else "telepon"),
+        or (
+            questions.ask(
+                _("Channel"),
+                "--channel",
+                choices=list(cases.CHANNELS),
+                default="telepon",
+                resolve=cases.normalise_channel,
+            )
+            if ask
+            else "telepon"
+        ),
         priority=priority
         or (
             questions.ask(_("Priority"), "--priority", choices=list(cases.PRIORITIES), default="sedang")
-            if questions.interactive
+            if ask
             else "sedang"
         ),
         received_at=when,
@@ -224,13 +271,46 @@ def new(
     typer.echo(_("Next: sop next {number}").format(number=view.number))
 
 
-def _list_sops_for_choice(console) -> None:
-    from rich.text import Text
+def _choose_sop(rt, questions: Questions) -> str:
+    """The SOP picked from a numbered list at a terminal (Enter: the configured default, or the only SOP);
+    without a terminal, the configured default.
 
-    from sopcli.definitions.loader import builtin_ids, load
+    Raises:
+        InputError: no terminal and no default: --sop is required.
+    """
+    from rich.markup import escape
 
-    for sop_id in builtin_ids():
-        console.print(Text("  ") + Text(sop_id, style="cyan") + f" — {load(sop_id).definition.nama}")
+    from sopcli.errors import InputError
+    from sopcli.i18n import _
+    from sopcli.services.cases import pick
+    from sopcli.services.settings import sop_choices
+
+    if not questions.interactive:  # the default, or the error naming --sop
+        return rt.config.default_sop or questions.ask(_("SOP (number or id)"), "--sop")
+    choices, default = sop_choices(rt.config)
+    console = questions.console()
+    for number, (sop_id, name) in enumerate(choices, 1):
+        console.print(f"  {number}. [cyan]{escape(sop_id)}[/]" + (f" — {escape(name)}" if name else ""))
+    ids = [sop_id for sop_id, _name in choices]
+
+    def chosen(answer: str) -> str:
+        found = pick(answer, ids)
+        if found is None:
+            raise InputError(_("choose a number from 1 to {last}, or an SOP id").format(last=len(ids)))
+        return found
+
+    return questions.ask(_("SOP (number or id)"), "--sop", default=default, resolve=chosen)
+
+
+def _moment(rt, text: str):
+    """A typed moment, parsed and checked as --received-at is; empty: None (now)."""
+    from sopcli.services.cases import check_received_at
+
+    if not text.strip():
+        return None
+    moment = rt.parse_when(text)
+    check_received_at(moment, rt.now())
+    return moment
 
 
 def next_step(
@@ -306,7 +386,9 @@ def next_step(
     if current.decision and decision is None:
         if not questions.interactive:
             card.require_decision(decision)
-        decision = questions.ask(current.decision.question, "--decision", choices=card.decision_labels)
+        decision = questions.ask(
+            current.decision.question, "--decision", choices=card.decision_labels, resolve=_option_of(card)
+        )
     asked = False
     for spec in current.fields:
         if spec.key not in fields and questions.interactive:
@@ -341,6 +423,24 @@ def next_step(
         _emit(view, rt, as_json=True)
         return
     _report_progress(view)
+
+
+def _option_of(card) -> Callable[[str], str]:
+    """What an answer to the card's decision stands for: ``y``/``t``, an option's number or its first letters."""
+    from sopcli.errors import InputError
+    from sopcli.i18n import _
+
+    def option(answer: str) -> str:
+        label = card.option_for(answer)
+        if label is None:
+            raise InputError(
+                _("choose {options}: the word, its number or its first letters").format(
+                    options=" / ".join(card.decision_labels)
+                )
+            )
+        return label
+
+    return option
 
 
 def _ask_field(questions: Questions, spec) -> str:
@@ -625,6 +725,15 @@ def list_complaints(
     since: Annotated[
         str | None, typer.Option("--since", help="Only complaints received since WHEN.", metavar="WHEN")
     ] = None,
+    sort: Annotated[
+        str,
+        typer.Option(
+            "--sort",
+            help="urgency: the latest past their deadline first, then the least time left, then those without "
+            "a deadline; received: oldest first; number.",
+            metavar="ORDER",
+        ),
+    ] = "urgency",
     actor: AsOption = None,
     as_json: JsonOption = False,
     fmt: Annotated[str | None, format_option("table, plain, markdown, csv or json.")] = None,
@@ -636,16 +745,17 @@ def list_complaints(
             min=0,
             max=LIST_LIMIT_MAX,
             metavar="N",
-            help=f"At most N complaints, oldest first; 0 for all (default {LIST_LIMIT} in a table, all in csv or json).",
+            help=f"At most N complaints, the first in --sort's order; 0 for all (default {LIST_LIMIT} in a table, "
+            "all in csv or json).",
         ),
     ] = None,
 ) -> None:
-    """List complaints with their current step, who must act and when it is due.
+    """List complaints, the most urgent first, with priority, description, step, who acts and time left.
 
     Example: sop list --overdue
     """
     from sopcli.cli.options import choose_format
-    from sopcli.i18n import _
+    from sopcli.i18n import _, format_number
     from sopcli.present import render
     from sopcli.present.casefmt import local
     from sopcli.present.labels import parse_status, status_label
@@ -655,6 +765,7 @@ def list_complaints(
 
     rt = runtime_of(ctx)
     fmt = choose_format(fmt, render.FORMATS, rt.terminal)
+    order = cases.list_order(sort)
     filters: dict[str, Any] = dict(
         sop=sop,
         overdue=overdue,
@@ -665,7 +776,7 @@ def list_complaints(
     for_scripts = as_json or fmt in ("json", "csv")
     if limit is None:
         limit = 0 if for_scripts else LIST_LIMIT
-    rows = cases.list_cases(rt, **filters, limit=limit or None)
+    rows = cases.list_cases(rt, **filters, limit=limit or None, order=order)
     keys = [
         "number",
         "sop",
@@ -679,10 +790,17 @@ def list_complaints(
         "due_at",
         "overdue",
         "paused",
+        "priority",
+        "description",
+        "minutes_left",
+        "minutes_late",
     ]
 
     def local_time(moment):
         return moment.astimezone(rt.zone) if moment else None
+
+    def minutes(value):
+        return None if value is None else round(value, 2)
 
     data = [
         [
@@ -698,6 +816,10 @@ def list_complaints(
             local_time(r.due_at),
             r.overdue,
             r.paused,
+            r.priority,
+            r.description,
+            minutes(r.minutes_left),
+            minutes(-r.minutes_left) if r.minutes_left is not None and r.minutes_left < 0 else None,
         ]
         for r in rows
     ]
@@ -713,47 +835,67 @@ def list_complaints(
     table_rows = [
         [
             r.number,
+            r.priority,
             r.sop_id,
             local(r.received_at, rt.zone),
             r.unit,
             r.system,
+            _shorten(" ".join(r.description.split()), 40),
             f"{r.current_step}. {_shorten(r.step_name or '')}" if r.current_step else status_label(r.status),
             r.who or "",
-            _("paused")
-            if r.paused
-            else (local(r.due_at, rt.zone) + (" ⚠ " + _("LATE") if r.overdue else "") if r.due_at else "-"),
+            local(r.due_at, rt.zone) if r.due_at else "-",
+            _time_left(r),
         ]
         for r in rows
     ]
-    # At 80 columns: number, step, who acts and due; the others drop out, Received first.
+    # At 80 columns: number, priority, what it is about, step and time left; the others drop out, Received first.
     columns = [
         Column(_("Number"), KEEP),
-        Column(_("SOP"), KEEP, drop=3),
+        Column(_("Priority"), KEEP, drop=8),
+        Column(_("SOP"), KEEP, drop=4),
         Column(_("Received"), KEEP, drop=1),
         Column(_("Unit"), CUT, drop=2),
-        Column(_("System"), CUT, drop=4),
+        Column(_("System"), CUT, drop=3),
+        Column(_("Description"), CUT, drop=7),  # the one to shrink first: shown whole by 'sop show'
         Column(_("Step"), CUT, min_width=20),
-        Column(_("Who acts"), CUT, drop=5, min_width=12),
-        Column(_("Due"), min_width=20),  # a time on one line, "⚠ TERLAMBAT" under it
+        Column(_("Who acts"), CUT, drop=6, min_width=12),
+        Column(_("Due"), KEEP, drop=5),
+        Column(_("Time left"), min_width=12),
     ]
+    late_column = 10
     with paged(rt.terminal, not no_pager):
         render.print_table(
             render.Table(
                 columns=columns,
                 rows=table_rows,
-                row_styles=["red" if r.overdue else None for r in rows],
-                wrap={5: 40, 6: 24},
+                cell_styles={(i, late_column): "bold red" for i, r in enumerate(rows) if r.overdue},
+                wrap={6: 40, 7: 40, 8: 24},
             ),
             fmt,
             terminal=rt.terminal,
         )
     if limit and len(rows) == limit and (total := cases.count_cases(rt, **filters)) > limit:
-        typer.echo(
-            _("Showing the {shown} oldest of {total} complaints; --limit 0 shows them all.").format(
-                shown=limit, total=total
-            ),
-            err=True,
-        )
+        shown = {
+            "urgency": _("Showing the {shown} most urgent of {total} complaints; --limit 0 shows them all."),
+            "received": _("Showing the {shown} oldest of {total} complaints; --limit 0 shows them all."),
+            "number": _("Showing the first {shown} of {total} complaints; --limit 0 shows them all."),
+        }[order]
+        typer.echo(shown.format(shown=format_number(limit), total=format_number(total)), err=True)
+
+
+def _time_left(row) -> str:
+    """The working time left to the deadline, or how late it is, in words: late shows without colour too."""
+    from sopcli.i18n import _
+    from sopcli.worktime.parse import format_minutes
+
+    if row.paused:
+        return _("paused")
+    if row.minutes_left is None:
+        return "-"
+    if row.overdue:  # past the deadline by less than a working minute (after hours): late all the same
+        late = -row.minutes_left
+        return _("LATE") + (" " + format_minutes(late, row.day_minutes) if late >= 1 else "")
+    return format_minutes(row.minutes_left, row.day_minutes)
 
 
 def _shorten(text: str, width: int = 60) -> str:
@@ -774,7 +916,7 @@ def verify(
     Example: sop verify --file jurnal-november.csv
     """
     from sopcli.errors import ExitCode
-    from sopcli.i18n import _
+    from sopcli.i18n import _, format_number
     from sopcli.services import cases
 
     if file:
@@ -788,7 +930,7 @@ def verify(
     if result.broken_seq is not None:
         typer.echo(_("BROKEN at journal entry {seq}: {problem}").format(seq=result.broken_seq, problem=result.problem))
         raise typer.Exit(ExitCode.ERROR)
-    typer.echo(_("OK: {n} journal entries, chain intact.").format(n=result.checked))
+    typer.echo(_("OK: {n} journal entries, chain intact.").format(n=format_number(result.checked)))
     if file:
         return
     from sopcli.services.seals import check_seals

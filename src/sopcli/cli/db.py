@@ -123,10 +123,10 @@ def check(
 
 
 def _chain_and_cases(result) -> None:
-    from sopcli.i18n import _
+    from sopcli.i18n import _, format_number
 
     if result.broken_seq is None:
-        typer.echo(_("Journal chain: {n} entries, intact.").format(n=result.entries))
+        typer.echo(_("Journal chain: {n} entries, intact.").format(n=format_number(result.entries)))
     else:
         typer.echo(
             _("Journal chain: BROKEN at entry {seq}: {problem}").format(
@@ -134,7 +134,7 @@ def _chain_and_cases(result) -> None:
             )
         )
     if result.disagreeing == 0:
-        typer.echo(_("Complaints against their journal: {n} agree.").format(n=result.complaints))
+        typer.echo(_("Complaints against their journal: {n} agree.").format(n=format_number(result.complaints)))
     else:
         typer.echo(
             _("Complaints against their journal: {bad} of {n} disagree:").format(
@@ -149,7 +149,7 @@ def _salvage(ctx: typer.Context, out: str) -> None:
     from pathlib import Path
 
     from sopcli.errors import ExitCode
-    from sopcli.i18n import _
+    from sopcli.i18n import _, format_number
     from sopcli.services.integrity import salvage
 
     result = salvage(runtime_of(ctx), Path(out))
@@ -163,9 +163,9 @@ def _salvage(ctx: typer.Context, out: str) -> None:
     typer.echo(
         _("Salvaged into {path}: {entries} of {total} journal entries, {complaints} complaints.").format(
             path=out,
-            entries=copied.get("journal_entry", 0),
-            total=copied.get("journal_entry", 0) + lost,
-            complaints=copied.get("complaint", 0),
+            entries=format_number(copied.get("journal_entry", 0)),
+            total=format_number(copied.get("journal_entry", 0) + lost),
+            complaints=format_number(copied.get("complaint", 0)),
         )
     )
     if result.lost_entries:
@@ -223,7 +223,7 @@ def backup(
     """
     from pathlib import Path
 
-    from sopcli.i18n import _
+    from sopcli.i18n import _, format_number
     from sopcli.services.backup import backup as run_backup
 
     result = run_backup(runtime_of(ctx), Path(path), force=force)
@@ -232,7 +232,8 @@ def backup(
             _("Copied to {path} as it is: it fails the integrity check like the logbook it copies.").format(path=path)
         )
         return
-    typer.echo(_("Backed up to {path}: {n} journal entries.").format(path=path, n=result.entries))
+    entries = result.entries if result.entries is not None else 0  # counted whenever the copy passed its check
+    typer.echo(_("Backed up to {path}: {n} journal entries.").format(path=path, n=format_number(entries)))
 
 
 @app.command("restore")
@@ -249,8 +250,8 @@ def restore(
     """
     from pathlib import Path
 
-    from sopcli.i18n import _
+    from sopcli.i18n import _, format_number
     from sopcli.services.backup import restore as run_restore
 
     entries = run_restore(runtime_of(ctx), Path(path), force=force)
-    typer.echo(_("Restored from {path}: {n} journal entries.").format(path=path, n=entries))
+    typer.echo(_("Restored from {path}: {n} journal entries.").format(path=path, n=format_number(entries)))

@@ -149,7 +149,7 @@ def seal(
     Example: sop journal seal --date yesterday
     """
     from sopcli.cli.cases import _operator
-    from sopcli.i18n import _
+    from sopcli.i18n import _, format_number
     from sopcli.services.seals import seal_day
     from sopcli.worktime.parse import parse_day
 
@@ -158,12 +158,14 @@ def seal(
     done = seal_day(rt, chosen, _operator(rt, actor))
     if done.already:
         typer.echo(
-            _("{day} was already sealed as it stands ({n} entries).").format(day=chosen.isoformat(), n=done.entries)
+            _("{day} was already sealed as it stands ({n} entries).").format(
+                day=chosen.isoformat(), n=format_number(done.entries)
+            )
         )
     else:
         typer.echo(
             _("Sealed {day}: {n} entries (journal entry {seq}).").format(
-                day=chosen.isoformat(), n=done.entries, seq=done.seq
+                day=chosen.isoformat(), n=format_number(done.entries), seq=done.seq
             )
         )
     typer.echo(_("Digest: {digest}").format(digest=done.digest))

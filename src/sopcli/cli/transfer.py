@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from typing import Annotated
 
@@ -80,7 +81,10 @@ def import_file(
 
         stream = io.BytesIO(stream.read())  # a workbook is a zip: it needs seeking
     try:
-        with _progress(not as_json and rt.terminal.stderr_is_tty, rt.terminal) as tick:
+        # A file's size is known and its byte position read as it goes: a bar with an ETA, no second pass
+        # to count lines. A workbook is read out of a zip, standard input has no size: a row counter.
+        size = os.fstat(stream.fileno()).st_size if chosen != "xlsx" and path != "-" else None
+        with _progress(not as_json and rt.terminal.stderr_is_tty, rt.terminal, stream, size) as tick:
             result = import_batch(
                 rt,
                 stream,
@@ -108,8 +112,9 @@ def import_file(
         raise typer.Exit(ExitCode.ERROR)
 
 
-def _progress(enabled: bool, terminal):
-    """A live row counter on a terminal; nothing when piped."""
+def _progress(enabled: bool, terminal, stream, size: int | None):
+    """On a terminal, a bar of the bytes of ``stream`` read out of ``size``, with the percentage, the time
+    left and the rows read (without a size, the rows read alone); nothing when piped."""
     from contextlib import contextmanager
 
     @contextmanager
@@ -117,33 +122,57 @@ def _progress(enabled: bool, terminal):
         if not enabled:
             yield None
             return
-        from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+        from rich.progress import (
+            BarColumn,
+            Progress,
+            ProgressColumn,
+            SpinnerColumn,
+            TaskProgressColumn,
+            TextColumn,
+            TimeElapsedColumn,
+            TimeRemainingColumn,
+        )
 
-        from sopcli.i18n import _
+        from sopcli.i18n import _, format_number
         from sopcli.present.render import console
 
-        with Progress(
-            SpinnerColumn(),
-            TextColumn(_("{task.completed:,} rows read")),
-            TimeElapsedColumn(),
-            console=console(stderr=True, terminal=terminal),
-            transient=True,
-        ) as bar:
-            task = bar.add_task("import", total=None)
-            yield lambda rows: bar.update(task, completed=rows)
+        rows_read = TextColumn(_("{task.fields[rows]} rows read"))
+        columns: tuple[ProgressColumn, ...]
+        if size:
+            columns = (BarColumn(), TaskProgressColumn(), rows_read, TimeRemainingColumn())
+        else:
+            columns = (SpinnerColumn(), rows_read, TimeElapsedColumn())
+        with Progress(*columns, console=console(stderr=True, terminal=terminal), transient=True) as bar:
+            task = bar.add_task("import", total=size or None, rows=format_number(0))
+            if size:
+
+                def read(rows: int) -> None:
+                    try:
+                        done = stream.tell()
+                    except ValueError:  # the reader has closed the file: it is read to the end
+                        done = size
+                    bar.update(task, completed=done, rows=format_number(rows))
+
+                yield read
+            else:
+                yield lambda rows: bar.update(task, rows=format_number(rows))
 
     return counter()
 
 
 def _print_result(result) -> None:
-    from sopcli.i18n import _
+    from sopcli.i18n import _, format_number
 
     for problem in result.invalid:
         column = f" {problem.column}" if problem.column else ""
         typer.echo(_("line {line}{column}: {reason}").format(line=problem.line, column=column, reason=problem.reason))
     bad_rows = len({p.line for p in result.invalid})
     summary = _("{source}: {rows} rows, {new} new, {dup} duplicates (already recorded), {bad} invalid.").format(
-        source=result.source, rows=result.rows, new=result.imported, dup=result.duplicates, bad=bad_rows
+        source=result.source,
+        rows=format_number(result.rows),
+        new=format_number(result.imported),
+        dup=format_number(result.duplicates),
+        bad=format_number(bad_rows),
     )
     typer.echo(summary)
     if result.closed_in_source:
@@ -152,14 +181,14 @@ def _print_result(result) -> None:
                 "Note: {n} of the new rows were closed in their source (resolved, rejected or cancelled); they are "
                 "recorded as new open complaints, since an import carries a complaint but not its history. To move "
                 "a whole logbook, use 'sop db backup' and 'sop db restore'."
-            ).format(n=result.closed_in_source),
+            ).format(n=format_number(result.closed_in_source)),
             err=True,
         )
     if result.committed:
         if result.imported:
             typer.echo(
                 _("Imported {n} complaints: {first} … {last}.").format(
-                    n=result.imported, first=result.first_number, last=result.last_number
+                    n=format_number(result.imported), first=result.first_number, last=result.last_number
                 )
             )
         else:
@@ -208,7 +237,7 @@ def export(
     from sopcli.cli.options import choose_format
     from sopcli.errors import InputError
     from sopcli.files.output import output_file
-    from sopcli.i18n import _
+    from sopcli.i18n import _, format_number
     from sopcli.present.labels import parse_status
     from sopcli.services.exporter import EXPORT_FORMATS
     from sopcli.services.exporter import export as run_export
@@ -237,4 +266,4 @@ def export(
         with output_file(output, binary=True) as out:
             count = run_export(rt, what, out, fmt=fmt, since=start, until=end, sop=sop, status=wanted, utc=utc)
     message = _("Exported {n} complaints.") if what == "complaints" else _("Exported {n} journal entries.")
-    typer.echo(message.format(n=count), err=True)
+    typer.echo(message.format(n=format_number(count)), err=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sopcli.i18n import _
+from sopcli.i18n import _, format_number
 
 
 def local(moment: datetime | None, tz) -> str:
@@ -41,6 +41,20 @@ def time_left_text(card) -> tuple[str, bool]:
     return _("{left} of working time left").format(left=format_minutes(card.minutes_left, day_minutes)), False
 
 
+def age_text(card) -> str:
+    """How long ago the complaint came in: working time, and calendar days once there is one."""
+    from sopcli.worktime.parse import format_minutes
+
+    working = format_minutes(card.age_minutes, card.day_minutes)
+    if card.age_days == 0:
+        return _("{working} of working time").format(working=working)
+    if card.age_days == 1:
+        return _("{working} of working time (1 calendar day)").format(working=working)
+    return _("{working} of working time ({days} calendar days)").format(
+        working=working, days=format_number(card.age_days)
+    )
+
+
 def card_json(card, tz) -> dict:
     """The step card for scripts (``sop next N --show --json``): what ``print_card`` shows, times with offset."""
 
@@ -54,6 +68,12 @@ def card_json(card, tz) -> dict:
         "sop": {"id": card.sop.id, "version": card.case.sop_version, "nama": card.sop.nama},
         "unit": card.case.unit,
         "system": card.case.system,
+        "description": card.case.description,
+        "reporter": card.case.reporter,
+        "priority": card.case.priority,
+        "received_at": t(card.case.received_at),
+        "age_working_minutes": round(card.age_minutes, 2),
+        "age_calendar_days": card.age_days,
         "step": step.id,
         "position": card.position,
         "total": card.total,
@@ -99,6 +119,9 @@ def print_card(card, tz, terminal=None, *, stderr: bool = False) -> None:
     grid = Table.grid(padding=(0, 2))
     grid.add_column(style="bold", no_wrap=True)
     grid.add_column()
+    grid.add_row(_("Description"), text(card.case.description))
+    grid.add_row(_("Reporter"), text(f"{card.case.reporter} · {card.case.unit}"))
+    grid.add_row(_("Age"), age_text(card))
     grid.add_row(_("Activity"), text(step.kegiatan))
     grid.add_row(_("Who acts"), text(card.who))
     if step.kelengkapan:
@@ -117,12 +140,13 @@ def print_card(card, tz, terminal=None, *, stderr: bool = False) -> None:
         grid.add_row(_("Remarks"), text(step.keterangan, "dim"))
     if step.decision:
         grid.add_row(_("Decision"), text(step.decision.question))
-        for option in step.decision.options:
+        for number, option in enumerate(step.decision.options, 1):  # the number is an answer too
             target = (option.goto and _("step {id}").format(id=option.goto)) or _("end: {outcome}").format(
                 outcome=_outcome(option.end)
             )
             grid.add_row(
-                "", text(option.label, "cyan") + f" — {visible(option.meaning)} " + text(f"(→ {target})", "dim")
+                "",
+                Text(f"{number}. ") + text(option.label, "cyan") + f" — {visible(option.meaning)} " + text(f"(→ {target})", "dim"),
             )
     for spec in step.fields:
         grid.add_row(_("Field"), text(f"{spec.key}: {spec.meaning}" + ("" if spec.required else _(" (optional)"))))
@@ -202,7 +226,7 @@ def print_case(view, tz, terminal=None) -> None:
         fields = fields_text(entry.action, entry.fields, entry.next_step)
         rows.append(
             [
-                entry.seq,
+                str(entry.seq),  # a number that names the entry, not a quantity
                 local(entry.at, tz),
                 recorded,
                 entry.actor,

@@ -13,7 +13,7 @@ from datetime import datetime
 from itertools import pairwise
 
 from sopcli.domain.vocabulary import Action
-from sopcli.i18n import _
+from sopcli.i18n import _, format_number
 from sopcli.present.labels import fields_text
 from sopcli.present.render import KEEP, Column, Table
 from sopcli.worktime.parse import format_minutes
@@ -81,12 +81,7 @@ def working_time_meta(day_minutes: int) -> tuple[str, str]:
 
 def percent_text(value: float | None) -> str:
     """``87,5%`` in Indonesian, ``87.5%`` in English."""
-    from sopcli.i18n import current_language
-
-    if value is None:
-        return ""
-    text = f"{value:.1f}%"
-    return text.replace(".", ",") if current_language() == "id" else text
+    return "" if value is None else format_number(value, 1) + "%"
 
 
 def _step_label(sop: str, step: str, kegiatan: str, width: int = 38) -> str:
@@ -454,7 +449,7 @@ def journal_document(journal) -> Document:
         meta.append((_("Operator"), journal.actor))
     if journal.sop:
         meta.append(("SOP", journal.sop))
-    meta.append((_("Entries"), str(len(journal.lines))))
+    meta.append((_("Entries"), format_number(len(journal.lines))))
     meta.append(working_time_meta(day))
     meta += [seal_meta(seal, one_day) for seal in journal.seals]
     return Document(

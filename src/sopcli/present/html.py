@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from html import escape
 
-from sopcli.i18n import _
+from sopcli.i18n import _, format_number
 from sopcli.present.documents import Bar, Columns, Document, Section, percent_text
 from sopcli.present.render import _cell
 
@@ -100,7 +100,9 @@ def render_page(document: Document, *, config=None, language: str = "id") -> str
     if document.highlights:
         parts.append(
             '<div class="highlights">'
-            + "".join(f"<div>{escape(label)}<b>{value}</b></div>" for label, value in document.highlights)
+            + "".join(
+                f"<div>{escape(label)}<b>{format_number(value)}</b></div>" for label, value in document.highlights
+            )
             + "</div>"
         )
     if document.empty_notice:
@@ -131,7 +133,7 @@ def _section(section: Section, chart_id: str) -> str:
     for index, row in enumerate(table.rows):
         late = index < len(table.row_styles) and table.row_styles[index] == "red"
         cells = "".join(
-            f'<td class="n">{value}</td>'
+            f'<td class="n">{format_number(value)}</td>'
             if isinstance(value, int) and not isinstance(value, bool)
             else f"<td>{escape(_cell(value))}</td>"
             for value in row

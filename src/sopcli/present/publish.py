@@ -99,6 +99,11 @@ def _text_cell(value: Any, markdown: bool) -> str:
     return text.replace("|", "\\|").replace("\n", " ") if markdown else text
 
 
+def _is_number(value: Any) -> bool:
+    """A count or a figure: written as itself in CSV, for the spreadsheet to format."""
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
 def _write_csv(document: Document, out: TextIO) -> None:
     """Each section as a block (its heading, then the table), a blank line between: opens in any spreadsheet."""
     from sopcli.files.formulas import neutralised
@@ -108,7 +113,7 @@ def _write_csv(document: Document, out: TextIO) -> None:
         writer.writerow([neutralised(section.heading)])
         writer.writerow(section.table.keys or section.table.columns)
         for row in section.table.rows:
-            writer.writerow(["" if v is None else _cell(neutralised(v)) for v in row])
+            writer.writerow(["" if v is None else v if _is_number(v) else _cell(neutralised(v)) for v in row])
         if section.note and section.table.rows:  # a list given in part says so, and how to get it whole
             writer.writerow([neutralised(section.note)])
         writer.writerow([])

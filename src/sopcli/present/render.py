@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, TextIO
 
+from sopcli.i18n import format_number
 from sopcli.services.terminal import Terminal
 
 FORMATS = ("table", "plain", "markdown", "csv", "json")
@@ -57,7 +58,7 @@ class Table:
 
     ``columns`` are headers, or ``Column``s saying how each fits a narrow terminal (a plain
     header wraps between words). ``row_styles`` holds a rich style per row (``"red"`` for a
-    late one), used only on a terminal.
+    late one), and ``cell_styles`` one for a single cell; both used only on a terminal.
     """
 
     columns: Sequence[str]
@@ -65,6 +66,7 @@ class Table:
     title: str | None = None
     keys: Sequence[str] | None = None
     row_styles: list[str | None] = field(default_factory=list)
+    cell_styles: dict[tuple[int, int], str] = field(default_factory=dict)  # (row, column) → style of one cell
     wrap: dict[int, int] = field(default_factory=dict)  # column index → max width in plain text
 
 
@@ -113,6 +115,8 @@ def _cell(value: Any) -> str:
         return ""
     if isinstance(value, bool):
         return "✓" if value else "✗"
+    if isinstance(value, (int, float)):
+        return format_number(value)
     if isinstance(value, datetime):
         return value.strftime("%d/%m/%Y %H:%M")
     return visible(str(value))
@@ -257,7 +261,7 @@ def rich_view(table: Table, width: int):
         )
     for number, row in enumerate(layout.cells):
         style = table.row_styles[number] if number < len(table.row_styles) else None
-        rich_table.add_row(*(Text(row[i]) for i in shown), style=style)
+        rich_table.add_row(*(Text(row[i], style=table.cell_styles.get((number, i), "")) for i in shown), style=style)
     return rich_table
 
 
@@ -276,9 +280,8 @@ def _cards(table: Table, cells: list[list[str]], width: int):
         card.add_column(overflow="fold")
         for index, value in enumerate(row):
             if value or index == 0:
-                card.add_row(
-                    Text(str(table.columns[index])), Text(value, style=("bold " if index == 0 else "") + (style or ""))
-                )
+                emphasis = ("bold " if index == 0 else "") + table.cell_styles.get((number, index), style or "")
+                card.add_row(Text(str(table.columns[index])), Text(value, style=emphasis))
         if number:
             parts.append(Text())
         parts.append(card)

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sopcli.errors import DatabaseDamaged, DatabaseError, InputError, os_reason
-from sopcli.i18n import _
+from sopcli.i18n import _, format_number
 from sopcli.services.runtime import Runtime
 
 
@@ -149,7 +149,7 @@ def restore(rt: Runtime, source: Path, force: bool = False) -> int:
             held = live.execute("SELECT COUNT(*) FROM complaint").fetchone()[0]
     if held and not force:
         raise InputError(
-            _("the logbook holds {n} complaints; restoring would replace them").format(n=held),
+            _("the logbook holds {n} complaints; restoring would replace them").format(n=format_number(held)),
             _("give --force to replace it"),
         )
     with closing(sqlite3.connect(source)) as backup_copy, closing(sqlite3.connect(target, timeout=5)) as live:

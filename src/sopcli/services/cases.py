@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, TypedDict, overload
@@ -23,7 +23,40 @@ from sopcli.services.runtime import Runtime
 from sopcli.services.sops import check_sop_filter
 from sopcli.store import complaints, journal, sop_versions
 
+# How a complaint came in (saluran): one fixed list, so one way in is always written one way (``wa`` and
+# ``WhatsApp`` are one channel). Logbooks kept before the list was fixed may hold other words, shown as written.
 CHANNELS = ("surat", "telepon", "email", "whatsapp", "monitoring", "langsung", "web", "lainnya")
+_CHANNEL_ALIASES = {
+    "letter": "surat",
+    "nota dinas": "surat",
+    "disposisi": "surat",
+    "telp": "telepon",
+    "tlp": "telepon",
+    "telfon": "telepon",
+    "telpon": "telepon",
+    "phone": "telepon",
+    "telephone": "telepon",
+    "e-mail": "email",
+    "surel": "email",
+    "mail": "email",
+    "wa": "whatsapp",
+    "whats app": "whatsapp",
+    "alert": "monitoring",
+    "otomatis": "monitoring",
+    "datang": "langsung",
+    "datang langsung": "langsung",
+    "tatap muka": "langsung",
+    "walk-in": "langsung",
+    "in person": "langsung",
+    "aplikasi": "web",
+    "website": "web",
+    "portal": "web",
+    "lapor": "web",
+    "online": "web",
+    "lain": "lainnya",
+    "lain-lain": "lainnya",
+    "other": "lainnya",
+}
 PRIORITIES = ("rendah", "sedang", "tinggi", "kritis")
 _PRIORITY_ALIASES = {
     "low": "rendah",
@@ -50,6 +83,44 @@ def normalise_priority(value: str) -> str:
             _("choose {choices}").format(choices=", ".join(PRIORITIES)),
         )
     return key
+
+
+def normalise_channel(value: str) -> str:
+    """One of ``CHANNELS``; the other words offices use for them are accepted (``wa``: whatsapp, ``datang``:
+    langsung), in any case.
+
+    Raises:
+        InputError: any other word; the message lists the channels.
+    """
+    key = " ".join(value.split()).lower()
+    key = _CHANNEL_ALIASES.get(key, key)
+    if key not in CHANNELS:
+        raise InputError(
+            _("unknown channel {value!r}").format(value=value),
+            _("choose {choices}").format(choices=", ".join(CHANNELS)),
+        )
+    return key
+
+
+# Short answers to a yes/no decision, in either language: they stand for the option labelled with one of them.
+_YES_WORDS = ("ya", "y", "yes")
+_NO_WORDS = ("tidak", "t", "n", "no")
+
+
+def pick(answer: str, choices: Sequence[str]) -> str | None:
+    """The choice ``answer`` stands for: the choice itself in any case, its number in the list (from 1), or
+    the start of exactly one choice; None when it stands for none, or for more than one."""
+    wanted = " ".join(answer.split()).lower()
+    if not wanted:
+        return None
+    exact = [choice for choice in choices if choice.lower() == wanted]
+    if exact:
+        return exact[0]
+    if wanted.isdigit():
+        index = int(wanted) - 1
+        return choices[index] if 0 <= index < len(choices) else None
+    starting = [choice for choice in choices if choice.lower().startswith(wanted)]
+    return starting[0] if len(starting) == 1 else None
 
 
 NUMBER_PREFIX = "ADU"
@@ -168,11 +239,23 @@ class StepCard:
     paused: bool
     who: str  # the step's pelaksana by name
     day_minutes: int  # a working day of the SOP's calendar, for showing durations
+    age_minutes: float  # working minutes since the complaint was received
+    age_days: int  # whole calendar days since it was received
 
     @property
     def decision_labels(self) -> list[str]:
         """The options a decision step offers (none for a plain step)."""
         return [option.label for option in self.step.decision.options] if self.step.decision else []
+
+    def option_for(self, answer: str) -> str | None:
+        """The decision option an operator's answer stands for (``y``/``t`` for ya/tidak, a number, a prefix)."""
+        word = answer.strip().lower()
+        for words in (_YES_WORDS, _NO_WORDS):
+            if word in words:
+                labelled = [label for label in self.decision_labels if label.lower() in words]
+                if len(labelled) == 1:
+                    return labelled[0]
+        return pick(answer, self.decision_labels)
 
     def require_decision(self, decision: str | None) -> None:
         """Refuse to go on without the decision this step asks for.
@@ -306,7 +389,8 @@ def step_card(rt: Runtime, number: str) -> StepCard:
     calendar = rt.calendar_for(sop)
     standard = engine.standard_for(sop, step, state.fields)
     due = engine.due_at(sop, state, calendar)
-    left = minutes_left(due, rt.now(), calendar)
+    now = rt.now()
+    left = minutes_left(due, now, calendar)
     return StepCard(
         view,
         sop,
@@ -320,6 +404,8 @@ def step_card(rt: Runtime, number: str) -> StepCard:
         state.paused_since is not None,
         who=sop.who_acts(step),
         day_minutes=calendar.day_minutes,
+        age_minutes=calendar.working_minutes(complaint.received_at, now),
+        age_days=max((now - complaint.received_at).days, 0),
     )
 
 
@@ -443,13 +529,13 @@ def record_complaint(rt: Runtime, new: NewComplaint, *, actor: str) -> CaseView:
 
     loaded = _load_sop(rt, new.sop)
     if new.received_at is not None:
-        _check_received_at(new.received_at, rt.now())
+        check_received_at(new.received_at, rt.now())
     details: _Details = {
         "description": _required(new.description, "--description"),
         "reporter": _required(new.reporter, "--reporter"),
         "unit": _required(new.unit, "--unit"),
         "system": _required(new.system, "--system"),
-        "channel": _required(new.channel, "--channel").lower(),
+        "channel": normalise_channel(_required(new.channel, "--channel")),
         "priority": normalise_priority(_required(new.priority, "--priority")),
         "host": (new.host or "").strip() or None,
         "ref": (new.ref or "").strip() or None,
@@ -494,7 +580,7 @@ def record_complaint(rt: Runtime, new: NewComplaint, *, actor: str) -> CaseView:
         return _view(session, complaint, sop, calendar.day_minutes)
 
 
-def _check_received_at(received_at: datetime, now: datetime) -> None:
+def check_received_at(received_at: datetime, now: datetime) -> None:
     """Refuse a given received-at in the future or implausibly long ago.
 
     Raises:
@@ -822,7 +908,7 @@ def _corrected_value(key: str, value: str) -> str:
     else:
         value = _required(value, f"--field {key}" if key != "description" else "--description")
     if key == "channel":
-        value = value.lower()
+        value = normalise_channel(value)
     elif key == "priority":
         value = normalise_priority(value)
     check_lengths({key: value})
@@ -973,6 +1059,35 @@ class CaseRow:
     due_at: datetime | None
     overdue: bool
     paused: bool
+    priority: str
+    minutes_left: float | None  # working minutes to the deadline; negative when late; None: no deadline running
+    day_minutes: int  # a working day of the SOP's calendar, for showing durations
+
+
+# The orders ``sop list --sort`` takes, by the words it accepts for each.
+LIST_ORDERS = {
+    "urgency": "urgency",
+    "urgensi": "urgency",
+    "received": "received",
+    "diterima": "received",
+    "number": "number",
+    "nomor": "number",
+}
+
+
+def list_order(word: str) -> str:
+    """``urgency``, ``received`` or ``number`` (or the Indonesian urgensi, diterima, nomor).
+
+    Raises:
+        InputError: any other word.
+    """
+    order = LIST_ORDERS.get(word.strip().lower())
+    if order is None:
+        raise InputError(
+            _("unknown order {value!r}").format(value=word),
+            _("choose {choices}").format(choices=", ".join(LIST_ORDERS)),
+        )
+    return order
 
 
 def count_cases(
@@ -1000,18 +1115,21 @@ def list_cases(
     mine: str | None = None,
     since: datetime | None = None,
     limit: int | None = None,
+    order: str = "urgency",
 ) -> list[CaseRow]:
-    """Complaints with their current step, who must act and when it is due; oldest first, at most ``limit``."""
+    """Complaints with their current step, who must act, when it is due and the working time left; at most
+    ``limit``, in ``order`` (see ``store.complaints.matching``)."""
     now = rt.now()
     wanted = complaints.CaseFilter(now, status=status, sop=sop, overdue=overdue, mine=mine, since=since)
     rows = []
     with rt.ready_database().transaction() as session:
         check_sop_filter(session, sop)
         definitions: dict[int, Any] = {}
-        for complaint in complaints.matching(session, wanted, limit):
+        for complaint in complaints.matching(session, wanted, limit, order):
             if complaint.sop_version_id not in definitions:
                 definitions[complaint.sop_version_id] = _definition(session, complaint.sop_version_id)
             definition = definitions[complaint.sop_version_id]
+            calendar = rt.calendar_for(definition)
             step = definition.step(complaint.current_step) if complaint.current_step else None
             rows.append(
                 CaseRow(
@@ -1028,6 +1146,9 @@ def list_cases(
                     complaint.due_at,
                     bool(complaint.due_at and complaint.due_at < now and complaint.status == Status.OPEN),
                     complaint.paused_since is not None,
+                    complaint.priority,
+                    minutes_left(complaint.due_at if complaint.status == Status.OPEN else None, now, calendar),
+                    calendar.day_minutes,
                 )
             )
     return rows

@@ -34,7 +34,7 @@ from sopcli.errors import DateParseError, DefinitionError, InputError, NotFoundE
 from sopcli.files.tables import COLUMN_ALIASES, Row, read_rows
 from sopcli.i18n import _
 from sopcli.limits import LIMITS, too_long
-from sopcli.services.cases import NUMBER_PREFIX, _pinned_version, normalise_priority
+from sopcli.services.cases import NUMBER_PREFIX, _pinned_version, normalise_channel, normalise_priority
 from sopcli.services.runtime import Runtime
 from sopcli.store import complaints, journal
 from sopcli.store.bulk import bulk_load, moment_parameter
@@ -149,6 +149,7 @@ class _RowChecker:
         self.sops: dict[str, Any] = {}
         self.session: Session | None = None  # the import's own, once open: an id may name an SOP recorded there
         self.priorities: dict[str, str] = {}  # as written → normalised (only the valid ones)
+        self.channels: dict[str, str] = {}  # the same for channels
         self.iso_moments: dict[str, datetime] = {}  # see _moment
 
     def sop(self, reference: str):
@@ -217,6 +218,16 @@ class _RowChecker:
                 except InputError as exc:
                     problems.append(("priority", exc.message))
             priority = known or priority  # unknown: a problem was recorded, and the row is not kept
+        channel = "lainnya"
+        written = text.get("channel")
+        if written:
+            known = self.channels.get(written)
+            if known is None:
+                try:
+                    known = self.channels[written] = normalise_channel(written)
+                except InputError as exc:
+                    problems.append(("channel", str(exc)))  # with the channels to choose from
+            channel = known or channel
         # PostgreSQL cannot store a NUL in text: refused on every engine, so a file imports the same everywhere.
         flagged = {problem[0] for problem in problems}
         problems += [
@@ -240,7 +251,7 @@ class _RowChecker:
             text["unit"],
             text["system"],
             text.get("host") or None,
-            (text.get("channel") or "lainnya").lower(),
+            channel,
             priority,
             description,
             values,
