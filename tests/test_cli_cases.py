@@ -13,7 +13,6 @@ import csv
 import io
 import json
 import re
-import sys
 from datetime import datetime, timedelta
 
 import pytest
@@ -1237,7 +1236,8 @@ def test_list_colours_only_the_late_cell(sop, monkeypatch, capsys):
     monkeypatch.setenv("FORCE_COLOR", "1")
     monkeypatch.delenv("NO_COLOR", raising=False)
     monkeypatch.setenv("COLUMNS", "300")
-    render.RENDERERS["table"](table, sys.stdout)
+    screen = render.console()
+    screen.print(render.rich_view(table, screen.width))
     late_row, on_time_row = [line for line in capsys.readouterr().out.splitlines() if "ADU-" in line]
     red = "\x1b[1;31m"
     assert late_row.count(red) == 1 and late_row.split(red, 1)[1].startswith("LATE")

@@ -50,7 +50,7 @@ def finished(child) -> str:
 
 
 def test_a_long_list_waits_in_the_pager_at_its_first_screen(logbook):
-    child = spawn("list", SOP_PAGER=None, PAGER=None, LESS=f"-RX -Ps{PROMPT}")
+    child = spawn("list", "--sort", "received", SOP_PAGER=None, PAGER=None, LESS=f"-RX -Ps{PROMPT}")
     child.expect_exact(PROMPT)
     first_screen = child.before
     assert "ADU-2026-00001" in first_screen
@@ -60,7 +60,7 @@ def test_a_long_list_waits_in_the_pager_at_its_first_screen(logbook):
 
 
 def test_the_pager_is_the_one_sop_pager_names(logbook):
-    child = spawn("list", SOP_PAGER="head -n 5", PAGER="less")
+    child = spawn("list", "--sort", "received", SOP_PAGER="head -n 5", PAGER="less")
     shown = finished(child)
     assert "ADU-2026-00001" in shown
     assert "ADU-2026-00004" not in shown  # head took the header, the rule and three rows
@@ -69,10 +69,10 @@ def test_the_pager_is_the_one_sop_pager_names(logbook):
 @pytest.mark.parametrize(
     "args, env",
     [
-        (["list", "--no-pager"], {}),
-        (["list"], {"SOP_PAGER": "cat"}),
-        (["list"], {"SOP_PAGER": "", "PAGER": "less"}),
-        (["list"], {"SOP_PAGER": None, "PAGER": ""}),
+        (["list", "--sort", "received", "--no-pager"], {}),
+        (["list", "--sort", "received"], {"SOP_PAGER": "cat"}),
+        (["list", "--sort", "received"], {"SOP_PAGER": "", "PAGER": "less"}),
+        (["list", "--sort", "received"], {"SOP_PAGER": None, "PAGER": ""}),
     ],
 )
 def test_paging_turned_off_prints_everything_at_once(logbook, args, env):
@@ -81,14 +81,16 @@ def test_paging_turned_off_prints_everything_at_once(logbook, args, env):
 
 
 def test_output_shorter_than_the_screen_is_not_paged(logbook):
-    shown = finished(spawn("list", "--limit", "3", SOP_PAGER=None, PAGER=None, LESS=f"-RX -Ps{PROMPT}"))
+    shown = finished(
+        spawn("list", "--sort", "received", "--limit", "3", SOP_PAGER=None, PAGER=None, LESS=f"-RX -Ps{PROMPT}")
+    )
     assert "ADU-2026-00003" in shown and PROMPT not in shown  # printed, and sop ends without a key pressed
 
 
 def test_a_pipe_is_never_paged(logbook):
     child = pexpect.spawn(
         "bash",
-        ["-c", f'"{SOP}" list | cat'],
+        ["-c", f'"{SOP}" list --sort received | cat'],
         env=process_env(SOP_PAGER=None, PAGER="less", LESS=f"-RX -Ps{PROMPT}"),
         encoding="utf-8",
         timeout=20,

@@ -857,10 +857,10 @@ def list_complaints(
         Column(_("Unit"), CUT, drop=2),
         Column(_("System"), CUT, drop=3),
         Column(_("Description"), CUT, drop=7),  # the one to shrink first: shown whole by 'sop show'
-        Column(_("Step"), CUT, min_width=20),
+        Column(_("Step"), CUT, min_width=16),
         Column(_("Who acts"), CUT, drop=6, min_width=12),
         Column(_("Due"), KEEP, drop=5),
-        Column(_("Time left"), min_width=12),
+        Column(_("Time left"), KEEP),
     ]
     late_column = 10
     with paged(rt.terminal, not no_pager):
@@ -884,7 +884,8 @@ def list_complaints(
 
 
 def _time_left(row) -> str:
-    """The working time left to the deadline, or how late it is, in words: late shows without colour too."""
+    """The working time left to the deadline, or how late it is, in words (late shows without colour too),
+    to the two largest units: the queue is read at a glance, 'sop show' gives the minute."""
     from sopcli.i18n import _
     from sopcli.worktime.parse import format_minutes
 
@@ -894,8 +895,8 @@ def _time_left(row) -> str:
         return "-"
     if row.overdue:  # past the deadline by less than a working minute (after hours): late all the same
         late = -row.minutes_left
-        return _("LATE") + (" " + format_minutes(late, row.day_minutes) if late >= 1 else "")
-    return format_minutes(row.minutes_left, row.day_minutes)
+        return _("LATE") + (" " + format_minutes(late, row.day_minutes, largest=2) if late >= 1 else "")
+    return format_minutes(row.minutes_left, row.day_minutes, largest=2)
 
 
 def _shorten(text: str, width: int = 60) -> str:

@@ -146,7 +146,10 @@ def print_card(card, tz, terminal=None, *, stderr: bool = False) -> None:
             )
             grid.add_row(
                 "",
-                Text(f"{number}. ") + text(option.label, "cyan") + f" — {visible(option.meaning)} " + text(f"(→ {target})", "dim"),
+                Text(f"{number}. ")
+                + text(option.label, "cyan")
+                + f" — {visible(option.meaning)} "
+                + text(f"(→ {target})", "dim"),
             )
     for spec in step.fields:
         grid.add_row(_("Field"), text(f"{spec.key}: {spec.meaning}" + ("" if spec.required else _(" (optional)"))))

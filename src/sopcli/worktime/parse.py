@@ -122,10 +122,11 @@ def _number(text: str) -> float:
     return float(text.replace(",", "."))
 
 
-def format_minutes(minutes: float, day_minutes: int | None = None) -> str:
+def format_minutes(minutes: float, day_minutes: int | None = None, largest: int | None = None) -> str:
     """Write a span of minutes the way an Indonesian officer would: ``1 hari 2 jam 5 menit``.
 
-    With ``day_minutes`` whole working days are counted as ``hari``.
+    With ``day_minutes`` whole working days are counted as ``hari``. With ``largest``, only that many of
+    the largest units are written (``1 hari 2 jam``), for a column read at a glance.
     """
     total = round(abs(minutes))
     parts = []
@@ -138,7 +139,7 @@ def format_minutes(minutes: float, day_minutes: int | None = None) -> str:
         parts.append(_("{n} h").format(n=hours))
     if mins or not parts:
         parts.append(_("{n} min").format(n=mins))
-    return ("-" if minutes < 0 else "") + " ".join(parts)
+    return ("-" if minutes < 0 else "") + " ".join(parts[:largest])
 
 
 def format_standard_range(low: int, high: int, day_minutes: int | None = None) -> str:
