@@ -378,6 +378,20 @@ def test_format_minutes(minutes, day_minutes, expected):
     assert format_minutes(minutes, day_minutes) == expected
 
 
+@pytest.mark.parametrize(
+    ("minutes", "expected"),
+    [
+        (825, "1 d 5 h"),  # the minutes left off: read at a glance
+        (525, "1 d"),  # 1 d 15 min: minutes are not next to days
+        (65, "1 h 5 min"),
+        (5, "5 min"),
+        (-825, "-1 d 5 h"),
+    ],
+)
+def test_format_minutes_to_its_two_largest_units(minutes, expected):
+    assert format_minutes(minutes, 510, largest=2) == expected
+
+
 def test_format_standard_range():
     assert format_standard_range(60, 60) == "1 h"
     assert format_standard_range(510, 1020, 510) == "1 d – 2 d"

@@ -857,7 +857,7 @@ def list_complaints(
         Column(_("Unit"), CUT, drop=2),
         Column(_("System"), CUT, drop=3),
         Column(_("Description"), CUT, drop=7),  # the one to shrink first: shown whole by 'sop show'
-        Column(_("Step"), CUT, min_width=16),
+        Column(_("Step"), CUT, min_width=14),
         Column(_("Who acts"), CUT, drop=6, min_width=12),
         Column(_("Due"), KEEP, drop=5),
         Column(_("Time left"), KEEP),

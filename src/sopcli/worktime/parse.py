@@ -125,21 +125,29 @@ def _number(text: str) -> float:
 def format_minutes(minutes: float, day_minutes: int | None = None, largest: int | None = None) -> str:
     """Write a span of minutes the way an Indonesian officer would: ``1 hari 2 jam 5 menit``.
 
-    With ``day_minutes`` whole working days are counted as ``hari``. With ``largest``, only that many of
-    the largest units are written (``1 hari 2 jam``), for a column read at a glance.
+    With ``day_minutes`` whole working days are counted as ``hari``. With ``largest``, only that many
+    of the largest units, and only units next to each other (``1 hari 2 jam``; ``29 hari``, not ``29 hari
+    10 menit``), for a column read at a glance.
     """
     total = round(abs(minutes))
-    parts = []
+    parts: list[tuple[int, str]] = []  # (unit: 0 days, 1 hours, 2 minutes; its text)
     if day_minutes:
         days, total = divmod(total, day_minutes)
         if days:
-            parts.append(_("{n} d").format(n=days))
+            parts.append((0, _("{n} d").format(n=days)))
     hours, mins = divmod(total, 60)
     if hours:
-        parts.append(_("{n} h").format(n=hours))
+        parts.append((1, _("{n} h").format(n=hours)))
     if mins or not parts:
-        parts.append(_("{n} min").format(n=mins))
-    return ("-" if minutes < 0 else "") + " ".join(parts[:largest])
+        parts.append((2, _("{n} min").format(n=mins)))
+    if largest is not None:
+        kept = parts[:1]
+        for unit, text in parts[1:largest]:
+            if unit != kept[-1][0] + 1:
+                break
+            kept.append((unit, text))
+        parts = kept
+    return ("-" if minutes < 0 else "") + " ".join(text for _unit, text in parts)
 
 
 def format_standard_range(low: int, high: int, day_minutes: int | None = None) -> str:
