@@ -83,6 +83,54 @@ def test_a_journal_row_forced_past_the_triggers_breaks_the_chain(walked, sop_env
     assert "Journal chain: BROKEN at entry 13" in result.stdout
 
 
+@pytest.mark.sqlite_only("edits the database file directly with sqlite3")
+@pytest.mark.parametrize(
+    ("column", "value"),
+    [
+        ("description", "Tidak ada gangguan"),
+        ("reporter", "Budi"),
+        ("unit", "Inspektorat"),
+        ("priority", "rendah"),
+        ("channel", "surel"),
+        ("ref", "ND-1"),
+        ("host", "10.0.0.9"),
+        ("system", "SIKD"),
+        ("sop_id", "tanbu-jaringan"),
+        ("created_by", "orang-lain"),
+        ("received_at", "2026-11-22 08:00:00.000000"),
+    ],
+)
+def test_a_complaints_own_detail_edited_in_the_file_is_named(walked, sop_env, column, value):
+    with sqlite3.connect(sop_env / "sop.db") as db:
+        db.execute(f"UPDATE complaint SET {column} = ? WHERE number = 'ADU-2026-00001'", (value,))
+    result = walked("db", "check")
+    assert result.exit_code == 1
+    assert f"ADU-2026-00001: stored {column} differ from what its journal records" in result.stdout
+    assert "Journal chain: 13 entries, intact." in result.stdout
+
+
+@pytest.mark.sqlite_only("edits the database file directly with sqlite3")
+def test_a_corrected_detail_is_checked_against_the_correction(walked, sop_env):
+    exited_ok(walked("correct", "ADU-2026-00002", "--field", "reporter=Sari Dewi", "--reason", "Salah ketik"))
+    assert exited_ok(walked("db", "check")).stdout.endswith("OK.\n")
+    with sqlite3.connect(sop_env / "sop.db") as db:  # back to what it was before the correction
+        db.execute("UPDATE complaint SET reporter = 'Sari' WHERE number = 'ADU-2026-00002'")
+    result = walked("db", "check")
+    assert result.exit_code == 1
+    assert "ADU-2026-00002: stored reporter differ from what its journal records" in result.stdout
+
+
+@pytest.mark.sqlite_only("edits the database file directly with sqlite3")
+@pytest.mark.parametrize("number", ["ADU-2026-00001", "ADU-2026-00002"])
+def test_an_erased_complaint_is_named_by_its_journal(walked, sop_env, number):
+    with sqlite3.connect(sop_env / "sop.db") as db:  # the sqlite3 shell does not enforce foreign keys either
+        db.execute("DELETE FROM complaint WHERE number = ?", (number,))
+    result = walked("db", "check")
+    assert result.exit_code == 1
+    assert f"{number}: the complaint is gone, yet its journal records it" in result.stdout
+    assert "Journal chain: 13 entries, intact." in result.stdout
+
+
 def _env(database: str) -> dict[str, str]:
     """The test's own database (a SQLite file, or a PostgreSQL schema under SOP_TEST_DATABASE_URL), real clock."""
     return process_env(SOP_DATABASE_URL=database, SOP_LANG="en", SOP_OPERATOR="budi", SOP_NOW=None)

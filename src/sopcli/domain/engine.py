@@ -300,6 +300,23 @@ def corrected_details(entry: Entry) -> dict[str, str]:
     return {key[len(AFTER) :]: value for key, value in entry.fields.items() if key.startswith(AFTER)}
 
 
+def recorded_details(journal: Iterable[Entry]) -> dict[str, str | None]:
+    """A complaint's own details as its journal records them: its ``received`` entry, then each correction and move.
+
+    The keys are the complaint row's columns, so ``sop db check`` can name the one edited behind sop's back.
+    """
+    details: dict[str, str | None] = {}
+    for entry in journal:
+        if entry.action == Action.RECEIVED:
+            details = {key: entry.fields.get(key) for key in CORRECTABLE if key != "description"}
+            details |= {"description": entry.note, "sop_id": entry.fields.get("sop"), "created_by": entry.actor}
+        elif entry.action == Action.CORRECT:
+            details |= {key: value or None for key, value in corrected_details(entry).items()}
+        elif entry.action == Action.TRANSFER:
+            details["sop_id"] = entry.fields.get("sop")
+    return details
+
+
 def undo(
     sop: SopDefinition,
     state: CaseState,
