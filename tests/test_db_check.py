@@ -56,6 +56,7 @@ def test_a_sound_logbook_passes(walked):
         "Database engine integrity check: ok (postgresql)",
     )
     assert rest == [
+        "Journal protections: the append-only triggers are as sop installs them.",
         "Journal chain: 13 entries, intact.",
         "Complaints against their journal: 2 agree.",
         "OK.",
@@ -129,6 +130,53 @@ def test_an_erased_complaint_is_named_by_its_journal(walked, sop_env, number):
     assert result.exit_code == 1
     assert f"{number}: the complaint is gone, yet its journal records it" in result.stdout
     assert "Journal chain: 13 entries, intact." in result.stdout
+
+
+@pytest.mark.sqlite_only("edits the database file directly with sqlite3")
+@pytest.mark.parametrize(
+    ("attack", "problem"),
+    [
+        ("DROP TRIGGER journal_entry_no_update", "trigger journal_entry_no_update is missing"),
+        (
+            "CREATE TRIGGER quiet BEFORE INSERT ON complaint BEGIN SELECT 1; END",
+            "trigger quiet was not installed by sop",
+        ),
+    ],
+)
+def test_altered_triggers_in_the_file_are_reported(walked, sop_env, attack, problem):
+    with sqlite3.connect(sop_env / "sop.db") as db:
+        db.execute(attack)
+    result = walked("db", "check")
+    assert result.exit_code == 1
+    assert f"Journal protections: ALTERED: {problem}" in result.stdout.splitlines()
+
+
+@pytest.mark.postgres_only
+@pytest.mark.parametrize(
+    ("attack", "problem"),
+    [
+        (
+            "ALTER TABLE journal_entry DISABLE TRIGGER journal_entry_no_delete",
+            "trigger journal_entry_no_delete is disabled",
+        ),
+        ("DROP TRIGGER journal_entry_no_truncate ON journal_entry", "trigger journal_entry_no_truncate is missing"),
+        (
+            "CREATE OR REPLACE FUNCTION journal_entry_append_only() RETURNS trigger LANGUAGE plpgsql AS "
+            "$$ BEGIN RETURN OLD; END $$",
+            "the function journal_entry_append_only that the journal's triggers call was changed",
+        ),
+        (
+            "CREATE TRIGGER planted AFTER INSERT ON journal_entry FOR EACH ROW EXECUTE FUNCTION journal_entry_append_only()",
+            "trigger planted was not installed by sop",
+        ),
+    ],
+)
+def test_altered_triggers_on_the_server_are_reported(walked, databases, database, attack, problem):
+    with databases.connect(database) as connection:
+        connection.exec_driver_sql(attack)
+    result = walked("db", "check")
+    assert result.exit_code == 1
+    assert f"Journal protections: ALTERED: {problem}" in result.stdout.splitlines()
 
 
 def _env(database: str) -> dict[str, str]:

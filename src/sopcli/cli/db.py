@@ -125,6 +125,10 @@ def check(
 def _chain_and_cases(result) -> None:
     from sopcli.i18n import _
 
+    if result.protections:
+        typer.echo(_("Journal protections: ALTERED: {problems}").format(problems="; ".join(result.protections)))
+    else:
+        typer.echo(_("Journal protections: the append-only triggers are as sop installs them."))
     if result.broken_seq is None:
         typer.echo(_("Journal chain: {n} entries, intact.").format(n=result.entries))
     else:

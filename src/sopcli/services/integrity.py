@@ -1,8 +1,9 @@
 """``sop db check``: is the logbook whole after a crash, a copy, or a suspicion?
 
-Three checks: the database engine's own (SQLite ``PRAGMA quick_check``, then
+Four checks: the database engine's own (SQLite ``PRAGMA quick_check``, then
 ``integrity_check``, run first and read-only, so a damaged file is reported
-rather than crashed on), the journal's hash chain, and the agreement between
+rather than crashed on), the journal's append-only triggers (exactly as sop
+installs them, none added), the journal's hash chain, and the agreement between
 each complaint's stored state and the state its journal leads to
 (``engine.replay``), its own details included (description, reporter, unit…,
 as its ``received`` entry and later corrections record them). The last one
@@ -41,10 +42,17 @@ class CheckResult:
     disagreements: list[str] = field(default_factory=list)
     disagreeing: int = 0
     unreadable: str | None = None  # the journal and complaints could not be read: why
+    protections: list[str] = field(default_factory=list)  # how the append-only triggers differ from sop's
 
     @property
     def ok(self) -> bool:
-        return self.engine_ok and self.broken_seq is None and self.disagreeing == 0 and self.unreadable is None
+        return (
+            self.engine_ok
+            and self.broken_seq is None
+            and self.disagreeing == 0
+            and self.unreadable is None
+            and not self.protections
+        )
 
 
 def check(rt: Runtime) -> CheckResult:
@@ -83,8 +91,11 @@ def _engine_problems(path: Path) -> list[str]:
 def _check_logbook(rt: Runtime, result: CheckResult) -> None:
     from sopcli.domain.chain import verify_chain
     from sopcli.store.journal import hashed_entries
+    from sopcli.store.protections import trigger_problems
 
     database = rt.ready_database()
+    with database.transaction() as session:
+        result.protections = trigger_problems(session.connection())
     with database.transaction() as session:
         result.entries, result.broken_seq, result.chain_problem = verify_chain(hashed_entries(session))
     with database.transaction() as session:
