@@ -13,6 +13,8 @@ Keys:
     enforce_roles  only operators holding a step's pelaksana role may complete it
     supervisor_roles  with enforce_roles: the roles that may correct, undo, reopen and move a complaint
                    to another SOP (none set: any of the SOP's roles, as for cancelling)
+    admin_role     with enforce_roles: the role that may add and remove operators and change their roles
+                   (default ``admin``)
     office_name    the instansi named at the top of printed reports
     office_place   the town written above the signature (``Samarinda, 24 November 2026``)
     signer_title   who signs printed reports (``Kepala Seksi Infrastruktur TIK``)
@@ -37,6 +39,8 @@ from sopcli.errors import ConfigError, os_reason
 from sopcli.i18n import _
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+# With enforce_roles: the role that may add and remove operators and change their roles.
+DEFAULT_ADMIN_ROLE = "admin"
 # Where the operator's name comes from (see services.runtime.Runtime.operator).
 OPERATOR_SOURCES = ("flag", "database-role")
 DEFAULT_OFFICE_HOURS = {
@@ -59,6 +63,7 @@ class Config:
     language: str | None = None
     enforce_roles: bool = False
     supervisor_roles: tuple[str, ...] = ()
+    admin_role: str = DEFAULT_ADMIN_ROLE
     office_name: str | None = None
     office_place: str | None = None
     signer_title: str | None = None
@@ -425,6 +430,8 @@ def dumps(config: Config, keys=None) -> str:
             lines.append(f"{key} = {quote(value)}")
     if wanted("enforce_roles"):
         lines.append(f"enforce_roles = {'true' if config.enforce_roles else 'false'}")
+    if wanted("admin_role") and config.admin_role != DEFAULT_ADMIN_ROLE:
+        lines.append(f"admin_role = {quote(config.admin_role)}")
     if wanted("supervisor_roles") and config.supervisor_roles:
         lines.append("supervisor_roles = [" + ", ".join(quote(r) for r in config.supervisor_roles) + "]")
     if wanted("closed_days"):
