@@ -89,9 +89,42 @@ class Config:
         )
 
 
+def _password_spans(url: str) -> list[tuple[int, int]]:
+    """Where ``url`` holds a password: after ``user:`` up to the last ``@`` before the query, and each
+    ``password=`` of the query.
+
+    The last ``@``, not the first: a password typed with an unencoded ``@`` still ends at the host. A
+    password may be percent-encoded or not; unencoded, it cannot hold ``?`` or ``#`` (no parser could
+    tell where it ends).
+    """
+    spans = []
+    start = url.find("://")
+    query = url.find("?", start + 3 if start >= 0 else 0)
+    before_query = url if query < 0 else url[:query]
+    if start >= 0 and not url.startswith("/", start + 3):  # sqlite:///PATH has no one to log in as
+        at = before_query.rfind("@")
+        colon = before_query.find(":", start + 3, at) if at > start else -1
+        if colon >= 0:
+            spans.append((colon + 1, at))
+    if query >= 0:
+        for match in re.finditer(r"(?:^|&)password=([^&#]*)", url[query + 1 :], flags=re.IGNORECASE):
+            spans.append((query + 1 + match.start(1), query + 1 + match.end(1)))
+    return spans
+
+
 def without_password(url: str) -> str:
-    """A database URL fit to show: any password replaced by ``***``."""
-    return re.sub(r"(://[^/@:]*:)[^/@]*@", r"\1***@", url)
+    """A database URL fit to show: every password in it (``user:pass@``, ``?password=``) replaced by ``***``."""
+    for begin, end in reversed(_password_spans(url)):
+        url = url[:begin] + "***" + url[end:]
+    return url
+
+
+def passwords_in(url: str) -> set[str]:
+    """The passwords ``url`` holds, as written and decoded: to blank them in a driver's message that echoes one."""
+    from urllib.parse import unquote, unquote_plus
+
+    written = {url[begin:end] for begin, end in _password_spans(url)}
+    return {form for text in written for form in (text, unquote(text), unquote_plus(text)) if form}
 
 
 def config_path() -> Path:
@@ -448,6 +481,19 @@ def save(config: Config, path: Path | None = None, keys=None) -> Path:
     path = path or config_path()
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_suffix(".tmp")
-    temporary.write_text(dumps(config, keys), encoding="utf-8")
+    temporary.unlink(missing_ok=True)  # created anew below: owner-only from its first byte
+    with os.fdopen(os.open(temporary, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600), "w", encoding="utf-8") as out:
+        out.write(dumps(config, keys))  # the file may hold a database password
     os.replace(temporary, path)
     return path
+
+
+def password_exposed(config: Config, path: Path | None = None) -> Path | None:
+    """The configuration file, if its database URL holds a password and others than its owner may read it."""
+    if not config.database_url or not passwords_in(config.database_url):
+        return None
+    path = path or config_path()
+    try:
+        return path if path.stat().st_mode & 0o077 else None
+    except OSError:
+        return None

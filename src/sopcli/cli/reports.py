@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from sopcli.cli.options import AsOption, NoPagerOption, OutputOption, format_option
+from sopcli.cli.options import AsOption, ModeOption, NoPagerOption, OutputOption, format_option
 from sopcli.cli.state import runtime_of
 
 DateOption = Annotated[
@@ -48,8 +48,8 @@ def _period(rt, kind: str, day: str | None, first: str | None, last: str | None)
     return periods.between(parse(first), parse(last) if last else rt.now().astimezone(rt.zone).date(), rt.zone)
 
 
-def _emit(rt, document_or_data, fmt: str, output: str | None, to_json, *, pager: bool) -> None:
-    from sopcli.files.output import output_file
+def _emit(rt, document_or_data, fmt: str, output: str | None, to_json, *, pager: bool, mode: str | None) -> None:
+    from sopcli.files.output import file_mode, output_file
     from sopcli.i18n import current_language
     from sopcli.present import publish, render
     from sopcli.present.pager import paged
@@ -66,7 +66,7 @@ def _emit(rt, document_or_data, fmt: str, output: str | None, to_json, *, pager:
         with paged(rt.terminal, pager):
             write(sys.stdout)
         return
-    with output_file(output) as out:
+    with output_file(output, mode=file_mode(mode)) as out:
         write(out)
     from sopcli.i18n import _
 
@@ -83,6 +83,7 @@ def journal(
     sop: SopOption = None,
     fmt: FormatOption = None,
     output: OutputOption = None,
+    mode: ModeOption = None,
     no_pager: NoPagerOption = False,
 ) -> None:
     """The jurnal harian / log tanggapan keluhan: every entry of the day in time order.
@@ -102,7 +103,15 @@ def journal(
     fmt = choose_format(fmt, publish.DOCUMENT_FORMATS, rt.terminal, output=output)
     period = _period(rt, "daily", day, first, last)
     journal_data = build_journal(rt, period, actor=actor, sop=sop)
-    _emit(rt, lambda: documents.journal_document(journal_data), fmt, output, journal_data.to_json, pager=not no_pager)
+    _emit(
+        rt,
+        lambda: documents.journal_document(journal_data),
+        fmt,
+        output,
+        journal_data.to_json,
+        pager=not no_pager,
+        mode=mode,
+    )
 
 
 @journal_app.command("seal")
@@ -150,6 +159,7 @@ def report(
     sop: SopOption = None,
     fmt: FormatOption = None,
     output: OutputOption = None,
+    mode: ModeOption = None,
     no_pager: NoPagerOption = False,
 ) -> None:
     """The supervisor's report: what came in, what was done, what is open, what ran late.
@@ -175,4 +185,6 @@ def report(
     fmt = choose_format(fmt, publish.DOCUMENT_FORMATS, rt.terminal, output=output)
     period = _period(rt, kinds[0] if kinds else "daily", day, first, last)
     data = build_report(rt, period, sop=sop)
-    _emit(rt, lambda: documents.report_document(data, rt.config), fmt, output, data.to_json, pager=not no_pager)
+    _emit(
+        rt, lambda: documents.report_document(data, rt.config), fmt, output, data.to_json, pager=not no_pager, mode=mode
+    )
