@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from sopcli.errors import InputError, NotFoundError, NotPermitted
+from sopcli.errors import DatabaseError, InputError, NotFoundError, NotPermitted
 from sopcli.i18n import _
 from sopcli.services.runtime import Runtime, operator_name
 
@@ -159,6 +159,26 @@ def remove_operator(rt: Runtime, name: str, *, actor: str) -> str:
         _journal_roles(rt, session, actor, name, json.loads(operator.roles), None)
         session.delete(operator)
     return name
+
+
+def grant_database_role(rt: Runtime, role: str) -> None:
+    """Let the PostgreSQL ``role`` record and read, never change or remove a journal line (``db upgrade --grant``).
+
+    Raises:
+        InputError: not a usable role name.
+        DatabaseError: a SQLite logbook (it has no roles), or the server refused (no such role; not the owner).
+    """
+    from sopcli.store.grants import grant_operator
+
+    role = operator_name(role, "--grant")
+    database = rt.ready_database()
+    if database.is_sqlite:
+        raise DatabaseError(
+            _("--grant gives a PostgreSQL role its rights; a SQLite file has no roles"),
+            _("protect the file with its permissions instead"),
+        )
+    with database.transaction(write=True) as session:
+        grant_operator(session.connection(), role)
 
 
 def cancel_refusal(definition, name: str, held: set[str]) -> str:
