@@ -110,6 +110,15 @@ def test_a_complaints_own_detail_edited_in_the_file_is_named(walked, sop_env, co
     assert "Journal chain: 13 entries, intact." in result.stdout
 
 
+@pytest.mark.postgres_only
+def test_a_complaints_own_detail_edited_on_the_server_is_named(walked, databases, database):
+    with databases.connect(database) as connection:  # as the tables' owner, past sop
+        connection.exec_driver_sql("UPDATE complaint SET reporter = 'Budi' WHERE number = 'ADU-2026-00002'")
+    result = walked("db", "check")
+    assert result.exit_code == 1
+    assert "ADU-2026-00002: stored reporter differ from what its journal records" in result.stdout
+
+
 @pytest.mark.sqlite_only("edits the database file directly with sqlite3")
 def test_a_corrected_detail_is_checked_against_the_correction(walked, sop_env):
     exited_ok(walked("correct", "ADU-2026-00002", "--field", "reporter=Sari Dewi", "--reason", "Salah ketik"))
