@@ -12,6 +12,8 @@ from helpers import exited_ok
 
 pytestmark = pytest.mark.sqlite_only("backups of a PostgreSQL logbook are the server's job (pg_dump)")
 
+TRIGGER_BODY = "BEGIN SELECT RAISE(ABORT, 'the journal is append-only'); END"
+
 
 def _new(sop, description):
     exited_ok(
@@ -85,6 +87,7 @@ def test_restore_refuses_a_broken_or_foreign_copy(sop, sop_env):
     with sqlite3.connect(copy) as db:
         db.execute("DROP TRIGGER journal_entry_no_update")
         db.execute("UPDATE journal_entry SET note = 'diubah' WHERE seq = 1")
+        db.execute(f"CREATE TRIGGER journal_entry_no_update BEFORE UPDATE ON journal_entry {TRIGGER_BODY}")
     broken = sop("db", "restore", str(copy), "--force")
     assert broken.exit_code == 1 and "journal chain is broken at entry 1; not restored" in broken.stderr
 
@@ -97,3 +100,35 @@ def test_restore_refuses_a_broken_or_foreign_copy(sop, sop_env):
     assert missing.exit_code == 1 and "no backup file" in missing.stderr
     # the live logbook is untouched by the refusals
     assert json.loads(sop("show", "ADU-2026-00001", "--json").stdout)["journal"][0]["note"] == "Asli"
+
+
+@pytest.mark.parametrize(
+    ("attack", "problem"),
+    [
+        (["DROP TRIGGER journal_entry_no_delete"], "trigger journal_entry_no_delete is missing"),
+        (
+            ["CREATE TRIGGER rewrite AFTER INSERT ON journal_entry BEGIN UPDATE complaint SET unit = 'X'; END"],
+            "trigger rewrite was not installed by sop",
+        ),
+        (
+            [
+                "DROP TRIGGER journal_entry_no_update",
+                "CREATE TRIGGER journal_entry_no_update BEFORE UPDATE OF seq ON journal_entry " + TRIGGER_BODY,
+            ],
+            "trigger journal_entry_no_update differs from the one sop installs",
+        ),
+    ],
+)
+def test_restore_refuses_a_copy_whose_triggers_were_altered(sop, sop_env, attack, problem):
+    _new(sop, "Asli")
+    copy = sop_env / "diubah.db"
+    exited_ok(sop("db", "backup", str(copy)))
+    with sqlite3.connect(copy) as db:
+        for statement in attack:
+            db.execute(statement)
+    result = sop("db", "restore", str(copy), "--force")
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"Error: {copy}: the journal's protections were altered ({problem}); not restored (restore another backup)\n"
+    )
+    assert exited_ok(sop("db", "check")).stdout.endswith("OK.\n")  # the live logbook is as it was

@@ -56,6 +56,7 @@ def test_a_sound_logbook_passes(walked):
         "Database engine integrity check: ok (postgresql)",
     )
     assert rest == [
+        "Journal protections: the append-only triggers are as sop installs them.",
         "Journal chain: 13 entries, intact.",
         "Complaints against their journal: 2 agree.",
         "OK.",
@@ -81,6 +82,110 @@ def test_a_journal_row_forced_past_the_triggers_breaks_the_chain(walked, sop_env
     result = walked("db", "check")
     assert result.exit_code == 1
     assert "Journal chain: BROKEN at entry 13" in result.stdout
+
+
+@pytest.mark.sqlite_only("edits the database file directly with sqlite3")
+@pytest.mark.parametrize(
+    ("column", "value"),
+    [
+        ("description", "Tidak ada gangguan"),
+        ("reporter", "Budi"),
+        ("unit", "Inspektorat"),
+        ("priority", "rendah"),
+        ("channel", "surel"),
+        ("ref", "ND-1"),
+        ("host", "10.0.0.9"),
+        ("system", "SIKD"),
+        ("sop_id", "tanbu-jaringan"),
+        ("created_by", "orang-lain"),
+        ("received_at", "2026-11-22 08:00:00.000000"),
+    ],
+)
+def test_a_complaints_own_detail_edited_in_the_file_is_named(walked, sop_env, column, value):
+    with sqlite3.connect(sop_env / "sop.db") as db:
+        db.execute(f"UPDATE complaint SET {column} = ? WHERE number = 'ADU-2026-00001'", (value,))
+    result = walked("db", "check")
+    assert result.exit_code == 1
+    assert f"ADU-2026-00001: stored {column} differ from what its journal records" in result.stdout
+    assert "Journal chain: 13 entries, intact." in result.stdout
+
+
+@pytest.mark.postgres_only
+def test_a_complaints_own_detail_edited_on_the_server_is_named(walked, databases, database):
+    with databases.connect(database) as connection:  # as the tables' owner, past sop
+        connection.exec_driver_sql("UPDATE complaint SET reporter = 'Budi' WHERE number = 'ADU-2026-00002'")
+    result = walked("db", "check")
+    assert result.exit_code == 1
+    assert "ADU-2026-00002: stored reporter differ from what its journal records" in result.stdout
+
+
+@pytest.mark.sqlite_only("edits the database file directly with sqlite3")
+def test_a_corrected_detail_is_checked_against_the_correction(walked, sop_env):
+    exited_ok(walked("correct", "ADU-2026-00002", "--field", "reporter=Sari Dewi", "--reason", "Salah ketik"))
+    assert exited_ok(walked("db", "check")).stdout.endswith("OK.\n")
+    with sqlite3.connect(sop_env / "sop.db") as db:  # back to what it was before the correction
+        db.execute("UPDATE complaint SET reporter = 'Sari' WHERE number = 'ADU-2026-00002'")
+    result = walked("db", "check")
+    assert result.exit_code == 1
+    assert "ADU-2026-00002: stored reporter differ from what its journal records" in result.stdout
+
+
+@pytest.mark.sqlite_only("edits the database file directly with sqlite3")
+@pytest.mark.parametrize("number", ["ADU-2026-00001", "ADU-2026-00002"])
+def test_an_erased_complaint_is_named_by_its_journal(walked, sop_env, number):
+    with sqlite3.connect(sop_env / "sop.db") as db:  # the sqlite3 shell does not enforce foreign keys either
+        db.execute("DELETE FROM complaint WHERE number = ?", (number,))
+    result = walked("db", "check")
+    assert result.exit_code == 1
+    assert f"{number}: the complaint is gone, yet its journal records it" in result.stdout
+    assert "Journal chain: 13 entries, intact." in result.stdout
+
+
+@pytest.mark.sqlite_only("edits the database file directly with sqlite3")
+@pytest.mark.parametrize(
+    ("attack", "problem"),
+    [
+        ("DROP TRIGGER journal_entry_no_update", "trigger journal_entry_no_update is missing"),
+        (
+            "CREATE TRIGGER quiet BEFORE INSERT ON complaint BEGIN SELECT 1; END",
+            "trigger quiet was not installed by sop",
+        ),
+    ],
+)
+def test_altered_triggers_in_the_file_are_reported(walked, sop_env, attack, problem):
+    with sqlite3.connect(sop_env / "sop.db") as db:
+        db.execute(attack)
+    result = walked("db", "check")
+    assert result.exit_code == 1
+    assert f"Journal protections: ALTERED: {problem}" in result.stdout.splitlines()
+
+
+@pytest.mark.postgres_only
+@pytest.mark.parametrize(
+    ("attack", "problem"),
+    [
+        (
+            "ALTER TABLE journal_entry DISABLE TRIGGER journal_entry_no_delete",
+            "trigger journal_entry_no_delete is disabled",
+        ),
+        ("DROP TRIGGER journal_entry_no_truncate ON journal_entry", "trigger journal_entry_no_truncate is missing"),
+        (
+            "CREATE OR REPLACE FUNCTION journal_entry_append_only() RETURNS trigger LANGUAGE plpgsql AS "
+            "$$ BEGIN RETURN OLD; END $$",
+            "the function journal_entry_append_only that the journal's triggers call was changed",
+        ),
+        (
+            "CREATE TRIGGER planted AFTER INSERT ON journal_entry FOR EACH ROW EXECUTE FUNCTION journal_entry_append_only()",
+            "trigger planted was not installed by sop",
+        ),
+    ],
+)
+def test_altered_triggers_on_the_server_are_reported(walked, databases, database, attack, problem):
+    with databases.connect(database) as connection:
+        connection.exec_driver_sql(attack)
+    result = walked("db", "check")
+    assert result.exit_code == 1
+    assert f"Journal protections: ALTERED: {problem}" in result.stdout.splitlines()
 
 
 def _env(database: str) -> dict[str, str]:

@@ -124,7 +124,10 @@ def test_enforce_roles_refuses_and_journals_the_attempt(sop, case):
     refused = sop("next", case, "--as", "budi")
     assert refused.exit_code == 1
     assert "budi is not registered with any role; step 1 is for pemeriksa_pengelola_ti" in refused.stderr
-    assert "sop operator add budi --role ROLE" in refused.stderr
+    assert refused.stderr.endswith(
+        "(an operator with one of these roles must do it; to be given a role, ask the administrator)\n"
+    )
+    assert "sop operator" not in refused.stderr  # the refusal names no way around the roles
     shown = json.loads(sop("show", case, "--json").stdout)
     assert shown["current_step"] == "1"  # the case did not move
     assert [e["action"] for e in shown["journal"]] == ["received", "refused"]
@@ -143,9 +146,9 @@ def test_enforce_roles_refuses_and_journals_the_attempt(sop, case):
     assert json.loads(sop("show", case, "--json").stdout)["current_step"] == "3"
 
     verified = exited_ok(sop("verify"))
-    assert "5 journal entries" in verified.stdout  # received, refused, step 1, refused, step 2: one chain
+    assert "7 journal entries" in verified.stdout  # with the two grants of a role: one chain
     journal = json.loads(exited_ok(sop("journal", "--format", "json")).stdout)["entries"]
-    assert [e["action"] for e in journal] == ["received", "refused", "step", "refused", "step"]
+    assert [e["action"] for e in journal] == ["received", "refused", "roles", "step", "refused", "roles", "step"]
 
 
 def test_notes_and_pauses_need_no_role(sop, case):
@@ -175,7 +178,7 @@ def test_cancelling_takes_one_of_the_sops_roles(sop, case):
     exited_ok(sop("operator", "add", "sari", "--role", "pejabat_administrator"))
     exited_ok(sop("cancel", case, "--reason", "Duplikat ADU-2026-00000", "--as", "sari"))
     assert json.loads(sop("show", case, "--json").stdout)["status"] == "cancelled"
-    assert "4 journal entries, chain intact" in exited_ok(sop("verify")).stdout  # the refusals are in the chain
+    assert "6 journal entries, chain intact" in exited_ok(sop("verify")).stdout  # refusals and grants in the chain
 
 
 def test_the_staff_of_an_sop_file_no_complaint_has_used_can_be_registered(sop):
@@ -191,3 +194,57 @@ def test_the_staff_of_an_sop_file_no_complaint_has_used_can_be_registered(sop):
     ]
     typo = sop("operator", "add", "ani", "--role", "helpdesks", "--sop", str(own))
     assert typo.exit_code == 1 and "no SOP has the role helpdesks" in typo.stderr
+
+
+def _roles_entries(sop) -> list[tuple[str, dict]]:
+    journal = json.loads(exited_ok(sop("journal", "--format", "json")).stdout)["entries"]
+    return [(e["actor"], e["fields"]) for e in journal if e["action"] == "roles"]
+
+
+def test_who_granted_which_role_to_whom_is_journaled(sop):
+    exited_ok(sop("operator", "add", "sari", "--role", "pejabat_administrator", "--as", "kasi"))
+    exited_ok(sop("operator", "add", "sari", "--role", "pemeriksa_pengelola_ti", "--as", "kasi"))
+    exited_ok(sop("operator", "add", "sari", "--role", "pemeriksa_pengelola_ti", "--display-name", "Sari W."))
+    exited_ok(sop("operator", "remove", "sari", "--as", "kabid"))
+    assert _roles_entries(sop) == [
+        ("kasi", {"operator": "sari", "before": "", "after": "pejabat_administrator"}),
+        (
+            "kasi",
+            {
+                "operator": "sari",
+                "before": "pejabat_administrator",
+                "after": "pejabat_administrator,pemeriksa_pengelola_ti",
+            },
+        ),
+        ("kabid", {"operator": "sari", "before": "pejabat_administrator,pemeriksa_pengelola_ti"}),
+    ]  # a new display name changes no role: no entry
+    shown = exited_ok(sop("journal", "--format", "csv")).stdout
+    assert "sari: - → pejabat_administrator" in shown
+    assert "sari removed (held pejabat_administrator,pemeriksa_pengelola_ti)" in shown
+    assert "3 journal entries, chain intact" in exited_ok(sop("verify")).stdout
+
+
+def test_with_enforce_roles_only_the_administrator_changes_operators(sop):
+    exited_ok(sop("config", "set", "enforce_roles", "true"))
+    exited_ok(sop("operator", "add", "kasi", "--role", "admin", "--as", "kasi"))  # the first administrator
+    for attempt in (
+        ("operator", "add", "budi", "--role", "pemeriksa_pengelola_ti", "--as", "budi"),
+        ("operator", "add", "budi", "--role", "admin", "--as", "budi"),
+        ("operator", "remove", "kasi", "--as", "budi"),
+    ):
+        refused = sop(*attempt)
+        assert refused.exit_code == 1
+        assert refused.stderr == (
+            "Error: budi may not change operators or their roles; it takes the role admin "
+            "(ask an operator with the role admin (the administrator))\n"
+        )
+    assert [o["name"] for o in json.loads(sop("operator", "list", "--json").stdout)] == ["kasi"]
+    assert [actor for actor, _fields in _roles_entries(sop)] == ["kasi"]  # nothing written by the refusals
+
+    exited_ok(sop("operator", "add", "budi", "--role", "pemeriksa_pengelola_ti", "--as", "kasi"))
+    exited_ok(sop("config", "set", "admin_role", "kabid"))  # another office's word for it; nobody holds it yet
+    exited_ok(sop("operator", "add", "pimpinan", "--role", "kabid", "--as", "kasi"))
+    assert sop("operator", "remove", "budi", "--as", "kasi").exit_code == 1  # kasi holds admin, not kabid
+    exited_ok(sop("config", "set", "enforce_roles", "false"))
+    exited_ok(sop("operator", "remove", "budi", "--as", "tamu"))  # off: anyone, as before, and journaled
+    assert _roles_entries(sop)[-1] == ("tamu", {"operator": "budi", "before": "pemeriksa_pengelola_ti"})

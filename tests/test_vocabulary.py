@@ -40,6 +40,7 @@ def test_the_values_are_the_strings_stored_in_databases_and_the_hash_chain():
         "undo",
         "reopen",
         "transfer",
+        "roles",
     ]
 
 
@@ -53,8 +54,12 @@ def test_a_stored_text_finds_its_row():
     assert STATUS_LABELS["open"] == STATUS_LABELS[Status.OPEN]
 
 
-def test_only_refusals_and_seals_leave_the_case_as_it_was():
-    assert {a for a, spec in ACTION_TABLE.items() if not spec.changes_state} == {Action.REFUSED, Action.SEAL}
+def test_only_refusals_seals_and_role_changes_leave_the_case_as_it_was():
+    assert {a for a, spec in ACTION_TABLE.items() if not spec.changes_state} == {
+        Action.REFUSED,
+        Action.SEAL,
+        Action.ROLES,
+    }
 
 
 def test_the_operator_activity_columns_count_these_actions():
@@ -82,6 +87,7 @@ def test_labels_are_in_the_interface_language():
         "step undone",
         "reopened",
         "moved to another SOP",
+        "roles changed",
     ]
     i18n.set_language("id")
     assert action_label("refused") == "tidak berwenang"

@@ -14,6 +14,8 @@ Keys:
     enforce_roles  only operators holding a step's pelaksana role may complete it
     supervisor_roles  with enforce_roles: the roles that may correct, undo, reopen and move a complaint
                    to another SOP (none set: any of the SOP's roles, as for cancelling)
+    admin_role     with enforce_roles: the role that may add and remove operators and change their roles
+                   (default ``admin``)
     office_name    the instansi named at the top of printed reports
     office_place   the town written above the signature (``Samarinda, 24 November 2026``)
     signer_title   who signs printed reports (``Kepala Seksi Infrastruktur TIK``)
@@ -38,6 +40,8 @@ from sopcli.errors import ConfigError, os_reason
 from sopcli.i18n import _
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+# With enforce_roles: the role that may add and remove operators and change their roles.
+DEFAULT_ADMIN_ROLE = "admin"
 # Where the operator's name comes from (see services.runtime.Runtime.operator).
 OPERATOR_SOURCES = ("flag", "database-role")
 DEFAULT_OFFICE_HOURS = {
@@ -61,6 +65,7 @@ class Config:
     language: str | None = None
     enforce_roles: bool = False
     supervisor_roles: tuple[str, ...] = ()
+    admin_role: str = DEFAULT_ADMIN_ROLE
     office_name: str | None = None
     office_place: str | None = None
     signer_title: str | None = None
@@ -86,9 +91,42 @@ class Config:
         )
 
 
+def _password_spans(url: str) -> list[tuple[int, int]]:
+    """Where ``url`` holds a password: after ``user:`` up to the last ``@`` before the query, and each
+    ``password=`` of the query.
+
+    The last ``@``, not the first: a password typed with an unencoded ``@`` still ends at the host. A
+    password may be percent-encoded or not; unencoded, it cannot hold ``?`` or ``#`` (no parser could
+    tell where it ends).
+    """
+    spans = []
+    start = url.find("://")
+    query = url.find("?", start + 3 if start >= 0 else 0)
+    before_query = url if query < 0 else url[:query]
+    if start >= 0 and not url.startswith("/", start + 3):  # sqlite:///PATH has no one to log in as
+        at = before_query.rfind("@")
+        colon = before_query.find(":", start + 3, at) if at > start else -1
+        if colon >= 0:
+            spans.append((colon + 1, at))
+    if query >= 0:
+        for match in re.finditer(r"(?:^|&)password=([^&#]*)", url[query + 1 :], flags=re.IGNORECASE):
+            spans.append((query + 1 + match.start(1), query + 1 + match.end(1)))
+    return spans
+
+
 def without_password(url: str) -> str:
-    """A database URL fit to show: any password replaced by ``***``."""
-    return re.sub(r"(://[^/@:]*:)[^/@]*@", r"\1***@", url)
+    """A database URL fit to show: every password in it (``user:pass@``, ``?password=``) replaced by ``***``."""
+    for begin, end in reversed(_password_spans(url)):
+        url = url[:begin] + "***" + url[end:]
+    return url
+
+
+def passwords_in(url: str) -> set[str]:
+    """The passwords ``url`` holds, as written and decoded: to blank them in a driver's message that echoes one."""
+    from urllib.parse import unquote, unquote_plus
+
+    written = {url[begin:end] for begin, end in _password_spans(url)}
+    return {form for text in written for form in (text, unquote(text), unquote_plus(text)) if form}
 
 
 def config_path() -> Path:
@@ -428,6 +466,8 @@ def dumps(config: Config, keys=None) -> str:
             lines.append(f"{key} = {quote(value)}")
     if wanted("enforce_roles"):
         lines.append(f"enforce_roles = {'true' if config.enforce_roles else 'false'}")
+    if wanted("admin_role") and config.admin_role != DEFAULT_ADMIN_ROLE:
+        lines.append(f"admin_role = {quote(config.admin_role)}")
     if wanted("supervisor_roles") and config.supervisor_roles:
         lines.append("supervisor_roles = [" + ", ".join(quote(r) for r in config.supervisor_roles) + "]")
     if wanted("closed_days"):
@@ -444,6 +484,19 @@ def save(config: Config, path: Path | None = None, keys=None) -> Path:
     path = path or config_path()
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_suffix(".tmp")
-    temporary.write_text(dumps(config, keys), encoding="utf-8")
+    temporary.unlink(missing_ok=True)  # created anew below: owner-only from its first byte
+    with os.fdopen(os.open(temporary, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600), "w", encoding="utf-8") as out:
+        out.write(dumps(config, keys))  # the file may hold a database password
     os.replace(temporary, path)
     return path
+
+
+def password_exposed(config: Config, path: Path | None = None) -> Path | None:
+    """The configuration file, if its database URL holds a password and others than its owner may read it."""
+    if not config.database_url or not passwords_in(config.database_url):
+        return None
+    path = path or config_path()
+    try:
+        return path if path.stat().st_mode & 0o077 else None
+    except OSError:
+        return None

@@ -44,7 +44,18 @@ def current(ctx: typer.Context) -> None:
 
 
 @app.command("upgrade")
-def upgrade(ctx: typer.Context) -> None:
+def upgrade(
+    ctx: typer.Context,
+    grant: Annotated[
+        list[str],
+        typer.Option(
+            "--grant",
+            help="PostgreSQL: let this operator role record and read, never change or remove the journal "
+            "(repeat for more).",
+            metavar="ROLE",
+        ),
+    ] = [],  # noqa: B006 (typer reads the default)
+) -> None:
     """Bring the database schema up to date (creating it if new). Back up first.
 
     Example: sop db upgrade
@@ -59,17 +70,27 @@ def upgrade(ctx: typer.Context) -> None:
     before = database.current_revision()
     if before == HEAD_REVISION:
         typer.echo(_("Already at schema {head}.").format(head=HEAD_REVISION))
-        return
-    if before is not None and before > HEAD_REVISION:
+    elif before is not None and before > HEAD_REVISION:
         raise DatabaseError(
             _("the database was made by a newer sop (schema {found})").format(found=before), _("upgrade sop")
         )
-    database.upgrade()
-    typer.echo(
-        _("Upgraded {url} from schema {before} to {head}.").format(
-            url=database.display(), before=before or "-", head=HEAD_REVISION
+    else:
+        database.upgrade()
+        typer.echo(
+            _("Upgraded {url} from schema {before} to {head}.").format(
+                url=database.display(), before=before or "-", head=HEAD_REVISION
+            )
         )
-    )
+    for role in grant:
+        _grant(ctx, role)
+
+
+def _grant(ctx: typer.Context, role: str) -> None:
+    from sopcli.i18n import _
+    from sopcli.services.operators import grant_database_role
+
+    grant_database_role(runtime_of(ctx), role)
+    typer.echo(_("{role} may now record and read; it may not change or remove journal lines.").format(role=role))
 
 
 @app.command("check")
@@ -125,6 +146,10 @@ def check(
 def _chain_and_cases(result) -> None:
     from sopcli.i18n import _, format_number
 
+    if result.protections:
+        typer.echo(_("Journal protections: ALTERED: {problems}").format(problems="; ".join(result.protections)))
+    else:
+        typer.echo(_("Journal protections: the append-only triggers are as sop installs them."))
     if result.broken_seq is None:
         typer.echo(_("Journal chain: {n} entries, intact.").format(n=format_number(result.entries)))
     else:

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from sopcli.cli.options import JsonOption
+from sopcli.cli.options import AsOption, JsonOption
 from sopcli.cli.state import runtime_of
 
 app = typer.Typer(
@@ -41,6 +41,7 @@ def add(
             "--sop", help="Also accept the roles of this SOP (an id or a .toml file not used yet).", metavar="ID|FILE"
         ),
     ] = None,
+    actor: AsOption = None,
 ) -> None:
     """Register an operator with the roles they hold; an existing one gains the roles.
 
@@ -49,7 +50,8 @@ def add(
     from sopcli.i18n import _
     from sopcli.services.operators import add_operator
 
-    view = add_operator(runtime_of(ctx), name, roles, display_name, sop_file)
+    rt = runtime_of(ctx)
+    view = add_operator(rt, name, roles, display_name, sop_file, actor=rt.operator(actor))
     typer.echo(_("{name}: {roles}").format(name=view.name, roles=", ".join(view.roles)))
 
 
@@ -80,7 +82,9 @@ def list_operators(ctx: typer.Context, as_json: JsonOption = False) -> None:
 
 @app.command("remove")
 def remove(
-    ctx: typer.Context, name: Annotated[str, typer.Argument(help="The operator to remove.", metavar="NAME")]
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="The operator to remove.", metavar="NAME")],
+    actor: AsOption = None,
 ) -> None:
     """Remove an operator (their journal entries stay).
 
@@ -89,5 +93,6 @@ def remove(
     from sopcli.i18n import _
     from sopcli.services.operators import remove_operator
 
-    removed = remove_operator(runtime_of(ctx), name)
+    rt = runtime_of(ctx)
+    removed = remove_operator(rt, name, actor=rt.operator(actor))
     typer.echo(_("{name} removed.").format(name=removed))

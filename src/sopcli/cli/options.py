@@ -20,6 +20,14 @@ JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for scripts
 OutputOption = Annotated[
     str | None, typer.Option("-o", "--output", help="Write to this file instead of standard output.", metavar="PATH")
 ]
+ModeOption = Annotated[
+    str | None,
+    typer.Option(
+        "--mode",
+        help="Permissions of the file written, in octal (default 0600: only you may read it), e.g. 0640.",
+        metavar="OCTAL",
+    ),
+]
 AtOption = Annotated[
     str | None,
     typer.Option(

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from sopcli.cli.options import AsOption, NoPagerOption, OutputOption, format_option
+from sopcli.cli.options import AsOption, ModeOption, NoPagerOption, OutputOption, format_option
 from sopcli.cli.state import runtime_of
 
 DateOption = Annotated[
@@ -69,8 +69,8 @@ def _choose_format(rt, fmt: str | None, output: str | None) -> str:
     return chosen
 
 
-def _emit(rt, document_or_data, fmt: str, output: str | None, to_json, *, pager: bool) -> None:
-    from sopcli.files.output import output_file
+def _emit(rt, document_or_data, fmt: str, output: str | None, to_json, *, pager: bool, mode: str | None) -> None:
+    from sopcli.files.output import file_mode, output_file
     from sopcli.i18n import current_language
     from sopcli.present import publish, render
     from sopcli.present.pager import paged
@@ -90,14 +90,14 @@ def _emit(rt, document_or_data, fmt: str, output: str | None, to_json, *, pager:
             sys.stdout.buffer.write(pdf)
             sys.stdout.flush()
             return
-        with output_file(output, binary=True) as out:
+        with output_file(output, binary=True, mode=file_mode(mode)) as out:
             out.write(pdf)
     elif output is None:
         with paged(rt.terminal, pager):
             write(sys.stdout)
         return
     else:
-        with output_file(output) as out:
+        with output_file(output, mode=file_mode(mode)) as out:
             write(out)
     from sopcli.i18n import _
 
@@ -114,6 +114,7 @@ def journal(
     sop: SopOption = None,
     fmt: FormatOption = None,
     output: OutputOption = None,
+    mode: ModeOption = None,
     no_pager: NoPagerOption = False,
 ) -> None:
     """The jurnal harian / log tanggapan keluhan: every entry of the day in time order.
@@ -132,7 +133,15 @@ def journal(
     fmt = _choose_format(rt, fmt, output)
     period = _period(rt, "daily", day, first, last)
     journal_data = build_journal(rt, period, actor=actor, sop=sop)
-    _emit(rt, lambda: documents.journal_document(journal_data), fmt, output, journal_data.to_json, pager=not no_pager)
+    _emit(
+        rt,
+        lambda: documents.journal_document(journal_data),
+        fmt,
+        output,
+        journal_data.to_json,
+        pager=not no_pager,
+        mode=mode,
+    )
 
 
 @journal_app.command("seal")
@@ -183,6 +192,7 @@ def report(
     overdue: OverdueOption = None,
     fmt: FormatOption = None,
     output: OutputOption = None,
+    mode: ModeOption = None,
     no_pager: NoPagerOption = False,
 ) -> None:
     """The supervisor's report: what came in, what was done, what is open, what ran late.
@@ -208,7 +218,9 @@ def report(
     listed = OVERDUE_LISTED if overdue is None else _overdue_count(overdue)
     period = _period(rt, kinds[0] if kinds else "daily", day, first, last)
     data = build_report(rt, period, sop=sop, overdue_limit=listed)
-    _emit(rt, lambda: documents.report_document(data, rt.config), fmt, output, data.to_json, pager=not no_pager)
+    _emit(
+        rt, lambda: documents.report_document(data, rt.config), fmt, output, data.to_json, pager=not no_pager, mode=mode
+    )
 
 
 def _overdue_count(text: str) -> int | None:

@@ -26,6 +26,18 @@ class AppState:
             loaded = config.load()
             if not self.language and not os.environ.get("SOP_LANG") and loaded.language:
                 set_language(loaded.language)
+            exposed = config.password_exposed(loaded)
+            if exposed is not None:  # warned, not refused: the fix is one chmod, the office's work goes on
+                import typer
+
+                from sopcli.i18n import _
+
+                typer.echo(
+                    _("Warning: {path} holds a database password and others may read it; run: chmod 600 {path}").format(
+                        path=exposed
+                    ),
+                    err=True,
+                )
             self._runtime = Runtime(
                 config=loaded, db_option=self.db, clock=clock_from_environment(), terminal=self.terminal
             )

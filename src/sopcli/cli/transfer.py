@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from sopcli.cli.options import AsOption, JsonOption, OutputOption, format_option
+from sopcli.cli.options import AsOption, JsonOption, ModeOption, OutputOption, format_option
 from sopcli.cli.state import runtime_of
 
 
@@ -224,6 +224,7 @@ def export(
         bool, typer.Option("--utc", help="journal only: times in UTC instead of the office's time zone.")
     ] = False,
     output: OutputOption = None,
+    mode: ModeOption = None,
 ) -> None:
     """Export complaints (re-importable) or the journal (with its hashes, for 'sop verify --file').
 
@@ -236,7 +237,7 @@ def export(
     """
     from sopcli.cli.options import choose_format
     from sopcli.errors import InputError
-    from sopcli.files.output import output_file
+    from sopcli.files.output import file_mode, output_file
     from sopcli.i18n import _, format_number
     from sopcli.present.labels import parse_status
     from sopcli.services.exporter import EXPORT_FORMATS
@@ -263,7 +264,7 @@ def export(
         )
         sys.stdout.buffer.flush()
     else:
-        with output_file(output, binary=True) as out:
+        with output_file(output, binary=True, mode=file_mode(mode)) as out:
             count = run_export(rt, what, out, fmt=fmt, since=start, until=end, sop=sop, status=wanted, utc=utc)
     message = _("Exported {n} complaints.") if what == "complaints" else _("Exported {n} journal entries.")
     typer.echo(message.format(n=format_number(count)), err=True)

@@ -300,6 +300,41 @@ def corrected_details(entry: Entry) -> dict[str, str]:
     return {key[len(AFTER) :]: value for key, value in entry.fields.items() if key.startswith(AFTER)}
 
 
+# A role change's fields: the operator it concerns, the roles held before and after (comma-separated;
+# no ``after``: the operator was removed).
+OPERATOR, ROLES_BEFORE, ROLES_AFTER = "operator", "before", "after"
+
+
+def roles_changed(
+    *, at: datetime, actor: str, operator: str, before: Iterable[str], after: Iterable[str] | None
+) -> Entry:
+    """``actor`` changed the roles ``operator`` holds (``sop operator add``), or removed them (``after`` None).
+
+    It belongs to no complaint: the journal records who granted what to whom, as it records every action.
+    """
+    fields = {OPERATOR: operator, ROLES_BEFORE: ",".join(sorted(before))}
+    if after is not None:
+        fields[ROLES_AFTER] = ",".join(sorted(after))
+    return Entry(Action.ROLES, at, actor, fields=fields)
+
+
+def recorded_details(journal: Iterable[Entry]) -> dict[str, str | None]:
+    """A complaint's own details as its journal records them: its ``received`` entry, then each correction and move.
+
+    The keys are the complaint row's columns, so ``sop db check`` can name the one edited behind sop's back.
+    """
+    details: dict[str, str | None] = {}
+    for entry in journal:
+        if entry.action == Action.RECEIVED:
+            details = {key: entry.fields.get(key) for key in CORRECTABLE if key != "description"}
+            details |= {"description": entry.note, "sop_id": entry.fields.get("sop"), "created_by": entry.actor}
+        elif entry.action == Action.CORRECT:
+            details |= {key: value or None for key, value in corrected_details(entry).items()}
+        elif entry.action == Action.TRANSFER:
+            details["sop_id"] = entry.fields.get("sop")
+    return details
+
+
 def undo(
     sop: SopDefinition,
     state: CaseState,

@@ -39,6 +39,7 @@ class Action(StrEnum):
     UNDO = "undo"
     REOPEN = "reopen"
     TRANSFER = "transfer"
+    ROLES = "roles"
 
 
 class ActivityColumn(StrEnum):
@@ -59,7 +60,7 @@ class ActionSpec:
     Attributes:
         label: message id of the action as an operator reads it (``present.labels`` translates it).
         changes_state: whether ``engine.apply`` changes the case's state for it; an attempt the
-            roles refused, or a day's seal, leaves the case as it was.
+            roles refused, a day's seal, or an operator's roles changing, leaves the case as it was.
         activity_column: the operator-activity column that counts it; None: counted only among all entries.
     """
 
@@ -82,6 +83,7 @@ ACTION_TABLE: Mapping[str, ActionSpec] = {
     Action.UNDO: ActionSpec(N_("step undone"), True, ActivityColumn.CORRECTIONS),
     Action.REOPEN: ActionSpec(N_("reopened"), True, ActivityColumn.CORRECTIONS),
     Action.TRANSFER: ActionSpec(N_("moved to another SOP"), True, ActivityColumn.CORRECTIONS),
+    Action.ROLES: ActionSpec(N_("roles changed"), False, None),
 }
 
 # Message ids of the statuses as an operator reads them (translated where shown, or in an error naming one).

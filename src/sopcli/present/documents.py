@@ -362,8 +362,9 @@ def timing_label(line, day_minutes: int) -> str:
     return f"{spent} ({_('on time') if line.on_time else _('late')})"
 
 
-# Actions whose fields are told in words, not listed: a correction's old and new values, an undo's reversed entry.
-CORRECTIONS = (Action.CORRECT, Action.UNDO, Action.REOPEN, Action.TRANSFER)
+# Actions whose fields are told in words, not listed: a correction's old and new values, an undo's reversed entry,
+# an operator's roles before and after.
+TOLD_IN_WORDS = (Action.CORRECT, Action.UNDO, Action.REOPEN, Action.TRANSFER, Action.ROLES)
 
 
 def recorded_later(line, tz) -> str:
@@ -392,7 +393,7 @@ def journal_document(journal) -> Document:
             recorded = ", ".join(
                 line.fields[k] for k in ("reporter", "unit", "system", "host", "channel") if line.fields.get(k)
             )
-        elif line.action in CORRECTIONS:
+        elif line.action in TOLD_IN_WORDS:
             recorded = fields_text(line.action, line.fields, line.next_step)
         else:
             recorded = "; ".join(f"{k} = {v}" for k, v in line.fields.items())

@@ -41,6 +41,13 @@ def fields_text(action: str, fields: Mapping[str, str], next_step: str | None = 
         return _("was {status}; reopened at step {step}").format(
             status=status_label(fields.get("was", "")), step=next_step
         )
+    if action == Action.ROLES:
+        before = fields.get("before") or "-"
+        if "after" not in fields:
+            return _("{operator} removed (held {before})").format(operator=fields.get("operator"), before=before)
+        return _("{operator}: {before} → {after}").format(
+            operator=fields.get("operator"), before=before, after=fields.get("after") or "-"
+        )
     if action == Action.TRANSFER:
         return _("{old} {old_version} → {new} {new_version}, at step {step}").format(
             old=fields.get("from_sop"),

@@ -6,7 +6,7 @@ SQLite's own locks. The backup API copies pages as they are, damaged ones too:
 so a logbook that fails SQLite's integrity check is not backed up (unless
 forced), and each new copy is checked before it is kept. A restore is refused
 unless the copy passes that check and is a sop logbook at this sop's schema
-whose journal chain verifies. PostgreSQL logbooks are backed up with
+whose append-only triggers are exactly sop's and whose journal chain verifies. PostgreSQL logbooks are backed up with
 PostgreSQL's own tools.
 """
 
@@ -105,12 +105,14 @@ def restore(rt: Runtime, source: Path, force: bool = False) -> int:
     """Replace the logbook with the backup ``source``, after checking it; returns its journal entry count.
 
     Raises:
-        InputError: ``source`` is missing, not a sop logbook, at another schema, or its chain is broken;
+        InputError: ``source`` is missing, not a sop logbook, at another schema, its journal triggers were
+            altered, or its chain is broken;
             or the logbook holds complaints and ``force`` is not given.
     """
     from sopcli.services.cases import verify
     from sopcli.store.damage import file_problems
     from sopcli.store.database import HEAD_REVISION
+    from sopcli.store.protections import trigger_problems
 
     rt.database.refuse_if_read_only()  # before the checks: they cannot make a read-only logbook writable
     if not source.is_file():
@@ -132,6 +134,15 @@ def restore(rt: Runtime, source: Path, force: bool = False) -> int:
             _("{path} is not a sop logbook at schema {head} (found {found})").format(
                 path=source, head=HEAD_REVISION, found=revision or "-"
             )
+        )
+    with checked.ready_database().transaction() as session:
+        altered = trigger_problems(session.connection())
+    if altered:
+        raise InputError(
+            _("{path}: the journal's protections were altered ({problem}); not restored").format(
+                path=source, problem=altered[0]
+            ),
+            _("restore another backup"),
         )
     result = verify(checked)
     if result.broken_seq is not None:

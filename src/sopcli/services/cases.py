@@ -756,9 +756,7 @@ def _refusal(
         journal.append(session, refused, now, complaint_id=complaint.id, complaint_number=complaint.number)
         return NotPermitted(
             reason,
-            _("an operator with one of these roles must do it, or: sop operator add {name} --role ROLE").format(
-                name=actor
-            ),
+            _("an operator with one of these roles must do it; to be given a role, ask the administrator"),
         )
     if complaint.status != Status.OPEN:
         return None  # the engine says why nothing can be done
@@ -776,7 +774,7 @@ def _refusal(
     journal.append(session, refused, now, complaint_id=complaint.id, complaint_number=complaint.number)
     return NotPermitted(
         reason,
-        _("an operator with one of these roles must do it, or: sop operator add {name} --role ROLE").format(name=actor),
+        _("an operator with one of these roles must do it; to be given a role, ask the administrator"),
     )
 
 

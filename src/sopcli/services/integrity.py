@@ -1,11 +1,14 @@
 """``sop db check``: is the logbook whole after a crash, a copy, or a suspicion?
 
-Three checks: the database engine's own (SQLite ``PRAGMA quick_check``, then
+Four checks: the database engine's own (SQLite ``PRAGMA quick_check``, then
 ``integrity_check``, run first and read-only, so a damaged file is reported
-rather than crashed on), the journal's hash chain, and the agreement between
+rather than crashed on), the journal's append-only triggers (exactly as sop
+installs them, none added), the journal's hash chain, and the agreement between
 each complaint's stored state and the state its journal leads to
-(``engine.replay``). The last one catches a case whose row and journal drifted
-apart, which the chain alone cannot see.
+(``engine.replay``), its own details included (description, reporter, unit…,
+as its ``received`` entry and later corrections record them). The last one
+catches a case whose row was edited or erased behind sop's back, which the
+chain alone cannot see: the chain covers the entries, not the rows they describe.
 
 ``salvage`` copies what can still be read from a damaged SQLite logbook into a
 new file, checks the chain of what it copied, and says what was lost.
@@ -39,10 +42,17 @@ class CheckResult:
     disagreements: list[str] = field(default_factory=list)
     disagreeing: int = 0
     unreadable: str | None = None  # the journal and complaints could not be read: why
+    protections: list[str] = field(default_factory=list)  # how the append-only triggers differ from sop's
 
     @property
     def ok(self) -> bool:
-        return self.engine_ok and self.broken_seq is None and self.disagreeing == 0 and self.unreadable is None
+        return (
+            self.engine_ok
+            and self.broken_seq is None
+            and self.disagreeing == 0
+            and self.unreadable is None
+            and not self.protections
+        )
 
 
 def check(rt: Runtime) -> CheckResult:
@@ -81,8 +91,11 @@ def _engine_problems(path: Path) -> list[str]:
 def _check_logbook(rt: Runtime, result: CheckResult) -> None:
     from sopcli.domain.chain import verify_chain
     from sopcli.store.journal import hashed_entries
+    from sopcli.store.protections import trigger_problems
 
     database = rt.ready_database()
+    with database.transaction() as session:
+        result.protections = trigger_problems(session.connection())
     with database.transaction() as session:
         result.entries, result.broken_seq, result.chain_problem = verify_chain(hashed_entries(session))
     with database.transaction() as session:
@@ -102,9 +115,8 @@ def _compare_states(rt: Runtime, session, result: CheckResult) -> None:
     for row in complaints.states_by_id(session):
         result.complaints += 1
         complaint_id, number = row[0], row[1]
-        while pending is not None and pending[0] < complaint_id:  # entries of no complaint row
-            _disagree(result, _("journal entries for a complaint id {id} that does not exist").format(id=pending[0]))
-            pending = next(journals, None)
+        while pending is not None and pending[0] < complaint_id:
+            pending = _erased(result, pending, journals)
         if pending is None or pending[0] != complaint_id:
             _disagree(result, _("{number}: no journal entries").format(number=number))
             continue
@@ -113,6 +125,15 @@ def _compare_states(rt: Runtime, session, result: CheckResult) -> None:
         problem = _disagreement(rt, definitions.version(row[2]), row, journal, definitions.by_digest)
         if problem:
             _disagree(result, f"{number}: {problem}")
+    while pending is not None:  # the last complaints erased: their journals still name them
+        pending = _erased(result, pending, journals)
+
+
+def _erased(result: CheckResult, pending, journals):
+    """Report the journal ``pending`` holds of a complaint whose row is gone; returns the next journal."""
+    number = next(pending[1])[1]
+    _disagree(result, _("{number}: the complaint is gone, yet its journal records it").format(number=number))
+    return next(journals, None)
 
 
 def _disagreement(rt: Runtime, definition, row, journal, by_digest=None) -> str | None:
@@ -130,13 +151,15 @@ def _disagreement(rt: Runtime, definition, row, journal, by_digest=None) -> str 
         closed_at,
         fields,
         received_at,
+        details,
     ) = row
     if any(entry[1] != number for entry in journal):
         return _("journal entries carry another complaint number")
     try:
+        entries = [replay_entry(*columns) for _c, _n, *columns in journal]
         state = engine.replay(
             definition,
-            [replay_entry(*columns) for _c, _n, *columns in journal],
+            entries,
             rt.calendar_for(definition),
             by_digest,  # a case moved to another SOP closed its earlier steps under the one it left
         )
@@ -160,7 +183,9 @@ def _disagreement(rt: Runtime, definition, row, journal, by_digest=None) -> str 
         "fields": dict(state.fields),
         "received_at": state.received_at,
     }
+    recorded = engine.recorded_details(entries)
     differing = [key for key in stored if stored[key] != replayed[key]]
+    differing += [key for key in details if details[key] != recorded.get(key)]
     if abs((paused_minutes or 0.0) - state.paused_minutes) > 0.01 * (1 + len(journal)):  # resumes round to 0.01
         differing.append("paused_minutes")
     if differing:

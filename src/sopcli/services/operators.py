@@ -3,6 +3,10 @@
 With ``enforce_roles = true`` only an operator holding one of a step's
 pelaksana roles may complete it; a refused attempt is journaled. One-person
 offices leave it off and need no operators at all.
+
+Every change of who holds which role is a journal entry (``roles``) written by
+whoever made it; with ``enforce_roles`` only a holder of ``admin_role`` may make
+one (until someone holds it, the first administrator is named by anyone).
 """
 
 from __future__ import annotations
@@ -10,7 +14,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from sopcli.errors import InputError, NotFoundError
+from sopcli.errors import DatabaseError, InputError, NotFoundError, NotPermitted
 from sopcli.i18n import _
 from sopcli.services.runtime import Runtime, operator_name
 
@@ -42,18 +46,54 @@ def known_roles(session) -> dict[str, str]:
     return {role.key: role.nama for definition in definitions for role in definition.roles}
 
 
+def _require_admin(rt: Runtime, session, actor: str) -> None:
+    """With enforce_roles, refuse ``actor`` unless they hold ``admin_role`` (or nobody does yet).
+
+    Raises:
+        NotPermitted: enforce_roles is on and ``actor`` is not an administrator.
+    """
+    from sopcli.store import operators
+
+    admin = rt.config.admin_role
+    if not rt.config.enforce_roles or admin in roles_of(session, actor):
+        return
+    if not any(admin in json.loads(o.roles) for o in operators.everyone(session)):
+        return  # the first administrator: someone must be able to name them
+    raise NotPermitted(
+        _("{name} may not change operators or their roles; it takes the role {role}").format(name=actor, role=admin),
+        _("ask an operator with the role {role} (the administrator)").format(role=admin),
+    )
+
+
+def _journal_roles(rt: Runtime, session, actor: str, operator: str, before, after) -> None:
+    from sopcli.domain import engine
+    from sopcli.store import journal
+
+    now = rt.now()  # under the journal lock, as every entry's moment
+    journal.append(
+        session, engine.roles_changed(at=now, actor=actor, operator=operator, before=before, after=after), now
+    )
+
+
 def add_operator(
-    rt: Runtime, name: str, roles: list[str], display_name: str | None = None, sop_file: str | None = None
+    rt: Runtime,
+    name: str,
+    roles: list[str],
+    display_name: str | None = None,
+    sop_file: str | None = None,
+    *,
+    actor: str,
 ) -> OperatorView:
-    """Register ``name``, or give an existing operator more roles.
+    """Register ``name``, or give an existing operator more roles; ``actor`` granting them is journaled.
 
     ``sop_file`` adds the roles of an office's own SOP that no complaint has used yet,
     so its staff can be registered before the first case.
 
     Raises:
         InputError: not a usable operator name, no role given, or a role no SOP knows.
+        NotPermitted: enforce_roles is on and ``actor`` does not hold ``admin_role``.
     """
-    from sopcli.store import operators
+    from sopcli.store import journal, operators
     from sopcli.store.models import Operator
 
     name = operator_name(name, "NAME")
@@ -67,7 +107,9 @@ def add_operator(
         definition = load(sop_file).definition
         extra = {role.key: role.nama for role in definition.roles}
     with rt.ready_database().transaction(write=True) as session:
-        known = {**known_roles(session), **extra}
+        journal.lock(session)
+        _require_admin(rt, session, actor)
+        known = {**known_roles(session), **extra, rt.config.admin_role: _("administrator")}
         unknown = [r for r in wanted if r not in known]
         if unknown:
             raise InputError(
@@ -79,11 +121,14 @@ def add_operator(
         operator = operators.named(session, name)
         if operator is None:
             operator = Operator(name=name, display_name=display_name, roles="[]", created_at=rt.now())
-        held = sorted(set(json.loads(operator.roles)) | set(wanted))
+        before = json.loads(operator.roles)
+        held = sorted(set(before) | set(wanted))
         operator.roles = json.dumps(held)
         if display_name:
             operator.display_name = display_name
         session.add(operator)
+        if held != sorted(before):
+            _journal_roles(rt, session, actor, name, before, held)
         return OperatorView(operator.name, operator.display_name, held)
 
 
@@ -94,22 +139,46 @@ def list_operators(rt: Runtime) -> list[OperatorView]:
         return [OperatorView(o.name, o.display_name, json.loads(o.roles)) for o in operators.everyone(session)]
 
 
-def remove_operator(rt: Runtime, name: str) -> str:
-    """Remove ``name``; returns the name as removed (without surrounding whitespace).
+def remove_operator(rt: Runtime, name: str, *, actor: str) -> str:
+    """Remove ``name`` (``actor`` doing so is journaled); returns the name as removed (without surrounding whitespace).
 
     Raises:
         InputError: not a usable operator name.
         NotFoundError: no such operator.
+        NotPermitted: enforce_roles is on and ``actor`` does not hold ``admin_role``.
     """
-    from sopcli.store import operators
+    from sopcli.store import journal, operators
 
     name = operator_name(name, "NAME")
     with rt.ready_database().transaction(write=True) as session:
+        journal.lock(session)
+        _require_admin(rt, session, actor)
         operator = operators.named(session, name)
         if operator is None:
             raise NotFoundError(_("no operator {name}").format(name=name), _("see 'sop operator list'"))
+        _journal_roles(rt, session, actor, name, json.loads(operator.roles), None)
         session.delete(operator)
     return name
+
+
+def grant_database_role(rt: Runtime, role: str) -> None:
+    """Let the PostgreSQL ``role`` record and read, never change or remove a journal line (``db upgrade --grant``).
+
+    Raises:
+        InputError: not a usable role name.
+        DatabaseError: a SQLite logbook (it has no roles), or the server refused (no such role; not the owner).
+    """
+    from sopcli.store.grants import grant_operator
+
+    role = operator_name(role, "--grant")
+    database = rt.ready_database()
+    if database.is_sqlite:
+        raise DatabaseError(
+            _("--grant gives a PostgreSQL role its rights; a SQLite file has no roles"),
+            _("protect the file with its permissions instead"),
+        )
+    with database.transaction(write=True) as session:
+        grant_operator(session.connection(), role)
 
 
 def cancel_refusal(definition, name: str, held: set[str]) -> str:

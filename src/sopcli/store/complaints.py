@@ -160,10 +160,25 @@ def received_between(
     yield from session.exec(query.execution_options(yield_per=1000))
 
 
+# A complaint's own details, as its row holds them: its ``received`` entry and later corrections record each.
+OWN_DETAILS = (
+    "description",
+    "reporter",
+    "unit",
+    "system",
+    "host",
+    "channel",
+    "priority",
+    "ref",
+    "sop_id",
+    "created_by",
+)
+
+
 def states_by_id(session: Session) -> Iterator[Sequence[Any]]:
     """What ``sop db check`` compares with a replay of each journal, by complaint id, streamed, as (id, number,
     sop_version_id, status, current_step, step_started_at, paused_since, paused_minutes, closed_at, fields,
-    received_at)."""
+    received_at, details) where details maps each of ``OWN_DETAILS`` to its value."""
     c = Complaint
     query = (
         sa.select(
@@ -178,11 +193,12 @@ def states_by_id(session: Session) -> Iterator[Sequence[Any]]:
             col(c.closed_at),
             col(c.fields),
         )
-        .add_columns(col(c.received_at))  # select() is typed for at most ten columns
+        .add_columns(col(c.received_at), *(getattr(c, name) for name in OWN_DETAILS))  # select() takes ten
         .order_by(col(c.id))
         .execution_options(yield_per=2000)
     )
-    yield from session.execute(query)
+    for row in session.execute(query):
+        yield (*row[:11], dict(zip(OWN_DETAILS, row[11:], strict=True)))
 
 
 # --- the bulk path of an import --------------------------------------------------

@@ -28,7 +28,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from sopcli.config import without_password
+from sopcli.config import passwords_in, without_password
 from sopcli.errors import DatabaseBusy, DatabaseDamaged, DatabaseError, NoLogbook, os_reason
 from sopcli.i18n import _
 
@@ -254,7 +254,9 @@ class Database:
         if isinstance(exc, OperationalError):
             return _operational(exc, self)
         return DatabaseError(
-            _("{url} is not a usable database: {reason}").format(url=self.display(), reason=_first_line(exc.orig))
+            _("{url} is not a usable database: {reason}").format(
+                url=self.display(), reason=self.hidden(_first_line(exc.orig))
+            )
         )
 
     def damaged(self, error) -> DatabaseDamaged:
@@ -318,14 +320,14 @@ class Database:
             raise self.translated(exc) from exc
 
     def display(self) -> str:
-        """The URL with any password hidden (even in a URL SQLAlchemy cannot parse)."""
-        from sqlalchemy.engine import make_url
-        from sqlalchemy.exc import ArgumentError
+        """The URL with every password hidden (even in a URL SQLAlchemy cannot parse)."""
+        return without_password(self.url)
 
-        try:
-            return make_url(self.url).render_as_string(hide_password=True)
-        except (ArgumentError, ValueError):
-            return without_password(self.url)
+    def hidden(self, text: str) -> str:
+        """``text`` (a driver's message, which may echo the connection string) with the URL's passwords blanked."""
+        for password in sorted(passwords_in(self.url), key=len, reverse=True):
+            text = text.replace(password, "***")
+        return text
 
     @contextmanager
     def transaction(self, write: bool = False) -> Iterator:
@@ -510,11 +512,28 @@ def _create_server_engine(url: str):
             _("for PostgreSQL: pip install 'sopcli[postgres]'"),
         ) from exc
     except (ArgumentError, ValueError) as exc:
-        shown = Database(url).display()
         raise DatabaseError(
-            _("{url} is not a database URL sop can use: {reason}").format(url=shown, reason=_first_line(exc)),
+            _("{url} is not a database URL sop can use: {reason}").format(
+                url=without_password(url), reason=_url_problem(url, exc)
+            ),
             _("give a file path, sqlite:///PATH or postgresql+psycopg://USER:PASSWORD@HOST/DATABASE"),
         ) from exc
+
+
+def _url_problem(url: str, exc: Exception) -> str:
+    """Why ``url`` cannot be read, without a piece of its password: the reader's complaint about the URL with
+    its passwords hidden (it quotes what it could not read); if that one reads, the password was the trouble."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    hidden = without_password(url)
+    if hidden == url:
+        return _first_line(exc)
+    try:
+        make_url(hidden)
+    except (ArgumentError, ValueError) as without:
+        return _first_line(without)
+    return _("write the password percent-encoded: @ as %40, : as %3A, / as %2F")
 
 
 def _create_private_file(path: Path) -> None:
@@ -569,7 +588,9 @@ def _operational(exc, database: Database) -> DatabaseError:
     if _is_locked(exc):
         return DatabaseBusy(_("the database is busy: other operators are writing"), _("try again in a moment"))
     return DatabaseError(
-        _("cannot use the database {url}: {reason}").format(url=database.display(), reason=_first_line(exc.orig))
+        _("cannot use the database {url}: {reason}").format(
+            url=database.display(), reason=database.hidden(_first_line(exc.orig))
+        )
     )
 
 

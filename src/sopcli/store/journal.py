@@ -214,6 +214,7 @@ def replay_entry(
     fields: str,
     took_minutes: float | None,
     next_step: str | None,
+    note: str | None = None,
 ) -> Entry:
     """A stored entry as ``engine.replay`` reads it, from the columns ``case_entries`` and the reports select."""
     return Entry(
@@ -225,12 +226,13 @@ def replay_entry(
         fields=json.loads(fields),
         took_minutes=took_minutes,
         next_step=next_step,
+        note=note,
     )
 
 
 def case_entries(session: Session) -> Iterator[Sequence[Any]]:
     """The entries of complaints (seals aside), by complaint id then chain order, streamed, as
-    (complaint_id, complaint_number, action, at, actor, step, decision, fields, took_minutes, next_step)."""
+    (complaint_id, complaint_number, action, at, actor, step, decision, fields, took_minutes, next_step, note)."""
     j = JournalEntry
     query = (
         sa.select(
@@ -245,6 +247,7 @@ def case_entries(session: Session) -> Iterator[Sequence[Any]]:
             col(j.took_minutes),
             col(j.next_step),
         )
+        .add_columns(col(j.note))  # select() is typed for at most ten columns
         .where(col(j.complaint_id).is_not(None))
         .order_by(col(j.complaint_id), col(j.seq))
         .execution_options(yield_per=2000)
