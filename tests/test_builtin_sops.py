@@ -85,13 +85,16 @@ def test_ipas_pemulihan():
         },
     )
     flow = branches(defn)
-    assert flow["7"] == [("ya", "8", None), ("tidak", None, "rejected")]
+    # "gangguan akses IPAS bukan berasal sistem aplikasi IPAS": handed back to the user, not a rejected complaint
+    assert flow["7"] == [("ya", "8", None), ("tidak", None, "bukan_gangguan_aplikasi")]
+    assert defn.outcome("bukan_gangguan_aplikasi").kind == "referred"
     assert flow["9"] == [("ya", "13", None), ("tidak", "10", None)]
     assert flow["10"] == [(None, "11", None)]
     assert flow["11"] == [("ya", "13", None), ("tidak", "12", None)]
     assert flow["12"] == [(None, "13", None)]
     assert flow["14"] == [("ya", "15", None), ("tidak", "9", None)]
-    assert flow["15"] == [(None, None, "resolved")]
+    assert flow["15"] == [(None, None, "pulih")]
+    assert defn.outcome("pulih").kind == "resolved"
     for plain in ("1", "2", "3", "4", "5", "6", "8", "13"):
         assert flow[plain] == [(None, str(int(plain) + 1), None)], plain
     assert defn.step("13").output == "Aplikasi siap digunakan"
@@ -134,7 +137,7 @@ def test_kaltim_db():
     flow = branches(defn)
     assert flow["7"] == [("ya", "8", None), ("tidak", "5", None)]
     assert flow["8"] == [("ya", "9", None), ("tidak", "7", None)]
-    assert flow["9"] == [(None, None, "resolved")]
+    assert flow["9"] == [(None, None, "selesai")]
     for plain in ("1", "2", "3", "4", "5", "6"):
         assert flow[plain] == [(None, str(int(plain) + 1), None)], plain
     assert defn.step("4").standard.low == 1 and defn.step("4").standard.high == 2
@@ -176,7 +179,7 @@ def test_cirebon_aplikasi():
     assert "C-03" in defn.step("4").decision.option("aplikasi").meaning
     assert "C-02" in defn.step("4").decision.option("jaringan").meaning
     assert flow["5"] == [(None, "6", None)]
-    assert flow["7"] == [(None, None, "resolved")]
+    assert flow["7"] == [(None, None, "selesai")]
     for plain in ("1", "2", "3", "6"):
         assert flow[plain] == [(None, str(int(plain) + 1), None)], plain
 
@@ -207,9 +210,10 @@ def test_tanahbumbu_jaringan():
     )
     assert "waktu" in defn.step("1").keterangan  # says the document sets no time standard
     flow = branches(defn)
-    assert sorted(flow["2"]) == [("tidak", "3", None), ("ya", None, "rejected")]
+    assert sorted(flow["2"]) == [("tidak", "3", None), ("ya", None, "tidak_ditemukan_gangguan")]
+    assert defn.outcome("tidak_ditemukan_gangguan").kind == "no_fault_found"
     assert sorted(flow["4"]) == [("eksternal", "5", None), ("internal", "5", None)]
-    assert flow["9"] == [(None, None, "resolved")]
+    assert flow["9"] == [(None, None, "diperbaiki")]
     for plain in ("1", "3", "5", "6", "7", "8"):
         assert flow[plain] == [(None, str(int(plain) + 1), None)], plain
     assert "F-01" in defn.step("3").output

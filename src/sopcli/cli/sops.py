@@ -153,7 +153,7 @@ def _next_text(sop, step) -> str:
 
     parts = []
     for label, goto, end in sop.successors(step):
-        target = _("end ({outcome})").format(outcome=outcome_label(end)) if end else f"→ {goto}"
+        target = _("end ({outcome})").format(outcome=outcome_label(end, sop)) if end else f"→ {goto}"
         parts.append(f"{label}: {target}" if label else target)
     return "; ".join(parts)
 
@@ -248,7 +248,7 @@ def path(ctx: typer.Context, reference: SopArgument, as_json: JsonOption = False
             if found.unstandardised:
                 extra.append(_("steps without standard: {steps}").format(steps=", ".join(found.unstandardised)))
             kind_label = {"shortest": _("shortest"), "longest": _("longest")}[kind]
-            rows.append([outcome_label(outcome), kind_label, len(found.steps), route, " ".join([total, *extra])])
+            rows.append([outcome_label(outcome, sop), kind_label, len(found.steps), route, " ".join([total, *extra])])
             records.append(
                 {
                     "outcome": outcome,

@@ -12,8 +12,19 @@ from sopcli.definitions.schema import SopDefinition, Step
 from sopcli.i18n import _
 
 
-def outcome_label(outcome: str) -> str:
-    return {"resolved": _("resolved"), "rejected": _("rejected"), "cancelled": _("cancelled")}.get(outcome, outcome)
+def outcome_label(outcome: str, sop: SopDefinition | None = None) -> str:
+    """An end as a reader knows it: a format-2 SOP's own label for its outcome, else the kind's word."""
+    declared = sop.outcome(outcome) if sop is not None and sop.format >= 2 else None
+    if declared is not None:
+        return declared.label
+    kinds = {
+        "resolved": _("resolved"),
+        "no_fault_found": _("no fault found"),
+        "referred": _("referred"),
+        "rejected": _("rejected"),
+        "cancelled": _("cancelled"),
+    }
+    return kinds.get(outcome, outcome)
 
 
 # --- drawing -------------------------------------------------------------------
@@ -71,15 +82,15 @@ def to_mermaid(sop: SopDefinition) -> str:
             out.append(f"    s{_node_id(step.id)}{shape}")
         out.append("  end")
     for end in _ends(sop):
-        out.append(f"  end_{end}([{quote([_end_label(end)])}])")
+        out.append(f"  end_{_node_id(end)}([{quote([_end_label(end, sop)])}])")
     for source, target, choice in _edges(sop):
         arrow = f" -->|{quote([choice])}| " if choice else " --> "
         out.append(f"  {_node_id(source)}{arrow}{_node_id(target)}")
     return "\n".join(out) + "\n"
 
 
-def _end_label(outcome: str) -> str:
-    return _("End") + ": " + outcome_label(outcome)
+def _end_label(outcome: str, sop: SopDefinition) -> str:
+    return _("End") + ": " + outcome_label(outcome, sop)
 
 
 def to_dot(sop: SopDefinition) -> str:
@@ -106,7 +117,7 @@ def to_dot(sop: SopDefinition) -> str:
             out.append(f"    s{_node_id(step.id)} [label={quote(_label(step, sop, 28))}, shape={shape}];")
         out.append("  }")
     for end in _ends(sop):
-        out.append(f"  end_{end} [label={quote([_end_label(end)])}, shape=oval];")
+        out.append(f"  end_{_node_id(end)} [label={quote([_end_label(end, sop)])}, shape=oval];")
     for source, target, label in _edges(sop):
         attrs = f" [label={quote([label])}]" if label else ""
         out.append(f"  {_node_id(source)} -> {_node_id(target)}{attrs};")
