@@ -189,8 +189,9 @@ def test_tanahbumbu_jaringan():
     assert defn.id == "tanahbumbu-jaringan"
     assert defn.nama == "Penanganan Gangguan Koneksi Internet & Intranet pada Jaringan Lokal SKPD"
     assert "Tanah Bumbu" in defn.instansi
-    assert "Ardiansyah, S.Sos" in defn.disahkan_oleh
-    assert "NIP. 19691018 199603 1 004" in defn.disahkan_oleh
+    assert "Ardiansyah, S.Sos" in defn.disusun_oleh
+    assert "NIP. 19691018 199603 1 004" in defn.disusun_oleh
+    assert defn.disahkan_oleh == ""  # "Disusun oleh" is the document's only signature
     assert defn.waktu == ""
     assert len(defn.steps) == 9
     assert [r.key for r in defn.roles] == ["staf_admin_jaringan", "koordinator_jaringan", "admin_skpd"]

@@ -193,3 +193,37 @@ def test_an_outcome_of_an_unknown_kind_is_refused(english_messages):
 def test_the_outcome_field_is_reserved_in_format_2(english_messages):
     text = FORMAT2.replace('end = "pulih"\n', 'end = "pulih"\n\n[[steps.fields]]\nkey = "outcome"\nmeaning = "Hasil"\n')
     assert messages(text) == [(37, "field 'outcome' is reserved for the outcome of the case")]
+
+
+# --- identity keys of format 2, and how each document was read ----------------------
+
+
+def test_identity_keys_are_the_documents_own(english_messages):
+    tanah_bumbu = loader.load("tanahbumbu-jaringan").definition
+    # The document's only signature is "Disusun oleh": nobody approved it.
+    assert tanah_bumbu.disahkan_oleh == ""
+    assert tanah_bumbu.disusun_oleh.startswith("Kepala Dinas Komunikasi dan Informatika, Ardiansyah")
+    kaltim = loader.load("kaltim-db").definition
+    assert kaltim.penanggung_jawab.startswith("Penanggung Jawab dari kegiatan ini adalah Bidang Teknologi")
+    assert kaltim.tujuan == "sebagai pengendali akses terhadap data dan informasi milik Pemerintah"
+    assert kaltim.pengantar.startswith("Pengelolaan Gangguan Database di Lingkungan Pemerintah Provinsi")
+
+
+@pytest.mark.parametrize("sop_id", sorted(p.stem for p in V1.glob("*.toml")))
+def test_the_readings_are_in_the_definition_not_in_comments(sop_id):
+    text = (loader.builtin_dir() / f"{sop_id}.toml").read_text(encoding="utf-8")
+    comments = [line for line in text.splitlines() if line.startswith("#")]
+    assert len(comments) <= 2  # the document's title only
+    assert loader.load(sop_id).definition.catatan_transkripsi
+
+
+def test_sops_show_prints_the_identity_keys_and_the_readings(sop):
+    out = ok(sop("sops", "show", "kaltim-db", "--no-pager")).stdout
+    for label in ("Person in charge", "Purpose", "Introduction", "How the document was read"):
+        assert label in out, label
+    assert "Tidak ditemukan" not in out
+    shown = ok(sop("sops", "show", "tanahbumbu-jaringan", "--no-pager")).stdout
+    assert "Drawn up by" in shown and "Approved by" not in shown
+    data = js(sop("sops", "show", "tanahbumbu-jaringan", "--json"))
+    assert data["format"] == 2 and data["disusun_oleh"].startswith("Kepala Dinas")
+    assert "Disusun oleh" in data["catatan_transkripsi"]

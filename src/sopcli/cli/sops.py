@@ -89,6 +89,10 @@ def _print_identity(sop, terminal) -> None:
         (_("Date revised"), sop.tanggal_revisi),
         (_("Date effective"), sop.tanggal_efektif),
         (_("Approved by"), sop.disahkan_oleh),
+        (_("Drawn up by"), sop.disusun_oleh),
+        (_("Person in charge"), sop.penanggung_jawab),
+        (_("Purpose"), sop.tujuan),
+        (_("Introduction"), sop.pengantar),
         (_("Legal basis"), joined(sop.dasar_hukum)),
         (_("Staff qualifications"), joined(sop.kualifikasi_pelaksana)),
         (_("Related SOPs"), joined(sop.keterkaitan)),
@@ -100,6 +104,7 @@ def _print_identity(sop, terminal) -> None:
         (_("Overall time standard"), sop.waktu),
         (_("Calendar"), _("working time") if sop.calendar == "office" else "24x7"),
         (_("Version"), sop.version),
+        (_("How the document was read"), sop.catatan_transkripsi),
     ]
     render.print_table(
         render.Table(
