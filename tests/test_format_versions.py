@@ -8,6 +8,7 @@ outcome while a new one pins v2; reports count each by the status it closed with
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -227,3 +228,53 @@ def test_sops_show_prints_the_identity_keys_and_the_readings(sop):
     data = js(sop("sops", "show", "tanahbumbu-jaringan", "--json"))
     assert data["format"] == 2 and data["disusun_oleh"].startswith("Kepala Dinas")
     assert "Disusun oleh" in data["catatan_transkripsi"]
+
+
+# --- the readings are visible: sops show, --json, the graph ------------------------------
+
+
+def test_sops_show_prints_keterangan_questions_and_each_options_meaning(sop):
+    out = ok(sop("sops", "show", "tanahbumbu-jaringan", "--no-pager")).stdout
+    readings = out[out.index("Remarks and decisions") :]
+    assert "Apakah ping ke perangkat berhasil?" in readings
+    # Each option with where it leads and what it means, the end by its outcome's label.
+    assert re.search(r"tidak\s+→ 3: Ping tidak berhasil", readings)
+    assert re.search(r"ya\s+end \(Tidak ditemukan gangguan\): Ping berhasil", readings)
+    assert "Estimasi yang dicatat di sini menjadi batas waktu" in readings  # step 6's keterangan
+    assert "Tidak ditemukan gangguan (tidak_ditemukan_gangguan): no fault found" in out  # the outcomes row
+
+
+def test_sops_show_json_carries_outcomes_and_readings(sop):
+    data = js(sop("sops", "show", "ipas-pemulihan", "--json"))
+    assert {"id": "bukan_gangguan_aplikasi", "label": "Bukan gangguan aplikasi IPAS", "kind": "referred"} in data[
+        "outcomes"
+    ]
+    step7 = next(s for s in data["steps"] if s["id"] == "7")
+    assert step7["keterangan"] and step7["decision"]["question"]
+    tidak = next(o for o in step7["decision"]["options"] if o["label"] == "tidak")
+    assert tidak["end"] == "bukan_gangguan_aplikasi"
+    assert tidak["meaning"].startswith("Jika tidak setuju, gangguan akses IPAS bukan berasal sistem aplikasi IPAS")
+
+
+def test_kaltim_step_8_quotes_its_document():
+    step8 = loader.load("kaltim-db").definition.step("8")
+    assert step8.decision.option("ya").meaning == "Jika telah selesai maka dilaporkan pada Administrator."
+
+
+def test_the_dot_graph_carries_the_readings_as_tooltips(sop):
+    out = ok(sop("sops", "graph", "tanahbumbu-jaringan", "--format", "dot")).stdout
+    assert re.search(
+        r'^\s*s2 \[.*shape=diamond, tooltip="Apakah ping ke perangkat berhasil\?\\nDokumen hanya', out, re.M
+    )
+    assert (
+        '  s2 -> end_tidak_ditemukan_gangguan [label="ya", '
+        'tooltip="Ping berhasil: tidak ditemukan gangguan koneksi pada perangkat."];\n'
+    ) in out
+    assert 'end_tidak_ditemukan_gangguan [label="End: Tidak ditemukan gangguan", shape=oval];' in out
+
+
+def test_the_mermaid_graph_keeps_the_readings_as_comments(sop):
+    out = ok(sop("sops", "graph", "tanahbumbu-jaringan")).stdout
+    assert "  %% 2: Apakah ping ke perangkat berhasil?\n" in out
+    assert "  %% 2 [ya]: Ping berhasil: tidak ditemukan gangguan koneksi pada perangkat.\n" in out
+    assert '  end_tidak_ditemukan_gangguan(["End: Tidak ditemukan gangguan"])\n' in out

@@ -71,6 +71,10 @@ def show(
     with paged(terminal, not no_pager):
         _print_identity(loaded.definition, terminal)
         render.print_table(_flowchart_table(loaded.definition), terminal=terminal)
+        readings = _readings_table(loaded.definition)
+        if readings.rows:
+            print()
+            render.print_table(readings, terminal=terminal)
 
 
 def _print_identity(sop, terminal) -> None:
@@ -104,6 +108,7 @@ def _print_identity(sop, terminal) -> None:
         (_("Overall time standard"), sop.waktu),
         (_("Calendar"), _("working time") if sop.calendar == "office" else "24x7"),
         (_("Version"), sop.version),
+        (_("Outcomes"), joined([_outcome_text(o) for o in sop.outcomes])),
         (_("How the document was read"), sop.catatan_transkripsi),
     ]
     render.print_table(
@@ -150,6 +155,41 @@ def _flowchart_table(sop):
     wrap = {1: 44, len(columns) - 4: 20, len(columns) - 2: 20, len(columns) - 1: 22}
     wrap.update({2 + i: 10 for i in range(len(sop.roles))})
     return render.Table(columns=columns, rows=rows, wrap=wrap, title=sop.nama)
+
+
+def _outcome_text(outcome) -> str:
+    from sopcli.definitions.flowchart import outcome_label
+
+    return f"{outcome.label} ({outcome.id}): {outcome_label(outcome.kind)}"
+
+
+def _readings_table(sop):
+    """Each step's keterangan, and each decision's question with every option's meaning and where it leads."""
+    from sopcli.definitions.flowchart import outcome_label
+    from sopcli.i18n import _
+    from sopcli.present import render
+
+    rows = []
+    for step in sop.steps:
+        number = step.id
+        if step.keterangan:
+            rows.append([number, _("Remarks"), step.keterangan])
+            number = ""
+        if step.decision is None:
+            continue
+        rows.append([number, _("Decision"), step.decision.question])
+        for option in step.decision.options:
+            if option.end:
+                target = _("end ({outcome})").format(outcome=outcome_label(option.end, sop))
+            else:
+                target = f"→ {option.goto}"
+            rows.append(["", option.label, f"{target}: {option.meaning}" if option.meaning else target])
+    return render.Table(
+        columns=[render.Column(_("No"), render.KEEP), "", ""],
+        rows=rows,
+        wrap={1: 16, 2: 90},
+        title=_("Remarks and decisions"),
+    )
 
 
 def _next_text(sop, step) -> str:
