@@ -238,7 +238,8 @@ def test_sample_sop_loads_and_shows_every_feature():
     assert any(s.fields for s in defn.steps)
     assert any(s.waktu_dari for s in defn.steps)
     assert any(s.next for s in defn.steps)
-    assert defn.steps[-1].end == "resolved"
+    assert defn.format == 2 and defn.steps[-1].end == "selesai"
+    assert {o.kind for o in defn.outcomes} == {"resolved", "referred"}
 
 
 def test_sample_sop_documents_only_the_field_types_the_schema_accepts():
