@@ -85,13 +85,16 @@ def test_ipas_pemulihan():
         },
     )
     flow = branches(defn)
-    assert flow["7"] == [("ya", "8", None), ("tidak", None, "rejected")]
+    # "gangguan akses IPAS bukan berasal sistem aplikasi IPAS": handed back to the user, not a rejected complaint
+    assert flow["7"] == [("ya", "8", None), ("tidak", None, "bukan_gangguan_aplikasi")]
+    assert defn.outcome("bukan_gangguan_aplikasi").kind == "referred"
     assert flow["9"] == [("ya", "13", None), ("tidak", "10", None)]
     assert flow["10"] == [(None, "11", None)]
     assert flow["11"] == [("ya", "13", None), ("tidak", "12", None)]
     assert flow["12"] == [(None, "13", None)]
     assert flow["14"] == [("ya", "15", None), ("tidak", "9", None)]
-    assert flow["15"] == [(None, None, "resolved")]
+    assert flow["15"] == [(None, None, "pulih")]
+    assert defn.outcome("pulih").kind == "resolved"
     for plain in ("1", "2", "3", "4", "5", "6", "8", "13"):
         assert flow[plain] == [(None, str(int(plain) + 1), None)], plain
     assert defn.step("13").output == "Aplikasi siap digunakan"
@@ -134,7 +137,7 @@ def test_kaltim_db():
     flow = branches(defn)
     assert flow["7"] == [("ya", "8", None), ("tidak", "5", None)]
     assert flow["8"] == [("ya", "9", None), ("tidak", "7", None)]
-    assert flow["9"] == [(None, None, "resolved")]
+    assert flow["9"] == [(None, None, "selesai")]
     for plain in ("1", "2", "3", "4", "5", "6"):
         assert flow[plain] == [(None, str(int(plain) + 1), None)], plain
     assert defn.step("4").standard.low == 1 and defn.step("4").standard.high == 2
@@ -176,7 +179,7 @@ def test_cirebon_aplikasi():
     assert "C-03" in defn.step("4").decision.option("aplikasi").meaning
     assert "C-02" in defn.step("4").decision.option("jaringan").meaning
     assert flow["5"] == [(None, "6", None)]
-    assert flow["7"] == [(None, None, "resolved")]
+    assert flow["7"] == [(None, None, "selesai")]
     for plain in ("1", "2", "3", "6"):
         assert flow[plain] == [(None, str(int(plain) + 1), None)], plain
 
@@ -186,8 +189,9 @@ def test_tanahbumbu_jaringan():
     assert defn.id == "tanahbumbu-jaringan"
     assert defn.nama == "Penanganan Gangguan Koneksi Internet & Intranet pada Jaringan Lokal SKPD"
     assert "Tanah Bumbu" in defn.instansi
-    assert "Ardiansyah, S.Sos" in defn.disahkan_oleh
-    assert "NIP. 19691018 199603 1 004" in defn.disahkan_oleh
+    assert "Ardiansyah, S.Sos" in defn.disusun_oleh
+    assert "NIP. 19691018 199603 1 004" in defn.disusun_oleh
+    assert defn.disahkan_oleh == ""  # "Disusun oleh" is the document's only signature
     assert defn.waktu == ""
     assert len(defn.steps) == 9
     assert [r.key for r in defn.roles] == ["staf_admin_jaringan", "koordinator_jaringan", "admin_skpd"]
@@ -207,9 +211,10 @@ def test_tanahbumbu_jaringan():
     )
     assert "waktu" in defn.step("1").keterangan  # says the document sets no time standard
     flow = branches(defn)
-    assert sorted(flow["2"]) == [("tidak", "3", None), ("ya", None, "rejected")]
+    assert sorted(flow["2"]) == [("tidak", "3", None), ("ya", None, "tidak_ditemukan_gangguan")]
+    assert defn.outcome("tidak_ditemukan_gangguan").kind == "no_fault_found"
     assert sorted(flow["4"]) == [("eksternal", "5", None), ("internal", "5", None)]
-    assert flow["9"] == [(None, None, "resolved")]
+    assert flow["9"] == [(None, None, "diperbaiki")]
     for plain in ("1", "3", "5", "6", "7", "8"):
         assert flow[plain] == [(None, str(int(plain) + 1), None)], plain
     assert "F-01" in defn.step("3").output
@@ -233,7 +238,8 @@ def test_sample_sop_loads_and_shows_every_feature():
     assert any(s.fields for s in defn.steps)
     assert any(s.waktu_dari for s in defn.steps)
     assert any(s.next for s in defn.steps)
-    assert defn.steps[-1].end == "resolved"
+    assert defn.format == 2 and defn.steps[-1].end == "selesai"
+    assert {o.kind for o in defn.outcomes} == {"resolved", "referred"}
 
 
 def test_sample_sop_documents_only_the_field_types_the_schema_accepts():

@@ -218,7 +218,7 @@ def test_new_with_every_option(sop):
         **{"as": "siti"},
     )
     assert view["number"] == "ADU-2026-00001"
-    assert view["sop"]["id"] == "kaltim-db" and view["sop"]["version"] == "1"
+    assert view["sop"]["id"] == "kaltim-db" and view["sop"]["version"] == "2"
     assert view["status"] == "open"
     assert view["current_step"] == "1"
     assert view["received_at"] == "2026-11-24T08:00:00+07:00"
@@ -761,14 +761,14 @@ def test_next_number_is_case_insensitive(sop):
     assert step(sop, number.lower(), "2026-11-24T08:10")["number"] == number
 
 
-def test_tanahbumbu_ping_ok_rejects(sop):
+def test_tanahbumbu_ping_ok_closes_with_no_fault_found(sop):
     number = create(sop, sop="tanahbumbu-jaringan", received_at="2026-11-23T08:00")["number"]
     step(sop, number, "2026-11-23T08:05")
     closed = step(sop, number, "2026-11-23T08:10", "--decision", "ya", "--note", "Ping berhasil")
-    assert closed["status"] == "rejected"
+    assert closed["status"] == "no_fault_found"
     assert closed["current_step"] is None
     assert closed["closed_at"] == "2026-11-23T08:10:00+07:00"
-    assert [c["number"] for c in js(sop("list", "--status", "rejected", "--json"))] == [number]
+    assert [c["number"] for c in js(sop("list", "--status", "no_fault_found", "--json"))] == [number]
     assert js(sop("list", "--json")) == []
 
 
@@ -986,9 +986,9 @@ def make_mixed_cases(sop) -> dict[str, str]:
     numbers["open"] = create(sop, received_at="2026-11-24T08:00")["number"]
     numbers["resolved"] = create(sop, received_at="2026-11-23T08:00")["number"]
     walk_kaltim(sop, numbers["resolved"])
-    numbers["rejected"] = create(sop, sop="tanahbumbu-jaringan", received_at="2026-11-24T09:00")["number"]
-    step(sop, numbers["rejected"], "2026-11-24T09:05")
-    step(sop, numbers["rejected"], "2026-11-24T09:10", "--decision", "ya")
+    numbers["no fault found"] = create(sop, sop="tanahbumbu-jaringan", received_at="2026-11-24T09:00")["number"]
+    step(sop, numbers["no fault found"], "2026-11-24T09:05")
+    step(sop, numbers["no fault found"], "2026-11-24T09:10", "--decision", "ya")
     numbers["cancelled"] = create(sop, received_at="2026-11-24T10:00")["number"]
     ok(sop("cancel", numbers["cancelled"], "--reason", "duplikat"))
     numbers["open2"] = create(sop, sop="tanahbumbu-jaringan", received_at="2026-11-24T11:00")["number"]
@@ -1004,12 +1004,14 @@ def test_list_by_status(sop):
     assert listed(sop, "--sort", "received") == [n["open"], n["open2"]]  # default: open
     assert listed(sop, "--status", "open", "--sort", "received") == [n["open"], n["open2"]]
     assert listed(sop, "--status", "resolved") == [n["resolved"]]
-    assert listed(sop, "--status", "rejected") == [n["rejected"]]
+    assert listed(sop, "--status", "no_fault_found") == [n["no fault found"]]
+    assert listed(sop, "--status", "tidak ditemukan gangguan") == [n["no fault found"]]
+    assert listed(sop, "--status", "rejected") == []
     assert listed(sop, "--status", "cancelled") == [n["cancelled"]]
     assert listed(sop, "--status", "all", "--sort", "received") == [
         n["resolved"],
         n["open"],
-        n["rejected"],
+        n["no fault found"],
         n["cancelled"],
         n["open2"],
     ]
@@ -1024,7 +1026,9 @@ def test_list_by_status(sop):
     ]:
         assert listed(sop, "--status", indonesian) == listed(sop, "--status", key)
     assert_error(
-        sop("list", "--status", "tutup"), "unknown status 'tutup'", "open, resolved, rejected, cancelled or all"
+        sop("list", "--status", "tutup"),
+        "unknown status 'tutup'",
+        "open, resolved, no_fault_found, referred, rejected, cancelled or all",
     )
 
 
@@ -1037,7 +1041,7 @@ def test_export_by_status_takes_the_indonesian_words(sop):
 
 def test_list_by_sop(sop):
     n = make_mixed_cases(sop)
-    assert listed(sop, "--status", "all", "--sop", "tanahbumbu-jaringan") == [n["rejected"], n["open2"]]
+    assert listed(sop, "--status", "all", "--sop", "tanahbumbu-jaringan") == [n["no fault found"], n["open2"]]
     assert listed(sop, "--sop", "kaltim-db") == [n["open"]]
     assert listed(sop, "--sop", "ipas-pemulihan") == []
 
@@ -1254,7 +1258,12 @@ def test_list_bad_limit(sop, value):
 
 
 def test_list_bad_status_and_format(sop):
-    assert_error(sop("list", "--status", "closed"), "closed", "open, resolved, rejected, cancelled or all", code=1)
+    assert_error(
+        sop("list", "--status", "closed"),
+        "closed",
+        "open, resolved, no_fault_found, referred, rejected, cancelled or all",
+        code=1,
+    )
     assert_error(sop("list", "--format", "xml"), "xml", code=1)
 
 

@@ -136,7 +136,7 @@ def test_list_plain_table():
     assert first_cells == set(builtin_ids())
     kaltim = next(line for line in lines if line.startswith("kaltim-db "))
     assert "Pengelolaan Gangguan Database" in kaltim
-    assert re.search(r"\s9\s+1$", kaltim.rstrip())  # 9 steps, version 1
+    assert re.search(r"\s9\s+2$", kaltim.rstrip())  # 9 steps, version 2
     assert "\x1b[" not in result.stdout  # no colour when not on a terminal
 
 
@@ -163,7 +163,7 @@ def test_list_json():
         "nama": "Pengelolaan Gangguan Database",
         "instansi": "Pemerintah Provinsi Kalimantan Timur",
         "steps": 9,
-        "version": "1",
+        "version": "2",
     }
 
 
@@ -180,7 +180,7 @@ def test_show_builtin():
         ("Agency", "Pemerintah Provinsi Kalimantan Timur"),
         ("Overall time standard", "3 (tiga) hari kerja"),
         ("Calendar", "working time"),
-        ("Version", "1"),
+        ("Version", "2"),
     ]:
         assert re.search(rf"^{re.escape(label)}\s+{re.escape(value)}", out, re.M), label
     assert "1. Undang-undang Nomor 14 tahun 2008" in out
@@ -188,7 +188,8 @@ def test_show_builtin():
     header = next(line for line in out.splitlines() if line.startswith("No "))
     assert "Activity" in header and "Time" in header and "Next" in header
     sop = load("kaltim-db").definition
-    rows = [line for line in out.splitlines() if re.match(r"^\d+\s", line)]
+    table = out[: out.index("Remarks and decisions")]  # the readings follow the flowchart table
+    rows = [line for line in table.splitlines() if re.match(r"^\d+\s", line)]
     assert [row.split()[0] for row in rows] == [s.id for s in sop.steps] == [str(n) for n in range(1, 10)]
     for row, step in zip(rows, sop.steps):
         first_words = " ".join(step.kegiatan.split()[:2])
@@ -251,7 +252,8 @@ def test_show_user_file(user_file):
     assert re.search(r"^SOP number\s+001/SOP/2026", out, re.M)
     assert re.search(r"^SOP name\s+Contoh SOP Pengguna", out, re.M)
     assert re.search(r"^Version\s+2", out, re.M)
-    rows = [line for line in out.splitlines() if re.match(r"^\d+\s", line)]
+    table = out[: out.index("Remarks and decisions")]
+    rows = [line for line in table.splitlines() if re.match(r"^\d+\s", line)]
     assert [row.split()[0] for row in rows] == ["1", "2", "3"]
     assert "Menerima pengaduan" in rows[0] and "15 menit" in rows[0]
     assert "1-2 hari" in rows[2] and "end (resolved)" in rows[2]
@@ -362,10 +364,10 @@ def test_graph_mermaid():
     assert '  s7 -->|"ya"| s8\n' in out
     assert '  s7 -->|"tidak"| s5\n' in out
     assert '  s8 -->|"tidak"| s7\n' in out
-    assert "  s9 --> end_resolved\n" in out
+    assert "  s9 --> end_selesai\n" in out
     # Terminators.
     assert re.search(r'^\s*start\(\["Start"\]\)', out, re.M)
-    assert re.search(r'^\s*end_resolved\(\["End: resolved"\]\)', out, re.M)
+    assert re.search(r'^\s*end_selesai\(\["End: Selesai"\]\)', out, re.M)
     assert out.count("subgraph") == out.count("\n  end\n") == 4
 
 
@@ -388,10 +390,10 @@ def test_graph_dot():
     assert out.rstrip().endswith("}")
     assert len(re.findall(r"subgraph cluster_\w+ \{", out)) == 4
     assert "subgraph cluster_kepala_dinas" not in out
-    assert re.search(r"^\s*s7 \[label=.*shape=diamond\];", out, re.M)
-    assert re.search(r"^\s*s1 \[label=.*shape=box\];", out, re.M)
-    assert '  s7 -> s5 [label="tidak"];\n' in out
-    assert "  s9 -> end_resolved;\n" in out
+    assert re.search(r'^\s*s7 \[label=.*shape=diamond, tooltip="Apakah gangguan telah selesai\?', out, re.M)
+    assert re.search(r'^\s*s1 \[label=.*shape=box, tooltip="Pelaksana menurut', out, re.M)
+    assert '  s7 -> s5 [label="tidak", tooltip="Jika tidak akan dilakukan pemeriksaan' in out
+    assert "  s9 -> end_selesai;\n" in out
     assert out.count("{") == out.count("}")
 
 
@@ -424,7 +426,7 @@ def test_path_kaltim_db_json():
     assert data["sop"] == "kaltim-db"
     assert data["day_minutes"] == 510
     expected_route = [str(n) for n in range(1, 10)]
-    assert [(p["outcome"], p["kind"]) for p in data["paths"]] == [("resolved", "shortest"), ("resolved", "longest")]
+    assert [(p["outcome"], p["kind"]) for p in data["paths"]] == [("selesai", "shortest"), ("selesai", "longest")]
     for found in data["paths"]:
         assert found["steps"] == expected_route
         assert found["decisions"] == [{"step": "7", "option": "ya"}, {"step": "8", "option": "ya"}]
@@ -437,7 +439,7 @@ def test_path_kaltim_db_table():
     assert result.exit_code == 0, result.output
     out = result.stdout
     assert out.startswith("Pengelolaan Gangguan Database\n")
-    rows = [line for line in out.splitlines() if line.startswith("resolved")]
+    rows = [line for line in out.splitlines() if line.startswith("Selesai")]
     assert [row.split()[1] for row in rows] == ["shortest", "longest"]
     for row in rows:
         assert "1 → 2 → 3 → 4 → 5 → 6 → 7 [ya] → 8 [ya] → 9" in row

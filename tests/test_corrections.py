@@ -92,7 +92,7 @@ def test_undo_a_wrong_decision_that_closed_the_case(sop):
     step(sop, number, "2026-11-24T08:10")  # 1
     opened = js(sop("show", number, "--json"))
     closed = step(sop, number, "2026-11-24T08:30", "--decision", "ya")  # the mistake: ping "berhasil"
-    assert closed["status"] == "rejected" and closed["resolution_minutes"] is not None
+    assert closed["status"] == "no_fault_found" and closed["resolution_minutes"] is not None
     wrong_seq = closed["journal"][-1]["seq"]
 
     undone = js(sop("undo", number, "--reason", "ping belum dicoba", "--json"))
@@ -148,19 +148,19 @@ def test_reopen_a_resolved_complaint_and_its_resolution_counts_to_the_final_clos
     number = create(sop, sop="tanahbumbu-jaringan", received_at="2026-11-23T08:00")["number"]
     step(sop, number, "2026-11-23T08:10")
     closed = step(sop, number, "2026-11-23T08:30", "--decision", "ya")
-    assert closed["status"] == "rejected" and closed["resolution_minutes"] == 30.0
+    assert closed["status"] == "no_fault_found" and closed["resolution_minutes"] == 30.0
     reopened = js(sop("reopen", number, "--reason", "gangguan muncul lagi", "--json"))
     assert (reopened["status"], reopened["current_step"]) == ("open", "2")  # where it closed
     assert reopened["closed_at"] is None and reopened["resolution_minutes"] is None
     entry = reopened["journal"][-1]
-    assert (entry["action"], entry["fields"], entry["next_step"]) == ("reopen", {"was": "rejected"}, "2")
+    assert (entry["action"], entry["fields"], entry["next_step"]) == ("reopen", {"was": "no_fault_found"}, "2")
     shown = ok(sop("show", number)).stdout
-    assert "reopened" in shown and "was rejected; reopened at step 2" in shown
+    assert "reopened" in shown and "was no fault found; reopened at step 2" in shown
     assert "reopened" in ok(sop("journal", "--date", "2026-11-24")).stdout
     whole(sop)
     again = step(sop, number, "2026-11-24T16:00", "--decision", "ya")
     # From received (Mon 08:00) to the final close (Tue 16:00): 480 + 510 working minutes, the closed time included.
-    assert again["status"] == "rejected" and again["resolution_minutes"] == 990.0
+    assert again["status"] == "no_fault_found" and again["resolution_minutes"] == 990.0
     whole(sop)
 
 
@@ -201,7 +201,7 @@ def test_transfer_to_the_right_sop_pins_its_version_and_replays(sop):
     whole(sop)
     step(sop, number, "2026-11-24T16:00")
     closed = step(sop, number, "2026-11-24T16:00", "--decision", "ya")
-    assert closed["status"] == "rejected"
+    assert closed["status"] == "no_fault_found"
     whole(sop)
 
 

@@ -132,7 +132,10 @@ def walk(sop_id: str, route, *, end: str | None, fields=None, standards=None):
         assert entry.actor == ACTOR
         assert entry.step == step
         assert entry.decision == decision
-        assert dict(entry.fields) == (given_fields or {})
+        closing = {} if expected_next else {"outcome": defn.successors(defn.step(step))[0][2]}
+        if expected_next is None and defn.step(step).decision:
+            closing = {"outcome": defn.step(step).decision.option(decision).end}
+        assert dict(entry.fields) == {**(given_fields or {}), **closing}
         assert entry.next_step == expected_next
         assert entry.took_minutes == 10.0
         assert entry.standard_minutes == limit
@@ -165,8 +168,9 @@ def _plain(*steps: str):
 IPAS_HEAD = _plain("1", "2", "3", "4", "5", "6", "7")  # 1 → … → 6 → 7
 
 
-def test_ipas_7_tidak_is_rejected():
-    moves = walk("ipas-pemulihan", [*IPAS_HEAD, ("7", "tidak", None)], end=Status.REJECTED)
+def test_ipas_7_tidak_is_referred_not_rejected():
+    moves = walk("ipas-pemulihan", [*IPAS_HEAD, ("7", "tidak", None)], end=Status.REFERRED)
+    assert moves[-1][1].entry.fields == {"outcome": "bukan_gangguan_aplikasi"}
     last = moves[-1][1]
     assert last.overall_on_time is None  # the SOP gives no overall waktu
     assert last.overall_minutes == 70.0  # 7 moves × 10
@@ -275,8 +279,8 @@ def test_decision_labels_are_matched_without_case_and_recorded_as_written():
     assert tr.state.current_step == "5"
 
 
-def test_tanahbumbu_ping_ok_is_rejected():
-    walk("tanahbumbu-jaringan", [("1", None, "2"), ("2", "ya", None)], end=Status.REJECTED)
+def test_tanahbumbu_ping_ok_is_no_fault_found():
+    walk("tanahbumbu-jaringan", [("1", None, "2"), ("2", "ya", None)], end=Status.NO_FAULT_FOUND)
 
 
 TANAHBUMBU_TAIL = [("5", None, "6"), ("6", None, "7"), ("7", None, "8"), ("8", None, "9"), ("9", None, None)]
@@ -435,14 +439,14 @@ def test_at_in_the_future():
 def _closed_case():
     defn = sop("tanahbumbu-jaringan")
     state = complete(defn, state_at("2", BASE), BASE + GAP, decision="ya").state
-    assert state.status == Status.REJECTED
+    assert state.status == Status.NO_FAULT_FOUND
     return defn, state
 
 
 def test_acting_on_a_closed_case():
     defn, closed = _closed_case()
     later = BASE + 2 * GAP
-    with pytest.raises(ActionError, match=r"already closed \(rejected\)"):
+    with pytest.raises(ActionError, match=r"already closed \(no fault found\)"):
         complete(defn, closed, later)
     with pytest.raises(ActionError, match="already closed"):
         engine.pause(closed, at=later, now=later, actor=ACTOR, reason="menunggu")
@@ -452,7 +456,7 @@ def test_acting_on_a_closed_case():
         engine.cancel(closed, OFFICE, at=later, now=later, actor=ACTOR, reason="duplikat")
     # but a closed case still takes notes
     noted = engine.add_note(closed, at=later, now=later, actor=ACTOR, note="pelapor berterima kasih")
-    assert noted.state.status == Status.REJECTED
+    assert noted.state.status == Status.NO_FAULT_FOUND
     assert noted.entry.step is None
     assert engine.due_at(defn, closed, OFFICE) is None
 
@@ -819,7 +823,7 @@ def test_random_walks_stay_valid(sop_id, data):
     if state.status == Status.OPEN:
         assert state.current_step in ids
     else:
-        assert state.status in (Status.RESOLVED, Status.REJECTED)
+        assert state.status in (Status.RESOLVED, Status.NO_FAULT_FOUND, Status.REFERRED)
         assert state.current_step is None
         assert tr.overall_minutes is not None and tr.overall_minutes >= 0
     times = [e.at for e in entries]
@@ -906,7 +910,7 @@ def test_replay_keeps_the_estimate_that_sets_a_later_deadline():
 @pytest.mark.parametrize(
     "sop_id, moves, outcome",
     [
-        ("ipas-pemulihan", [("step", 10, {})] * 6 + [("step", 10, {"decision": "tidak"})], Status.REJECTED),
+        ("ipas-pemulihan", [("step", 10, {})] * 6 + [("step", 10, {"decision": "tidak"})], Status.REFERRED),
         ("cirebon-aplikasi", [("step", 10, {}), ("pause", 5, {}), ("cancel", 5, {})], Status.CANCELLED),
     ],
 )
@@ -984,7 +988,7 @@ def test_the_state_after_each_action_is_the_state_its_journal_replays_to(sop_id,
         state = transition.state
         entries.append(transition.entry)
         assert engine.replay(definition, entries, calendar) == state, kind
-    assert state.status in (Status.OPEN, Status.RESOLVED, Status.REJECTED, Status.CANCELLED)
+    assert state.status in (Status.OPEN, Status.RESOLVED, Status.NO_FAULT_FOUND, Status.REFERRED, Status.CANCELLED)
 
 
 def test_a_refused_attempt_leaves_the_case_as_it_was():

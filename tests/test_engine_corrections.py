@@ -62,7 +62,7 @@ def test_undo_of_a_closing_decision_reopens_the_case_at_that_step_with_its_clock
     sop = TB.definition
     open_at_2, _ = walk(sop, (t(8, 10), None))
     closed, journal = walk(sop, (t(8, 10), None), (t(8, 30), "ya"))
-    assert closed.status == Status.REJECTED
+    assert closed.status == Status.NO_FAULT_FOUND
     done = engine.undo(sop, closed, journal, OFFICE, at=t(9), now=NOW, actor="sari", reason="ping belum dicoba")
     assert done.entry.fields["undoes"] == "3" and done.entry.next_step == "2"
     back = done.state

@@ -448,7 +448,7 @@ def test_import_refuses_a_sop_file_taking_a_built_in_id(sop, sop_env):
     # Named in the sop column: each row says why, not "unknown SOP".
     result = sop("import", str(write_csv(sop_env / "kolom.csv", [{**ROWS[1], "sop": str(copy)}])))
     assert result.exit_code == 1
-    assert problems(result) == [f"line 2 sop: {copy}:11: id kaltim-db is the id of a built-in SOP; choose another id"]
+    assert problems(result) == [f"line 2 sop: {copy}:4: id kaltim-db is the id of a built-in SOP; choose another id"]
     assert_nothing_written(sop)
 
 

@@ -125,12 +125,23 @@ def test_daily_report_totals_and_groups(logbook):
 
     assert data["period"] == {"kind": "daily", "from": "2026-11-23", "to": "2026-11-23"}
     assert data["as_of"] == "2026-11-24T00:00:00+07:00"
-    assert data["totals"] == {"received": 3, "resolved": 1, "rejected": 0, "cancelled": 1, "open": 2, "overdue": 2}
+    assert data["totals"] == {
+        "received": 3,
+        "resolved": 1,
+        "no_fault_found": 0,
+        "referred": 0,
+        "rejected": 0,
+        "cancelled": 1,
+        "open": 2,
+        "overdue": 2,
+    }
     sops = by(data["by_sop"], "sop")
     assert sops["kaltim-db"] | {} == {
         "sop": "kaltim-db",
         "received": 2,
         "resolved": 1,
+        "no_fault_found": 0,
+        "referred": 0,
         "rejected": 0,
         "cancelled": 0,
         "open": 2,
@@ -140,6 +151,8 @@ def test_daily_report_totals_and_groups(logbook):
         "sop": "cirebon-aplikasi",
         "received": 1,
         "resolved": 0,
+        "no_fault_found": 0,
+        "referred": 0,
         "rejected": 0,
         "cancelled": 1,
         "open": 0,
@@ -150,6 +163,8 @@ def test_daily_report_totals_and_groups(logbook):
         "unit": "BKD",
         "received": 1,
         "resolved": 1,
+        "no_fault_found": 0,
+        "referred": 0,
         "rejected": 0,
         "cancelled": 0,
         "open": 1,
@@ -206,7 +221,16 @@ def test_today_report_judges_overdue_now(logbook):
     data = report_json(logbook, "--daily")  # Tuesday, as of 16:00
 
     assert data["as_of"] == "2026-11-24T16:00:00+07:00"
-    assert data["totals"] == {"received": 0, "resolved": 0, "rejected": 0, "cancelled": 0, "open": 2, "overdue": 2}
+    assert data["totals"] == {
+        "received": 0,
+        "resolved": 0,
+        "no_fault_found": 0,
+        "referred": 0,
+        "rejected": 0,
+        "cancelled": 0,
+        "open": 2,
+        "overdue": 2,
+    }
     # B: 290 min on Monday + a whole Tuesday (510); D: at step 3 since 09:00, due 10:00.
     assert [(o["number"], o["step"], o["late_minutes"]) for o in data["overdue"]] == [
         ("ADU-2026-00003", "2", 800),
@@ -338,7 +362,16 @@ def test_resolution_without_an_overall_standard_has_no_within_figure(logbook, tm
 def test_weekly_and_monthly_periods(logbook):
     week = report_json(logbook, "--weekly", "--date", "2026-11-25")
     assert week["period"] == {"kind": "weekly", "from": "2026-11-23", "to": "2026-11-29"}
-    assert week["totals"] == {"received": 3, "resolved": 1, "rejected": 0, "cancelled": 1, "open": 2, "overdue": 2}
+    assert week["totals"] == {
+        "received": 3,
+        "resolved": 1,
+        "no_fault_found": 0,
+        "referred": 0,
+        "rejected": 0,
+        "cancelled": 1,
+        "open": 2,
+        "overdue": 2,
+    }
     two = by(week["steps"], "step")["2"]  # A 70 and D 570, both late
     assert (two["done"], two["late"], two["median_minutes"], two["p90_minutes"]) == (2, 2, 320, 570)
 
@@ -349,13 +382,31 @@ def test_weekly_and_monthly_periods(logbook):
     ranged = report_json(logbook, "--from", "20/11/2026", "--to", "2026-11-22")
     assert ranged["period"] == {"kind": "range", "from": "2026-11-20", "to": "2026-11-22"}
     # D, received on Friday, still at step 1 at Sunday's end: due Fri 14:30, 120 min late (the weekend is closed).
-    assert ranged["totals"] == {"received": 1, "resolved": 0, "rejected": 0, "cancelled": 0, "open": 1, "overdue": 1}
+    assert ranged["totals"] == {
+        "received": 1,
+        "resolved": 0,
+        "no_fault_found": 0,
+        "referred": 0,
+        "rejected": 0,
+        "cancelled": 0,
+        "open": 1,
+        "overdue": 1,
+    }
     assert ranged["overdue"][0]["late_minutes"] == 120
 
 
 def test_sop_filter(logbook):
     data = report_json(logbook, "--date", "2026-11-23", "--sop", "cirebon-aplikasi")
-    assert data["totals"] == {"received": 1, "resolved": 0, "rejected": 0, "cancelled": 1, "open": 0, "overdue": 0}
+    assert data["totals"] == {
+        "received": 1,
+        "resolved": 0,
+        "no_fault_found": 0,
+        "referred": 0,
+        "rejected": 0,
+        "cancelled": 1,
+        "open": 0,
+        "overdue": 0,
+    }
     assert data["steps"] == [] and data["overdue"] == []
     assert [o["operator"] for o in data["operators"]] == ["sari"]
 
@@ -366,7 +417,16 @@ def test_an_empty_day_is_a_clear_empty_report(sop):
     assert "No complaints and no activity in this period." in result.stdout
     assert "No steps were done in this period." in result.stdout
     data = report_json(sop, "--date", "2026-11-02")
-    assert data["totals"] == {"received": 0, "resolved": 0, "rejected": 0, "cancelled": 0, "open": 0, "overdue": 0}
+    assert data["totals"] == {
+        "received": 0,
+        "resolved": 0,
+        "no_fault_found": 0,
+        "referred": 0,
+        "rejected": 0,
+        "cancelled": 0,
+        "open": 0,
+        "overdue": 0,
+    }
     assert data["steps"] == data["overdue"] == data["operators"] == []
 
 
@@ -382,7 +442,7 @@ def test_plain_and_markdown_reports_hold_the_figures(logbook):
     assert plain.startswith("Daily report — Monday, 23 November 2026\n")
     # "1 d" in this report is a working day of the office's hours, not 24 hours: the header says so.
     assert "\nDurations: working time; 1 working day = 8 h 30 min\n" in plain
-    assert re.search(r"^\s*3\s+1\s+0\s+1\s+2\s+2$", plain, re.MULTILINE)  # the summary row
+    assert re.search(r"^\s*3\s+1\s+0\s+0\s+0\s+1\s+2\s+2$", plain, re.MULTILINE)  # the summary row
     assert re.search(r"ADU-2026-00001\s+kaltim-db\s+2\s+.*7 h$", plain, re.MULTILINE)  # 420 min late
     markdown = exited_ok(logbook("report", "--date", "2026-11-23", "--format", "markdown")).stdout
     assert "## SLA compliance per SOP step" in markdown
@@ -412,7 +472,11 @@ def test_bars_read_without_colour(sop_env):  # English: 50.0%
 def test_csv_report_is_one_block_per_section(logbook):
     text = exited_ok(logbook("report", "--date", "2026-11-23", "--format", "csv")).stdout
     blocks = text.strip("\n").split("\n\n")
-    assert blocks[0].splitlines() == ["Summary", "Received,Resolved,Rejected,Cancelled,Open,Overdue", "3,1,0,1,2,2"]
+    assert blocks[0].splitlines() == [
+        "Summary",
+        "Received,Resolved,No fault found,Referred,Rejected,Cancelled,Open,Overdue",
+        "3,1,0,0,0,1,2,2",
+    ]
     assert any(block.startswith("Rework: loops taken\n") and "kaltim-db,7 → 5,1" in block for block in blocks)
 
 

@@ -26,7 +26,7 @@ def _english():
 
 
 def test_the_values_are_the_strings_stored_in_databases_and_the_hash_chain():
-    assert [str(s) for s in Status] == ["open", "resolved", "rejected", "cancelled"]
+    assert [str(s) for s in Status] == ["open", "resolved", "no_fault_found", "referred", "rejected", "cancelled"]
     assert [str(a) for a in Action] == [
         "received",
         "step",
@@ -104,6 +104,8 @@ def test_labels_are_in_the_interface_language():
         (" Terbuka ", Status.OPEN),
         ("selesai", Status.RESOLVED),
         ("DITOLAK", Status.REJECTED),
+        ("Tidak ditemukan gangguan", Status.NO_FAULT_FOUND),
+        ("dirujuk", Status.REFERRED),
         ("canceled", Status.CANCELLED),
         ("batal", Status.CANCELLED),
     ],

@@ -71,6 +71,10 @@ def show(
     with paged(terminal, not no_pager):
         _print_identity(loaded.definition, terminal)
         render.print_table(_flowchart_table(loaded.definition), terminal=terminal)
+        readings = _readings_table(loaded.definition)
+        if readings.rows:
+            print()
+            render.print_table(readings, terminal=terminal)
 
 
 def _print_identity(sop, terminal) -> None:
@@ -89,6 +93,10 @@ def _print_identity(sop, terminal) -> None:
         (_("Date revised"), sop.tanggal_revisi),
         (_("Date effective"), sop.tanggal_efektif),
         (_("Approved by"), sop.disahkan_oleh),
+        (_("Drawn up by"), sop.disusun_oleh),
+        (_("Person in charge"), sop.penanggung_jawab),
+        (_("Purpose"), sop.tujuan),
+        (_("Introduction"), sop.pengantar),
         (_("Legal basis"), joined(sop.dasar_hukum)),
         (_("Staff qualifications"), joined(sop.kualifikasi_pelaksana)),
         (_("Related SOPs"), joined(sop.keterkaitan)),
@@ -100,6 +108,8 @@ def _print_identity(sop, terminal) -> None:
         (_("Overall time standard"), sop.waktu),
         (_("Calendar"), _("working time") if sop.calendar == "office" else "24x7"),
         (_("Version"), sop.version),
+        (_("Outcomes"), joined([_outcome_text(o) for o in sop.outcomes])),
+        (_("How the document was read"), sop.catatan_transkripsi),
     ]
     render.print_table(
         render.Table(
@@ -147,13 +157,48 @@ def _flowchart_table(sop):
     return render.Table(columns=columns, rows=rows, wrap=wrap, title=sop.nama)
 
 
+def _outcome_text(outcome) -> str:
+    from sopcli.definitions.flowchart import outcome_label
+
+    return f"{outcome.label} ({outcome.id}): {outcome_label(outcome.kind)}"
+
+
+def _readings_table(sop):
+    """Each step's keterangan, and each decision's question with every option's meaning and where it leads."""
+    from sopcli.definitions.flowchart import outcome_label
+    from sopcli.i18n import _
+    from sopcli.present import render
+
+    rows = []
+    for step in sop.steps:
+        number = step.id
+        if step.keterangan:
+            rows.append([number, _("Remarks"), step.keterangan])
+            number = ""
+        if step.decision is None:
+            continue
+        rows.append([number, _("Decision"), step.decision.question])
+        for option in step.decision.options:
+            if option.end:
+                target = _("end ({outcome})").format(outcome=outcome_label(option.end, sop))
+            else:
+                target = f"→ {option.goto}"
+            rows.append(["", option.label, f"{target}: {option.meaning}" if option.meaning else target])
+    return render.Table(
+        columns=[render.Column(_("No"), render.KEEP), "", ""],
+        rows=rows,
+        wrap={1: 16, 2: 90},
+        title=_("Remarks and decisions"),
+    )
+
+
 def _next_text(sop, step) -> str:
     from sopcli.definitions.flowchart import outcome_label
     from sopcli.i18n import _
 
     parts = []
     for label, goto, end in sop.successors(step):
-        target = _("end ({outcome})").format(outcome=outcome_label(end)) if end else f"→ {goto}"
+        target = _("end ({outcome})").format(outcome=outcome_label(end, sop)) if end else f"→ {goto}"
         parts.append(f"{label}: {target}" if label else target)
     return "; ".join(parts)
 
@@ -248,7 +293,7 @@ def path(ctx: typer.Context, reference: SopArgument, as_json: JsonOption = False
             if found.unstandardised:
                 extra.append(_("steps without standard: {steps}").format(steps=", ".join(found.unstandardised)))
             kind_label = {"shortest": _("shortest"), "longest": _("longest")}[kind]
-            rows.append([outcome_label(outcome), kind_label, len(found.steps), route, " ".join([total, *extra])])
+            rows.append([outcome_label(outcome, sop), kind_label, len(found.steps), route, " ".join([total, *extra])])
             records.append(
                 {
                     "outcome": outcome,

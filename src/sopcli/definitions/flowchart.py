@@ -12,8 +12,19 @@ from sopcli.definitions.schema import SopDefinition, Step
 from sopcli.i18n import _
 
 
-def outcome_label(outcome: str) -> str:
-    return {"resolved": _("resolved"), "rejected": _("rejected"), "cancelled": _("cancelled")}.get(outcome, outcome)
+def outcome_label(outcome: str, sop: SopDefinition | None = None) -> str:
+    """An end as a reader knows it: a format-2 SOP's own label for its outcome, else the kind's word."""
+    declared = sop.outcome(outcome) if sop is not None and sop.format >= 2 else None
+    if declared is not None:
+        return declared.label
+    kinds = {
+        "resolved": _("resolved"),
+        "no_fault_found": _("no fault found"),
+        "referred": _("referred"),
+        "rejected": _("rejected"),
+        "cancelled": _("cancelled"),
+    }
+    return kinds.get(outcome, outcome)
 
 
 # --- drawing -------------------------------------------------------------------
@@ -29,14 +40,20 @@ def _label(step: Step, sop: SopDefinition, width: int = 32) -> list[str]:
     return lines
 
 
-def _edges(sop: SopDefinition) -> list[tuple[str, str, str | None]]:
-    """(from node, to node, label) for every arrow, terminators included."""
-    edges: list[tuple[str, str, str | None]] = [("start", f"s{sop.steps[0].id}", None)]
+def _edges(sop: SopDefinition) -> list[tuple[str, str, str | None, str]]:
+    """(from node, to node, label, the option's meaning or "") for every arrow, terminators included."""
+    edges: list[tuple[str, str, str | None, str]] = [("start", f"s{sop.steps[0].id}", None, "")]
     for step in sop.steps:
         for label, goto, end in sop.successors(step):
             target = f"end_{end}" if end else f"s{goto}"
-            edges.append((f"s{step.id}", target, label))
+            option = step.decision.option(label) if step.decision and label else None
+            edges.append((f"s{step.id}", target, label, option.meaning if option else ""))
     return edges
+
+
+def _reading(step: Step) -> list[str]:
+    """What a reader needs beside the box: the decision's question and the step's keterangan."""
+    return [text for text in (step.decision.question if step.decision else "", step.keterangan) if text]
 
 
 def _ends(sop: SopDefinition) -> list[str]:
@@ -71,15 +88,26 @@ def to_mermaid(sop: SopDefinition) -> str:
             out.append(f"    s{_node_id(step.id)}{shape}")
         out.append("  end")
     for end in _ends(sop):
-        out.append(f"  end_{end}([{quote([_end_label(end)])}])")
-    for source, target, choice in _edges(sop):
+        out.append(f"  end_{_node_id(end)}([{quote([_end_label(end, sop)])}])")
+    for source, target, choice, _meaning in _edges(sop):
         arrow = f" -->|{quote([choice])}| " if choice else " --> "
         out.append(f"  {_node_id(source)}{arrow}{_node_id(target)}")
+    # Mermaid has no tooltip without a link: the readings go as comments, kept with the chart's source.
+    for step in sop.steps:
+        for text in _reading(step):
+            out.append(f"  %% {step.id}: {_one_line(text)}")
+        for option in step.decision.options if step.decision else ():
+            if option.meaning:
+                out.append(f"  %% {step.id} [{_one_line(option.label)}]: {_one_line(option.meaning)}")
     return "\n".join(out) + "\n"
 
 
-def _end_label(outcome: str) -> str:
-    return _("End") + ": " + outcome_label(outcome)
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _end_label(outcome: str, sop: SopDefinition) -> str:
+    return _("End") + ": " + outcome_label(outcome, sop)
 
 
 def to_dot(sop: SopDefinition) -> str:
@@ -103,13 +131,17 @@ def to_dot(sop: SopDefinition) -> str:
         out.append(f"    label={quote([role.nama])}; style=rounded; color=gray;")
         for step in lane_steps:
             shape = "diamond" if step.decision else "box"
-            out.append(f"    s{_node_id(step.id)} [label={quote(_label(step, sop, 28))}, shape={shape}];")
+            tooltip = f", tooltip={quote(_reading(step))}" if _reading(step) else ""
+            out.append(f"    s{_node_id(step.id)} [label={quote(_label(step, sop, 28))}, shape={shape}{tooltip}];")
         out.append("  }")
     for end in _ends(sop):
-        out.append(f"  end_{end} [label={quote([_end_label(end)])}, shape=oval];")
-    for source, target, label in _edges(sop):
-        attrs = f" [label={quote([label])}]" if label else ""
-        out.append(f"  {_node_id(source)} -> {_node_id(target)}{attrs};")
+        out.append(f"  end_{_node_id(end)} [label={quote([_end_label(end, sop)])}, shape=oval];")
+    for source, target, label, meaning in _edges(sop):
+        attrs = [f"label={quote([label])}"] if label else []
+        if meaning:
+            attrs.append(f"tooltip={quote([meaning])}")
+        shown = f" [{', '.join(attrs)}]" if attrs else ""
+        out.append(f"  {_node_id(source)} -> {_node_id(target)}{shown};")
     out.append("}")
     return "\n".join(out) + "\n"
 

@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 from sopcli import limits
 from sopcli.worktime.parse import TimeStandard, parse_duration
 
-Outcome = Literal["resolved", "rejected"]
+OutcomeKind = Literal["resolved", "no_fault_found", "referred", "rejected"]
 CalendarKind = Literal["office", "24x7"]
 FieldType = Literal["text", "duration", "number"]
 ID_PATTERN = r"^[a-z0-9][a-z0-9_-]*$"  # an SOP's id
@@ -26,6 +26,25 @@ KEY_PATTERN = r"^[a-z0-9_]+$"  # a role's or a field's key
 
 class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+
+
+class Outcome(_Frozen):
+    """How a case may end (format 2): its id for ``end``, its words, and the kind reports count it as."""
+
+    id: str = Field(min_length=1, pattern=KEY_PATTERN)
+    label: str = Field(min_length=1)
+    kind: OutcomeKind
+
+
+# Format 1 has no [[outcomes]]: its two ends are these.
+FORMAT1_OUTCOMES = (
+    Outcome(id="resolved", label="Selesai", kind="resolved"),
+    Outcome(id="rejected", label="Ditolak", kind="rejected"),
+)
+# The key under which a format-2 closing step's journal entry records its outcome id; no step field may take it.
+OUTCOME_FIELD = "outcome"
+# The keys format 1 does not know: a file using them says format = 2.
+FORMAT2_KEYS = ("outcomes", "disusun_oleh", "penanggung_jawab", "tujuan", "pengantar", "catatan_transkripsi")
 
 
 class Role(_Frozen):
@@ -41,7 +60,7 @@ class Option(_Frozen):
     label: str = Field(min_length=1)
     meaning: str = ""
     goto: str | None = None
-    end: Outcome | None = None
+    end: str | None = None
 
 
 class Decision(_Frozen):
@@ -82,7 +101,7 @@ class Step(_Frozen):
     output: str = ""
     keterangan: str = ""
     next: str | None = None
-    end: Outcome | None = None
+    end: str | None = None
     decision: Decision | None = None
     fields: tuple[StepField, ...] = ()
 
@@ -93,7 +112,11 @@ class Step(_Frozen):
 
 
 class SopDefinition(_Frozen):
-    """A whole SOP: identity sheet, pelaksana and steps."""
+    """A whole SOP: identity sheet, pelaksana and steps.
+
+    ``format`` 1 (the key absent) is the first format, read as it always was;
+    format 2 adds the declared outcomes and the identity keys in ``FORMAT2_KEYS``.
+    """
 
     id: str = Field(min_length=1, pattern=ID_PATTERN)
     version: str = Field(min_length=1)
@@ -105,6 +128,11 @@ class SopDefinition(_Frozen):
     tanggal_revisi: str = ""
     tanggal_efektif: str = ""
     disahkan_oleh: str = ""
+    disusun_oleh: str = ""
+    penanggung_jawab: str = ""
+    tujuan: str = ""
+    pengantar: str = ""
+    catatan_transkripsi: str = ""
     dasar_hukum: tuple[str, ...] = ()
     kualifikasi_pelaksana: tuple[str, ...] = ()
     keterkaitan: tuple[str, ...] = ()
@@ -113,8 +141,10 @@ class SopDefinition(_Frozen):
     pencatatan: str = ""
     waktu: str = ""
     calendar: CalendarKind = "office"
+    outcomes: tuple[Outcome, ...] = ()
     roles: tuple[Role, ...] = Field(min_length=1)
     steps: tuple[Step, ...] = Field(min_length=1, max_length=limits.SOP_STEPS)
+    format: Literal[1, 2] = 1  # last: a format-1 file's list of known keys reads as it always did
 
     _by_id: dict[str, Step] = PrivateAttr(default_factory=dict)
 
@@ -127,6 +157,14 @@ class SopDefinition(_Frozen):
     def standard(self) -> TimeStandard | None:
         """The SOP's overall time standard, where the document gives one."""
         return parse_duration(self.waktu)
+
+    @property
+    def ends(self) -> tuple[Outcome, ...]:
+        """The outcomes a step's or option's ``end`` may name."""
+        return self.outcomes if self.format >= 2 else FORMAT1_OUTCOMES
+
+    def outcome(self, outcome_id: str) -> Outcome | None:
+        return next((o for o in self.ends if o.id == outcome_id), None)
 
     def step(self, step_id: str) -> Step:
         return self._by_id[step_id]

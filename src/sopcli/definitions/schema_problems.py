@@ -56,7 +56,7 @@ def _items_failed_instead(error: ErrorDetails) -> bool:
 def _problem(error: ErrorDetails, data: dict, lines) -> Problem:
     loc = tuple(error["loc"])
     step_id, parts, line = None, [], None
-    if len(loc) >= 2 and loc[0] in ("steps", "roles") and isinstance(loc[1], int):
+    if len(loc) >= 2 and loc[0] in ("steps", "roles", "outcomes") and isinstance(loc[1], int):
         table, index = loc[0], loc[1]
         item = _at(data, loc[:2])
         line = lines.table_line(table, index)
@@ -66,6 +66,8 @@ def _problem(error: ErrorDetails, data: dict, lines) -> Problem:
                 step_id = str(ident).strip()
             else:
                 parts.append(_("step no. {n}").format(n=index + 1))
+        elif table == "outcomes":
+            parts.append(_named(item, "id", _("outcome {id!r}"), _("outcome no. {n}"), index))
         else:
             parts.append(_named(item, "key", _("role {key!r}"), _("role no. {n}"), index))
         rest_start = 2
@@ -126,7 +128,9 @@ def _what(error: ErrorDetails, loc: tuple, data: dict) -> str:
     if kind == "string_pattern_mismatch":
         return _pattern_message(str(given), ctx.get("pattern", ""))
     if kind in ("literal_error", "enum"):
-        choices = re.findall(r"'([^']*)'", str(ctx.get("expected", "")))
+        expected = str(ctx.get("expected", ""))
+        # Text choices come quoted ('resolved' or 'rejected'), numbers bare (1 or 2).
+        choices = re.findall(r"'([^']*)'", expected) or [int(n) for n in re.findall(r"\d+", expected)]
         if choices:
             return _("must be one of {choices}, not {value}").format(
                 choices=", ".join(_toml(c) for c in choices), value=_toml(given)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
-from sopcli.definitions.schema import SopDefinition
+from sopcli.definitions.schema import FORMAT2_KEYS, OUTCOME_FIELD, SopDefinition
 from sopcli.errors import TimeParseError
 from sopcli.i18n import _
 from sopcli.worktime.parse import parse_duration
@@ -34,10 +34,48 @@ class Problem:
 def validate(sop: SopDefinition) -> list[Problem]:
     """Every problem with ``sop``: structure, references, reachability, time texts."""
     problems: list[Problem] = []
+    problems += _format(sop)
     problems += _duplicates(sop)
     problems += _references(sop)
+    problems += _ends(sop)
     problems += _time_standards(sop)
     problems += _reachability(sop)
+    return problems
+
+
+def _format(sop: SopDefinition) -> list[Problem]:
+    if sop.format >= 2:
+        return []
+    return [
+        Problem(_("{key}: a key of format 2; add format = 2 at the top of the file").format(key=key), key=key)
+        for key in FORMAT2_KEYS
+        if key in sop.model_fields_set
+    ]
+
+
+def _ends(sop: SopDefinition) -> list[Problem]:
+    """Every ``end`` names one of the SOP's outcomes; format 2 declares each outcome once."""
+    problems = []
+    for outcome_id, count in Counter(o.id for o in sop.outcomes).items():
+        if count > 1:
+            problems.append(
+                Problem(_("outcome {id!r} is defined {n} times").format(id=outcome_id, n=count), key="outcomes")
+            )
+    known = [o.id for o in sop.ends]
+    for step in sop.steps:
+        if sop.format >= 2 and any(f.key == OUTCOME_FIELD for f in step.fields):
+            problems.append(
+                Problem(_("field {key!r} is reserved for the outcome of the case").format(key=OUTCOME_FIELD), step.id)
+            )
+        for _label, _goto, end in sop.successors(step):
+            if end is None or end in known:
+                continue
+            if sop.format >= 2:
+                message = _("end: {value} is not an outcome of this SOP (its [[outcomes]]: {ids})")
+            else:
+                message = "end: " + _("must be one of {choices}, not {value}")
+            choices = ", ".join(f'"{o}"' for o in known)
+            problems.append(Problem(message.format(value=f'"{end}"', ids=choices, choices=choices), step.id))
     return problems
 
 
@@ -150,7 +188,14 @@ def _reachability(sop: SopDefinition) -> list[Problem]:
     edges = _edges(sop)
     for step in sop.steps:
         if not step.decision and not step.end and sop.following(step.id) is None:
-            problems.append(Problem(_('the last step needs end = "resolved" or "rejected", or a next step'), step.id))
+            if sop.format >= 2:
+                problems.append(
+                    Problem(_("the last step needs an end (one of the [[outcomes]]) or a next step"), step.id)
+                )
+            else:
+                problems.append(
+                    Problem(_('the last step needs end = "resolved" or "rejected", or a next step'), step.id)
+                )
 
     step_ids = list(dict.fromkeys(s.id for s in sop.steps))  # duplicates are reported once, elsewhere
     reached = _closure(step_ids[0], edges)

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from sopcli.definitions.schema import SopDefinition, Step
+from sopcli.definitions.schema import OUTCOME_FIELD, SopDefinition, Step
 from sopcli.domain.vocabulary import ACTION_TABLE, STATUS_LABELS, Action, Status
 from sopcli.errors import ActionError, InputError, TimeParseError
 from sopcli.i18n import _
@@ -155,6 +155,8 @@ def complete_step(
     step = sop.step(state.current_step)
     recorded = _check_fields(step, fields or {})
     next_step, end = _route(sop, step, decision)
+    if end and sop.format >= 2:  # the entry says how the case ended, in the SOP's words
+        recorded[OUTCOME_FIELD] = end
 
     standard = standard_for(sop, step, {**state.fields, **recorded})
     took = round(elapsed_minutes(state, calendar, at), 2)  # judged on what is stored and shown
@@ -501,7 +503,8 @@ def apply(
         calendar: needed to cancel a paused case: the pause it ends counts on it
             (a ``resume`` entry carries its paused minutes; a cancellation does not).
         sop: needed for a step that closes the case: the entry records the decision's
-            label, and the outcome (resolved or rejected) is that option's, or the step's, ``end``.
+            label (format 2: the outcome's id too), and the case closes as the kind of that outcome:
+            the option's, or the step's, ``end``.
 
     Raises:
         ValueError: the journal does not start with its ``received`` entry, the action is
@@ -525,14 +528,19 @@ def apply(
     moved = replace(state, last_at=max(state.last_at, entry.at))
     match entry.action:
         case Action.STEP:
-            moved = replace(moved, fields={**state.fields, **entry.fields}, paused_minutes=0.0)
+            moved = replace(moved, fields={**state.fields, **_case_fields(entry.fields)}, paused_minutes=0.0)
             if entry.next_step is not None:
                 return replace(moved, current_step=entry.next_step, step_started_at=entry.at)
             if sop is None:
                 raise ValueError("closing a case needs its SOP definition")
             assert entry.step is not None  # a step entry names its step
-            _, end = _route(sop, sop.step(entry.step), entry.decision)  # options are found by label
-            return _closed(moved, end or Status.RESOLVED, entry.at)
+            end = entry.fields.get(OUTCOME_FIELD) if sop.format >= 2 else None
+            if end is None:
+                _, end = _route(sop, sop.step(entry.step), entry.decision)  # options are found by label
+            outcome = sop.outcome(end) if end else None
+            if end and outcome is None:
+                raise ValueError(f"SOP {sop.id} {sop.version} has no outcome {end!r}")
+            return _closed(moved, outcome.kind if outcome else Status.RESOLVED, entry.at)
         case Action.NOTE:
             return moved
         case Action.PAUSE:
@@ -579,6 +587,11 @@ def apply(
                 closed_at=None,
             )
     raise ValueError(f"no state change defined for journal action {entry.action!r}")
+
+
+def _case_fields(recorded: Mapping[str, str]) -> dict[str, str]:
+    """A step entry's fields without the outcome it records: the values the case carries on."""
+    return {key: value for key, value in recorded.items() if key != OUTCOME_FIELD}
 
 
 def _closed(state: CaseState, status: str, at: datetime) -> CaseState:

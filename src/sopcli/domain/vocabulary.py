@@ -16,10 +16,16 @@ from sopcli.i18n import N_
 
 
 class Status(StrEnum):
-    """Where a complaint stands: open, or closed with one of three outcomes."""
+    """Where a complaint stands: open, cancelled, or closed as the kind of its SOP outcome.
+
+    A case a step ends is closed with its outcome's kind (definitions.schema.OutcomeKind):
+    no fault found and referred elsewhere are counted apart from resolved and rejected.
+    """
 
     OPEN = "open"
     RESOLVED = "resolved"
+    NO_FAULT_FOUND = "no_fault_found"
+    REFERRED = "referred"
     REJECTED = "rejected"
     CANCELLED = "cancelled"
 
@@ -90,6 +96,8 @@ ACTION_TABLE: Mapping[str, ActionSpec] = {
 STATUS_LABELS: Mapping[str, str] = {
     Status.OPEN: N_("open"),
     Status.RESOLVED: N_("resolved"),
+    Status.NO_FAULT_FOUND: N_("no fault found"),
+    Status.REFERRED: N_("referred"),
     Status.REJECTED: N_("rejected"),
     Status.CANCELLED: N_("cancelled"),
 }
@@ -102,6 +110,10 @@ STATUS_WORDS: Mapping[str, Status] = {
     "terbuka": Status.OPEN,
     "resolved": Status.RESOLVED,
     "selesai": Status.RESOLVED,
+    "no_fault_found": Status.NO_FAULT_FOUND,
+    "tidak ditemukan gangguan": Status.NO_FAULT_FOUND,
+    "referred": Status.REFERRED,
+    "dirujuk": Status.REFERRED,
     "rejected": Status.REJECTED,
     "ditolak": Status.REJECTED,
     "cancelled": Status.CANCELLED,

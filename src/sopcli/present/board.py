@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
+from sopcli.domain.vocabulary import Status
 from sopcli.i18n import _
 from sopcli.present.casefmt import local
 from sopcli.present.labels import status_label
@@ -73,7 +74,11 @@ def _one_line(text: str):
 
 
 def _status_counts(view: BoardView) -> str:
-    counts = [f"{status_label(status).capitalize()} {n}" for status, n in view.by_status.items()]
+    # The kinds only format-2 SOPs close with are shown when some complaint has one: the line fits 80 columns.
+    rare = (Status.NO_FAULT_FOUND, Status.REFERRED)
+    counts = [
+        f"{status_label(status).capitalize()} {n}" for status, n in view.by_status.items() if n or status not in rare
+    ]
     counts[0] += " (" + _("{late} late, {paused} paused").format(late=view.late, paused=view.paused) + ")"
     return " · ".join(counts)
 

@@ -142,7 +142,7 @@ def print_card(card, tz, terminal=None, *, stderr: bool = False) -> None:
         grid.add_row(_("Decision"), text(step.decision.question))
         for number, option in enumerate(step.decision.options, 1):  # the number is an answer too
             target = (option.goto and _("step {id}").format(id=option.goto)) or _("end: {outcome}").format(
-                outcome=_outcome(option.end)
+                outcome=_outcome(option.end, sop)
             )
             grid.add_row(
                 "",
@@ -169,10 +169,10 @@ def print_card(card, tz, terminal=None, *, stderr: bool = False) -> None:
     )
 
 
-def _outcome(outcome: str | None) -> str:
+def _outcome(outcome: str | None, sop) -> str:
     from sopcli.definitions.flowchart import outcome_label
 
-    return outcome_label(outcome or "")
+    return outcome_label(outcome or "", sop)
 
 
 def print_case(view, tz, terminal=None) -> None:

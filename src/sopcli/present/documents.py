@@ -184,23 +184,26 @@ def report_document(report, config) -> Document:
     titles = {DAILY: _("Daily report"), WEEKLY: _("Weekly report"), MONTHLY: _("Monthly report")}
     tz, day = report.period.tz, report.day_minutes
     totals = report.totals
-    count_columns = [_("Received"), _("Resolved"), _("Rejected"), _("Cancelled"), _("Open"), _("Overdue")]
+    # Each closing status apart: a complaint with no fault found, or referred elsewhere, is not a rejected one.
+    # The summary always has all; the tables per SOP, unit and system have those two only when the period
+    # does, so that they still fit 80 columns in the usual case.
+    figures = [
+        (_("Received"), "received"),
+        (_("Resolved"), "resolved"),
+        (_("No fault found"), "no_fault_found"),
+        (_("Referred"), "referred"),
+        (_("Rejected"), "rejected"),
+        (_("Cancelled"), "cancelled"),
+        (_("Open"), "open"),
+        (_("Overdue"), "overdue"),
+    ]
+    count_columns = [header for header, _name in figures]
+    grouped = [(h, n) for h, n in figures if n not in ("no_fault_found", "referred") or getattr(totals, n)]
 
     def counts_table(title: str, groups) -> Table:
         return Table(
-            columns=[title, *count_columns],
-            rows=[
-                [
-                    g.name,
-                    g.counts.received,
-                    g.counts.resolved,
-                    g.counts.rejected,
-                    g.counts.cancelled,
-                    g.counts.open,
-                    g.counts.overdue,
-                ]
-                for g in groups
-            ],
+            columns=[title, *(header for header, _name in grouped)],
+            rows=[[g.name, *(getattr(g.counts, name) for _header, name in grouped)] for g in groups],
         )
 
     steps = Table(
@@ -284,7 +287,7 @@ def report_document(report, config) -> Document:
     )
     summary = Table(
         columns=count_columns,
-        rows=[[totals.received, totals.resolved, totals.rejected, totals.cancelled, totals.open, totals.overdue]],
+        rows=[[getattr(totals, name) for _header, name in figures]],
     )
     none = _("None.")
     flow = None

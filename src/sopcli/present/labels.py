@@ -80,6 +80,8 @@ def parse_status(text: str, allow_all: bool = False) -> Status | None:
     if status is not None:
         return status
     choices = (
-        _("open, resolved, rejected, cancelled or all") if allow_all else _("open, resolved, rejected or cancelled")
+        _("open, resolved, no_fault_found, referred, rejected, cancelled or all")
+        if allow_all
+        else _("open, resolved, no_fault_found, referred, rejected or cancelled")
     )
     raise InputError(_("unknown status {status!r}").format(status=text), _("choose {choices}").format(choices=choices))

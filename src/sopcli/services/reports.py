@@ -34,6 +34,8 @@ FLOW_DAYS = 62  # the longest period whose received and resolved complaints are 
 class Counts:
     received: int = 0
     resolved: int = 0
+    no_fault_found: int = 0
+    referred: int = 0
     rejected: int = 0
     cancelled: int = 0
     open: int = 0
@@ -351,8 +353,10 @@ def build_report(
         late_by = {key: Counter(getattr(o, key) for _d, o in rebuilt) for key in ("sop", "unit", "system")}
 
         def counts(row: tuple, rebuilt_late: int) -> Counts:
-            _group, received, resolved, rejected, cancelled, still_open, late = row
-            return Counts(received, resolved, rejected, cancelled, still_open, overdue=late + rebuilt_late)
+            _group, received, resolved, no_fault_found, referred, rejected, cancelled, still_open, late = row
+            return Counts(
+                received, resolved, no_fault_found, referred, rejected, cancelled, still_open, late + rebuilt_late
+            )
 
         def grouped(column: str, key: str) -> list[GroupCounts]:
             rows = sql.complaint_counts(session, start, end, as_of, column, sop)

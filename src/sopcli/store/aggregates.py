@@ -26,11 +26,12 @@ def _within(column, start: datetime, end: datetime):
 def complaint_counts(
     session, start: datetime, end: datetime, as_of: datetime, group: str | None = None, sop: str | None = None
 ) -> list[tuple]:
-    """(group value, received, resolved, rejected, cancelled, open at ``end``, overdue untouched) per ``group``.
+    """(group value, received, resolved, no fault found, referred, rejected, cancelled, open at ``end``,
+    overdue untouched) per ``group``.
 
     ``group`` is ``sop_id``, ``unit``, ``system`` or None for the totals (one
-    row, group value None). Received counts arrivals in the period; the three
-    outcomes count cases closed in it; open counts cases received before the
+    row, group value None). Received counts arrivals in the period; the five
+    closing statuses count cases closed in it; open counts cases received before the
     end and not closed by it. The last figure counts the open cases past their
     deadline at ``as_of`` whose stored state is their state then (``overdue_now``);
     cases changed since are judged by replaying them.
@@ -39,9 +40,10 @@ def complaint_counts(
     key = getattr(Complaint, group) if group else None
     figures = (
         func.count().filter(col(Complaint.received_at) >= start),
-        func.count().filter(and_(col(Complaint.status) == Status.RESOLVED, closed_in)),
-        func.count().filter(and_(col(Complaint.status) == Status.REJECTED, closed_in)),
-        func.count().filter(and_(col(Complaint.status) == Status.CANCELLED, closed_in)),
+        *(
+            func.count().filter(and_(col(Complaint.status) == status, closed_in))
+            for status in (Status.RESOLVED, Status.NO_FAULT_FOUND, Status.REFERRED, Status.REJECTED, Status.CANCELLED)
+        ),
         func.count().filter(or_(col(Complaint.closed_at).is_(None), col(Complaint.closed_at) >= end)),
         func.count().filter(_untouched_overdue(as_of)),
     )
