@@ -63,6 +63,14 @@ def working_time_meta(day_minutes: int) -> tuple[str, str]:
     return _("Durations"), _("working time; 1 working day = {span}").format(span=format_minutes(day_minutes))
 
 
+def checkpoint_meta(checkpoint: tuple[int, str] | None) -> list[tuple[str, str]]:
+    """The header line tying a printout to the journal's head, for 'sop verify --checkpoint CODE' later."""
+    if checkpoint is None:
+        return []
+    seq, code = checkpoint
+    return [(_("Checkpoint"), _("entry {seq} · code {code}").format(seq=seq, code=code))]
+
+
 def percent_text(value: float | None) -> str:
     """``87,5%`` in Indonesian, ``87.5%`` in English."""
     from sopcli.i18n import current_language
@@ -241,6 +249,7 @@ def report_document(report, config) -> Document:
     meta = [(_("Open and overdue as of"), _local(report.as_of, tz)), working_time_meta(day)]
     if report.sop:
         meta.append(("SOP", report.sop))
+    meta += checkpoint_meta(report.checkpoint)
     return Document(
         title=titles.get(report.period.kind, _("Report")),
         period=describe(report.period),
@@ -335,6 +344,7 @@ def journal_document(journal) -> Document:
         meta.append(("SOP", journal.sop))
     meta.append((_("Entries"), str(len(journal.lines))))
     meta.append(working_time_meta(day))
+    meta += checkpoint_meta(journal.checkpoint)
     return Document(
         title=_("Jurnal harian / log tanggapan keluhan"),
         period=describe(journal.period),

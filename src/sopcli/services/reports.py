@@ -18,6 +18,7 @@ from sopcli.domain.figures import is_rework, percent
 from sopcli.domain.vocabulary import Status
 from sopcli.errors import InputError
 from sopcli.i18n import _
+from sopcli.services.checkpoints import head_code
 from sopcli.services.runtime import Runtime
 from sopcli.services.sops import check_sop_filter
 from sopcli.worktime.periods import Period
@@ -121,6 +122,7 @@ class Report:
     pauses: list[tuple[str, int]] = field(default_factory=list)
     paused_minutes: float = 0.0
     operators: list[OperatorActivity] = field(default_factory=list)
+    checkpoint: tuple[int, str] | None = None  # the journal's head when it was made: seq and short code
 
     @property
     def is_empty(self) -> bool:
@@ -311,6 +313,7 @@ def build_report(rt: Runtime, period: Period, sop: str | None = None) -> Report:
             operators=[OperatorActivity(*row) for row in sql.operator_activity(session, start, end, sop)],
         )
         report.office = _office_name(rt, definitions)
+        report.checkpoint = head_code(session)
     return report
 
 
@@ -429,6 +432,7 @@ class Journal:
     actor: str | None
     sop: str | None
     lines: list[JournalLine]
+    checkpoint: tuple[int, str] | None = None  # the journal's head when it was made: seq and short code
 
     def to_json(self) -> dict[str, Any]:
         tz = self.period.tz
@@ -480,4 +484,5 @@ def build_journal(rt: Runtime, period: Period, actor: str | None = None, sop: st
                 )
             )
         office = _office_name(rt, definitions)
-    return Journal(period, office, rt.office_calendar.day_minutes, actor, sop, lines)
+        head = head_code(session)
+    return Journal(period, office, rt.office_calendar.day_minutes, actor, sop, lines, head)
