@@ -35,7 +35,11 @@ def monday(sop):
 
 def test_seal_prints_the_digest_and_verify_holds_the_day_to_it(monday):
     sealed = exited_ok(monday("journal", "seal", "--date", "2026-11-23"))
-    assert re.match(r"Sealed 2026-11-23: 2 entries \(journal entry 3\)\.\nDigest: [0-9a-f]{64}\n$", sealed.stdout)
+    assert re.match(
+        r"Sealed 2026-11-23: 2 entries \(journal entry 3\)\.\nDigest: [0-9a-f]{64}\n"
+        r"Checkpoint: entry 3 · code 3/[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}\n$",
+        sealed.stdout,
+    )
     again = exited_ok(monday("journal", "seal", "--date", "2026-11-23"))
     assert again.stdout.startswith("2026-11-23 was already sealed as it stands (2 entries).")
     assert again.stdout.splitlines()[1] == sealed.stdout.splitlines()[1]  # the same digest

@@ -911,33 +911,52 @@ def verify(
             "--file", help="Check an exported journal (sop export journal) instead of the database.", metavar="EXPORT"
         ),
     ] = None,
+    checkpoint: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--checkpoint",
+            help="A checkpoint (its file or its code) the journal must still extend; may be repeated.",
+            metavar="FILE|CODE",
+        ),
+    ] = None,
+    witness: Annotated[
+        str | None,
+        typer.Option(
+            "--witness", help="A directory of checkpoint files (a USB stick, a share): check them all.", metavar="DIR"
+        ),
+    ] = None,
 ) -> None:
-    """Check the journal's hash chain and every sealed day: OK with the count, or what is broken (exit 1).
+    """Check the journal's hash chain, every sealed day, and checkpoints kept elsewhere: OK, or what is wrong (exit 1).
 
-    Example: sop verify --file jurnal-november.csv
+    Example: sop verify --checkpoint titik-periksa-2026-11-24-entri-42.txt --checkpoint 40/ab12-cd34-ef56
     """
-    from sopcli.errors import ExitCode
+    from sopcli.errors import ExitCode, InputError
     from sopcli.i18n import _, format_number
     from sopcli.services import cases
 
     if file:
+        if checkpoint or witness:
+            raise InputError(_("--checkpoint and --witness check the logbook, not an export: leave out --file"))
         from sopcli.domain.chain import verify_chain
         from sopcli.services.exporter import read_journal_export
 
         checked, broken, problem = verify_chain(read_journal_export(file), partial=True)
         result = cases.VerifyResult(checked, broken, problem)
     else:
-        result = cases.verify(runtime_of(ctx))
+        from sopcli.services import checkpoints
+
+        kept_elsewhere = [checkpoints.load(given) for given in checkpoint or ()]
+        if witness:
+            found, others = checkpoints.witnessed(witness)
+            kept_elsewhere += found
+            if others:
+                typer.echo(_("Not checkpoints, skipped: {names}").format(names=", ".join(others)), err=True)
+        result = cases.verify(runtime_of(ctx), kept_elsewhere)
     if result.broken_seq is not None:
         typer.echo(_("BROKEN at journal entry {seq}: {problem}").format(seq=result.broken_seq, problem=result.problem))
         raise typer.Exit(ExitCode.ERROR)
     typer.echo(_("OK: {n} journal entries, chain intact.").format(n=format_number(result.checked)))
-    if file:
-        return
-    from sopcli.services.seals import check_seals
-
-    checks = check_seals(runtime_of(ctx))
-    latest = {check.day: check for check in checks}  # oldest first: a day's last seal wins
+    latest = {check.day: check for check in result.seals}  # oldest first: a day's last seal wins
     for check in latest.values():
         if check.added_after:
             typer.echo(
@@ -946,12 +965,24 @@ def verify(
                     "'sop journal seal --date {day}' covers them)"
                 ).format(day=check.day.isoformat(), n=check.added_after)
             )
-    changed = [c for c in checks if not c.unchanged]
+    changed = [c for c in result.seals if not c.unchanged]
     for check in changed:
         typer.echo(
             _("CHANGED after sealing: {day} (entries when sealed: {sealed}, now: {now})").format(
                 day=check.day.isoformat(), sealed=check.sealed_entries, now=check.entries_now
             )
         )
-    if changed:
+    contradicted = [held for held in result.checkpoints if held.problem]
+    for held in result.checkpoints:
+        if held.problem:
+            typer.echo(
+                _("NOT EXTENDED: checkpoint {name}: {problem}").format(name=held.named.name, problem=held.problem)
+            )
+        else:
+            typer.echo(
+                _("Checkpoint {name}: still extended (entry {seq}).").format(
+                    name=held.named.name, seq=held.named.checkpoint.seq
+                )
+            )
+    if changed or contradicted:
         raise typer.Exit(ExitCode.ERROR)

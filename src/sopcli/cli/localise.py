@@ -38,6 +38,8 @@ PLACEHOLDERS = (
     N_("EXPORT"),
     N_("EXTERNAL_REF"),
     N_("ROLE_KEY"),
+    N_("DIR"),
+    N_("CODE"),
     N_("<str>"),
     N_("<int>"),
 )

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from sopcli.cli.options import AsOption, ModeOption, NoPagerOption, OutputOption, format_option
+from sopcli.cli.options import AsOption, JsonOption, ModeOption, NoPagerOption, OutputOption, format_option
 from sopcli.cli.state import runtime_of
 
 DateOption = Annotated[
@@ -178,6 +178,68 @@ def seal(
             )
         )
     typer.echo(_("Digest: {digest}").format(digest=done.digest))
+    _echo_checkpoint(rt)
+
+
+def _echo_checkpoint(rt) -> None:
+    """The line that ties a printout to the journal's head: ``sop verify --checkpoint CODE`` checks it later."""
+    from sopcli.i18n import _
+    from sopcli.services.checkpoints import take
+
+    head = take(rt)
+    typer.echo(_("Checkpoint: entry {seq} · code {code}").format(seq=head.seq, code=head.code))
+
+
+@journal_app.command("checkpoint")
+def checkpoint(
+    ctx: typer.Context,
+    output: OutputOption = None,
+    as_json: JsonOption = False,
+    witness: Annotated[
+        str | None,
+        typer.Option(
+            "--witness",
+            help="Write it into this directory (a USB stick, a share), named by date and entry.",
+            metavar="DIR",
+        ),
+    ] = None,
+) -> None:
+    """Print the journal's head to keep away from this computer: print and sign it, e-mail it, or save it elsewhere.
+
+    Entries removed from the end, or the whole journal rewritten with every
+    hash recomputed, leave a chain that checks; they do not leave the entry a
+    checkpoint recorded. 'sop verify --checkpoint FILE|CODE' and 'sop verify
+    --witness DIR' check that the journal still extends it.
+
+    Example: sop journal checkpoint --witness /media/usb/sop
+    """
+    from sopcli.domain.checkpoint import format_text, to_json
+    from sopcli.errors import InputError
+    from sopcli.i18n import _
+    from sopcli.services import checkpoints
+
+    rt = runtime_of(ctx)
+    if witness:
+        if output or as_json:
+            raise InputError(_("--witness names its own file: leave out -o and --json"))
+        _head, path = checkpoints.write_witness(rt, witness)
+        typer.echo(_("Written to {path}.").format(path=path), err=True)
+        return
+    head = checkpoints.take(rt)
+    if as_json:
+        import json
+
+        text = json.dumps(to_json(head, rt.zone), ensure_ascii=False, indent=2) + "\n"
+    else:
+        text = format_text(head, rt.zone)
+    if output is None:
+        typer.echo(text, nl=False)
+        return
+    from sopcli.files.output import output_file
+
+    with output_file(output) as out:
+        out.write(text)
+    typer.echo(_("Written to {path}.").format(path=output), err=True)
 
 
 def report(

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
@@ -50,16 +50,34 @@ def _canonical(value: Any) -> Any:
     return value
 
 
-def entry_hash(prev_hash: str, entry: Mapping[str, Any]) -> str:
-    """sha256 hex of ``prev_hash`` and the canonical form of ``entry``'s hashed keys.
+def entry_encoding(entry: Mapping[str, Any]) -> str:
+    """The canonical form of ``entry``'s hashed keys: what its hash covers besides the link to the entry before.
 
-    The canonical form is a JSON array of the values in ``HASHED_KEYS`` order
-    (field mappings with sorted keys): unambiguous for any text, and cheap
-    enough to compute for every row of a million-row import.
+    A JSON array of the values in ``HASHED_KEYS`` order (field mappings with
+    sorted keys): unambiguous for any text, and cheap enough to compute for
+    every row of a million-row import.
     """
     body = [_canonical(entry.get(key)) for key in HASHED_KEYS]
-    encoded = json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+def linked_hash(prev_hash: str, encoded: str) -> str:
+    """sha256 hex of ``prev_hash`` and an entry's ``entry_encoding``: the entry's hash in the chain."""
     return hashlib.sha256(f"{prev_hash}\n{encoded}".encode()).hexdigest()
+
+
+def entry_hash(prev_hash: str, entry: Mapping[str, Any]) -> str:
+    """sha256 hex of ``prev_hash`` and the canonical form of ``entry``'s hashed keys."""
+    return linked_hash(prev_hash, entry_encoding(entry))
+
+
+def content_digest(encoded: str) -> str:
+    """sha256 hex of an entry's ``entry_encoding`` alone: the entry as it is, whatever came before it.
+
+    A seal covers its day by these, so a day edited and re-chained changes the
+    digest of that day only, not of every day after it.
+    """
+    return hashlib.sha256(encoded.encode()).hexdigest()
 
 
 # A JSON string literal exactly as json.dumps(..., ensure_ascii=False) writes it.
@@ -105,11 +123,15 @@ def received_entry_hash(
     return hashlib.sha256(f"{prev_hash}\n{encoded}".encode()).hexdigest()
 
 
-def verify_chain(entries, partial: bool = False) -> tuple[int, int | None, str | None]:
+def verify_chain(
+    entries, partial: bool = False, observe: Callable[[Mapping[str, Any], str], None] | None = None
+) -> tuple[int, int | None, str | None]:
     """Walk entries in ``seq`` order.
 
     With ``partial`` (an exported period), the chain may start anywhere: the
     first entry's own ``prev_hash`` and ``seq`` are taken as the starting point.
+    ``observe`` is shown each entry with its ``entry_encoding`` before it is
+    checked, so other checks ride on this one walk.
 
     Returns:
         (entries checked, seq of the first broken entry or None, what is wrong or None)
@@ -131,7 +153,10 @@ def verify_chain(entries, partial: bool = False) -> tuple[int, int | None, str |
             )
         if entry["prev_hash"] != previous:
             return count, entry["seq"], _("does not follow the entry before it")
-        if entry_hash(previous, entry) != entry["hash"]:
+        encoded = entry_encoding(entry)
+        if observe is not None:
+            observe(entry, encoded)
+        if hashlib.sha256(f"{previous}\n{encoded}".encode()).hexdigest() != entry["hash"]:  # linked_hash, inlined
             return count, entry["seq"], _("its content does not match its hash (edited)")
         previous = entry["hash"]
         expected_seq += 1

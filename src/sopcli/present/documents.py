@@ -79,6 +79,14 @@ def working_time_meta(day_minutes: int) -> tuple[str, str]:
     return _("Durations"), _("working time; 1 working day = {span}").format(span=format_minutes(day_minutes))
 
 
+def checkpoint_meta(checkpoint: tuple[int, str] | None) -> list[tuple[str, str]]:
+    """The header line tying a printout to the journal's head, for 'sop verify --checkpoint CODE' later."""
+    if checkpoint is None:
+        return []
+    seq, code = checkpoint
+    return [(_("Checkpoint"), _("entry {seq} · code {code}").format(seq=seq, code=code))]
+
+
 def percent_text(value: float | None) -> str:
     """``87,5%`` in Indonesian, ``87.5%`` in English."""
     return "" if value is None else format_number(value, 1) + "%"
@@ -329,6 +337,7 @@ def report_document(report, config) -> Document:
     meta = [(_("Open and overdue as of"), _local(report.as_of, tz)), working_time_meta(day)]
     if report.sop:
         meta.append(("SOP", report.sop))
+    meta += checkpoint_meta(report.checkpoint)
     return Document(
         title=titles.get(report.period.kind, _("Report")),
         period=describe(report.period),
@@ -456,6 +465,7 @@ def journal_document(journal) -> Document:
     meta.append((_("Entries"), format_number(len(journal.lines))))
     meta.append(working_time_meta(day))
     meta += [seal_meta(seal, one_day) for seal in journal.seals]
+    meta += checkpoint_meta(journal.checkpoint)
     return Document(
         title=_("Jurnal harian / log tanggapan keluhan"),
         period=describe(journal.period),

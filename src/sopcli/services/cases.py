@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, TypedDict, overload
+from typing import TYPE_CHECKING, Any, TypedDict, overload
 
 from sopcli.domain import engine
 from sopcli.domain.urgency import minutes_left
@@ -22,6 +22,10 @@ from sopcli.limits import check_entry, check_lengths
 from sopcli.services.runtime import Runtime
 from sopcli.services.sops import check_sop_filter
 from sopcli.store import complaints, journal, sop_versions
+
+if TYPE_CHECKING:
+    from sopcli.services.checkpoints import CheckpointResult, Named
+    from sopcli.services.seals import SealCheck
 
 # How a complaint came in (saluran): one fixed list, so one way in is always written one way (``wa`` and
 # ``WhatsApp`` are one channel). Logbooks kept before the list was fixed may hold other words, shown as written.
@@ -1160,16 +1164,20 @@ class VerifyResult:
     checked: int
     broken_seq: int | None
     problem: str | None
+    seals: list[SealCheck] = field(default_factory=list)  # of an intact chain
+    checkpoints: list[CheckpointResult] = field(default_factory=list)  # of an intact chain
 
 
-def verify(rt: Runtime) -> VerifyResult:
-    """Walk the whole journal chain; report the first broken entry.
+def verify(rt: Runtime, checkpoints: Sequence[Named] = ()) -> VerifyResult:
+    """Walk the whole journal chain once: the first broken entry, else every seal and checkpoint held to it.
 
     Raises:
         DatabaseDamaged: SQLite's quick check finds the file damaged (the chain may read
             whole while complaints around it are lost: no "OK" for such a file).
     """
     from sopcli.domain.chain import verify_chain
+    from sopcli.services.checkpoints import CheckpointWatch
+    from sopcli.services.seals import SealWatch
 
     database = rt.ready_database()
     if database.path is not None and database.path.exists():
@@ -1179,5 +1187,16 @@ def verify(rt: Runtime) -> VerifyResult:
         if problems:
             raise database.damaged(problems[0])
     with database.transaction() as session:
-        checked, broken, problem = verify_chain(journal.hashed_entries(session))
-    return VerifyResult(checked, broken, problem)
+        seals = SealWatch(session, rt.zone)
+        held = CheckpointWatch(list(checkpoints))
+        watching = [watch.observe for watch in (seals, held) if watch]  # none: the plain walk, at its speed
+
+        def both(entry, encoded: str) -> None:
+            seals.observe(entry, encoded)
+            held.observe(entry, encoded)
+
+        observe = both if len(watching) == 2 else watching[0] if watching else None
+        checked, broken, problem = verify_chain(journal.hashed_entries(session), observe=observe)
+    if broken is not None:
+        return VerifyResult(checked, broken, problem)
+    return VerifyResult(checked, broken, problem, seals.checks(), held.results())

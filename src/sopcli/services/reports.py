@@ -22,6 +22,7 @@ from sopcli.domain.figures import AGE_BAND_DAYS, age_band, is_rework, percent
 from sopcli.domain.vocabulary import Status
 from sopcli.errors import InputError
 from sopcli.i18n import _
+from sopcli.services.checkpoints import head_code
 from sopcli.services.runtime import Runtime
 from sopcli.services.sops import check_sop_filter
 from sopcli.worktime.periods import Period
@@ -155,6 +156,7 @@ class Report:
     pauses: list[tuple[str, int]] = field(default_factory=list)
     paused_minutes: float = 0.0
     operators: list[OperatorActivity] = field(default_factory=list)
+    checkpoint: tuple[int, str] | None = None  # the journal's head when it was made: seq and short code
 
     @property
     def overdue_not_listed(self) -> int:
@@ -384,6 +386,7 @@ def build_report(
             operators=[OperatorActivity(*row) for row in sql.operator_activity(session, start, end, sop)],
         )
         report.office = _office_name(rt, definitions)
+        report.checkpoint = head_code(session)
     return report
 
 
@@ -594,6 +597,7 @@ class Journal:
     sop: str | None
     lines: list[JournalLine]
     seals: list[DaySeal] = field(default_factory=list)
+    checkpoint: tuple[int, str] | None = None  # the journal's head when it was made: seq and short code
 
     def to_json(self) -> dict[str, Any]:
         tz = self.period.tz
@@ -655,7 +659,8 @@ def build_journal(rt: Runtime, period: Period, actor: str | None = None, sop: st
             )
         office = _office_name(rt, definitions)
         seals = _day_seals(session, period)
-    return Journal(period, office, rt.office_calendar.day_minutes, actor, sop, lines, seals)
+        head = head_code(session)
+    return Journal(period, office, rt.office_calendar.day_minutes, actor, sop, lines, seals, head)
 
 
 def _day_seals(session, period: Period) -> list[DaySeal]:

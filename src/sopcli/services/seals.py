@@ -1,8 +1,8 @@
 """Seals: a supervisor fixes a day of the jurnal harian, and ``sop verify`` holds the day to it.
 
 A seal is a journal entry of its own (action ``seal``, in the same hash
-chain) carrying the day, how many entries the day had and a digest over their
-hashes. The digest is printed so it can be written on the signed, printed
+chain) carrying the day, the office's time zone, how many entries the day had
+and a digest over their content. The digest is printed so it can be written on the signed, printed
 journal. A seal covers the day as it stood when it was made: the day's
 entries before it in the chain. Any change to those behind sop's back makes
 the digest differ, and ``sop verify`` names the day as changed. Entries for
@@ -16,17 +16,19 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from sopcli.domain import engine
+from sopcli.domain.chain import content_digest, entry_encoding
 from sopcli.domain.vocabulary import Action
 from sopcli.errors import InputError
 from sopcli.i18n import _
 from sopcli.services.runtime import Runtime
 
 
-def day_digest(hashes: list[str]) -> str:
-    """sha256 over the day's entry hashes in chain order: the figure written on the paper."""
-    return hashlib.sha256("\n".join(hashes).encode()).hexdigest()
+def day_digest(digests: list[str]) -> str:
+    """sha256 over the day's entry digests in chain order: the figure written on the paper."""
+    return hashlib.sha256("\n".join(digests).encode()).hexdigest()
 
 
 @dataclass
@@ -47,16 +49,21 @@ class SealCheck:
     added_after: int  # the day's entries recorded after the seal: not on the signed journal, not a change
 
 
-def _day_entries(session, rt: Runtime, day: date) -> list[tuple[int, str]]:
-    """The seq and hash of ``day``'s entries (seals aside), in chain order."""
+def _content_digests(session, day: date, zone: ZoneInfo) -> list[str]:
+    """The content digest of each of ``day``'s entries (seals aside) in chain order, the day as ``zone`` bounds it."""
     from sopcli.store import journal
 
-    start = datetime.combine(day, time(), rt.zone)
-    return journal.hashes_between(session, start, start + timedelta(days=1))
+    start = datetime.combine(day, time(), zone)
+    happened = (start, datetime.combine(day + timedelta(days=1), time(), zone))
+    return [content_digest(entry_encoding(entry)) for entry in journal.hashed_entries(session, happened)]
 
 
 def seal_day(rt: Runtime, day: date, actor: str) -> Seal:
-    """Append the seal of ``day``; a day already sealed as it stands is not sealed twice."""
+    """Append the seal of ``day``; a day already sealed as it stands is not sealed twice.
+
+    The seal records the office's time zone: the day it covers is that zone's day, whatever the zone of
+    whoever verifies it later.
+    """
     import json
 
     from sopcli.store import journal
@@ -65,48 +72,82 @@ def seal_day(rt: Runtime, day: date, actor: str) -> Seal:
         raise InputError(
             _("{day} has not come yet: only a day that has begun can be sealed").format(day=day.isoformat())
         )
+    zone = rt.zone
     with rt.ready_database().transaction(write=True) as session:
         journal.lock(session)
         now = rt.now()  # under the lock: no entry written before the seal is later than it
-        hashes = [hash_ for _seq, hash_ in _day_entries(session, rt, day)]
-        digest = day_digest(hashes)
+        digests = _content_digests(session, day, zone)
+        digest = day_digest(digests)
         for seq, fields in journal.seals(session, newest_first=True):
             recorded = json.loads(fields)
-            if recorded.get("date") == day.isoformat():
+            if recorded.get("date") == day.isoformat() and recorded.get("zone") == zone.key:
                 if recorded.get("digest") == digest:
-                    return Seal(day, len(hashes), digest, seq, already=True)
+                    return Seal(day, len(digests), digest, seq, already=True)
                 break
         entry = engine.Entry(
             Action.SEAL,
             now,
             actor,
-            fields={"date": day.isoformat(), "entries": str(len(hashes)), "digest": digest},
+            fields={"date": day.isoformat(), "entries": str(len(digests)), "digest": digest, "zone": zone.key},
             note=_("jurnal harian {day} sealed").format(day=day.isoformat()),
         )
         seq = journal.append(session, entry, now)
-    return Seal(day, len(hashes), digest, seq)
+    return Seal(day, len(digests), digest, seq)
 
 
-def check_seals(rt: Runtime) -> list[SealCheck]:
-    """Every seal against its day as the journal holds it now, oldest first."""
-    import json
+class SealWatch:
+    """Holds every seal to its day, on the one walk ``sop verify`` makes of the chain.
 
-    from sopcli.store import journal
+    A seal that records its time zone covers that zone's day, by its entries' content: a day edited and
+    re-chained changes that day's digest only. A seal from before seals recorded either covers the
+    office's day as now configured, by its entries' hashes, as it was made. Which entries a day holds is
+    asked of the database; the walk only hands over the content digests of those.
+    """
 
-    checks = []
-    with rt.ready_database().transaction() as session:
+    def __init__(self, session, office_zone: ZoneInfo) -> None:
+        import json
+
+        from sopcli.store import journal
+
+        self._seals: list[tuple[int, dict, bool, list[tuple[int, str]]]] = []
+        self._content: dict[int, str] = {}  # seq → content digest, of the entries content seals cover
+        days: dict[tuple[str, date], list[tuple[int, str]]] = {}  # a day sealed again is asked for once
         for seq, fields in journal.seals(session):
             recorded = json.loads(fields)
+            by_content = "zone" in recorded
+            zone = ZoneInfo(recorded["zone"]) if by_content else office_zone
             day = date.fromisoformat(recorded["date"])
-            entries = _day_entries(session, rt, day)
-            covered = [hash_ for entry_seq, hash_ in entries if entry_seq < seq]
+            if (zone.key, day) not in days:
+                start = datetime.combine(day, time(), zone)
+                end = datetime.combine(day + timedelta(days=1), time(), zone)
+                days[zone.key, day] = journal.hashes_between(session, start, end)
+            entries = days[zone.key, day]
+            if by_content:
+                self._content.update((entry_seq, "") for entry_seq, _hash in entries)
+            self._seals.append((seq, recorded, by_content, entries))
+
+    def __bool__(self) -> bool:
+        return bool(self._content)  # seals by hashes alone need nothing from the walk
+
+    def observe(self, entry, encoded: str) -> None:
+        """Keep the content digest of ``entry`` (with its ``entry_encoding``) if a seal covers it."""
+        if entry["seq"] in self._content:
+            self._content[entry["seq"]] = content_digest(encoded)
+
+    def checks(self) -> list[SealCheck]:
+        """Every seal against its day as the walk found it, oldest first."""
+        checks = []
+        for seq, recorded, by_content, entries in self._seals:
+            covered = [
+                self._content[entry_seq] if by_content else hash_ for entry_seq, hash_ in entries if entry_seq < seq
+            ]
             checks.append(
                 SealCheck(
-                    day,
+                    date.fromisoformat(recorded["date"]),
                     int(recorded["entries"]),
                     len(covered),
                     day_digest(covered) == recorded["digest"],
                     added_after=len(entries) - len(covered),
                 )
             )
-    return checks
+        return checks

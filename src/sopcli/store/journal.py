@@ -45,6 +45,11 @@ def head(session: Session) -> tuple[int, str]:
     return (last[0], last[1]) if last else (0, GENESIS)
 
 
+def entry_count(session: Session) -> int:
+    """How many entries the journal holds."""
+    return session.execute(text("SELECT count(*) FROM journal_entry")).scalar_one()
+
+
 def append(
     session: Session,
     entry: Entry,
@@ -136,19 +141,27 @@ def append_received(
     return seq, prev_hash
 
 
-def hashed_entries(session: Session) -> Iterator[dict[str, Any]]:
+def hashed_entries(session: Session, happened: tuple[datetime, datetime] | None = None) -> Iterator[dict[str, Any]]:
     """Every entry in chain order, as ``chain.verify_chain`` reads it: the hashed keys, ``prev_hash`` and ``hash``.
 
+    With ``happened`` (start, end): only the entries that happened in [start, end), seals aside (a day a seal covers).
     Read as raw rows, not through the model: a row edited behind sop's back (a
     field that is not JSON, a moment in another form) must come back to be
     reported as edited, not fail to load.
     """
-    result = session.execute(
-        text(
-            "SELECT seq, complaint_number, action, step, decision, fields, actor, at, recorded_at, note, output, "
-            "on_time, took_minutes, standard_minutes, next_step, prev_hash, hash FROM journal_entry ORDER BY seq"
-        )
+    query = text(
+        "SELECT seq, complaint_number, action, step, decision, fields, actor, at, recorded_at, note, output, "
+        "on_time, took_minutes, standard_minutes, next_step, prev_hash, hash FROM journal_entry "
+        + ("WHERE at >= :start AND at < :end AND action != :seal " if happened else "")
+        + "ORDER BY seq"
     )
+    if happened:
+        query = query.bindparams(
+            sa.bindparam("start", happened[0], type_=UTCDateTime()),
+            sa.bindparam("end", happened[1], type_=UTCDateTime()),
+            sa.bindparam("seal", str(Action.SEAL)),
+        )
+    result = session.execute(query)
     as_utc = UTCDateTime().process_result_value
     for row in result.mappings():
         data = dict(row)
