@@ -1388,3 +1388,60 @@ def test_list_by_urgency_walks_the_deadline_index_instead_of_sorting_every_open_
     with sqlite3.connect(sop_env / "sop.db") as db:
         plan = " | ".join(row[-1] for row in db.execute("EXPLAIN QUERY PLAN " + by_deadline[0], by_deadline[1]))
     assert "USING INDEX ix_complaint_due_at" in plan and "TEMP B-TREE" not in plan, plan
+
+
+INCIDENT_SOP = """\
+id = "insiden-siber"
+version = "1"
+nama = "Penanganan Insiden Siber"
+instansi = "Diskominfo Kota Contoh"
+
+[[roles]]
+key = "admin"
+nama = "Admin"
+
+[[steps]]
+id = "1"
+kegiatan = "Menerima laporan insiden"
+pelaksana = ["admin"]
+waktu = "30 menit"
+
+[[steps]]
+id = "2"
+kegiatan = "Identifikasi insiden"
+pelaksana = ["admin"]
+waktu = "24 jam"
+waktu_sejak = "diterima"
+jam = "kalender"
+
+[[steps.fields]]
+key = "estimasi"
+meaning = "Estimasi pemulihan"
+type = "duration"
+
+[[steps]]
+id = "3"
+kegiatan = "Pemulihan"
+pelaksana = ["admin"]
+waktu_dari = "estimasi"
+waktu_sejak = "selesai:2"
+end = "resolved"
+"""
+
+
+def test_deadlines_from_a_named_moment_through_the_command_line(sop, tmp_path):
+    path = tmp_path / "insiden-siber.toml"
+    path.write_text(INCIDENT_SOP, encoding="utf-8")
+    number = create(sop, sop=str(path), received_at="2026-11-20T15:00")["number"]
+    two = step(sop, number, "2026-11-20T15:20")
+    # 1×24 jam from the receipt, day and night: Saturday 15:00
+    assert two["due_at"] == "2026-11-21T15:00:00+07:00"
+    three = step(sop, number, "2026-11-23T08:00", "--field", "estimasi=2 jam")
+    assert three["journal"][-1]["on_time"] is False  # Monday morning is past the 24 hours
+    assert three["due_at"] == "2026-11-23T10:00:00+07:00"  # two working hours from step 2's end
+    back = js(sop("undo", number, "--reason", "estimasi belum pasti", "--json"))
+    assert (back["current_step"], back["due_at"]) == ("2", "2026-11-21T15:00:00+07:00")
+    # done again at the undo's moment, Tuesday 16:00 as the office closes: three hours from Wednesday 07:30
+    again = step(sop, number, NOW, "--field", "estimasi=3 jam")
+    assert again["due_at"] == "2026-11-25T10:30:00+07:00"
+    ok(sop("db", "check"))

@@ -815,7 +815,8 @@ def test_random_walks_stay_valid(sop_id, data):
         if state.status != Status.OPEN:
             break
         due = engine.due_at(defn, state, calendar)
-        assert due is None or due >= state.step_started_at
+        # a step counting from an earlier moment may be due before it starts; never before that moment
+        assert due is None or due >= engine.counts_from(defn, defn.step(state.current_step), state)
     if state.status == Status.OPEN:
         assert state.current_step in ids
     else:
@@ -1052,3 +1053,168 @@ def test_entry_hashes_are_unchanged_by_the_typed_vocabulary():
         previous = entry_hash(previous, data)
     assert previous == "baafcac330af2c6feed48846d7f21bc01c51a58dc1bc7633c945bf99597f672c"
     assert state.status == Status.CANCELLED and state == engine.replay(definition, entries, OFFICE)
+
+
+# =====================================================================================
+# Deadlines from a named moment (waktu_sejak) and in clock hours (jam = "kalender")
+# =====================================================================================
+
+COUNTING_SOP = """\
+id = "contoh-sejak"
+version = "1"
+nama = "Contoh batas waktu sejak saat tertentu"
+instansi = "Diskominfo Contoh"
+
+[[roles]]
+key = "operator"
+nama = "Operator"
+
+[[steps]]
+id = "1"
+kegiatan = "Menerima laporan insiden"
+pelaksana = ["operator"]
+waktu = "30 menit"
+
+[[steps]]
+id = "2"
+kegiatan = "Identifikasi insiden"
+pelaksana = ["operator"]
+waktu = "24 jam"
+jam = "kalender"
+waktu_sejak = "diterima"
+
+[[steps]]
+id = "3"
+kegiatan = "Menentukan estimasi pemulihan"
+pelaksana = ["operator"]
+waktu = "1 jam"
+waktu_sejak = "mulai:1"
+
+[[steps.fields]]
+key = "estimasi"
+meaning = "Estimasi waktu pemulihan"
+type = "duration"
+
+[[steps]]
+id = "4"
+kegiatan = "Pemulihan"
+pelaksana = ["operator"]
+waktu_dari = "estimasi"
+waktu_sejak = "selesai:3"
+end = "resolved"
+"""
+
+FRIDAY = at(2026, 11, 27, 15, 0)
+
+
+def counting_sop():
+    from sopcli.definitions.loader import load_text
+
+    return load_text(COUNTING_SOP, "contoh-sejak.toml").definition
+
+
+def _started(defn, received=FRIDAY):
+    return engine.start(defn, received_at=received, actor=ACTOR)
+
+
+def test_clock_hours_from_receipt_run_through_the_weekend():
+    defn = counting_sop()
+    state = complete(defn, _started(defn).state, FRIDAY + timedelta(minutes=20)).state  # → 2 at 15:20 Friday
+    # 24 clock hours from receipt (Friday 15:00), not from the step's start and not in office hours
+    assert engine.due_at(defn, state, OFFICE) == at(2026, 11, 28, 15, 0)
+    done = complete(defn, state, at(2026, 11, 28, 16, 0), now=at(2026, 11, 28, 16, 0)).entry
+    # Friday 15:00 → Saturday 16:00: 25 clock hours against 24
+    assert (done.took_minutes, done.standard_minutes, done.on_time) == (1500.0, 1440, False)
+
+
+def test_the_first_step_s_start_is_the_receipt():
+    defn = counting_sop()
+    state = complete(defn, _started(defn).state, FRIDAY + timedelta(minutes=10)).state
+    state = complete(defn, state, FRIDAY + timedelta(minutes=20)).state  # → 3 at 15:20
+    assert state.moments == {}  # the first step's start is the receipt; nothing else named has passed
+    # one working hour from 15:00 Friday (not from 15:20)
+    assert engine.due_at(defn, state, OFFICE) == at(2026, 11, 27, 16, 0)
+
+
+def test_the_estimate_counts_from_the_end_of_the_step_that_set_it():
+    defn = counting_sop()
+    state = _started(defn).state
+    for minutes in (10, 20):
+        state = complete(defn, state, FRIDAY + timedelta(minutes=minutes)).state
+    state = complete(defn, state, FRIDAY + timedelta(minutes=30), fields={"estimasi": "2 jam"}).state
+    assert state.current_step == "4"
+    assert state.moments == {"selesai:3": FRIDAY + timedelta(minutes=30)}
+    # 15:30 Friday + 2 working hours: one to 16:30, one from 07:30 Monday
+    assert engine.due_at(defn, state, OFFICE) == at(2026, 11, 30, 8, 30)
+    # a pause in the step extends it by the working time paused
+    paused = engine.pause(
+        state, at=at(2026, 11, 27, 16, 0), now=at(2026, 11, 27, 16, 0), actor=ACTOR, reason="suku cadang"
+    )
+    resumed = engine.resume(
+        paused.state, OFFICE, at=at(2026, 11, 27, 16, 20), now=at(2026, 11, 27, 16, 20), actor=ACTOR
+    ).state
+    assert engine.due_at(defn, resumed, OFFICE) == at(2026, 11, 30, 8, 50)
+
+
+def test_replay_undo_and_transfer_keep_the_moments_apart():
+    defn = counting_sop()
+    started = _started(defn)
+    journal = [started.entry]
+    state = started.state
+    for minutes, fields in ((10, None), (20, None), (30, {"estimasi": "2 jam"})):
+        tr = complete(defn, state, FRIDAY + timedelta(minutes=minutes), fields=fields)
+        journal.append(tr.entry)
+        state = tr.state
+    assert engine.replay(defn, journal, OFFICE) == state
+
+    undone = engine.undo(
+        defn,
+        state,
+        list(enumerate(journal, start=1)),
+        OFFICE,
+        at=FRIDAY + timedelta(minutes=40),
+        now=FRIDAY + timedelta(minutes=40),
+        actor=ACTOR,
+        reason="estimasi salah",
+    )
+    assert (undone.state.current_step, undone.state.moments) == ("3", {})
+    assert "case_moments" not in undone.entry.fields  # nothing to bring back: read as undo entries always were
+    assert engine.replay(defn, [*journal, undone.entry], OFFICE) == undone.state
+
+    moved = engine.transfer(
+        state,
+        sop("kaltim-db"),
+        at=FRIDAY + timedelta(minutes=40),
+        now=FRIDAY + timedelta(minutes=40),
+        actor=ACTOR,
+        reason="salah SOP",
+        step=None,
+        moves={"from_digest": "a", "digest": "b", "sop": "kaltim-db", "sop_version": "1"},
+    )
+    assert moved.state.moments == {}
+
+
+def test_an_undo_brings_back_the_moments_before_the_step():
+    defn = counting_sop()
+    state = _started(defn).state
+    journal = []
+    for minutes, fields in ((10, None), (20, None), (30, {"estimasi": "2 jam"})):
+        tr = complete(defn, state, FRIDAY + timedelta(minutes=minutes), fields=fields)
+        journal.append(tr.entry)
+        state = tr.state
+    done = complete(defn, state, FRIDAY + timedelta(minutes=50))
+    journal.append(done.entry)
+    entries = list(enumerate([_started(defn).entry, *journal], start=1))
+    back = engine.undo(
+        defn,
+        done.state,
+        entries,
+        OFFICE,
+        at=FRIDAY + timedelta(hours=1),
+        now=FRIDAY + timedelta(hours=1),
+        actor=ACTOR,
+        reason="belum pulih",
+    )
+    assert back.state.current_step == "4"
+    assert back.state.moments == {"selesai:3": FRIDAY + timedelta(minutes=30)}
+    assert engine.due_at(defn, back.state, OFFICE) == at(2026, 11, 30, 8, 30)

@@ -20,6 +20,9 @@ from sopcli.worktime.parse import TimeStandard, parse_duration
 Outcome = Literal["resolved", "rejected"]
 CalendarKind = Literal["office", "24x7"]
 FieldType = Literal["text", "duration", "number"]
+Hours = Literal["kerja", "kalender"]  # office hours of the SOP's calendar, or clock hours (24x7)
+RECEIVED = "diterima"  # waktu_sejak: the complaint's receipt
+STEP_MOMENTS = ("mulai", "selesai")  # waktu_sejak = "mulai:ID" / "selesai:ID": another step's start or end
 ID_PATTERN = r"^[a-z0-9][a-z0-9_-]*$"  # an SOP's id
 KEY_PATTERN = r"^[a-z0-9_]+$"  # a role's or a field's key
 
@@ -70,7 +73,10 @@ class Step(_Frozen):
     After the step comes ``next`` (default: the following step), or ``end``
     (the case closes with that outcome), or the ``decision``'s options.
     ``waktu_dari`` names a field recorded earlier in the case whose value is
-    this step's time standard (the technician's own estimate).
+    this step's time standard (the technician's own estimate). The standard
+    counts from ``waktu_sejak`` (default: the step's own start; ``diterima``,
+    ``mulai:ID`` or ``selesai:ID``) in ``jam`` (``kerja``: the SOP's calendar;
+    ``kalender``: clock hours, as regulations counting "1×24 jam" do).
     """
 
     id: str = Field(min_length=1)
@@ -79,6 +85,8 @@ class Step(_Frozen):
     kelengkapan: str = ""
     waktu: str = ""
     waktu_dari: str | None = None
+    waktu_sejak: str | None = None
+    jam: Hours = "kerja"
     output: str = ""
     keterangan: str = ""
     next: str | None = None
@@ -117,11 +125,21 @@ class SopDefinition(_Frozen):
     steps: tuple[Step, ...] = Field(min_length=1, max_length=limits.SOP_STEPS)
 
     _by_id: dict[str, Step] = PrivateAttr(default_factory=dict)
+    _moments: frozenset[str] = PrivateAttr(default=frozenset())
 
     def model_post_init(self, __context: object) -> None:
         # Duplicate ids keep the first; validate() reports the duplicate.
         for step in self.steps:
             self._by_id.setdefault(step.id, step)
+        self._moments = frozenset(s.waktu_sejak for s in self.steps if s.waktu_sejak and s.waktu_sejak != RECEIVED)
+
+    @property
+    def moments(self) -> frozenset[str]:
+        """The step starts and ends (``mulai:ID``, ``selesai:ID``) some step's time standard counts from.
+
+        A case keeps only these: an SOP that names none keeps none, as before there were any.
+        """
+        return self._moments
 
     @property
     def standard(self) -> TimeStandard | None:

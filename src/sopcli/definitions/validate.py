@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
-from sopcli.definitions.schema import SopDefinition
+from sopcli.definitions.schema import RECEIVED, STEP_MOMENTS, SopDefinition, Step
 from sopcli.errors import TimeParseError
 from sopcli.i18n import _
 from sopcli.worktime.parse import parse_duration
@@ -37,6 +37,7 @@ def validate(sop: SopDefinition) -> list[Problem]:
     problems += _duplicates(sop)
     problems += _references(sop)
     problems += _time_standards(sop)
+    problems += _counting(sop)
     problems += _reachability(sop)
     return problems
 
@@ -128,6 +129,49 @@ def _time_standards(sop: SopDefinition) -> list[Problem]:
                 )
             )
     return problems
+
+
+def _counting(sop: SopDefinition) -> list[Problem]:
+    """``waktu_sejak`` names the receipt or a step that can come before, on a step with a standard."""
+    problems = []
+    edges = _edges(sop)
+    for step in sop.steps:
+        if (step.waktu_sejak is not None or step.jam == "kalender") and not _has_standard(step):
+            problems.append(Problem(_("waktu_sejak and jam need a time standard: waktu or waktu_dari"), step.id))
+        since = step.waktu_sejak
+        if since is None or since == RECEIVED:
+            continue
+        which, _colon, named = since.partition(":")
+        if which not in STEP_MOMENTS or not named:
+            problems.append(
+                Problem(
+                    _('waktu_sejak must be "diterima", "mulai:ID" or "selesai:ID", not {value!r}').format(value=since),
+                    step.id,
+                )
+            )
+        elif named not in edges:
+            problems.append(Problem(_("waktu_sejak names step {id!r}, which does not exist").format(id=named), step.id))
+        elif named == step.id:
+            problems.append(
+                Problem(_("waktu_sejak names this step itself; leave it out to count from its start"), step.id)
+            )
+        elif step.id not in _closure(named, edges):
+            problems.append(
+                Problem(
+                    _("waktu_sejak names step {id!r}, from which no path leads to this step").format(id=named),
+                    step.id,
+                )
+            )
+    return problems
+
+
+def _has_standard(step: Step) -> bool:
+    if step.waktu_dari is not None:
+        return True
+    try:
+        return parse_duration(step.waktu) is not None
+    except TimeParseError:
+        return True  # a bad time text is reported on its own
 
 
 def _edges(sop: SopDefinition) -> dict[str, list[str]]:

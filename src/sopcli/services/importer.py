@@ -409,7 +409,7 @@ class _Opening:
     """What every new case of one SOP version starts with, worked out once per import."""
 
     def __init__(self, sop, version_id: int, calendar, zone, to_database: Callable, received_at: datetime, actor: str):
-        self.sop_id, self.sop_version, self.version_id, self.calendar = sop.id, sop.version, version_id, calendar
+        self.sop_id, self.sop_version, self.version_id = sop.id, sop.version, version_id
         self.zone, self.to_database = zone, to_database  # the office's zone (for the year); store.bulk.moment_parameter
         # New cases of one SOP differ only in their received-at and note (tests hold the
         # importer to engine.start), so one start gives the status, first step and allowance.
@@ -417,11 +417,12 @@ class _Opening:
         self.status, self.first_step = started.state.status, started.state.current_step
         self.next_step = started.entry.next_step
         self.allowance = engine.allowance(sop, started.state, calendar)
+        self.hours = engine.hours_for(sop.steps[0], calendar)  # the first step's standard counts from receipt
         self.moments: dict[tuple, tuple] = {}  # see moment()
 
     def due_at(self, received_at: datetime) -> datetime | None:
         """engine.due_at of a case that started at ``received_at``."""
-        return None if self.allowance is None else self.calendar.add(received_at, self.allowance)
+        return None if self.allowance is None else self.hours.add(received_at, self.allowance)
 
     def moment(self, key: tuple) -> tuple[int, Any, str, Any]:
         """For a received-at (``key[0]``): its local year, its database value, its hashed text, and the
@@ -582,6 +583,7 @@ class _Writer:
                     0.0,
                     0.0,
                     "{}",
+                    "{}",  # a case at its first step has passed no step yet
                     at,
                     None,
                     None,

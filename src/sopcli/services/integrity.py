@@ -130,6 +130,7 @@ def _disagreement(rt: Runtime, definition, row, journal, by_digest=None) -> str 
         closed_at,
         fields,
         received_at,
+        moments,
     ) = row
     if any(entry[1] != number for entry in journal):
         return _("journal entries carry another complaint number")
@@ -150,6 +151,7 @@ def _disagreement(rt: Runtime, definition, row, journal, by_digest=None) -> str 
         "closed_at": closed_at,
         "fields": json.loads(fields),
         "received_at": received_at,
+        "moments": engine.moments_from(moments),
     }
     replayed = {
         "status": state.status,
@@ -159,6 +161,7 @@ def _disagreement(rt: Runtime, definition, row, journal, by_digest=None) -> str 
         "closed_at": state.closed_at,
         "fields": dict(state.fields),
         "received_at": state.received_at,
+        "moments": dict(state.moments),
     }
     differing = [key for key in stored if stored[key] != replayed[key]]
     if abs((paused_minutes or 0.0) - state.paused_minutes) > 0.01 * (1 + len(journal)):  # resumes round to 0.01

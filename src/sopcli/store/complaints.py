@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from sopcli.domain.engine import CaseState
+from sopcli.domain.engine import CaseState, moments_from, moments_text
 from sopcli.domain.vocabulary import Status
 from sopcli.store.bulk import insert_rows, placeholders
 from sopcli.store.models import Complaint, JournalEntry
@@ -57,6 +57,7 @@ def state_of(complaint: Complaint) -> CaseState:
         paused_minutes=complaint.paused_minutes,
         total_paused_minutes=complaint.total_paused_minutes,
         closed_at=complaint.closed_at,
+        moments=moments_from(complaint.moments),
     )
 
 
@@ -69,6 +70,7 @@ def store_state(complaint: Complaint, state: CaseState, due: datetime | None) ->
     complaint.paused_minutes = state.paused_minutes
     complaint.total_paused_minutes = state.total_paused_minutes
     complaint.fields = json.dumps(dict(state.fields), ensure_ascii=False, sort_keys=True)
+    complaint.moments = moments_text(state.moments)
     complaint.last_at = state.last_at
     complaint.closed_at = state.closed_at
     complaint.due_at = due
@@ -163,7 +165,7 @@ def received_between(
 def states_by_id(session: Session) -> Iterator[Sequence[Any]]:
     """What ``sop db check`` compares with a replay of each journal, by complaint id, streamed, as (id, number,
     sop_version_id, status, current_step, step_started_at, paused_since, paused_minutes, closed_at, fields,
-    received_at)."""
+    received_at, moments)."""
     c = Complaint
     query = (
         sa.select(
@@ -178,7 +180,7 @@ def states_by_id(session: Session) -> Iterator[Sequence[Any]]:
             col(c.closed_at),
             col(c.fields),
         )
-        .add_columns(col(c.received_at))  # select() is typed for at most ten columns
+        .add_columns(col(c.received_at), col(c.moments))  # select() is typed for at most ten columns
         .order_by(col(c.id))
         .execution_options(yield_per=2000)
     )
@@ -212,6 +214,7 @@ COMPLAINT_COLUMNS = (
     "paused_minutes",
     "total_paused_minutes",
     "fields",
+    "moments",
     "last_at",
     "closed_at",
     "resolution_minutes",
