@@ -13,7 +13,9 @@ import csv
 import io
 import json
 import re
+import shutil
 from datetime import datetime, timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import text
@@ -787,14 +789,66 @@ def test_tanahbumbu_estimate_sets_step_9_deadline_in_working_hours(sop):
     assert view["current_step"] == "7"
     assert view["journal"][-1]["fields"] == {"estimasi": "4 jam"}
     step(sop, number, "2026-11-23T10:00")
-    nine = step(sop, number, "2026-11-23T14:00")
+    nine = step(sop, number, "2026-11-23T11:00")
     assert nine["current_step"] == "9"
-    # Step 9 started Monday 14:00: two hours until 16:00, two more from 07:30 Tuesday.
-    assert nine["due_at"] == "2026-11-24T09:30:00+07:00"
-    done = step(sop, number, "2026-11-24T09:00", "--output", "F-04/2026/11")
+    # The estimate counts from when it was set (step 6 ended Monday 09:00), not from step 9's start.
+    assert nine["due_at"] == "2026-11-23T13:00:00+07:00"
+    done = step(sop, number, "2026-11-23T14:00", "--output", "F-04/2026/11")
     assert done["status"] == "resolved"
     last = done["journal"][-1]
-    assert (last["step"], last["on_time"], last["took_minutes"], last["standard_minutes"]) == ("9", True, 210, 240)
+    assert (last["step"], last["on_time"], last["took_minutes"], last["standard_minutes"]) == ("9", False, 300, 240)
+
+
+def walk_tanahbumbu_to_step_9(sop, number: str, day: str, estimate: str, *times: str) -> dict:
+    """Steps 1-8 of a Tanah Bumbu complaint on ``day``: ``times`` are when steps 6 (the estimate), 7 and 8 end."""
+    for at_time, extra in (
+        ("07:35", ()),
+        ("07:40", ("--decision", "tidak")),
+        ("07:45", ()),
+        ("07:50", ("--decision", "internal")),
+        ("07:55", ()),
+    ):
+        step(sop, number, f"{day}T{at_time}", *extra)
+    estimated, reported, told = times
+    step(sop, number, f"{day}T{estimated}", "--field", f"estimasi={estimate}")
+    step(sop, number, f"{day}T{reported}")
+    return step(sop, number, f"{day}T{told}")
+
+
+def test_tanahbumbu_estimate_on_friday_afternoon_is_due_the_same_afternoon(sop):
+    # Friday's office closes at 16:30: "2 jam" estimated at 14:00 ends at 16:00, when the SKPD was told.
+    number = create(sop, sop="tanahbumbu-jaringan", received_at="2026-11-20T07:30")["number"]
+    nine = walk_tanahbumbu_to_step_9(sop, number, "2026-11-20", "2 jam", "14:00", "14:10", "14:20")
+    assert nine["current_step"] == "9"
+    assert nine["due_at"] == "2026-11-20T16:00:00+07:00"
+    done = step(sop, number, "2026-11-20T15:50", "--output", "F-04/2026/11")
+    last = done["journal"][-1]
+    assert (last["on_time"], last["took_minutes"], last["standard_minutes"]) == (True, 110, 120)
+
+
+def test_tanahbumbu_complaint_pinned_to_the_earlier_text_keeps_its_deadline(sop, tmp_path, monkeypatch):
+    """A complaint recorded before step 9 counted from step 6 keeps counting from step 9's own start.
+
+    The earlier release's built-in folder is stood up for the one ``sop new`` that pins its text.
+    """
+    from sopcli.definitions import loader
+
+    earlier = tmp_path / "builtin"
+    shutil.copytree(loader.builtin_dir(), earlier)
+    shutil.copy(
+        Path(__file__).parent / "fixtures" / "tanahbumbu-jaringan-before-waktu-sejak.toml",
+        earlier / "tanahbumbu-jaringan.toml",
+    )
+    with monkeypatch.context() as patched:
+        patched.setattr(loader, "builtin_dir", lambda: earlier)
+        old = create(sop, sop="tanahbumbu-jaringan", received_at="2026-11-20T07:30")["number"]
+    new = create(sop, sop="tanahbumbu-jaringan", received_at="2026-11-20T07:30")["number"]
+    old_nine = walk_tanahbumbu_to_step_9(sop, old, "2026-11-20", "2 jam", "14:00", "15:00", "15:45")
+    new_nine = walk_tanahbumbu_to_step_9(sop, new, "2026-11-20", "2 jam", "14:00", "15:00", "15:45")
+    # The earlier text counts from step 9's start, 15:45 Friday: 45 minutes to 16:30, 75 from 07:30 Monday.
+    assert old_nine["due_at"] == "2026-11-23T08:45:00+07:00"
+    assert new_nine["due_at"] == "2026-11-20T16:00:00+07:00"
+    ok(sop("db", "check"))
 
 
 # --- note, pause, resume, cancel --------------------------------------------------------

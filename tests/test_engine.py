@@ -99,8 +99,11 @@ STANDARDS = {
 }
 
 
-def walk(sop_id: str, route, *, end: str | None, fields=None, standards=None):
+def walk(sop_id: str, route, *, end: str | None, fields=None, standards=None, took=None):
     """Walk ``route`` [(current step, decision, expected next step)] from BASE.
+
+    Each step takes ten minutes; ``took`` gives the minutes a step counting from
+    an earlier moment (``waktu_sejak``) has taken by then.
 
     Asserts the state and the journal entry of every move, and the outcome at
     the end. Returns the list of (state before the move, transition).
@@ -134,9 +137,9 @@ def walk(sop_id: str, route, *, end: str | None, fields=None, standards=None):
         assert entry.decision == decision
         assert dict(entry.fields) == (given_fields or {})
         assert entry.next_step == expected_next
-        assert entry.took_minutes == 10.0
+        assert entry.took_minutes == (took or {}).get(step, 10.0)
         assert entry.standard_minutes == limit
-        assert entry.on_time == (None if limit is None else limit >= 10)
+        assert entry.on_time == (None if limit is None else limit >= entry.took_minutes)
         moves.append((state, tr))
         state = tr.state
         if expected_next is None:
@@ -286,8 +289,14 @@ TANAHBUMBU_TAIL = [("5", None, "6"), ("6", None, "7"), ("7", None, "8"), ("8", N
 def test_tanahbumbu_both_answers_of_4_go_to_5(where):
     route = [("1", None, "2"), ("2", "tidak", "3"), ("3", None, "4"), ("4", where, "5"), *TANAHBUMBU_TAIL]
     # step 9's standard is the estimate: "4 jam" = 240 minutes
+    # it counts from the end of step 6 (move 6, 09:00): step 9 is done at 09:30, 30 minutes later
     moves = walk(
-        "tanahbumbu-jaringan", route, end=Status.RESOLVED, fields={"6": {"estimasi": "4 jam"}}, standards={"9": 240}
+        "tanahbumbu-jaringan",
+        route,
+        end=Status.RESOLVED,
+        fields={"6": {"estimasi": "4 jam"}},
+        standards={"9": 240},
+        took={"9": 30.0},
     )
     decided = moves[3][1]
     assert decided.entry.step == "4"
@@ -299,9 +308,10 @@ def test_tanahbumbu_both_answers_of_4_go_to_5(where):
     assert step6.state.fields["estimasi"] == "4 jam"
     before9 = moves[-1][0]
     assert before9.current_step == "9"
-    # step 9 became current at move 8 (BASE + 80 min = 09:20); + 240 working min = 13:20
+    # step 9 became current at move 8 (BASE + 80 min = 09:20); step 6 ended at 09:00; + 240 working min = 13:00
     assert before9.step_started_at == at(2026, 11, 23, 9, 20)
-    assert engine.due_at(sop("tanahbumbu-jaringan"), before9, OFFICE) == at(2026, 11, 23, 13, 20)
+    assert before9.moments == {"selesai:6": at(2026, 11, 23, 9, 0)}
+    assert engine.due_at(sop("tanahbumbu-jaringan"), before9, OFFICE) == at(2026, 11, 23, 13, 0)
     last = moves[-1][1].entry
     assert (last.standard_minutes, last.on_time) == (240, True)
 
@@ -311,7 +321,7 @@ def test_tanahbumbu_step_9_due_from_a_range_estimate():
     state = state_at("6", BASE)
     state = complete(defn, state, BASE, fields={"estimasi": "1-2 hari"}).state  # → 7 at 08:00
     state = complete(defn, state, BASE).state  # → 8
-    state = complete(defn, state, BASE).state  # → 9, started Mon 08:00
+    state = complete(defn, state, BASE).state  # → 9, started Mon 08:00, as step 6 ended
     assert state.current_step == "9"
     standard = engine.standard_for(defn, defn.step("9"), state.fields)
     assert (standard.low, standard.high, standard.unit) == (1, 2, "days")
@@ -1218,3 +1228,18 @@ def test_an_undo_brings_back_the_moments_before_the_step():
     assert back.state.current_step == "4"
     assert back.state.moments == {"selesai:3": FRIDAY + timedelta(minutes=30)}
     assert engine.due_at(defn, back.state, OFFICE) == at(2026, 11, 30, 8, 30)
+
+
+def test_a_text_that_names_no_moment_keeps_none():
+    from pathlib import Path
+
+    from sopcli.definitions.loader import load_text
+
+    earlier = Path(__file__).parent / "fixtures" / "tanahbumbu-jaringan-before-waktu-sejak.toml"
+    defn = load_text(earlier.read_text(encoding="utf-8"), str(earlier)).definition
+    state = state_at("6", BASE)
+    for fields in ({"estimasi": "4 jam"}, None, None):
+        state = complete(defn, state, BASE + timedelta(minutes=30), fields=fields).state
+    assert (state.current_step, state.moments) == ("9", {})
+    # the earlier reading: from step 9's own start
+    assert engine.due_at(defn, state, OFFICE) == BASE + timedelta(minutes=30 + 240)
