@@ -1499,3 +1499,67 @@ def test_deadlines_from_a_named_moment_through_the_command_line(sop, tmp_path):
     again = step(sop, number, NOW, "--field", "estimasi=3 jam")
     assert again["due_at"] == "2026-11-25T10:30:00+07:00"
     ok(sop("db", "check"))
+
+
+# A published standar pelayanan: a password reset in 30 minutes for the most urgent, a device in a week.
+SERVICE_SOP = """\
+id = "layanan-ti"
+version = "1"
+nama = "Layanan Gangguan TI"
+instansi = "Diskominfo Kota Contoh"
+waktu_prioritas = { kritis = "30 menit", tinggi = "2 jam" }
+
+[[roles]]
+key = "operator"
+nama = "Operator"
+
+[[steps]]
+id = "1"
+kegiatan = "Mereset kata sandi atau mengganti perangkat"
+pelaksana = ["operator"]
+waktu = "1 hari"
+
+[[steps]]
+id = "2"
+kegiatan = "Mengganti perangkat"
+pelaksana = ["operator"]
+waktu = "7 hari"
+waktu_prioritas = { kritis = "1 hari", sedang = "3 hari" }
+end = "resolved"
+"""
+
+
+def test_the_complaint_s_priority_picks_the_time_standard(sop, tmp_path):
+    path = tmp_path / "layanan-ti.toml"
+    path.write_text(SERVICE_SOP, encoding="utf-8")
+    urgent = create(sop, sop=str(path), received_at="2026-11-24T08:00", priority="kritis")
+    high = create(sop, sop=str(path), received_at="2026-11-24T08:00", priority="tinggi")
+    low = create(sop, sop=str(path), received_at="2026-11-24T08:00", priority="rendah")
+    assert urgent["due_at"] == "2026-11-24T08:30:00+07:00"  # the SOP's table, kritis
+    assert high["due_at"] == "2026-11-24T10:00:00+07:00"  # the SOP's table, tinggi
+    assert low["due_at"] == "2026-11-25T08:00:00+07:00"  # not in the table: the step's waktu, 1 hari (510 min)
+
+    card = " ".join(ok(sop("next", urgent["number"], "--show")).stdout.replace("│", " ").split())
+    assert "Time standard 30 menit (for priority kritis)" in card
+    assert js(sop("next", urgent["number"], "--show", "--json"))["waktu_prioritas"] == "kritis"
+    low_card = js(sop("next", low["number"], "--show", "--json"))
+    assert (low_card["waktu"], low_card["waktu_prioritas"]) == ("1 hari", None)
+
+    # step 2's own table comes before the SOP's: kritis 1 hari; tinggi is only in the SOP's, 2 jam
+    assert step(sop, urgent["number"], "2026-11-24T08:20")["due_at"] == "2026-11-25T08:20:00+07:00"
+    assert step(sop, high["number"], "2026-11-24T08:20")["due_at"] == "2026-11-24T10:20:00+07:00"
+    # a corrected priority gives the standard of the new one
+    ok(sop("correct", high["number"], "--field", "priority=sedang", "--reason", "bukan mendesak"))
+    assert js(sop("show", high["number"], "--json"))["due_at"] == "2026-11-27T08:20:00+07:00"  # 3 hari
+    ok(sop("db", "check"))
+
+
+def test_sops_show_prints_the_tables_by_priority(sop, tmp_path):
+    path = tmp_path / "layanan-ti.toml"
+    path.write_text(SERVICE_SOP, encoding="utf-8")
+    shown = ok(sop("sops", "show", str(path), "--no-pager")).stdout
+    assert "Step time standards by priority" in shown
+    lines = [line.split() for line in shown.splitlines()]
+    assert ["kritis:", "30", "menit"] in [words[-3:] for words in lines]
+    assert any(words[-3:] == ["kritis:", "1", "hari"] for words in lines)
+    assert any(words[-3:] == ["sedang:", "3", "hari"] for words in lines)

@@ -1243,3 +1243,74 @@ def test_a_text_that_names_no_moment_keeps_none():
     assert (state.current_step, state.moments) == ("9", {})
     # the earlier reading: from step 9's own start
     assert engine.due_at(defn, state, OFFICE) == BASE + timedelta(minutes=30 + 240)
+
+
+# =====================================================================================
+# Time standards by the complaint's priority (waktu_prioritas)
+# =====================================================================================
+
+PRIORITY_SOP = """\
+id = "contoh-prioritas"
+version = "1"
+nama = "Contoh mutu baku per prioritas"
+instansi = "Diskominfo Contoh"
+waktu_prioritas = { kritis = "30 menit", tinggi = "2 jam" }
+
+[[roles]]
+key = "operator"
+nama = "Operator"
+
+[[steps]]
+id = "1"
+kegiatan = "Menangani gangguan"
+pelaksana = ["operator"]
+waktu = "1 hari"
+waktu_prioritas = { kritis = "15 menit" }
+
+[[steps]]
+id = "2"
+kegiatan = "Melaporkan penyelesaian"
+pelaksana = ["operator"]
+waktu = "1 jam"
+end = "resolved"
+"""
+
+
+@pytest.mark.parametrize(
+    ("priority", "first", "second"),
+    [
+        ("kritis", 15, 30),  # the step's table, then the SOP's
+        ("tinggi", 120, 120),  # only the SOP's table names it
+        ("sedang", 510, 60),  # no table does: waktu
+        (None, 510, 60),
+    ],
+)
+def test_the_priority_picks_the_step_s_table_then_the_sop_s_then_waktu(priority, first, second):
+    from sopcli.definitions.loader import load_text
+
+    defn = load_text(PRIORITY_SOP, "contoh-prioritas.toml").definition
+    started = engine.start(defn, received_at=BASE, actor=ACTOR, priority=priority)
+    assert started.state.priority == priority
+    assert engine.allowance(defn, started.state, OFFICE) == first
+    assert engine.due_at(defn, started.state, OFFICE) == OFFICE.add(BASE, first)
+    done = complete(defn, started.state, BASE + timedelta(minutes=20))
+    assert (done.entry.standard_minutes, done.entry.on_time) == (first, first >= 20)
+    assert engine.allowance(defn, done.state, OFFICE) == second
+
+
+def test_a_corrected_priority_is_the_one_replay_and_deadlines_follow():
+    from sopcli.definitions.loader import load_text
+
+    defn = load_text(PRIORITY_SOP, "contoh-prioritas.toml").definition
+    started = engine.start(defn, received_at=BASE, actor=ACTOR, priority="sedang")
+    corrected = engine.correct(
+        started.state,
+        at=BASE + GAP,
+        now=BASE + GAP,
+        actor=ACTOR,
+        changes={"priority": ("sedang", "kritis")},
+        reason="server pusat mati",
+    )
+    assert corrected.state.priority == "kritis"
+    assert engine.due_at(defn, corrected.state, OFFICE) == BASE + timedelta(minutes=15)
+    assert engine.replay(defn, [started.entry, corrected.entry], OFFICE) == corrected.state

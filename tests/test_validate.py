@@ -257,7 +257,7 @@ def test_unknown_key_in_a_step(tmp_path):
     # No suggestion: the close known key, waktu, is already there. The step's keys are listed instead.
     assert problem.message == (
         "unknown key 'waktoe' (known keys: id, kegiatan, pelaksana, kelengkapan, waktu, "
-        "waktu_dari, waktu_sejak, jam, output, keterangan, next, end, decision, fields)"
+        "waktu_dari, waktu_sejak, jam, waktu_prioritas, output, keterangan, next, end, decision, fields)"
     )
     assert (problem.step, problem.line) == ("1", 15)
     path, messages = located(tmp_path, text)
@@ -593,8 +593,14 @@ def test_a_stored_version_is_not_refused_for_its_id():
             'waktu = "1-2 hari"\nwaktu_sejak = "mulai:3"',
             "waktu_sejak names this step itself; leave it out to count from its start",
         ),
-        ('waktu = "-"\nwaktu_sejak = "diterima"', "waktu_sejak and jam need a time standard: waktu or waktu_dari"),
-        ('waktu = "-"\njam = "kalender"', "waktu_sejak and jam need a time standard: waktu or waktu_dari"),
+        (
+            'waktu = "-"\nwaktu_sejak = "diterima"',
+            "waktu_sejak and jam need a time standard: waktu, waktu_dari or waktu_prioritas",
+        ),
+        (
+            'waktu = "-"\njam = "kalender"',
+            "waktu_sejak and jam need a time standard: waktu, waktu_dari or waktu_prioritas",
+        ),
         ('waktu = "1-2 hari"\njam = "jam kerja"', 'jam: must be one of "kerja", "kalender", not "jam kerja"'),
     ],
 )
@@ -622,3 +628,31 @@ def test_counting_from_earlier_moments_in_clock_hours_is_valid():
     step = load_text(text, "sop.toml").definition.step("3")
     assert (step.waktu_sejak, step.jam) == ("selesai:1", "kalender")
     assert check_text(broken('waktu = "1 jam"', 'waktu = "1 jam"\nwaktu_sejak = "diterima"')) == []
+
+
+# --- waktu_prioritas ------------------------------------------------------------------
+
+
+def test_an_unknown_priority_is_named_with_its_step_and_line(tmp_path):
+    text = broken('waktu = "1 jam"', 'waktu = "1 jam"\nwaktu_prioritas = { kritis = "30 menit", urgen = "10 menit" }')
+    problem = only(check_text(text))
+    assert problem.message == "waktu_prioritas: unknown key 'urgen' (known keys: rendah, sedang, tinggi, kritis)"
+    assert (problem.step, problem.line) == ("2", 21)
+
+
+def test_a_bad_duration_in_a_priority_table(tmp_path):
+    text = broken('waktu = "1 hari"', 'waktu = "1 hari"\nwaktu_prioritas = { tinggi = "sebentar" }')
+    problem = only(check_text(text))
+    assert problem.message.startswith("waktu_prioritas tinggi: bad time standard: ")
+    assert (problem.step, problem.line) == (None, 6)
+    path, messages = located(tmp_path, text)
+    assert messages == [f"{path}:6: {problem.message}"]
+    step_text = broken('waktu = "15 menit"', 'waktu = "15 menit"\nwaktu_prioritas = { kritis = "lima menit" }')
+    step_problem = only(check_text(step_text))
+    assert step_problem.message.startswith("waktu_prioritas kritis: bad time standard: ")
+    assert (step_problem.step, step_problem.line) == ("1", 15)
+
+
+def test_a_priority_table_is_a_standard_to_count_from():
+    text = broken('waktu = "1-2 hari"', 'waktu = "-"\nwaktu_sejak = "diterima"\nwaktu_prioritas = { kritis = "1 jam" }')
+    assert check_text(text) == []

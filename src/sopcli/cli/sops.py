@@ -98,6 +98,7 @@ def _print_identity(sop, terminal) -> None:
         (_("Warning"), sop.peringatan),
         (_("Records and data"), sop.pencatatan),
         (_("Overall time standard"), sop.waktu),
+        (_("Step time standards by priority"), _by_priority(sop.waktu_prioritas)),
         (_("Calendar"), _("working time") if sop.calendar == "office" else "24x7"),
         (_("Version"), sop.version),
     ]
@@ -137,7 +138,7 @@ def _flowchart_table(sop):
                 step.kegiatan,
                 *marks,
                 step.kelengkapan,
-                step.waktu or (f"= {step.waktu_dari}" if step.waktu_dari else "-"),
+                _time_text(step),
                 step.output,
                 _next_text(sop, step),
             ]
@@ -145,6 +146,24 @@ def _flowchart_table(sop):
     wrap = {1: 44, len(columns) - 4: 20, len(columns) - 2: 20, len(columns) - 1: 22}
     wrap.update({2 + i: 10 for i in range(len(sop.roles))})
     return render.Table(columns=columns, rows=rows, wrap=wrap, title=sop.nama)
+
+
+def _time_text(step) -> str:
+    """The Time cell: the standard as written, its table by priority, from when and in which hours it counts."""
+    from sopcli.i18n import _
+
+    lines = [step.waktu or (f"= {step.waktu_dari}" if step.waktu_dari else "-")]
+    if step.waktu_prioritas:
+        lines.append(_by_priority(step.waktu_prioritas))
+    if step.waktu_sejak:
+        lines.append(_("from {moment}").format(moment=step.waktu_sejak))
+    if step.jam == "kalender":
+        lines.append(_("clock hours"))
+    return "\n".join(lines)
+
+
+def _by_priority(table) -> str:
+    return "\n".join(f"{priority}: {text}" for priority, text in table.items()) if table else ""
 
 
 def _next_text(sop, step) -> str:

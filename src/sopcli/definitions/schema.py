@@ -23,6 +23,7 @@ FieldType = Literal["text", "duration", "number"]
 Hours = Literal["kerja", "kalender"]  # office hours of the SOP's calendar, or clock hours (24x7)
 RECEIVED = "diterima"  # waktu_sejak: the complaint's receipt
 STEP_MOMENTS = ("mulai", "selesai")  # waktu_sejak = "mulai:ID" / "selesai:ID": another step's start or end
+PRIORITIES = ("rendah", "sedang", "tinggi", "kritis")  # a complaint's priority: the keys of waktu_prioritas
 ID_PATTERN = r"^[a-z0-9][a-z0-9_-]*$"  # an SOP's id
 KEY_PATTERN = r"^[a-z0-9_]+$"  # a role's or a field's key
 
@@ -67,6 +68,22 @@ class StepField(_Frozen):
     required: bool = True
 
 
+class PriorityTimes(_Frozen):
+    """``waktu_prioritas``: a time standard per complaint priority; a priority left out takes ``waktu``."""
+
+    rendah: str | None = None
+    sedang: str | None = None
+    tinggi: str | None = None
+    kritis: str | None = None
+
+    def get(self, priority: str | None) -> str | None:
+        return getattr(self, priority) if priority is not None and priority in PRIORITIES else None
+
+    def items(self) -> list[tuple[str, str]]:
+        """(priority, time text) of the priorities given, most urgent first."""
+        return [(p, text) for p in reversed(PRIORITIES) if (text := getattr(self, p)) is not None]
+
+
 class Step(_Frozen):
     """One numbered activity (uraian kegiatan) of the flowchart table.
 
@@ -77,6 +94,9 @@ class Step(_Frozen):
     counts from ``waktu_sejak`` (default: the step's own start; ``diterima``,
     ``mulai:ID`` or ``selesai:ID``) in ``jam`` (``kerja``: the SOP's calendar;
     ``kalender``: clock hours, as regulations counting "1×24 jam" do).
+    ``waktu_prioritas`` gives a standard per complaint priority
+    (``{ kritis = "30 menit", rendah = "3 hari" }``); ``waktu`` serves the
+    priorities it leaves out.
     """
 
     id: str = Field(min_length=1)
@@ -87,6 +107,7 @@ class Step(_Frozen):
     waktu_dari: str | None = None
     waktu_sejak: str | None = None
     jam: Hours = "kerja"
+    waktu_prioritas: PriorityTimes | None = None
     output: str = ""
     keterangan: str = ""
     next: str | None = None
@@ -120,6 +141,7 @@ class SopDefinition(_Frozen):
     peringatan: str = ""
     pencatatan: str = ""
     waktu: str = ""
+    waktu_prioritas: PriorityTimes | None = None  # the default of steps that give none
     calendar: CalendarKind = "office"
     roles: tuple[Role, ...] = Field(min_length=1)
     steps: tuple[Step, ...] = Field(min_length=1, max_length=limits.SOP_STEPS)
@@ -148,6 +170,17 @@ class SopDefinition(_Frozen):
 
     def step(self, step_id: str) -> Step:
         return self._by_id[step_id]
+
+    def waktu_for(self, step: Step, priority: str | None) -> tuple[str, str | None]:
+        """A step's time text for a complaint of ``priority``, and the priority whose table gave it.
+
+        The step's own ``waktu_prioritas``, else the SOP's, else the step's ``waktu`` (priority None).
+        """
+        for table in (step.waktu_prioritas, self.waktu_prioritas):
+            text = table.get(priority) if table else None
+            if text is not None:
+                return text, priority
+        return step.waktu, None
 
     def step_number(self, step_id: str) -> int:
         """1-based position of a step in the table (for "langkah n dari N")."""

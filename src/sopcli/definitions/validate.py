@@ -128,6 +128,21 @@ def _time_standards(sop: SopDefinition) -> list[Problem]:
                     _("bad time standard: {error}").format(error=exc), step_id, key="waktu" if step_id is None else None
                 )
             )
+    tables = [(None, sop.waktu_prioritas)] + [(s.id, s.waktu_prioritas) for s in sop.steps]
+    for step_id, table in tables:
+        for priority, text in table.items() if table else ():
+            try:
+                parse_duration(text)
+            except TimeParseError as exc:
+                problems.append(
+                    Problem(
+                        _("waktu_prioritas {priority}: bad time standard: {error}").format(
+                            priority=priority, error=exc
+                        ),
+                        step_id,
+                        key="waktu_prioritas" if step_id is None else None,
+                    )
+                )
     return problems
 
 
@@ -136,8 +151,10 @@ def _counting(sop: SopDefinition) -> list[Problem]:
     problems = []
     edges = _edges(sop)
     for step in sop.steps:
-        if (step.waktu_sejak is not None or step.jam == "kalender") and not _has_standard(step):
-            problems.append(Problem(_("waktu_sejak and jam need a time standard: waktu or waktu_dari"), step.id))
+        if (step.waktu_sejak is not None or step.jam == "kalender") and not _has_standard(sop, step):
+            problems.append(
+                Problem(_("waktu_sejak and jam need a time standard: waktu, waktu_dari or waktu_prioritas"), step.id)
+            )
         since = step.waktu_sejak
         if since is None or since == RECEIVED:
             continue
@@ -165,8 +182,8 @@ def _counting(sop: SopDefinition) -> list[Problem]:
     return problems
 
 
-def _has_standard(step: Step) -> bool:
-    if step.waktu_dari is not None:
+def _has_standard(sop: SopDefinition, step: Step) -> bool:
+    if step.waktu_dari is not None or any(t and t.items() for t in (step.waktu_prioritas, sop.waktu_prioritas)):
         return True
     try:
         return parse_duration(step.waktu) is not None

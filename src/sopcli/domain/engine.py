@@ -60,6 +60,7 @@ class CaseState:
     closed_at: datetime | None = None
     # "mulai:ID"/"selesai:ID" → when that step last started/ended; only those the SOP's waktu_sejak names
     moments: Mapping[str, datetime] = field(default_factory=dict)
+    priority: str | None = None  # the complaint's: it picks a step's waktu_prioritas
 
 
 @dataclass(frozen=True)
@@ -89,10 +90,26 @@ class Transition:
 
 
 def start(
-    sop: SopDefinition, *, received_at: datetime, actor: str, note: str | None = None, output: str | None = None
+    sop: SopDefinition,
+    *,
+    received_at: datetime,
+    actor: str,
+    note: str | None = None,
+    output: str | None = None,
+    priority: str | None = None,
 ) -> Transition:
     """A new complaint enters the SOP at its first step."""
-    entry = Entry(Action.RECEIVED, received_at, actor, step=None, note=note, output=output, next_step=sop.steps[0].id)
+    fields = {PRIORITY: priority} if priority else {}
+    entry = Entry(
+        Action.RECEIVED,
+        received_at,
+        actor,
+        step=None,
+        fields=fields,
+        note=note,
+        output=output,
+        next_step=sop.steps[0].id,
+    )
     return Transition(apply(None, entry), entry)
 
 
@@ -115,12 +132,15 @@ def hours_for(step: Step, calendar: WorkingCalendar) -> WorkingCalendar:
     return WorkingCalendar.twenty_four_seven(calendar.tz) if step.jam == "kalender" else calendar
 
 
-def standard_for(sop: SopDefinition, step: Step, fields: Mapping[str, str]) -> TimeStandard | None:
-    """The step's time standard: as written, or from a field recorded earlier (``waktu_dari``)."""
+def standard_for(
+    sop: SopDefinition, step: Step, fields: Mapping[str, str], priority: str | None = None
+) -> TimeStandard | None:
+    """The step's time standard: from a field recorded earlier (``waktu_dari``), or the one for the
+    complaint's ``priority`` (``waktu_prioritas``), or as written."""
     if step.waktu_dari:
         value = fields.get(step.waktu_dari)
         return parse_duration(value) if value else None
-    return step.standard
+    return parse_duration(sop.waktu_for(step, priority)[0])
 
 
 def elapsed_minutes(
@@ -144,7 +164,7 @@ def allowance(sop: SopDefinition, state: CaseState, calendar: WorkingCalendar) -
     if state.status != Status.OPEN or state.current_step is None or state.paused_since is not None:
         return None
     step = sop.step(state.current_step)
-    standard = standard_for(sop, step, state.fields)
+    standard = standard_for(sop, step, state.fields, state.priority)
     if standard is None:
         return None
     return standard.deadline_minutes(hours_for(step, calendar).day_minutes) + state.paused_minutes
@@ -188,7 +208,7 @@ def complete_step(
     recorded = _check_fields(step, fields or {})
     next_step, end = _route(sop, step, decision)
 
-    standard = standard_for(sop, step, {**state.fields, **recorded})
+    standard = standard_for(sop, step, {**state.fields, **recorded}, state.priority)
     hours = hours_for(step, calendar)
     took = round(elapsed_minutes(state, hours, at, counts_from(sop, step, state)), 2)  # judged as stored and shown
     limit = standard.deadline_minutes(hours.day_minutes) if standard else None
@@ -280,6 +300,8 @@ BEFORE, AFTER = "before.", "after."
 UNDOES = "undoes"
 _UNDO_STARTED, _UNDO_PAUSED, _UNDO_FIELDS, _WAS = "step_started_at", "paused_minutes", "case_fields", "was"
 _UNDO_MOMENTS = "case_moments"  # only when the SOP names moments: other undo entries read as they always did
+# A received entry's field that names the complaint's priority (a correction's: after.priority).
+PRIORITY = "priority"
 # A transfer entry's fields: the SOP versions it moves between (the digest finds a pinned text).
 FROM_DIGEST, TO_DIGEST = "from_digest", "digest"
 # Entries after which there is no step to undo in the same stretch of the case's life.
@@ -516,6 +538,7 @@ def apply(
             step_started_at=entry.at,
             last_at=entry.at,
             received_at=entry.at,
+            priority=entry.fields.get(PRIORITY),
         )
     if state is None:
         raise ValueError("a journal starts with its 'received' entry")
@@ -557,8 +580,8 @@ def apply(
                 extra = calendar.working_minutes(state.paused_since, entry.at)
             closed = _closed(moved, Status.CANCELLED, entry.at)
             return replace(closed, paused_since=None, total_paused_minutes=state.total_paused_minutes + extra)
-        case Action.CORRECT:  # the complaint's own details are its row's, not the case's state
-            return moved
+        case Action.CORRECT:  # the complaint's own details are its row's; its priority picks standards too
+            return replace(moved, priority=corrected_details(entry).get(PRIORITY, state.priority))
         case Action.UNDO:  # back at the reversed step, with its clock and the fields as they were before it
             return replace(
                 moved,

@@ -58,6 +58,7 @@ def state_of(complaint: Complaint) -> CaseState:
         total_paused_minutes=complaint.total_paused_minutes,
         closed_at=complaint.closed_at,
         moments=moments_from(complaint.moments),
+        priority=complaint.priority,
     )
 
 
