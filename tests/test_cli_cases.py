@@ -13,7 +13,9 @@ import csv
 import io
 import json
 import re
+import shutil
 from datetime import datetime, timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import text
@@ -787,14 +789,66 @@ def test_tanahbumbu_estimate_sets_step_9_deadline_in_working_hours(sop):
     assert view["current_step"] == "7"
     assert view["journal"][-1]["fields"] == {"estimasi": "4 jam"}
     step(sop, number, "2026-11-23T10:00")
-    nine = step(sop, number, "2026-11-23T14:00")
+    nine = step(sop, number, "2026-11-23T11:00")
     assert nine["current_step"] == "9"
-    # Step 9 started Monday 14:00: two hours until 16:00, two more from 07:30 Tuesday.
-    assert nine["due_at"] == "2026-11-24T09:30:00+07:00"
-    done = step(sop, number, "2026-11-24T09:00", "--output", "F-04/2026/11")
+    # The estimate counts from when it was set (step 6 ended Monday 09:00), not from step 9's start.
+    assert nine["due_at"] == "2026-11-23T13:00:00+07:00"
+    done = step(sop, number, "2026-11-23T14:00", "--output", "F-04/2026/11")
     assert done["status"] == "resolved"
     last = done["journal"][-1]
-    assert (last["step"], last["on_time"], last["took_minutes"], last["standard_minutes"]) == ("9", True, 210, 240)
+    assert (last["step"], last["on_time"], last["took_minutes"], last["standard_minutes"]) == ("9", False, 300, 240)
+
+
+def walk_tanahbumbu_to_step_9(sop, number: str, day: str, estimate: str, *times: str) -> dict:
+    """Steps 1-8 of a Tanah Bumbu complaint on ``day``: ``times`` are when steps 6 (the estimate), 7 and 8 end."""
+    for at_time, extra in (
+        ("07:35", ()),
+        ("07:40", ("--decision", "tidak")),
+        ("07:45", ()),
+        ("07:50", ("--decision", "internal")),
+        ("07:55", ()),
+    ):
+        step(sop, number, f"{day}T{at_time}", *extra)
+    estimated, reported, told = times
+    step(sop, number, f"{day}T{estimated}", "--field", f"estimasi={estimate}")
+    step(sop, number, f"{day}T{reported}")
+    return step(sop, number, f"{day}T{told}")
+
+
+def test_tanahbumbu_estimate_on_friday_afternoon_is_due_the_same_afternoon(sop):
+    # Friday's office closes at 16:30: "2 jam" estimated at 14:00 ends at 16:00, when the SKPD was told.
+    number = create(sop, sop="tanahbumbu-jaringan", received_at="2026-11-20T07:30")["number"]
+    nine = walk_tanahbumbu_to_step_9(sop, number, "2026-11-20", "2 jam", "14:00", "14:10", "14:20")
+    assert nine["current_step"] == "9"
+    assert nine["due_at"] == "2026-11-20T16:00:00+07:00"
+    done = step(sop, number, "2026-11-20T15:50", "--output", "F-04/2026/11")
+    last = done["journal"][-1]
+    assert (last["on_time"], last["took_minutes"], last["standard_minutes"]) == (True, 110, 120)
+
+
+def test_tanahbumbu_complaint_pinned_to_the_earlier_text_keeps_its_deadline(sop, tmp_path, monkeypatch):
+    """A complaint recorded before step 9 counted from step 6 keeps counting from step 9's own start.
+
+    The earlier release's built-in folder is stood up for the one ``sop new`` that pins its text.
+    """
+    from sopcli.definitions import loader
+
+    earlier = tmp_path / "builtin"
+    shutil.copytree(loader.builtin_dir(), earlier)
+    shutil.copy(
+        Path(__file__).parent / "fixtures" / "tanahbumbu-jaringan-before-waktu-sejak.toml",
+        earlier / "tanahbumbu-jaringan.toml",
+    )
+    with monkeypatch.context() as patched:
+        patched.setattr(loader, "builtin_dir", lambda: earlier)
+        old = create(sop, sop="tanahbumbu-jaringan", received_at="2026-11-20T07:30")["number"]
+    new = create(sop, sop="tanahbumbu-jaringan", received_at="2026-11-20T07:30")["number"]
+    old_nine = walk_tanahbumbu_to_step_9(sop, old, "2026-11-20", "2 jam", "14:00", "15:00", "15:45")
+    new_nine = walk_tanahbumbu_to_step_9(sop, new, "2026-11-20", "2 jam", "14:00", "15:00", "15:45")
+    # The earlier text counts from step 9's start, 15:45 Friday: 45 minutes to 16:30, 75 from 07:30 Monday.
+    assert old_nine["due_at"] == "2026-11-23T08:45:00+07:00"
+    assert new_nine["due_at"] == "2026-11-20T16:00:00+07:00"
+    ok(sop("db", "check"))
 
 
 # --- note, pause, resume, cancel --------------------------------------------------------
@@ -1397,3 +1451,124 @@ def test_list_by_urgency_walks_the_deadline_index_instead_of_sorting_every_open_
     with sqlite3.connect(sop_env / "sop.db") as db:
         plan = " | ".join(row[-1] for row in db.execute("EXPLAIN QUERY PLAN " + by_deadline[0], by_deadline[1]))
     assert "USING INDEX ix_complaint_due_at" in plan and "TEMP B-TREE" not in plan, plan
+
+
+INCIDENT_SOP = """\
+id = "insiden-siber"
+version = "1"
+nama = "Penanganan Insiden Siber"
+instansi = "Diskominfo Kota Contoh"
+
+[[roles]]
+key = "admin"
+nama = "Admin"
+
+[[steps]]
+id = "1"
+kegiatan = "Menerima laporan insiden"
+pelaksana = ["admin"]
+waktu = "30 menit"
+
+[[steps]]
+id = "2"
+kegiatan = "Identifikasi insiden"
+pelaksana = ["admin"]
+waktu = "24 jam"
+waktu_sejak = "diterima"
+jam = "kalender"
+
+[[steps.fields]]
+key = "estimasi"
+meaning = "Estimasi pemulihan"
+type = "duration"
+
+[[steps]]
+id = "3"
+kegiatan = "Pemulihan"
+pelaksana = ["admin"]
+waktu_dari = "estimasi"
+waktu_sejak = "selesai:2"
+end = "resolved"
+"""
+
+
+def test_deadlines_from_a_named_moment_through_the_command_line(sop, tmp_path):
+    path = tmp_path / "insiden-siber.toml"
+    path.write_text(INCIDENT_SOP, encoding="utf-8")
+    number = create(sop, sop=str(path), received_at="2026-11-20T15:00")["number"]
+    two = step(sop, number, "2026-11-20T15:20")
+    # 1×24 jam from the receipt, day and night: Saturday 15:00
+    assert two["due_at"] == "2026-11-21T15:00:00+07:00"
+    three = step(sop, number, "2026-11-23T08:00", "--field", "estimasi=2 jam")
+    assert three["journal"][-1]["on_time"] is False  # Monday morning is past the 24 hours
+    assert three["due_at"] == "2026-11-23T10:00:00+07:00"  # two working hours from step 2's end
+    back = js(sop("undo", number, "--reason", "estimasi belum pasti", "--json"))
+    assert (back["current_step"], back["due_at"]) == ("2", "2026-11-21T15:00:00+07:00")
+    # done again at the undo's moment, Tuesday 16:00 as the office closes: three hours from Wednesday 07:30
+    again = step(sop, number, NOW, "--field", "estimasi=3 jam")
+    assert again["due_at"] == "2026-11-25T10:30:00+07:00"
+    ok(sop("db", "check"))
+
+
+# A published standar pelayanan: a password reset in 30 minutes for the most urgent, a device in a week.
+SERVICE_SOP = """\
+id = "layanan-ti"
+version = "1"
+nama = "Layanan Gangguan TI"
+instansi = "Diskominfo Kota Contoh"
+waktu_prioritas = { kritis = "30 menit", tinggi = "2 jam" }
+
+[[roles]]
+key = "operator"
+nama = "Operator"
+
+[[steps]]
+id = "1"
+kegiatan = "Mereset kata sandi atau mengganti perangkat"
+pelaksana = ["operator"]
+waktu = "1 hari"
+
+[[steps]]
+id = "2"
+kegiatan = "Mengganti perangkat"
+pelaksana = ["operator"]
+waktu = "7 hari"
+waktu_prioritas = { kritis = "1 hari", sedang = "3 hari" }
+end = "resolved"
+"""
+
+
+def test_the_complaint_s_priority_picks_the_time_standard(sop, tmp_path):
+    path = tmp_path / "layanan-ti.toml"
+    path.write_text(SERVICE_SOP, encoding="utf-8")
+    urgent = create(sop, sop=str(path), received_at="2026-11-24T08:00", priority="kritis")
+    high = create(sop, sop=str(path), received_at="2026-11-24T08:00", priority="tinggi")
+    low = create(sop, sop=str(path), received_at="2026-11-24T08:00", priority="rendah")
+    assert urgent["due_at"] == "2026-11-24T08:30:00+07:00"  # the SOP's table, kritis
+    assert high["due_at"] == "2026-11-24T10:00:00+07:00"  # the SOP's table, tinggi
+    assert low["due_at"] == "2026-11-25T08:00:00+07:00"  # not in the table: the step's waktu, 1 hari (510 min)
+
+    card = " ".join(ok(sop("next", urgent["number"], "--show")).stdout.replace("│", " ").split())
+    assert "Time standard 30 menit (for priority kritis)" in card
+    assert js(sop("next", urgent["number"], "--show", "--json"))["waktu_prioritas"] == "kritis"
+    low_card = js(sop("next", low["number"], "--show", "--json"))
+    assert (low_card["waktu"], low_card["waktu_prioritas"]) == ("1 hari", None)
+
+    # step 2's own table comes before the SOP's: kritis 1 hari; tinggi is only in the SOP's, 2 jam
+    assert step(sop, urgent["number"], "2026-11-24T08:20")["due_at"] == "2026-11-25T08:20:00+07:00"
+    assert step(sop, high["number"], "2026-11-24T08:20")["due_at"] == "2026-11-24T10:20:00+07:00"
+    # a corrected priority gives the standard of the new one
+    ok(sop("correct", high["number"], "--field", "priority=sedang", "--reason", "bukan mendesak"))
+    assert js(sop("show", high["number"], "--json"))["due_at"] == "2026-11-27T08:20:00+07:00"  # 3 hari
+    ok(sop("db", "check"))
+
+
+def test_sops_show_prints_the_tables_by_priority(sop, tmp_path):
+    path = tmp_path / "layanan-ti.toml"
+    path.write_text(SERVICE_SOP, encoding="utf-8")
+    shown = ok(sop("sops", "show", str(path), "--no-pager")).stdout
+    assert "Step time standards by priority" in shown
+    lines = [line.split() for line in shown.splitlines()]
+    assert ["kritis:", "30", "menit"] in [words[-3:] for words in lines]
+    assert any(words[-3:] == ["kritis:", "1", "hari"] for words in lines)
+    assert any(words[-3:] == ["sedang:", "3", "hari"] for words in lines)

@@ -610,3 +610,46 @@ def test_the_database_refuses_to_edit_or_delete_journal_rows(sop, databases, dat
     with databases.connect(database) as con:
         assert con.execute(text("SELECT count(*) FROM journal_entry")).scalar() == 1
     assert "OK: 1 " in ok(sop("verify")).stdout
+
+
+def test_a_logbook_from_before_case_moments_upgrades_and_verifies(sop, databases):
+    # Complaints recorded before the moments column follow texts that name none: "{}" is what they replay to.
+    from alembic import command
+    from sqlalchemy import inspect
+
+    from sopcli.store import database as store
+
+    url = databases.new("older.db")
+    ok(
+        sop(
+            "--db",
+            url,
+            "new",
+            "--sop",
+            "kaltim-db",
+            "--description",
+            "DB lambat",
+            "--reporter",
+            "Sari",
+            "--unit",
+            "Dinkes",
+            "--system",
+            "SIMPEG",
+            "--channel",
+            "telepon",
+            "--priority",
+            "tinggi",
+            "--received-at",
+            "2026-11-24T08:00",
+        )
+    )
+    ok(sop("--db", url, "next", "ADU-2026-00001", "--at", "2026-11-24T08:10"))
+    with databases.connect(url) as conn:
+        command.downgrade(store.alembic_config(conn), "0002")
+    with databases.connect(url) as conn:
+        assert "moments" not in {c["name"] for c in inspect(conn).get_columns("complaint")}
+
+    ok(sop("--db", url, "db", "upgrade"))
+    assert "OK" in ok(sop("--db", url, "db", "check")).stdout
+    ok(sop("--db", url, "next", "ADU-2026-00001", "--at", "2026-11-24T08:20"))
+    ok(sop("--db", url, "db", "check"))

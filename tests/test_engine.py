@@ -99,8 +99,11 @@ STANDARDS = {
 }
 
 
-def walk(sop_id: str, route, *, end: str | None, fields=None, standards=None):
+def walk(sop_id: str, route, *, end: str | None, fields=None, standards=None, took=None):
     """Walk ``route`` [(current step, decision, expected next step)] from BASE.
+
+    Each step takes ten minutes; ``took`` gives the minutes a step counting from
+    an earlier moment (``waktu_sejak``) has taken by then.
 
     Asserts the state and the journal entry of every move, and the outcome at
     the end. Returns the list of (state before the move, transition).
@@ -137,9 +140,9 @@ def walk(sop_id: str, route, *, end: str | None, fields=None, standards=None):
             closing = {"outcome": defn.step(step).decision.option(decision).end}
         assert dict(entry.fields) == {**(given_fields or {}), **closing}
         assert entry.next_step == expected_next
-        assert entry.took_minutes == 10.0
+        assert entry.took_minutes == (took or {}).get(step, 10.0)
         assert entry.standard_minutes == limit
-        assert entry.on_time == (None if limit is None else limit >= 10)
+        assert entry.on_time == (None if limit is None else limit >= entry.took_minutes)
         moves.append((state, tr))
         state = tr.state
         if expected_next is None:
@@ -290,8 +293,14 @@ TANAHBUMBU_TAIL = [("5", None, "6"), ("6", None, "7"), ("7", None, "8"), ("8", N
 def test_tanahbumbu_both_answers_of_4_go_to_5(where):
     route = [("1", None, "2"), ("2", "tidak", "3"), ("3", None, "4"), ("4", where, "5"), *TANAHBUMBU_TAIL]
     # step 9's standard is the estimate: "4 jam" = 240 minutes
+    # it counts from the end of step 6 (move 6, 09:00): step 9 is done at 09:30, 30 minutes later
     moves = walk(
-        "tanahbumbu-jaringan", route, end=Status.RESOLVED, fields={"6": {"estimasi": "4 jam"}}, standards={"9": 240}
+        "tanahbumbu-jaringan",
+        route,
+        end=Status.RESOLVED,
+        fields={"6": {"estimasi": "4 jam"}},
+        standards={"9": 240},
+        took={"9": 30.0},
     )
     decided = moves[3][1]
     assert decided.entry.step == "4"
@@ -303,9 +312,10 @@ def test_tanahbumbu_both_answers_of_4_go_to_5(where):
     assert step6.state.fields["estimasi"] == "4 jam"
     before9 = moves[-1][0]
     assert before9.current_step == "9"
-    # step 9 became current at move 8 (BASE + 80 min = 09:20); + 240 working min = 13:20
+    # step 9 became current at move 8 (BASE + 80 min = 09:20); step 6 ended at 09:00; + 240 working min = 13:00
     assert before9.step_started_at == at(2026, 11, 23, 9, 20)
-    assert engine.due_at(sop("tanahbumbu-jaringan"), before9, OFFICE) == at(2026, 11, 23, 13, 20)
+    assert before9.moments == {"selesai:6": at(2026, 11, 23, 9, 0)}
+    assert engine.due_at(sop("tanahbumbu-jaringan"), before9, OFFICE) == at(2026, 11, 23, 13, 0)
     last = moves[-1][1].entry
     assert (last.standard_minutes, last.on_time) == (240, True)
 
@@ -315,7 +325,7 @@ def test_tanahbumbu_step_9_due_from_a_range_estimate():
     state = state_at("6", BASE)
     state = complete(defn, state, BASE, fields={"estimasi": "1-2 hari"}).state  # → 7 at 08:00
     state = complete(defn, state, BASE).state  # → 8
-    state = complete(defn, state, BASE).state  # → 9, started Mon 08:00
+    state = complete(defn, state, BASE).state  # → 9, started Mon 08:00, as step 6 ended
     assert state.current_step == "9"
     standard = engine.standard_for(defn, defn.step("9"), state.fields)
     assert (standard.low, standard.high, standard.unit) == (1, 2, "days")
@@ -819,7 +829,8 @@ def test_random_walks_stay_valid(sop_id, data):
         if state.status != Status.OPEN:
             break
         due = engine.due_at(defn, state, calendar)
-        assert due is None or due >= state.step_started_at
+        # a step counting from an earlier moment may be due before it starts; never before that moment
+        assert due is None or due >= engine.counts_from(defn, defn.step(state.current_step), state)
     if state.status == Status.OPEN:
         assert state.current_step in ids
     else:
@@ -1056,3 +1067,254 @@ def test_entry_hashes_are_unchanged_by_the_typed_vocabulary():
         previous = entry_hash(previous, data)
     assert previous == "baafcac330af2c6feed48846d7f21bc01c51a58dc1bc7633c945bf99597f672c"
     assert state.status == Status.CANCELLED and state == engine.replay(definition, entries, OFFICE)
+
+
+# =====================================================================================
+# Deadlines from a named moment (waktu_sejak) and in clock hours (jam = "kalender")
+# =====================================================================================
+
+COUNTING_SOP = """\
+id = "contoh-sejak"
+version = "1"
+nama = "Contoh batas waktu sejak saat tertentu"
+instansi = "Diskominfo Contoh"
+
+[[roles]]
+key = "operator"
+nama = "Operator"
+
+[[steps]]
+id = "1"
+kegiatan = "Menerima laporan insiden"
+pelaksana = ["operator"]
+waktu = "30 menit"
+
+[[steps]]
+id = "2"
+kegiatan = "Identifikasi insiden"
+pelaksana = ["operator"]
+waktu = "24 jam"
+jam = "kalender"
+waktu_sejak = "diterima"
+
+[[steps]]
+id = "3"
+kegiatan = "Menentukan estimasi pemulihan"
+pelaksana = ["operator"]
+waktu = "1 jam"
+waktu_sejak = "mulai:1"
+
+[[steps.fields]]
+key = "estimasi"
+meaning = "Estimasi waktu pemulihan"
+type = "duration"
+
+[[steps]]
+id = "4"
+kegiatan = "Pemulihan"
+pelaksana = ["operator"]
+waktu_dari = "estimasi"
+waktu_sejak = "selesai:3"
+end = "resolved"
+"""
+
+FRIDAY = at(2026, 11, 27, 15, 0)
+
+
+def counting_sop():
+    from sopcli.definitions.loader import load_text
+
+    return load_text(COUNTING_SOP, "contoh-sejak.toml").definition
+
+
+def _started(defn, received=FRIDAY):
+    return engine.start(defn, received_at=received, actor=ACTOR)
+
+
+def test_clock_hours_from_receipt_run_through_the_weekend():
+    defn = counting_sop()
+    state = complete(defn, _started(defn).state, FRIDAY + timedelta(minutes=20)).state  # → 2 at 15:20 Friday
+    # 24 clock hours from receipt (Friday 15:00), not from the step's start and not in office hours
+    assert engine.due_at(defn, state, OFFICE) == at(2026, 11, 28, 15, 0)
+    done = complete(defn, state, at(2026, 11, 28, 16, 0), now=at(2026, 11, 28, 16, 0)).entry
+    # Friday 15:00 → Saturday 16:00: 25 clock hours against 24
+    assert (done.took_minutes, done.standard_minutes, done.on_time) == (1500.0, 1440, False)
+
+
+def test_the_first_step_s_start_is_the_receipt():
+    defn = counting_sop()
+    state = complete(defn, _started(defn).state, FRIDAY + timedelta(minutes=10)).state
+    state = complete(defn, state, FRIDAY + timedelta(minutes=20)).state  # → 3 at 15:20
+    assert state.moments == {}  # the first step's start is the receipt; nothing else named has passed
+    # one working hour from 15:00 Friday (not from 15:20)
+    assert engine.due_at(defn, state, OFFICE) == at(2026, 11, 27, 16, 0)
+
+
+def test_the_estimate_counts_from_the_end_of_the_step_that_set_it():
+    defn = counting_sop()
+    state = _started(defn).state
+    for minutes in (10, 20):
+        state = complete(defn, state, FRIDAY + timedelta(minutes=minutes)).state
+    state = complete(defn, state, FRIDAY + timedelta(minutes=30), fields={"estimasi": "2 jam"}).state
+    assert state.current_step == "4"
+    assert state.moments == {"selesai:3": FRIDAY + timedelta(minutes=30)}
+    # 15:30 Friday + 2 working hours: one to 16:30, one from 07:30 Monday
+    assert engine.due_at(defn, state, OFFICE) == at(2026, 11, 30, 8, 30)
+    # a pause in the step extends it by the working time paused
+    paused = engine.pause(
+        state, at=at(2026, 11, 27, 16, 0), now=at(2026, 11, 27, 16, 0), actor=ACTOR, reason="suku cadang"
+    )
+    resumed = engine.resume(
+        paused.state, OFFICE, at=at(2026, 11, 27, 16, 20), now=at(2026, 11, 27, 16, 20), actor=ACTOR
+    ).state
+    assert engine.due_at(defn, resumed, OFFICE) == at(2026, 11, 30, 8, 50)
+
+
+def test_replay_undo_and_transfer_keep_the_moments_apart():
+    defn = counting_sop()
+    started = _started(defn)
+    journal = [started.entry]
+    state = started.state
+    for minutes, fields in ((10, None), (20, None), (30, {"estimasi": "2 jam"})):
+        tr = complete(defn, state, FRIDAY + timedelta(minutes=minutes), fields=fields)
+        journal.append(tr.entry)
+        state = tr.state
+    assert engine.replay(defn, journal, OFFICE) == state
+
+    undone = engine.undo(
+        defn,
+        state,
+        list(enumerate(journal, start=1)),
+        OFFICE,
+        at=FRIDAY + timedelta(minutes=40),
+        now=FRIDAY + timedelta(minutes=40),
+        actor=ACTOR,
+        reason="estimasi salah",
+    )
+    assert (undone.state.current_step, undone.state.moments) == ("3", {})
+    assert "case_moments" not in undone.entry.fields  # nothing to bring back: read as undo entries always were
+    assert engine.replay(defn, [*journal, undone.entry], OFFICE) == undone.state
+
+    moved = engine.transfer(
+        state,
+        sop("kaltim-db"),
+        at=FRIDAY + timedelta(minutes=40),
+        now=FRIDAY + timedelta(minutes=40),
+        actor=ACTOR,
+        reason="salah SOP",
+        step=None,
+        moves={"from_digest": "a", "digest": "b", "sop": "kaltim-db", "sop_version": "1"},
+    )
+    assert moved.state.moments == {}
+
+
+def test_an_undo_brings_back_the_moments_before_the_step():
+    defn = counting_sop()
+    state = _started(defn).state
+    journal = []
+    for minutes, fields in ((10, None), (20, None), (30, {"estimasi": "2 jam"})):
+        tr = complete(defn, state, FRIDAY + timedelta(minutes=minutes), fields=fields)
+        journal.append(tr.entry)
+        state = tr.state
+    done = complete(defn, state, FRIDAY + timedelta(minutes=50))
+    journal.append(done.entry)
+    entries = list(enumerate([_started(defn).entry, *journal], start=1))
+    back = engine.undo(
+        defn,
+        done.state,
+        entries,
+        OFFICE,
+        at=FRIDAY + timedelta(hours=1),
+        now=FRIDAY + timedelta(hours=1),
+        actor=ACTOR,
+        reason="belum pulih",
+    )
+    assert back.state.current_step == "4"
+    assert back.state.moments == {"selesai:3": FRIDAY + timedelta(minutes=30)}
+    assert engine.due_at(defn, back.state, OFFICE) == at(2026, 11, 30, 8, 30)
+
+
+def test_a_text_that_names_no_moment_keeps_none():
+    from pathlib import Path
+
+    from sopcli.definitions.loader import load_text
+
+    earlier = Path(__file__).parent / "fixtures" / "tanahbumbu-jaringan-before-waktu-sejak.toml"
+    defn = load_text(earlier.read_text(encoding="utf-8"), str(earlier)).definition
+    state = state_at("6", BASE)
+    for fields in ({"estimasi": "4 jam"}, None, None):
+        state = complete(defn, state, BASE + timedelta(minutes=30), fields=fields).state
+    assert (state.current_step, state.moments) == ("9", {})
+    # the earlier reading: from step 9's own start
+    assert engine.due_at(defn, state, OFFICE) == BASE + timedelta(minutes=30 + 240)
+
+
+# =====================================================================================
+# Time standards by the complaint's priority (waktu_prioritas)
+# =====================================================================================
+
+PRIORITY_SOP = """\
+id = "contoh-prioritas"
+version = "1"
+nama = "Contoh mutu baku per prioritas"
+instansi = "Diskominfo Contoh"
+waktu_prioritas = { kritis = "30 menit", tinggi = "2 jam" }
+
+[[roles]]
+key = "operator"
+nama = "Operator"
+
+[[steps]]
+id = "1"
+kegiatan = "Menangani gangguan"
+pelaksana = ["operator"]
+waktu = "1 hari"
+waktu_prioritas = { kritis = "15 menit" }
+
+[[steps]]
+id = "2"
+kegiatan = "Melaporkan penyelesaian"
+pelaksana = ["operator"]
+waktu = "1 jam"
+end = "resolved"
+"""
+
+
+@pytest.mark.parametrize(
+    ("priority", "first", "second"),
+    [
+        ("kritis", 15, 30),  # the step's table, then the SOP's
+        ("tinggi", 120, 120),  # only the SOP's table names it
+        ("sedang", 510, 60),  # no table does: waktu
+        (None, 510, 60),
+    ],
+)
+def test_the_priority_picks_the_step_s_table_then_the_sop_s_then_waktu(priority, first, second):
+    from sopcli.definitions.loader import load_text
+
+    defn = load_text(PRIORITY_SOP, "contoh-prioritas.toml").definition
+    started = engine.start(defn, received_at=BASE, actor=ACTOR, priority=priority)
+    assert started.state.priority == priority
+    assert engine.allowance(defn, started.state, OFFICE) == first
+    assert engine.due_at(defn, started.state, OFFICE) == OFFICE.add(BASE, first)
+    done = complete(defn, started.state, BASE + timedelta(minutes=20))
+    assert (done.entry.standard_minutes, done.entry.on_time) == (first, first >= 20)
+    assert engine.allowance(defn, done.state, OFFICE) == second
+
+
+def test_a_corrected_priority_is_the_one_replay_and_deadlines_follow():
+    from sopcli.definitions.loader import load_text
+
+    defn = load_text(PRIORITY_SOP, "contoh-prioritas.toml").definition
+    started = engine.start(defn, received_at=BASE, actor=ACTOR, priority="sedang")
+    corrected = engine.correct(
+        started.state,
+        at=BASE + GAP,
+        now=BASE + GAP,
+        actor=ACTOR,
+        changes={"priority": ("sedang", "kritis")},
+        reason="server pusat mati",
+    )
+    assert corrected.state.priority == "kritis"
+    assert engine.due_at(defn, corrected.state, OFFICE) == BASE + timedelta(minutes=15)
+    assert engine.replay(defn, [started.entry, corrected.entry], OFFICE) == corrected.state

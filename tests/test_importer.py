@@ -17,7 +17,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sopcli.definitions.loader import load
+from sopcli.definitions.loader import load, load_text
+from sopcli.definitions.schema import PRIORITIES
 from sopcli.domain import engine
 from sopcli.domain.chain import _canonical, canonical_fields
 from sopcli.errors import DateParseError
@@ -92,20 +93,54 @@ def test_received_fields_json_is_received_fields_encoded(
 
 
 @settings(max_examples=300, deadline=None)
-@given(sop_id=st.sampled_from(SOP_IDS), calendar=st.sampled_from(CALENDARS), first=_moments, received=_moments)
-def test_an_opening_starts_a_case_as_engine_start_does(sop_id, calendar, first, received):
-    sop = load(sop_id).definition
+@given(
+    sop_id=st.sampled_from([*SOP_IDS, "by-priority"]),
+    calendar=st.sampled_from(CALENDARS),
+    first=_moments,
+    received=_moments,
+    priority=st.sampled_from(PRIORITIES),
+)
+def test_an_opening_starts_a_case_as_engine_start_does(sop_id, calendar, first, received, priority):
+    sop = load_text(BY_PRIORITY, "by-priority.toml").definition if sop_id == "by-priority" else load(sop_id).definition
     opening = _Opening(sop, 1, calendar, JKT, _sqlite_moment, first, "budi")  # worked out from the import's first row
-    started = engine.start(sop, received_at=received, actor="sari", note="uraian")
+    started = engine.start(sop, received_at=received, actor="sari", note="uraian", priority=priority)
     assert (opening.status, opening.first_step, opening.next_step) == (
         started.state.status,
         started.state.current_step,
         started.entry.next_step,
     )
-    assert opening.due_at(received) == engine.due_at(sop, started.state, calendar)
+    assert opening.by_priority == (sop_id == "by-priority")
+    assert opening.due_at(received, priority if opening.by_priority else None) == engine.due_at(
+        sop, started.state, calendar
+    )
     # and what the importer writes besides (moments, no pause, no fields) is what a start gives
-    assert started.state == engine.CaseState(opening.status, opening.first_step, received, received, received)
-    assert started.entry == engine.Entry("received", received, "sari", note="uraian", next_step=opening.next_step)
+    assert started.state == engine.CaseState(
+        opening.status, opening.first_step, received, received, received, priority=priority
+    )
+    assert started.entry == engine.Entry(
+        "received", received, "sari", fields={"priority": priority}, note="uraian", next_step=opening.next_step
+    )
+
+
+# An SOP whose first step's standard depends on the complaint's priority.
+BY_PRIORITY = """\
+id = "by-priority"
+version = "1"
+nama = "Reset kata sandi"
+instansi = "Diskominfo Contoh"
+waktu_prioritas = { kritis = "30 menit", rendah = "3 hari" }
+
+[[roles]]
+key = "operator"
+nama = "Operator"
+
+[[steps]]
+id = "1"
+kegiatan = "Mereset kata sandi"
+pelaksana = ["operator"]
+waktu = "1 hari"
+end = "resolved"
+"""
 
 
 @settings(max_examples=300, deadline=None)
@@ -121,8 +156,9 @@ def test_an_openings_moment_is_the_received_at_year_values_and_deadline(sop_id, 
     opening = _Opening(sop, 1, calendar, zone, to_database, received, "budi")
     due = engine.due_at(sop, engine.start(sop, received_at=received, actor="budi").state, calendar)
     expected = (received.astimezone(zone).year, to_database(received), _canonical(received), to_database(due))
-    assert opening.moment((received, received.fold, received.tzinfo)) == expected
-    assert opening.moments[(received, received.fold, received.tzinfo)] == expected  # remembered
+    key = (received, received.fold, received.tzinfo, None)  # None: the built-ins' standards are one for all priorities
+    assert opening.moment(key) == expected
+    assert opening.moments[key] == expected  # remembered
 
 
 NOW = datetime(2026, 11, 24, 16, tzinfo=JKT)

@@ -257,7 +257,7 @@ def test_unknown_key_in_a_step(tmp_path):
     # No suggestion: the close known key, waktu, is already there. The step's keys are listed instead.
     assert problem.message == (
         "unknown key 'waktoe' (known keys: id, kegiatan, pelaksana, kelengkapan, waktu, "
-        "waktu_dari, output, keterangan, next, end, decision, fields)"
+        "waktu_dari, waktu_sejak, jam, waktu_prioritas, output, keterangan, next, end, decision, fields)"
     )
     assert (problem.step, problem.line) == ("1", 15)
     path, messages = located(tmp_path, text)
@@ -572,3 +572,87 @@ def test_a_stored_version_is_not_refused_for_its_id():
     # Text stored with complaints comes back through load_text; one accepted before this rule still reads.
     text = broken('id = "contoh"', 'id = "kaltim-db"')
     assert load_text(text, "/somewhere/kaltim-db.toml").definition.id == "kaltim-db"
+
+
+# --- waktu_sejak and jam --------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("new", "message"),
+    [
+        (
+            'waktu = "1-2 hari"\nwaktu_sejak = "kemarin"',
+            'waktu_sejak must be "diterima", "mulai:ID" or "selesai:ID", not \'kemarin\'',
+        ),
+        (
+            'waktu = "1-2 hari"\nwaktu_sejak = "selesai:"',
+            'waktu_sejak must be "diterima", "mulai:ID" or "selesai:ID", not \'selesai:\'',
+        ),
+        ('waktu = "1-2 hari"\nwaktu_sejak = "selesai:9"', "waktu_sejak names step '9', which does not exist"),
+        (
+            'waktu = "1-2 hari"\nwaktu_sejak = "mulai:3"',
+            "waktu_sejak names this step itself; leave it out to count from its start",
+        ),
+        (
+            'waktu = "-"\nwaktu_sejak = "diterima"',
+            "waktu_sejak and jam need a time standard: waktu, waktu_dari or waktu_prioritas",
+        ),
+        (
+            'waktu = "-"\njam = "kalender"',
+            "waktu_sejak and jam need a time standard: waktu, waktu_dari or waktu_prioritas",
+        ),
+        ('waktu = "1-2 hari"\njam = "jam kerja"', 'jam: must be one of "kerja", "kalender", not "jam kerja"'),
+    ],
+)
+def test_counting_problems_name_the_step_and_its_line(tmp_path, new, message):
+    text = broken('waktu = "1-2 hari"', new)
+    problem = only(check_text(text))
+    assert (problem.message, problem.step, problem.line) == (message, "3", 38)
+    path, messages = located(tmp_path, text)
+    assert messages == [f"{path}:38 step 3: {message}"]
+
+
+def test_a_moment_no_path_leads_from():
+    # step 3 comes after step 2 only: step 2's deadline cannot count from step 3's end
+    problem = only(check_text(broken('waktu = "1 jam"', 'waktu = "1 jam"\nwaktu_sejak = "selesai:3"')))
+    assert (problem.message, problem.step, problem.line) == (
+        "waktu_sejak names step '3', from which no path leads to this step",
+        "2",
+        21,
+    )
+
+
+def test_counting_from_earlier_moments_in_clock_hours_is_valid():
+    text = broken('waktu = "1-2 hari"', 'waktu = "1-2 hari"\nwaktu_sejak = "selesai:1"\njam = "kalender"')
+    assert check_text(text) == []
+    step = load_text(text, "sop.toml").definition.step("3")
+    assert (step.waktu_sejak, step.jam) == ("selesai:1", "kalender")
+    assert check_text(broken('waktu = "1 jam"', 'waktu = "1 jam"\nwaktu_sejak = "diterima"')) == []
+
+
+# --- waktu_prioritas ------------------------------------------------------------------
+
+
+def test_an_unknown_priority_is_named_with_its_step_and_line(tmp_path):
+    text = broken('waktu = "1 jam"', 'waktu = "1 jam"\nwaktu_prioritas = { kritis = "30 menit", urgen = "10 menit" }')
+    problem = only(check_text(text))
+    assert problem.message == "waktu_prioritas: unknown key 'urgen' (known keys: rendah, sedang, tinggi, kritis)"
+    assert (problem.step, problem.line) == ("2", 21)
+
+
+def test_a_bad_duration_in_a_priority_table(tmp_path):
+    text = broken('waktu = "1 hari"', 'waktu = "1 hari"\nwaktu_prioritas = { tinggi = "sebentar" }')
+    problem = only(check_text(text))
+    assert problem.message.startswith("waktu_prioritas tinggi: bad time standard: ")
+    assert (problem.step, problem.line) == (None, 6)
+    path, messages = located(tmp_path, text)
+    assert messages == [f"{path}:6: {problem.message}"]
+    step_text = broken('waktu = "15 menit"', 'waktu = "15 menit"\nwaktu_prioritas = { kritis = "lima menit" }')
+    step_problem = only(check_text(step_text))
+    assert step_problem.message.startswith("waktu_prioritas kritis: bad time standard: ")
+    assert (step_problem.step, step_problem.line) == ("1", 15)
+
+
+def test_a_priority_table_is_a_standard_to_count_from():
+    text = broken('waktu = "1-2 hari"', 'waktu = "-"\nwaktu_sejak = "diterima"\nwaktu_prioritas = { kritis = "1 jam" }')
+    assert check_text(text) == []

@@ -106,6 +106,7 @@ def _print_identity(sop, terminal) -> None:
         (_("Warning"), sop.peringatan),
         (_("Records and data"), sop.pencatatan),
         (_("Overall time standard"), sop.waktu),
+        (_("Step time standards by priority"), _by_priority(sop.waktu_prioritas)),
         (_("Calendar"), _("working time") if sop.calendar == "office" else "24x7"),
         (_("Version"), sop.version),
         (_("Outcomes"), joined([_outcome_text(o) for o in sop.outcomes])),
@@ -147,7 +148,7 @@ def _flowchart_table(sop):
                 step.kegiatan,
                 *marks,
                 step.kelengkapan,
-                step.waktu or (f"= {step.waktu_dari}" if step.waktu_dari else "-"),
+                _time_text(step),
                 step.output,
                 _next_text(sop, step),
             ]
@@ -190,6 +191,24 @@ def _readings_table(sop):
         wrap={1: 16, 2: 90},
         title=_("Remarks and decisions"),
     )
+
+
+def _time_text(step) -> str:
+    """The Time cell: the standard as written, its table by priority, from when and in which hours it counts."""
+    from sopcli.i18n import _
+
+    lines = [step.waktu or (f"= {step.waktu_dari}" if step.waktu_dari else "-")]
+    if step.waktu_prioritas:
+        lines.append(_by_priority(step.waktu_prioritas))
+    if step.waktu_sejak:
+        lines.append(_("from {moment}").format(moment=step.waktu_sejak))
+    if step.jam == "kalender":
+        lines.append(_("clock hours"))
+    return "\n".join(lines)
+
+
+def _by_priority(table) -> str:
+    return "\n".join(f"{priority}: {text}" for priority, text in table.items()) if table else ""
 
 
 def _next_text(sop, step) -> str:

@@ -20,6 +20,10 @@ from sopcli.worktime.parse import TimeStandard, parse_duration
 OutcomeKind = Literal["resolved", "no_fault_found", "referred", "rejected"]
 CalendarKind = Literal["office", "24x7"]
 FieldType = Literal["text", "duration", "number"]
+Hours = Literal["kerja", "kalender"]  # office hours of the SOP's calendar, or clock hours (24x7)
+RECEIVED = "diterima"  # waktu_sejak: the complaint's receipt
+STEP_MOMENTS = ("mulai", "selesai")  # waktu_sejak = "mulai:ID" / "selesai:ID": another step's start or end
+PRIORITIES = ("rendah", "sedang", "tinggi", "kritis")  # a complaint's priority: the keys of waktu_prioritas
 ID_PATTERN = r"^[a-z0-9][a-z0-9_-]*$"  # an SOP's id
 KEY_PATTERN = r"^[a-z0-9_]+$"  # a role's or a field's key
 
@@ -83,13 +87,35 @@ class StepField(_Frozen):
     required: bool = True
 
 
+class PriorityTimes(_Frozen):
+    """``waktu_prioritas``: a time standard per complaint priority; a priority left out takes ``waktu``."""
+
+    rendah: str | None = None
+    sedang: str | None = None
+    tinggi: str | None = None
+    kritis: str | None = None
+
+    def get(self, priority: str | None) -> str | None:
+        return getattr(self, priority) if priority is not None and priority in PRIORITIES else None
+
+    def items(self) -> list[tuple[str, str]]:
+        """(priority, time text) of the priorities given, most urgent first."""
+        return [(p, text) for p in reversed(PRIORITIES) if (text := getattr(self, p)) is not None]
+
+
 class Step(_Frozen):
     """One numbered activity (uraian kegiatan) of the flowchart table.
 
     After the step comes ``next`` (default: the following step), or ``end``
     (the case closes with that outcome), or the ``decision``'s options.
     ``waktu_dari`` names a field recorded earlier in the case whose value is
-    this step's time standard (the technician's own estimate).
+    this step's time standard (the technician's own estimate). The standard
+    counts from ``waktu_sejak`` (default: the step's own start; ``diterima``,
+    ``mulai:ID`` or ``selesai:ID``) in ``jam`` (``kerja``: the SOP's calendar;
+    ``kalender``: clock hours, as regulations counting "1×24 jam" do).
+    ``waktu_prioritas`` gives a standard per complaint priority
+    (``{ kritis = "30 menit", rendah = "3 hari" }``); ``waktu`` serves the
+    priorities it leaves out.
     """
 
     id: str = Field(min_length=1)
@@ -98,6 +124,9 @@ class Step(_Frozen):
     kelengkapan: str = ""
     waktu: str = ""
     waktu_dari: str | None = None
+    waktu_sejak: str | None = None
+    jam: Hours = "kerja"
+    waktu_prioritas: PriorityTimes | None = None
     output: str = ""
     keterangan: str = ""
     next: str | None = None
@@ -140,6 +169,7 @@ class SopDefinition(_Frozen):
     peringatan: str = ""
     pencatatan: str = ""
     waktu: str = ""
+    waktu_prioritas: PriorityTimes | None = None  # the default of steps that give none
     calendar: CalendarKind = "office"
     outcomes: tuple[Outcome, ...] = ()
     roles: tuple[Role, ...] = Field(min_length=1)
@@ -147,11 +177,21 @@ class SopDefinition(_Frozen):
     format: Literal[1, 2] = 1  # last: a format-1 file's list of known keys reads as it always did
 
     _by_id: dict[str, Step] = PrivateAttr(default_factory=dict)
+    _moments: frozenset[str] = PrivateAttr(default=frozenset())
 
     def model_post_init(self, __context: object) -> None:
         # Duplicate ids keep the first; validate() reports the duplicate.
         for step in self.steps:
             self._by_id.setdefault(step.id, step)
+        self._moments = frozenset(s.waktu_sejak for s in self.steps if s.waktu_sejak and s.waktu_sejak != RECEIVED)
+
+    @property
+    def moments(self) -> frozenset[str]:
+        """The step starts and ends (``mulai:ID``, ``selesai:ID``) some step's time standard counts from.
+
+        A case keeps only these: an SOP that names none keeps none, as before there were any.
+        """
+        return self._moments
 
     @property
     def standard(self) -> TimeStandard | None:
@@ -168,6 +208,17 @@ class SopDefinition(_Frozen):
 
     def step(self, step_id: str) -> Step:
         return self._by_id[step_id]
+
+    def waktu_for(self, step: Step, priority: str | None) -> tuple[str, str | None]:
+        """A step's time text for a complaint of ``priority``, and the priority whose table gave it.
+
+        The step's own ``waktu_prioritas``, else the SOP's, else the step's ``waktu`` (priority None).
+        """
+        for table in (step.waktu_prioritas, self.waktu_prioritas):
+            text = table.get(priority) if table else None
+            if text is not None:
+                return text, priority
+        return step.waktu, None
 
     def step_number(self, step_id: str) -> int:
         """1-based position of a step in the table (for "langkah n dari N")."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
-from sopcli.definitions.schema import FORMAT2_KEYS, OUTCOME_FIELD, SopDefinition
+from sopcli.definitions.schema import FORMAT2_KEYS, OUTCOME_FIELD, RECEIVED, STEP_MOMENTS, SopDefinition, Step
 from sopcli.errors import TimeParseError
 from sopcli.i18n import _
 from sopcli.worktime.parse import parse_duration
@@ -39,6 +39,7 @@ def validate(sop: SopDefinition) -> list[Problem]:
     problems += _references(sop)
     problems += _ends(sop)
     problems += _time_standards(sop)
+    problems += _counting(sop)
     problems += _reachability(sop)
     return problems
 
@@ -165,7 +166,67 @@ def _time_standards(sop: SopDefinition) -> list[Problem]:
                     _("bad time standard: {error}").format(error=exc), step_id, key="waktu" if step_id is None else None
                 )
             )
+    tables = [(None, sop.waktu_prioritas)] + [(s.id, s.waktu_prioritas) for s in sop.steps]
+    for step_id, table in tables:
+        for priority, text in table.items() if table else ():
+            try:
+                parse_duration(text)
+            except TimeParseError as exc:
+                problems.append(
+                    Problem(
+                        _("waktu_prioritas {priority}: bad time standard: {error}").format(
+                            priority=priority, error=exc
+                        ),
+                        step_id,
+                        key="waktu_prioritas" if step_id is None else None,
+                    )
+                )
     return problems
+
+
+def _counting(sop: SopDefinition) -> list[Problem]:
+    """``waktu_sejak`` names the receipt or a step that can come before, on a step with a standard."""
+    problems = []
+    edges = _edges(sop)
+    for step in sop.steps:
+        if (step.waktu_sejak is not None or step.jam == "kalender") and not _has_standard(sop, step):
+            problems.append(
+                Problem(_("waktu_sejak and jam need a time standard: waktu, waktu_dari or waktu_prioritas"), step.id)
+            )
+        since = step.waktu_sejak
+        if since is None or since == RECEIVED:
+            continue
+        which, _colon, named = since.partition(":")
+        if which not in STEP_MOMENTS or not named:
+            problems.append(
+                Problem(
+                    _('waktu_sejak must be "diterima", "mulai:ID" or "selesai:ID", not {value!r}').format(value=since),
+                    step.id,
+                )
+            )
+        elif named not in edges:
+            problems.append(Problem(_("waktu_sejak names step {id!r}, which does not exist").format(id=named), step.id))
+        elif named == step.id:
+            problems.append(
+                Problem(_("waktu_sejak names this step itself; leave it out to count from its start"), step.id)
+            )
+        elif step.id not in _closure(named, edges):
+            problems.append(
+                Problem(
+                    _("waktu_sejak names step {id!r}, from which no path leads to this step").format(id=named),
+                    step.id,
+                )
+            )
+    return problems
+
+
+def _has_standard(sop: SopDefinition, step: Step) -> bool:
+    if step.waktu_dari is not None or any(t and t.items() for t in (step.waktu_prioritas, sop.waktu_prioritas)):
+        return True
+    try:
+        return parse_duration(step.waktu) is not None
+    except TimeParseError:
+        return True  # a bad time text is reported on its own
 
 
 def _edges(sop: SopDefinition) -> dict[str, list[str]]:

@@ -13,6 +13,10 @@ Timing rules:
 * Only working time counts (the calendar decides), and paused time does not.
 * A step's deadline is the upper end of its standard; a step whose standard
   is set while the case runs (``waktu_dari``) takes it from that field.
+* The standard counts from the step's start, or from the moment its
+  ``waktu_sejak`` names (the receipt, another step's start or end), in the
+  SOP's calendar or, with ``jam = "kalender"``, in clock hours. The case keeps
+  the starts and ends its SOP names (``moments``), so no journal is read again.
 """
 
 from __future__ import annotations
@@ -21,10 +25,10 @@ import json
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sopcli.definitions.schema import OUTCOME_FIELD, SopDefinition, Step
+from sopcli.definitions.schema import OUTCOME_FIELD, RECEIVED, SopDefinition, Step
 from sopcli.domain.vocabulary import ACTION_TABLE, STATUS_LABELS, Action, Status
 from sopcli.errors import ActionError, InputError, TimeParseError
 from sopcli.i18n import _
@@ -54,6 +58,9 @@ class CaseState:
     paused_minutes: float = 0.0  # working minutes paused during the current step
     total_paused_minutes: float = 0.0  # over the whole case
     closed_at: datetime | None = None
+    # "mulai:ID"/"selesai:ID" → when that step last started/ended; only those the SOP's waktu_sejak names
+    moments: Mapping[str, datetime] = field(default_factory=dict)
+    priority: str | None = None  # the complaint's: it picks a step's waktu_prioritas
 
 
 @dataclass(frozen=True)
@@ -83,49 +90,94 @@ class Transition:
 
 
 def start(
-    sop: SopDefinition, *, received_at: datetime, actor: str, note: str | None = None, output: str | None = None
+    sop: SopDefinition,
+    *,
+    received_at: datetime,
+    actor: str,
+    note: str | None = None,
+    output: str | None = None,
+    priority: str | None = None,
 ) -> Transition:
     """A new complaint enters the SOP at its first step."""
-    entry = Entry(Action.RECEIVED, received_at, actor, step=None, note=note, output=output, next_step=sop.steps[0].id)
+    fields = {PRIORITY: priority} if priority else {}
+    entry = Entry(
+        Action.RECEIVED,
+        received_at,
+        actor,
+        step=None,
+        fields=fields,
+        note=note,
+        output=output,
+        next_step=sop.steps[0].id,
+    )
     return Transition(apply(None, entry), entry)
 
 
-def standard_for(sop: SopDefinition, step: Step, fields: Mapping[str, str]) -> TimeStandard | None:
-    """The step's time standard: as written, or from a field recorded earlier (``waktu_dari``)."""
+def counts_from(sop: SopDefinition, step: Step, state: CaseState) -> datetime | None:
+    """When the current step's time standard starts counting (``waktu_sejak``).
+
+    A named step the case has not passed this time (another branch led here)
+    leaves the step's own start; the first step started at the receipt.
+    """
+    since = step.waktu_sejak
+    if since is None:
+        return state.step_started_at
+    if since == RECEIVED or (since == f"mulai:{sop.steps[0].id}" and since not in state.moments):
+        return state.received_at
+    return state.moments.get(since, state.step_started_at)
+
+
+def hours_for(step: Step, calendar: WorkingCalendar) -> WorkingCalendar:
+    """The hours a step's standard counts in: the SOP's calendar, or the clock's (``jam = "kalender"``)."""
+    return WorkingCalendar.twenty_four_seven(calendar.tz) if step.jam == "kalender" else calendar
+
+
+def standard_for(
+    sop: SopDefinition, step: Step, fields: Mapping[str, str], priority: str | None = None
+) -> TimeStandard | None:
+    """The step's time standard: from a field recorded earlier (``waktu_dari``), or the one for the
+    complaint's ``priority`` (``waktu_prioritas``), or as written."""
     if step.waktu_dari:
         value = fields.get(step.waktu_dari)
         return parse_duration(value) if value else None
-    return step.standard
+    return parse_duration(sop.waktu_for(step, priority)[0])
 
 
-def elapsed_minutes(state: CaseState, calendar: WorkingCalendar, until: datetime) -> float:
-    """Working minutes spent on the current step up to ``until``, pauses excluded."""
-    if state.step_started_at is None:
+def elapsed_minutes(
+    state: CaseState, calendar: WorkingCalendar, until: datetime, since: datetime | None = None
+) -> float:
+    """Working minutes from ``since`` (default: the current step's start) up to ``until``, pauses excluded."""
+    since = since or state.step_started_at
+    if since is None:
         return 0.0
     end = min(until, state.paused_since) if state.paused_since else until
-    return max(calendar.working_minutes(state.step_started_at, end) - state.paused_minutes, 0.0)
+    return max(calendar.working_minutes(since, end) - state.paused_minutes, 0.0)
 
 
 def allowance(sop: SopDefinition, state: CaseState, calendar: WorkingCalendar) -> float | None:
-    """Working minutes the current step has from when it started (its standard plus time paused in it).
+    """Minutes the current step has from when its standard counts (its standard plus time paused in it).
 
-    None if closed, paused, or without standard. Cases that start alike have
-    the same allowance, so a batch of new cases asks once.
+    In the step's hours (``hours_for``). None if closed, paused, or without
+    standard. Cases that start alike have the same allowance, so a batch of
+    new cases asks once.
     """
     if state.status != Status.OPEN or state.current_step is None or state.paused_since is not None:
         return None
-    standard = standard_for(sop, sop.step(state.current_step), state.fields)
+    step = sop.step(state.current_step)
+    standard = standard_for(sop, step, state.fields, state.priority)
     if standard is None:
         return None
-    return standard.deadline_minutes(calendar.day_minutes) + state.paused_minutes
+    return standard.deadline_minutes(hours_for(step, calendar).day_minutes) + state.paused_minutes
 
 
 def due_at(sop: SopDefinition, state: CaseState, calendar: WorkingCalendar) -> datetime | None:
     """When the current step must be done; None if closed, paused, or without standard."""
     minutes = allowance(sop, state, calendar)
-    if minutes is None or state.step_started_at is None:
+    if minutes is None or state.current_step is None:
         return None
-    return calendar.add(state.step_started_at, minutes)
+    step = sop.step(state.current_step)
+    since = counts_from(sop, step, state)
+    return None if since is None else hours_for(step, calendar).add(since, minutes)
 
 
 def complete_step(
@@ -158,9 +210,10 @@ def complete_step(
     if end and sop.format >= 2:  # the entry says how the case ended, in the SOP's words
         recorded[OUTCOME_FIELD] = end
 
-    standard = standard_for(sop, step, {**state.fields, **recorded})
-    took = round(elapsed_minutes(state, calendar, at), 2)  # judged on what is stored and shown
-    limit = standard.deadline_minutes(calendar.day_minutes) if standard else None
+    standard = standard_for(sop, step, {**state.fields, **recorded}, state.priority)
+    hours = hours_for(step, calendar)
+    took = round(elapsed_minutes(state, hours, at, counts_from(sop, step, state)), 2)  # judged as stored and shown
+    limit = standard.deadline_minutes(hours.day_minutes) if standard else None
     entry = Entry(
         Action.STEP,
         at,
@@ -248,6 +301,9 @@ BEFORE, AFTER = "before.", "after."
 # An undo entry's fields: the entry it reverses, and the clock and fields of the step it returns to.
 UNDOES = "undoes"
 _UNDO_STARTED, _UNDO_PAUSED, _UNDO_FIELDS, _WAS = "step_started_at", "paused_minutes", "case_fields", "was"
+_UNDO_MOMENTS = "case_moments"  # only when the SOP names moments: other undo entries read as they always did
+# A received entry's field that names the complaint's priority (a correction's: after.priority).
+PRIORITY = "priority"
 # A transfer entry's fields: the SOP versions it moves between (the digest finds a pinned text).
 FROM_DIGEST, TO_DIGEST = "from_digest", "digest"
 # Entries after which there is no step to undo in the same stretch of the case's life.
@@ -394,6 +450,8 @@ def undo(
         _UNDO_PAUSED: repr(before.paused_minutes),
         _UNDO_FIELDS: json.dumps(dict(before.fields), ensure_ascii=False, sort_keys=True),
     }
+    if before.moments:
+        fields[_UNDO_MOMENTS] = moments_text(before.moments)
     entry = Entry(
         Action.UNDO,
         at,
@@ -432,7 +490,7 @@ def reopen(
     entry = Entry(
         Action.REOPEN, at, actor, step=last_step, fields={_WAS: str(state.status)}, note=reason, next_step=target
     )
-    return Transition(apply(state, entry), entry)
+    return Transition(apply(state, entry, sop=sop), entry)
 
 
 def transfer(
@@ -472,7 +530,7 @@ def transfer(
     entry = Entry(
         Action.TRANSFER, at, actor, step=state.current_step, fields=dict(moves), note=reason, next_step=target
     )
-    return Transition(apply(state, entry), entry)
+    return Transition(apply(state, entry, sop=to_sop), entry)
 
 
 def _known_step(sop: SopDefinition, step: str) -> str:
@@ -504,7 +562,8 @@ def apply(
             (a ``resume`` entry carries its paused minutes; a cancellation does not).
         sop: needed for a step that closes the case: the entry records the decision's
             label (format 2: the outcome's id too), and the case closes as the kind of that outcome:
-            the option's, or the step's, ``end``.
+            the option's, or the step's, ``end``;
+            and for a case to keep the moments its SOP's ``waktu_sejak`` names.
 
     Raises:
         ValueError: the journal does not start with its ``received`` entry, the action is
@@ -517,6 +576,7 @@ def apply(
             step_started_at=entry.at,
             last_at=entry.at,
             received_at=entry.at,
+            priority=entry.fields.get(PRIORITY),
         )
     if state is None:
         raise ValueError("a journal starts with its 'received' entry")
@@ -529,6 +589,7 @@ def apply(
     match entry.action:
         case Action.STEP:
             moved = replace(moved, fields={**state.fields, **_case_fields(entry.fields)}, paused_minutes=0.0)
+            moved = _passed(sop, moved, entry.at, ended=entry.step, started=entry.next_step)
             if entry.next_step is not None:
                 return replace(moved, current_step=entry.next_step, step_started_at=entry.at)
             if sop is None:
@@ -562,8 +623,8 @@ def apply(
                 extra = calendar.working_minutes(state.paused_since, entry.at)
             closed = _closed(moved, Status.CANCELLED, entry.at)
             return replace(closed, paused_since=None, total_paused_minutes=state.total_paused_minutes + extra)
-        case Action.CORRECT:  # the complaint's own details are its row's, not the case's state
-            return moved
+        case Action.CORRECT:  # the complaint's own details are its row's; its priority picks standards too
+            return replace(moved, priority=corrected_details(entry).get(PRIORITY, state.priority))
         case Action.UNDO:  # back at the reversed step, with its clock and the fields as they were before it
             return replace(
                 moved,
@@ -573,25 +634,49 @@ def apply(
                 paused_since=None,
                 paused_minutes=float(entry.fields[_UNDO_PAUSED]),
                 fields=json.loads(entry.fields[_UNDO_FIELDS]),
+                moments=moments_from(entry.fields.get(_UNDO_MOMENTS, "{}")),
                 closed_at=None,
             )
         case Action.REOPEN | Action.TRANSFER:  # at the chosen step, its clock starting now
-            return replace(
+            reopened = entry.action == Action.REOPEN
+            moved = replace(
                 moved,
                 status=Status.OPEN,
                 current_step=entry.next_step,
                 step_started_at=entry.at,
                 paused_since=None,
                 paused_minutes=0.0,
-                fields=state.fields if entry.action == Action.REOPEN else {},
+                fields=state.fields if reopened else {},
+                moments=state.moments if reopened else {},
                 closed_at=None,
             )
+            return _passed(sop, moved, entry.at, ended=None, started=entry.next_step)
     raise ValueError(f"no state change defined for journal action {entry.action!r}")
 
 
 def _case_fields(recorded: Mapping[str, str]) -> dict[str, str]:
     """A step entry's fields without the outcome it records: the values the case carries on."""
     return {key: value for key, value in recorded.items() if key != OUTCOME_FIELD}
+
+
+def _passed(
+    sop: SopDefinition | None, state: CaseState, at: datetime, *, ended: str | None, started: str | None
+) -> CaseState:
+    """``state`` keeping ``at`` as the end of step ``ended`` and the start of ``started``, where the SOP names them."""
+    if sop is None or not sop.moments:
+        return state
+    passed = {f"selesai:{ended}": at, f"mulai:{started}": at}
+    kept = {key: moment for key, moment in passed.items() if key in sop.moments}
+    return replace(state, moments={**state.moments, **kept}) if kept else state
+
+
+def moments_text(moments: Mapping[str, datetime]) -> str:
+    """A case's moments as stored (JSON, UTC ISO times)."""
+    return json.dumps({key: at.astimezone(UTC).isoformat() for key, at in moments.items()}, sort_keys=True)
+
+
+def moments_from(text: str) -> dict[str, datetime]:
+    return {key: datetime.fromisoformat(at) for key, at in json.loads(text).items()}
 
 
 def _closed(state: CaseState, status: str, at: datetime) -> CaseState:

@@ -82,6 +82,7 @@ def card_json(card, tz) -> dict:
         "kelengkapan": step.kelengkapan or None,
         "waktu": card.standard_text,
         "waktu_dari": step.waktu_dari,
+        "waktu_prioritas": card.standard_priority,
         "standard_minutes": card.standard_minutes,
         "due_at": t(card.due_at),
         "minutes_left": card.minutes_left,
@@ -126,10 +127,10 @@ def print_card(card, tz, terminal=None, *, stderr: bool = False) -> None:
     grid.add_row(_("Who acts"), text(card.who))
     if step.kelengkapan:
         grid.add_row(_("Inputs"), text(step.kelengkapan))
-    grid.add_row(
-        _("Time standard"),
-        text(card.standard_text or (_("set by field {key}").format(key=step.waktu_dari) if step.waktu_dari else "-")),
-    )
+    standard = card.standard_text or (_("set by field {key}").format(key=step.waktu_dari) if step.waktu_dari else "-")
+    if card.standard_priority:
+        standard += " " + _("(for priority {priority})").format(priority=card.standard_priority)
+    grid.add_row(_("Time standard"), text(standard))
     if card.due_at:
         grid.add_row(_("Due"), local(card.due_at, tz))
     left, late = time_left_text(card)

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, TypedDict, overload
 
+from sopcli.definitions.schema import PRIORITIES
 from sopcli.domain import engine
 from sopcli.domain.urgency import minutes_left
 from sopcli.domain.vocabulary import STATUS_LABELS, Action, Status
@@ -61,7 +62,6 @@ _CHANNEL_ALIASES = {
     "lain-lain": "lainnya",
     "other": "lainnya",
 }
-PRIORITIES = ("rendah", "sedang", "tinggi", "kritis")
 _PRIORITY_ALIASES = {
     "low": "rendah",
     "medium": "sedang",
@@ -237,6 +237,7 @@ class StepCard:
     position: int
     total: int
     standard_text: str | None
+    standard_priority: str | None  # the priority whose waktu_prioritas gave the standard; None: waktu
     standard_minutes: int | None
     due_at: datetime | None
     minutes_left: float | None  # working minutes; negative when late
@@ -391,7 +392,8 @@ def step_card(rt: Runtime, number: str) -> StepCard:
         )
     step = sop.step(state.current_step)
     calendar = rt.calendar_for(sop)
-    standard = engine.standard_for(sop, step, state.fields)
+    standard = engine.standard_for(sop, step, state.fields, state.priority)
+    by_priority = None if step.waktu_dari else sop.waktu_for(step, state.priority)[1]
     due = engine.due_at(sop, state, calendar)
     now = rt.now()
     left = minutes_left(due, now, calendar)
@@ -402,7 +404,8 @@ def step_card(rt: Runtime, number: str) -> StepCard:
         sop.step_number(step.id),
         len(sop.steps),
         standard.text if standard else None,
-        standard.deadline_minutes(calendar.day_minutes) if standard else None,
+        by_priority,
+        standard.deadline_minutes(engine.hours_for(step, calendar).day_minutes) if standard else None,
         due,
         left,
         state.paused_since is not None,
@@ -557,7 +560,9 @@ def record_complaint(rt: Runtime, new: NewComplaint, *, actor: str) -> CaseView:
         journal.lock(session)
         now = rt.now()  # under the lock, as in _act: the journal's moments follow its chain
         received_at = new.received_at or now
-        transition = engine.start(sop, received_at=received_at, actor=actor, note=details["description"])
+        transition = engine.start(
+            sop, received_at=received_at, actor=actor, note=details["description"], priority=details["priority"]
+        )
         if details["ref"]:
             _refuse_duplicate_ref(session, details["ref"])
         version = _pinned_version(session, loaded, now)

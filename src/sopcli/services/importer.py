@@ -27,6 +27,7 @@ from typing import IO, TYPE_CHECKING, Any, NamedTuple
 from zoneinfo import ZoneInfo
 
 from sopcli import limits
+from sopcli.definitions.schema import PRIORITIES
 from sopcli.domain import engine
 from sopcli.domain.chain import canonical_moment, json_string
 from sopcli.domain.vocabulary import Status, status_named
@@ -409,23 +410,33 @@ class _Opening:
     """What every new case of one SOP version starts with, worked out once per import."""
 
     def __init__(self, sop, version_id: int, calendar, zone, to_database: Callable, received_at: datetime, actor: str):
-        self.sop_id, self.sop_version, self.version_id, self.calendar = sop.id, sop.version, version_id, calendar
+        self.sop_id, self.sop_version, self.version_id = sop.id, sop.version, version_id
         self.zone, self.to_database = zone, to_database  # the office's zone (for the year); store.bulk.moment_parameter
         # New cases of one SOP differ only in their received-at and note (tests hold the
         # importer to engine.start), so one start gives the status, first step and allowance.
         started = engine.start(sop, received_at=received_at, actor=actor)
         self.status, self.first_step = started.state.status, started.state.current_step
         self.next_step = started.entry.next_step
-        self.allowance = engine.allowance(sop, started.state, calendar)
+        # The first step's allowance for each priority (its waktu_prioritas may tell them apart).
+        self.allowances = {
+            priority: engine.allowance(
+                sop, engine.start(sop, received_at=received_at, actor=actor, priority=priority).state, calendar
+            )
+            for priority in PRIORITIES
+        }
+        self.by_priority = len(set(self.allowances.values())) > 1
+        self.hours = engine.hours_for(sop.steps[0], calendar)  # the first step's standard counts from receipt
         self.moments: dict[tuple, tuple] = {}  # see moment()
 
-    def due_at(self, received_at: datetime) -> datetime | None:
-        """engine.due_at of a case that started at ``received_at``."""
-        return None if self.allowance is None else self.calendar.add(received_at, self.allowance)
+    def due_at(self, received_at: datetime, priority: str | None) -> datetime | None:
+        """engine.due_at of a case of ``priority`` (None: the priorities share one) that started at ``received_at``."""
+        allowance = self.allowances[priority or PRIORITIES[0]]
+        return None if allowance is None else self.hours.add(received_at, allowance)
 
     def moment(self, key: tuple) -> tuple[int, Any, str, Any]:
-        """For a received-at (``key[0]``): its local year, its database value, its hashed text, and the
-        database value of the first step's deadline. Remembered by ``key``: rows share moments."""
+        """For a received-at (``key[0]``) and a priority (``key[3]``, None where the first step's standard is
+        the same for all): its local year, its database value, its hashed text, and the database value of the
+        first step's deadline. Remembered by ``key``: rows share moments."""
         if len(self.moments) >= MEMO_SIZE:
             self.moments.clear()
         received = key[0]
@@ -433,7 +444,7 @@ class _Opening:
             received.astimezone(self.zone).year,
             self.to_database(received),
             canonical_moment(received),
-            self.to_database(self.due_at(received)),
+            self.to_database(self.due_at(received, key[3])),
         )
         return known
 
@@ -553,7 +564,12 @@ class _Writer:
             # keeps them apart. Zones other than the standard library's by identity (not all
             # hash); the datetime in a key keeps its zone alive, so the id is never another's.
             zone = received.tzinfo
-            key = (received, received.fold, zone if type(zone) in _STANDARD_ZONES else id(zone))
+            key = (
+                received,
+                received.fold,
+                zone if type(zone) in _STANDARD_ZONES else id(zone),
+                priority if opening.by_priority else None,
+            )
             year, at, at_text, due = opening.moments.get(key) or opening.moment(key)
             serial = serials[year] = (serials[year] if year in serials else self._serial_base(year)) + 1
             number = f"{NUMBER_PREFIX}-{year}-{serial:05d}"
@@ -582,6 +598,7 @@ class _Writer:
                     0.0,
                     0.0,
                     "{}",
+                    "{}",  # a case at its first step has passed no step yet
                     at,
                     None,
                     None,

@@ -151,6 +151,7 @@ def _disagreement(rt: Runtime, definition, row, journal, by_digest=None) -> str 
         closed_at,
         fields,
         received_at,
+        moments,
         details,
     ) = row
     if any(entry[1] != number for entry in journal):
@@ -173,6 +174,7 @@ def _disagreement(rt: Runtime, definition, row, journal, by_digest=None) -> str 
         "closed_at": closed_at,
         "fields": json.loads(fields),
         "received_at": received_at,
+        "moments": engine.moments_from(moments),
     }
     replayed = {
         "status": state.status,
@@ -182,6 +184,7 @@ def _disagreement(rt: Runtime, definition, row, journal, by_digest=None) -> str 
         "closed_at": state.closed_at,
         "fields": dict(state.fields),
         "received_at": state.received_at,
+        "moments": dict(state.moments),
     }
     recorded = engine.recorded_details(entries)
     differing = [key for key in stored if stored[key] != replayed[key]]

@@ -62,7 +62,7 @@ class StepFigures:
     late: int
     median_minutes: float | None
     p90_minutes: float | None
-    standard_minutes: int | None  # None: no standard, or one set per case (waktu_dari)
+    standard_minutes: int | None  # None: no standard, or one that differs between cases (waktu_dari, waktu_prioritas)
 
     @property
     def on_time_percent(self) -> float | None:

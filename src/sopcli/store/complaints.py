@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from sopcli.domain.engine import CaseState
+from sopcli.domain.engine import CaseState, moments_from, moments_text
 from sopcli.domain.vocabulary import Status
 from sopcli.store.bulk import insert_rows, placeholders
 from sopcli.store.models import Complaint, JournalEntry
@@ -57,6 +57,8 @@ def state_of(complaint: Complaint) -> CaseState:
         paused_minutes=complaint.paused_minutes,
         total_paused_minutes=complaint.total_paused_minutes,
         closed_at=complaint.closed_at,
+        moments=moments_from(complaint.moments),
+        priority=complaint.priority,
     )
 
 
@@ -69,6 +71,7 @@ def store_state(complaint: Complaint, state: CaseState, due: datetime | None) ->
     complaint.paused_minutes = state.paused_minutes
     complaint.total_paused_minutes = state.total_paused_minutes
     complaint.fields = json.dumps(dict(state.fields), ensure_ascii=False, sort_keys=True)
+    complaint.moments = moments_text(state.moments)
     complaint.last_at = state.last_at
     complaint.closed_at = state.closed_at
     complaint.due_at = due
@@ -178,7 +181,7 @@ OWN_DETAILS = (
 def states_by_id(session: Session) -> Iterator[Sequence[Any]]:
     """What ``sop db check`` compares with a replay of each journal, by complaint id, streamed, as (id, number,
     sop_version_id, status, current_step, step_started_at, paused_since, paused_minutes, closed_at, fields,
-    received_at, details) where details maps each of ``OWN_DETAILS`` to its value."""
+    received_at, moments, details) where details maps each of ``OWN_DETAILS`` to its value."""
     c = Complaint
     query = (
         sa.select(
@@ -193,12 +196,14 @@ def states_by_id(session: Session) -> Iterator[Sequence[Any]]:
             col(c.closed_at),
             col(c.fields),
         )
-        .add_columns(col(c.received_at), *(getattr(c, name) for name in OWN_DETAILS))  # select() takes ten
+        .add_columns(
+            col(c.received_at), col(c.moments), *(getattr(c, name) for name in OWN_DETAILS)
+        )  # select() takes ten
         .order_by(col(c.id))
         .execution_options(yield_per=2000)
     )
     for row in session.execute(query):
-        yield (*row[:11], dict(zip(OWN_DETAILS, row[11:], strict=True)))
+        yield (*row[:12], dict(zip(OWN_DETAILS, row[12:], strict=True)))
 
 
 # --- the bulk path of an import --------------------------------------------------
@@ -228,6 +233,7 @@ COMPLAINT_COLUMNS = (
     "paused_minutes",
     "total_paused_minutes",
     "fields",
+    "moments",
     "last_at",
     "closed_at",
     "resolution_minutes",

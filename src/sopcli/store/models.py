@@ -79,6 +79,8 @@ class Complaint(SQLModel, table=True):
     paused_minutes: float = 0.0
     total_paused_minutes: float = 0.0
     fields: str = Field(default="{}", sa_column=Column(Text, nullable=False))  # JSON object
+    # JSON object: the step starts and ends the SOP's waktu_sejak names (engine.CaseState.moments)
+    moments: str = Field(default="{}", sa_column=Column(Text, nullable=False, server_default="{}"))
     last_at: datetime = Field(sa_column=_utc())
     closed_at: datetime | None = Field(default=None, sa_column=_utc(nullable=True, index=True))
     resolution_minutes: float | None = None
