@@ -196,9 +196,8 @@ def states_by_id(session: Session) -> Iterator[Sequence[Any]]:
             col(c.closed_at),
             col(c.fields),
         )
-        .add_columns(
-            col(c.received_at), col(c.moments), *(getattr(c, name) for name in OWN_DETAILS)
-        )  # select() takes ten
+        # select() is typed for at most ten columns: the rest are added
+        .add_columns(col(c.received_at), col(c.moments), *(getattr(c, name) for name in OWN_DETAILS))
         .order_by(col(c.id))
         .execution_options(yield_per=2000)
     )
