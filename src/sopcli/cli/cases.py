@@ -714,7 +714,10 @@ def list_complaints(
         str,
         typer.Option(
             "--status",
-            help="open, resolved, rejected, cancelled or all (or in Indonesian: terbuka, selesai, ditolak, dibatalkan, semua).",
+            help=(
+                "open, resolved, no_fault_found, referred, rejected, cancelled or all (or in Indonesian: terbuka, "
+                "selesai, 'tidak ditemukan gangguan', dirujuk, ditolak, dibatalkan, semua)."
+            ),
         ),
     ] = "open",
     sop: Annotated[str | None, typer.Option("--sop", help="Only this SOP id.", metavar="ID")] = None,

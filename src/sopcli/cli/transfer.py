@@ -217,7 +217,10 @@ def export(
         str | None,
         typer.Option(
             "--status",
-            help="complaints only: open, resolved, rejected or cancelled (or terbuka, selesai, ditolak, dibatalkan).",
+            help=(
+                "complaints only: open, resolved, no_fault_found, referred, rejected or cancelled (or terbuka, "
+                "selesai, 'tidak ditemukan gangguan', dirujuk, ditolak, dibatalkan)."
+            ),
         ),
     ] = None,
     utc: Annotated[
