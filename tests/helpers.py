@@ -53,6 +53,27 @@ def exited_ok(result):
     return result
 
 
+def record_complaint(sop, received_at: str):
+    """``sop new``: the kaltim-db complaint most journal tests start from (SIMPEG slow, from Sari of BKD)."""
+    return exited_ok(
+        sop(
+            "new",
+            "--sop",
+            "kaltim-db",
+            "--description",
+            "SIMPEG lambat",
+            "--reporter",
+            "Sari",
+            "--unit",
+            "BKD",
+            "--system",
+            "SIMPEG",
+            "--received-at",
+            received_at,
+        )
+    )
+
+
 def no_logbook(result) -> bool:
     """Whether a read command refused because no logbook exists yet (then nothing at all was written)."""
     return result.exit_code == 1 and result.stderr.startswith("Error: no logbook at ")

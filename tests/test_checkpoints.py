@@ -17,30 +17,14 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from helpers import exited_ok
+from helpers import exited_ok, record_complaint
 from sopcli.domain import checkpoint as cp
 
 
 @pytest.fixture
 def logbook(sop):
     """A complaint on Monday 23 November (entries 1-2), its next step on Tuesday (3), Monday sealed (4)."""
-    exited_ok(
-        sop(
-            "new",
-            "--sop",
-            "kaltim-db",
-            "--description",
-            "SIMPEG lambat",
-            "--reporter",
-            "Sari",
-            "--unit",
-            "BKD",
-            "--system",
-            "SIMPEG",
-            "--received-at",
-            "2026-11-23 08:00",
-        )
-    )
+    record_complaint(sop, "2026-11-23 08:00")
     exited_ok(sop("next", "ADU-2026-00001", "--at", "2026-11-23 08:20"))
     exited_ok(sop("next", "ADU-2026-00001", "--at", "2026-11-24 09:00"))
     exited_ok(sop("journal", "seal", "--date", "2026-11-23"))

@@ -17,7 +17,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from helpers import exited_ok, process_env
+from helpers import exited_ok, process_env, record_complaint
 
 pypdf = pytest.importorskip("pypdf")
 OFFICE = "Dinas Komunikasi dan Informatika Provinsi Kalimantan Timur"
@@ -159,23 +159,7 @@ def test_a_bad_overdue_count_is_one_line(sop):
 
 @pytest.fixture
 def monday(sop):
-    exited_ok(
-        sop(
-            "new",
-            "--sop",
-            "kaltim-db",
-            "--description",
-            "SIMPEG lambat",
-            "--reporter",
-            "Sari",
-            "--unit",
-            "BKD",
-            "--system",
-            "SIMPEG",
-            "--received-at",
-            "2026-11-23 08:00",
-        )
-    )
+    record_complaint(sop, "2026-11-23 08:00")
     # Done on Monday at 08:20, written down on Tuesday at 16:00 (the fixed clock): a back-dated entry.
     exited_ok(sop("next", "ADU-2026-00001", "--at", "2026-11-23 08:20"))
     return sop

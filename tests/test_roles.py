@@ -6,29 +6,13 @@ import json
 
 import pytest
 
-from helpers import exited_ok, no_logbook
+from helpers import exited_ok, no_logbook, record_complaint
 
 
 @pytest.fixture
 def case(sop):
     """A kaltim-db complaint at step 1 (pelaksana: pemeriksa_pengelola_ti)."""
-    exited_ok(
-        sop(
-            "new",
-            "--sop",
-            "kaltim-db",
-            "--description",
-            "SIMPEG lambat",
-            "--reporter",
-            "Sari",
-            "--unit",
-            "BKD",
-            "--system",
-            "SIMPEG",
-            "--received-at",
-            "2026-11-24 08:00",
-        )
-    )
+    record_complaint(sop, "2026-11-24 08:00")
     return "ADU-2026-00001"
 
 

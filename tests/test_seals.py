@@ -7,28 +7,12 @@ import re
 
 import pytest
 
-from helpers import exited_ok
+from helpers import exited_ok, record_complaint
 
 
 @pytest.fixture
 def monday(sop):
-    exited_ok(
-        sop(
-            "new",
-            "--sop",
-            "kaltim-db",
-            "--description",
-            "SIMPEG lambat",
-            "--reporter",
-            "Sari",
-            "--unit",
-            "BKD",
-            "--system",
-            "SIMPEG",
-            "--received-at",
-            "2026-11-23 08:00",
-        )
-    )
+    record_complaint(sop, "2026-11-23 08:00")
     exited_ok(sop("next", "ADU-2026-00001", "--at", "2026-11-23 08:20"))
     return sop
 
