@@ -53,25 +53,28 @@ def exited_ok(result):
     return result
 
 
+def complaint_args(received_at: str) -> list[str]:
+    """``sop new`` arguments of the kaltim-db complaint most journal tests start from (SIMPEG slow, from Sari of BKD)."""
+    return [
+        "new",
+        "--sop",
+        "kaltim-db",
+        "--description",
+        "SIMPEG lambat",
+        "--reporter",
+        "Sari",
+        "--unit",
+        "BKD",
+        "--system",
+        "SIMPEG",
+        "--received-at",
+        received_at,
+    ]
+
+
 def record_complaint(sop, received_at: str):
-    """``sop new``: the kaltim-db complaint most journal tests start from (SIMPEG slow, from Sari of BKD)."""
-    return exited_ok(
-        sop(
-            "new",
-            "--sop",
-            "kaltim-db",
-            "--description",
-            "SIMPEG lambat",
-            "--reporter",
-            "Sari",
-            "--unit",
-            "BKD",
-            "--system",
-            "SIMPEG",
-            "--received-at",
-            received_at,
-        )
-    )
+    """That complaint recorded; returns the result of ``sop new``."""
+    return exited_ok(sop(*complaint_args(received_at)))
 
 
 def no_logbook(result) -> bool:

@@ -15,6 +15,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from helpers import record_complaint
+
 NASTY = st.one_of(
     st.text(max_size=60),
     st.text(alphabet=st.characters(blacklist_categories=("Cs",)), min_size=1000, max_size=3000),
@@ -43,22 +45,7 @@ DOCUMENTED_EXITS = {0, 1, 2, 3}
 
 @pytest.fixture
 def logbook(sop):
-    result = sop(
-        "new",
-        "--sop",
-        "kaltim-db",
-        "--description",
-        "SIMPEG lambat",
-        "--reporter",
-        "Sari",
-        "--unit",
-        "BKD",
-        "--system",
-        "SIMPEG",
-        "--received-at",
-        "2026-11-24 08:00",
-    )
-    assert result.exit_code == 0, result.output
+    record_complaint(sop, "2026-11-24 08:00")
     return sop
 
 

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from helpers import exited_ok, no_logbook, record_complaint
+from helpers import complaint_args, exited_ok, no_logbook, record_complaint
 
 
 @pytest.fixture
@@ -66,21 +66,7 @@ def test_an_operator_name_keeps_its_inner_spaces_and_loses_the_surrounding_ones(
 @pytest.mark.parametrize("value", [" ", "\t", "bu\x07di", "x" * 81])
 def test_an_unusable_sop_operator_is_refused_and_nothing_is_journaled(sop, monkeypatch, value):
     monkeypatch.setenv("SOP_OPERATOR", value)
-    result = sop(
-        "new",
-        "--sop",
-        "kaltim-db",
-        "--description",
-        "SIMPEG lambat",
-        "--reporter",
-        "Sari",
-        "--unit",
-        "BKD",
-        "--system",
-        "SIMPEG",
-        "--received-at",
-        "2026-11-24 08:00",
-    )
+    result = sop(*complaint_args("2026-11-24 08:00"))
     assert result.exit_code == 1
     [line] = result.stderr.strip().splitlines()
     assert line.startswith(f"Error: SOP_OPERATOR {value!r} is not a usable operator name"), line
