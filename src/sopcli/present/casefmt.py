@@ -99,6 +99,10 @@ def card_json(card, tz) -> dict:
             ],
         },
         "fields": [{"key": f.key, "meaning": f.meaning, "type": f.type, "required": f.required} for f in step.fields],
+        "other_steps": list(card.other_steps),
+        "persetujuan": list(step.persetujuan),
+        "signed": list(card.signed),
+        "to_sign": list(card.to_sign),
     }
 
 
@@ -154,6 +158,13 @@ def print_card(card, tz, terminal=None, *, stderr: bool = False) -> None:
             )
     for spec in step.fields:
         grid.add_row(_("Field"), text(f"{spec.key}: {spec.meaning}" + ("" if spec.required else _(" (optional)"))))
+    if step.persetujuan:
+        signatures = [f"{name} ✓" for name in card.signed] + [
+            _("{role} (not yet)").format(role=sop.role_name(role)) for role in card.to_sign
+        ]
+        grid.add_row(_("Signed off by"), text(", ".join(signatures)))
+    if card.other_steps:
+        grid.add_row(_("Also running"), text(", ".join(_("step {id}").format(id=i) for i in card.other_steps)))
     if step.id == str(card.position):
         title = _("{number} · step {id} of {total}").format(number=card.case.number, id=step.id, total=card.total)
     else:  # the id is what --step and the journal use; the position tells how far along it is
@@ -198,7 +209,14 @@ def print_case(view, tz, terminal=None) -> None:
         (_("Ref"), view.ref or "-"),
         (_("Description"), view.description),
     ]
-    if view.status == Status.OPEN:
+    if view.status == Status.OPEN and len(view.step_deadlines) > 1:  # a fork's branches: each its own deadline
+        header.append((_("Current steps"), ", ".join(view.step_deadlines)))
+        for step_id, due in view.step_deadlines.items():
+            when = (
+                _("paused since {at}").format(at=local(view.paused_since, tz)) if view.paused_since else local(due, tz)
+            )
+            header.append((_("Step {id} due").format(id=step_id), when))
+    elif view.status == Status.OPEN:
         header.append((_("Current step"), view.current_step))
         header.append(
             (

@@ -177,6 +177,8 @@ class CaseView:
     revision: int
     day_minutes: int  # a working day of the SOP's calendar (24 hours for a 24x7 SOP), for showing durations
     journal: list[JournalView] = field(default_factory=list)
+    # Every step the case is at (after a fork, several) → its deadline; the current step alone otherwise.
+    step_deadlines: dict[str, datetime | None] = field(default_factory=dict)
 
     def to_json(self, tz) -> dict[str, Any]:
         """The JSON contract scripts rely on; times in the office's zone, with offset."""
@@ -190,6 +192,7 @@ class CaseView:
             "sop": {"id": self.sop_id, "version": self.sop_version, "nama": self.sop_name},
             "status": self.status,
             "current_step": self.current_step,
+            "current_steps": [{"step": step, "due_at": t(due)} for step, due in self.step_deadlines.items()],
             "due_at": t(self.due_at),
             "paused_since": t(self.paused_since),
             "received_at": t(self.received_at),
@@ -246,6 +249,14 @@ class StepCard:
     day_minutes: int  # a working day of the SOP's calendar, for showing durations
     age_minutes: float  # working minutes since the complaint was received
     age_days: int  # whole calendar days since it was received
+    other_steps: tuple[str, ...] = ()  # the other steps current at the same time (a fork's branches)
+    signed: tuple[str, ...] = ()  # the persetujuan roles (names) that have signed the step off
+    to_sign: tuple[str, ...] = ()  # ... and those still to sign (keys)
+
+    @property
+    def last_signature(self) -> bool:
+        """Whether completing now completes the step: no sign-off asked, or only one still missing."""
+        return len(self.to_sign) <= 1
 
     @property
     def decision_labels(self) -> list[str]:
@@ -336,7 +347,15 @@ def _journal(session, complaint_id: int) -> list[JournalView]:
     ]
 
 
-def _view(session, complaint, sop, day_minutes: int, with_journal: bool = True) -> CaseView:
+def _view(session, complaint, sop, day_minutes: int, with_journal: bool = True, calendar=None) -> CaseView:
+    """The complaint as commands show it; with ``calendar``, every current step's deadline as well."""
+    deadlines: dict[str, datetime | None] = {}
+    if complaint.status == Status.OPEN and complaint.current_step is not None:
+        if complaint.branches != "[]" and calendar is not None:  # shown in the SOP's order
+            by_step = engine.deadlines(sop, complaints.state_of(complaint), calendar)
+            deadlines = {step: by_step[step] for step in sorted(by_step, key=sop.step_number)}
+        else:
+            deadlines = {complaint.current_step: complaint.due_at}
     return CaseView(
         number=complaint.number,
         ref=complaint.ref,
@@ -362,6 +381,7 @@ def _view(session, complaint, sop, day_minutes: int, with_journal: bool = True) 
         revision=complaint.revision,
         day_minutes=day_minutes,
         journal=_journal(session, complaint.id) if with_journal else [],
+        step_deadlines=deadlines,
     )
 
 
@@ -370,14 +390,15 @@ def show(rt: Runtime, number: str) -> CaseView:
     with rt.ready_database().transaction() as session:
         complaint = _complaint(session, rt, number)
         sop = _definition(session, complaint.sop_version_id)
-        return _view(session, complaint, sop, rt.calendar_for(sop).day_minutes)
+        calendar = rt.calendar_for(sop)
+        return _view(session, complaint, sop, calendar.day_minutes, calendar=calendar)
 
 
-def step_card(rt: Runtime, number: str) -> StepCard:
-    """The current step of an open complaint, with its deadline and time left.
+def step_card(rt: Runtime, number: str, step_id: str | None = None) -> StepCard:
+    """A current step of an open complaint (``step_id``; default: the first), with its deadline and time left.
 
     Raises:
-        ActionError: the complaint is closed.
+        ActionError: the complaint is closed, or not at ``step_id``.
     """
     with rt.ready_database().transaction() as session:
         complaint = _complaint(session, rt, number)
@@ -390,6 +411,8 @@ def step_card(rt: Runtime, number: str) -> StepCard:
                 number=complaint.number, status=_(STATUS_LABELS[state.status])
             )
         )
+    if step_id is not None:
+        state = engine.focus(state, str(step_id))
     step = sop.step(state.current_step)
     calendar = rt.calendar_for(sop)
     standard = engine.standard_for(sop, step, state.fields, state.priority)
@@ -413,6 +436,9 @@ def step_card(rt: Runtime, number: str) -> StepCard:
         day_minutes=calendar.day_minutes,
         age_minutes=calendar.working_minutes(complaint.received_at, now),
         age_days=max((now - complaint.received_at).days, 0),
+        other_steps=state.current_steps[1:],
+        signed=tuple(sop.role_name(role) for role in state.approvals),
+        to_sign=engine.pending_approvals(step, state),
     )
 
 
@@ -684,9 +710,10 @@ def _act(
         journal.lock(session)
         now = rt.now()  # under the lock: a writer that commits first cannot make this moment look backdated
         complaint = _complaint(session, rt, number)
-        if expected_step is not None and complaint.current_step != str(expected_step):
+        at_steps = complaints.state_of(complaint).current_steps
+        if expected_step is not None and str(expected_step) not in at_steps:
             where = (
-                _("it is at step {id}").format(id=complaint.current_step)
+                _("it is at step {id}").format(id=", ".join(at_steps))
                 if complaint.current_step
                 else _("it is already {status}").format(status=_(STATUS_LABELS[complaint.status]))
             )
@@ -706,6 +733,7 @@ def _act(
                 sop,
                 acting_as,
                 now,
+                step_id=str(expected_step) if expected_step is not None else None,
                 any_role=bool(cancelling_as),
                 supervisors=rt.config.supervisor_roles if supervising_as else None,
             )
@@ -727,7 +755,7 @@ def _apply(rt: Runtime, session, complaint, sop, act: Any, now: datetime, with_c
         if case.sop_after is not None:  # moved to another SOP: its deadline and view are the new SOP's
             sop = case.sop_after
             calendar = rt.calendar_for(sop)
-    complaints.store_state(complaint, transition.state, engine.due_at(sop, transition.state, calendar))
+    complaints.store_state(complaint, transition.state, engine.earliest_due(sop, transition.state, calendar))
     if transition.state.status != Status.OPEN and transition.overall_minutes is not None:
         complaint.resolution_minutes = transition.overall_minutes
         complaint.overall_on_time = transition.overall_on_time
@@ -737,7 +765,7 @@ def _apply(rt: Runtime, session, complaint, sop, act: Any, now: datetime, with_c
     session.add(complaint)
     journal.append(session, transition.entry, now, complaint_id=complaint.id, complaint_number=complaint.number)
     session.flush()
-    return _view(session, complaint, sop, calendar.day_minutes)
+    return _view(session, complaint, sop, calendar.day_minutes, calendar=calendar)
 
 
 def _refusal(
@@ -747,6 +775,7 @@ def _refusal(
     actor: str,
     now: datetime,
     *,
+    step_id: str | None = None,
     any_role: bool = False,
     supervisors: tuple[str, ...] | None = None,
 ) -> NotPermitted | None:
@@ -769,7 +798,7 @@ def _refusal(
         )
     if complaint.status != Status.OPEN:
         return None  # the engine says why nothing can be done
-    step = sop.step(complaint.current_step)
+    step = sop.step(step_id or complaint.current_step)  # the step completed: after a fork, one of several
     held = roles_of(session, actor)
     if any_role:
         if held & {role.key for role in sop.roles}:
@@ -798,10 +827,35 @@ def advance(
     note: str | None = None,
     output: str | None = None,
     expected_step: str | None = None,
+    step_id: str | None = None,
+    signing_as: str | None = None,
 ) -> CaseView:
-    """Complete the current step of a complaint (``sop next``)."""
+    """Complete a current step of a complaint (``sop next``): ``step_id`` after a fork, when several are.
 
-    def act(sop, state, calendar, now):
+    A step several roles sign off (``persetujuan``) is signed as ``signing_as``
+    (a role key or name), or else as the one still to sign that ``actor`` holds.
+
+    Raises:
+        NotPermitted: with enforce_roles on, ``actor`` does not hold the role named to sign as.
+    """
+
+    def act(sop, state, calendar, now, case: CaseAt):
+        from sopcli.services.operators import roles_of
+
+        target = engine.focus(state, str(step_id)) if step_id is not None else state
+        step = sop.step(target.current_step) if target.current_step else None
+        signing = _role_key(sop, signing_as) if signing_as else None
+        if step is not None and step.persetujuan:
+            held = roles_of(case.session, actor)
+            if signing is None:
+                signing = next((r for r in engine.pending_approvals(step, target) if r in held), None)
+            elif rt.config.enforce_roles and signing not in held:
+                raise NotPermitted(
+                    _("{actor} does not hold the role {role}, so cannot sign step {id} off as it").format(
+                        actor=actor, role=sop.role_name(signing), id=step.id
+                    ),
+                    _("to be given a role, ask the administrator"),
+                )
         return engine.complete_step(
             sop,
             state,
@@ -813,9 +867,27 @@ def advance(
             fields=fields,
             note=_clean(note),
             output=_clean(output),
+            step_id=step_id,
+            signing_as=signing,
         )
 
-    return _act(rt, number, act, expected_step=expected_step, completing_as=actor)
+    return _act(rt, number, act, expected_step=expected_step or step_id, completing_as=actor, with_case=True)
+
+
+def _role_key(sop, given: str) -> str:
+    """The key of the SOP's role ``given`` names (its key or its name, any case).
+
+    Raises:
+        InputError: the SOP has no such role.
+    """
+    wanted = given.strip().lower()
+    for role in sop.roles:
+        if wanted in (role.key.lower(), role.nama.lower()):
+            return role.key
+    raise InputError(
+        _("SOP {sop} has no role {role!r}").format(sop=sop.id, role=given),
+        _("its roles: {roles}").format(roles=", ".join(role.key for role in sop.roles)),
+    )
 
 
 def check_may_complete(rt: Runtime, number: str, *, actor: str, step: str) -> None:
@@ -1138,6 +1210,12 @@ def list_cases(
             definition = definitions[complaint.sop_version_id]
             calendar = rt.calendar_for(definition)
             step = definition.step(complaint.current_step) if complaint.current_step else None
+            who = definition.who_acts(step) if step else None
+            at_steps: list[str] = []
+            if complaint.branches != "[]":  # a fork's branches: every step and everyone acting
+                at_steps = sorted(complaints.state_of(complaint).current_steps, key=definition.step_number)
+                acting = [definition.role_name(r) for s in at_steps for r in definition.step(s).pelaksana]
+                who = ", ".join(dict.fromkeys(acting))
             rows.append(
                 CaseRow(
                     complaint.number,
@@ -1147,9 +1225,9 @@ def list_cases(
                     complaint.unit,
                     complaint.system,
                     complaint.description,
-                    complaint.current_step,
-                    step.kegiatan if step else None,
-                    definition.who_acts(step) if step else None,
+                    ", ".join(at_steps) if at_steps else complaint.current_step,
+                    step.kegiatan if step and not at_steps else None,
+                    who,
                     complaint.due_at,
                     bool(complaint.due_at and complaint.due_at < now and complaint.status == Status.OPEN),
                     complaint.paused_since is not None,
