@@ -10,12 +10,14 @@ Times are on the default office calendar (Mon–Thu 07:30–16:00); 23–27 Nove
 
 from __future__ import annotations
 
+import json
 import tomllib
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
 
+from helpers import exited_ok
 from sopcli import i18n
 from sopcli.definitions.loader import load_text
 from sopcli.definitions.schema import SopDefinition
@@ -285,3 +287,93 @@ def test_the_keys_are_format_2():
         .replace('end = "pulih"', 'end = "resolved"')
     )
     assert "cabang: a key of format 2; add format = 2 at the top of the file" in problems_of(text)
+
+
+# --- through the CLI: the queue, the card, show and the journal, on SQLite and PostgreSQL -----------------------
+# The clock is conftest's (Tuesday 24 November 2026, 16:00 WIB); --at puts each action earlier that day.
+
+
+@pytest.fixture
+def incident(sop, sop_env):
+    """An incident complaint received Tuesday 08:00, identified at 09:00: its three branches run."""
+    path = sop_env / "insiden.toml"
+    path.write_text(INCIDENT, encoding="utf-8")
+    exited_ok(
+        sop(
+            "new", "--sop", str(path), "--description", "Situs web dinas diretas", "--reporter", "Sari",
+            "--unit", "Humas", "--system", "Website", "--received-at", "2026-11-24 08:00",
+        )
+    )  # fmt: skip
+    exited_ok(sop("next", "1", "--at", "2026-11-24 09:00"))
+    return "ADU-2026-00001"
+
+
+def test_show_lists_every_current_step_with_its_own_deadline(sop, incident):
+    shown = json.loads(exited_ok(sop("show", incident, "--json")).stdout)
+    assert shown["current_steps"] == [
+        {"step": "2", "due_at": "2026-11-24T11:00:00+07:00"},
+        {"step": "3", "due_at": "2026-11-24T10:00:00+07:00"},
+        {"step": "5", "due_at": "2026-11-24T13:00:00+07:00"},
+    ]
+    assert shown["due_at"] == "2026-11-24T10:00:00+07:00"  # the queue warns by the nearest
+    text = exited_ok(sop("show", incident)).stdout
+    assert "Current steps  2, 3, 5" in text and "Step 3 due     24/11/2026 10:00 WIB" in text
+    assert "steps 2, 3, 5 run at once" in text  # the fork's journal entry says so
+
+
+def test_the_queue_shows_every_branch_and_everyone_acting(sop, incident):
+    [row] = json.loads(exited_ok(sop("list", "--json")).stdout)
+    assert row["current_step"] == "2, 3, 5"
+    assert row["who"] == "Admin Sistem, Tim Tanggap Insiden"
+    late = json.loads(exited_ok(sop("list", "--overdue", "--json")).stdout)
+    assert [r["number"] for r in late] == [incident]  # step 3 was due at 10:00; it is 16:00
+
+
+def test_without_step_a_script_is_told_to_name_one_and_nothing_is_written(sop, incident):
+    refused = sop("next", incident)
+    assert refused.exit_code == 1
+    assert refused.stderr == "Error: several steps are current: 2, 3, 5 (name the one done with --step ID)\n"
+    assert len(json.loads(exited_ok(sop("show", incident, "--json")).stdout)["journal"]) == 2
+
+
+def test_each_branch_is_done_by_step_and_the_join_waits_for_the_last(sop, incident):
+    exited_ok(sop("next", incident, "--step", "5", "--at", "2026-11-24 09:30"))
+    done3 = exited_ok(sop("next", incident, "--step", "3", "--at", "2026-11-24 10:30"))
+    assert "Step 3 done. 1 h 30 min / 1 h (late by 30 min)" in done3.stdout
+    assert "now at steps 2, 4, run at once: sop next ADU-2026-00001 --step ID" in done3.stdout
+    gone = sop("next", incident, "--step", "3", "--at", "2026-11-24 10:40")
+    assert gone.exit_code == 3 and "is not at step 3: it is at step" in gone.stderr
+    exited_ok(sop("next", incident, "--step", "2", "--at", "2026-11-24 10:45"))
+    last = exited_ok(sop("next", incident, "--step", "4", "--at", "2026-11-24 11:00"))
+    assert "now at step 6" in last.stdout
+    assert json.loads(exited_ok(sop("show", incident, "--json")).stdout)["current_steps"] == [
+        {"step": "6", "due_at": "2026-11-25T11:00:00+07:00"}
+    ]
+    exited_ok(sop("db", "check"))  # the stored branches are what the journal replays to
+
+
+def test_joint_sign_off_by_two_operators_with_their_roles(sop, incident):
+    for step, minute in (("2", "20"), ("3", "30"), ("4", "40"), ("5", "50")):
+        exited_ok(sop("next", incident, "--step", step, "--at", f"2026-11-24 09:{minute}"))
+    exited_ok(sop("config", "set", "enforce_roles", "true"))
+    exited_ok(sop("operator", "add", "ani", "--role", "tim"))
+    exited_ok(sop("operator", "add", "kadis", "--role", "kepala"))
+    card = json.loads(exited_ok(sop("next", incident, "--show", "--json")).stdout)
+    assert (card["step"], card["to_sign"], card["signed"]) == ("6", ["tim", "kepala"], [])
+
+    stranger = sop("next", incident, "--as", "kadis", "--sign-as", "tim", "--at", "2026-11-24 10:00")
+    assert stranger.exit_code == 1 and "kadis does not hold the role Tim Tanggap Insiden" in stranger.stderr
+    first = exited_ok(sop("next", incident, "--as", "kadis", "--at", "2026-11-24 10:00", "--note", "Disetujui"))
+    assert first.stdout == "Step 6 signed off as Kepala Dinas; still to sign: Tim Tanggap Insiden.\n"
+    card = json.loads(exited_ok(sop("next", incident, "--show", "--json")).stdout)
+    assert (card["to_sign"], card["signed"]) == (["tim"], ["Kepala Dinas"])
+    closed = exited_ok(sop("next", incident, "--as", "ani", "--at", "2026-11-24 10:30"))
+    assert "ADU-2026-00001 is closed: resolved." in closed.stdout
+
+    journal = json.loads(exited_ok(sop("show", incident, "--json")).stdout)["journal"]
+    assert [(e["action"], e["actor"], e["fields"].get("sebagai")) for e in journal[-2:]] == [
+        ("approved", "kadis", "kepala"),
+        ("step", "ani", "tim"),
+    ]
+    exited_ok(sop("db", "check"))
+    exited_ok(sop("verify"))

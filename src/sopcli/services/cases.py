@@ -412,6 +412,7 @@ def step_card(rt: Runtime, number: str, step_id: str | None = None) -> StepCard:
             )
         )
     if step_id is not None:
+        _refuse_moved_on(complaint, state, str(step_id))
         state = engine.focus(state, str(step_id))
     step = sop.step(state.current_step)
     calendar = rt.calendar_for(sop)
@@ -710,19 +711,8 @@ def _act(
         journal.lock(session)
         now = rt.now()  # under the lock: a writer that commits first cannot make this moment look backdated
         complaint = _complaint(session, rt, number)
-        at_steps = complaints.state_of(complaint).current_steps
-        if expected_step is not None and str(expected_step) not in at_steps:
-            where = (
-                _("it is at step {id}").format(id=", ".join(at_steps))
-                if complaint.current_step
-                else _("it is already {status}").format(status=_(STATUS_LABELS[complaint.status]))
-            )
-            raise CaseMovedOn(
-                _("{number} is not at step {step}: {where}").format(
-                    number=complaint.number, where=where, step=expected_step
-                ),
-                _("see 'sop show {number}'").format(number=complaint.number),
-            )
+        if expected_step is not None:
+            _refuse_moved_on(complaint, complaints.state_of(complaint), str(expected_step))
         sop = _definition(session, complaint.sop_version_id)
         refused = None
         acting_as = completing_as or cancelling_as or supervising_as
@@ -740,6 +730,25 @@ def _act(
         if refused is None:
             return _apply(rt, session, complaint, sop, act, now, with_case) if act is not None else None
     raise refused  # after the commit: the refusal stays in the journal
+
+
+def _refuse_moved_on(complaint, state: engine.CaseState, step_id: str) -> None:
+    """Refuse a step the operator was shown (or named) that the case is no longer at.
+
+    Raises:
+        CaseMovedOn: the case is at other steps, or closed.
+    """
+    if step_id in state.current_steps:
+        return
+    where = (
+        _("it is at step {id}").format(id=", ".join(state.current_steps))
+        if state.current_steps
+        else _("it is already {status}").format(status=_(STATUS_LABELS[complaint.status]))
+    )
+    raise CaseMovedOn(
+        _("{number} is not at step {step}: {where}").format(number=complaint.number, where=where, step=step_id),
+        _("see 'sop show {number}'").format(number=complaint.number),
+    )
 
 
 def _apply(rt: Runtime, session, complaint, sop, act: Any, now: datetime, with_case: bool = False) -> CaseView:

@@ -249,6 +249,8 @@ COMPLAINT_COLUMNS = (
     "overall_on_time",
     "created_by",
     "revision",
+    "branches",
+    "approvals",
 )
 # Values looked up with one IN (...) each: well under every engine's limit on parameters.
 LOOKUP_BATCH = 500
