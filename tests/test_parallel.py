@@ -377,3 +377,16 @@ def test_joint_sign_off_by_two_operators_with_their_roles(sop, incident):
     ]
     exited_ok(sop("db", "check"))
     exited_ok(sop("verify"))
+
+
+def test_sops_show_and_path_read_the_fork_as_steps_at_once(sop, sop_env):
+    path = sop_env / "insiden.toml"
+    path.write_text(INCIDENT, encoding="utf-8")
+    shown = exited_ok(sop("sops", "show", str(path))).stdout
+    assert "→ 2, 3, 5 at once" in shown
+    assert "waits for every branch" in shown and "each of: Tim Tanggap Insiden, Kepala Dinas" in shown
+    as_json = json.loads(exited_ok(sop("sops", "show", str(path), "--json")).stdout)
+    assert as_json["steps"][0]["cabang"] == ["2", "3", "5"] and as_json["steps"][5]["gabung"] == "semua"
+    # 1 h, then the longest branch (notification, 4 h; not 2 h + 1 h 30 summed), then 1 day: 1 day 5 hours.
+    totals = json.loads(exited_ok(sop("sops", "path", str(path), "--json")).stdout)
+    assert {p["max_minutes"] for p in totals["paths"]} == {60 + 240 + 510}
