@@ -394,6 +394,11 @@ def next_step(
             resolve=_one_of(at_steps),
         )
         card = cases.step_card(rt, number, step)
+    if questions.interactive:  # the card is what the questions are about: it goes where they go
+        print_card(card, rt.zone, rt.terminal, stderr=questions.on_stderr)
+    elif not as_json and rt.terminal.stdout_is_tty:
+        print_card(card, rt.zone, rt.terminal)
+    rt.database.refuse_if_read_only()  # the step can be seen, not completed; say so before any question
     if card.to_sign and sign_as is None and questions.interactive and len(card.to_sign) > 1:
         sign_as = questions.ask(
             _("Sign step {id} off as").format(id=card.step.id),
@@ -401,17 +406,16 @@ def next_step(
             choices=list(card.to_sign),
             resolve=_one_of(list(card.to_sign)),
         )
-    if questions.interactive:  # the card is what the questions are about: it goes where they go
-        print_card(card, rt.zone, rt.terminal, stderr=questions.on_stderr)
-    elif not as_json and rt.terminal.stdout_is_tty:
-        print_card(card, rt.zone, rt.terminal)
-    rt.database.refuse_if_read_only()  # the step can be seen, not completed; say so before any question
     current = card.step
     if questions.interactive:  # a refusal now, not after every answer has been typed
         cases.check_may_complete(rt, card.case.number, actor=operator, step=step or current.id)
     if not card.last_signature:  # an earlier signature: the decision and the rest come with the last
-        if questions.interactive and note_text is None:
-            note_text = questions.ask(_("Note (optional)"), "--note", default="")
+        if questions.interactive:
+            if note_text is None:
+                note_text = questions.ask(_("Note (optional)"), "--note", default="")
+            if not questions.confirm(_("Sign step {id} off?").format(id=current.id)):
+                typer.echo(_("Nothing saved."), err=True)
+                raise typer.Exit(1)
         view = cases.advance(
             rt,
             card.case.number,
