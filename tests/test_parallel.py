@@ -390,3 +390,10 @@ def test_sops_show_and_path_read_the_fork_as_steps_at_once(sop, sop_env):
     # 1 h, then the longest branch (notification, 4 h; not 2 h + 1 h 30 summed), then 1 day: 1 day 5 hours.
     totals = json.loads(exited_ok(sop("sops", "path", str(path), "--json")).stdout)
     assert {p["max_minutes"] for p in totals["paths"]} == {60 + 240 + 510}
+
+
+def test_the_wall_board_has_a_row_per_step_running_at_once(sop, incident):
+    board = exited_ok(sop("board", "--once")).stdout
+    rows = [line for line in board.splitlines() if incident in line]
+    assert len(rows) == 3
+    assert [name in board for name in ("Penahanan", "Pengamanan bukti", "Pemberitahuan")] == [True] * 3
