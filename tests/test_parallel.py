@@ -11,6 +11,7 @@ Times are on the default office calendar (Mon–Thu 07:30–16:00); 23–27 Nove
 from __future__ import annotations
 
 import json
+import re
 import tomllib
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -369,6 +370,8 @@ def test_joint_sign_off_by_two_operators_with_their_roles(sop, incident):
     assert (card["to_sign"], card["signed"]) == (["tim"], ["Kepala Dinas"])
     closed = exited_ok(sop("next", incident, "--as", "ani", "--at", "2026-11-24 10:30"))
     assert "ADU-2026-00001 is closed: resolved." in closed.stdout
+    assert json.loads(exited_ok(sop("show", incident, "--json")).stdout)["outcome"] == "Pulih"
+    assert re.search(r"^Status +resolved \(Pulih\)$", exited_ok(sop("show", incident)).stdout, re.M)
 
     journal = json.loads(exited_ok(sop("show", incident, "--json")).stdout)["journal"]
     assert [(e["action"], e["actor"], e["fields"].get("sebagai")) for e in journal[-2:]] == [

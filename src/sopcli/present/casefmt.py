@@ -187,18 +187,26 @@ def _outcome(outcome: str | None, sop) -> str:
     return outcome_label(outcome or "", sop)
 
 
+def _status_text(view) -> str:
+    """The status, with the SOP's own words for how it ended where they say more ("ditolak (Bukan gangguan …)")."""
+    from sopcli.present.labels import status_label
+
+    label = status_label(view.status)
+    return f"{label} ({view.outcome})" if view.outcome and view.outcome.lower() != label.lower() else label
+
+
 def print_case(view, tz, terminal=None) -> None:
     """``sop show``: the complaint, then its timeline with time taken against the standard."""
     from sopcli.domain.vocabulary import Action, Status
     from sopcli.present import render
-    from sopcli.present.labels import action_label, fields_text, status_label
+    from sopcli.present.labels import action_label, fields_text
     from sopcli.present.render import KEEP, Column
     from sopcli.worktime.parse import format_minutes
 
     day_minutes = view.day_minutes
     header = [
         (_("Number"), view.number),
-        (_("Status"), status_label(view.status)),
+        (_("Status"), _status_text(view)),
         (_("SOP"), f"{view.sop_id} v{view.sop_version} — {view.sop_name}"),
         (_("Received"), local(view.received_at, tz)),
         (_("Reporter"), view.reporter),

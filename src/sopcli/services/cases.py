@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, TypedDict, overload
 
-from sopcli.definitions.schema import PRIORITIES
+from sopcli.definitions.schema import OUTCOME_FIELD, PRIORITIES
 from sopcli.domain import engine
 from sopcli.domain.urgency import minutes_left
 from sopcli.domain.vocabulary import STATUS_LABELS, Action, Status
@@ -179,6 +179,7 @@ class CaseView:
     journal: list[JournalView] = field(default_factory=list)
     # Every step the case is at (after a fork, several) → its deadline; the current step alone otherwise.
     step_deadlines: dict[str, datetime | None] = field(default_factory=dict)
+    outcome: str | None = None  # how a closed case ended, in its SOP's words (format 2: the outcome's label)
 
     def to_json(self, tz) -> dict[str, Any]:
         """The JSON contract scripts rely on; times in the office's zone, with offset."""
@@ -191,6 +192,7 @@ class CaseView:
             "ref": self.ref,
             "sop": {"id": self.sop_id, "version": self.sop_version, "nama": self.sop_name},
             "status": self.status,
+            "outcome": self.outcome,
             "current_step": self.current_step,
             "current_steps": [{"step": step, "due_at": t(due)} for step, due in self.step_deadlines.items()],
             "due_at": t(self.due_at),
@@ -356,6 +358,7 @@ def _view(session, complaint, sop, day_minutes: int, with_journal: bool = True, 
             deadlines = {step: by_step[step] for step in sorted(by_step, key=sop.step_number)}
         else:
             deadlines = {complaint.current_step: complaint.due_at}
+    entries = _journal(session, complaint.id) if with_journal else []
     return CaseView(
         number=complaint.number,
         ref=complaint.ref,
@@ -380,9 +383,22 @@ def _view(session, complaint, sop, day_minutes: int, with_journal: bool = True, 
         overall_standard=sop.waktu or None,
         revision=complaint.revision,
         day_minutes=day_minutes,
-        journal=_journal(session, complaint.id) if with_journal else [],
+        journal=entries,
         step_deadlines=deadlines,
+        outcome=_outcome_label(sop, complaint.status, entries),
     )
+
+
+def _outcome_label(sop, status: str, entries: list[JournalView]) -> str | None:
+    """The label of the outcome a closed case ended with, as its closing step recorded it (format 2)."""
+    if status == Status.OPEN:
+        return None
+    moves = (Action.STEP, Action.CANCEL, Action.UNDO, Action.REOPEN, Action.TRANSFER)  # notes may come after
+    closing = next((e for e in reversed(entries) if e.action in moves), None)
+    if closing is None or closing.action != Action.STEP:
+        return None
+    outcome = sop.outcome(closing.fields.get(OUTCOME_FIELD, ""))
+    return outcome.label if outcome else None
 
 
 def show(rt: Runtime, number: str) -> CaseView:
