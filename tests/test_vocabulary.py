@@ -41,6 +41,7 @@ def test_the_values_are_the_strings_stored_in_databases_and_the_hash_chain():
         "reopen",
         "transfer",
         "roles",
+        "approved",
     ]
 
 
@@ -88,11 +89,13 @@ def test_labels_are_in_the_interface_language():
         "reopened",
         "moved to another SOP",
         "roles changed",
+        "signed off",
     ]
     i18n.set_language("id")
     assert action_label("refused") == "tidak berwenang"
     assert status_label("resolved") == "selesai"
     assert action_label("reopen") == "dibuka kembali"
+    assert action_label("approved") == "ditandatangani"
     assert action_label("merge") == "merge"  # not one of sop's: shown as stored
     assert status_label("closed") == "closed"
 

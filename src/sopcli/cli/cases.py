@@ -15,7 +15,7 @@ import typer
 
 from sopcli.cli.options import AsOption, AtOption, JsonOption, NoPagerOption, format_option
 from sopcli.cli.state import runtime_of
-from sopcli.domain.vocabulary import Status
+from sopcli.domain.vocabulary import Action, Status
 
 # Rows `sop list` shows in a table unless told otherwise: a screenful or two, the oldest (most urgent) first.
 LIST_LIMIT = 100
@@ -330,7 +330,15 @@ def next_step(
     ] = None,
     step: Annotated[
         str | None,
-        typer.Option("--step", help="Only if the case is at this step (refuse if it is elsewhere).", metavar="STEP"),
+        typer.Option(
+            "--step",
+            help="The step to complete, when several run at once; refused if the case is not at it.",
+            metavar="STEP",
+        ),
+    ] = None,
+    sign_as: Annotated[
+        str | None,
+        typer.Option("--sign-as", help="The role you sign a jointly signed step off as.", metavar="ROLE"),
     ] = None,
     at: AtOption = None,
     actor: AsOption = None,
@@ -344,7 +352,9 @@ def next_step(
     On a terminal it asks for the decision, fields, a note and the output
     reference; in scripts give them as options (a decision step needs
     --decision). With --json it never asks: every value comes as an option and
-    only JSON is printed. --show shows the step and changes nothing.
+    only JSON is printed. --show shows the step and changes nothing. When
+    several steps run at once (parallel branches), --step names the one done;
+    a step several roles sign off is signed by each in turn (--sign-as ROLE).
 
     Example: sop next ADU-2026-00042 --decision ya --note "Server DB dipulihkan" --output "LAP/12/2026"
     """
@@ -362,7 +372,7 @@ def next_step(
                 _("--show only shows the step: {options} would complete it").format(options=", ".join(given)),
                 _("leave out --show to complete the step"),
             )
-        card = cases.step_card(rt, number)
+        card = cases.step_card(rt, number, step)
         if as_json:
             from sopcli.present import render
 
@@ -373,16 +383,54 @@ def next_step(
     operator = _operator(rt, actor)
     when = rt.parse_when(at) if at else None
     fields = cases.parse_field_options(field or [])
-    card = cases.step_card(rt, number)
+    card = cases.step_card(rt, number, step)
     questions = Questions(rt.terminal, asking=not as_json)
+    if card.other_steps and step is None and questions.interactive:  # several at once: which one was done
+        at_steps = [card.step.id, *card.other_steps]
+        step = questions.ask(
+            _("Several steps run at once ({ids}); which one is done?").format(ids=", ".join(at_steps)),
+            "--step",
+            choices=at_steps,
+            resolve=_one_of(at_steps),
+        )
+        card = cases.step_card(rt, number, step)
     if questions.interactive:  # the card is what the questions are about: it goes where they go
         print_card(card, rt.zone, rt.terminal, stderr=questions.on_stderr)
     elif not as_json and rt.terminal.stdout_is_tty:
         print_card(card, rt.zone, rt.terminal)
     rt.database.refuse_if_read_only()  # the step can be seen, not completed; say so before any question
+    if card.to_sign and sign_as is None and questions.interactive and len(card.to_sign) > 1:
+        sign_as = questions.ask(
+            _("Sign step {id} off as").format(id=card.step.id),
+            "--sign-as",
+            choices=list(card.to_sign),
+            resolve=_one_of(list(card.to_sign)),
+        )
     current = card.step
     if questions.interactive:  # a refusal now, not after every answer has been typed
         cases.check_may_complete(rt, card.case.number, actor=operator, step=step or current.id)
+    if not card.last_signature:  # an earlier signature: the decision and the rest come with the last
+        if questions.interactive:
+            if note_text is None:
+                note_text = questions.ask(_("Note (optional)"), "--note", default="")
+            if not questions.confirm(_("Sign step {id} off?").format(id=current.id)):
+                typer.echo(_("Nothing saved."), err=True)
+                raise typer.Exit(1)
+        view = cases.advance(
+            rt,
+            card.case.number,
+            actor=operator,
+            at=when,
+            note=note_text,
+            expected_step=step or current.id,
+            step_id=step,
+            signing_as=sign_as,
+        )
+        if as_json:
+            _emit(view, rt, as_json=True)
+            return
+        _report_progress(view, card)
+        return
     if current.decision and decision is None:
         if not questions.interactive:
             card.require_decision(decision)
@@ -418,11 +466,28 @@ def next_step(
         note=note_text,
         output=output,
         expected_step=step or current.id,
+        step_id=step,
+        signing_as=sign_as,
     )
     if as_json:
         _emit(view, rt, as_json=True)
         return
-    _report_progress(view)
+    _report_progress(view, card)
+
+
+def _one_of(choices: list[str]) -> Callable[[str], str]:
+    """An answer as one of ``choices`` (the word, its number or its first letters)."""
+    from sopcli.errors import InputError
+    from sopcli.i18n import _
+    from sopcli.services.cases import pick
+
+    def chosen(answer: str) -> str:
+        found = pick(answer, choices)
+        if found is None:
+            raise InputError(_("choose one of: {choices}").format(choices=", ".join(choices)))
+        return found
+
+    return chosen
 
 
 def _option_of(card) -> Callable[[str], str]:
@@ -462,18 +527,34 @@ def _ask_field(questions: Questions, spec) -> str:
             questions.console().print(Text(str(exc), style="red"))
 
 
-def _report_progress(view) -> None:
+def _report_progress(view, card) -> None:
+    from sopcli.definitions.schema import SIGNED_AS
     from sopcli.i18n import _
     from sopcli.present.casefmt import took_text
     from sopcli.present.labels import status_label
 
     last = view.journal[-1]
+    if last.action == Action.APPROVE:
+        signed = last.fields[SIGNED_AS]
+        waiting = [card.sop.role_name(role) for role in card.to_sign if role != signed]
+        typer.echo(
+            _("Step {id} signed off as {role}; still to sign: {waiting}.").format(
+                id=last.step, role=card.sop.role_name(signed), waiting=", ".join(waiting)
+            )
+        )
+        return
     timing = took_text(last.took_minutes, last.standard_minutes, last.on_time, view.day_minutes)
     typer.echo(
         _("Step {id} done{decision}.").format(id=last.step, decision=f" ({last.decision})" if last.decision else "")
         + (f" {timing}" if timing else "")
     )
-    if view.status == Status.OPEN:
+    if view.status == Status.OPEN and len(view.step_deadlines) > 1:
+        typer.echo(
+            _("{number} is now at steps {steps}, run at once: sop next {number} --step ID").format(
+                number=view.number, steps=", ".join(view.step_deadlines)
+            )
+        )
+    elif view.status == Status.OPEN:
         typer.echo(
             _("{number} is now at step {step}: sop next {number}").format(number=view.number, step=view.current_step)
         )
@@ -844,7 +925,9 @@ def list_complaints(
             r.unit,
             r.system,
             _shorten(" ".join(r.description.split()), 40),
-            f"{r.current_step}. {_shorten(r.step_name or '')}" if r.current_step else status_label(r.status),
+            (f"{r.current_step}. {_shorten(r.step_name)}" if r.step_name else r.current_step)
+            if r.current_step
+            else status_label(r.status),
             r.who or "",
             local(r.due_at, rt.zone) if r.due_at else "-",
             _time_left(r),

@@ -176,6 +176,21 @@ def _readings_table(sop):
         if step.keterangan:
             rows.append([number, _("Remarks"), step.keterangan])
             number = ""
+        if step.gabung:
+            waits = (
+                _("waits for every branch") if step.gabung == "semua" else _("starts with the first branch to arrive")
+            )
+            rows.append([number, _("Join"), waits])
+            number = ""
+        if step.persetujuan:
+            rows.append(
+                [
+                    number,
+                    _("Signed off by"),
+                    _("each of: {roles}").format(roles=", ".join(map(sop.role_name, step.persetujuan))),
+                ]
+            )
+            number = ""
         if step.decision is None:
             continue
         rows.append([number, _("Decision"), step.decision.question])
@@ -215,6 +230,8 @@ def _next_text(sop, step) -> str:
     from sopcli.definitions.flowchart import outcome_label
     from sopcli.i18n import _
 
+    if step.cabang:
+        return _("→ {ids} at once").format(ids=", ".join(step.cabang))
     parts = []
     for label, goto, end in sop.successors(step):
         target = _("end ({outcome})").format(outcome=outcome_label(end, sop)) if end else f"→ {goto}"

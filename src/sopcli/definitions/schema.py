@@ -21,6 +21,7 @@ OutcomeKind = Literal["resolved", "no_fault_found", "referred", "rejected"]
 CalendarKind = Literal["office", "24x7"]
 FieldType = Literal["text", "duration", "number"]
 Hours = Literal["kerja", "kalender"]  # office hours of the SOP's calendar, or clock hours (24x7)
+JoinKind = Literal["semua", "salah_satu"]  # a join waits for all of a fork's branches, or for the first
 RECEIVED = "diterima"  # waktu_sejak: the complaint's receipt
 STEP_MOMENTS = ("mulai", "selesai")  # waktu_sejak = "mulai:ID" / "selesai:ID": another step's start or end
 PRIORITIES = ("rendah", "sedang", "tinggi", "kritis")  # a complaint's priority: the keys of waktu_prioritas
@@ -47,8 +48,14 @@ FORMAT1_OUTCOMES = (
 )
 # The key under which a format-2 closing step's journal entry records its outcome id; no step field may take it.
 OUTCOME_FIELD = "outcome"
+# The key under which a sign-off's entry records the role signing (persetujuan); reserved likewise.
+SIGNED_AS = "sebagai"
 # The keys format 1 does not know: a file using them says format = 2.
 FORMAT2_KEYS = ("outcomes", "disusun_oleh", "penanggung_jawab", "tujuan", "pengantar", "catatan_transkripsi")
+# The same, of a step.
+STEP_FORMAT2_KEYS = ("cabang", "gabung", "persetujuan")
+# A step entry that opens a fork names its branches in next_step, joined by this (so no branch id may hold it).
+BRANCH_SEPARATOR = ","
 
 
 class Role(_Frozen):
@@ -116,6 +123,11 @@ class Step(_Frozen):
     ``waktu_prioritas`` gives a standard per complaint priority
     (``{ kritis = "30 menit", rendah = "3 hari" }``); ``waktu`` serves the
     priorities it leaves out.
+
+    Format 2: after a step with ``cabang`` all the steps it names run at once,
+    each with its own clock, until they meet at a step with ``gabung``, which
+    starts when all of them (``semua``) or the first (``salah_satu``) arrive.
+    A step with ``persetujuan`` is done when each of those roles has signed it off.
     """
 
     id: str = Field(min_length=1)
@@ -133,6 +145,9 @@ class Step(_Frozen):
     end: str | None = None
     decision: Decision | None = None
     fields: tuple[StepField, ...] = ()
+    cabang: tuple[str, ...] = ()
+    gabung: JoinKind | None = None
+    persetujuan: tuple[str, ...] = ()
 
     @property
     def standard(self) -> TimeStandard | None:
@@ -235,6 +250,8 @@ class SopDefinition(_Frozen):
         """Where a step leads: ``(option label or None, next step id or None, end outcome or None)``."""
         if step.decision:
             return [(o.label, o.goto, o.end) for o in step.decision.options]
+        if step.cabang:
+            return [(None, branch, None) for branch in step.cabang]
         if step.end:
             return [(None, None, step.end)]
         return [(None, self.following(step.id), None)]

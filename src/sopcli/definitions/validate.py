@@ -9,7 +9,17 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
-from sopcli.definitions.schema import FORMAT2_KEYS, OUTCOME_FIELD, RECEIVED, STEP_MOMENTS, SopDefinition, Step
+from sopcli.definitions.schema import (
+    BRANCH_SEPARATOR,
+    FORMAT2_KEYS,
+    OUTCOME_FIELD,
+    RECEIVED,
+    SIGNED_AS,
+    STEP_FORMAT2_KEYS,
+    STEP_MOMENTS,
+    SopDefinition,
+    Step,
+)
 from sopcli.errors import TimeParseError
 from sopcli.i18n import _
 from sopcli.worktime.parse import parse_duration
@@ -40,6 +50,7 @@ def validate(sop: SopDefinition) -> list[Problem]:
     problems += _ends(sop)
     problems += _time_standards(sop)
     problems += _counting(sop)
+    problems += _forks(sop)
     problems += _reachability(sop)
     return problems
 
@@ -47,11 +58,13 @@ def validate(sop: SopDefinition) -> list[Problem]:
 def _format(sop: SopDefinition) -> list[Problem]:
     if sop.format >= 2:
         return []
-    return [
-        Problem(_("{key}: a key of format 2; add format = 2 at the top of the file").format(key=key), key=key)
-        for key in FORMAT2_KEYS
-        if key in sop.model_fields_set
-    ]
+    message = _("{key}: a key of format 2; add format = 2 at the top of the file")
+    problems = [Problem(message.format(key=key), key=key) for key in FORMAT2_KEYS if key in sop.model_fields_set]
+    for step in sop.steps:
+        problems += [
+            Problem(message.format(key=key), step.id) for key in STEP_FORMAT2_KEYS if key in step.model_fields_set
+        ]
+    return problems
 
 
 def _ends(sop: SopDefinition) -> list[Problem]:
@@ -67,6 +80,10 @@ def _ends(sop: SopDefinition) -> list[Problem]:
         if sop.format >= 2 and any(f.key == OUTCOME_FIELD for f in step.fields):
             problems.append(
                 Problem(_("field {key!r} is reserved for the outcome of the case").format(key=OUTCOME_FIELD), step.id)
+            )
+        if step.persetujuan and any(f.key == SIGNED_AS for f in step.fields):
+            problems.append(
+                Problem(_("field {key!r} is reserved for the role signing the step off").format(key=SIGNED_AS), step.id)
             )
         for _label, _goto, end in sop.successors(step):
             if end is None or end in known:
@@ -117,8 +134,20 @@ def _references(sop: SopDefinition) -> list[Problem]:
                 )
         if step.next is not None and step.next not in step_ids:
             problems.append(Problem(_("next step {target!r} does not exist").format(target=step.next), step.id))
-        if sum(x is not None for x in (step.next, step.end, step.decision)) > 1:
-            problems.append(Problem(_("a step has only one of next, end or decision"), step.id))
+        if sum(x is not None for x in (step.next, step.end, step.decision)) + bool(step.cabang) > 1:
+            problems.append(Problem(_("a step has only one of next, end, decision or cabang"), step.id))
+        for role in step.persetujuan:
+            if role not in roles:
+                problems.append(
+                    Problem(
+                        _("persetujuan: unknown role {role!r} (known: {known})").format(
+                            role=role, known=", ".join(sorted(roles))
+                        ),
+                        step.id,
+                    )
+                )
+        if step.persetujuan and len(set(step.persetujuan)) < 2:
+            problems.append(Problem(_("persetujuan names the roles who sign off together: at least two"), step.id))
         if step.waktu_dari is not None:
             if step.waktu_dari not in field_keys:
                 problems.append(
@@ -218,6 +247,90 @@ def _counting(sop: SopDefinition) -> list[Problem]:
                 )
             )
     return problems
+
+
+def _forks(sop: SopDefinition) -> list[Problem]:
+    """Every fork's branches meet at one join, without ending the case or forking again on the way.
+
+    A branch that could miss its join would leave a join that waits for all of
+    them waiting for ever; a join no fork leads to waits for nothing.
+    """
+    problems = []
+    step_ids = {s.id for s in sop.steps}
+    joins_of_forks: set[str] = set()
+    for fork in sop.steps:
+        if not fork.cabang:
+            continue
+        if len(set(fork.cabang)) < 2:
+            problems.append(Problem(_("cabang names the steps that run at once: at least two"), fork.id))
+        unknown = [branch for branch in fork.cabang if branch not in step_ids]
+        for branch in unknown:
+            problems.append(Problem(_("cabang names step {id!r}, which does not exist").format(id=branch), fork.id))
+        for branch in fork.cabang:
+            if BRANCH_SEPARATOR in branch:
+                problems.append(
+                    Problem(
+                        _("a step that is a branch may not have {sep!r} in its id").format(sep=BRANCH_SEPARATOR),
+                        fork.id,
+                    )
+                )
+        if unknown:
+            continue
+        joins: set[str] = set()
+        for branch in dict.fromkeys(fork.cabang):
+            met, problem = _branch_join(sop, fork, branch)
+            if problem:
+                problems.append(Problem(problem, fork.id))
+            elif met:
+                joins.add(met)
+        if len(joins) > 1:
+            problems.append(
+                Problem(
+                    _("the branches of this step meet at different joins ({ids}); they must meet at one").format(
+                        ids=", ".join(sorted(joins))
+                    ),
+                    fork.id,
+                )
+            )
+        joins_of_forks |= joins
+    for step in sop.steps:
+        if step.gabung is not None and step.id not in joins_of_forks:
+            problems.append(Problem(_("gabung on a step no fork's branches lead to (no cabang before it)"), step.id))
+    return problems
+
+
+def _branch_join(sop: SopDefinition, fork: Step, branch: str) -> tuple[str | None, str | None]:
+    """(the join the paths from ``branch`` all reach, None) or (None, what is wrong with them)."""
+    joins: set[str] = set()
+    seen: set[str] = set()
+    stack = [branch]
+    known = {s.id for s in sop.steps}
+    while stack:
+        step_id = stack.pop()
+        if step_id in seen or step_id not in known:  # an unknown step is reported on its own
+            continue
+        seen.add(step_id)
+        step = sop.step(step_id)
+        if step.gabung is not None:
+            joins.add(step_id)
+            continue
+        if step.cabang or step_id == fork.id:
+            return None, _("the branch from step {id} forks again before its join; branches may not fork").format(
+                id=branch
+            )
+        for _label, goto, _end in sop.successors(step):
+            if goto is None:
+                return None, _(
+                    "the branch from step {id} can end the case at step {at}; branches must meet at a join (gabung)"
+                ).format(id=branch, at=step_id)
+            stack.append(goto)
+    if not joins:
+        return None, _("the branch from step {id} never reaches a join (gabung)").format(id=branch)
+    if len(joins) > 1:
+        return None, _("the branch from step {id} can reach several joins ({ids}); it must reach one").format(
+            id=branch, ids=", ".join(sorted(joins))
+        )
+    return joins.pop(), None
 
 
 def _has_standard(sop: SopDefinition, step: Step) -> bool:

@@ -46,6 +46,7 @@ class Action(StrEnum):
     REOPEN = "reopen"
     TRANSFER = "transfer"
     ROLES = "roles"
+    APPROVE = "approved"  # one role's sign-off of a step that needs several (persetujuan)
 
 
 class ActivityColumn(StrEnum):
@@ -90,6 +91,7 @@ ACTION_TABLE: Mapping[str, ActionSpec] = {
     Action.REOPEN: ActionSpec(N_("reopened"), True, ActivityColumn.CORRECTIONS),
     Action.TRANSFER: ActionSpec(N_("moved to another SOP"), True, ActivityColumn.CORRECTIONS),
     Action.ROLES: ActionSpec(N_("roles changed"), False, None),
+    Action.APPROVE: ActionSpec(N_("signed off"), True, None),
 }
 
 # Message ids of the statuses as an operator reads them (translated where shown, or in an error naming one).

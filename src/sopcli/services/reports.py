@@ -541,9 +541,15 @@ def _overdue_rebuilt(
         definition = definitions.version(version_id)
         calendar = rt.calendar_for(definition)
         state = engine.replay(definition, journals.get(complaint_id, []), calendar, definitions.by_digest)
-        due = engine.due_at(definition, state, calendar)
-        if state.status == Status.OPEN and due is not None and due < as_of:
-            late = _late_case(rt, definition, number, sop_id, unit, system, state.current_step, due, as_of)
+        if state.status != Status.OPEN:
+            continue
+        # The step furthest past its deadline: after a fork, any of the branches.
+        due, step = min(
+            ((due, step) for step, due in engine.deadlines(definition, state, calendar).items() if due is not None),
+            default=(None, None),
+        )
+        if due is not None and due < as_of:
+            late = _late_case(rt, definition, number, sop_id, unit, system, step, due, as_of)
             found.append((version_id, late))
     return found
 

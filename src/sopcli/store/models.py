@@ -81,6 +81,10 @@ class Complaint(SQLModel, table=True):
     fields: str = Field(default="{}", sa_column=Column(Text, nullable=False))  # JSON object
     # JSON object: the step starts and ends the SOP's waktu_sejak names (engine.CaseState.moments)
     moments: str = Field(default="{}", sa_column=Column(Text, nullable=False, server_default="{}"))
+    # JSON array: the steps current beside current_step after a fork (engine.Branch), each with its clock
+    branches: str = Field(default="[]", sa_column=Column(Text, nullable=False, server_default="[]"))
+    # JSON array: the roles that have signed off the current step (a step with persetujuan)
+    approvals: str = Field(default="[]", sa_column=Column(Text, nullable=False, server_default="[]"))
     last_at: datetime = Field(sa_column=_utc())
     closed_at: datetime | None = Field(default=None, sa_column=_utc(nullable=True, index=True))
     resolution_minutes: float | None = None
