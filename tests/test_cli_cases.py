@@ -1473,7 +1473,7 @@ waktu = "30 menit"
 id = "2"
 kegiatan = "Identifikasi insiden"
 pelaksana = ["admin"]
-waktu = "24 jam"
+waktu = "1x24 jam"
 waktu_sejak = "diterima"
 jam = "kalender"
 
@@ -1505,8 +1505,10 @@ def test_deadlines_from_a_named_moment_through_the_command_line(sop, tmp_path):
     back = js(sop("undo", number, "--reason", "estimasi belum pasti", "--json"))
     assert (back["current_step"], back["due_at"]) == ("2", "2026-11-21T15:00:00+07:00")
     # done again at the undo's moment, Tuesday 16:00 as the office closes: three hours from Wednesday 07:30
-    again = step(sop, number, NOW, "--field", "estimasi=3 jam")
-    assert again["due_at"] == "2026-11-25T10:30:00+07:00"
+    done = ok(sop("next", number, "--at", NOW, "--field", "estimasi=3 jam")).stdout
+    # Fri 15:00 to Tue 16:00 in clock hours, shown in days of 24 hours (not the office's days of 8.5)
+    assert done.startswith("Step 2 done. 4 d 1 h / 1 d (late by 3 d 1 h)\n")
+    assert js(sop("show", number, "--json"))["due_at"] == "2026-11-25T10:30:00+07:00"
     ok(sop("db", "check"))
 
 

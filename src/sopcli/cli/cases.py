@@ -543,7 +543,7 @@ def _report_progress(view, card) -> None:
             )
         )
         return
-    timing = took_text(last.took_minutes, last.standard_minutes, last.on_time, view.day_minutes)
+    timing = took_text(last.took_minutes, last.standard_minutes, last.on_time, last.day_minutes or view.day_minutes)
     typer.echo(
         _("Step {id} done{decision}.").format(id=last.step, decision=f" ({last.decision})" if last.decision else "")
         + (f" {timing}" if timing else "")

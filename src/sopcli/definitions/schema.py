@@ -224,6 +224,9 @@ class SopDefinition(_Frozen):
     def step(self, step_id: str) -> Step:
         return self._by_id[step_id]
 
+    def has_step(self, step_id: str) -> bool:
+        return step_id in self._by_id
+
     def waktu_for(self, step: Step, priority: str | None) -> tuple[str, str | None]:
         """A step's time text for a complaint of ``priority``, and the priority whose table gave it.
 

@@ -266,7 +266,7 @@ def print_case(view, tz, terminal=None) -> None:
                 fields,
                 detail,
                 entry.output or "",
-                took_text(entry.took_minutes, entry.standard_minutes, entry.on_time, day_minutes)
+                took_text(entry.took_minutes, entry.standard_minutes, entry.on_time, entry.day_minutes or day_minutes)
                 if entry.action == Action.STEP
                 else "",
             ]

@@ -368,7 +368,7 @@ def action_label(action: str, decision: str | None) -> str:
 def timing_label(line, day_minutes: int) -> str:
     if line.action != Action.STEP or line.took_minutes is None:
         return ""
-    spent = format_minutes(line.took_minutes, day_minutes)
+    spent = format_minutes(line.took_minutes, line.day_minutes or day_minutes)
     if line.on_time is None:
         return spent
     return f"{spent} ({_('on time') if line.on_time else _('late')})"

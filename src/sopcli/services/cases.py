@@ -147,6 +147,7 @@ class JournalView:
     standard_minutes: int | None
     next_step: str | None
     hash: str
+    day_minutes: int | None = None  # a day in the hours the step counts in, where they are not the SOP's calendar's
 
 
 @dataclass
@@ -359,6 +360,9 @@ def _view(session, complaint, sop, day_minutes: int, with_journal: bool = True, 
         else:
             deadlines = {complaint.current_step: complaint.due_at}
     entries = _journal(session, complaint.id) if with_journal else []
+    for entry in entries:  # a step counted in clock hours shows its time in days of 24 hours
+        if entry.step is not None and sop.has_step(entry.step) and sop.step(entry.step).jam == "kalender":
+            entry.day_minutes = 24 * 60
     return CaseView(
         number=complaint.number,
         ref=complaint.ref,

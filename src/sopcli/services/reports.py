@@ -583,6 +583,8 @@ class JournalLine:
     standard_minutes: int | None
     next_step: str | None = None  # where the case went (an undo, reopening or move names it)
     recorded_at: datetime | None = None  # when it was written down: later than ``at`` for an entry made afterwards
+    # The length of a day in the hours the step counts in (24 hours for clock hours or a 24x7 SOP), to show its time.
+    day_minutes: int | None = None
 
 
 @dataclass
@@ -619,7 +621,7 @@ class Journal:
             "seals": [{"day": s.day.isoformat(), "digest": s.digest, "entries": s.entries} for s in self.seals],
             "entries": [
                 {
-                    **line.__dict__,
+                    **{key: value for key, value in line.__dict__.items() if key != "day_minutes"},
                     "at": line.at.astimezone(tz).isoformat(),
                     "recorded_at": line.recorded_at.astimezone(tz).isoformat() if line.recorded_at else None,
                 }
@@ -639,9 +641,8 @@ def build_journal(rt: Runtime, period: Period, actor: str | None = None, sop: st
         definitions = PinnedDefinitions(session)
         for entry, version_id in sql.journal_entries(session, period.start, period.end, actor, sop):
             definition = definitions.version(version_id) if version_id is not None else None
-            known_step = (
-                definition is not None and entry.step is not None and entry.step in {s.id for s in definition.steps}
-            )
+            known = definition if definition is not None and definition.has_step(entry.step or "") else None
+            known_step = known is not None
             lines.append(
                 JournalLine(
                     entry.seq,
@@ -661,6 +662,9 @@ def build_journal(rt: Runtime, period: Period, actor: str | None = None, sop: st
                     entry.standard_minutes,
                     entry.next_step,
                     entry.recorded_at,
+                    engine.hours_for(known.step(entry.step), rt.calendar_for(known)).day_minutes
+                    if known is not None and entry.step is not None
+                    else None,
                 )
             )
         office = _office_name(rt, definitions)
