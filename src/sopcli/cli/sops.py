@@ -167,6 +167,7 @@ def _outcome_text(outcome) -> str:
 def _readings_table(sop):
     """Each step's keterangan, and each decision's question with every option's meaning and where it leads."""
     from sopcli.definitions.flowchart import outcome_label
+    from sopcli.domain.checks import describe as describe_check
     from sopcli.i18n import _
     from sopcli.present import render
 
@@ -190,6 +191,9 @@ def _readings_table(sop):
                     _("each of: {roles}").format(roles=", ".join(map(sop.role_name, step.persetujuan))),
                 ]
             )
+            number = ""
+        for check in step.checks:
+            rows.append([number, _("Check"), describe_check(check)])
             number = ""
         if step.decision is None:
             continue

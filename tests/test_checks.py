@@ -1,0 +1,113 @@
+"""A step's checks: the SOP format (``[[steps.checks]]``), ``sops validate``/``sops show``, ``sop check``, and
+``sop next`` running them and proposing the decision. Every target is on 127.0.0.1, started by the test.
+"""
+
+from __future__ import annotations
+
+import socket
+
+from helpers import ok
+from sopcli.definitions import loader
+
+SOP = """\
+format = 2
+id = "uji-layanan"
+version = "1"
+nama = "Uji layanan"
+instansi = "Diskominfo"
+
+[[outcomes]]
+id = "pulih"
+label = "Pulih"
+kind = "resolved"
+
+[[outcomes]]
+id = "normal"
+label = "Tidak ditemukan gangguan"
+kind = "no_fault_found"
+
+[[roles]]
+key = "teknisi"
+nama = "Teknisi"
+
+[[steps]]
+id = "1"
+kegiatan = "Menguji layanan"
+pelaksana = ["teknisi"]
+
+[[steps.checks]]
+kind = "tcp"
+host = "{host}"
+port = PORT
+timeout = 2
+pass = "ya"
+fail = "tidak"
+
+[steps.decision]
+question = "Apakah layanan berjalan?"
+
+[[steps.decision.options]]
+label = "ya"
+end = "normal"
+
+[[steps.decision.options]]
+label = "tidak"
+goto = "2"
+
+[[steps]]
+id = "2"
+kegiatan = "Memulihkan layanan"
+pelaksana = ["teknisi"]
+end = "pulih"
+"""
+
+
+def sop_text(port: int = 8080) -> str:
+    return SOP.replace("PORT", str(port))
+
+
+def messages(text: str) -> list[tuple[int | None, str]]:
+    return [(p.line, p.message) for p in loader.check_text(text)]
+
+
+def test_a_step_with_checks_is_valid():
+    assert messages(sop_text()) == []
+    step = loader.load_text(sop_text(), "uji.toml").definition.step("1")
+    assert [(c.kind, c.host, c.port, c.on_pass, c.on_fail) for c in step.checks] == [
+        ("tcp", "{host}", 8080, "ya", "tidak")
+    ]
+
+
+def test_bad_checks_are_reported_with_their_step_line(english_messages):
+    text = sop_text().replace("port = 8080\n", "count = 3\n").replace('pass = "ya"', 'pass = "mungkin"')
+    text = text.replace('host = "{host}"', 'host = "{hots}"')
+    assert messages(text) == [
+        (21, "check 1 (tcp): port is required"),
+        (21, "check 1 (tcp): count is not a key of a tcp check (its keys: host, port, timeout, pass, fail)"),
+        (21, "check 1 (tcp): host: {hots} is not a detail of a complaint (known: {host}, {system}, {unit})"),
+        (21, "check 1 (tcp): pass = 'mungkin' is not an option of the step's decision (ya, tidak)"),
+    ]
+    http = sop_text().replace('kind = "tcp"\nhost = "{host}"\nport = 8080', 'kind = "http"\nurl = "ftp://x"')
+    assert messages(http) == [(21, "check 1 (http): url must start with http:// or https://")]
+    unknown = sop_text().replace('kind = "tcp"', 'kind = "snmp"')
+    assert any("kind" in message and "snmp" in message for _line, message in messages(unknown))
+
+
+def test_checks_are_a_key_of_format_2(english_messages):
+    text = sop_text().replace("format = 2\n", "").replace('end = "normal"', 'end = "rejected"')
+    text = text.replace('end = "pulih"', 'end = "resolved"')
+    text = text[: text.index("[[outcomes]]")] + text[text.index("[[roles]]") :]
+    assert messages(text) == [(10, "checks: a key of format 2; add format = 2 at the top of the file")]
+
+
+def test_sops_show_lists_a_steps_checks(sop, tmp_path, english_messages):
+    path = tmp_path / "uji.toml"
+    path.write_text(sop_text())
+    shown = ok(sop("sops", "show", str(path), "--no-pager")).stdout
+    assert "tcp {host}:8080 → ya / tidak" in shown
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
