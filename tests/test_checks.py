@@ -111,3 +111,83 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+def js(result) -> dict:
+    import json
+
+    return json.loads(ok(result).stdout)
+
+
+def new_complaint(sop, path, host: str | None = "127.0.0.1") -> str:
+    args = ["new", "--sop", str(path), "--description", "Layanan SIMPEG tidak bisa diakses", "--reporter", "Sari"]
+    args += ["--unit", "BKD", "--system", "SIMPEG", "--channel", "telepon", "--json"]
+    if host is not None:
+        args += ["--host", host]
+    return js(sop(*args))["number"]
+
+
+def test_sop_check_runs_the_steps_checks_and_journals_each_without_moving_the_case(sop, tmp_path):
+    with socket.create_server(("127.0.0.1", 0)) as listener:
+        port = listener.getsockname()[1]
+        path = tmp_path / "uji.toml"
+        path.write_text(sop_text(port))
+        number = new_complaint(sop, path)
+        run = js(sop("check", number, "--json"))
+    assert run["proposed"] == "ya" and run["step"] == "1"
+    [found] = run["checks"]
+    assert found["result"] == "pass" and found["target"] == f"127.0.0.1:{port}"
+    assert float(found["latency_ms"]) >= 0
+    case = js(sop("show", number, "--json"))
+    assert case["current_step"] == "1" and case["status"] == "open"
+    checked = [e for e in case["journal"] if e["action"] == "checked"]
+    assert [(e["step"], e["fields"]["kind"], e["fields"]["result"]) for e in checked] == [("1", "tcp", "pass")]
+    shown = ok(sop("show", number)).stdout
+    assert "tcp 127.0.0.1:" in shown and ": passed" in shown
+    ok(sop("verify"))
+
+
+def test_a_refused_connection_is_a_failed_check_proposing_the_fail_option(sop, tmp_path):
+    path = tmp_path / "uji.toml"
+    path.write_text(sop_text(free_port()))
+    number = new_complaint(sop, path)
+    shown = ok(sop("check", number)).stdout
+    assert "✗ tcp 127.0.0.1:" in shown and "connection refused" in shown
+    assert "The checks propose: tidak" in shown
+    journal = ok(sop("journal", "--date", "today")).stdout
+    assert "connection refused" in journal
+
+
+def test_a_complaint_without_a_host_skips_the_check_with_the_reason(sop, tmp_path):
+    path = tmp_path / "uji.toml"
+    path.write_text(sop_text())
+    number = new_complaint(sop, path, host=None)
+    run = js(sop("check", number, "--json"))
+    assert run["proposed"] is None
+    assert run["checks"][0]["result"] == "skipped" and "host" in run["checks"][0]["reason"]
+
+
+def test_command_checks_run_without_a_shell_and_can_be_turned_off(sop, tmp_path):
+    import sys
+
+    text = sop_text().replace(
+        'kind = "tcp"\nhost = "{host}"\nport = 8080',
+        f'kind = "command"\nargv = ["{sys.executable}", "-c", "print(\'SIMPEG {{system}}; $HOME\')"]',
+    )
+    path = tmp_path / "uji.toml"
+    path.write_text(text)
+    number = new_complaint(sop, path)
+    [ran] = js(sop("check", number, "--json"))["checks"]
+    assert ran["result"] == "pass" and ran["output"].strip() == "SIMPEG SIMPEG; $HOME"
+    ok(sop("config", "set", "command_checks", "false"))
+    [refused] = js(sop("check", number, "--json"))["checks"]
+    assert refused["result"] == "skipped" and "command_checks" in refused["reason"]
+
+
+def test_sop_check_on_a_closed_complaint_is_refused(sop, tmp_path):
+    path = tmp_path / "uji.toml"
+    path.write_text(sop_text())
+    number = new_complaint(sop, path)
+    ok(sop("next", number, "--decision", "ya"))
+    result = sop("check", number)
+    assert result.exit_code != 0 and "closed" in result.stderr

@@ -357,6 +357,19 @@ def add_note(state: CaseState, *, at: datetime, now: datetime, actor: str, note:
     return Transition(apply(state, entry), entry)
 
 
+def checked(state: CaseState, step: str, fields: Mapping[str, str], *, at: datetime, actor: str) -> Transition:
+    """A step's check ran (``fields``: what ``domain.checks.entry_fields`` keeps); the case does not move.
+
+    Raises:
+        ActionError: the case is closed, or not at ``step``.
+    """
+    _require_open(state)
+    if step not in state.current_steps:
+        raise ActionError(_("the case is not at step {id}").format(id=step))
+    entry = Entry(Action.CHECKED, at, actor, step=step, fields=dict(fields))
+    return Transition(apply(state, entry), entry)
+
+
 def pause(state: CaseState, *, at: datetime, now: datetime, actor: str, reason: str) -> Transition:
     """Stop the clock: waiting on the reporter, a vendor, a part."""
     _require_open(state)
@@ -700,7 +713,7 @@ def apply(
     spec = ACTION_TABLE.get(entry.action)
     if spec is None:
         raise ValueError(f"unknown journal action {entry.action!r}")
-    if not spec.changes_state:  # an attempt the roles refused, or a seal: the case is as it was
+    if not spec.changes_state:  # an attempt the roles refused, a seal, a check's result: the case is as it was
         return state
     moved = replace(state, last_at=max(state.last_at, entry.at))
     match entry.action:
