@@ -191,3 +191,63 @@ def test_sop_check_on_a_closed_complaint_is_refused(sop, tmp_path):
     ok(sop("next", number, "--decision", "ya"))
     result = sop("check", number)
     assert result.exit_code != 0 and "closed" in result.stderr
+
+
+# --- sop next runs them ------------------------------------------------------------------------------------
+
+
+def test_next_with_run_checks_takes_the_decision_the_checks_propose(sop, tmp_path):
+    with socket.create_server(("127.0.0.1", 0)) as listener:
+        path = tmp_path / "uji.toml"
+        path.write_text(sop_text(listener.getsockname()[1]))
+        number = new_complaint(sop, path)
+        case = js(sop("next", number, "--run-checks", "--json"))
+    assert case["status"] == "no_fault_found"
+    checked, done = case["journal"][-2:]
+    assert (checked["action"], checked["fields"]["result"]) == ("checked", "pass")
+    assert (done["action"], done["decision"], done["fields"]["usul_pemeriksaan"]) == ("step", "ya", "ya")
+    assert "alasan_beda_usulan" not in done["fields"]
+
+
+def test_taking_another_decision_than_proposed_needs_a_reason_and_journals_it(sop, tmp_path):
+    path = tmp_path / "uji.toml"
+    path.write_text(sop_text(free_port()))  # nothing listens: the check proposes "tidak"
+    number = new_complaint(sop, path)
+    refused = sop("next", number, "--run-checks", "--decision", "ya")
+    assert refused.exit_code != 0 and "--reason" in refused.stderr
+    assert js(sop("show", number, "--json"))["current_step"] == "1"
+    case = js(sop("next", number, "--run-checks", "--decision", "ya", "--reason", "Diuji manual: normal", "--json"))
+    done = case["journal"][-1]
+    assert done["decision"] == "ya"
+    assert done["fields"]["usul_pemeriksaan"] == "tidak"
+    assert done["fields"]["alasan_beda_usulan"] == "Diuji manual: normal"
+    ok(sop("verify"))
+
+
+def test_no_checks_journals_each_check_as_skipped(sop, tmp_path):
+    path = tmp_path / "uji.toml"
+    path.write_text(sop_text())
+    number = new_complaint(sop, path)
+    case = js(sop("next", number, "--no-checks", "--decision", "tidak", "--json"))
+    checked = [e for e in case["journal"] if e["action"] == "checked"]
+    assert [(e["fields"]["result"], e["fields"]["reason"]) for e in checked] == [
+        ("skipped", "skipped with --no-checks")
+    ]
+    assert "usul_pemeriksaan" not in case["journal"][-1]["fields"]
+    both = sop("next", number, "--no-checks", "--run-checks")
+    assert both.exit_code != 0 and "--no-checks" in both.stderr
+
+
+def test_without_run_checks_a_script_runs_no_check(sop, tmp_path):
+    path = tmp_path / "uji.toml"
+    path.write_text(sop_text())
+    number = new_complaint(sop, path)
+    case = js(sop("next", number, "--decision", "tidak", "--json"))
+    assert [e["action"] for e in case["journal"]] == ["received", "step"]
+
+
+def test_a_reserved_check_key_is_no_step_field(english_messages):
+    text = sop_text().replace(
+        'end = "pulih"', 'end = "pulih"\n\n[[steps.fields]]\nkey = "usul_pemeriksaan"\nmeaning = "x"'
+    )
+    assert (45, "field 'usul_pemeriksaan' is reserved for the decision a step's checks propose") in messages(text)

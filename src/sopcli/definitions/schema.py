@@ -51,6 +51,10 @@ FORMAT1_OUTCOMES = (
 OUTCOME_FIELD = "outcome"
 # The key under which a sign-off's entry records the role signing (persetujuan); reserved likewise.
 SIGNED_AS = "sebagai"
+# The keys under which a step entry records the decision its checks proposed, and why the operator took
+# another; reserved likewise.
+CHECK_PROPOSED = "usul_pemeriksaan"
+OVERRIDE_REASON = "alasan_beda_usulan"
 # The keys format 1 does not know: a file using them says format = 2.
 FORMAT2_KEYS = ("outcomes", "disusun_oleh", "penanggung_jawab", "tujuan", "pengantar", "catatan_transkripsi")
 # The same, of a step.

@@ -14,8 +14,10 @@ from sopcli.definitions.schema import (
     BRANCH_SEPARATOR,
     CHECK_KEYS,
     CHECK_PLACEHOLDERS,
+    CHECK_PROPOSED,
     FORMAT2_KEYS,
     OUTCOME_FIELD,
+    OVERRIDE_REASON,
     RECEIVED,
     SIGNED_AS,
     STEP_FORMAT2_KEYS,
@@ -85,6 +87,14 @@ def _ends(sop: SopDefinition) -> list[Problem]:
             problems.append(
                 Problem(_("field {key!r} is reserved for the outcome of the case").format(key=OUTCOME_FIELD), step.id)
             )
+        for reserved in (CHECK_PROPOSED, OVERRIDE_REASON):
+            if any(f.key == reserved for f in step.fields):
+                problems.append(
+                    Problem(
+                        _("field {key!r} is reserved for the decision a step's checks propose").format(key=reserved),
+                        step.id,
+                    )
+                )
         if step.persetujuan and any(f.key == SIGNED_AS for f in step.fields):
             problems.append(
                 Problem(_("field {key!r} is reserved for the role signing the step off").format(key=SIGNED_AS), step.id)
