@@ -251,3 +251,28 @@ def test_a_reserved_check_key_is_no_step_field(english_messages):
         'end = "pulih"', 'end = "pulih"\n\n[[steps.fields]]\nkey = "usul_pemeriksaan"\nmeaning = "x"'
     )
     assert (45, "field 'usul_pemeriksaan' is reserved for the decision a step's checks propose") in messages(text)
+
+
+def test_the_report_counts_decisions_by_check_by_hand_and_overridden(sop, tmp_path):
+    path = tmp_path / "uji.toml"
+    path.write_text(sop_text(free_port()))  # the check fails: it proposes "tidak"
+    by_check = new_complaint(sop, path)
+    ok(sop("next", by_check, "--run-checks"))
+    overridden = new_complaint(sop, path)
+    ok(sop("next", overridden, "--run-checks", "--decision", "ya", "--reason", "Diuji manual"))
+    by_hand = new_complaint(sop, path)
+    ok(sop("next", by_hand, "--decision", "tidak"))
+    report = js(sop("report", "--date", "today", "--format", "json"))
+    assert report["decisions"] == [
+        {
+            "sop": "uji-layanan",
+            "by_check": 1,
+            "by_hand": 1,
+            "overridden": 1,
+            "checks_passed": 0,
+            "checks_failed": 2,
+            "checks_skipped": 0,
+        }
+    ]
+    text = ok(sop("report", "--date", "today")).stdout
+    assert "Decisions and checks" in text and "Decided by a check" in text
