@@ -23,6 +23,8 @@ from sopcli.definitions.schema import Check
 from sopcli.domain.checks import OUTPUT_KEPT, CheckResult, Probe, entry_fields, prepare
 from sopcli.integrations.probes import not_after, run
 
+pytestmark = pytest.mark.usefixtures("english_messages")  # the reasons are read in English
+
 
 def probe(**values) -> Probe:
     check = Check.model_validate(values)
@@ -37,10 +39,13 @@ class _Pages(http.server.BaseHTTPRequestHandler):
             time.sleep(2)
         status = 503 if self.path == "/down" else 200
         body = b"SIMPEG berjalan normal" if self.path != "/big" else b"x" * 10_000
-        self.send_response(status)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
+        try:
+            self.send_response(status)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+        except OSError:  # the slow page's client gave up at its timeout
+            pass
 
     def log_message(self, *args):
         pass
@@ -49,6 +54,7 @@ class _Pages(http.server.BaseHTTPRequestHandler):
 @pytest.fixture
 def web():
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Pages)
+    server.daemon_threads = False  # closing waits for the slow page's thread: nothing is left running
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_address[1]}"

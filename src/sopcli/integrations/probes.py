@@ -182,21 +182,20 @@ def _dns(probe: Probe, nameserver: str | None) -> CheckResult:
     flags, _qd, answers = struct.unpack("!HHH", reply[2:8])
     rcode = flags & 0xF
     if rcode == 3:
-        return _failed(probe, _("the name does not exist (NXDOMAIN)"), figures, reply)
+        return _failed(probe, _("the name does not exist (NXDOMAIN)"), figures)
     if rcode:
-        return _failed(probe, _("the name server answered with error code {code}").format(code=rcode), figures, reply)
+        return _failed(probe, _("the name server answered with error code {code}").format(code=rcode), figures)
     addresses = _addresses(reply, answers, qtype)
     figures["addresses"] = " ".join(addresses)
     if not addresses:
-        return _failed(probe, _("no {type} record").format(type=probe.record_type), figures, reply)
+        return _failed(probe, _("no {type} record").format(type=probe.record_type), figures)
     if probe.expect and probe.expect not in addresses:
         return _failed(
             probe,
             _("{name} is {got}, expected {wanted}").format(name=name, got=", ".join(addresses), wanted=probe.expect),
             figures,
-            reply,
         )
-    return CheckResult(probe.kind, probe.target, True, "", figures, reply)
+    return CheckResult(probe.kind, probe.target, True, "", figures)
 
 
 def _skip_name(message: bytes, offset: int) -> int:
