@@ -276,3 +276,36 @@ def test_the_report_counts_decisions_by_check_by_hand_and_overridden(sop, tmp_pa
     ]
     text = ok(sop("report", "--date", "today")).stdout
     assert "Decisions and checks" in text and "Decided by a check" in text
+
+
+def test_the_built_ins_carry_the_checks_their_documents_describe():
+    from sopcli.domain.checks import describe
+
+    def checks(sop_id: str) -> dict[str, list[str]]:
+        definition = loader.load(sop_id).definition
+        return {s.id: [describe(c) for c in s.checks] for s in definition.steps if s.checks}
+
+    assert checks("tanahbumbu-jaringan") == {"2": ["ping {host} ×3 → ya / tidak"]}
+    assert checks("ipas-pemulihan") == {"14": ["http http://{host}/ = 200 → ya / tidak"]}
+    assert checks("cirebon-aplikasi") == {"2": ["http http://{host}/"]}
+    assert checks("kaltim-db") == {"5": ["ping {host} ×3"]}
+    for sop_id in loader.builtin_ids():
+        definition = loader.load(sop_id).definition
+        assert definition.version == "3"
+        assert all(c.kind != "command" for s in definition.steps for c in s.checks)
+
+
+def test_a_built_in_sop_runs_no_command(sop, tmp_path, monkeypatch):
+    import sys
+
+    # A command check in a file that sits where the built-ins do (as a release's would): refused.
+    builtins = tmp_path / "builtin"
+    builtins.mkdir()
+    text = sop_text().replace(
+        'kind = "tcp"\nhost = "{host}"\nport = 8080', f'kind = "command"\nargv = ["{sys.executable}", "-V"]'
+    )
+    (builtins / "uji-layanan.toml").write_text(text)
+    monkeypatch.setattr(loader, "builtin_dir", lambda: builtins)
+    number = new_complaint(sop, "uji-layanan")
+    [refused] = js(sop("check", number, "--json"))["checks"]
+    assert refused["result"] == "skipped" and refused["reason"] == "a built-in SOP runs no commands"
