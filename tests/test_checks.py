@@ -309,3 +309,10 @@ def test_a_built_in_sop_runs_no_command(sop, tmp_path, monkeypatch):
     number = new_complaint(sop, "uji-layanan")
     [refused] = js(sop("check", number, "--json"))["checks"]
     assert refused["result"] == "skipped" and refused["reason"] == "a built-in SOP runs no commands"
+
+
+def test_sops_show_json_names_pass_and_fail_as_the_file_does(sop):
+    shown = js(sop("sops", "show", "tanahbumbu-jaringan", "--json"))
+    [step2] = [s for s in shown["steps"] if s["id"] == "2"]
+    [ping] = step2["checks"]
+    assert (ping["kind"], ping["host"], ping["pass"], ping["fail"]) == ("ping", "{host}", "ya", "tidak")

@@ -232,7 +232,7 @@ def test_show_builtin_json():
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     loaded = load("kaltim-db")
-    assert data == loaded.definition.model_dump(mode="json") | {"digest": loaded.digest}
+    assert data == loaded.definition.model_dump(mode="json", by_alias=True) | {"digest": loaded.digest}
     assert data["id"] == "kaltim-db"
     assert data["waktu"] == "3 (tiga) hari kerja"
     assert [s["id"] for s in data["steps"]] == [str(n) for n in range(1, 10)]

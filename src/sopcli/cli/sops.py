@@ -65,7 +65,8 @@ def show(
 
     loaded = load(reference)
     if as_json:
-        render.print_json(loaded.definition.model_dump(mode="json") | {"digest": loaded.digest})
+        # by_alias: a check's pass/fail under the names the file gives them
+        render.print_json(loaded.definition.model_dump(mode="json", by_alias=True) | {"digest": loaded.digest})
         return
     terminal = terminal_of(ctx)
     with paged(terminal, not no_pager):
