@@ -29,6 +29,7 @@ from sopcli.i18n import N_
 COMMANDS: dict[str, tuple[str, str, str]] = {
     "new": ("cases", "new", "Record a complaint and show its first step."),
     "next": ("cases", "next_step", "Show a complaint's current step and complete it."),
+    "check": ("checks", "check", "Run the checks of a complaint's current step."),
     "note": ("cases", "note", "Add a remark to a complaint's journal."),
     "pause": ("cases", "pause", "Pause a complaint: the waiting time does not count."),
     "resume": ("cases", "resume", "Resume a paused complaint."),
@@ -56,6 +57,7 @@ PANELS: dict[str, tuple[str, ...]] = {
     N_("Daily"): (
         "new",
         "next",
+        "check",
         "list",
         "show",
         "note",
@@ -158,7 +160,8 @@ class SopGroup(TyperGroup):
     def format_commands(self, ctx, formatter) -> None:
         """The commands in their panels, each with its whole summary (wrapped, never cut), names aligned."""
         width = max(len(name) for name in COMMANDS)
-        formatter.write_paragraph()
+        # No blank line above the first panel: the indented "start here" lines stand apart from its title, and
+        # the line is needed for the last panel's title to stay on a 24-line screen.
         for panel, names in PANELS.items():
             formatter.write_heading(panel)  # the formatter translates heading and summaries
             with formatter.indentation():

@@ -345,6 +345,20 @@ def next_step(
     show_only: Annotated[
         bool, typer.Option("--show", help="Only show the current step (with --json, as JSON); change nothing.")
     ] = False,
+    no_checks: Annotated[
+        bool, typer.Option("--no-checks", help="Do not run the step's checks (journaled as skipped).")
+    ] = False,
+    run_checks: Annotated[
+        bool,
+        typer.Option(
+            "--run-checks",
+            help="Without a terminal, run the step's checks and take the decision they propose unless --decision.",
+        ),
+    ] = False,
+    reason: Annotated[
+        str | None,
+        typer.Option("--reason", help="Why the decision differs from the one the checks proposed.", metavar="TEXT"),
+    ] = None,
     as_json: JsonOption = False,
 ) -> None:
     """Show the current step of a complaint and complete it.
@@ -355,6 +369,9 @@ def next_step(
     only JSON is printed. --show shows the step and changes nothing. When
     several steps run at once (parallel branches), --step names the one done;
     a step several roles sign off is signed by each in turn (--sign-as ROLE).
+    A step with checks (ping, http, ...) runs them first on a terminal and
+    proposes the decision they point to; taking another needs a reason
+    (--reason). In scripts --run-checks runs them, --no-checks skips them.
 
     Example: sop next ADU-2026-00042 --decision ya --note "Server DB dipulihkan" --output "LAP/12/2026"
     """
@@ -431,11 +448,33 @@ def next_step(
             return
         _report_progress(view, card)
         return
+    if no_checks and run_checks:
+        raise InputError(_("--no-checks and --run-checks say opposite things"), _("give one of them"))
+    proposed = None
+    if current.checks and (no_checks or run_checks or questions.interactive):
+        proposed = _step_checks(
+            rt, card, operator, step, skip=no_checks, show=not as_json, on_stderr=questions.on_stderr
+        )
     if current.decision and decision is None:
+        if not questions.interactive and proposed is not None:
+            decision = proposed
         if not questions.interactive:
             card.require_decision(decision)
-        decision = questions.ask(
-            current.decision.question, "--decision", choices=card.decision_labels, resolve=_option_of(card)
+        decision = decision or questions.ask(
+            current.decision.question,
+            "--decision",
+            choices=card.decision_labels,
+            default=proposed,
+            resolve=_option_of(card),
+        )
+    if (
+        proposed is not None
+        and reason is None
+        and questions.interactive
+        and card.option_for(decision or "") != proposed
+    ):
+        reason = questions.ask(
+            _("The checks proposed {proposed}; why {taken}?").format(proposed=proposed, taken=decision), "--reason"
         )
     asked = False
     for spec in current.fields:
@@ -468,11 +507,33 @@ def next_step(
         expected_step=step or current.id,
         step_id=step,
         signing_as=sign_as,
+        proposed=proposed,
+        override_reason=reason,
     )
     if as_json:
         _emit(view, rt, as_json=True)
         return
     _report_progress(view, card)
+
+
+def _step_checks(rt, card, operator: str, step: str | None, *, skip: bool, show: bool, on_stderr: bool) -> str | None:
+    """Run (or, with ``skip``, journal as skipped) the card's step's checks, a line each; the option proposed."""
+    from sopcli.present.checks import CheckProgress
+    from sopcli.services.checks import run_checks
+
+    progress = CheckProgress(rt.terminal, stderr=on_stderr) if show else None
+    run = run_checks(
+        rt,
+        card.case.number,
+        actor=operator,
+        step_id=step or card.step.id,
+        skip=skip,
+        on_start=progress.started if progress else None,
+        on_result=progress.finished if progress else None,
+    )
+    if progress:
+        progress.proposal(run)
+    return run.proposed
 
 
 def _one_of(choices: list[str]) -> Callable[[str], str]:

@@ -65,7 +65,8 @@ def show(
 
     loaded = load(reference)
     if as_json:
-        render.print_json(loaded.definition.model_dump(mode="json") | {"digest": loaded.digest})
+        # by_alias: a check's pass/fail under the names the file gives them
+        render.print_json(loaded.definition.model_dump(mode="json", by_alias=True) | {"digest": loaded.digest})
         return
     terminal = terminal_of(ctx)
     with paged(terminal, not no_pager):
@@ -167,6 +168,7 @@ def _outcome_text(outcome) -> str:
 def _readings_table(sop):
     """Each step's keterangan, and each decision's question with every option's meaning and where it leads."""
     from sopcli.definitions.flowchart import outcome_label
+    from sopcli.domain.checks import describe as describe_check
     from sopcli.i18n import _
     from sopcli.present import render
 
@@ -190,6 +192,9 @@ def _readings_table(sop):
                     _("each of: {roles}").format(roles=", ".join(map(sop.role_name, step.persetujuan))),
                 ]
             )
+            number = ""
+        for check in step.checks:
+            rows.append([number, _("Check"), describe_check(check)])
             number = ""
         if step.decision is None:
             continue

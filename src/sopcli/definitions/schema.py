@@ -21,6 +21,7 @@ OutcomeKind = Literal["resolved", "no_fault_found", "referred", "rejected"]
 CalendarKind = Literal["office", "24x7"]
 FieldType = Literal["text", "duration", "number"]
 Hours = Literal["kerja", "kalender"]  # office hours of the SOP's calendar, or clock hours (24x7)
+CheckKind = Literal["ping", "tcp", "http", "dns", "tls", "command"]
 JoinKind = Literal["semua", "salah_satu"]  # a join waits for all of a fork's branches, or for the first
 RECEIVED = "diterima"  # waktu_sejak: the complaint's receipt
 STEP_MOMENTS = ("mulai", "selesai")  # waktu_sejak = "mulai:ID" / "selesai:ID": another step's start or end
@@ -50,10 +51,16 @@ FORMAT1_OUTCOMES = (
 OUTCOME_FIELD = "outcome"
 # The key under which a sign-off's entry records the role signing (persetujuan); reserved likewise.
 SIGNED_AS = "sebagai"
+# The keys under which a step entry records the decision its checks proposed, and why the operator took
+# another; reserved likewise.
+CHECK_PROPOSED = "usul_pemeriksaan"
+OVERRIDE_REASON = "alasan_beda_usulan"
 # The keys format 1 does not know: a file using them says format = 2.
 FORMAT2_KEYS = ("outcomes", "disusun_oleh", "penanggung_jawab", "tujuan", "pengantar", "catatan_transkripsi")
 # The same, of a step.
-STEP_FORMAT2_KEYS = ("cabang", "gabung", "persetujuan")
+STEP_FORMAT2_KEYS = ("cabang", "gabung", "persetujuan", "checks")
+# The complaint's details a check's target may name, written {host}, {system} or {unit}.
+CHECK_PLACEHOLDERS = ("host", "system", "unit")
 # A step entry that opens a fork names its branches in next_step, joined by this (so no branch id may hold it).
 BRANCH_SEPARATOR = ","
 
@@ -92,6 +99,45 @@ class StepField(_Frozen):
     meaning: str = Field(min_length=1)
     type: FieldType = "text"
     required: bool = True
+
+
+class Check(_Frozen):
+    """A machine check run at a step (format 2): a ping, a TCP connect, an HTTP request, a DNS lookup, a
+    certificate's expiry, or a command; its result may propose the step's decision (``pass``/``fail``).
+
+    Targets may name the complaint's details: ``host = "{host}"``. Which keys a kind takes is checked by
+    ``validate`` (``CHECK_KEYS``), so a misplaced key is reported with its line.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True, populate_by_name=True)
+
+    kind: CheckKind
+    host: str | None = None
+    count: int | None = Field(default=None, ge=1, le=20)
+    port: int | None = Field(default=None, ge=1, le=65535)
+    url: str | None = None
+    status: int | None = Field(default=None, ge=100, le=599)
+    contains: str | None = None
+    timeout: float | None = Field(default=None, gt=0, le=120)
+    name: str | None = None
+    expect: str | None = None
+    type: Literal["A", "AAAA"] | None = None
+    days: int | None = Field(default=None, ge=0, le=3650)
+    argv: tuple[str, ...] | None = None
+    exit_code: int | None = Field(default=None, ge=0, le=255)
+    on_pass: str | None = Field(default=None, alias="pass")
+    on_fail: str | None = Field(default=None, alias="fail")
+
+
+# The parameters each kind of check takes (besides kind, timeout, pass and fail); the first are required.
+CHECK_KEYS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "ping": (("host",), ("count",)),
+    "tcp": (("host", "port"), ()),
+    "http": (("url",), ("status", "contains")),
+    "dns": (("name",), ("expect", "type")),
+    "tls": (("host",), ("port", "days")),
+    "command": (("argv",), ("exit_code",)),
+}
 
 
 class PriorityTimes(_Frozen):
@@ -148,6 +194,7 @@ class Step(_Frozen):
     cabang: tuple[str, ...] = ()
     gabung: JoinKind | None = None
     persetujuan: tuple[str, ...] = ()
+    checks: tuple[Check, ...] = ()
 
     @property
     def standard(self) -> TimeStandard | None:

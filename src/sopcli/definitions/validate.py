@@ -6,13 +6,18 @@ officer fixing a file sees the whole list at once.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass
 
 from sopcli.definitions.schema import (
     BRANCH_SEPARATOR,
+    CHECK_KEYS,
+    CHECK_PLACEHOLDERS,
+    CHECK_PROPOSED,
     FORMAT2_KEYS,
     OUTCOME_FIELD,
+    OVERRIDE_REASON,
     RECEIVED,
     SIGNED_AS,
     STEP_FORMAT2_KEYS,
@@ -51,6 +56,7 @@ def validate(sop: SopDefinition) -> list[Problem]:
     problems += _time_standards(sop)
     problems += _counting(sop)
     problems += _forks(sop)
+    problems += _checks(sop)
     problems += _reachability(sop)
     return problems
 
@@ -81,6 +87,14 @@ def _ends(sop: SopDefinition) -> list[Problem]:
             problems.append(
                 Problem(_("field {key!r} is reserved for the outcome of the case").format(key=OUTCOME_FIELD), step.id)
             )
+        for reserved in (CHECK_PROPOSED, OVERRIDE_REASON):
+            if any(f.key == reserved for f in step.fields):
+                problems.append(
+                    Problem(
+                        _("field {key!r} is reserved for the decision a step's checks propose").format(key=reserved),
+                        step.id,
+                    )
+                )
         if step.persetujuan and any(f.key == SIGNED_AS for f in step.fields):
             problems.append(
                 Problem(_("field {key!r} is reserved for the role signing the step off").format(key=SIGNED_AS), step.id)
@@ -331,6 +345,80 @@ def _branch_join(sop: SopDefinition, fork: Step, branch: str) -> tuple[str | Non
             id=branch, ids=", ".join(sorted(joins))
         )
     return joins.pop(), None
+
+
+_CHECK_COMMON = ("kind", "timeout", "on_pass", "on_fail")
+_CHECK_KEY_NAMES = {"on_pass": "pass", "on_fail": "fail"}
+_PLACEHOLDER = re.compile(r"{([^{}]*)}")
+
+
+def _checks(sop: SopDefinition) -> list[Problem]:
+    """Each check has the keys its kind takes, targets name only the complaint's details, and ``pass``/``fail``
+    name options of the step's decision."""
+    problems = []
+    for step in sop.steps:
+        for number, check in enumerate(step.checks, 1):
+            where = _("check {n} ({kind})").format(n=number, kind=check.kind)
+            required, optional = CHECK_KEYS[check.kind]
+            given = check.model_fields_set
+            for key in required:
+                if getattr(check, key) in (None, ()):
+                    problems.append(Problem(f"{where}: " + _("{key} is required").format(key=key), step.id))
+            allowed = set(required) | set(optional) | set(_CHECK_COMMON)
+            for key in sorted(given - allowed):
+                problems.append(
+                    Problem(
+                        f"{where}: "
+                        + _("{key} is not a key of a {kind} check (its keys: {keys})").format(
+                            key=key, kind=check.kind, keys=", ".join((*required, *optional, "timeout", "pass", "fail"))
+                        ),
+                        step.id,
+                    )
+                )
+            for key in ("host", "url", "name", "expect"):
+                problems += _placeholders(where, key, getattr(check, key), step.id)
+            for arg in check.argv or ():
+                problems += _placeholders(where, "argv", arg, step.id)
+            if check.url is not None and not check.url.lower().startswith(("http://", "https://")):
+                problems.append(Problem(f"{where}: " + _("url must start with http:// or https://"), step.id))
+            for key in ("on_pass", "on_fail"):
+                label = getattr(check, key)
+                if label is None:
+                    continue
+                name = _CHECK_KEY_NAMES[key]
+                if step.decision is None:
+                    problems.append(
+                        Problem(
+                            f"{where}: "
+                            + _("{key} names a decision option, but this step has no decision").format(key=name),
+                            step.id,
+                        )
+                    )
+                elif step.decision.option(label) is None:
+                    problems.append(
+                        Problem(
+                            f"{where}: "
+                            + _("{key} = {label!r} is not an option of the step's decision ({options})").format(
+                                key=name, label=label, options=", ".join(o.label for o in step.decision.options)
+                            ),
+                            step.id,
+                        )
+                    )
+    return problems
+
+
+def _placeholders(where: str, key: str, value: str | None, step_id: str) -> list[Problem]:
+    unknown = [name for name in _PLACEHOLDER.findall(value or "") if name not in CHECK_PLACEHOLDERS]
+    return [
+        Problem(
+            f"{where}: "
+            + _("{key}: {{{name}}} is not a detail of a complaint (known: {known})").format(
+                key=key, name=name, known=", ".join("{" + p + "}" for p in CHECK_PLACEHOLDERS)
+            ),
+            step_id,
+        )
+        for name in unknown
+    ]
 
 
 def _has_standard(sop: SopDefinition, step: Step) -> bool:

@@ -34,7 +34,16 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sopcli.definitions.schema import BRANCH_SEPARATOR, OUTCOME_FIELD, RECEIVED, SIGNED_AS, SopDefinition, Step
+from sopcli.definitions.schema import (
+    BRANCH_SEPARATOR,
+    CHECK_PROPOSED,
+    OUTCOME_FIELD,
+    OVERRIDE_REASON,
+    RECEIVED,
+    SIGNED_AS,
+    SopDefinition,
+    Step,
+)
 from sopcli.domain.vocabulary import ACTION_TABLE, STATUS_LABELS, Action, Status
 from sopcli.errors import ActionError, InputError, TimeParseError
 from sopcli.i18n import _
@@ -264,8 +273,13 @@ def complete_step(
     output: str | None = None,
     step_id: str | None = None,
     signing_as: str | None = None,
+    proposed: str | None = None,
+    override_reason: str | None = None,
 ) -> Transition:
     """Finish a current step: take the decision, record fields, move on or close.
+
+    ``proposed``: the option the step's checks pointed to; the entry records it, and a decision other than it
+    needs ``override_reason``, recorded too.
 
     With several steps current (a fork's branches), ``step_id`` says which. A
     step with ``persetujuan`` is signed off role by role (``signing_as``):
@@ -321,6 +335,18 @@ def complete_step(
         recorded[OUTCOME_FIELD] = end
     if pending:  # the last signature: the entry says whose it is
         recorded[SIGNED_AS] = str(signing_as)
+    if proposed is not None and step.decision is not None:
+        recorded[CHECK_PROPOSED] = proposed
+        taken = _option_label(step, decision)
+        if taken != proposed:
+            if not (override_reason or "").strip():
+                raise InputError(
+                    _("the checks proposed {proposed}; taking {taken} instead needs a reason").format(
+                        proposed=proposed, taken=taken
+                    ),
+                    _("give --reason TEXT"),
+                )
+            recorded[OVERRIDE_REASON] = " ".join(str(override_reason).split())
 
     standard = standard_for(sop, step, {**state.fields, **recorded}, state.priority)
     hours = hours_for(step, calendar)
@@ -354,6 +380,19 @@ def add_note(state: CaseState, *, at: datetime, now: datetime, actor: str, note:
     if not note.strip():
         raise InputError(_("the note is empty"))
     entry = Entry(Action.NOTE, at, actor, step=state.current_step, note=note)
+    return Transition(apply(state, entry), entry)
+
+
+def checked(state: CaseState, step: str, fields: Mapping[str, str], *, at: datetime, actor: str) -> Transition:
+    """A step's check ran (``fields``: what ``domain.checks.entry_fields`` keeps); the case does not move.
+
+    Raises:
+        ActionError: the case is closed, or not at ``step``.
+    """
+    _require_open(state)
+    if step not in state.current_steps:
+        raise ActionError(_("the case is not at step {id}").format(id=step))
+    entry = Entry(Action.CHECKED, at, actor, step=step, fields=dict(fields))
     return Transition(apply(state, entry), entry)
 
 
@@ -700,7 +739,7 @@ def apply(
     spec = ACTION_TABLE.get(entry.action)
     if spec is None:
         raise ValueError(f"unknown journal action {entry.action!r}")
-    if not spec.changes_state:  # an attempt the roles refused, or a seal: the case is as it was
+    if not spec.changes_state:  # an attempt the roles refused, a seal, a check's result: the case is as it was
         return state
     moved = replace(state, last_at=max(state.last_at, entry.at))
     match entry.action:
@@ -785,7 +824,11 @@ def apply(
 
 def _case_fields(recorded: Mapping[str, str]) -> dict[str, str]:
     """A step entry's fields without the outcome and signature it records: the values the case carries on."""
-    return {key: value for key, value in recorded.items() if key not in (OUTCOME_FIELD, SIGNED_AS)}
+    return {
+        key: value
+        for key, value in recorded.items()
+        if key not in (OUTCOME_FIELD, SIGNED_AS, CHECK_PROPOSED, OVERRIDE_REASON)
+    }
 
 
 def _passed(

@@ -101,6 +101,7 @@ def card_json(card, tz) -> dict:
         "fields": [{"key": f.key, "meaning": f.meaning, "type": f.type, "required": f.required} for f in step.fields],
         "other_steps": list(card.other_steps),
         "persetujuan": list(step.persetujuan),
+        "checks": [check.model_dump(mode="json", by_alias=True, exclude_none=True) for check in step.checks],
         "signed": list(card.signed),
         "to_sign": list(card.to_sign),
     }
@@ -156,6 +157,10 @@ def print_card(card, tz, terminal=None, *, stderr: bool = False) -> None:
                 + f" — {visible(option.meaning)} "
                 + text(f"(→ {target})", "dim"),
             )
+    for check in step.checks:  # run by 'sop next' before the decision is asked
+        from sopcli.domain.checks import describe
+
+        grid.add_row(_("Check"), text(describe(check)))
     for spec in step.fields:
         grid.add_row(_("Field"), text(f"{spec.key}: {spec.meaning}" + ("" if spec.required else _(" (optional)"))))
     if step.persetujuan:

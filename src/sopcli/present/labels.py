@@ -37,6 +37,10 @@ def fields_text(action: str, fields: Mapping[str, str], next_step: str | None = 
         return values
     if action == Action.APPROVE:
         return _("signed off as {role}").format(role=fields.get(SIGNED_AS))
+    if action == Action.CHECKED:  # "ping 10.20.1.1: failed (3/3 lost)": the evidence, in one line
+        from sopcli.domain.checks import summary
+
+        return summary(fields)
     if action == Action.CORRECT:
         names = [k.removeprefix("after.") for k in fields if k.startswith("after.")]
         return "; ".join(

@@ -858,8 +858,13 @@ def advance(
     expected_step: str | None = None,
     step_id: str | None = None,
     signing_as: str | None = None,
+    proposed: str | None = None,
+    override_reason: str | None = None,
 ) -> CaseView:
     """Complete a current step of a complaint (``sop next``): ``step_id`` after a fork, when several are.
+
+    ``proposed``: the decision option the step's checks proposed (``services.checks.run_checks``); taking
+    another needs ``override_reason``; the step's entry records both.
 
     A step several roles sign off (``persetujuan``) is signed as ``signing_as``
     (a role key or name), or else as the one still to sign that ``actor`` holds.
@@ -901,6 +906,8 @@ def advance(
             output=_clean(output),
             step_id=step_id,
             signing_as=signing,
+            proposed=proposed,
+            override_reason=override_reason,
         )
 
     return _act(rt, number, act, expected_step=expected_step or step_id, completing_as=actor, with_case=True)
