@@ -1453,6 +1453,31 @@ def test_list_by_urgency_walks_the_deadline_index_instead_of_sorting_every_open_
     assert "USING INDEX ix_complaint_due_at" in plan and "TEMP B-TREE" not in plan, plan
 
 
+@pytest.mark.sqlite_only("reads SQLite's query plan")
+def test_list_oldest_first_reads_the_status_received_index_instead_of_sorting_every_open_complaint(sop, sop_env):
+    import sqlite3
+
+    from sqlalchemy import event
+    from sqlalchemy.engine import Engine
+
+    for hour in (8, 9, 10):
+        create(sop, received_at=f"2026-11-24T{hour:02}:00")
+    statements = []
+
+    def seen(_conn, _cursor, statement, parameters, _context, _many):
+        statements.append((statement, parameters))
+
+    event.listen(Engine, "before_cursor_execute", seen)
+    try:
+        ok(sop("list", "--sort", "received"))
+    finally:
+        event.remove(Engine, "before_cursor_execute", seen)
+    (oldest_first,) = [(s, p) for s, p in statements if "ORDER BY complaint.received_at" in s]
+    with sqlite3.connect(sop_env / "sop.db") as db:
+        plan = " | ".join(row[-1] for row in db.execute("EXPLAIN QUERY PLAN " + oldest_first[0], oldest_first[1]))
+    assert "ix_complaint_status_received" in plan and "TEMP B-TREE" not in plan, plan
+
+
 INCIDENT_SOP = """\
 id = "insiden-siber"
 version = "1"

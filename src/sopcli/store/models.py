@@ -54,7 +54,11 @@ class Complaint(SQLModel, table=True):
     """A pengaduan gangguan and where it stands in its SOP."""
 
     __tablename__ = "complaint"
-    __table_args__ = (UniqueConstraint("year", "serial", name="uq_complaint_year_serial"),)
+    __table_args__ = (
+        UniqueConstraint("year", "serial", name="uq_complaint_year_serial"),
+        # the queue oldest first: the database reads the first rows of one status and stops, sorting nothing
+        Index("ix_complaint_status_received", "status", "received_at", "id"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     number: str = Field(unique=True)
