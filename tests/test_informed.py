@@ -126,3 +126,17 @@ def test_on_behalf_of_names_an_outside_lane_of_the_step(sop, referral):
     wrong = sop("next", referral, "--on-behalf-of", "direktorat_teknis")  # step 1 is the JFU's own
     assert wrong.exit_code == 1
     assert "step 1 is not an outside party's: --on-behalf-of names one of its outside lanes (-)" in wrong.stderr
+
+
+def test_parties_told_with_the_step_are_journaled_right_after_it(sop, referral):
+    done = exited_ok(sop("next", referral, "--informed", "direktorat_teknis", "--at", "2026-11-24 09:00"))
+    assert done.stdout.startswith("Step 1 done.")
+    journal = json.loads(exited_ok(sop("show", referral, "--json")).stdout)["journal"]
+    assert [(e["action"], e["step"], e["fields"].get("party")) for e in journal[1:]] == [
+        ("step", "1", None),
+        ("informed", "1", "direktorat_teknis"),
+    ]
+    unknown = sop("next", referral, "--informed", "bssn", "--on-behalf-of", "direktorat_teknis")
+    assert unknown.exit_code == 1 and "has no role 'bssn'" in unknown.stderr
+    assert len(json.loads(exited_ok(sop("show", referral, "--json")).stdout)["journal"]) == 3  # nothing half-written
+    exited_ok(sop("db", "check"))

@@ -346,6 +346,10 @@ def next_step(
             "--on-behalf-of", help="Record an outside party's step for it (atas nama), as IT staff.", metavar="ROLE"
         ),
     ] = None,
+    informed: Annotated[
+        list[str] | None,
+        typer.Option("--informed", help="A party told with the step (repeatable).", metavar="ROLE"),
+    ] = None,
     at: AtOption = None,
     actor: AsOption = None,
     show_only: Annotated[
@@ -451,6 +455,7 @@ def next_step(
             step_id=step,
             signing_as=sign_as,
             on_behalf_of=on_behalf_of,
+            informed=informed or (),
         )
         if as_json:
             _emit(view, rt, as_json=True)
@@ -517,6 +522,7 @@ def next_step(
         step_id=step,
         signing_as=sign_as,
         on_behalf_of=on_behalf_of,
+        informed=informed or (),
         proposed=proposed,
         override_reason=reason,
     )
@@ -604,7 +610,7 @@ def _report_progress(view, card) -> None:
     from sopcli.present.casefmt import took_text
     from sopcli.present.labels import status_label
 
-    last = view.journal[-1]
+    last = next(e for e in reversed(view.journal) if e.action in (Action.STEP, Action.APPROVE))  # not who was told
     if last.action == Action.APPROVE:
         signed = last.fields[SIGNED_AS]
         waiting = [card.sop.role_name(role) for role in card.to_sign if role != signed]

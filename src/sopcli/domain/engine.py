@@ -122,6 +122,14 @@ class Transition:
     entry: Entry
     overall_minutes: float | None = None  # working minutes from received to close, pauses excluded
     overall_on_time: bool | None = None
+    also: tuple[
+        Entry, ...
+    ] = ()  # entries written right after ``entry``, in the same transaction; ``state`` is after all
+
+
+def and_then(first: Transition, then: Transition) -> Transition:
+    """``first`` followed by ``then`` (an action on the state ``first`` left), as one transition to store."""
+    return replace(first, state=then.state, also=(*first.also, then.entry, *then.also))
 
 
 def start(
@@ -420,8 +428,10 @@ def inform(
     party: str,
     via: str | None = None,
     note: str | None = None,
+    step: str | None = None,
 ) -> Transition:
-    """``party`` (a role of the SOP, by key) was told of the case: the journal says when and how.
+    """``party`` (a role of the SOP, by key) was told of the case (of ``step``, default the current one): the
+    journal says when and how.
 
     Open or closed: the last step's parties are often told after the case closes.
 
@@ -435,7 +445,7 @@ def inform(
             _("its roles: {roles}").format(roles=", ".join(role.key for role in sop.roles)),
         )
     fields = {PARTY: party} | ({VIA: via.strip()} if via and via.strip() else {})
-    entry = Entry(Action.INFORMED, at, actor, step=state.current_step, fields=fields, note=note)
+    entry = Entry(Action.INFORMED, at, actor, step=step or state.current_step, fields=fields, note=note)
     return Transition(apply(state, entry), entry)
 
 

@@ -788,7 +788,8 @@ def _apply(rt: Runtime, session, complaint, sop, act: Any, now: datetime, with_c
     case = CaseAt(session, complaint) if with_case else None
     state = complaints.state_of(complaint)
     transition = act(sop, state, calendar, now) if case is None else act(sop, state, calendar, now, case)
-    check_entry(transition.entry)
+    for entry in (transition.entry, *transition.also):
+        check_entry(entry)
     if case is not None:
         for column, value in case.row.items():
             setattr(complaint, column, value)
@@ -803,7 +804,8 @@ def _apply(rt: Runtime, session, complaint, sop, act: Any, now: datetime, with_c
         complaint.resolution_minutes = None
         complaint.overall_on_time = None
     session.add(complaint)
-    journal.append(session, transition.entry, now, complaint_id=complaint.id, complaint_number=complaint.number)
+    for entry in (transition.entry, *transition.also):
+        journal.append(session, entry, now, complaint_id=complaint.id, complaint_number=complaint.number)
     session.flush()
     return _view(session, complaint, sop, calendar.day_minutes, calendar=calendar)
 
@@ -875,6 +877,7 @@ def advance(
     proposed: str | None = None,
     override_reason: str | None = None,
     on_behalf_of: str | None = None,
+    informed: Sequence[str] = (),
 ) -> CaseView:
     """Complete a current step of a complaint (``sop next``): ``step_id`` after a fork, when several are.
 
@@ -908,7 +911,7 @@ def advance(
                     ),
                     _("to be given a role, ask the administrator"),
                 )
-        return engine.complete_step(
+        transition = engine.complete_step(
             sop,
             state,
             calendar,
@@ -925,6 +928,18 @@ def advance(
             override_reason=override_reason,
             on_behalf_of=_role_key(sop, on_behalf_of) if on_behalf_of else None,
         )
+        for party in informed:  # told with the step: written after it, in the same transaction
+            told = engine.inform(
+                sop,
+                transition.state,
+                at=at or now,
+                now=now,
+                actor=actor,
+                party=_role_key(sop, party),
+                step=transition.entry.step,
+            )
+            transition = engine.and_then(transition, told)
+        return transition
 
     return _act(
         rt,
