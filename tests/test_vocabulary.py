@@ -43,6 +43,7 @@ def test_the_values_are_the_strings_stored_in_databases_and_the_hash_chain():
         "roles",
         "approved",
         "checked",
+        "informed",
     ]
 
 
@@ -93,6 +94,7 @@ def test_labels_are_in_the_interface_language():
         "roles changed",
         "signed off",
         "checked",
+        "informed",
     ]
     i18n.set_language("id")
     assert action_label("refused") == "tidak berwenang"
@@ -100,6 +102,7 @@ def test_labels_are_in_the_interface_language():
     assert action_label("reopen") == "dibuka kembali"
     assert action_label("approved") == "ditandatangani"
     assert action_label("checked") == "diperiksa"
+    assert action_label("informed") == "diinformasikan"
     assert action_label("merge") == "merge"  # not one of sop's: shown as stored
     assert status_label("closed") == "closed"
 

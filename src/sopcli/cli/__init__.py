@@ -31,6 +31,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "next": ("cases", "next_step", "Show a complaint's current step and complete it."),
     "check": ("checks", "check", "Run the checks of a complaint's current step."),
     "note": ("cases", "note", "Add a remark to a complaint's journal."),
+    "inform": ("cases", "inform", "Record that a party the SOP names was told of a complaint."),
     "pause": ("cases", "pause", "Pause a complaint: the waiting time does not count."),
     "resume": ("cases", "resume", "Resume a paused complaint."),
     "cancel": ("cases", "cancel", "Cancel a complaint (a duplicate, or withdrawn)."),
@@ -61,6 +62,7 @@ PANELS: dict[str, tuple[str, ...]] = {
         "list",
         "show",
         "note",
+        "inform",
         "pause",
         "resume",
         "cancel",
@@ -324,8 +326,7 @@ def _fail(line: str, code: int) -> NoReturn:
 app = typer.Typer(
     cls=SopGroup,
     name="sop",
-    help="Start here: 'sop new' records a complaint (pengaduan gangguan), then\n"
-    "'sop next NUMBER' walks it through the SOP one step at a time.",
+    help="Start here: 'sop new' records a complaint; 'sop next NUMBER' walks its steps.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     # Plain help: rendering it with rich costs more than all of Typer's own import.

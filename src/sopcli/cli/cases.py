@@ -340,6 +340,16 @@ def next_step(
         str | None,
         typer.Option("--sign-as", help="The role you sign a jointly signed step off as.", metavar="ROLE"),
     ] = None,
+    on_behalf_of: Annotated[
+        str | None,
+        typer.Option(
+            "--on-behalf-of", help="Record an outside party's step for it (atas nama), as IT staff.", metavar="ROLE"
+        ),
+    ] = None,
+    informed: Annotated[
+        list[str] | None,
+        typer.Option("--informed", help="A party told with the step (repeatable).", metavar="ROLE"),
+    ] = None,
     at: AtOption = None,
     actor: AsOption = None,
     show_only: Annotated[
@@ -425,7 +435,9 @@ def next_step(
         )
     current = card.step
     if questions.interactive:  # a refusal now, not after every answer has been typed
-        cases.check_may_complete(rt, card.case.number, actor=operator, step=step or current.id)
+        cases.check_may_complete(
+            rt, card.case.number, actor=operator, step=step or current.id, on_behalf_of=on_behalf_of
+        )
     if not card.last_signature:  # an earlier signature: the decision and the rest come with the last
         if questions.interactive:
             if note_text is None:
@@ -442,6 +454,8 @@ def next_step(
             expected_step=step or current.id,
             step_id=step,
             signing_as=sign_as,
+            on_behalf_of=on_behalf_of,
+            informed=informed or (),
         )
         if as_json:
             _emit(view, rt, as_json=True)
@@ -507,6 +521,8 @@ def next_step(
         expected_step=step or current.id,
         step_id=step,
         signing_as=sign_as,
+        on_behalf_of=on_behalf_of,
+        informed=informed or (),
         proposed=proposed,
         override_reason=reason,
     )
@@ -594,7 +610,7 @@ def _report_progress(view, card) -> None:
     from sopcli.present.casefmt import took_text
     from sopcli.present.labels import status_label
 
-    last = view.journal[-1]
+    last = next(e for e in reversed(view.journal) if e.action in (Action.STEP, Action.APPROVE))  # not who was told
     if last.action == Action.APPROVE:
         signed = last.fields[SIGNED_AS]
         waiting = [card.sop.role_name(role) for role in card.to_sign if role != signed]
@@ -641,6 +657,34 @@ def note(
     rt = runtime_of(ctx)
     view = cases.add_note(rt, number, text, actor=_operator(rt, actor), at=rt.parse_when(at) if at else None)
     _emit(view, rt, as_json, _("Note added to {number}.").format(number=view.number))
+
+
+def inform(
+    ctx: typer.Context,
+    number: NumberArgument,
+    party: Annotated[
+        str, typer.Argument(help="The party told: a role of the complaint's SOP, by key or name.", metavar="ROLE")
+    ],
+    via: Annotated[
+        str | None, typer.Option("--via", help="How they were told (telepon, surat, e-mail, WhatsApp).")
+    ] = None,
+    note_text: Annotated[str | None, typer.Option("--note", help="A remark for the journal.")] = None,
+    at: AtOption = None,
+    actor: AsOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Record that a party the SOP names (diinformasikan) was told of a complaint.
+
+    Example: sop inform ADU-2026-00042 direktorat_teknis --via surat --note "Nota dinas 12/XI/2026"
+    """
+    from sopcli.i18n import _
+    from sopcli.services import cases
+
+    rt = runtime_of(ctx)
+    when = rt.parse_when(at) if at else None
+    view = cases.inform(rt, number, party, actor=_operator(rt, actor), via=via, note=note_text, at=when)
+    told = view.journal[-1].fields.get("party", party)
+    _emit(view, rt, as_json, _("Recorded: {party} was told of {number}.").format(party=told, number=view.number))
 
 
 def pause(

@@ -103,7 +103,12 @@ def _print_identity(sop, terminal) -> None:
         (_("Related SOPs"), joined(sop.keterkaitan)),
         (_("Equipment"), joined(sop.peralatan)),
         # With each role's key: the key is what 'sop operator add --role' and the TOML's pelaksana take.
-        (_("Who acts"), joined([f"{role.nama} ({role.key})" for role in sop.roles])),
+        (
+            _("Who acts"),
+            joined(
+                [f"{role.nama} ({role.key})" + (" — " + _("outside party") if role.luar else "") for role in sop.roles]
+            ),
+        ),
         (_("Warning"), sop.peringatan),
         (_("Records and data"), sop.pencatatan),
         (_("Overall time standard"), sop.waktu),
@@ -183,6 +188,9 @@ def _readings_table(sop):
                 _("waits for every branch") if step.gabung == "semua" else _("starts with the first branch to arrive")
             )
             rows.append([number, _("Join"), waits])
+            number = ""
+        if step.diinformasikan:
+            rows.append([number, _("Inform"), ", ".join(map(sop.role_name, step.diinformasikan))])
             number = ""
         if step.persetujuan:
             rows.append(

@@ -51,6 +51,8 @@ FORMAT1_OUTCOMES = (
 OUTCOME_FIELD = "outcome"
 # The key under which a sign-off's entry records the role signing (persetujuan); reserved likewise.
 SIGNED_AS = "sebagai"
+# The key under which a step entry records the outside party its step was recorded for ("atas nama"); reserved.
+ON_BEHALF = "atas_nama"
 # The keys under which a step entry records the decision its checks proposed, and why the operator took
 # another; reserved likewise.
 CHECK_PROPOSED = "usul_pemeriksaan"
@@ -58,7 +60,7 @@ OVERRIDE_REASON = "alasan_beda_usulan"
 # The keys format 1 does not know: a file using them says format = 2.
 FORMAT2_KEYS = ("outcomes", "disusun_oleh", "penanggung_jawab", "tujuan", "pengantar", "catatan_transkripsi")
 # The same, of a step.
-STEP_FORMAT2_KEYS = ("cabang", "gabung", "persetujuan", "checks")
+STEP_FORMAT2_KEYS = ("cabang", "gabung", "persetujuan", "checks", "diinformasikan")
 # The complaint's details a check's target may name, written {host}, {system} or {unit}.
 CHECK_PLACEHOLDERS = ("host", "system", "unit")
 # A step entry that opens a fork names its branches in next_step, joined by this (so no branch id may hold it).
@@ -70,6 +72,7 @@ class Role(_Frozen):
 
     key: str = Field(min_length=1, pattern=KEY_PATTERN)
     nama: str = Field(min_length=1)
+    luar: bool = False  # format 2: a party outside the office (a Direktorat Teknis, an SKPD, the user)
 
 
 class Option(_Frozen):
@@ -195,6 +198,7 @@ class Step(_Frozen):
     gabung: JoinKind | None = None
     persetujuan: tuple[str, ...] = ()
     checks: tuple[Check, ...] = ()
+    diinformasikan: tuple[str, ...] = ()  # roles told of the step, apart from those acting (format 2)
 
     @property
     def standard(self) -> TimeStandard | None:

@@ -70,6 +70,7 @@ def _format(sop: SopDefinition) -> list[Problem]:
         problems += [
             Problem(message.format(key=key), step.id) for key in STEP_FORMAT2_KEYS if key in step.model_fields_set
         ]
+    problems += [Problem(message.format(key="luar"), key="roles") for role in sop.roles if role.luar][:1]
     return problems
 
 
@@ -150,6 +151,16 @@ def _references(sop: SopDefinition) -> list[Problem]:
             problems.append(Problem(_("next step {target!r} does not exist").format(target=step.next), step.id))
         if sum(x is not None for x in (step.next, step.end, step.decision)) + bool(step.cabang) > 1:
             problems.append(Problem(_("a step has only one of next, end, decision or cabang"), step.id))
+        for role in step.diinformasikan:
+            if role not in roles:
+                problems.append(
+                    Problem(
+                        _("diinformasikan: unknown role {role!r} (known: {known})").format(
+                            role=role, known=", ".join(sorted(roles))
+                        ),
+                        step.id,
+                    )
+                )
         for role in step.persetujuan:
             if role not in roles:
                 problems.append(

@@ -37,6 +37,7 @@ from typing import Any
 from sopcli.definitions.schema import (
     BRANCH_SEPARATOR,
     CHECK_PROPOSED,
+    ON_BEHALF,
     OUTCOME_FIELD,
     OVERRIDE_REASON,
     RECEIVED,
@@ -121,6 +122,14 @@ class Transition:
     entry: Entry
     overall_minutes: float | None = None  # working minutes from received to close, pauses excluded
     overall_on_time: bool | None = None
+    also: tuple[
+        Entry, ...
+    ] = ()  # entries written right after ``entry``, in the same transaction; ``state`` is after all
+
+
+def and_then(first: Transition, then: Transition) -> Transition:
+    """``first`` followed by ``then`` (an action on the state ``first`` left), as one transition to store."""
+    return replace(first, state=then.state, also=(*first.also, then.entry, *then.also))
 
 
 def start(
@@ -275,6 +284,7 @@ def complete_step(
     signing_as: str | None = None,
     proposed: str | None = None,
     override_reason: str | None = None,
+    on_behalf_of: str | None = None,
 ) -> Transition:
     """Finish a current step: take the decision, record fields, move on or close.
 
@@ -335,6 +345,14 @@ def complete_step(
         recorded[OUTCOME_FIELD] = end
     if pending:  # the last signature: the entry says whose it is
         recorded[SIGNED_AS] = str(signing_as)
+    if on_behalf_of is not None:
+        if on_behalf_of not in outside_lanes(sop, step):
+            raise ActionError(
+                _(
+                    "step {id} is not an outside party's: --on-behalf-of names one of its outside lanes ({lanes})"
+                ).format(id=step.id, lanes=", ".join(outside_lanes(sop, step)) or "-")
+            )
+        recorded[ON_BEHALF] = on_behalf_of
     if proposed is not None and step.decision is not None:
         recorded[CHECK_PROPOSED] = proposed
         taken = _option_label(step, decision)
@@ -396,6 +414,41 @@ def checked(state: CaseState, step: str, fields: Mapping[str, str], *, at: datet
     return Transition(apply(state, entry), entry)
 
 
+# An informed entry's fields: the role told, and how (telepon, surat, e-mail; optional).
+PARTY, VIA = "party", "via"
+
+
+def inform(
+    sop: SopDefinition,
+    state: CaseState,
+    *,
+    at: datetime,
+    now: datetime,
+    actor: str,
+    party: str,
+    via: str | None = None,
+    note: str | None = None,
+    step: str | None = None,
+) -> Transition:
+    """``party`` (a role of the SOP, by key) was told of the case (of ``step``, default the current one): the
+    journal says when and how.
+
+    Open or closed: the last step's parties are often told after the case closes.
+
+    Raises:
+        InputError: the SOP has no such role; ``at`` is out of order.
+    """
+    _check_time(state, at, now)
+    if party not in {role.key for role in sop.roles}:
+        raise InputError(
+            _("SOP {sop} has no role {role!r}").format(sop=sop.id, role=party),
+            _("its roles: {roles}").format(roles=", ".join(role.key for role in sop.roles)),
+        )
+    fields = {PARTY: party} | ({VIA: via.strip()} if via and via.strip() else {})
+    entry = Entry(Action.INFORMED, at, actor, step=step or state.current_step, fields=fields, note=note)
+    return Transition(apply(state, entry), entry)
+
+
 def pause(state: CaseState, *, at: datetime, now: datetime, actor: str, reason: str) -> Transition:
     """Stop the clock: waiting on the reporter, a vendor, a part."""
     _require_open(state)
@@ -433,9 +486,23 @@ def cancel(
     return Transition(apply(state, entry, calendar), entry)
 
 
-def may_complete(step: Step, roles: Iterable[str]) -> bool:
-    """Whether an operator holding ``roles`` is one of the step's pelaksana."""
-    return bool(set(step.pelaksana) & set(roles))
+def may_complete(
+    step: Step, roles: Iterable[str], sop: SopDefinition | None = None, on_behalf_of: str | None = None
+) -> bool:
+    """Whether an operator holding ``roles`` is one of the step's pelaksana, or, recording it on behalf of an
+    outside party's lane of the step ("atas nama"), holds one of the office's own roles of the SOP."""
+    held = set(roles)
+    if held & set(step.pelaksana):
+        return True
+    if sop is None or on_behalf_of not in outside_lanes(sop, step):
+        return False
+    return bool(held & {role.key for role in sop.roles if not role.luar})
+
+
+def outside_lanes(sop: SopDefinition, step: Step) -> tuple[str, ...]:
+    """The step's pelaksana that are parties outside the office (``luar``): IT staff record for them."""
+    outside = {role.key for role in sop.roles if role.luar}
+    return tuple(key for key in step.pelaksana if key in outside)
 
 
 def refuse(state: CaseState, step: Step, *, at: datetime, actor: str, reason: str) -> Entry:
@@ -762,7 +829,7 @@ def apply(
             if end and outcome is None:
                 raise ValueError(f"SOP {sop.id} {sop.version} has no outcome {end!r}")
             return _closed(moved, outcome.kind if outcome else Status.RESOLVED, entry.at)
-        case Action.NOTE:
+        case Action.NOTE | Action.INFORMED:
             return moved
         case Action.APPROVE:  # one more signature on the step; it is done with the last
             signed = focus(moved, entry.step) if entry.step is not None and state.branches else moved
@@ -827,7 +894,7 @@ def _case_fields(recorded: Mapping[str, str]) -> dict[str, str]:
     return {
         key: value
         for key, value in recorded.items()
-        if key not in (OUTCOME_FIELD, SIGNED_AS, CHECK_PROPOSED, OVERRIDE_REASON)
+        if key not in (OUTCOME_FIELD, SIGNED_AS, CHECK_PROPOSED, OVERRIDE_REASON, ON_BEHALF)
     }
 
 

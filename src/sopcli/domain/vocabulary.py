@@ -48,6 +48,7 @@ class Action(StrEnum):
     ROLES = "roles"
     APPROVE = "approved"  # one role's sign-off of a step that needs several (persetujuan)
     CHECKED = "checked"  # a step's machine check ran (or was skipped): evidence, the case does not move
+    INFORMED = "informed"  # a party a step names (diinformasikan) was told; the case does not move
 
 
 class ActivityColumn(StrEnum):
@@ -94,6 +95,7 @@ ACTION_TABLE: Mapping[str, ActionSpec] = {
     Action.ROLES: ActionSpec(N_("roles changed"), False, None),
     Action.APPROVE: ActionSpec(N_("signed off"), True, None),
     Action.CHECKED: ActionSpec(N_("checked"), False, None),
+    Action.INFORMED: ActionSpec(N_("informed"), True, None),
 }
 
 # Message ids of the statuses as an operator reads them (translated where shown, or in an error naming one).

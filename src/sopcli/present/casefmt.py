@@ -100,6 +100,7 @@ def card_json(card, tz) -> dict:
         },
         "fields": [{"key": f.key, "meaning": f.meaning, "type": f.type, "required": f.required} for f in step.fields],
         "other_steps": list(card.other_steps),
+        "diinformasikan": list(step.diinformasikan),
         "persetujuan": list(step.persetujuan),
         "checks": [check.model_dump(mode="json", by_alias=True, exclude_none=True) for check in step.checks],
         "signed": list(card.signed),
@@ -163,6 +164,8 @@ def print_card(card, tz, terminal=None, *, stderr: bool = False) -> None:
         grid.add_row(_("Check"), text(describe(check)))
     for spec in step.fields:
         grid.add_row(_("Field"), text(f"{spec.key}: {spec.meaning}" + ("" if spec.required else _(" (optional)"))))
+    if step.diinformasikan:
+        grid.add_row(_("Inform"), text(", ".join(sop.role_name(role) for role in step.diinformasikan)))
     if step.persetujuan:
         signatures = [f"{name} ✓" for name in card.signed] + [
             _("{role} (not yet)").format(role=sop.role_name(role)) for role in card.to_sign

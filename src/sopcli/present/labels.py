@@ -35,6 +35,9 @@ def fields_text(action: str, fields: Mapping[str, str], next_step: str | None = 
             at_once = _("steps {ids} run at once").format(ids=", ".join(next_step.split(BRANCH_SEPARATOR)))
             return f"{values}; {at_once}" if values else at_once
         return values
+    if action == Action.INFORMED:
+        via = fields.get("via")
+        return _("told: {party}").format(party=fields.get("party")) + (f" ({via})" if via else "")
     if action == Action.APPROVE:
         return _("signed off as {role}").format(role=fields.get(SIGNED_AS))
     if action == Action.CHECKED:  # "ping 10.20.1.1: failed (3/3 lost)": the evidence, in one line

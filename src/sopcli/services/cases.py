@@ -692,11 +692,20 @@ def _act(
     cancelling_as: str | None = None,
     supervising_as: str | None = None,
     with_case: bool = False,
+    on_behalf_of: str | None = None,
 ) -> CaseView: ...
 
 
 @overload
-def _act(rt: Runtime, number: str, act: None, *, expected_step: str | None = None, completing_as: str) -> None: ...
+def _act(
+    rt: Runtime,
+    number: str,
+    act: None,
+    *,
+    expected_step: str | None = None,
+    completing_as: str,
+    on_behalf_of: str | None = None,
+) -> None: ...
 
 
 def _act(
@@ -709,6 +718,7 @@ def _act(
     cancelling_as: str | None = None,
     supervising_as: str | None = None,
     with_case: bool = False,
+    on_behalf_of: str | None = None,
 ) -> CaseView | None:
     """Load a complaint in a write transaction, apply ``act`` and store the result.
 
@@ -744,6 +754,7 @@ def _act(
                 acting_as,
                 now,
                 step_id=str(expected_step) if expected_step is not None else None,
+                on_behalf_of=on_behalf_of,
                 any_role=bool(cancelling_as),
                 supervisors=rt.config.supervisor_roles if supervising_as else None,
             )
@@ -777,7 +788,8 @@ def _apply(rt: Runtime, session, complaint, sop, act: Any, now: datetime, with_c
     case = CaseAt(session, complaint) if with_case else None
     state = complaints.state_of(complaint)
     transition = act(sop, state, calendar, now) if case is None else act(sop, state, calendar, now, case)
-    check_entry(transition.entry)
+    for entry in (transition.entry, *transition.also):
+        check_entry(entry)
     if case is not None:
         for column, value in case.row.items():
             setattr(complaint, column, value)
@@ -792,7 +804,8 @@ def _apply(rt: Runtime, session, complaint, sop, act: Any, now: datetime, with_c
         complaint.resolution_minutes = None
         complaint.overall_on_time = None
     session.add(complaint)
-    journal.append(session, transition.entry, now, complaint_id=complaint.id, complaint_number=complaint.number)
+    for entry in (transition.entry, *transition.also):
+        journal.append(session, entry, now, complaint_id=complaint.id, complaint_number=complaint.number)
     session.flush()
     return _view(session, complaint, sop, calendar.day_minutes, calendar=calendar)
 
@@ -805,6 +818,7 @@ def _refusal(
     now: datetime,
     *,
     step_id: str | None = None,
+    on_behalf_of: str | None = None,
     any_role: bool = False,
     supervisors: tuple[str, ...] | None = None,
 ) -> NotPermitted | None:
@@ -833,10 +847,12 @@ def _refusal(
         if held & {role.key for role in sop.roles}:
             return None
         reason = cancel_refusal(sop, actor, held)
-    elif engine.may_complete(step, held):
+    elif engine.may_complete(step, held, sop, _role_key(sop, on_behalf_of) if on_behalf_of else None):
         return None
     else:
         reason = refusal(sop, step, actor, held)
+        if engine.outside_lanes(sop, step) and on_behalf_of is None:
+            reason += "; " + _("IT staff record an outside party's step with --on-behalf-of ROLE")
     refused = engine.refuse(complaints.state_of(complaint), step, at=now, actor=actor, reason=reason)
     journal.append(session, refused, now, complaint_id=complaint.id, complaint_number=complaint.number)
     return NotPermitted(
@@ -860,6 +876,8 @@ def advance(
     signing_as: str | None = None,
     proposed: str | None = None,
     override_reason: str | None = None,
+    on_behalf_of: str | None = None,
+    informed: Sequence[str] = (),
 ) -> CaseView:
     """Complete a current step of a complaint (``sop next``): ``step_id`` after a fork, when several are.
 
@@ -893,7 +911,7 @@ def advance(
                     ),
                     _("to be given a role, ask the administrator"),
                 )
-        return engine.complete_step(
+        transition = engine.complete_step(
             sop,
             state,
             calendar,
@@ -908,9 +926,30 @@ def advance(
             signing_as=signing,
             proposed=proposed,
             override_reason=override_reason,
+            on_behalf_of=_role_key(sop, on_behalf_of) if on_behalf_of else None,
         )
+        for party in informed:  # told with the step: written after it, in the same transaction
+            told = engine.inform(
+                sop,
+                transition.state,
+                at=at or now,
+                now=now,
+                actor=actor,
+                party=_role_key(sop, party),
+                step=transition.entry.step,
+            )
+            transition = engine.and_then(transition, told)
+        return transition
 
-    return _act(rt, number, act, expected_step=expected_step or step_id, completing_as=actor, with_case=True)
+    return _act(
+        rt,
+        number,
+        act,
+        expected_step=expected_step or step_id,
+        completing_as=actor,
+        with_case=True,
+        on_behalf_of=on_behalf_of,
+    )
 
 
 def _role_key(sop, given: str) -> str:
@@ -929,20 +968,40 @@ def _role_key(sop, given: str) -> str:
     )
 
 
-def check_may_complete(rt: Runtime, number: str, *, actor: str, step: str) -> None:
+def check_may_complete(rt: Runtime, number: str, *, actor: str, step: str, on_behalf_of: str | None = None) -> None:
     """Refuse ``actor`` at ``step`` now, as ``advance`` would, before they type a step's answers.
 
     Raises:
         NotPermitted: enforce_roles is on and ``actor`` holds none of the step's roles (journaled).
     """
     if rt.config.enforce_roles:
-        _act(rt, number, None, expected_step=step, completing_as=actor)
+        _act(rt, number, None, expected_step=step, completing_as=actor, on_behalf_of=on_behalf_of)
 
 
 def add_note(rt: Runtime, number: str, text: str, *, actor: str, at: datetime | None = None) -> CaseView:
     return _act(
         rt, number, lambda sop, state, cal, now: engine.add_note(state, at=at or now, now=now, actor=actor, note=text)
     )
+
+
+def inform(
+    rt: Runtime,
+    number: str,
+    party: str,
+    *,
+    actor: str,
+    via: str | None = None,
+    note: str | None = None,
+    at: datetime | None = None,
+) -> CaseView:
+    """Record that ``party`` (a role of the complaint's SOP, by key or name) was told of it (``sop inform``)."""
+
+    def act(sop, state, calendar, now):
+        return engine.inform(
+            sop, state, at=at or now, now=now, actor=actor, party=_role_key(sop, party), via=via, note=_clean(note)
+        )
+
+    return _act(rt, number, act)
 
 
 def pause(rt: Runtime, number: str, reason: str, *, actor: str, at: datetime | None = None) -> CaseView:
