@@ -220,7 +220,7 @@ def test_new_with_every_option(sop):
         **{"as": "siti"},
     )
     assert view["number"] == "ADU-2026-00001"
-    assert view["sop"]["id"] == "kaltim-db" and view["sop"]["version"] == "2"
+    assert view["sop"]["id"] == "kaltim-db" and view["sop"]["version"] == "3"
     assert view["status"] == "open"
     assert view["current_step"] == "1"
     assert view["received_at"] == "2026-11-24T08:00:00+07:00"
@@ -1453,6 +1453,31 @@ def test_list_by_urgency_walks_the_deadline_index_instead_of_sorting_every_open_
     assert "USING INDEX ix_complaint_due_at" in plan and "TEMP B-TREE" not in plan, plan
 
 
+@pytest.mark.sqlite_only("reads SQLite's query plan")
+def test_list_oldest_first_reads_the_status_received_index_instead_of_sorting_every_open_complaint(sop, sop_env):
+    import sqlite3
+
+    from sqlalchemy import event
+    from sqlalchemy.engine import Engine
+
+    for hour in (8, 9, 10):
+        create(sop, received_at=f"2026-11-24T{hour:02}:00")
+    statements = []
+
+    def seen(_conn, _cursor, statement, parameters, _context, _many):
+        statements.append((statement, parameters))
+
+    event.listen(Engine, "before_cursor_execute", seen)
+    try:
+        ok(sop("list", "--sort", "received"))
+    finally:
+        event.remove(Engine, "before_cursor_execute", seen)
+    (oldest_first,) = [(s, p) for s, p in statements if "ORDER BY complaint.received_at" in s]
+    with sqlite3.connect(sop_env / "sop.db") as db:
+        plan = " | ".join(row[-1] for row in db.execute("EXPLAIN QUERY PLAN " + oldest_first[0], oldest_first[1]))
+    assert "ix_complaint_status_received" in plan and "TEMP B-TREE" not in plan, plan
+
+
 INCIDENT_SOP = """\
 id = "insiden-siber"
 version = "1"
@@ -1473,7 +1498,7 @@ waktu = "30 menit"
 id = "2"
 kegiatan = "Identifikasi insiden"
 pelaksana = ["admin"]
-waktu = "24 jam"
+waktu = "1x24 jam"
 waktu_sejak = "diterima"
 jam = "kalender"
 
@@ -1505,8 +1530,10 @@ def test_deadlines_from_a_named_moment_through_the_command_line(sop, tmp_path):
     back = js(sop("undo", number, "--reason", "estimasi belum pasti", "--json"))
     assert (back["current_step"], back["due_at"]) == ("2", "2026-11-21T15:00:00+07:00")
     # done again at the undo's moment, Tuesday 16:00 as the office closes: three hours from Wednesday 07:30
-    again = step(sop, number, NOW, "--field", "estimasi=3 jam")
-    assert again["due_at"] == "2026-11-25T10:30:00+07:00"
+    done = ok(sop("next", number, "--at", NOW, "--field", "estimasi=3 jam")).stdout
+    # Fri 15:00 to Tue 16:00 in clock hours, shown in days of 24 hours (not the office's days of 8.5)
+    assert done.startswith("Step 2 done. 4 d 1 h / 1 d (late by 3 d 1 h)\n")
+    assert js(sop("show", number, "--json"))["due_at"] == "2026-11-25T10:30:00+07:00"
     ok(sop("db", "check"))
 
 

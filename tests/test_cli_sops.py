@@ -136,7 +136,7 @@ def test_list_plain_table():
     assert first_cells == set(builtin_ids())
     kaltim = next(line for line in lines if line.startswith("kaltim-db "))
     assert "Pengelolaan Gangguan Database" in kaltim
-    assert re.search(r"\s9\s+2$", kaltim.rstrip())  # 9 steps, version 2
+    assert re.search(r"\s9\s+3$", kaltim.rstrip())  # 9 steps, version 3
     assert "\x1b[" not in result.stdout  # no colour when not on a terminal
 
 
@@ -163,7 +163,7 @@ def test_list_json():
         "nama": "Pengelolaan Gangguan Database",
         "instansi": "Pemerintah Provinsi Kalimantan Timur",
         "steps": 9,
-        "version": "2",
+        "version": "3",
     }
 
 
@@ -180,7 +180,7 @@ def test_show_builtin():
         ("Agency", "Pemerintah Provinsi Kalimantan Timur"),
         ("Overall time standard", "3 (tiga) hari kerja"),
         ("Calendar", "working time"),
-        ("Version", "2"),
+        ("Version", "3"),
     ]:
         assert re.search(rf"^{re.escape(label)}\s+{re.escape(value)}", out, re.M), label
     assert "1. Undang-undang Nomor 14 tahun 2008" in out
@@ -232,7 +232,7 @@ def test_show_builtin_json():
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     loaded = load("kaltim-db")
-    assert data == loaded.definition.model_dump(mode="json") | {"digest": loaded.digest}
+    assert data == loaded.definition.model_dump(mode="json", by_alias=True) | {"digest": loaded.digest}
     assert data["id"] == "kaltim-db"
     assert data["waktu"] == "3 (tiga) hari kerja"
     assert [s["id"] for s in data["steps"]] == [str(n) for n in range(1, 10)]

@@ -56,8 +56,7 @@ def test_every_summary_is_whole_at_80_columns(language, panels):
 def test_the_first_screen_starts_here_and_shows_every_panel():
     first_screen = help_at_80("id")[:23]  # a 24-line terminal: 23 lines and the prompt, or less's status line
     assert first_screen[0] == "Penggunaan: sop [OPSI] PERINTAH [ARG]..."
-    assert first_screen[1].strip().startswith("Mulai di sini: 'sop new'")
-    assert first_screen[2].strip().startswith("'sop next NOMOR'")
+    assert first_screen[1].strip() == "Mulai di sini: 'sop new' mencatat pengaduan; 'sop next NOMOR' menuntunnya."
     assert {"Harian:", "Atasan:", "Admin:"} <= set(first_screen)
     assert "Opsi:" not in first_screen  # the global options come after the commands
 

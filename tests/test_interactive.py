@@ -507,3 +507,34 @@ def test_import_at_a_terminal_shows_a_bar_with_percentage(sop, term, sop_env):
     else:
         assert "100%" in t.output and "200 rows read" in t.output
     assert shown(sop, "ADU-2026-00200")["channel"] == "whatsapp"
+
+
+def test_next_on_a_terminal_asks_which_parallel_step_and_whose_signature(sop, term, sop_env):
+    from test_parallel import INCIDENT
+
+    path = sop_env / "insiden.toml"
+    path.write_text(INCIDENT, encoding="utf-8")
+    number = new_case(sop, str(path))
+    advance(sop, number, "1", "2026-11-23T09:00")
+
+    t = Terminal(term, "next", number, "--at", "2026-11-23T09:30")
+    t.answer("Several steps run at once (2, 3, 5); which one is done?", "3")
+    t.expect(f"{number} · step 3 of 6")
+    t.answer("Note (optional)", "Citra disk dibuat")
+    t.answer("Save step 3 as done? [y/n] (y)", "y")
+    t.expect("Step 3 done")
+    t.expect(f"{number} is now at steps 2, 4, 5, run at once")
+    assert t.finish() == 0
+    assert [s["step"] for s in shown(sop, number)["current_steps"]] == ["2", "4", "5"]
+
+    for step, at in (("2", "09:40"), ("4", "09:50"), ("5", "10:00")):
+        advance(sop, number, step, f"2026-11-23T{at}")
+    t = Terminal(term, "next", number, "--at", "2026-11-23T10:30")
+    t.expect("Signed off by")
+    t.answer("Sign step 6 off as", "kepala")
+    t.answer("Note (optional)", "Disetujui")
+    t.answer("Sign step 6 off? [y/n] (y)", "y")
+    t.expect("Step 6 signed off as Kepala Dinas; still to sign: Tim Tanggap Insiden.")
+    assert t.finish() == 0
+    last = shown(sop, number)["journal"][-1]
+    assert (last["action"], last["fields"], last["note"]) == ("approved", {"sebagai": "kepala"}, "Disetujui")

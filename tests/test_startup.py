@@ -113,3 +113,14 @@ def test_each_summary_is_its_commands_short_help(name):
     command = load_command(name)
     assert command.name == name
     assert command.short_help == COMMANDS[name][2]
+
+
+@pytest.mark.parametrize("args", [("list",), ("show", "1"), ("next", "1", "--show")])
+def test_everyday_commands_never_load_the_probes(args, tmp_path):
+    # The network code behind a step's checks is loaded only when a check runs (sop check, sop next).
+    code = PROGRAM.format(args=", ".join(repr(a) for a in args), heavy={"sopcli"})
+    env = process_env(SOP_LANG="en", NO_COLOR="1", SOP_DATABASE_URL=f"sqlite:///{tmp_path / 'sop.db'}")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60)
+    loaded = ast.literal_eval(done.stdout.rstrip("\n").split("\n")[-1])
+    assert "sopcli.domain" in loaded or "sopcli.cli" in loaded  # the probe sees sop's own modules
+    assert [m for m in loaded if m.startswith(("sopcli.integrations", "sopcli.services.checks"))] == []

@@ -54,6 +54,9 @@ pytestmark = pytest.mark.usefixtures("english_messages")
         ("1 s.d. 2 hari", 1, 2, "days"),
         ("2 hari kerja", 2, 2, "days"),
         ("1 minggu", 5, 5, "days"),
+        ("1x24 jam", 1440, 1440, "minutes"),  # as regulations write a clock-hour limit
+        ("3 × 24 jam", 4320, 4320, "minutes"),
+        ("2 X 24 Jam", 2880, 2880, "minutes"),
     ],
 )
 def test_parse_duration_forms(text, low, high, unit):

@@ -257,7 +257,8 @@ def test_unknown_key_in_a_step(tmp_path):
     # No suggestion: the close known key, waktu, is already there. The step's keys are listed instead.
     assert problem.message == (
         "unknown key 'waktoe' (known keys: id, kegiatan, pelaksana, kelengkapan, waktu, "
-        "waktu_dari, waktu_sejak, jam, waktu_prioritas, output, keterangan, next, end, decision, fields)"
+        "waktu_dari, waktu_sejak, jam, waktu_prioritas, output, keterangan, next, end, decision, fields, cabang, gabung, "
+        "persetujuan, checks, diinformasikan)"
     )
     assert (problem.step, problem.line) == ("1", 15)
     path, messages = located(tmp_path, text)

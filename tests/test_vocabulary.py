@@ -41,6 +41,9 @@ def test_the_values_are_the_strings_stored_in_databases_and_the_hash_chain():
         "reopen",
         "transfer",
         "roles",
+        "approved",
+        "checked",
+        "informed",
     ]
 
 
@@ -54,11 +57,12 @@ def test_a_stored_text_finds_its_row():
     assert STATUS_LABELS["open"] == STATUS_LABELS[Status.OPEN]
 
 
-def test_only_refusals_seals_and_role_changes_leave_the_case_as_it_was():
+def test_only_refusals_seals_role_changes_and_checks_leave_the_case_as_it_was():
     assert {a for a, spec in ACTION_TABLE.items() if not spec.changes_state} == {
         Action.REFUSED,
         Action.SEAL,
         Action.ROLES,
+        Action.CHECKED,
     }
 
 
@@ -88,11 +92,17 @@ def test_labels_are_in_the_interface_language():
         "reopened",
         "moved to another SOP",
         "roles changed",
+        "signed off",
+        "checked",
+        "informed",
     ]
     i18n.set_language("id")
     assert action_label("refused") == "tidak berwenang"
     assert status_label("resolved") == "selesai"
     assert action_label("reopen") == "dibuka kembali"
+    assert action_label("approved") == "ditandatangani"
+    assert action_label("checked") == "diperiksa"
+    assert action_label("informed") == "diinformasikan"
     assert action_label("merge") == "merge"  # not one of sop's: shown as stored
     assert status_label("closed") == "closed"
 

@@ -12,6 +12,8 @@ Keys:
     default_sop    the SOP ``sop new`` offers first (an id or a .toml file), used when ``--sop`` is not given
     language       interface language, ``id`` or ``en``
     enforce_roles  only operators holding a step's pelaksana role may complete it
+    command_checks  false: a step's ``command`` checks are never run (ping, http and the rest still are)
+    check_nameserver  the name server ``dns`` checks ask (HOST or HOST:PORT; default: /etc/resolv.conf's)
     supervisor_roles  with enforce_roles: the roles that may correct, undo, reopen and move a complaint
                    to another SOP (none set: any of the SOP's roles, as for cancelling)
     admin_role     with enforce_roles: the role that may add and remove operators and change their roles
@@ -64,6 +66,8 @@ class Config:
     default_sop: str | None = None
     language: str | None = None
     enforce_roles: bool = False
+    command_checks: bool = True
+    check_nameserver: str | None = None
     supervisor_roles: tuple[str, ...] = ()
     admin_role: str = DEFAULT_ADMIN_ROLE
     office_name: str | None = None
@@ -314,7 +318,7 @@ def set_value(config: Config, key: str, raw: str) -> Config:
                 _("to remove the setting: sop config unset {key}").format(key=key),
             )
         return _with(config, key, days)
-    if key == "enforce_roles":
+    if key in ("enforce_roles", "command_checks"):
         truthy = {
             "true": True,
             "yes": True,
@@ -326,7 +330,7 @@ def set_value(config: Config, key: str, raw: str) -> Config:
             "0": False,
         }
         if value.lower() not in truthy:
-            raise ConfigError(_("enforce_roles is true or false, not {value!r}").format(value=raw))
+            raise ConfigError(_("{key} is true or false, not {value!r}").format(key=key, value=raw))
         return _with(config, key, truthy[value.lower()])
     return _with(config, key, value)
 
@@ -406,7 +410,7 @@ def _checked(key: str, value):
         if value is not None and str(value).lower() not in ("id", "en"):
             raise ValueError(_("choose id or en"))
         return None if value is None else str(value).lower()
-    if key == "enforce_roles":
+    if key in ("enforce_roles", "command_checks"):
         if not isinstance(value, bool):
             raise TypeError(_("true or false"))
         return value
@@ -460,12 +464,15 @@ def dumps(config: Config, keys=None) -> str:
         "signer_title",
         "signer_name",
         "signer_nip",
+        "check_nameserver",
     ):
         value = getattr(config, key)
         if value is not None and wanted(key):
             lines.append(f"{key} = {quote(value)}")
     if wanted("enforce_roles"):
         lines.append(f"enforce_roles = {'true' if config.enforce_roles else 'false'}")
+    if wanted("command_checks") and not config.command_checks:
+        lines.append("command_checks = false")
     if wanted("admin_role") and config.admin_role != DEFAULT_ADMIN_ROLE:
         lines.append(f"admin_role = {quote(config.admin_role)}")
     if wanted("supervisor_roles") and config.supervisor_roles:

@@ -29,7 +29,9 @@ from sopcli.i18n import N_
 COMMANDS: dict[str, tuple[str, str, str]] = {
     "new": ("cases", "new", "Record a complaint and show its first step."),
     "next": ("cases", "next_step", "Show a complaint's current step and complete it."),
+    "check": ("checks", "check", "Run the checks of a complaint's current step."),
     "note": ("cases", "note", "Add a remark to a complaint's journal."),
+    "inform": ("cases", "inform", "Record that a party the SOP names was told of a complaint."),
     "pause": ("cases", "pause", "Pause a complaint: the waiting time does not count."),
     "resume": ("cases", "resume", "Resume a paused complaint."),
     "cancel": ("cases", "cancel", "Cancel a complaint (a duplicate, or withdrawn)."),
@@ -56,9 +58,11 @@ PANELS: dict[str, tuple[str, ...]] = {
     N_("Daily"): (
         "new",
         "next",
+        "check",
         "list",
         "show",
         "note",
+        "inform",
         "pause",
         "resume",
         "cancel",
@@ -158,7 +162,8 @@ class SopGroup(TyperGroup):
     def format_commands(self, ctx, formatter) -> None:
         """The commands in their panels, each with its whole summary (wrapped, never cut), names aligned."""
         width = max(len(name) for name in COMMANDS)
-        formatter.write_paragraph()
+        # No blank line above the first panel: the indented "start here" lines stand apart from its title, and
+        # the line is needed for the last panel's title to stay on a 24-line screen.
         for panel, names in PANELS.items():
             formatter.write_heading(panel)  # the formatter translates heading and summaries
             with formatter.indentation():
@@ -321,8 +326,7 @@ def _fail(line: str, code: int) -> NoReturn:
 app = typer.Typer(
     cls=SopGroup,
     name="sop",
-    help="Start here: 'sop new' records a complaint (pengaduan gangguan), then\n"
-    "'sop next NUMBER' walks it through the SOP one step at a time.",
+    help="Start here: 'sop new' records a complaint; 'sop next NUMBER' walks its steps.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     # Plain help: rendering it with rich costs more than all of Typer's own import.

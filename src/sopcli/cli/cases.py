@@ -15,7 +15,7 @@ import typer
 
 from sopcli.cli.options import AsOption, AtOption, JsonOption, NoPagerOption, format_option
 from sopcli.cli.state import runtime_of
-from sopcli.domain.vocabulary import Status
+from sopcli.domain.vocabulary import Action, Status
 
 # Rows `sop list` shows in a table unless told otherwise: a screenful or two, the oldest (most urgent) first.
 LIST_LIMIT = 100
@@ -330,13 +330,45 @@ def next_step(
     ] = None,
     step: Annotated[
         str | None,
-        typer.Option("--step", help="Only if the case is at this step (refuse if it is elsewhere).", metavar="STEP"),
+        typer.Option(
+            "--step",
+            help="The step to complete, when several run at once; refused if the case is not at it.",
+            metavar="STEP",
+        ),
+    ] = None,
+    sign_as: Annotated[
+        str | None,
+        typer.Option("--sign-as", help="The role you sign a jointly signed step off as.", metavar="ROLE"),
+    ] = None,
+    on_behalf_of: Annotated[
+        str | None,
+        typer.Option(
+            "--on-behalf-of", help="Record an outside party's step for it (atas nama), as IT staff.", metavar="ROLE"
+        ),
+    ] = None,
+    informed: Annotated[
+        list[str] | None,
+        typer.Option("--informed", help="A party told with the step (repeatable).", metavar="ROLE"),
     ] = None,
     at: AtOption = None,
     actor: AsOption = None,
     show_only: Annotated[
         bool, typer.Option("--show", help="Only show the current step (with --json, as JSON); change nothing.")
     ] = False,
+    no_checks: Annotated[
+        bool, typer.Option("--no-checks", help="Do not run the step's checks (journaled as skipped).")
+    ] = False,
+    run_checks: Annotated[
+        bool,
+        typer.Option(
+            "--run-checks",
+            help="Without a terminal, run the step's checks and take the decision they propose unless --decision.",
+        ),
+    ] = False,
+    reason: Annotated[
+        str | None,
+        typer.Option("--reason", help="Why the decision differs from the one the checks proposed.", metavar="TEXT"),
+    ] = None,
     as_json: JsonOption = False,
 ) -> None:
     """Show the current step of a complaint and complete it.
@@ -344,7 +376,12 @@ def next_step(
     On a terminal it asks for the decision, fields, a note and the output
     reference; in scripts give them as options (a decision step needs
     --decision). With --json it never asks: every value comes as an option and
-    only JSON is printed. --show shows the step and changes nothing.
+    only JSON is printed. --show shows the step and changes nothing. When
+    several steps run at once (parallel branches), --step names the one done;
+    a step several roles sign off is signed by each in turn (--sign-as ROLE).
+    A step with checks (ping, http, ...) runs them first on a terminal and
+    proposes the decision they point to; taking another needs a reason
+    (--reason). In scripts --run-checks runs them, --no-checks skips them.
 
     Example: sop next ADU-2026-00042 --decision ya --note "Server DB dipulihkan" --output "LAP/12/2026"
     """
@@ -362,7 +399,7 @@ def next_step(
                 _("--show only shows the step: {options} would complete it").format(options=", ".join(given)),
                 _("leave out --show to complete the step"),
             )
-        card = cases.step_card(rt, number)
+        card = cases.step_card(rt, number, step)
         if as_json:
             from sopcli.present import render
 
@@ -373,21 +410,85 @@ def next_step(
     operator = _operator(rt, actor)
     when = rt.parse_when(at) if at else None
     fields = cases.parse_field_options(field or [])
-    card = cases.step_card(rt, number)
+    card = cases.step_card(rt, number, step)
     questions = Questions(rt.terminal, asking=not as_json)
+    if card.other_steps and step is None and questions.interactive:  # several at once: which one was done
+        at_steps = [card.step.id, *card.other_steps]
+        step = questions.ask(
+            _("Several steps run at once ({ids}); which one is done?").format(ids=", ".join(at_steps)),
+            "--step",
+            choices=at_steps,
+            resolve=_one_of(at_steps),
+        )
+        card = cases.step_card(rt, number, step)
     if questions.interactive:  # the card is what the questions are about: it goes where they go
         print_card(card, rt.zone, rt.terminal, stderr=questions.on_stderr)
     elif not as_json and rt.terminal.stdout_is_tty:
         print_card(card, rt.zone, rt.terminal)
     rt.database.refuse_if_read_only()  # the step can be seen, not completed; say so before any question
+    if card.to_sign and sign_as is None and questions.interactive and len(card.to_sign) > 1:
+        sign_as = questions.ask(
+            _("Sign step {id} off as").format(id=card.step.id),
+            "--sign-as",
+            choices=list(card.to_sign),
+            resolve=_one_of(list(card.to_sign)),
+        )
     current = card.step
     if questions.interactive:  # a refusal now, not after every answer has been typed
-        cases.check_may_complete(rt, card.case.number, actor=operator, step=step or current.id)
+        cases.check_may_complete(
+            rt, card.case.number, actor=operator, step=step or current.id, on_behalf_of=on_behalf_of
+        )
+    if not card.last_signature:  # an earlier signature: the decision and the rest come with the last
+        if questions.interactive:
+            if note_text is None:
+                note_text = questions.ask(_("Note (optional)"), "--note", default="")
+            if not questions.confirm(_("Sign step {id} off?").format(id=current.id)):
+                typer.echo(_("Nothing saved."), err=True)
+                raise typer.Exit(1)
+        view = cases.advance(
+            rt,
+            card.case.number,
+            actor=operator,
+            at=when,
+            note=note_text,
+            expected_step=step or current.id,
+            step_id=step,
+            signing_as=sign_as,
+            on_behalf_of=on_behalf_of,
+            informed=informed or (),
+        )
+        if as_json:
+            _emit(view, rt, as_json=True)
+            return
+        _report_progress(view, card)
+        return
+    if no_checks and run_checks:
+        raise InputError(_("--no-checks and --run-checks say opposite things"), _("give one of them"))
+    proposed = None
+    if current.checks and (no_checks or run_checks or questions.interactive):
+        proposed = _step_checks(
+            rt, card, operator, step, skip=no_checks, show=not as_json, on_stderr=questions.on_stderr
+        )
     if current.decision and decision is None:
+        if not questions.interactive and proposed is not None:
+            decision = proposed
         if not questions.interactive:
             card.require_decision(decision)
-        decision = questions.ask(
-            current.decision.question, "--decision", choices=card.decision_labels, resolve=_option_of(card)
+        decision = decision or questions.ask(
+            current.decision.question,
+            "--decision",
+            choices=card.decision_labels,
+            default=proposed,
+            resolve=_option_of(card),
+        )
+    if (
+        proposed is not None
+        and reason is None
+        and questions.interactive
+        and card.option_for(decision or "") != proposed
+    ):
+        reason = questions.ask(
+            _("The checks proposed {proposed}; why {taken}?").format(proposed=proposed, taken=decision), "--reason"
         )
     asked = False
     for spec in current.fields:
@@ -418,11 +519,52 @@ def next_step(
         note=note_text,
         output=output,
         expected_step=step or current.id,
+        step_id=step,
+        signing_as=sign_as,
+        on_behalf_of=on_behalf_of,
+        informed=informed or (),
+        proposed=proposed,
+        override_reason=reason,
     )
     if as_json:
         _emit(view, rt, as_json=True)
         return
-    _report_progress(view)
+    _report_progress(view, card)
+
+
+def _step_checks(rt, card, operator: str, step: str | None, *, skip: bool, show: bool, on_stderr: bool) -> str | None:
+    """Run (or, with ``skip``, journal as skipped) the card's step's checks, a line each; the option proposed."""
+    from sopcli.present.checks import CheckProgress
+    from sopcli.services.checks import run_checks
+
+    progress = CheckProgress(rt.terminal, stderr=on_stderr) if show else None
+    run = run_checks(
+        rt,
+        card.case.number,
+        actor=operator,
+        step_id=step or card.step.id,
+        skip=skip,
+        on_start=progress.started if progress else None,
+        on_result=progress.finished if progress else None,
+    )
+    if progress:
+        progress.proposal(run)
+    return run.proposed
+
+
+def _one_of(choices: list[str]) -> Callable[[str], str]:
+    """An answer as one of ``choices`` (the word, its number or its first letters)."""
+    from sopcli.errors import InputError
+    from sopcli.i18n import _
+    from sopcli.services.cases import pick
+
+    def chosen(answer: str) -> str:
+        found = pick(answer, choices)
+        if found is None:
+            raise InputError(_("choose one of: {choices}").format(choices=", ".join(choices)))
+        return found
+
+    return chosen
 
 
 def _option_of(card) -> Callable[[str], str]:
@@ -462,18 +604,34 @@ def _ask_field(questions: Questions, spec) -> str:
             questions.console().print(Text(str(exc), style="red"))
 
 
-def _report_progress(view) -> None:
+def _report_progress(view, card) -> None:
+    from sopcli.definitions.schema import SIGNED_AS
     from sopcli.i18n import _
     from sopcli.present.casefmt import took_text
     from sopcli.present.labels import status_label
 
-    last = view.journal[-1]
-    timing = took_text(last.took_minutes, last.standard_minutes, last.on_time, view.day_minutes)
+    last = next(e for e in reversed(view.journal) if e.action in (Action.STEP, Action.APPROVE))  # not who was told
+    if last.action == Action.APPROVE:
+        signed = last.fields[SIGNED_AS]
+        waiting = [card.sop.role_name(role) for role in card.to_sign if role != signed]
+        typer.echo(
+            _("Step {id} signed off as {role}; still to sign: {waiting}.").format(
+                id=last.step, role=card.sop.role_name(signed), waiting=", ".join(waiting)
+            )
+        )
+        return
+    timing = took_text(last.took_minutes, last.standard_minutes, last.on_time, last.day_minutes or view.day_minutes)
     typer.echo(
         _("Step {id} done{decision}.").format(id=last.step, decision=f" ({last.decision})" if last.decision else "")
         + (f" {timing}" if timing else "")
     )
-    if view.status == Status.OPEN:
+    if view.status == Status.OPEN and len(view.step_deadlines) > 1:
+        typer.echo(
+            _("{number} is now at steps {steps}, run at once: sop next {number} --step ID").format(
+                number=view.number, steps=", ".join(view.step_deadlines)
+            )
+        )
+    elif view.status == Status.OPEN:
         typer.echo(
             _("{number} is now at step {step}: sop next {number}").format(number=view.number, step=view.current_step)
         )
@@ -499,6 +657,34 @@ def note(
     rt = runtime_of(ctx)
     view = cases.add_note(rt, number, text, actor=_operator(rt, actor), at=rt.parse_when(at) if at else None)
     _emit(view, rt, as_json, _("Note added to {number}.").format(number=view.number))
+
+
+def inform(
+    ctx: typer.Context,
+    number: NumberArgument,
+    party: Annotated[
+        str, typer.Argument(help="The party told: a role of the complaint's SOP, by key or name.", metavar="ROLE")
+    ],
+    via: Annotated[
+        str | None, typer.Option("--via", help="How they were told (telepon, surat, e-mail, WhatsApp).")
+    ] = None,
+    note_text: Annotated[str | None, typer.Option("--note", help="A remark for the journal.")] = None,
+    at: AtOption = None,
+    actor: AsOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Record that a party the SOP names (diinformasikan) was told of a complaint.
+
+    Example: sop inform ADU-2026-00042 direktorat_teknis --via surat --note "Nota dinas 12/XI/2026"
+    """
+    from sopcli.i18n import _
+    from sopcli.services import cases
+
+    rt = runtime_of(ctx)
+    when = rt.parse_when(at) if at else None
+    view = cases.inform(rt, number, party, actor=_operator(rt, actor), via=via, note=note_text, at=when)
+    told = view.journal[-1].fields.get("party", party)
+    _emit(view, rt, as_json, _("Recorded: {party} was told of {number}.").format(party=told, number=view.number))
 
 
 def pause(
@@ -844,7 +1030,9 @@ def list_complaints(
             r.unit,
             r.system,
             _shorten(" ".join(r.description.split()), 40),
-            f"{r.current_step}. {_shorten(r.step_name or '')}" if r.current_step else status_label(r.status),
+            (f"{r.current_step}. {_shorten(r.step_name)}" if r.step_name else r.current_step)
+            if r.current_step
+            else status_label(r.status),
             r.who or "",
             local(r.due_at, rt.zone) if r.due_at else "-",
             _time_left(r),

@@ -65,7 +65,8 @@ def show(
 
     loaded = load(reference)
     if as_json:
-        render.print_json(loaded.definition.model_dump(mode="json") | {"digest": loaded.digest})
+        # by_alias: a check's pass/fail under the names the file gives them
+        render.print_json(loaded.definition.model_dump(mode="json", by_alias=True) | {"digest": loaded.digest})
         return
     terminal = terminal_of(ctx)
     with paged(terminal, not no_pager):
@@ -102,7 +103,12 @@ def _print_identity(sop, terminal) -> None:
         (_("Related SOPs"), joined(sop.keterkaitan)),
         (_("Equipment"), joined(sop.peralatan)),
         # With each role's key: the key is what 'sop operator add --role' and the TOML's pelaksana take.
-        (_("Who acts"), joined([f"{role.nama} ({role.key})" for role in sop.roles])),
+        (
+            _("Who acts"),
+            joined(
+                [f"{role.nama} ({role.key})" + (" — " + _("outside party") if role.luar else "") for role in sop.roles]
+            ),
+        ),
         (_("Warning"), sop.peringatan),
         (_("Records and data"), sop.pencatatan),
         (_("Overall time standard"), sop.waktu),
@@ -167,6 +173,7 @@ def _outcome_text(outcome) -> str:
 def _readings_table(sop):
     """Each step's keterangan, and each decision's question with every option's meaning and where it leads."""
     from sopcli.definitions.flowchart import outcome_label
+    from sopcli.domain.checks import describe as describe_check
     from sopcli.i18n import _
     from sopcli.present import render
 
@@ -175,6 +182,27 @@ def _readings_table(sop):
         number = step.id
         if step.keterangan:
             rows.append([number, _("Remarks"), step.keterangan])
+            number = ""
+        if step.gabung:
+            waits = (
+                _("waits for every branch") if step.gabung == "semua" else _("starts with the first branch to arrive")
+            )
+            rows.append([number, _("Join"), waits])
+            number = ""
+        if step.diinformasikan:
+            rows.append([number, _("Inform"), ", ".join(map(sop.role_name, step.diinformasikan))])
+            number = ""
+        if step.persetujuan:
+            rows.append(
+                [
+                    number,
+                    _("Signed off by"),
+                    _("each of: {roles}").format(roles=", ".join(map(sop.role_name, step.persetujuan))),
+                ]
+            )
+            number = ""
+        for check in step.checks:
+            rows.append([number, _("Check"), describe_check(check)])
             number = ""
         if step.decision is None:
             continue
@@ -215,6 +243,8 @@ def _next_text(sop, step) -> str:
     from sopcli.definitions.flowchart import outcome_label
     from sopcli.i18n import _
 
+    if step.cabang:
+        return _("→ {ids} at once").format(ids=", ".join(step.cabang))
     parts = []
     for label, goto, end in sop.successors(step):
         target = _("end ({outcome})").format(outcome=outcome_label(end, sop)) if end else f"→ {goto}"

@@ -39,9 +39,20 @@ class AppState:
                     err=True,
                 )
             self._runtime = Runtime(
-                config=loaded, db_option=self.db, clock=clock_from_environment(), terminal=self.terminal
+                config=loaded,
+                db_option=self.db,
+                clock=clock_from_environment(),
+                terminal=self.terminal,
+                prober=run_probe,
             )
         return self._runtime
+
+
+def run_probe(probe, **options):
+    """One of a step's checks, run by ``integrations.probes`` (imported only when a check runs)."""
+    from sopcli.integrations.probes import run
+
+    return run(probe, **options)
 
 
 def runtime_of(ctx):

@@ -172,6 +172,11 @@ def simple_paths(
         if len(found) >= limit:
             return
         step = sop.step(step_id)
+        if step.cabang:  # every branch runs: the path takes them all and goes on at their join
+            inside, join = _branches(sop, step)
+            if join is not None and join not in steps:
+                walk(join, (*steps, *inside, join), choices)
+            return
         for label, goto, end in sop.successors(step):
             taken = (*choices, (step_id, label)) if label else choices
             if end:
@@ -191,11 +196,18 @@ def simulate(sop: SopDefinition, day_minutes: int) -> dict[str, tuple[SimulatedP
     end; ties go to the path with fewer (or more) steps.
     """
     paths: dict[str, list[SimulatedPath]] = {}
+    in_branches = {inside for fork in sop.steps if fork.cabang for inside in _branches(sop, fork)[0]}
     for steps, choices, outcome in simple_paths(sop):
         low = high = 0
         open_ended, unstandardised = [], []
         for step_id in steps:
             step = sop.step(step_id)
+            if step.cabang:  # branches run at once: the longest of them is what the fork takes
+                spans = [_span(sop, branch, day_minutes) for branch in step.cabang]
+                low += max((span[0] for span in spans), default=0)
+                high += max((span[1] for span in spans), default=0)
+            if step_id in in_branches:
+                continue
             standard = step.standard
             if step.waktu_dari:
                 open_ended.append(step_id)
@@ -215,3 +227,41 @@ def simulate(sop: SopDefinition, day_minutes: int) -> dict[str, tuple[SimulatedP
         )
         for outcome, candidates in paths.items()
     }
+
+
+def _branches(sop: SopDefinition, fork: Step) -> tuple[tuple[str, ...], str | None]:
+    """The steps of a fork's branches (in the SOP's order) and the join they meet at (None: a broken fork)."""
+    inside: set[str] = set()
+    joins: set[str] = set()
+    stack = list(fork.cabang)
+    while stack:
+        step_id = stack.pop()
+        if step_id in inside or step_id in joins:
+            continue
+        step = sop.step(step_id)
+        if step.gabung:
+            joins.add(step_id)
+            continue
+        inside.add(step_id)
+        stack += [goto for _label, goto, _end in sop.successors(step) if goto is not None]
+    ordered = tuple(s.id for s in sop.steps if s.id in inside)
+    return ordered, (joins.pop() if len(joins) == 1 else None)
+
+
+def _span(sop: SopDefinition, branch: str, day_minutes: int) -> tuple[int, int]:
+    """(low, high) working minutes of one branch: its steps' standards summed up to the join."""
+    low = high = 0
+    step_id: str | None = branch
+    seen: set[str] = set()
+    while step_id is not None and step_id not in seen:
+        seen.add(step_id)
+        step = sop.step(step_id)
+        if step.gabung:
+            break
+        standard = step.standard if not step.waktu_dari else None
+        if standard is not None:
+            step_low, step_high = standard.minutes(day_minutes)
+            low, high = low + step_low, high + step_high
+        targets = [goto for _label, goto, _end in sop.successors(step) if goto is not None]
+        step_id = targets[0] if len(targets) == 1 else None  # a decision inside a branch: counted to it
+    return low, high

@@ -21,6 +21,8 @@ OutcomeKind = Literal["resolved", "no_fault_found", "referred", "rejected"]
 CalendarKind = Literal["office", "24x7"]
 FieldType = Literal["text", "duration", "number"]
 Hours = Literal["kerja", "kalender"]  # office hours of the SOP's calendar, or clock hours (24x7)
+CheckKind = Literal["ping", "tcp", "http", "dns", "tls", "command"]
+JoinKind = Literal["semua", "salah_satu"]  # a join waits for all of a fork's branches, or for the first
 RECEIVED = "diterima"  # waktu_sejak: the complaint's receipt
 STEP_MOMENTS = ("mulai", "selesai")  # waktu_sejak = "mulai:ID" / "selesai:ID": another step's start or end
 PRIORITIES = ("rendah", "sedang", "tinggi", "kritis")  # a complaint's priority: the keys of waktu_prioritas
@@ -47,8 +49,22 @@ FORMAT1_OUTCOMES = (
 )
 # The key under which a format-2 closing step's journal entry records its outcome id; no step field may take it.
 OUTCOME_FIELD = "outcome"
+# The key under which a sign-off's entry records the role signing (persetujuan); reserved likewise.
+SIGNED_AS = "sebagai"
+# The key under which a step entry records the outside party its step was recorded for ("atas nama"); reserved.
+ON_BEHALF = "atas_nama"
+# The keys under which a step entry records the decision its checks proposed, and why the operator took
+# another; reserved likewise.
+CHECK_PROPOSED = "usul_pemeriksaan"
+OVERRIDE_REASON = "alasan_beda_usulan"
 # The keys format 1 does not know: a file using them says format = 2.
 FORMAT2_KEYS = ("outcomes", "disusun_oleh", "penanggung_jawab", "tujuan", "pengantar", "catatan_transkripsi")
+# The same, of a step.
+STEP_FORMAT2_KEYS = ("cabang", "gabung", "persetujuan", "checks", "diinformasikan")
+# The complaint's details a check's target may name, written {host}, {system} or {unit}.
+CHECK_PLACEHOLDERS = ("host", "system", "unit")
+# A step entry that opens a fork names its branches in next_step, joined by this (so no branch id may hold it).
+BRANCH_SEPARATOR = ","
 
 
 class Role(_Frozen):
@@ -56,6 +72,7 @@ class Role(_Frozen):
 
     key: str = Field(min_length=1, pattern=KEY_PATTERN)
     nama: str = Field(min_length=1)
+    luar: bool = False  # format 2: a party outside the office (a Direktorat Teknis, an SKPD, the user)
 
 
 class Option(_Frozen):
@@ -87,6 +104,45 @@ class StepField(_Frozen):
     required: bool = True
 
 
+class Check(_Frozen):
+    """A machine check run at a step (format 2): a ping, a TCP connect, an HTTP request, a DNS lookup, a
+    certificate's expiry, or a command; its result may propose the step's decision (``pass``/``fail``).
+
+    Targets may name the complaint's details: ``host = "{host}"``. Which keys a kind takes is checked by
+    ``validate`` (``CHECK_KEYS``), so a misplaced key is reported with its line.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True, populate_by_name=True)
+
+    kind: CheckKind
+    host: str | None = None
+    count: int | None = Field(default=None, ge=1, le=20)
+    port: int | None = Field(default=None, ge=1, le=65535)
+    url: str | None = None
+    status: int | None = Field(default=None, ge=100, le=599)
+    contains: str | None = None
+    timeout: float | None = Field(default=None, gt=0, le=120)
+    name: str | None = None
+    expect: str | None = None
+    type: Literal["A", "AAAA"] | None = None
+    days: int | None = Field(default=None, ge=0, le=3650)
+    argv: tuple[str, ...] | None = None
+    exit_code: int | None = Field(default=None, ge=0, le=255)
+    on_pass: str | None = Field(default=None, alias="pass")
+    on_fail: str | None = Field(default=None, alias="fail")
+
+
+# The parameters each kind of check takes (besides kind, timeout, pass and fail); the first are required.
+CHECK_KEYS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "ping": (("host",), ("count",)),
+    "tcp": (("host", "port"), ()),
+    "http": (("url",), ("status", "contains")),
+    "dns": (("name",), ("expect", "type")),
+    "tls": (("host",), ("port", "days")),
+    "command": (("argv",), ("exit_code",)),
+}
+
+
 class PriorityTimes(_Frozen):
     """``waktu_prioritas``: a time standard per complaint priority; a priority left out takes ``waktu``."""
 
@@ -116,6 +172,11 @@ class Step(_Frozen):
     ``waktu_prioritas`` gives a standard per complaint priority
     (``{ kritis = "30 menit", rendah = "3 hari" }``); ``waktu`` serves the
     priorities it leaves out.
+
+    Format 2: after a step with ``cabang`` all the steps it names run at once,
+    each with its own clock, until they meet at a step with ``gabung``, which
+    starts when all of them (``semua``) or the first (``salah_satu``) arrive.
+    A step with ``persetujuan`` is done when each of those roles has signed it off.
     """
 
     id: str = Field(min_length=1)
@@ -133,6 +194,11 @@ class Step(_Frozen):
     end: str | None = None
     decision: Decision | None = None
     fields: tuple[StepField, ...] = ()
+    cabang: tuple[str, ...] = ()
+    gabung: JoinKind | None = None
+    persetujuan: tuple[str, ...] = ()
+    checks: tuple[Check, ...] = ()
+    diinformasikan: tuple[str, ...] = ()  # roles told of the step, apart from those acting (format 2)
 
     @property
     def standard(self) -> TimeStandard | None:
@@ -209,6 +275,9 @@ class SopDefinition(_Frozen):
     def step(self, step_id: str) -> Step:
         return self._by_id[step_id]
 
+    def has_step(self, step_id: str) -> bool:
+        return step_id in self._by_id
+
     def waktu_for(self, step: Step, priority: str | None) -> tuple[str, str | None]:
         """A step's time text for a complaint of ``priority``, and the priority whose table gave it.
 
@@ -235,6 +304,8 @@ class SopDefinition(_Frozen):
         """Where a step leads: ``(option label or None, next step id or None, end outcome or None)``."""
         if step.decision:
             return [(o.label, o.goto, o.end) for o in step.decision.options]
+        if step.cabang:
+            return [(None, branch, None) for branch in step.cabang]
         if step.end:
             return [(None, None, step.end)]
         return [(None, self.following(step.id), None)]

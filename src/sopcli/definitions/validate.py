@@ -6,10 +6,25 @@ officer fixing a file sees the whole list at once.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass
 
-from sopcli.definitions.schema import FORMAT2_KEYS, OUTCOME_FIELD, RECEIVED, STEP_MOMENTS, SopDefinition, Step
+from sopcli.definitions.schema import (
+    BRANCH_SEPARATOR,
+    CHECK_KEYS,
+    CHECK_PLACEHOLDERS,
+    CHECK_PROPOSED,
+    FORMAT2_KEYS,
+    OUTCOME_FIELD,
+    OVERRIDE_REASON,
+    RECEIVED,
+    SIGNED_AS,
+    STEP_FORMAT2_KEYS,
+    STEP_MOMENTS,
+    SopDefinition,
+    Step,
+)
 from sopcli.errors import TimeParseError
 from sopcli.i18n import _
 from sopcli.worktime.parse import parse_duration
@@ -40,6 +55,8 @@ def validate(sop: SopDefinition) -> list[Problem]:
     problems += _ends(sop)
     problems += _time_standards(sop)
     problems += _counting(sop)
+    problems += _forks(sop)
+    problems += _checks(sop)
     problems += _reachability(sop)
     return problems
 
@@ -47,11 +64,14 @@ def validate(sop: SopDefinition) -> list[Problem]:
 def _format(sop: SopDefinition) -> list[Problem]:
     if sop.format >= 2:
         return []
-    return [
-        Problem(_("{key}: a key of format 2; add format = 2 at the top of the file").format(key=key), key=key)
-        for key in FORMAT2_KEYS
-        if key in sop.model_fields_set
-    ]
+    message = _("{key}: a key of format 2; add format = 2 at the top of the file")
+    problems = [Problem(message.format(key=key), key=key) for key in FORMAT2_KEYS if key in sop.model_fields_set]
+    for step in sop.steps:
+        problems += [
+            Problem(message.format(key=key), step.id) for key in STEP_FORMAT2_KEYS if key in step.model_fields_set
+        ]
+    problems += [Problem(message.format(key="luar"), key="roles") for role in sop.roles if role.luar][:1]
+    return problems
 
 
 def _ends(sop: SopDefinition) -> list[Problem]:
@@ -67,6 +87,18 @@ def _ends(sop: SopDefinition) -> list[Problem]:
         if sop.format >= 2 and any(f.key == OUTCOME_FIELD for f in step.fields):
             problems.append(
                 Problem(_("field {key!r} is reserved for the outcome of the case").format(key=OUTCOME_FIELD), step.id)
+            )
+        for reserved in (CHECK_PROPOSED, OVERRIDE_REASON):
+            if any(f.key == reserved for f in step.fields):
+                problems.append(
+                    Problem(
+                        _("field {key!r} is reserved for the decision a step's checks propose").format(key=reserved),
+                        step.id,
+                    )
+                )
+        if step.persetujuan and any(f.key == SIGNED_AS for f in step.fields):
+            problems.append(
+                Problem(_("field {key!r} is reserved for the role signing the step off").format(key=SIGNED_AS), step.id)
             )
         for _label, _goto, end in sop.successors(step):
             if end is None or end in known:
@@ -117,8 +149,30 @@ def _references(sop: SopDefinition) -> list[Problem]:
                 )
         if step.next is not None and step.next not in step_ids:
             problems.append(Problem(_("next step {target!r} does not exist").format(target=step.next), step.id))
-        if sum(x is not None for x in (step.next, step.end, step.decision)) > 1:
-            problems.append(Problem(_("a step has only one of next, end or decision"), step.id))
+        if sum(x is not None for x in (step.next, step.end, step.decision)) + bool(step.cabang) > 1:
+            problems.append(Problem(_("a step has only one of next, end, decision or cabang"), step.id))
+        for role in step.diinformasikan:
+            if role not in roles:
+                problems.append(
+                    Problem(
+                        _("diinformasikan: unknown role {role!r} (known: {known})").format(
+                            role=role, known=", ".join(sorted(roles))
+                        ),
+                        step.id,
+                    )
+                )
+        for role in step.persetujuan:
+            if role not in roles:
+                problems.append(
+                    Problem(
+                        _("persetujuan: unknown role {role!r} (known: {known})").format(
+                            role=role, known=", ".join(sorted(roles))
+                        ),
+                        step.id,
+                    )
+                )
+        if step.persetujuan and len(set(step.persetujuan)) < 2:
+            problems.append(Problem(_("persetujuan names the roles who sign off together: at least two"), step.id))
         if step.waktu_dari is not None:
             if step.waktu_dari not in field_keys:
                 problems.append(
@@ -218,6 +272,164 @@ def _counting(sop: SopDefinition) -> list[Problem]:
                 )
             )
     return problems
+
+
+def _forks(sop: SopDefinition) -> list[Problem]:
+    """Every fork's branches meet at one join, without ending the case or forking again on the way.
+
+    A branch that could miss its join would leave a join that waits for all of
+    them waiting for ever; a join no fork leads to waits for nothing.
+    """
+    problems = []
+    step_ids = {s.id for s in sop.steps}
+    joins_of_forks: set[str] = set()
+    for fork in sop.steps:
+        if not fork.cabang:
+            continue
+        if len(set(fork.cabang)) < 2:
+            problems.append(Problem(_("cabang names the steps that run at once: at least two"), fork.id))
+        unknown = [branch for branch in fork.cabang if branch not in step_ids]
+        for branch in unknown:
+            problems.append(Problem(_("cabang names step {id!r}, which does not exist").format(id=branch), fork.id))
+        for branch in fork.cabang:
+            if BRANCH_SEPARATOR in branch:
+                problems.append(
+                    Problem(
+                        _("a step that is a branch may not have {sep!r} in its id").format(sep=BRANCH_SEPARATOR),
+                        fork.id,
+                    )
+                )
+        if unknown:
+            continue
+        joins: set[str] = set()
+        for branch in dict.fromkeys(fork.cabang):
+            met, problem = _branch_join(sop, fork, branch)
+            if problem:
+                problems.append(Problem(problem, fork.id))
+            elif met:
+                joins.add(met)
+        if len(joins) > 1:
+            problems.append(
+                Problem(
+                    _("the branches of this step meet at different joins ({ids}); they must meet at one").format(
+                        ids=", ".join(sorted(joins))
+                    ),
+                    fork.id,
+                )
+            )
+        joins_of_forks |= joins
+    for step in sop.steps:
+        if step.gabung is not None and step.id not in joins_of_forks:
+            problems.append(Problem(_("gabung on a step no fork's branches lead to (no cabang before it)"), step.id))
+    return problems
+
+
+def _branch_join(sop: SopDefinition, fork: Step, branch: str) -> tuple[str | None, str | None]:
+    """(the join the paths from ``branch`` all reach, None) or (None, what is wrong with them)."""
+    joins: set[str] = set()
+    seen: set[str] = set()
+    stack = [branch]
+    known = {s.id for s in sop.steps}
+    while stack:
+        step_id = stack.pop()
+        if step_id in seen or step_id not in known:  # an unknown step is reported on its own
+            continue
+        seen.add(step_id)
+        step = sop.step(step_id)
+        if step.gabung is not None:
+            joins.add(step_id)
+            continue
+        if step.cabang or step_id == fork.id:
+            return None, _("the branch from step {id} forks again before its join; branches may not fork").format(
+                id=branch
+            )
+        for _label, goto, _end in sop.successors(step):
+            if goto is None:
+                return None, _(
+                    "the branch from step {id} can end the case at step {at}; branches must meet at a join (gabung)"
+                ).format(id=branch, at=step_id)
+            stack.append(goto)
+    if not joins:
+        return None, _("the branch from step {id} never reaches a join (gabung)").format(id=branch)
+    if len(joins) > 1:
+        return None, _("the branch from step {id} can reach several joins ({ids}); it must reach one").format(
+            id=branch, ids=", ".join(sorted(joins))
+        )
+    return joins.pop(), None
+
+
+_CHECK_COMMON = ("kind", "timeout", "on_pass", "on_fail")
+_CHECK_KEY_NAMES = {"on_pass": "pass", "on_fail": "fail"}
+_PLACEHOLDER = re.compile(r"{([^{}]*)}")
+
+
+def _checks(sop: SopDefinition) -> list[Problem]:
+    """Each check has the keys its kind takes, targets name only the complaint's details, and ``pass``/``fail``
+    name options of the step's decision."""
+    problems = []
+    for step in sop.steps:
+        for number, check in enumerate(step.checks, 1):
+            where = _("check {n} ({kind})").format(n=number, kind=check.kind)
+            required, optional = CHECK_KEYS[check.kind]
+            given = check.model_fields_set
+            for key in required:
+                if getattr(check, key) in (None, ()):
+                    problems.append(Problem(f"{where}: " + _("{key} is required").format(key=key), step.id))
+            allowed = set(required) | set(optional) | set(_CHECK_COMMON)
+            for key in sorted(given - allowed):
+                problems.append(
+                    Problem(
+                        f"{where}: "
+                        + _("{key} is not a key of a {kind} check (its keys: {keys})").format(
+                            key=key, kind=check.kind, keys=", ".join((*required, *optional, "timeout", "pass", "fail"))
+                        ),
+                        step.id,
+                    )
+                )
+            for key in ("host", "url", "name", "expect"):
+                problems += _placeholders(where, key, getattr(check, key), step.id)
+            for arg in check.argv or ():
+                problems += _placeholders(where, "argv", arg, step.id)
+            if check.url is not None and not check.url.lower().startswith(("http://", "https://")):
+                problems.append(Problem(f"{where}: " + _("url must start with http:// or https://"), step.id))
+            for key in ("on_pass", "on_fail"):
+                label = getattr(check, key)
+                if label is None:
+                    continue
+                name = _CHECK_KEY_NAMES[key]
+                if step.decision is None:
+                    problems.append(
+                        Problem(
+                            f"{where}: "
+                            + _("{key} names a decision option, but this step has no decision").format(key=name),
+                            step.id,
+                        )
+                    )
+                elif step.decision.option(label) is None:
+                    problems.append(
+                        Problem(
+                            f"{where}: "
+                            + _("{key} = {label!r} is not an option of the step's decision ({options})").format(
+                                key=name, label=label, options=", ".join(o.label for o in step.decision.options)
+                            ),
+                            step.id,
+                        )
+                    )
+    return problems
+
+
+def _placeholders(where: str, key: str, value: str | None, step_id: str) -> list[Problem]:
+    unknown = [name for name in _PLACEHOLDER.findall(value or "") if name not in CHECK_PLACEHOLDERS]
+    return [
+        Problem(
+            f"{where}: "
+            + _("{key}: {{{name}}} is not a detail of a complaint (known: {known})").format(
+                key=key, name=name, known=", ".join("{" + p + "}" for p in CHECK_PLACEHOLDERS)
+            ),
+            step_id,
+        )
+        for name in unknown
+    ]
 
 
 def _has_standard(sop: SopDefinition, step: Step) -> bool:

@@ -17,6 +17,12 @@ Timing rules:
   ``waktu_sejak`` names (the receipt, another step's start or end), in the
   SOP's calendar or, with ``jam = "kalender"``, in clock hours. The case keeps
   the starts and ends its SOP names (``moments``), so no journal is read again.
+
+Parallel steps: after a fork (``cabang``) several steps are current at once.
+The state holds one of them as ``current_step`` with its clock, and the others
+as ``branches``, each with its own; an action on one of the others first
+``focus``es it (swaps it with the current step), so every rule above is
+written once, for the current step. A pause stops every branch's clock.
 """
 
 from __future__ import annotations
@@ -28,7 +34,17 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sopcli.definitions.schema import OUTCOME_FIELD, RECEIVED, SopDefinition, Step
+from sopcli.definitions.schema import (
+    BRANCH_SEPARATOR,
+    CHECK_PROPOSED,
+    ON_BEHALF,
+    OUTCOME_FIELD,
+    OVERRIDE_REASON,
+    RECEIVED,
+    SIGNED_AS,
+    SopDefinition,
+    Step,
+)
 from sopcli.domain.vocabulary import ACTION_TABLE, STATUS_LABELS, Action, Status
 from sopcli.errors import ActionError, InputError, TimeParseError
 from sopcli.i18n import _
@@ -42,6 +58,16 @@ RECEIVED_AT_MOST_AGO = timedelta(days=5 * 365)
 RECEIVED_AT_MOST_AGO_YEARS = 5
 # A duration field (an estimate) longer than this would put a deadline out of any calendar's reach.
 LONGEST_FIELD_DURATION_DAYS = 365
+
+
+@dataclass(frozen=True)
+class Branch:
+    """A step current at the same time as the case's ``current_step`` (after a fork), with its own clock."""
+
+    step: str
+    started_at: datetime
+    paused_minutes: float = 0.0
+    approvals: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -61,6 +87,15 @@ class CaseState:
     # "mulai:ID"/"selesai:ID" → when that step last started/ended; only those the SOP's waktu_sejak names
     moments: Mapping[str, datetime] = field(default_factory=dict)
     priority: str | None = None  # the complaint's: it picks a step's waktu_prioritas
+    branches: tuple[Branch, ...] = ()  # the other steps current at once, in the order they opened
+    approvals: tuple[str, ...] = ()  # the roles that have signed the current step off (persetujuan)
+
+    @property
+    def current_steps(self) -> tuple[str, ...]:
+        """Every step the case is at: the current step, then the branches open beside it."""
+        if self.current_step is None:
+            return ()
+        return (self.current_step, *(branch.step for branch in self.branches))
 
 
 @dataclass(frozen=True)
@@ -87,6 +122,14 @@ class Transition:
     entry: Entry
     overall_minutes: float | None = None  # working minutes from received to close, pauses excluded
     overall_on_time: bool | None = None
+    also: tuple[
+        Entry, ...
+    ] = ()  # entries written right after ``entry``, in the same transaction; ``state`` is after all
+
+
+def and_then(first: Transition, then: Transition) -> Transition:
+    """``first`` followed by ``then`` (an action on the state ``first`` left), as one transition to store."""
+    return replace(first, state=then.state, also=(*first.also, then.entry, *then.also))
 
 
 def start(
@@ -180,6 +223,51 @@ def due_at(sop: SopDefinition, state: CaseState, calendar: WorkingCalendar) -> d
     return None if since is None else hours_for(step, calendar).add(since, minutes)
 
 
+def focus(state: CaseState, step_id: str) -> CaseState:
+    """``state`` with ``step_id``, one of its current steps, as the current step (the one actions act on).
+
+    Raises:
+        ActionError: the case is not at that step.
+    """
+    if step_id == state.current_step:
+        return state
+    position = next((i for i, branch in enumerate(state.branches) if branch.step == step_id), None)
+    if position is None or state.current_step is None or state.step_started_at is None:
+        raise ActionError(
+            _("the case is not at step {id}").format(id=step_id),
+            _("it is at step {ids}").format(ids=", ".join(state.current_steps)) if state.current_steps else None,
+        )
+    chosen = state.branches[position]
+    was = Branch(state.current_step, state.step_started_at, state.paused_minutes, state.approvals)
+    others = (was, *state.branches[:position], *state.branches[position + 1 :])  # the others keep their order
+    return replace(
+        state,
+        current_step=chosen.step,
+        step_started_at=chosen.started_at,
+        paused_minutes=chosen.paused_minutes,
+        approvals=chosen.approvals,
+        branches=others,
+    )
+
+
+def deadlines(sop: SopDefinition, state: CaseState, calendar: WorkingCalendar) -> dict[str, datetime | None]:
+    """Each current step → when it must be done (None: no standard, or paused)."""
+    return {step_id: due_at(sop, focus(state, step_id), calendar) for step_id in state.current_steps}
+
+
+def earliest_due(sop: SopDefinition, state: CaseState, calendar: WorkingCalendar) -> datetime | None:
+    """The nearest deadline of the case's current steps: the one the queue sorts and warns by."""
+    if not state.branches:
+        return due_at(sop, state, calendar)
+    dates = [due for due in deadlines(sop, state, calendar).values() if due is not None]
+    return min(dates, default=None)
+
+
+def pending_approvals(step: Step, state: CaseState) -> tuple[str, ...]:
+    """The roles of the current step's ``persetujuan`` that have not signed it off yet."""
+    return tuple(role for role in step.persetujuan if role not in state.approvals)
+
+
 def complete_step(
     sop: SopDefinition,
     state: CaseState,
@@ -192,11 +280,25 @@ def complete_step(
     fields: Mapping[str, str] | None = None,
     note: str | None = None,
     output: str | None = None,
+    step_id: str | None = None,
+    signing_as: str | None = None,
+    proposed: str | None = None,
+    override_reason: str | None = None,
+    on_behalf_of: str | None = None,
 ) -> Transition:
-    """Finish the current step: take the decision, record fields, move on or close.
+    """Finish a current step: take the decision, record fields, move on or close.
+
+    ``proposed``: the option the step's checks pointed to; the entry records it, and a decision other than it
+    needs ``override_reason``, recorded too.
+
+    With several steps current (a fork's branches), ``step_id`` says which. A
+    step with ``persetujuan`` is signed off role by role (``signing_as``):
+    every signature but the last is an ``approved`` entry and the step stays;
+    the last completes it, with its decision and fields.
 
     Raises:
-        ActionError: the case is closed or paused, or the decision is missing/unknown.
+        ActionError: the case is closed or paused, not at ``step_id``, several steps are current and
+            none is named, the signature is missing or given twice, or the decision is missing/unknown.
         InputError: a field is missing, unknown or of the wrong type; ``at`` is out of order.
     """
     _require_open(state)
@@ -204,11 +306,65 @@ def complete_step(
         raise ActionError(_("the case is paused"), _("resume it first with 'sop resume'"))
     _check_time(state, at, now)
     assert state.current_step is not None  # an open case is always at a step
-    step = sop.step(state.current_step)
+    if step_id is None and state.branches:
+        raise ActionError(
+            _("several steps are current: {ids}").format(ids=", ".join(state.current_steps)),
+            _("name the one done with --step ID"),
+        )
+    state = focus(state, str(step_id)) if step_id is not None else state
+    step = sop.step(state.current_step)  # type: ignore[arg-type]  # focus keeps a step current
+    pending = pending_approvals(step, state)
+    if pending:
+        if signing_as is None or signing_as not in step.persetujuan:
+            raise ActionError(
+                _("step {id} is signed off by each of: {roles}; still to sign: {pending}").format(
+                    id=step.id,
+                    roles=", ".join(sop.role_name(r) for r in step.persetujuan),
+                    pending=", ".join(sop.role_name(r) for r in pending),
+                ),
+                _("sign as one of them with --sign-as ROLE"),
+            )
+        if signing_as not in pending:
+            raise ActionError(
+                _("{role} has already signed step {id} off; still to sign: {pending}").format(
+                    role=sop.role_name(signing_as), id=step.id, pending=", ".join(sop.role_name(r) for r in pending)
+                )
+            )
+        if len(pending) > 1:  # not the last signature: the step stays, signed by one more
+            if decision or fields or output:
+                raise InputError(
+                    _("the decision, fields and output of step {id} are given with its last signature").format(
+                        id=step.id
+                    )
+                )
+            entry = Entry(Action.APPROVE, at, actor, step=step.id, fields={SIGNED_AS: signing_as}, note=note)
+            return Transition(apply(state, entry, calendar, sop), entry)
     recorded = _check_fields(step, fields or {})
     next_step, end = _route(sop, step, decision)
     if end and sop.format >= 2:  # the entry says how the case ended, in the SOP's words
         recorded[OUTCOME_FIELD] = end
+    if pending:  # the last signature: the entry says whose it is
+        recorded[SIGNED_AS] = str(signing_as)
+    if on_behalf_of is not None:
+        if on_behalf_of not in outside_lanes(sop, step):
+            raise ActionError(
+                _(
+                    "step {id} is not an outside party's: --on-behalf-of names one of its outside lanes ({lanes})"
+                ).format(id=step.id, lanes=", ".join(outside_lanes(sop, step)) or "-")
+            )
+        recorded[ON_BEHALF] = on_behalf_of
+    if proposed is not None and step.decision is not None:
+        recorded[CHECK_PROPOSED] = proposed
+        taken = _option_label(step, decision)
+        if taken != proposed:
+            if not (override_reason or "").strip():
+                raise InputError(
+                    _("the checks proposed {proposed}; taking {taken} instead needs a reason").format(
+                        proposed=proposed, taken=taken
+                    ),
+                    _("give --reason TEXT"),
+                )
+            recorded[OVERRIDE_REASON] = " ".join(str(override_reason).split())
 
     standard = standard_for(sop, step, {**state.fields, **recorded}, state.priority)
     hours = hours_for(step, calendar)
@@ -242,6 +398,54 @@ def add_note(state: CaseState, *, at: datetime, now: datetime, actor: str, note:
     if not note.strip():
         raise InputError(_("the note is empty"))
     entry = Entry(Action.NOTE, at, actor, step=state.current_step, note=note)
+    return Transition(apply(state, entry), entry)
+
+
+def checked(state: CaseState, step: str, fields: Mapping[str, str], *, at: datetime, actor: str) -> Transition:
+    """A step's check ran (``fields``: what ``domain.checks.entry_fields`` keeps); the case does not move.
+
+    Raises:
+        ActionError: the case is closed, or not at ``step``.
+    """
+    _require_open(state)
+    if step not in state.current_steps:
+        raise ActionError(_("the case is not at step {id}").format(id=step))
+    entry = Entry(Action.CHECKED, at, actor, step=step, fields=dict(fields))
+    return Transition(apply(state, entry), entry)
+
+
+# An informed entry's fields: the role told, and how (telepon, surat, e-mail; optional).
+PARTY, VIA = "party", "via"
+
+
+def inform(
+    sop: SopDefinition,
+    state: CaseState,
+    *,
+    at: datetime,
+    now: datetime,
+    actor: str,
+    party: str,
+    via: str | None = None,
+    note: str | None = None,
+    step: str | None = None,
+) -> Transition:
+    """``party`` (a role of the SOP, by key) was told of the case (of ``step``, default the current one): the
+    journal says when and how.
+
+    Open or closed: the last step's parties are often told after the case closes.
+
+    Raises:
+        InputError: the SOP has no such role; ``at`` is out of order.
+    """
+    _check_time(state, at, now)
+    if party not in {role.key for role in sop.roles}:
+        raise InputError(
+            _("SOP {sop} has no role {role!r}").format(sop=sop.id, role=party),
+            _("its roles: {roles}").format(roles=", ".join(role.key for role in sop.roles)),
+        )
+    fields = {PARTY: party} | ({VIA: via.strip()} if via and via.strip() else {})
+    entry = Entry(Action.INFORMED, at, actor, step=step or state.current_step, fields=fields, note=note)
     return Transition(apply(state, entry), entry)
 
 
@@ -282,9 +486,23 @@ def cancel(
     return Transition(apply(state, entry, calendar), entry)
 
 
-def may_complete(step: Step, roles: Iterable[str]) -> bool:
-    """Whether an operator holding ``roles`` is one of the step's pelaksana."""
-    return bool(set(step.pelaksana) & set(roles))
+def may_complete(
+    step: Step, roles: Iterable[str], sop: SopDefinition | None = None, on_behalf_of: str | None = None
+) -> bool:
+    """Whether an operator holding ``roles`` is one of the step's pelaksana, or, recording it on behalf of an
+    outside party's lane of the step ("atas nama"), holds one of the office's own roles of the SOP."""
+    held = set(roles)
+    if held & set(step.pelaksana):
+        return True
+    if sop is None or on_behalf_of not in outside_lanes(sop, step):
+        return False
+    return bool(held & {role.key for role in sop.roles if not role.luar})
+
+
+def outside_lanes(sop: SopDefinition, step: Step) -> tuple[str, ...]:
+    """The step's pelaksana that are parties outside the office (``luar``): IT staff record for them."""
+    outside = {role.key for role in sop.roles if role.luar}
+    return tuple(key for key in step.pelaksana if key in outside)
 
 
 def refuse(state: CaseState, step: Step, *, at: datetime, actor: str, reason: str) -> Entry:
@@ -302,6 +520,7 @@ BEFORE, AFTER = "before.", "after."
 UNDOES = "undoes"
 _UNDO_STARTED, _UNDO_PAUSED, _UNDO_FIELDS, _WAS = "step_started_at", "paused_minutes", "case_fields", "was"
 _UNDO_MOMENTS = "case_moments"  # only when the SOP names moments: other undo entries read as they always did
+_UNDO_BRANCHES, _UNDO_APPROVALS = "case_branches", "case_approvals"  # likewise, only when there were any
 # A received entry's field that names the complaint's priority (a correction's: after.priority).
 PRIORITY = "priority"
 # A transfer entry's fields: the SOP versions it moves between (the digest finds a pinned text).
@@ -452,6 +671,10 @@ def undo(
     }
     if before.moments:
         fields[_UNDO_MOMENTS] = moments_text(before.moments)
+    if before.branches:
+        fields[_UNDO_BRANCHES] = branches_text(before.branches)
+    if before.approvals:
+        fields[_UNDO_APPROVALS] = json.dumps(list(before.approvals))
     entry = Entry(
         Action.UNDO,
         at,
@@ -583,15 +806,19 @@ def apply(
     spec = ACTION_TABLE.get(entry.action)
     if spec is None:
         raise ValueError(f"unknown journal action {entry.action!r}")
-    if not spec.changes_state:  # an attempt the roles refused, or a seal: the case is as it was
+    if not spec.changes_state:  # an attempt the roles refused, a seal, a check's result: the case is as it was
         return state
     moved = replace(state, last_at=max(state.last_at, entry.at))
     match entry.action:
         case Action.STEP:
-            moved = replace(moved, fields={**state.fields, **_case_fields(entry.fields)}, paused_minutes=0.0)
-            moved = _passed(sop, moved, entry.at, ended=entry.step, started=entry.next_step)
+            if entry.step is not None and entry.step != state.current_step and state.branches:
+                moved = focus(moved, entry.step)
+            moved = replace(
+                moved, fields={**state.fields, **_case_fields(entry.fields)}, paused_minutes=0.0, approvals=()
+            )
             if entry.next_step is not None:
-                return replace(moved, current_step=entry.next_step, step_started_at=entry.at)
+                return _moved_on(sop, moved, entry)
+            moved = _passed(sop, moved, entry.at, ended=entry.step, started=None)
             if sop is None:
                 raise ValueError("closing a case needs its SOP definition")
             assert entry.step is not None  # a step entry names its step
@@ -602,8 +829,11 @@ def apply(
             if end and outcome is None:
                 raise ValueError(f"SOP {sop.id} {sop.version} has no outcome {end!r}")
             return _closed(moved, outcome.kind if outcome else Status.RESOLVED, entry.at)
-        case Action.NOTE:
+        case Action.NOTE | Action.INFORMED:
             return moved
+        case Action.APPROVE:  # one more signature on the step; it is done with the last
+            signed = focus(moved, entry.step) if entry.step is not None and state.branches else moved
+            return replace(signed, approvals=(*signed.approvals, entry.fields[SIGNED_AS]))
         case Action.PAUSE:
             return replace(moved, paused_since=entry.at)
         case Action.RESUME:
@@ -613,6 +843,7 @@ def apply(
                 paused_since=None,
                 paused_minutes=state.paused_minutes + paused,
                 total_paused_minutes=state.total_paused_minutes + paused,
+                branches=tuple(replace(b, paused_minutes=b.paused_minutes + paused) for b in state.branches),
             )
         case Action.CANCEL:
             if state.paused_since is None:
@@ -636,6 +867,8 @@ def apply(
                 fields=json.loads(entry.fields[_UNDO_FIELDS]),
                 moments=moments_from(entry.fields.get(_UNDO_MOMENTS, "{}")),
                 closed_at=None,
+                branches=branches_from(entry.fields.get(_UNDO_BRANCHES, "[]")),
+                approvals=tuple(json.loads(entry.fields.get(_UNDO_APPROVALS, "[]"))),
             )
         case Action.REOPEN | Action.TRANSFER:  # at the chosen step, its clock starting now
             reopened = entry.action == Action.REOPEN
@@ -649,14 +882,20 @@ def apply(
                 fields=state.fields if reopened else {},
                 moments=state.moments if reopened else {},
                 closed_at=None,
+                branches=(),
+                approvals=(),
             )
             return _passed(sop, moved, entry.at, ended=None, started=entry.next_step)
     raise ValueError(f"no state change defined for journal action {entry.action!r}")
 
 
 def _case_fields(recorded: Mapping[str, str]) -> dict[str, str]:
-    """A step entry's fields without the outcome it records: the values the case carries on."""
-    return {key: value for key, value in recorded.items() if key != OUTCOME_FIELD}
+    """A step entry's fields without the outcome and signature it records: the values the case carries on."""
+    return {
+        key: value
+        for key, value in recorded.items()
+        if key not in (OUTCOME_FIELD, SIGNED_AS, CHECK_PROPOSED, OVERRIDE_REASON, ON_BEHALF)
+    }
 
 
 def _passed(
@@ -680,7 +919,64 @@ def moments_from(text: str) -> dict[str, datetime]:
 
 
 def _closed(state: CaseState, status: str, at: datetime) -> CaseState:
-    return replace(state, status=Status(status), current_step=None, step_started_at=None, closed_at=at)
+    return replace(
+        state, status=Status(status), current_step=None, step_started_at=None, closed_at=at, branches=(), approvals=()
+    )
+
+
+def _moved_on(sop: SopDefinition | None, state: CaseState, entry: Entry) -> CaseState:
+    """``state`` after its current step (``entry.step``) is done and leads on to ``entry.next_step``.
+
+    A fork starts all its branches; a branch arriving at a join waiting for all
+    of them hands the current step to the next branch still open, and the last
+    to arrive starts the join; one arriving at a join waiting for the first
+    starts it and stops the others.
+    """
+    assert entry.next_step is not None
+    targets = entry.next_step.split(BRANCH_SEPARATOR) if BRANCH_SEPARATOR in entry.next_step else [entry.next_step]
+    state = _passed(sop, state, entry.at, ended=entry.step, started=None)
+    join = sop.step(targets[0]).gabung if sop is not None and len(targets) == 1 else None
+    if join == "semua" and state.branches:
+        waiting, *others = state.branches
+        return replace(
+            state,
+            current_step=waiting.step,
+            step_started_at=waiting.started_at,
+            paused_minutes=waiting.paused_minutes,
+            approvals=waiting.approvals,
+            branches=tuple(others),
+        )
+    if join == "salah_satu":
+        state = replace(state, branches=())
+    opened = tuple(Branch(step_id, entry.at, 0.0) for step_id in targets[1:])
+    state = replace(
+        state, current_step=targets[0], step_started_at=entry.at, branches=(*state.branches, *opened), approvals=()
+    )
+    for step_id in targets:
+        state = _passed(sop, state, entry.at, ended=None, started=step_id)
+    return state
+
+
+def branches_text(branches: Sequence[Branch]) -> str:
+    """A case's branches as stored (JSON, UTC ISO times)."""
+    return json.dumps(
+        [
+            {
+                "step": b.step,
+                "started_at": b.started_at.astimezone(UTC).isoformat(),
+                "paused_minutes": b.paused_minutes,
+                "approvals": list(b.approvals),
+            }
+            for b in branches
+        ]
+    )
+
+
+def branches_from(text: str) -> tuple[Branch, ...]:
+    return tuple(
+        Branch(b["step"], datetime.fromisoformat(b["started_at"]), b["paused_minutes"], tuple(b["approvals"]))
+        for b in json.loads(text)
+    )
 
 
 def replay(
@@ -743,6 +1039,8 @@ def _route(sop: SopDefinition, step: Step, decision: str | None) -> tuple[str | 
             raise ActionError(_("step {id} is not a decision; leave out --decision").format(id=step.id))
         if step.end:
             return None, step.end
+        if step.cabang:
+            return BRANCH_SEPARATOR.join(step.cabang), None
         return sop.following(step.id), None
     if not decision:
         raise ActionError(

@@ -46,6 +46,9 @@ class Action(StrEnum):
     REOPEN = "reopen"
     TRANSFER = "transfer"
     ROLES = "roles"
+    APPROVE = "approved"  # one role's sign-off of a step that needs several (persetujuan)
+    CHECKED = "checked"  # a step's machine check ran (or was skipped): evidence, the case does not move
+    INFORMED = "informed"  # a party a step names (diinformasikan) was told; the case does not move
 
 
 class ActivityColumn(StrEnum):
@@ -90,6 +93,9 @@ ACTION_TABLE: Mapping[str, ActionSpec] = {
     Action.REOPEN: ActionSpec(N_("reopened"), True, ActivityColumn.CORRECTIONS),
     Action.TRANSFER: ActionSpec(N_("moved to another SOP"), True, ActivityColumn.CORRECTIONS),
     Action.ROLES: ActionSpec(N_("roles changed"), False, None),
+    Action.APPROVE: ActionSpec(N_("signed off"), True, None),
+    Action.CHECKED: ActionSpec(N_("checked"), False, None),
+    Action.INFORMED: ActionSpec(N_("informed"), True, None),
 }
 
 # Message ids of the statuses as an operator reads them (translated where shown, or in an error naming one).

@@ -99,6 +99,12 @@ def card_json(card, tz) -> dict:
             ],
         },
         "fields": [{"key": f.key, "meaning": f.meaning, "type": f.type, "required": f.required} for f in step.fields],
+        "other_steps": list(card.other_steps),
+        "diinformasikan": list(step.diinformasikan),
+        "persetujuan": list(step.persetujuan),
+        "checks": [check.model_dump(mode="json", by_alias=True, exclude_none=True) for check in step.checks],
+        "signed": list(card.signed),
+        "to_sign": list(card.to_sign),
     }
 
 
@@ -152,8 +158,21 @@ def print_card(card, tz, terminal=None, *, stderr: bool = False) -> None:
                 + f" — {visible(option.meaning)} "
                 + text(f"(→ {target})", "dim"),
             )
+    for check in step.checks:  # run by 'sop next' before the decision is asked
+        from sopcli.domain.checks import describe
+
+        grid.add_row(_("Check"), text(describe(check)))
     for spec in step.fields:
         grid.add_row(_("Field"), text(f"{spec.key}: {spec.meaning}" + ("" if spec.required else _(" (optional)"))))
+    if step.diinformasikan:
+        grid.add_row(_("Inform"), text(", ".join(sop.role_name(role) for role in step.diinformasikan)))
+    if step.persetujuan:
+        signatures = [f"{name} ✓" for name in card.signed] + [
+            _("{role} (not yet)").format(role=sop.role_name(role)) for role in card.to_sign
+        ]
+        grid.add_row(_("Signed off by"), text(", ".join(signatures)))
+    if card.other_steps:
+        grid.add_row(_("Also running"), text(", ".join(_("step {id}").format(id=i) for i in card.other_steps)))
     if step.id == str(card.position):
         title = _("{number} · step {id} of {total}").format(number=card.case.number, id=step.id, total=card.total)
     else:  # the id is what --step and the journal use; the position tells how far along it is
@@ -176,18 +195,26 @@ def _outcome(outcome: str | None, sop) -> str:
     return outcome_label(outcome or "", sop)
 
 
+def _status_text(view) -> str:
+    """The status, with the SOP's own words for how it ended where they say more ("ditolak (Bukan gangguan …)")."""
+    from sopcli.present.labels import status_label
+
+    label = status_label(view.status)
+    return f"{label} ({view.outcome})" if view.outcome and view.outcome.lower() != label.lower() else label
+
+
 def print_case(view, tz, terminal=None) -> None:
     """``sop show``: the complaint, then its timeline with time taken against the standard."""
     from sopcli.domain.vocabulary import Action, Status
     from sopcli.present import render
-    from sopcli.present.labels import action_label, fields_text, status_label
+    from sopcli.present.labels import action_label, fields_text
     from sopcli.present.render import KEEP, Column
     from sopcli.worktime.parse import format_minutes
 
     day_minutes = view.day_minutes
     header = [
         (_("Number"), view.number),
-        (_("Status"), status_label(view.status)),
+        (_("Status"), _status_text(view)),
         (_("SOP"), f"{view.sop_id} v{view.sop_version} — {view.sop_name}"),
         (_("Received"), local(view.received_at, tz)),
         (_("Reporter"), view.reporter),
@@ -198,7 +225,14 @@ def print_case(view, tz, terminal=None) -> None:
         (_("Ref"), view.ref or "-"),
         (_("Description"), view.description),
     ]
-    if view.status == Status.OPEN:
+    if view.status == Status.OPEN and len(view.step_deadlines) > 1:  # a fork's branches: each its own deadline
+        header.append((_("Current steps"), ", ".join(view.step_deadlines)))
+        for step_id, due in view.step_deadlines.items():
+            when = (
+                _("paused since {at}").format(at=local(view.paused_since, tz)) if view.paused_since else local(due, tz)
+            )
+            header.append((_("Step {id} due").format(id=step_id), when))
+    elif view.status == Status.OPEN:
         header.append((_("Current step"), view.current_step))
         header.append(
             (
@@ -240,7 +274,7 @@ def print_case(view, tz, terminal=None) -> None:
                 fields,
                 detail,
                 entry.output or "",
-                took_text(entry.took_minutes, entry.standard_minutes, entry.on_time, day_minutes)
+                took_text(entry.took_minutes, entry.standard_minutes, entry.on_time, entry.day_minutes or day_minutes)
                 if entry.action == Action.STEP
                 else "",
             ]

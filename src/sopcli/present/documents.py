@@ -293,6 +293,21 @@ def report_document(report, config) -> Document:
             for o in report.operators
         ],
     )
+    decisions = Table(
+        columns=[
+            "SOP",
+            _("Decided by a check"),
+            _("Decided by hand"),
+            _("Check overridden"),
+            _("Checks passed"),
+            _("Checks failed"),
+            _("Checks skipped"),
+        ],
+        rows=[
+            [d.sop, d.by_check, d.by_hand, d.overridden, d.checks_passed, d.checks_failed, d.checks_skipped]
+            for d in report.decisions
+        ],
+    )
     summary = Table(
         columns=count_columns,
         rows=[[getattr(totals, name) for _header, name in figures]],
@@ -334,6 +349,15 @@ def report_document(report, config) -> Document:
         ),
         Section(_("Activity per operator"), operators, _("No activity.")),
     ]
+    if report.decisions:  # only where steps have checks: other offices' reports are as they were
+        sections.append(
+            Section(
+                _("Decisions and checks"),
+                decisions,
+                none,
+                note=_("A decision overridden took another option than the checks proposed, with its reason."),
+            )
+        )
     meta = [(_("Open and overdue as of"), _local(report.as_of, tz)), working_time_meta(day)]
     if report.sop:
         meta.append(("SOP", report.sop))
@@ -368,7 +392,7 @@ def action_label(action: str, decision: str | None) -> str:
 def timing_label(line, day_minutes: int) -> str:
     if line.action != Action.STEP or line.took_minutes is None:
         return ""
-    spent = format_minutes(line.took_minutes, day_minutes)
+    spent = format_minutes(line.took_minutes, line.day_minutes or day_minutes)
     if line.on_time is None:
         return spent
     return f"{spent} ({_('on time') if line.on_time else _('late')})"
@@ -376,7 +400,7 @@ def timing_label(line, day_minutes: int) -> str:
 
 # Actions whose fields are told in words, not listed: a correction's old and new values, an undo's reversed entry,
 # an operator's roles before and after.
-TOLD_IN_WORDS = (Action.CORRECT, Action.UNDO, Action.REOPEN, Action.TRANSFER, Action.ROLES)
+TOLD_IN_WORDS = (Action.CORRECT, Action.UNDO, Action.REOPEN, Action.TRANSFER, Action.ROLES, Action.CHECKED)
 
 
 def recorded_later(line, tz) -> str:

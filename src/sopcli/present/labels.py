@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from sopcli.definitions.schema import BRANCH_SEPARATOR, SIGNED_AS
 from sopcli.domain.vocabulary import ACTION_TABLE, STATUS_LABELS, Action, Status, status_named
 from sopcli.errors import InputError
 from sopcli.i18n import _
@@ -29,7 +30,20 @@ def fields_text(action: str, fields: Mapping[str, str], next_step: str | None = 
     entry reversed; a reopening's or move's outcome before and step after. Others: nothing.
     """
     if action == Action.STEP:
-        return ", ".join(f"{k}={v}" for k, v in fields.items())
+        values = ", ".join(f"{k}={v}" for k, v in fields.items())
+        if next_step and BRANCH_SEPARATOR in next_step:  # a fork: every branch starts
+            at_once = _("steps {ids} run at once").format(ids=", ".join(next_step.split(BRANCH_SEPARATOR)))
+            return f"{values}; {at_once}" if values else at_once
+        return values
+    if action == Action.INFORMED:
+        via = fields.get("via")
+        return _("told: {party}").format(party=fields.get("party")) + (f" ({via})" if via else "")
+    if action == Action.APPROVE:
+        return _("signed off as {role}").format(role=fields.get(SIGNED_AS))
+    if action == Action.CHECKED:  # "ping 10.20.1.1: failed (3/3 lost)": the evidence, in one line
+        from sopcli.domain.checks import summary
+
+        return summary(fields)
     if action == Action.CORRECT:
         names = [k.removeprefix("after.") for k in fields if k.startswith("after.")]
         return "; ".join(

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from sopcli.domain import engine
 from sopcli.domain.urgency import minutes_left, urgency
 from sopcli.domain.vocabulary import Status
 from sopcli.services.cases import _definition
@@ -80,23 +81,28 @@ def board(rt: Runtime, top: int = TOP) -> BoardView:
             if complaint.sop_version_id not in definitions:
                 definitions[complaint.sop_version_id] = _definition(session, complaint.sop_version_id)
             sop = definitions[complaint.sop_version_id]
-            step = sop.step(complaint.current_step)
             calendar = rt.calendar_for(sop)
-            open_steps.append(
-                UrgentStep(
-                    number=complaint.number,
-                    sop_id=complaint.sop_id,
-                    step=step.id,
-                    step_name=step.kegiatan,
-                    who=sop.who_acts(step),
-                    unit=complaint.unit,
-                    received_at=complaint.received_at,
-                    due_at=complaint.due_at,
-                    minutes_left=minutes_left(complaint.due_at, now, calendar),
-                    paused=complaint.paused_since is not None,
-                    day_minutes=calendar.day_minutes,
+            # Each step the case is at, with its own deadline: after a fork, a row per branch.
+            due_by_step: dict[str, datetime | None] = {str(complaint.current_step): complaint.due_at}
+            if complaint.branches != "[]":
+                due_by_step = engine.deadlines(sop, complaints.state_of(complaint), calendar)
+            for step_id, due in due_by_step.items():
+                step = sop.step(step_id)
+                open_steps.append(
+                    UrgentStep(
+                        number=complaint.number,
+                        sop_id=complaint.sop_id,
+                        step=step.id,
+                        step_name=step.kegiatan,
+                        who=sop.who_acts(step),
+                        unit=complaint.unit,
+                        received_at=complaint.received_at,
+                        due_at=due,
+                        minutes_left=minutes_left(due, now, calendar),
+                        paused=complaint.paused_since is not None,
+                        day_minutes=calendar.day_minutes,
+                    )
                 )
-            )
     open_steps.sort(key=lambda s: urgency(s.minutes_left, s.paused, s.received_at))
     return BoardView(
         now=now,
@@ -108,5 +114,13 @@ def board(rt: Runtime, top: int = TOP) -> BoardView:
         paused=sum(s.paused for s in open_steps),
         urgent=open_steps[:top],
         open_total=len(open_steps),
-        steps={s.number: s.step for s in open_steps},
+        steps=_steps_by_number(open_steps),
     )
+
+
+def _steps_by_number(open_steps: list[UrgentStep]) -> dict[str, str]:
+    """Each open complaint's number → the steps it is at (after a fork, several), to tell a case that moved."""
+    steps: dict[str, list[str]] = {}
+    for step in open_steps:
+        steps.setdefault(step.number, []).append(step.step)
+    return {number: ",".join(sorted(ids)) for number, ids in steps.items()}

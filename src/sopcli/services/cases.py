@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, TypedDict, overload
 
-from sopcli.definitions.schema import PRIORITIES
+from sopcli.definitions.schema import OUTCOME_FIELD, PRIORITIES
 from sopcli.domain import engine
 from sopcli.domain.urgency import minutes_left
 from sopcli.domain.vocabulary import STATUS_LABELS, Action, Status
@@ -147,6 +147,7 @@ class JournalView:
     standard_minutes: int | None
     next_step: str | None
     hash: str
+    day_minutes: int | None = None  # a day in the hours the step counts in, where they are not the SOP's calendar's
 
 
 @dataclass
@@ -177,6 +178,9 @@ class CaseView:
     revision: int
     day_minutes: int  # a working day of the SOP's calendar (24 hours for a 24x7 SOP), for showing durations
     journal: list[JournalView] = field(default_factory=list)
+    # Every step the case is at (after a fork, several) → its deadline; the current step alone otherwise.
+    step_deadlines: dict[str, datetime | None] = field(default_factory=dict)
+    outcome: str | None = None  # how a closed case ended, in its SOP's words (format 2: the outcome's label)
 
     def to_json(self, tz) -> dict[str, Any]:
         """The JSON contract scripts rely on; times in the office's zone, with offset."""
@@ -189,7 +193,9 @@ class CaseView:
             "ref": self.ref,
             "sop": {"id": self.sop_id, "version": self.sop_version, "nama": self.sop_name},
             "status": self.status,
+            "outcome": self.outcome,
             "current_step": self.current_step,
+            "current_steps": [{"step": step, "due_at": t(due)} for step, due in self.step_deadlines.items()],
             "due_at": t(self.due_at),
             "paused_since": t(self.paused_since),
             "received_at": t(self.received_at),
@@ -246,6 +252,14 @@ class StepCard:
     day_minutes: int  # a working day of the SOP's calendar, for showing durations
     age_minutes: float  # working minutes since the complaint was received
     age_days: int  # whole calendar days since it was received
+    other_steps: tuple[str, ...] = ()  # the other steps current at the same time (a fork's branches)
+    signed: tuple[str, ...] = ()  # the persetujuan roles (names) that have signed the step off
+    to_sign: tuple[str, ...] = ()  # ... and those still to sign (keys)
+
+    @property
+    def last_signature(self) -> bool:
+        """Whether completing now completes the step: no sign-off asked, or only one still missing."""
+        return len(self.to_sign) <= 1
 
     @property
     def decision_labels(self) -> list[str]:
@@ -336,7 +350,19 @@ def _journal(session, complaint_id: int) -> list[JournalView]:
     ]
 
 
-def _view(session, complaint, sop, day_minutes: int, with_journal: bool = True) -> CaseView:
+def _view(session, complaint, sop, day_minutes: int, with_journal: bool = True, calendar=None) -> CaseView:
+    """The complaint as commands show it; with ``calendar``, every current step's deadline as well."""
+    deadlines: dict[str, datetime | None] = {}
+    if complaint.status == Status.OPEN and complaint.current_step is not None:
+        if complaint.branches != "[]" and calendar is not None:  # shown in the SOP's order
+            by_step = engine.deadlines(sop, complaints.state_of(complaint), calendar)
+            deadlines = {step: by_step[step] for step in sorted(by_step, key=sop.step_number)}
+        else:
+            deadlines = {complaint.current_step: complaint.due_at}
+    entries = _journal(session, complaint.id) if with_journal else []
+    for entry in entries:  # a step counted in clock hours shows its time in days of 24 hours
+        if entry.step is not None and sop.has_step(entry.step) and sop.step(entry.step).jam == "kalender":
+            entry.day_minutes = 24 * 60
     return CaseView(
         number=complaint.number,
         ref=complaint.ref,
@@ -361,8 +387,22 @@ def _view(session, complaint, sop, day_minutes: int, with_journal: bool = True) 
         overall_standard=sop.waktu or None,
         revision=complaint.revision,
         day_minutes=day_minutes,
-        journal=_journal(session, complaint.id) if with_journal else [],
+        journal=entries,
+        step_deadlines=deadlines,
+        outcome=_outcome_label(sop, complaint.status, entries),
     )
+
+
+def _outcome_label(sop, status: str, entries: list[JournalView]) -> str | None:
+    """The label of the outcome a closed case ended with, as its closing step recorded it (format 2)."""
+    if status == Status.OPEN:
+        return None
+    moves = (Action.STEP, Action.CANCEL, Action.UNDO, Action.REOPEN, Action.TRANSFER)  # notes may come after
+    closing = next((e for e in reversed(entries) if e.action in moves), None)
+    if closing is None or closing.action != Action.STEP:
+        return None
+    outcome = sop.outcome(closing.fields.get(OUTCOME_FIELD, ""))
+    return outcome.label if outcome else None
 
 
 def show(rt: Runtime, number: str) -> CaseView:
@@ -370,14 +410,15 @@ def show(rt: Runtime, number: str) -> CaseView:
     with rt.ready_database().transaction() as session:
         complaint = _complaint(session, rt, number)
         sop = _definition(session, complaint.sop_version_id)
-        return _view(session, complaint, sop, rt.calendar_for(sop).day_minutes)
+        calendar = rt.calendar_for(sop)
+        return _view(session, complaint, sop, calendar.day_minutes, calendar=calendar)
 
 
-def step_card(rt: Runtime, number: str) -> StepCard:
-    """The current step of an open complaint, with its deadline and time left.
+def step_card(rt: Runtime, number: str, step_id: str | None = None) -> StepCard:
+    """A current step of an open complaint (``step_id``; default: the first), with its deadline and time left.
 
     Raises:
-        ActionError: the complaint is closed.
+        ActionError: the complaint is closed, or not at ``step_id``.
     """
     with rt.ready_database().transaction() as session:
         complaint = _complaint(session, rt, number)
@@ -390,6 +431,9 @@ def step_card(rt: Runtime, number: str) -> StepCard:
                 number=complaint.number, status=_(STATUS_LABELS[state.status])
             )
         )
+    if step_id is not None:
+        _refuse_moved_on(complaint, state, str(step_id))
+        state = engine.focus(state, str(step_id))
     step = sop.step(state.current_step)
     calendar = rt.calendar_for(sop)
     standard = engine.standard_for(sop, step, state.fields, state.priority)
@@ -413,6 +457,9 @@ def step_card(rt: Runtime, number: str) -> StepCard:
         day_minutes=calendar.day_minutes,
         age_minutes=calendar.working_minutes(complaint.received_at, now),
         age_days=max((now - complaint.received_at).days, 0),
+        other_steps=state.current_steps[1:],
+        signed=tuple(sop.role_name(role) for role in state.approvals),
+        to_sign=engine.pending_approvals(step, state),
     )
 
 
@@ -645,11 +692,20 @@ def _act(
     cancelling_as: str | None = None,
     supervising_as: str | None = None,
     with_case: bool = False,
+    on_behalf_of: str | None = None,
 ) -> CaseView: ...
 
 
 @overload
-def _act(rt: Runtime, number: str, act: None, *, expected_step: str | None = None, completing_as: str) -> None: ...
+def _act(
+    rt: Runtime,
+    number: str,
+    act: None,
+    *,
+    expected_step: str | None = None,
+    completing_as: str,
+    on_behalf_of: str | None = None,
+) -> None: ...
 
 
 def _act(
@@ -662,6 +718,7 @@ def _act(
     cancelling_as: str | None = None,
     supervising_as: str | None = None,
     with_case: bool = False,
+    on_behalf_of: str | None = None,
 ) -> CaseView | None:
     """Load a complaint in a write transaction, apply ``act`` and store the result.
 
@@ -684,18 +741,8 @@ def _act(
         journal.lock(session)
         now = rt.now()  # under the lock: a writer that commits first cannot make this moment look backdated
         complaint = _complaint(session, rt, number)
-        if expected_step is not None and complaint.current_step != str(expected_step):
-            where = (
-                _("it is at step {id}").format(id=complaint.current_step)
-                if complaint.current_step
-                else _("it is already {status}").format(status=_(STATUS_LABELS[complaint.status]))
-            )
-            raise CaseMovedOn(
-                _("{number} is not at step {step}: {where}").format(
-                    number=complaint.number, where=where, step=expected_step
-                ),
-                _("see 'sop show {number}'").format(number=complaint.number),
-            )
+        if expected_step is not None:
+            _refuse_moved_on(complaint, complaints.state_of(complaint), str(expected_step))
         sop = _definition(session, complaint.sop_version_id)
         refused = None
         acting_as = completing_as or cancelling_as or supervising_as
@@ -706,6 +753,8 @@ def _act(
                 sop,
                 acting_as,
                 now,
+                step_id=str(expected_step) if expected_step is not None else None,
+                on_behalf_of=on_behalf_of,
                 any_role=bool(cancelling_as),
                 supervisors=rt.config.supervisor_roles if supervising_as else None,
             )
@@ -714,20 +763,40 @@ def _act(
     raise refused  # after the commit: the refusal stays in the journal
 
 
+def _refuse_moved_on(complaint, state: engine.CaseState, step_id: str) -> None:
+    """Refuse a step the operator was shown (or named) that the case is no longer at.
+
+    Raises:
+        CaseMovedOn: the case is at other steps, or closed.
+    """
+    if step_id in state.current_steps:
+        return
+    where = (
+        _("it is at step {id}").format(id=", ".join(state.current_steps))
+        if state.current_steps
+        else _("it is already {status}").format(status=_(STATUS_LABELS[complaint.status]))
+    )
+    raise CaseMovedOn(
+        _("{number} is not at step {step}: {where}").format(number=complaint.number, where=where, step=step_id),
+        _("see 'sop show {number}'").format(number=complaint.number),
+    )
+
+
 def _apply(rt: Runtime, session, complaint, sop, act: Any, now: datetime, with_case: bool = False) -> CaseView:
     """Run ``act`` on the loaded complaint; store its new state and journal entry."""
     calendar = rt.calendar_for(sop)
     case = CaseAt(session, complaint) if with_case else None
     state = complaints.state_of(complaint)
     transition = act(sop, state, calendar, now) if case is None else act(sop, state, calendar, now, case)
-    check_entry(transition.entry)
+    for entry in (transition.entry, *transition.also):
+        check_entry(entry)
     if case is not None:
         for column, value in case.row.items():
             setattr(complaint, column, value)
         if case.sop_after is not None:  # moved to another SOP: its deadline and view are the new SOP's
             sop = case.sop_after
             calendar = rt.calendar_for(sop)
-    complaints.store_state(complaint, transition.state, engine.due_at(sop, transition.state, calendar))
+    complaints.store_state(complaint, transition.state, engine.earliest_due(sop, transition.state, calendar))
     if transition.state.status != Status.OPEN and transition.overall_minutes is not None:
         complaint.resolution_minutes = transition.overall_minutes
         complaint.overall_on_time = transition.overall_on_time
@@ -735,9 +804,10 @@ def _apply(rt: Runtime, session, complaint, sop, act: Any, now: datetime, with_c
         complaint.resolution_minutes = None
         complaint.overall_on_time = None
     session.add(complaint)
-    journal.append(session, transition.entry, now, complaint_id=complaint.id, complaint_number=complaint.number)
+    for entry in (transition.entry, *transition.also):
+        journal.append(session, entry, now, complaint_id=complaint.id, complaint_number=complaint.number)
     session.flush()
-    return _view(session, complaint, sop, calendar.day_minutes)
+    return _view(session, complaint, sop, calendar.day_minutes, calendar=calendar)
 
 
 def _refusal(
@@ -747,6 +817,8 @@ def _refusal(
     actor: str,
     now: datetime,
     *,
+    step_id: str | None = None,
+    on_behalf_of: str | None = None,
     any_role: bool = False,
     supervisors: tuple[str, ...] | None = None,
 ) -> NotPermitted | None:
@@ -769,16 +841,18 @@ def _refusal(
         )
     if complaint.status != Status.OPEN:
         return None  # the engine says why nothing can be done
-    step = sop.step(complaint.current_step)
+    step = sop.step(step_id or complaint.current_step)  # the step completed: after a fork, one of several
     held = roles_of(session, actor)
     if any_role:
         if held & {role.key for role in sop.roles}:
             return None
         reason = cancel_refusal(sop, actor, held)
-    elif engine.may_complete(step, held):
+    elif engine.may_complete(step, held, sop, _role_key(sop, on_behalf_of) if on_behalf_of else None):
         return None
     else:
         reason = refusal(sop, step, actor, held)
+        if engine.outside_lanes(sop, step) and on_behalf_of is None:
+            reason += "; " + _("IT staff record an outside party's step with --on-behalf-of ROLE")
     refused = engine.refuse(complaints.state_of(complaint), step, at=now, actor=actor, reason=reason)
     journal.append(session, refused, now, complaint_id=complaint.id, complaint_number=complaint.number)
     return NotPermitted(
@@ -798,11 +872,46 @@ def advance(
     note: str | None = None,
     output: str | None = None,
     expected_step: str | None = None,
+    step_id: str | None = None,
+    signing_as: str | None = None,
+    proposed: str | None = None,
+    override_reason: str | None = None,
+    on_behalf_of: str | None = None,
+    informed: Sequence[str] = (),
 ) -> CaseView:
-    """Complete the current step of a complaint (``sop next``)."""
+    """Complete a current step of a complaint (``sop next``): ``step_id`` after a fork, when several are.
 
-    def act(sop, state, calendar, now):
-        return engine.complete_step(
+    ``proposed``: the decision option the step's checks proposed (``services.checks.run_checks``); taking
+    another needs ``override_reason``; the step's entry records both.
+
+    A step several roles sign off (``persetujuan``) is signed as ``signing_as``
+    (a role key or name), or else as the one still to sign that ``actor`` holds.
+
+    Raises:
+        NotPermitted: with enforce_roles on, ``actor`` does not hold the role named to sign as.
+    """
+
+    def act(sop, state, calendar, now, case: CaseAt):
+        from sopcli.services.operators import roles_of
+
+        target = engine.focus(state, str(step_id)) if step_id is not None else state
+        step = sop.step(target.current_step) if target.current_step else None
+        signing = _role_key(sop, signing_as) if signing_as else None
+        if step is not None and step.persetujuan:
+            held = roles_of(case.session, actor)
+            pending = engine.pending_approvals(step, target)
+            if signing is None:
+                signing = next((r for r in pending if r in held), None)
+            if signing is None and len(pending) == 1 and not rt.config.enforce_roles:
+                signing = pending[0]  # the one signature still missing: whose it is goes without saying
+            elif rt.config.enforce_roles and signing not in held:
+                raise NotPermitted(
+                    _("{actor} does not hold the role {role}, so cannot sign step {id} off as it").format(
+                        actor=actor, role=sop.role_name(signing), id=step.id
+                    ),
+                    _("to be given a role, ask the administrator"),
+                )
+        transition = engine.complete_step(
             sop,
             state,
             calendar,
@@ -813,25 +922,86 @@ def advance(
             fields=fields,
             note=_clean(note),
             output=_clean(output),
+            step_id=step_id,
+            signing_as=signing,
+            proposed=proposed,
+            override_reason=override_reason,
+            on_behalf_of=_role_key(sop, on_behalf_of) if on_behalf_of else None,
         )
+        for party in informed:  # told with the step: written after it, in the same transaction
+            told = engine.inform(
+                sop,
+                transition.state,
+                at=at or now,
+                now=now,
+                actor=actor,
+                party=_role_key(sop, party),
+                step=transition.entry.step,
+            )
+            transition = engine.and_then(transition, told)
+        return transition
 
-    return _act(rt, number, act, expected_step=expected_step, completing_as=actor)
+    return _act(
+        rt,
+        number,
+        act,
+        expected_step=expected_step or step_id,
+        completing_as=actor,
+        with_case=True,
+        on_behalf_of=on_behalf_of,
+    )
 
 
-def check_may_complete(rt: Runtime, number: str, *, actor: str, step: str) -> None:
+def _role_key(sop, given: str) -> str:
+    """The key of the SOP's role ``given`` names (its key or its name, any case).
+
+    Raises:
+        InputError: the SOP has no such role.
+    """
+    wanted = given.strip().lower()
+    for role in sop.roles:
+        if wanted in (role.key.lower(), role.nama.lower()):
+            return role.key
+    raise InputError(
+        _("SOP {sop} has no role {role!r}").format(sop=sop.id, role=given),
+        _("its roles: {roles}").format(roles=", ".join(role.key for role in sop.roles)),
+    )
+
+
+def check_may_complete(rt: Runtime, number: str, *, actor: str, step: str, on_behalf_of: str | None = None) -> None:
     """Refuse ``actor`` at ``step`` now, as ``advance`` would, before they type a step's answers.
 
     Raises:
         NotPermitted: enforce_roles is on and ``actor`` holds none of the step's roles (journaled).
     """
     if rt.config.enforce_roles:
-        _act(rt, number, None, expected_step=step, completing_as=actor)
+        _act(rt, number, None, expected_step=step, completing_as=actor, on_behalf_of=on_behalf_of)
 
 
 def add_note(rt: Runtime, number: str, text: str, *, actor: str, at: datetime | None = None) -> CaseView:
     return _act(
         rt, number, lambda sop, state, cal, now: engine.add_note(state, at=at or now, now=now, actor=actor, note=text)
     )
+
+
+def inform(
+    rt: Runtime,
+    number: str,
+    party: str,
+    *,
+    actor: str,
+    via: str | None = None,
+    note: str | None = None,
+    at: datetime | None = None,
+) -> CaseView:
+    """Record that ``party`` (a role of the complaint's SOP, by key or name) was told of it (``sop inform``)."""
+
+    def act(sop, state, calendar, now):
+        return engine.inform(
+            sop, state, at=at or now, now=now, actor=actor, party=_role_key(sop, party), via=via, note=_clean(note)
+        )
+
+    return _act(rt, number, act)
 
 
 def pause(rt: Runtime, number: str, reason: str, *, actor: str, at: datetime | None = None) -> CaseView:
@@ -1138,6 +1308,12 @@ def list_cases(
             definition = definitions[complaint.sop_version_id]
             calendar = rt.calendar_for(definition)
             step = definition.step(complaint.current_step) if complaint.current_step else None
+            who = definition.who_acts(step) if step else None
+            at_steps: list[str] = []
+            if complaint.branches != "[]":  # a fork's branches: every step and everyone acting
+                at_steps = sorted(complaints.state_of(complaint).current_steps, key=definition.step_number)
+                acting = [definition.role_name(r) for s in at_steps for r in definition.step(s).pelaksana]
+                who = ", ".join(dict.fromkeys(acting))
             rows.append(
                 CaseRow(
                     complaint.number,
@@ -1147,9 +1323,9 @@ def list_cases(
                     complaint.unit,
                     complaint.system,
                     complaint.description,
-                    complaint.current_step,
-                    step.kegiatan if step else None,
-                    definition.who_acts(step) if step else None,
+                    ", ".join(at_steps) if at_steps else complaint.current_step,
+                    step.kegiatan if step and not at_steps else None,
+                    who,
                     complaint.due_at,
                     bool(complaint.due_at and complaint.due_at < now and complaint.status == Status.OPEN),
                     complaint.paused_since is not None,

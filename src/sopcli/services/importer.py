@@ -605,6 +605,8 @@ class _Writer:
                     None,
                     actor,
                     1,
+                    "[]",  # no fork yet: no branches
+                    "[]",  # ... and no sign-offs
                 )
             )
             hashed_fields, stored_fields = received_fields_json(record, opening, f"{source}:{line}")

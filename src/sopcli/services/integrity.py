@@ -22,6 +22,7 @@ import os
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from sopcli.domain import engine
 from sopcli.errors import DatabaseDamaged, DatabaseError, InputError, os_reason
@@ -152,6 +153,8 @@ def _disagreement(rt: Runtime, definition, row, journal, by_digest=None) -> str 
         fields,
         received_at,
         moments,
+        branches,
+        approvals,
         details,
     ) = row
     if any(entry[1] != number for entry in journal):
@@ -175,6 +178,8 @@ def _disagreement(rt: Runtime, definition, row, journal, by_digest=None) -> str 
         "fields": json.loads(fields),
         "received_at": received_at,
         "moments": engine.moments_from(moments),
+        "branches": _branch_clocks(engine.branches_from(branches)),
+        "approvals": tuple(json.loads(approvals)),
     }
     replayed = {
         "status": state.status,
@@ -185,6 +190,8 @@ def _disagreement(rt: Runtime, definition, row, journal, by_digest=None) -> str 
         "fields": dict(state.fields),
         "received_at": state.received_at,
         "moments": dict(state.moments),
+        "branches": _branch_clocks(state.branches),
+        "approvals": state.approvals,
     }
     recorded = engine.recorded_details(entries)
     differing = [key for key in stored if stored[key] != replayed[key]]
@@ -194,6 +201,11 @@ def _disagreement(rt: Runtime, definition, row, journal, by_digest=None) -> str 
     if differing:
         return _("stored {fields} differ from what its journal records").format(fields=", ".join(differing))
     return None
+
+
+def _branch_clocks(branches) -> list[tuple[str, Any, tuple[str, ...], float]]:
+    """The branches as compared: paused minutes to the hundredth, as a resume entry rounds them."""
+    return [(b.step, b.started_at, b.approvals, round(b.paused_minutes, 2)) for b in branches]
 
 
 def _disagree(result: CheckResult, message: str) -> None:

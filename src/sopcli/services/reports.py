@@ -19,7 +19,7 @@ from typing import Any
 
 from sopcli.domain import engine
 from sopcli.domain.figures import AGE_BAND_DAYS, age_band, is_rework, percent
-from sopcli.domain.vocabulary import Status
+from sopcli.domain.vocabulary import Action, Status
 from sopcli.errors import InputError
 from sopcli.i18n import _
 from sopcli.services.checkpoints import head_code
@@ -123,6 +123,19 @@ class Rework:
 
 
 @dataclass
+class DecisionSources:
+    """Per SOP whose steps have checks: how its decisions were taken, and what its checks found."""
+
+    sop: str
+    by_check: int  # the option the checks proposed, taken
+    by_hand: int  # no proposal (no check ran, or none pointed to an option)
+    overridden: int  # another option than the proposed one, with its reason
+    checks_passed: int
+    checks_failed: int
+    checks_skipped: int
+
+
+@dataclass
 class OperatorActivity:
     operator: str
     recorded: int
@@ -156,6 +169,7 @@ class Report:
     pauses: list[tuple[str, int]] = field(default_factory=list)
     paused_minutes: float = 0.0
     operators: list[OperatorActivity] = field(default_factory=list)
+    decisions: list[DecisionSources] = field(default_factory=list)
     checkpoint: tuple[int, str] | None = None  # the journal's head when it was made: seq and short code
 
     @property
@@ -243,6 +257,18 @@ class Report:
                 for g in self.overdue_by_step
             ],
             "per_day": [{"day": f.day.isoformat(), "received": f.received, "resolved": f.resolved} for f in self.flow],
+            "decisions": [
+                {
+                    "sop": d.sop,
+                    "by_check": d.by_check,
+                    "by_hand": d.by_hand,
+                    "overridden": d.overridden,
+                    "checks_passed": d.checks_passed,
+                    "checks_failed": d.checks_failed,
+                    "checks_skipped": d.checks_skipped,
+                }
+                for d in self.decisions
+            ],
             "rework": [
                 {"sop": r.sop, "from_step": r.from_step, "to_step": r.to_step, "times": r.times} for r in self.rework
             ],
@@ -384,10 +410,37 @@ def build_report(
             pauses=sql.pause_reasons(session, start, end, sop),
             paused_minutes=sql.paused_minutes(session, start, end, sop),
             operators=[OperatorActivity(*row) for row in sql.operator_activity(session, start, end, sop)],
+            decisions=_decisions(sql.decision_and_check_fields(session, start, end, sop)),
         )
         report.office = _office_name(rt, definitions)
         report.checkpoint = head_code(session)
     return report
+
+
+def _decisions(rows: list[tuple]) -> list[DecisionSources]:
+    """Decisions by check, by hand and overridden, per SOP where a check ran in the period (others: none)."""
+    import json
+
+    from sopcli.definitions.schema import CHECK_PROPOSED, OVERRIDE_REASON
+
+    by_sop: dict[str, Counter[str]] = {}
+    for sop_id, action, stored in rows:
+        fields = json.loads(stored)
+        counts = by_sop.setdefault(sop_id, Counter())
+        if action == Action.CHECKED:
+            counts["checks_" + {"pass": "passed", "fail": "failed"}.get(fields.get("result"), "skipped")] += 1
+        elif OVERRIDE_REASON in fields:
+            counts["overridden"] += 1
+        elif CHECK_PROPOSED in fields:
+            counts["by_check"] += 1
+        else:
+            counts["by_hand"] += 1
+    keys = ("by_check", "by_hand", "overridden", "checks_passed", "checks_failed", "checks_skipped")
+    return [
+        DecisionSources(sop_id, *(counts[key] for key in keys))
+        for sop_id, counts in sorted(by_sop.items())
+        if counts["by_check"] or counts["overridden"] or any(counts[k] for k in keys[3:])
+    ]
 
 
 def _steps(rows: list[tuple], definitions: PinnedDefinitions) -> list[StepFigures]:
@@ -541,9 +594,15 @@ def _overdue_rebuilt(
         definition = definitions.version(version_id)
         calendar = rt.calendar_for(definition)
         state = engine.replay(definition, journals.get(complaint_id, []), calendar, definitions.by_digest)
-        due = engine.due_at(definition, state, calendar)
-        if state.status == Status.OPEN and due is not None and due < as_of:
-            late = _late_case(rt, definition, number, sop_id, unit, system, state.current_step, due, as_of)
+        if state.status != Status.OPEN:
+            continue
+        # The step furthest past its deadline: after a fork, any of the branches.
+        due, step = min(
+            ((due, step) for step, due in engine.deadlines(definition, state, calendar).items() if due is not None),
+            default=(None, None),
+        )
+        if due is not None and due < as_of:
+            late = _late_case(rt, definition, number, sop_id, unit, system, step, due, as_of)
             found.append((version_id, late))
     return found
 
@@ -577,6 +636,8 @@ class JournalLine:
     standard_minutes: int | None
     next_step: str | None = None  # where the case went (an undo, reopening or move names it)
     recorded_at: datetime | None = None  # when it was written down: later than ``at`` for an entry made afterwards
+    # The length of a day in the hours the step counts in (24 hours for clock hours or a 24x7 SOP), to show its time.
+    day_minutes: int | None = None
 
 
 @dataclass
@@ -613,7 +674,7 @@ class Journal:
             "seals": [{"day": s.day.isoformat(), "digest": s.digest, "entries": s.entries} for s in self.seals],
             "entries": [
                 {
-                    **line.__dict__,
+                    **{key: value for key, value in line.__dict__.items() if key != "day_minutes"},
                     "at": line.at.astimezone(tz).isoformat(),
                     "recorded_at": line.recorded_at.astimezone(tz).isoformat() if line.recorded_at else None,
                 }
@@ -633,9 +694,8 @@ def build_journal(rt: Runtime, period: Period, actor: str | None = None, sop: st
         definitions = PinnedDefinitions(session)
         for entry, version_id in sql.journal_entries(session, period.start, period.end, actor, sop):
             definition = definitions.version(version_id) if version_id is not None else None
-            known_step = (
-                definition is not None and entry.step is not None and entry.step in {s.id for s in definition.steps}
-            )
+            known = definition if definition is not None and definition.has_step(entry.step or "") else None
+            known_step = known is not None
             lines.append(
                 JournalLine(
                     entry.seq,
@@ -655,6 +715,9 @@ def build_journal(rt: Runtime, period: Period, actor: str | None = None, sop: st
                     entry.standard_minutes,
                     entry.next_step,
                     entry.recorded_at,
+                    engine.hours_for(known.step(entry.step), rt.calendar_for(known)).day_minutes
+                    if known is not None and entry.step is not None
+                    else None,
                 )
             )
         office = _office_name(rt, definitions)

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cached_property
+from typing import Any
 
 from sopcli.config import Config
 from sopcli.errors import InputError
@@ -96,6 +97,9 @@ class Runtime:
     db_option: str | None = None
     clock: Callable[[], datetime] = system_clock
     terminal: Terminal = field(default_factory=Terminal)
+    # Runs one of a step's checks (``integrations.probes.run``), given by the command line so that services
+    # never import the network code and everyday commands never load it.
+    prober: Callable[..., Any] | None = None
 
     @cached_property
     def database(self):

@@ -156,6 +156,20 @@ def step_moves(session, start: datetime, end: datetime, sop: str | None = None) 
     return [tuple(row) for row in session.execute(query)]
 
 
+def decision_and_check_fields(session, start: datetime, end: datetime, sop: str | None = None) -> list[tuple]:
+    """(sop, action, fields as stored) of every decision taken (a step entry with one) and every check run in the
+    period: the report counts which decisions a check proposed and which were taken by hand."""
+    query = (
+        select(col(Complaint.sop_id), col(JournalEntry.action), col(JournalEntry.fields))
+        .join(Complaint, col(Complaint.id) == col(JournalEntry.complaint_id))
+        .where(
+            _journal_in(start, end, sop, Action.STEP, Action.CHECKED),
+            or_(col(JournalEntry.action) == Action.CHECKED, col(JournalEntry.decision).is_not(None)),
+        )
+    )
+    return [tuple(row) for row in session.execute(query)]
+
+
 def pause_reasons(session, start: datetime, end: datetime, sop: str | None = None) -> list[tuple]:
     """(reason, pauses) for pauses begun in the period, most frequent first."""
     query = (

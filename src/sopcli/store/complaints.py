@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from sopcli.domain.engine import CaseState, moments_from, moments_text
+from sopcli.domain.engine import CaseState, branches_from, branches_text, moments_from, moments_text
 from sopcli.domain.vocabulary import Status
 from sopcli.store.bulk import insert_rows, placeholders
 from sopcli.store.models import Complaint, JournalEntry
@@ -59,6 +59,8 @@ def state_of(complaint: Complaint) -> CaseState:
         closed_at=complaint.closed_at,
         moments=moments_from(complaint.moments),
         priority=complaint.priority,
+        branches=branches_from(complaint.branches),
+        approvals=tuple(json.loads(complaint.approvals)),
     )
 
 
@@ -72,6 +74,8 @@ def store_state(complaint: Complaint, state: CaseState, due: datetime | None) ->
     complaint.total_paused_minutes = state.total_paused_minutes
     complaint.fields = json.dumps(dict(state.fields), ensure_ascii=False, sort_keys=True)
     complaint.moments = moments_text(state.moments)
+    complaint.branches = branches_text(state.branches)
+    complaint.approvals = json.dumps(list(state.approvals))
     complaint.last_at = state.last_at
     complaint.closed_at = state.closed_at
     complaint.due_at = due
@@ -181,7 +185,7 @@ OWN_DETAILS = (
 def states_by_id(session: Session) -> Iterator[Sequence[Any]]:
     """What ``sop db check`` compares with a replay of each journal, by complaint id, streamed, as (id, number,
     sop_version_id, status, current_step, step_started_at, paused_since, paused_minutes, closed_at, fields,
-    received_at, moments, details) where details maps each of ``OWN_DETAILS`` to its value."""
+    received_at, moments, branches, approvals, details) where details maps each of ``OWN_DETAILS`` to its value."""
     c = Complaint
     query = (
         sa.select(
@@ -197,12 +201,18 @@ def states_by_id(session: Session) -> Iterator[Sequence[Any]]:
             col(c.fields),
         )
         # select() is typed for at most ten columns: the rest are added
-        .add_columns(col(c.received_at), col(c.moments), *(getattr(c, name) for name in OWN_DETAILS))
+        .add_columns(
+            col(c.received_at),
+            col(c.moments),
+            col(c.branches),
+            col(c.approvals),
+            *(getattr(c, name) for name in OWN_DETAILS),
+        )
         .order_by(col(c.id))
         .execution_options(yield_per=2000)
     )
     for row in session.execute(query):
-        yield (*row[:12], dict(zip(OWN_DETAILS, row[12:], strict=True)))
+        yield (*row[:14], dict(zip(OWN_DETAILS, row[14:], strict=True)))
 
 
 # --- the bulk path of an import --------------------------------------------------
@@ -239,6 +249,8 @@ COMPLAINT_COLUMNS = (
     "overall_on_time",
     "created_by",
     "revision",
+    "branches",
+    "approvals",
 )
 # Values looked up with one IN (...) each: well under every engine's limit on parameters.
 LOOKUP_BATCH = 500

@@ -54,7 +54,11 @@ class Complaint(SQLModel, table=True):
     """A pengaduan gangguan and where it stands in its SOP."""
 
     __tablename__ = "complaint"
-    __table_args__ = (UniqueConstraint("year", "serial", name="uq_complaint_year_serial"),)
+    __table_args__ = (
+        UniqueConstraint("year", "serial", name="uq_complaint_year_serial"),
+        # the queue oldest first: the database reads the first rows of one status and stops, sorting nothing
+        Index("ix_complaint_status_received", "status", "received_at", "id"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     number: str = Field(unique=True)
@@ -81,6 +85,10 @@ class Complaint(SQLModel, table=True):
     fields: str = Field(default="{}", sa_column=Column(Text, nullable=False))  # JSON object
     # JSON object: the step starts and ends the SOP's waktu_sejak names (engine.CaseState.moments)
     moments: str = Field(default="{}", sa_column=Column(Text, nullable=False, server_default="{}"))
+    # JSON array: the steps current beside current_step after a fork (engine.Branch), each with its clock
+    branches: str = Field(default="[]", sa_column=Column(Text, nullable=False, server_default="[]"))
+    # JSON array: the roles that have signed off the current step (a step with persetujuan)
+    approvals: str = Field(default="[]", sa_column=Column(Text, nullable=False, server_default="[]"))
     last_at: datetime = Field(sa_column=_utc())
     closed_at: datetime | None = Field(default=None, sa_column=_utc(nullable=True, index=True))
     resolution_minutes: float | None = None

@@ -46,6 +46,8 @@ _RANGE_RE = re.compile(
 )
 # "3 (tiga) hari kerja": the number spelled out in brackets, as legal texts do.
 _SPELLED_OUT = re.compile(r"\([a-z\s]+\)")
+# "1x24 jam", "3 × 24 jam": how regulations write a limit in clock hours (Peraturan BSSN 1/2024, UU 27/2022).
+_TIMES_24_HOURS = re.compile(r"^(\d{1,3})\s*[x×]\s*24\s*jam$")
 _NO_STANDARD = {"", "-", "–", "—", "=<", "tidak ada", "none", "n/a"}
 
 
@@ -86,6 +88,8 @@ def parse_duration(text: str | None) -> TimeStandard | None:
     cleaned = " ".join(_SPELLED_OUT.sub(" ", original.lower()).split())
     if cleaned in _NO_STANDARD:
         return None
+    if times := _TIMES_24_HOURS.match(cleaned):
+        cleaned = f"{int(times[1]) * 24} jam"
     match = _RANGE_RE.match(cleaned) or _SINGLE_RE.match(cleaned)
     if not match:
         raise TimeParseError(
