@@ -364,6 +364,8 @@ def test_joint_sign_off_by_two_operators_with_their_roles(sop, incident):
 
     stranger = sop("next", incident, "--as", "kadis", "--sign-as", "tim", "--at", "2026-11-24 10:00")
     assert stranger.exit_code == 1 and "kadis does not hold the role Tim Tanggap Insiden" in stranger.stderr
+    early = sop("next", incident, "--as", "kadis", "--output", "LPI-01", "--at", "2026-11-24 10:00")
+    assert early.exit_code == 1 and "are given with its last signature" in early.stderr  # never dropped silently
     first = exited_ok(sop("next", incident, "--as", "kadis", "--at", "2026-11-24 10:00", "--note", "Disetujui"))
     assert first.stdout == "Step 6 signed off as Kepala Dinas; still to sign: Tim Tanggap Insiden.\n"
     card = json.loads(exited_ok(sop("next", incident, "--show", "--json")).stdout)

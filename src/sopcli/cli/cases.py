@@ -451,6 +451,9 @@ def next_step(
             actor=operator,
             at=when,
             note=note_text,
+            decision=decision,  # refused with an earlier signature: they come with the last
+            fields=fields,
+            output=output,
             expected_step=step or current.id,
             step_id=step,
             signing_as=sign_as,
