@@ -438,6 +438,7 @@ def next_step(
         cases.check_may_complete(
             rt, card.case.number, actor=operator, step=step or current.id, on_behalf_of=on_behalf_of
         )
+    proposed = None
     if not card.last_signature:  # an earlier signature: the decision and the rest come with the last
         if questions.interactive:
             if note_text is None:
@@ -445,71 +446,51 @@ def next_step(
             if not questions.confirm(_("Sign step {id} off?").format(id=current.id)):
                 typer.echo(_("Nothing saved."), err=True)
                 raise typer.Exit(1)
-        view = cases.advance(
-            rt,
-            card.case.number,
-            actor=operator,
-            at=when,
-            note=note_text,
-            decision=decision,  # refused with an earlier signature: they come with the last
-            fields=fields,
-            output=output,
-            expected_step=step or current.id,
-            step_id=step,
-            signing_as=sign_as,
-            on_behalf_of=on_behalf_of,
-            informed=informed or (),
-        )
-        if as_json:
-            _emit(view, rt, as_json=True)
-            return
-        _report_progress(view, card)
-        return
-    if no_checks and run_checks:
-        raise InputError(_("--no-checks and --run-checks say opposite things"), _("give one of them"))
-    proposed = None
-    if current.checks and (no_checks or run_checks or questions.interactive):
-        proposed = _step_checks(
-            rt, card, operator, step, skip=no_checks, show=not as_json, on_stderr=questions.on_stderr
-        )
-    if current.decision and decision is None:
-        if not questions.interactive and proposed is not None:
-            decision = proposed
-        if not questions.interactive:
-            card.require_decision(decision)
-        decision = decision or questions.ask(
-            current.decision.question,
-            "--decision",
-            choices=card.decision_labels,
-            default=proposed,
-            resolve=_option_of(card),
-        )
-    if (
-        proposed is not None
-        and reason is None
-        and questions.interactive
-        and card.option_for(decision or "") != proposed
-    ):
-        reason = questions.ask(
-            _("The checks proposed {proposed}; why {taken}?").format(proposed=proposed, taken=decision), "--reason"
-        )
-    asked = False
-    for spec in current.fields:
-        if spec.key not in fields and questions.interactive:
-            fields[spec.key] = _ask_field(questions, spec)
+    else:
+        if no_checks and run_checks:
+            raise InputError(_("--no-checks and --run-checks say opposite things"), _("give one of them"))
+        if current.checks and (no_checks or run_checks or questions.interactive):
+            proposed = _step_checks(
+                rt, card, operator, step, skip=no_checks, show=not as_json, on_stderr=questions.on_stderr
+            )
+        if current.decision and decision is None:
+            if not questions.interactive and proposed is not None:
+                decision = proposed
+            if not questions.interactive:
+                card.require_decision(decision)
+            decision = decision or questions.ask(
+                current.decision.question,
+                "--decision",
+                choices=card.decision_labels,
+                default=proposed,
+                resolve=_option_of(card),
+            )
+        if (
+            proposed is not None
+            and reason is None
+            and questions.interactive
+            and card.option_for(decision or "") != proposed
+        ):
+            reason = questions.ask(
+                _("The checks proposed {proposed}; why {taken}?").format(proposed=proposed, taken=decision), "--reason"
+            )
+        asked = False
+        for spec in current.fields:
+            if spec.key not in fields and questions.interactive:
+                fields[spec.key] = _ask_field(questions, spec)
+                asked = True
+        if questions.interactive and note_text is None:
+            note_text = questions.ask(_("Note (optional)"), "--note", default="")
             asked = True
-    if questions.interactive and note_text is None:
-        note_text = questions.ask(_("Note (optional)"), "--note", default="")
-        asked = True
-    if questions.interactive and output is None and current.output:
-        output = questions.ask(
-            _("Output reference: {output} (optional)").format(output=current.output), "--output", default=""
-        )
-        asked = True
-    if asked or (current.decision and questions.interactive):
-        if not questions.confirm(_("Save step {id} as done?").format(id=current.id)):
-            typer.echo(_("Nothing saved."), err=True)
-            raise typer.Exit(1)
+        if questions.interactive and output is None and current.output:
+            output = questions.ask(
+                _("Output reference: {output} (optional)").format(output=current.output), "--output", default=""
+            )
+            asked = True
+        if asked or (current.decision and questions.interactive):
+            if not questions.confirm(_("Save step {id} as done?").format(id=current.id)):
+                typer.echo(_("Nothing saved."), err=True)
+                raise typer.Exit(1)
     # The step the operator saw (or named with --step) is the one completed; if
     # someone else finished it meanwhile, the service refuses: "moved on".
     view = cases.advance(

@@ -151,26 +151,17 @@ def _references(sop: SopDefinition) -> list[Problem]:
             problems.append(Problem(_("next step {target!r} does not exist").format(target=step.next), step.id))
         if sum(x is not None for x in (step.next, step.end, step.decision)) + bool(step.cabang) > 1:
             problems.append(Problem(_("a step has only one of next, end, decision or cabang"), step.id))
-        for role in step.diinformasikan:
-            if role not in roles:
-                problems.append(
-                    Problem(
-                        _("diinformasikan: unknown role {role!r} (known: {known})").format(
-                            role=role, known=", ".join(sorted(roles))
-                        ),
-                        step.id,
-                    )
+        for key, named in (("diinformasikan", step.diinformasikan), ("persetujuan", step.persetujuan)):
+            problems += [
+                Problem(
+                    _("{key}: unknown role {role!r} (known: {known})").format(
+                        key=key, role=role, known=", ".join(sorted(roles))
+                    ),
+                    step.id,
                 )
-        for role in step.persetujuan:
-            if role not in roles:
-                problems.append(
-                    Problem(
-                        _("persetujuan: unknown role {role!r} (known: {known})").format(
-                            role=role, known=", ".join(sorted(roles))
-                        ),
-                        step.id,
-                    )
-                )
+                for role in named
+                if role not in roles
+            ]
         if step.persetujuan and len(set(step.persetujuan)) < 2:
             problems.append(Problem(_("persetujuan names the roles who sign off together: at least two"), step.id))
         if step.waktu_dari is not None:
