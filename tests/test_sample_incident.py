@@ -45,7 +45,10 @@ def test_the_security_incident_sample_runs_end_to_end_as_the_readme_says(sop):
     step("--as", "rina", "--at", "2026-11-21 14:00")
     step("--as", "rina", "--on-behalf-of", "gov_csirt", "--decision", "asistensi", "--at", "2026-11-21 19:00")
     step("--as", "dimas", "--decision", "ya", "--at", "2026-11-23 10:00")
-    step("--as", "dimas", "--at", "2026-11-23 15:00")
+    handed = step("--as", "dimas", "--at", "2026-11-23 15:00")
+    assert handed["linked_to"] == ["ADU-2026-00002"] and handed["paused_since"] is not None  # waits for kaltim-db
+    exited_ok(sop("operator", "add", "dba", "--role", "pemeriksa_pengelola_ti"))
+    exited_ok(sop("cancel", "2", "--as", "dba", "--reason", "dipulihkan vendor", "--at", "2026-11-23 16:00"))
     step("--as", "dimas", "--on-behalf-of", "pemilik_sistem", "--at", "2026-11-24 09:00")
     signed = step("--as", "rina", "--at", "2026-11-24 10:00")
     assert signed["status"] == "open" and signed["journal"][-1]["action"] == "approved"

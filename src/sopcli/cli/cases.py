@@ -589,7 +589,7 @@ def _ask_field(questions: Questions, spec) -> str:
 
 
 def _report_progress(view, card) -> None:
-    from sopcli.definitions.schema import SIGNED_AS
+    from sopcli.definitions.schema import HANDED_TO, SIGNED_AS
     from sopcli.i18n import _
     from sopcli.present.casefmt import took_text
     from sopcli.present.labels import status_label
@@ -609,6 +609,14 @@ def _report_progress(view, card) -> None:
         _("Step {id} done{decision}.").format(id=last.step, decision=f" ({last.decision})" if last.decision else "")
         + (f" {timing}" if timing else "")
     )
+    if HANDED_TO in last.fields:
+        typer.echo(
+            (
+                _("{number} handed to {linked}; it waits until {linked} closes.")
+                if view.paused_since
+                else _("{number} handed to {linked}.")
+            ).format(number=view.number, linked=last.fields[HANDED_TO])
+        )
     if view.status == Status.OPEN and len(view.step_deadlines) > 1:
         typer.echo(
             _("{number} is now at steps {steps}, run at once: sop next {number} --step ID").format(

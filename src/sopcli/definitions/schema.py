@@ -53,6 +53,9 @@ OUTCOME_FIELD = "outcome"
 SIGNED_AS = "sebagai"
 # The key under which a step entry records the outside party its step was recorded for ("atas nama"); reserved.
 ON_BEHALF = "atas_nama"
+# A hand-over to another SOP (serahkan): the handing step's entry names the new complaint, whose received entry
+# names the one it came from (and, for a sub-process that returns, says so); reserved likewise.
+HANDED_TO, HANDED_FROM, RETURNS = "diteruskan_ke", "berasal_dari", "kembali"
 # The keys under which a step entry records the decision its checks proposed, and why the operator took
 # another; reserved likewise.
 CHECK_PROPOSED = "usul_pemeriksaan"
@@ -60,11 +63,22 @@ OVERRIDE_REASON = "alasan_beda_usulan"
 # The keys format 1 does not know: a file using them says format = 2.
 FORMAT2_KEYS = ("outcomes", "disusun_oleh", "penanggung_jawab", "tujuan", "pengantar", "catatan_transkripsi")
 # The same, of a step.
-STEP_FORMAT2_KEYS = ("cabang", "gabung", "persetujuan", "checks", "diinformasikan")
+STEP_FORMAT2_KEYS = ("cabang", "gabung", "persetujuan", "checks", "diinformasikan", "serahkan")
 # The complaint's details a check's target may name, written {host}, {system} or {unit}.
 CHECK_PLACEHOLDERS = ("host", "system", "unit")
 # A step entry that opens a fork names its branches in next_step, joined by this (so no branch id may hold it).
 BRANCH_SEPARATOR = ","
+
+
+class Handover(_Frozen):
+    """``serahkan``: when the step is done, the complaint is handed to another SOP as a new, linked complaint.
+
+    With ``kembali`` it is a sub-process that returns: the handing complaint waits (paused) at its next step
+    until the new one closes, then goes on by itself.
+    """
+
+    sop: str = Field(min_length=1, pattern=ID_PATTERN)
+    kembali: bool = False
 
 
 class Role(_Frozen):
@@ -199,6 +213,7 @@ class Step(_Frozen):
     persetujuan: tuple[str, ...] = ()
     checks: tuple[Check, ...] = ()
     diinformasikan: tuple[str, ...] = ()  # roles told of the step, apart from those acting (format 2)
+    serahkan: Handover | None = None  # format 2: the complaint handed to another SOP when the step is done
 
     @property
     def standard(self) -> TimeStandard | None:

@@ -149,6 +149,10 @@ def _references(sop: SopDefinition) -> list[Problem]:
                 )
         if step.next is not None and step.next not in step_ids:
             problems.append(Problem(_("next step {target!r} does not exist").format(target=step.next), step.id))
+        if step.serahkan is not None and step.serahkan.sop == sop.id:
+            problems.append(Problem(_("serahkan names this SOP itself; hand over to another SOP"), step.id))
+        if step.serahkan is not None and step.serahkan.kembali and step.end is not None:
+            problems.append(Problem(_("serahkan with kembali = true needs a next step to wait at, not end"), step.id))
         if sum(x is not None for x in (step.next, step.end, step.decision)) + bool(step.cabang) > 1:
             problems.append(Problem(_("a step has only one of next, end, decision or cabang"), step.id))
         for key, named in (("diinformasikan", step.diinformasikan), ("persetujuan", step.persetujuan)):

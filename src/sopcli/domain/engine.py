@@ -37,6 +37,7 @@ from typing import Any
 from sopcli.definitions.schema import (
     BRANCH_SEPARATOR,
     CHECK_PROPOSED,
+    HANDED_TO,
     ON_BEHALF,
     OUTCOME_FIELD,
     OVERRIDE_REASON,
@@ -285,6 +286,7 @@ def complete_step(
     proposed: str | None = None,
     override_reason: str | None = None,
     on_behalf_of: str | None = None,
+    handed_to: str | None = None,
 ) -> Transition:
     """Finish a current step: take the decision, record fields, move on or close.
 
@@ -353,6 +355,8 @@ def complete_step(
                 ).format(id=step.id, lanes=", ".join(outside_lanes(sop, step)) or "-")
             )
         recorded[ON_BEHALF] = on_behalf_of
+    if handed_to is not None:  # the step handed the complaint to another SOP: the new complaint's number
+        recorded[HANDED_TO] = handed_to
     if proposed is not None and step.decision is not None:
         recorded[CHECK_PROPOSED] = proposed
         taken = _option_label(step, decision)
@@ -894,7 +898,7 @@ def _case_fields(recorded: Mapping[str, str]) -> dict[str, str]:
     return {
         key: value
         for key, value in recorded.items()
-        if key not in (OUTCOME_FIELD, SIGNED_AS, CHECK_PROPOSED, OVERRIDE_REASON, ON_BEHALF)
+        if key not in (OUTCOME_FIELD, SIGNED_AS, CHECK_PROPOSED, OVERRIDE_REASON, ON_BEHALF, HANDED_TO)
     }
 
 

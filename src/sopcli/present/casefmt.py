@@ -225,6 +225,10 @@ def print_case(view, tz, terminal=None) -> None:
         (_("Ref"), view.ref or "-"),
         (_("Description"), view.description),
     ]
+    if view.handed_from:
+        header.append((_("Handed over from"), view.handed_from))
+    if view.handed_to:
+        header.append((_("Handed over to"), ", ".join(view.handed_to)))
     if view.status == Status.OPEN and len(view.step_deadlines) > 1:  # a fork's branches: each its own deadline
         header.append((_("Current steps"), ", ".join(view.step_deadlines)))
         for step_id, due in view.step_deadlines.items():

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, TypedDict, overload
 
-from sopcli.definitions.schema import OUTCOME_FIELD, PRIORITIES
+from sopcli.definitions.schema import HANDED_FROM, HANDED_TO, OUTCOME_FIELD, PRIORITIES, RETURNS
 from sopcli.domain import engine
 from sopcli.domain.urgency import minutes_left
 from sopcli.domain.vocabulary import STATUS_LABELS, Action, Status
@@ -181,6 +181,8 @@ class CaseView:
     # Every step the case is at (after a fork, several) → its deadline; the current step alone otherwise.
     step_deadlines: dict[str, datetime | None] = field(default_factory=dict)
     outcome: str | None = None  # how a closed case ended, in its SOP's words (format 2: the outcome's label)
+    handed_to: list[str] = field(default_factory=list)  # the complaints its steps handed to other SOPs (serahkan)
+    handed_from: str | None = None  # the complaint that handed this one over
 
     def to_json(self, tz) -> dict[str, Any]:
         """The JSON contract scripts rely on; times in the office's zone, with offset."""
@@ -194,6 +196,8 @@ class CaseView:
             "sop": {"id": self.sop_id, "version": self.sop_version, "nama": self.sop_name},
             "status": self.status,
             "outcome": self.outcome,
+            "linked_to": self.handed_to,
+            "linked_from": self.handed_from,
             "current_step": self.current_step,
             "current_steps": [{"step": step, "due_at": t(due)} for step, due in self.step_deadlines.items()],
             "due_at": t(self.due_at),
@@ -390,6 +394,8 @@ def _view(session, complaint, sop, day_minutes: int, with_journal: bool = True, 
         journal=entries,
         step_deadlines=deadlines,
         outcome=_outcome_label(sop, complaint.status, entries),
+        handed_to=[e.fields[HANDED_TO] for e in entries if e.action == Action.STEP and HANDED_TO in e.fields],
+        handed_from=entries[0].fields.get(HANDED_FROM) if entries else None,
     )
 
 
@@ -579,8 +585,6 @@ def record_complaint(rt: Runtime, new: NewComplaint, *, actor: str) -> CaseView:
         ConflictError: the ref is already recorded (the message names the complaint).
         InputError: an empty field, a future received-at.
     """
-    from sopcli.store.models import Complaint
-
     loaded = _load_sop(rt, new.sop)
     if new.received_at is not None:
         check_received_at(new.received_at, rt.now())
@@ -606,34 +610,54 @@ def record_complaint(rt: Runtime, new: NewComplaint, *, actor: str) -> CaseView:
     with rt.ready_database().transaction(write=True) as session:
         journal.lock(session)
         now = rt.now()  # under the lock, as in _act: the journal's moments follow its chain
-        received_at = new.received_at or now
-        transition = engine.start(
-            sop, received_at=received_at, actor=actor, note=details["description"], priority=details["priority"]
-        )
         if details["ref"]:
             _refuse_duplicate_ref(session, details["ref"])
-        version = _pinned_version(session, loaded, now)
-        year = received_at.astimezone(rt.zone).year
-        serial = complaints.last_serial(session, year) + 1
-        complaint = Complaint(
-            number=f"{NUMBER_PREFIX}-{year}-{serial:05d}",
-            year=year,
-            serial=serial,
-            sop_version_id=version.id,
-            sop_id=sop.id,
-            received_at=received_at,
-            status=Status.OPEN,
-            last_at=received_at,
-            created_by=actor,
-            **details,
-        )
-        complaints.store_state(complaint, transition.state, engine.due_at(sop, transition.state, calendar))
-        session.add(complaint)
-        session.flush()
-        entry = engine.Entry(**(engine.describe(transition.entry) | {"fields": received_fields(sop, details)}))
-        journal.append(session, entry, now, complaint_id=complaint.id, complaint_number=complaint.number)
-        session.flush()
+        complaint = _open_complaint(rt, session, loaded, details, new.received_at or now, actor, now)
         return _view(session, complaint, sop, calendar.day_minutes)
+
+
+def _open_complaint(
+    rt: Runtime,
+    session,
+    loaded,
+    details: Mapping[str, Any],
+    received_at: datetime,
+    actor: str,
+    now: datetime,
+    linked: Mapping[str, str] | None = None,
+):
+    """A new complaint row at its SOP's first step, and its received entry (with ``linked`` fields), in the
+    caller's write transaction; the journal's lock is held."""
+    from sopcli.store.models import Complaint
+
+    sop = loaded.definition
+    calendar = rt.calendar_for(sop)
+    transition = engine.start(
+        sop, received_at=received_at, actor=actor, note=details["description"], priority=details["priority"]
+    )
+    version = _pinned_version(session, loaded, now)
+    year = received_at.astimezone(rt.zone).year
+    serial = complaints.last_serial(session, year) + 1
+    complaint = Complaint(
+        number=f"{NUMBER_PREFIX}-{year}-{serial:05d}",
+        year=year,
+        serial=serial,
+        sop_version_id=version.id,
+        sop_id=sop.id,
+        received_at=received_at,
+        status=Status.OPEN,
+        last_at=received_at,
+        created_by=actor,
+        **details,
+    )
+    complaints.store_state(complaint, transition.state, engine.due_at(sop, transition.state, calendar))
+    session.add(complaint)
+    session.flush()
+    fields = received_fields(sop, details) | dict(linked or {})
+    entry = engine.Entry(**(engine.describe(transition.entry) | {"fields": fields}))
+    journal.append(session, entry, now, complaint_id=complaint.id, complaint_number=complaint.number)
+    session.flush()
+    return complaint
 
 
 def check_received_at(received_at: datetime, now: datetime) -> None:
@@ -806,6 +830,8 @@ def _apply(rt: Runtime, session, complaint, sop, act: Any, now: datetime, with_c
     session.add(complaint)
     for entry in (transition.entry, *transition.also):
         journal.append(session, entry, now, complaint_id=complaint.id, complaint_number=complaint.number)
+    if state.status == Status.OPEN and transition.state.status != Status.OPEN:
+        _return_to_handing(rt, session, complaint, transition.entry, now)
     session.flush()
     return _view(session, complaint, sop, calendar.day_minutes, calendar=calendar)
 
@@ -911,6 +937,9 @@ def advance(
                     ),
                     _("to be given a role, ask the administrator"),
                 )
+        handed = None
+        if step is not None and step.serahkan is not None and len(engine.pending_approvals(step, target)) <= 1:
+            handed = _hand_over(rt, case, step.serahkan, at or now, actor, now)
         transition = engine.complete_step(
             sop,
             state,
@@ -927,7 +956,13 @@ def advance(
             proposed=proposed,
             override_reason=override_reason,
             on_behalf_of=_role_key(sop, on_behalf_of) if on_behalf_of else None,
+            handed_to=handed.number if handed else None,
         )
+        if handed is not None and step is not None and step.serahkan is not None and step.serahkan.kembali:
+            if transition.state.status == Status.OPEN:  # a sub-process: wait for it, paused, at the next step
+                reason = _("waiting for {number} ({sop})").format(number=handed.number, sop=handed.sop_id)
+                waiting = engine.pause(transition.state, at=at or now, now=now, actor=actor, reason=reason)
+                transition = engine.and_then(transition, waiting)
         for party in informed:  # told with the step: written after it, in the same transaction
             told = engine.inform(
                 sop,
@@ -950,6 +985,53 @@ def advance(
         with_case=True,
         on_behalf_of=on_behalf_of,
     )
+
+
+def _hand_over(rt: Runtime, case: CaseAt, handover, at: datetime, actor: str, now: datetime):
+    """The new complaint a step's ``serahkan`` hands ``case`` to: same details, under the named SOP.
+
+    Raises:
+        NotFoundError: no built-in or recorded SOP has that id.
+    """
+    from sopcli.definitions.loader import load
+    from sopcli.services.sops import recorded_sop
+
+    try:
+        loaded = load(handover.sop)
+    except NotFoundError:
+        loaded = recorded_sop(case.session, handover.sop)
+        if loaded is None:
+            raise NotFoundError(
+                _("the step hands the complaint to SOP {sop}, which this logbook does not know").format(
+                    sop=handover.sop
+                ),
+                _("record a complaint under it once with 'sop new --sop FILE', or correct the SOP file"),
+            ) from None
+    parent = case.complaint
+    details = {key: getattr(parent, key) for key in ("description", "reporter", "unit", "system", "channel")}
+    details |= {"priority": parent.priority, "host": parent.host, "ref": None}
+    linked = {HANDED_FROM: parent.number} | ({RETURNS: "ya"} if handover.kembali else {})
+    return _open_complaint(rt, case.session, loaded, details, at, actor, now, linked)
+
+
+def _return_to_handing(rt: Runtime, session, child, closing: engine.Entry, now: datetime) -> None:
+    """A complaint handed over as a sub-process (``serahkan`` with ``kembali``) closed: the complaint that
+    handed it, waiting paused, goes on, in the same transaction."""
+    received = json.loads(complaints.journal_of(session, child.id)[0].fields)
+    if received.get(RETURNS) != "ya" or not received.get(HANDED_FROM):
+        return
+    parent = _complaint(session, rt, received[HANDED_FROM])
+    state = complaints.state_of(parent)
+    if state.status != Status.OPEN or state.paused_since is None:  # someone resumed or closed it by hand
+        return
+    sop = _definition(session, parent.sop_version_id)
+    calendar = rt.calendar_for(sop)
+    at = max(closing.at, state.last_at)
+    note = _("{number} closed: {status}").format(number=child.number, status=_(STATUS_LABELS[child.status]))
+    resumed = engine.resume(state, calendar, at=at, now=max(now, at), actor=closing.actor, note=note)
+    complaints.store_state(parent, resumed.state, engine.earliest_due(sop, resumed.state, calendar))
+    session.add(parent)
+    journal.append(session, resumed.entry, now, complaint_id=parent.id, complaint_number=parent.number)
 
 
 def _role_key(sop, given: str) -> str:
