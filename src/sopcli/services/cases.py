@@ -430,16 +430,7 @@ def step_card(rt: Runtime, number: str, step_id: str | None = None) -> StepCard:
         complaint = _complaint(session, rt, number)
         sop = _definition(session, complaint.sop_version_id)
         view = _view(session, complaint, sop, rt.calendar_for(sop).day_minutes, with_journal=False)
-    state = complaints.state_of(complaint)
-    if state.status != Status.OPEN:
-        raise engine.ActionError(
-            _("{number} is already closed ({status})").format(
-                number=complaint.number, status=_(STATUS_LABELS[state.status])
-            )
-        )
-    if step_id is not None:
-        _refuse_moved_on(complaint, state, str(step_id))
-        state = engine.focus(state, str(step_id))
+    state = open_at(complaint, step_id)
     step = sop.step(state.current_step)
     calendar = rt.calendar_for(sop)
     standard = engine.standard_for(sop, step, state.fields, state.priority)
@@ -785,6 +776,26 @@ def _act(
         if refused is None:
             return _apply(rt, session, complaint, sop, act, now, with_case) if act is not None else None
     raise refused  # after the commit: the refusal stays in the journal
+
+
+def open_at(complaint, step_id: str | None) -> engine.CaseState:
+    """The open case ``complaint`` holds, at ``step_id`` (one of its current steps) when given.
+
+    Raises:
+        ActionError: the complaint is closed.
+        CaseMovedOn: it is not at ``step_id``.
+    """
+    state = complaints.state_of(complaint)
+    if state.status != Status.OPEN:
+        raise engine.ActionError(
+            _("{number} is already closed ({status})").format(
+                number=complaint.number, status=_(STATUS_LABELS[state.status])
+            )
+        )
+    if step_id is None:
+        return state
+    _refuse_moved_on(complaint, state, str(step_id))
+    return engine.focus(state, str(step_id))
 
 
 def _refuse_moved_on(complaint, state: engine.CaseState, step_id: str) -> None:

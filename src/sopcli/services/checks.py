@@ -13,7 +13,6 @@ from typing import Any
 from sopcli.definitions.schema import Check
 from sopcli.domain import engine
 from sopcli.domain.checks import CheckResult, Probe, entry_fields, prepare, proposal
-from sopcli.domain.vocabulary import STATUS_LABELS, Status
 from sopcli.i18n import _
 from sopcli.limits import check_entry
 from sopcli.services.runtime import Runtime
@@ -41,22 +40,13 @@ class _Target:
 
 def _target(rt: Runtime, number: str, step_id: str | None) -> _Target:
     from sopcli.definitions.loader import is_builtin_origin
-    from sopcli.services.cases import _complaint, _definition, _refuse_moved_on
+    from sopcli.services.cases import _complaint, _definition, open_at
 
     with rt.ready_database().transaction() as session:
         complaint = _complaint(session, rt, number)
         sop = _definition(session, complaint.sop_version_id)
         origin = sop_versions.with_id(session, complaint.sop_version_id).origin
-    state = complaints.state_of(complaint)
-    if state.status != Status.OPEN:
-        raise engine.ActionError(
-            _("{number} is already closed ({status})").format(
-                number=complaint.number, status=_(STATUS_LABELS[state.status])
-            )
-        )
-    if step_id is not None:
-        _refuse_moved_on(complaint, state, str(step_id))
-    step = sop.step(str(step_id) if step_id is not None else state.current_step)
+    step = sop.step(open_at(complaint, step_id).current_step)
     details = {"host": complaint.host, "system": complaint.system, "unit": complaint.unit}
     return _Target(complaint.number, step, details, is_builtin_origin(origin))
 
