@@ -63,7 +63,19 @@ OVERRIDE_REASON = "alasan_beda_usulan"
 # The keys format 1 does not know: a file using them says format = 2.
 FORMAT2_KEYS = ("outcomes", "disusun_oleh", "penanggung_jawab", "tujuan", "pengantar", "catatan_transkripsi")
 # The same, of a step.
-STEP_FORMAT2_KEYS = ("cabang", "gabung", "persetujuan", "checks", "diinformasikan", "serahkan")
+STEP_FORMAT2_KEYS = (
+    "cabang",
+    "gabung",
+    "persetujuan",
+    "checks",
+    "diinformasikan",
+    "serahkan",
+    "reminders",
+    "escalate",
+)
+# An escalation's ``to`` may name, beside the SOP's roles: the superior of whoever acts (their role's
+# ``atasan``), or the head of office (the configuration's head_of_office recipient).
+ESCALATE_SUPERIOR, ESCALATE_HEAD = "atasan", "kepala"
 # The complaint's details a check's target may name, written {host}, {system} or {unit}.
 CHECK_PLACEHOLDERS = ("host", "system", "unit")
 # A step entry that opens a fork names its branches in next_step, joined by this (so no branch id may hold it).
@@ -87,6 +99,16 @@ class Role(_Frozen):
     key: str = Field(min_length=1, pattern=KEY_PATTERN)
     nama: str = Field(min_length=1)
     luar: bool = False  # format 2: a party outside the office (a Direktorat Teknis, an SKPD, the user)
+    atasan: str | None = None  # format 2: the role this one answers to, whom an escalation reaches
+
+
+class Escalation(_Frozen):
+    """``escalate``: at a threshold of the step's time (``100%``, or ``1 jam`` before its deadline), tell ``to``
+    as well as whoever acts: a role key, ``atasan`` (the superior of whoever acts) or ``kepala`` (the head of
+    office)."""
+
+    at: str = Field(min_length=1)
+    to: str = Field(min_length=1, pattern=KEY_PATTERN)
 
 
 class Option(_Frozen):
@@ -214,6 +236,10 @@ class Step(_Frozen):
     checks: tuple[Check, ...] = ()
     diinformasikan: tuple[str, ...] = ()  # roles told of the step, apart from those acting (format 2)
     serahkan: Handover | None = None  # format 2: the complaint handed to another SOP when the step is done
+    # format 2: when whoever acts is reminded, and who else is told when the step runs late; left out, the
+    # configuration's reminders and escalations apply
+    reminders: tuple[str, ...] | None = None
+    escalate: tuple[Escalation, ...] | None = None
 
     @property
     def standard(self) -> TimeStandard | None:

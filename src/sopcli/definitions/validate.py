@@ -70,7 +70,8 @@ def _format(sop: SopDefinition) -> list[Problem]:
         problems += [
             Problem(message.format(key=key), step.id) for key in STEP_FORMAT2_KEYS if key in step.model_fields_set
         ]
-    problems += [Problem(message.format(key="luar"), key="roles") for role in sop.roles if role.luar][:1]
+    for key in ("luar", "atasan"):
+        problems += [Problem(message.format(key=key), key="roles") for role in sop.roles if getattr(role, key)][:1]
     return problems
 
 

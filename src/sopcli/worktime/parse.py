@@ -112,6 +112,55 @@ def parse_duration(text: str | None) -> TimeStandard | None:
     return TimeStandard(original, low, high, unit)
 
 
+_PERCENT = re.compile(r"^(\d+(?:[.,]\d+)?)\s*%$")
+# A reminder past this share of the standard would come weeks after the breach: a typo (750% for 75%).
+MOST_PERCENT = 1000
+
+
+@dataclass(frozen=True)
+class Threshold:
+    """When a reminder or an escalation falls: a share of a step's time standard (``75%``), or a working time
+    before the step's deadline (``1 jam``: an hour before it is due)."""
+
+    text: str
+    percent: float | None = None
+    before: TimeStandard | None = None
+
+    def offset(self, standard_minutes: float, day_minutes: int) -> float:
+        """Working minutes after the standard starts counting at which it falls (pauses aside)."""
+        if self.percent is not None:
+            return standard_minutes * self.percent / 100
+        assert self.before is not None
+        return max(standard_minutes - self.before.deadline_minutes(day_minutes), 0.0)
+
+
+@lru_cache(maxsize=256)
+def parse_threshold(text: str) -> Threshold:
+    """``50%`` or ``1 jam`` (before the deadline), as reminders and escalations are written.
+
+    Raises:
+        TimeParseError: neither a share nor a single length of time.
+    """
+    cleaned = " ".join(str(text).strip().lower().split())
+    if share := _PERCENT.match(cleaned):
+        percent = _number(share[1])
+        if not 0 < percent <= MOST_PERCENT:
+            raise TimeParseError(
+                _("{text!r} is not a share from 1% to {most}%").format(text=text, most=MOST_PERCENT)
+            )
+        return Threshold(f"{share[1]}%", percent=percent)
+    try:
+        before = parse_duration(cleaned)
+    except TimeParseError:
+        before = None
+    if before is None or before.low != before.high:
+        raise TimeParseError(
+            _("not a reminder time: {text!r}").format(text=text),
+            _("write a share of the step's time like '75%' or a time before its deadline like '1 jam'"),
+        )
+    return Threshold(before.text, before=before)
+
+
 def _unit(word: str, original: str) -> tuple[Unit, float]:
     word = word.strip()
     if word not in _UNITS:
