@@ -22,6 +22,14 @@ Keys:
     office_place   the town written above the signature (``Samarinda, 24 November 2026``)
     signer_title   who signs printed reports (``Kepala Seksi Infrastruktur TIK``)
     signer_name    their name, and signer_nip their NIP (18 digits, spaces allowed)
+    notify         where ``sop notify`` reaches a role, the head of office or a unit: a table of
+                   name = Apprise URL (or a list of them); set one at a time: ``notify.kepala``
+    reminders      when whoever acts on a step is reminded (default ``50%, 75%`` of its time standard;
+                   ``1 jam``: an hour before the deadline); a step's own ``reminders`` replace them
+    escalate_superior  when the superior (the role's ``atasan``) is told too (default ``100%``)
+    escalate_head  when the head of office is told (default ``200%``)
+    head_of_office the ``notify`` name the head of office is reached at (default ``kepala``)
+    seal_digest_to the ``notify`` name each sealed day's digest is sent to (none: not sent)
 
 The keys are the fields of ``Config``: ``key_names()`` lists them for help
 texts and errors, so the list cannot drift. The file holds only the keys that
@@ -46,6 +54,9 @@ WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 DEFAULT_ADMIN_ROLE = "admin"
 # Where the operator's name comes from (see services.runtime.Runtime.operator).
 OPERATOR_SOURCES = ("flag", "database-role")
+# The tables ``sop config set`` fills one entry at a time (``office_hours.mon``, ``notify.kepala``).
+TABLE_KEYS = ("office_hours", "notify")
+DEFAULT_REMINDERS = ("50%", "75%")
 DEFAULT_OFFICE_HOURS = {
     "mon": "07:30-16:00",
     "tue": "07:30-16:00",
@@ -75,6 +86,12 @@ class Config:
     signer_title: str | None = None
     signer_name: str | None = None
     signer_nip: str | None = None
+    notify: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    reminders: tuple[str, ...] = DEFAULT_REMINDERS
+    escalate_superior: str | None = "100%"
+    escalate_head: str | None = "200%"
+    head_of_office: str = "kepala"
+    seal_digest_to: str | None = None
 
     def zone(self):
         from sopcli.worktime.calendar import resolve_zone
@@ -144,10 +161,26 @@ def config_path() -> Path:
 
 def key_names() -> list[str]:
     """Every key ``sop config set`` takes, in ``Config``'s order; office_hours as its weekdays."""
-    return [
-        f"office_hours.{WEEKDAYS[0]} … office_hours.{WEEKDAYS[-1]}" if f.name == "office_hours" else f.name
-        for f in fields(Config)
-    ]
+    shown = {"office_hours": f"office_hours.{WEEKDAYS[0]} … office_hours.{WEEKDAYS[-1]}", "notify": "notify.NAME"}
+    return [shown.get(f.name, f.name) for f in fields(Config)]
+
+
+def masked_address(url: str) -> str:
+    """A notification address fit to show: its kind and host, never a password, token or chat id.
+
+    ``mailtos://budi:rahasia@mail.go.id?to=x`` → ``mailtos://budi@mail.go.id/…``; ``tgram://123:ABC/456`` →
+    ``tgram://***/…``: a host without a dot (a bot token) is a secret too.
+    """
+    scheme, sep, rest = url.strip().partition("://")
+    if not sep:
+        return "***"
+    authority, _slash, tail = rest.partition("/")
+    authority, _query, query = authority.partition("?")
+    user, at, host = authority.rpartition("@")
+    user = user.split(":", 1)[0]
+    host_shown = host if ("." in host or host.startswith("localhost") or host.startswith("[")) else "***"
+    shown = f"{scheme}://" + (f"{user}@" if at and user else "") + host_shown
+    return shown + ("/…" if tail or query or _query else "")
 
 
 def load(path: Path | None = None) -> Config:
@@ -222,7 +255,9 @@ def unset_in_file(key: str, path: Path | None = None) -> tuple[Path, bool]:
         return path, False
     if day:
         data[top] = {name: span for name, span in data[top].items() if name != day}
-        if not data[top]:
+        if not data[top] and top == "notify":
+            del data[top]
+        elif not data[top]:
             raise ConfigError(
                 _("at least one weekday must be open"), _("sop config unset office_hours brings back the default hours")
             )
@@ -247,6 +282,10 @@ def _unreadable(exc: Exception) -> str:
 def _known_key(key: str, where: str = "") -> None:
     """Refuse a key no setting has (``office_hours.DAY`` only for a weekday)."""
     top, dot, day = key.partition(".")
+    if top == "notify" and dot:
+        if not day.strip() or len(day) > limits.CONFIG_TEXT:
+            raise ConfigError(_("{where}notify.NAME needs a name, like notify.kepala").format(where=where))
+        return
     if top == "office_hours" and dot:
         if day not in WEEKDAYS:  # checked here: closing a day that is not one would otherwise pass silently
             raise ConfigError(
@@ -284,6 +323,16 @@ def set_value(config: Config, key: str, raw: str) -> Config:
             _("empty value for {key}").format(key=key),
             _("to remove the setting: sop config unset {key}").format(key=key),
         )
+    if key == "notify":
+        raise ConfigError(
+            _("notify is set one name at a time"),
+            _("for example: sop config set notify.kepala 'mailtos://user:password@mail.example.go.id'"),
+        )
+    if key.startswith("notify."):
+        name = key.split(".", 1)[1].strip()
+        return _with(config, "notify", {**config.notify, name: value.split()})
+    if key == "reminders":  # thresholds, comma-separated
+        return _with(config, key, [part.strip() for part in value.split(",") if part.strip()])
     if key.startswith("office_hours."):
         day = key.split(".", 1)[1]
         hours = dict(config.office_hours)
@@ -386,6 +435,16 @@ def _checked(key: str, value):
             except ValueError:
                 raise ValueError(_("{value!r} is not a date like 2026-12-31").format(value=day)) from None
         return tuple(sorted(days))  # a day twice is one closed day
+    if key == "notify":
+        if not isinstance(value, dict):
+            raise TypeError(_('a table of name = "Apprise URL"'))
+        return {str(name): _addresses(name, urls) for name, urls in value.items()}
+    if key == "reminders":
+        if not isinstance(value, list):
+            raise TypeError(_('a list of thresholds like ["50%", "75%", "1 jam"]'))
+        return tuple(_threshold(str(text)) for text in value)
+    if key in ("escalate_superior", "escalate_head"):
+        return None if value is None else _threshold(str(value))
     if key == "supervisor_roles":
         if not isinstance(value, list) or not all(isinstance(r, str) and r.strip() for r in value):
             raise TypeError(_('a list of role keys like ["kabid", "kasi"]'))
@@ -427,6 +486,26 @@ def _checked(key: str, value):
     return None if value is None else str(value)
 
 
+def _addresses(name, urls) -> tuple[str, ...]:
+    """A ``notify`` entry's addresses: one URL, several separated by blanks, or a list of them."""
+    listed = urls.split() if isinstance(urls, str) else urls
+    if not isinstance(listed, (list, tuple)) or not listed or not all(isinstance(u, str) and "://" in u for u in listed):
+        raise ValueError(
+            _("notify.{name}: an Apprise URL like mailtos://… or tgram://…, or a list of them").format(name=name)
+        )
+    return tuple(listed)
+
+
+def _threshold(text: str) -> str:
+    from sopcli.errors import TimeParseError
+    from sopcli.worktime.parse import parse_threshold
+
+    try:
+        return parse_threshold(text).text
+    except TimeParseError as exc:
+        raise ValueError(exc.message) from None
+
+
 def _parse_hours(day: str, span: str) -> tuple[time, time]:
     try:
         opening, closing = (time.fromisoformat(part.strip().replace(".", ":")) for part in str(span).split("-"))
@@ -465,6 +544,9 @@ def dumps(config: Config, keys=None) -> str:
         "signer_name",
         "signer_nip",
         "check_nameserver",
+        "escalate_superior",
+        "escalate_head",
+        "seal_digest_to",
     ):
         value = getattr(config, key)
         if value is not None and wanted(key):
@@ -475,6 +557,10 @@ def dumps(config: Config, keys=None) -> str:
         lines.append("command_checks = false")
     if wanted("admin_role") and config.admin_role != DEFAULT_ADMIN_ROLE:
         lines.append(f"admin_role = {quote(config.admin_role)}")
+    if wanted("head_of_office") and config.head_of_office != Config.head_of_office:
+        lines.append(f"head_of_office = {quote(config.head_of_office)}")
+    if wanted("reminders") and config.reminders != DEFAULT_REMINDERS:
+        lines.append("reminders = [" + ", ".join(quote(r) for r in config.reminders) + "]")
     if wanted("supervisor_roles") and config.supervisor_roles:
         lines.append("supervisor_roles = [" + ", ".join(quote(r) for r in config.supervisor_roles) + "]")
     if wanted("closed_days"):
@@ -483,6 +569,11 @@ def dumps(config: Config, keys=None) -> str:
         lines += [""] if lines else []
         lines.append("[office_hours]")
         lines += [f"{day} = {quote(config.office_hours[day])}" for day in WEEKDAYS if day in config.office_hours]
+    if wanted("notify") and config.notify:
+        lines += ["", "[notify]"] if lines else ["[notify]"]
+        for name, urls in sorted(config.notify.items()):
+            written = quote(urls[0]) if len(urls) == 1 else "[" + ", ".join(map(quote, urls)) + "]"
+            lines.append(f"{quote(name)} = {written}")
     return "\n".join(lines) + "\n" if lines else ""
 
 

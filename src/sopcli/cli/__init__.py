@@ -51,6 +51,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "operator": ("operators", "app", "Operators and their pelaksana roles."),
     "config": ("config", "app", "Settings: office hours, time zone, closed days, language."),
     "board": ("board", "board", "Show the open queue full screen, refreshed every few seconds."),
+    "notify": ("notify", "notify", "Send the reminders and escalations that have come due."),
 }
 
 # The panels `sop --help` lists the commands in: the day's casework, what supervisors watch and read, upkeep.
@@ -71,7 +72,7 @@ PANELS: dict[str, tuple[str, ...]] = {
         "reopen",
         "transfer",
     ),
-    N_("Supervisors"): ("board", "report", "journal", "verify"),
+    N_("Supervisors"): ("board", "report", "journal", "verify", "notify"),
     N_("Admin"): ("import", "export", "sops", "db", "operator", "config"),
 }
 

@@ -31,6 +31,8 @@ def show(as_json: JsonOption = False) -> None:
     current = config.load()
     if current.database_url:  # shown on screens and pasted into chats: never the password
         current = replace(current, database_url=config.without_password(current.database_url))
+    masked = {name: tuple(map(config.masked_address, urls)) for name, urls in current.notify.items()}
+    current = replace(current, notify=masked)  # nor a mail password or a bot token
     if as_json:
         render.print_json(asdict(current))
         return
@@ -83,7 +85,9 @@ def unset(key: Annotated[str, typer.Argument(help="One of: " + _KEYS + "; or off
     path, removed = config.unset_in_file(key)
     if not removed:
         typer.echo(_("{key} is not set in {path}: nothing to remove.").format(key=key, path=path), err=True)
-    elif "." in key:
+    elif key.startswith("notify."):
+        typer.echo(_("Removed {key} from {path}.").format(key=key, path=path), err=True)
+    elif key.startswith("office_hours."):
         typer.echo(_("Removed {key} from {path}: the office is closed that day.").format(key=key, path=path), err=True)
     else:
         typer.echo(_("Removed {key} from {path}: its default applies again.").format(key=key, path=path), err=True)

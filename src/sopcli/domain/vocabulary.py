@@ -49,6 +49,7 @@ class Action(StrEnum):
     APPROVE = "approved"  # one role's sign-off of a step that needs several (persetujuan)
     CHECKED = "checked"  # a step's machine check ran (or was skipped): evidence, the case does not move
     INFORMED = "informed"  # a party a step names (diinformasikan) was told; the case does not move
+    NOTIFIED = "notified"  # sop notify delivered a reminder, an escalation or a notice; the case does not move
 
 
 class ActivityColumn(StrEnum):
@@ -96,6 +97,7 @@ ACTION_TABLE: Mapping[str, ActionSpec] = {
     Action.APPROVE: ActionSpec(N_("signed off"), True, None),
     Action.CHECKED: ActionSpec(N_("checked"), False, None),
     Action.INFORMED: ActionSpec(N_("informed"), True, None),
+    Action.NOTIFIED: ActionSpec(N_("notified"), False, None),
 }
 
 # Message ids of the statuses as an operator reads them (translated where shown, or in an error naming one).

@@ -400,7 +400,15 @@ def timing_label(line, day_minutes: int) -> str:
 
 # Actions whose fields are told in words, not listed: a correction's old and new values, an undo's reversed entry,
 # an operator's roles before and after.
-TOLD_IN_WORDS = (Action.CORRECT, Action.UNDO, Action.REOPEN, Action.TRANSFER, Action.ROLES, Action.CHECKED)
+TOLD_IN_WORDS = (
+    Action.CORRECT,
+    Action.UNDO,
+    Action.REOPEN,
+    Action.TRANSFER,
+    Action.ROLES,
+    Action.CHECKED,
+    Action.NOTIFIED,
+)
 
 
 def recorded_later(line, tz) -> str:

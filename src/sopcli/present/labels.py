@@ -38,6 +38,12 @@ def fields_text(action: str, fields: Mapping[str, str], next_step: str | None = 
     if action == Action.INFORMED:
         via = fields.get("via")
         return _("told: {party}").format(party=fields.get("party")) + (f" ({via})" if via else "")
+    if action == Action.NOTIFIED:
+        from sopcli.domain.alerts import event_text
+
+        return _("sent to {recipient} ({channel}): {event}").format(
+            recipient=fields.get("kepada"), channel=fields.get("saluran"), event=event_text(fields)
+        )
     if action == Action.APPROVE:
         return _("signed off as {role}").format(role=fields.get(SIGNED_AS))
     if action == Action.CHECKED:  # "ping 10.20.1.1: failed (3/3 lost)": the evidence, in one line

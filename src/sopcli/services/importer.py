@@ -607,6 +607,7 @@ class _Writer:
                     1,
                     "[]",  # no fork yet: no branches
                     "[]",  # ... and no sign-offs
+                    at if opening.status == Status.OPEN else None,  # sop notify tells the first step's pelaksana
                 )
             )
             hashed_fields, stored_fields = received_fields_json(record, opening, f"{source}:{line}")

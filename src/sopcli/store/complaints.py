@@ -79,6 +79,7 @@ def store_state(complaint: Complaint, state: CaseState, due: datetime | None) ->
     complaint.last_at = state.last_at
     complaint.closed_at = state.closed_at
     complaint.due_at = due
+    complaint.notify_at = state.last_at  # a step began, a pause ended, the case closed: sop notify looks again
     complaint.revision += 1
 
 
@@ -251,6 +252,7 @@ COMPLAINT_COLUMNS = (
     "revision",
     "branches",
     "approvals",
+    "notify_at",
 )
 # Values looked up with one IN (...) each: well under every engine's limit on parameters.
 LOOKUP_BATCH = 500

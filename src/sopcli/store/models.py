@@ -95,6 +95,9 @@ class Complaint(SQLModel, table=True):
     overall_on_time: bool | None = None
     created_by: str
     revision: int = 0  # bumped on every change: a stale writer finds it moved and stops
+    # when sop notify next looks at the complaint (a threshold falls, a step began, it closed); None: it owes
+    # nothing. Every change of state sets it to the change's moment.
+    notify_at: datetime | None = Field(default=None, sa_column=_utc(nullable=True, index=True))
 
 
 class JournalEntry(SQLModel, table=True):
@@ -134,4 +137,6 @@ class Operator(SQLModel, table=True):
     name: str = Field(primary_key=True)
     display_name: str | None = None
     roles: str = Field(default="[]", sa_column=Column(Text, nullable=False))  # JSON array of role keys
+    # JSON array of Apprise URLs where the operator is told of the steps they act on (secrets: never shown)
+    notify: str = Field(default="[]", sa_column=Column(Text, nullable=False, server_default="[]"))
     created_at: datetime = Field(sa_column=_utc())

@@ -183,6 +183,18 @@ class WorkingCalendar:
             day += _ONE_DAY
         raise ValueError("no working time within twenty years: check the office hours")
 
+    def next_open(self, moment: datetime) -> datetime:
+        """``moment`` itself when the office is open then (its closing minute included), else its next opening."""
+        if self.always_open:
+            return moment
+        day = moment.astimezone(self.tz).date()
+        for _ in range(_MAX_DAYS):
+            window = self._window(day)
+            if window and window[1] >= moment:
+                return max(window[0], moment)
+            day += _ONE_DAY
+        raise ValueError("no working time within twenty years: check the office hours")
+
     def before(self, end: datetime, minutes: float) -> datetime:
         """The latest moment with ``minutes`` of working time between it and ``end``: ``add`` run backwards.
 
