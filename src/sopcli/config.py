@@ -489,7 +489,11 @@ def _checked(key: str, value):
 def _addresses(name, urls) -> tuple[str, ...]:
     """A ``notify`` entry's addresses: one URL, several separated by blanks, or a list of them."""
     listed = urls.split() if isinstance(urls, str) else urls
-    if not isinstance(listed, (list, tuple)) or not listed or not all(isinstance(u, str) and "://" in u for u in listed):
+    if (
+        not isinstance(listed, (list, tuple))
+        or not listed
+        or not all(isinstance(u, str) and "://" in u for u in listed)
+    ):
         raise ValueError(
             _("notify.{name}: an Apprise URL like mailtos://… or tgram://…, or a list of them").format(name=name)
         )

@@ -1108,6 +1108,14 @@ def verify(
             "--witness", help="A directory of checkpoint files (a USB stick, a share): check them all.", metavar="DIR"
         ),
     ] = None,
+    digest: Annotated[
+        str | None,
+        typer.Option(
+            "--digest",
+            help="A day's seal digest as sop notify sent it (the date and the digest): the journal must still hold it.",
+            metavar="TEXT",
+        ),
+    ] = None,
 ) -> None:
     """Check the journal's hash chain, every sealed day, and checkpoints kept elsewhere: OK, or what is wrong (exit 1).
 
@@ -1118,8 +1126,10 @@ def verify(
     from sopcli.services import cases
 
     if file:
-        if checkpoint or witness:
-            raise InputError(_("--checkpoint and --witness check the logbook, not an export: leave out --file"))
+        if checkpoint or witness or digest:
+            raise InputError(
+                _("--checkpoint, --witness and --digest check the logbook, not an export: leave out --file")
+            )
         from sopcli.domain.chain import verify_chain
         from sopcli.services.exporter import read_journal_export
 
@@ -1167,5 +1177,28 @@ def verify(
                     name=held.named.name, seq=held.named.checkpoint.seq
                 )
             )
-    if changed or contradicted:
+    copy_differs = bool(digest) and not _digest_held(runtime_of(ctx), digest or "")
+    if changed or contradicted or copy_differs:
         raise typer.Exit(ExitCode.ERROR)
+
+
+def _digest_held(rt, text: str) -> bool:
+    """Whether the journal's seal of the day still records the digest of the copy sent off the machine."""
+    from sopcli.i18n import _
+    from sopcli.services.notify import check_digest
+    from sopcli.services.seals import recorded_digests
+
+    day, copy = check_digest(text)
+    recorded = recorded_digests(rt, day)
+    if copy in recorded:
+        typer.echo(_("Seal of {day}: the journal holds the digest sent off the machine.").format(day=day.isoformat()))
+        return True
+    if not recorded:
+        typer.echo(_("NO SEAL of {day} in the journal, though a digest of it was sent.").format(day=day.isoformat()))
+    else:
+        typer.echo(
+            _(
+                "SEAL DIFFERS: the journal's seal of {day} is {recorded}, the copy sent off the machine is {copy}."
+            ).format(day=day.isoformat(), recorded=recorded[-1], copy=copy)
+        )
+    return False

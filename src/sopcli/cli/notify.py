@@ -42,9 +42,7 @@ def notify(
 
         require()  # without the extra: one line saying how to install it, before anything is read
         sender = send
-    result = run(
-        rt, dry_run=dry_run, compose=lambda message: compose(message, rt.zone), sender=sender, actor=operator
-    )
+    result = run(rt, dry_run=dry_run, compose=lambda message: compose(message, rt.zone), sender=sender, actor=operator)
     if as_json:
         from sopcli.present import render
         from sopcli.present.notices import result_json

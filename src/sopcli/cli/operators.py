@@ -41,18 +41,51 @@ def add(
             "--sop", help="Also accept the roles of this SOP (an id or a .toml file not used yet).", metavar="ID|FILE"
         ),
     ] = None,
+    notify: Annotated[
+        list[str],
+        typer.Option(
+            "--notify",
+            help="Where sop notify reaches them: an Apprise URL (tgram://…, mailtos://…); repeat for more.",
+            metavar="URL",
+        ),
+    ] = [],  # noqa: B006 (typer reads the default)
+    notify_off: Annotated[
+        bool, typer.Option("--notify-off", help="Forget every address given before (then --notify adds anew).")
+    ] = False,
     actor: AsOption = None,
 ) -> None:
     """Register an operator with the roles they hold; an existing one gains the roles.
 
-    Example: sop operator add budi --role pemeriksa_pengelola_ti --role administrator_jaringan
+    With --notify, sop notify tells them of the steps their roles act on: new complaints, each
+    disposisi, reminders and escalations. An address may hold a password or a bot token: it is never
+    shown in full.
+
+    Example: sop operator add budi --role pemeriksa_pengelola_ti --notify 'tgram://BOT_TOKEN/CHAT_ID'
     """
+    from sopcli.config import masked_address
     from sopcli.i18n import _
+    from sopcli.integrations.notify import check_address
     from sopcli.services.operators import add_operator
 
     rt = runtime_of(ctx)
-    view = add_operator(rt, name, roles, display_name, sop_file, actor=rt.operator(actor))
+    for url in notify:
+        check_address(url)
+    view = add_operator(
+        rt,
+        name,
+        roles,
+        display_name,
+        sop_file,
+        actor=rt.operator(actor),
+        addresses=notify,
+        forget_addresses=notify_off,
+    )
     typer.echo(_("{name}: {roles}").format(name=view.name, roles=", ".join(view.roles)))
+    if view.addresses:
+        typer.echo(
+            _("Notices go to: {addresses}").format(addresses=", ".join(map(masked_address, view.addresses))),
+            err=True,
+        )
 
 
 @app.command("list")
@@ -72,10 +105,15 @@ def list_operators(ctx: typer.Context, as_json: JsonOption = False) -> None:
     if not found:
         typer.echo(_("No operators registered."), err=True)
         return
+    from sopcli.config import masked_address
+
     render.print_table(
         render.Table(
-            columns=[_("Operator"), _("Name"), _("Roles")],
-            rows=[[o.name, o.display_name or "", ", ".join(o.roles)] for o in found],
+            columns=[_("Operator"), _("Name"), _("Roles"), _("Notices to")],
+            rows=[
+                [o.name, o.display_name or "", ", ".join(o.roles), ", ".join(map(masked_address, o.addresses))]
+                for o in found
+            ],
         )
     )
 

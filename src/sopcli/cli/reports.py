@@ -256,6 +256,15 @@ def report(
     output: OutputOption = None,
     mode: ModeOption = None,
     no_pager: NoPagerOption = False,
+    send: Annotated[
+        str | None,
+        typer.Option(
+            "--send",
+            help="Send the report as an HTML page, with the seal digests of its days, to an operator, a "
+            "notify name of the configuration (kepala) or an Apprise URL.",
+            metavar="NAME|URL",
+        ),
+    ] = None,
 ) -> None:
     """The supervisor's report: what came in, what was done, what is open, what ran late.
 
@@ -279,10 +288,52 @@ def report(
     fmt = _choose_format(rt, fmt, output)
     listed = OVERDUE_LISTED if overdue is None else _overdue_count(overdue)
     period = _period(rt, kinds[0] if kinds else "daily", day, first, last)
+    if send:
+        from sopcli.integrations.notify import require
+
+        require()  # without the extra: one line, before the report is built
     data = build_report(rt, period, sop=sop, overdue_limit=listed)
+    if send:
+        _send(rt, documents.report_document(data, rt.config), period, send)
+        if output is None:
+            return
     _emit(
         rt, lambda: documents.report_document(data, rt.config), fmt, output, data.to_json, pager=not no_pager, mode=mode
     )
+
+
+def _send(rt, document, period, to: str) -> None:
+    """Deliver the report's HTML page, attached, to each address of ``to``; a failure exits 1 after the others."""
+    import tempfile
+    from pathlib import Path
+
+    from sopcli.config import masked_address
+    from sopcli.errors import ExitCode
+    from sopcli.i18n import _, current_language
+    from sopcli.integrations.notify import send
+    from sopcli.present.html import render_page
+    from sopcli.present.notices import report_message
+    from sopcli.services import notify, seals
+
+    addresses = notify.addresses_of(rt, to)
+    sealed = {day: seals.recorded_digests(rt, day) for day in period.days()}
+    title, body = report_message(document.title, period, {day: found[-1] for day, found in sealed.items() if found})
+    spanned = period.first.isoformat() + ("" if period.first == period.last else f"..{period.last.isoformat()}")
+    failed = False
+    with tempfile.TemporaryDirectory(prefix="sop-laporan-") as folder:
+        page = Path(folder) / f"laporan-{spanned}.html"
+        page.write_text(render_page(document, config=rt.config, language=current_language()), encoding="utf-8")
+        for recipient, url in addresses:
+            delivery = send(url, title, body, attachment=page)
+            where = f"{recipient} ({masked_address(url)})"
+            if delivery.ok:
+                notify.record_report_sent(rt, recipient, url, spanned, rt.operator())
+                typer.echo(_("Report sent to {where}.").format(where=where), err=True)
+            else:
+                failed = True
+                typer.echo(_("NOT SENT to {where}: {reason}").format(where=where, reason=delivery.reason), err=True)
+    if failed:
+        raise typer.Exit(ExitCode.ERROR)
 
 
 def _overdue_count(text: str) -> int | None:

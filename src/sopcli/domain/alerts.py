@@ -35,6 +35,7 @@ class Event(StrEnum):
     ESCALATION = "eskalasi"
     CLOSED = "selesai"  # the reporter's unit
     SEAL = "segel"  # a day's seal digest, off the machine
+    REPORT = "laporan"  # a report sent with sop report --send
 
 
 EVENT_LABELS: Mapping[str, str] = {
@@ -44,6 +45,7 @@ EVENT_LABELS: Mapping[str, str] = {
     Event.ESCALATION: N_("escalation"),
     Event.CLOSED: N_("closed"),
     Event.SEAL: N_("seal digest"),
+    Event.REPORT: N_("report"),
 }
 
 # The journal fields of a ``notified`` entry.
@@ -71,12 +73,12 @@ HEAD_OF_OFFICE = Party("head", ESCALATE_HEAD)
 
 @dataclass(frozen=True)
 class Rules:
-    """The office's defaults, for steps that name none: reminders to whoever acts, and at two thresholds
-    an escalation to their superior (``atasan``), then to the head of office."""
+    """The office's rules (the configuration's), for steps that name none: reminders to whoever acts, and
+    at two thresholds an escalation to their superior (``atasan``), then to the head of office."""
 
-    reminders: tuple[Threshold, ...] = (parse_threshold("50%"), parse_threshold("75%"))
-    superior_at: Threshold | None = parse_threshold("100%")
-    head_at: Threshold | None = parse_threshold("200%")
+    reminders: tuple[Threshold, ...]
+    superior_at: Threshold | None
+    head_at: Threshold | None
 
 
 @dataclass(frozen=True)

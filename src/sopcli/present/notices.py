@@ -69,6 +69,18 @@ def _block(notice, tz) -> str:
     return "\n".join(lines)
 
 
+def report_message(title: str, period, digests) -> tuple[str, str]:
+    """A report's message: what it is, that the page is attached, and the seal digest of each sealed day."""
+    days = f"{period.first:%d/%m/%Y}" + ("" if period.first == period.last else f" – {period.last:%d/%m/%Y}")
+    lines = [_("{title}, {days}: the report is attached as an HTML page.").format(title=title, days=days), ""]
+    if digests:
+        lines.append(_("Seal digests (sop verify --digest 'DATE DIGEST' checks the journal against them):"))
+        lines += [f"{day.isoformat()} {digest}" for day, digest in sorted(digests.items())]
+    else:
+        lines.append(_("No day of the period is sealed yet."))
+    return f"{title} {days}", "\n".join(lines) + "\n"
+
+
 def _threshold(text: str | None) -> str:
     """``75%`` as it is; ``1 jam`` as "1 jam before the deadline"."""
     if not text or text.endswith("%"):
@@ -132,9 +144,9 @@ def print_result(result, dry_run: bool, tz) -> None:
         )
     if result.unreachable:
         typer.echo(
-            _("No address for {parties}: set one with sop config set notify.NAME URL or sop operator add --notify.").format(
-                parties=", ".join(sorted(result.unreachable))
-            ),
+            _(
+                "No address for {parties}: set one with sop config set notify.NAME URL or sop operator add --notify."
+            ).format(parties=", ".join(sorted(result.unreachable))),
             err=True,
         )
 

@@ -203,6 +203,7 @@ def _owed(rt: Runtime, now: datetime) -> tuple[NotifyResult, list[_Looked]]:
             if held:
                 result.opens_at = opens
                 next_look = min(next_look, opens) if next_look else opens
+            assert complaint.id is not None  # a stored row
             looked.append(_Looked(complaint.id, complaint.revision, next_look, tuple(carried)))
         seals_sent = _sent_keys(notices.sent(session, None))
         for notice, party in _seals(rt, session, now):
@@ -299,6 +300,36 @@ def _journal(rt: Runtime, message: Message, actor: str) -> None:
             journal.append(session, entry, now, complaint_id=notice.complaint_id, complaint_number=notice.number)
 
 
+def addresses_of(rt: Runtime, name: str) -> list[tuple[str, str]]:
+    """(recipient, address) of whoever ``name`` is: an Apprise URL itself, an operator, or a ``notify`` name
+    of the configuration (a role, the head of office, a unit).
+
+    Raises:
+        InputError: nobody is reached by that name.
+    """
+    from sopcli.store import operators
+
+    wanted = name.strip()
+    if "://" in wanted:
+        return [(alerts.address_kind(wanted), wanted)]
+    with rt.ready_database().transaction() as session:
+        operator = operators.named(session, wanted)
+        found = [(wanted, url) for url in json.loads(operator.notify)] if operator else []
+        found += _AddressBook(rt, session).reach(Party("role", wanted))
+    if not found:
+        raise InputError(
+            _("no address for {name}").format(name=wanted),
+            _("give an operator with --notify, a name set with sop config set notify.NAME URL, or an Apprise URL"),
+        )
+    return list(dict.fromkeys(found))
+
+
+def record_report_sent(rt: Runtime, recipient: str, url: str, period: str, actor: str) -> None:
+    """Journal a report delivered (``sop report --send``), as every notice is."""
+    notice = Notice(Event.REPORT, None, None, seal={"date": period})
+    _journal(rt, Message(recipient, url, alerts.address_kind(url), alerts.address_id(url), [notice]), actor)
+
+
 def check_digest(text: str) -> tuple[date, str]:
     """The day and the 64-hex digest a seal message (or a copy of it) holds.
 
@@ -308,8 +339,8 @@ def check_digest(text: str) -> tuple[date, str]:
     import re
 
     day = re.search(r"\b(\d{4}-\d{2}-\d{2})\b", text)
-    digest = re.sub(r"\s+", "", text)
-    found = re.search(r"[0-9a-f]{64}", digest.lower())
+    rest = text.replace(day[1], " ") if day else text
+    found = re.search(r"[0-9a-f]{64}", re.sub(r"(?<=[0-9a-f])\s+(?=[0-9a-f])", "", rest.lower()))
     if not day or not found:
         raise InputError(
             _("no seal digest in {text!r}").format(text=text[:60]),

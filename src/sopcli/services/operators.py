@@ -12,7 +12,7 @@ one (until someone holds it, the first administrator is named by anyone).
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sopcli.errors import DatabaseError, InputError, NotFoundError, NotPermitted
 from sopcli.i18n import _
@@ -24,9 +24,13 @@ class OperatorView:
     name: str
     display_name: str | None
     roles: list[str]
+    addresses: list[str] = field(default_factory=list)  # Apprise URLs: secrets, shown masked only
 
     def to_json(self) -> dict:
-        return {"name": self.name, "display_name": self.display_name, "roles": self.roles}
+        from sopcli.config import masked_address
+
+        shown = [masked_address(url) for url in self.addresses]
+        return {"name": self.name, "display_name": self.display_name, "roles": self.roles, "notify": shown}
 
 
 def roles_of(session, name: str) -> set[str]:
@@ -83,6 +87,8 @@ def add_operator(
     sop_file: str | None = None,
     *,
     actor: str,
+    addresses: list[str] | None = None,
+    forget_addresses: bool = False,
 ) -> OperatorView:
     """Register ``name``, or give an existing operator more roles; ``actor`` granting them is journaled.
 
@@ -98,8 +104,7 @@ def add_operator(
 
     name = operator_name(name, "NAME")
     wanted = [r.strip() for r in roles if r.strip()]
-    if not wanted:
-        raise InputError(_("give at least one --role"), _("see 'sop sops show ID' for the pelaksana of an SOP"))
+    addresses = [url.strip() for url in addresses or () if url.strip()]
     extra = {}
     if sop_file is not None:
         from sopcli.definitions.loader import load
@@ -119,8 +124,12 @@ def add_operator(
                 ),
             )
         operator = operators.named(session, name)
+        if not wanted and (operator is None or not (addresses or forget_addresses or display_name)):
+            raise InputError(_("give at least one --role"), _("see 'sop sops show ID' for the pelaksana of an SOP"))
         if operator is None:
             operator = Operator(name=name, display_name=display_name, roles="[]", created_at=rt.now())
+        kept = [] if forget_addresses else json.loads(operator.notify or "[]")
+        operator.notify = json.dumps(list(dict.fromkeys([*kept, *addresses])))
         before = json.loads(operator.roles)
         held = sorted(set(before) | set(wanted))
         operator.roles = json.dumps(held)
@@ -129,14 +138,17 @@ def add_operator(
         session.add(operator)
         if held != sorted(before):
             _journal_roles(rt, session, actor, name, before, held)
-        return OperatorView(operator.name, operator.display_name, held)
+        return OperatorView(operator.name, operator.display_name, held, json.loads(operator.notify))
 
 
 def list_operators(rt: Runtime) -> list[OperatorView]:
     from sopcli.store import operators
 
     with rt.ready_database().transaction() as session:
-        return [OperatorView(o.name, o.display_name, json.loads(o.roles)) for o in operators.everyone(session)]
+        return [
+            OperatorView(o.name, o.display_name, json.loads(o.roles), json.loads(o.notify))
+            for o in operators.everyone(session)
+        ]
 
 
 def remove_operator(rt: Runtime, name: str, *, actor: str) -> str:

@@ -95,6 +95,17 @@ def seal_day(rt: Runtime, day: date, actor: str) -> Seal:
     return Seal(day, len(digests), digest, seq)
 
 
+def recorded_digests(rt: Runtime, day: date) -> list[str]:
+    """The digests the journal's seals of ``day`` record, oldest first (a day sealed again has several)."""
+    import json
+
+    from sopcli.store import journal
+
+    with rt.ready_database().transaction() as session:
+        found = [json.loads(fields) for _seq, fields in journal.seals(session)]
+    return [seal["digest"] for seal in found if seal.get("date") == day.isoformat()]
+
+
 class SealWatch:
     """Holds every seal to its day, on the one walk ``sop verify`` makes of the chain.
 

@@ -145,9 +145,7 @@ def parse_threshold(text: str) -> Threshold:
     if share := _PERCENT.match(cleaned):
         percent = _number(share[1])
         if not 0 < percent <= MOST_PERCENT:
-            raise TimeParseError(
-                _("{text!r} is not a share from 1% to {most}%").format(text=text, most=MOST_PERCENT)
-            )
+            raise TimeParseError(_("{text!r} is not a share from 1% to {most}%").format(text=text, most=MOST_PERCENT))
         return Threshold(f"{share[1]}%", percent=percent)
     try:
         before = parse_duration(cleaned)
