@@ -334,3 +334,48 @@ def test_a_branch_done_leaves_the_others(sop, clock, forked):
     clock("23T09:40")
     exited_ok(sop("next", forked, "--step", "3"))
     assert [r[1] for r in rows(sop)] == ["2", "4"]
+
+
+CLOCK_HOURS = """
+format = 2
+id = "aduan-siber"
+version = "1"
+nama = "Aduan Siber"
+instansi = "Dinas Contoh"
+
+[[outcomes]]
+id = "selesai"
+label = "Selesai"
+kind = "resolved"
+
+[[roles]]
+key = "csirt"
+nama = "Tim CSIRT"
+
+[[steps]]
+id = "1"
+kegiatan = "Menanggapi aduan"
+pelaksana = ["csirt"]
+waktu = "4 jam"
+jam = "kalender"
+end = "selesai"
+"""
+
+
+def test_a_step_in_clock_hours_due_after_closing_is_not_missed(sop, sop_env, clock):
+    """Received Thursday 14:00 with 4 clock hours: due 18:00, after closing. At 15:00 it has 60 working minutes
+    left (to 16:00), so --within '1 jam' shows it although 1 working hour from 15:00 ends at 16:00."""
+    path = sop_env / "aduan-siber.toml"
+    path.write_text(CLOCK_HOURS, encoding="utf-8")
+    clock("26T14:00")
+    exited_ok(
+        sop(
+            "new", "--sop", str(path), "--description", "Akun email dinas diretas", "--reporter", "Sari",
+            "--unit", "Diskominfo", "--system", "Email",
+        )
+    )  # fmt: skip
+    clock("26T15:00")
+    assert rows(sop) == []  # not due by today's closing time
+    shown = due_json(sop, "--within", "1 jam")
+    assert [(r["step"], r["due_at"], r["minutes_left"]) for r in shown] == [("1", "2026-11-26T18:00:00+07:00", 60.0)]
+    assert due_json(sop, "--within", "59 menit") == []
