@@ -1,4 +1,5 @@
-"""Casework commands: new, next, note, pause, resume, cancel, correct, undo, reopen, transfer, show, list, verify.
+"""Casework commands: new, next, note, pause, resume, cancel, correct, undo, reopen, transfer, show, list, due,
+verify.
 
 Each parses its options, calls one service, and renders the result. Prompts
 appear only when standard input is a terminal and a needed value was not
@@ -1070,16 +1071,101 @@ def _time_left(row) -> str:
     """The working time left to the deadline, or how late it is, in words (late shows without colour too),
     to the two largest units: the queue is read at a glance, 'sop show' gives the minute."""
     from sopcli.i18n import _
-    from sopcli.worktime.parse import format_minutes
 
     if row.paused:
         return _("paused")
     if row.minutes_left is None:
         return "-"
-    if row.overdue:  # past the deadline by less than a working minute (after hours): late all the same
-        late = -row.minutes_left
-        return _("LATE") + (" " + format_minutes(late, row.day_minutes, largest=2) if late >= 1 else "")
-    return format_minutes(row.minutes_left, row.day_minutes, largest=2)
+    return _left_or_late(row.minutes_left, row.overdue, row.day_minutes)
+
+
+def _left_or_late(minutes_left: float, late: bool, day_minutes: int) -> str:
+    from sopcli.i18n import _
+    from sopcli.worktime.parse import format_minutes
+
+    if late:  # past the deadline by less than a working minute (after hours): late all the same
+        late_by = -minutes_left
+        return _("LATE") + (" " + format_minutes(late_by, day_minutes, largest=2) if late_by >= 1 else "")
+    return format_minutes(minutes_left, day_minutes, largest=2)
+
+
+def due(
+    ctx: typer.Context,
+    within: Annotated[
+        str | None,
+        typer.Option(
+            "--within",
+            help="Late steps and those with at most this much working time left: '30 menit', '2 jam', '1 hari' "
+            "(default: due by the end of today's working day).",
+            metavar="DURATION",
+        ),
+    ] = None,
+    mine: Annotated[
+        bool, typer.Option("--mine", help="Only steps for a pelaksana role you hold (sop operator add).")
+    ] = False,
+    actor: Annotated[
+        str | None,
+        typer.Option("--as", help="Only the steps of this operator's roles, as --mine shows them.", metavar="OPERATOR"),
+    ] = None,
+    role: Annotated[
+        str | None, typer.Option("--role", help="Only steps for this pelaksana role.", metavar="KEY")
+    ] = None,
+    sop: Annotated[str | None, typer.Option("--sop", help="Only this SOP id.", metavar="ID")] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Show the open steps that are due, the most urgent first: late ones, then the least working time left.
+
+    One row per step a complaint is at (after a fork, each branch has its own deadline). Paused complaints and
+    steps without a time standard are left out.
+
+    Example: sop due --mine --within '2 jam'
+    """
+    from sopcli.i18n import _
+    from sopcli.present import render
+    from sopcli.present.casefmt import local
+    from sopcli.present.render import CUT, KEEP, Column
+    from sopcli.services.due import due_steps
+
+    rt = runtime_of(ctx)
+    operator = rt.operator(actor) if mine or actor is not None else None
+    view = due_steps(rt, within=within, operator=operator, role=role, sop=sop)
+    if as_json:
+        render.print_json([step.to_json(rt.zone) for step in view.steps])
+        return
+    if not view.steps:
+        if view.until is not None:
+            typer.echo(_("Nothing is late or due by {moment}.").format(moment=local(view.until, rt.zone)), err=True)
+        else:
+            typer.echo(_("Nothing is late or due within {duration}.").format(duration=within), err=True)
+        return
+    rows = [
+        [
+            s.number,
+            s.sop_id,
+            f"{s.step}. {_shorten(s.kegiatan)}",
+            s.who,
+            local(s.due_at, rt.zone),
+            _left_or_late(s.minutes_left, s.late, s.day_minutes),
+        ]
+        for s in view.steps
+    ]
+    columns = [
+        Column(_("Number"), KEEP),
+        Column(_("SOP"), KEEP, drop=2),
+        Column(_("Step"), CUT, min_width=14),
+        Column(_("Who acts"), CUT, drop=1, min_width=12),
+        Column(_("Due"), KEEP, drop=3),
+        Column(_("Time left"), KEEP),
+    ]
+    render.print_table(
+        render.Table(
+            columns=columns,
+            rows=rows,
+            cell_styles={(i, 5): "bold red" for i, s in enumerate(view.steps) if s.late},
+            wrap={2: 40, 3: 24},
+        ),
+        terminal=rt.terminal,
+    )
 
 
 def _shorten(text: str, width: int = 60) -> str:

@@ -35,6 +35,7 @@ PLACEHOLDERS = (
     N_("FILE"),
     N_("NEW"),
     N_("SECONDS"),
+    N_("DURATION"),
     N_("EXPORT"),
     N_("EXTERNAL_REF"),
     N_("ROLE_KEY"),

@@ -147,6 +147,22 @@ def matching(
     return rows
 
 
+def open_due_by(session: Session, until: datetime, sop: str | None = None) -> list[Complaint]:
+    """Open complaints due at or before ``until`` (late ones included), the earliest deadline first.
+
+    A complaint's stored deadline is the earliest of its current steps', so one whose deadline is later has
+    no step due by ``until``. The status is compared through an expression no index serves, so that the
+    database walks the deadline index over the range instead of reading every open complaint by status.
+    """
+    due = col(Complaint.due_at)
+    query = select(Complaint).where(
+        due.is_not(None), due <= until, func.coalesce(col(Complaint.status), "") == Status.OPEN
+    )
+    if sop:
+        query = query.where(col(Complaint.sop_id) == sop)
+    return list(session.exec(query.order_by(due, col(Complaint.id))))
+
+
 def _first(session: Session, query, limit: int | None) -> list[Complaint]:
     return list(session.exec(query.limit(limit) if limit else query))
 

@@ -111,6 +111,11 @@ class WorkingCalendar:
         opening, closing = self.hours[day.weekday()]
         return datetime.combine(day, opening, self.tz), datetime.combine(day, closing, self.tz)
 
+    def closing(self, day: date) -> datetime | None:
+        """When the office closes on ``day`` (on a 24x7 calendar: the day's end); None on a closed day."""
+        window = self._window(day)
+        return window[1] if window else None
+
     def working_minutes(self, start: datetime, end: datetime) -> float:
         """Working minutes between two moments (0 when ``end`` is not after ``start``)."""
         if end <= start:
