@@ -74,9 +74,9 @@ PANELS: dict[str, tuple[str, ...]] = {
         "reopen",
         "transfer",
     ),
-    N_("Supervisors"): ("board", "report", "journal", "notify"),
-    # verify beside db, its integrity check: with "due" in Daily, the Admin title stays on a 24-line screen
-    N_("Admin"): ("import", "export", "sops", "db", "verify", "operator", "config"),
+    N_("Supervisors"): ("board", "report", "journal"),
+    # verify beside db, its integrity check, and notify, which cron runs: the Admin title stays on a 24-line screen
+    N_("Admin"): ("import", "export", "sops", "db", "verify", "notify", "operator", "config"),
 }
 
 
