@@ -187,7 +187,17 @@ def office(sop_env, hooks, mailbox):
 
     sop("operator", "add", "budi", "--role", "penerima", "--notify", hooks.url("budi"), "--sop", str(sop_file))
     sop("operator", "add", "andi", "--role", "teknisi", "--notify", hooks.url("andi"), "--sop", str(sop_file))
-    sop("operator", "add", "siti", "--role", "kasi", "--notify", mailbox.url("siti@kominfo.contoh.go.id"), "--sop", str(sop_file))
+    sop(
+        "operator",
+        "add",
+        "siti",
+        "--role",
+        "kasi",
+        "--notify",
+        mailbox.url("siti@kominfo.contoh.go.id"),
+        "--sop",
+        str(sop_file),
+    )
     sop("config", "set", "notify.kepala", mailbox.url("kepala@kominfo.contoh.go.id"))
     sop("config", "set", "notify.Bagian Umum", hooks.url("umum"))
     sop.file = sop_file  # type: ignore[attr-defined]

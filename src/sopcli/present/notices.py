@@ -97,7 +97,8 @@ def _line(notice) -> str:
         what += f" {_threshold(notice.threshold)}"
     if notice.event == Event.SEAL:
         return f"{what} {notice.seal['date']}"
-    return f"{notice.number} " + (f"{_('step')} {notice.step}: " if notice.step else "") + what
+    at_step = _("step {step}: ").format(step=notice.step) if notice.step else ""
+    return f"{notice.number} {at_step}{what}"
 
 
 def print_result(result, dry_run: bool, tz) -> None:
