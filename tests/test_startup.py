@@ -13,7 +13,7 @@ import sys
 
 import pytest
 
-from helpers import process_env
+from helpers import complaint_args, process_env
 from sopcli import __version__
 
 HEAVY = ("sqlalchemy", "sqlmodel", "alembic", "pydantic", "holidays", "openpyxl", "rich")
@@ -124,3 +124,15 @@ def test_everyday_commands_never_load_the_probes(args, tmp_path):
     loaded = ast.literal_eval(done.stdout.rstrip("\n").split("\n")[-1])
     assert "sopcli.domain" in loaded or "sopcli.cli" in loaded  # the probe sees sop's own modules
     assert [m for m in loaded if m.startswith(("sopcli.integrations", "sopcli.services.checks"))] == []
+
+
+@pytest.mark.parametrize("args", [("list",), ("show", "1"), ("due",), ("next", "1", "--json"), ("notify", "--dry-run")])
+def test_everyday_commands_never_load_apprise(args, tmp_path):
+    # Apprise (the notify extra) is loaded to send a message, never to read the logbook: a dry run included.
+    env = process_env(SOP_LANG="en", NO_COLOR="1", SOP_DATABASE_URL=f"sqlite:///{tmp_path / 'sop.db'}")
+    subprocess.run([sys.executable, "-m", "sopcli", *complaint_args("2026-11-20 08:00")], env=env, timeout=60)
+    code = PROGRAM.format(args=", ".join(repr(a) for a in args), heavy={"apprise", "sopcli", "aiosmtpd"})
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60)
+    loaded = ast.literal_eval(done.stdout.rstrip("\n").split("\n")[-1])
+    assert "sopcli.domain" in loaded  # the command ran far enough to read the logbook
+    assert [m for m in loaded if m.startswith(("apprise", "aiosmtpd", "sopcli.integrations"))] == []
