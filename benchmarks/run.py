@@ -261,6 +261,39 @@ def startup_section(work: Path, repeat: int) -> dict:
     return results
 
 
+def paired(a: list[str], b: list[str], env: dict[str, str], repeat: int) -> tuple[dict, dict, float]:
+    """``a`` and ``b`` run in turns (A B A B …), so drift of the machine falls on both alike: their series and
+    the median of the per-pair ratios a/b."""
+    runs_a, runs_b = [], []
+    for _ in range(repeat):
+        runs_a.append(measure(a, env))
+        runs_b.append(measure(b, env))
+
+    def summary(runs):
+        times = sorted(t for t, _ in runs)
+        peak = max(p for _, p in runs) / 1024
+        return {"median_s": statistics.median(times), "min_s": times[0], "max_s": times[-1], "peak_mb": peak}
+
+    ratio = statistics.median(ta / tb for (ta, _), (tb, _) in zip(runs_a, runs_b))
+    return summary(runs_a), summary(runs_b), ratio
+
+
+def notify_section(work: Path, repeat: int, size: int = 10_000) -> dict:
+    """``sop notify`` with ``size`` open complaints and nothing to send, against ``sop list --limit 1``."""
+    print("\n== notify ==")
+    rows = work / "notify.csv"
+    write_rows_csv(rows, size)
+    env = environment(work / "notify.db")
+    subprocess.run([SOP, "import", str(rows)], env=env, check=True, capture_output=True)
+    # The first run looks at every complaint once and sets when each next owes a notice; then nothing is due.
+    subprocess.run([SOP, "notify"], env=env, check=True, capture_output=True)
+    notify, listing, ratio = paired([SOP, "notify"], [SOP, "list", "--limit", "1"], env, repeat)
+    report(f"sop list --limit 1 ({size:,} open)", listing)
+    report(f"sop notify, nothing to send ({size:,} open)", notify, target="≤1.5× sop list --limit 1")
+    print(f"{'  median of per-pair ratios':<44} ×{ratio:.2f}", flush=True)
+    return {"sop list --limit 1": listing, "sop notify": notify | {"ratio": ratio}}
+
+
 def import_section(work: Path, sizes: list[int], repeat: int) -> dict:
     print("\n== import ==")
     results = {}
@@ -408,7 +441,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="fewer repetitions; skip the 1,000,000-row import")
     parser.add_argument("--json", default="benchmarks/results.json", help="where to write the results")
-    parser.add_argument("--only", choices=["startup", "import", "reports", "backlog"], help="run one section")
+    parser.add_argument("--only", choices=["startup", "notify", "import", "reports", "backlog"], help="run one section")
     parser.add_argument("--backlog", type=int, default=100_000, help="open overdue complaints for the backlog section")
     parser.add_argument("--entries", type=int, default=1_000_000, help="journal entries for the reports section")
     args = parser.parse_args()
@@ -420,6 +453,8 @@ def main() -> None:
         work = Path(tmp)
         if args.only in (None, "startup"):
             results["startup"] = startup_section(work, repeat)
+        if args.only in (None, "notify"):
+            results["notify"] = notify_section(work, repeat)
         if args.only in (None, "import"):
             results["import"] = import_section(
                 work, [100_000] if args.quick else [100_000, 1_000_000], 3 if not args.quick else 1
