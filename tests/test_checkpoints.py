@@ -219,7 +219,10 @@ def test_a_witness_directory_checks_every_checkpoint_in_it(logbook, sop_env, dat
         (("verify", "--checkpoint", "{tmp}/config.toml"), "Error: {tmp}/config.toml holds no sop checkpoint"),
         (("verify", "--witness", "{tmp}/none"), "Error: cannot read {tmp}/none: "),
         (("verify", "--witness", "{tmp}/empty"), "Error: no sop checkpoint in {tmp}/empty"),
-        (("verify", "--file", "x.csv", "--checkpoint", "4/ab12-cd34-ef56"), "Error: --checkpoint and --witness"),
+        (
+            ("verify", "--file", "x.csv", "--checkpoint", "4/ab12-cd34-ef56"),
+            "Error: --checkpoint, --witness and --digest",
+        ),
         (("journal", "checkpoint", "--witness", "{tmp}/none"), "Error: {tmp}/none is not a directory"),
         (("journal", "checkpoint", "--witness", "{tmp}/empty", "--json"), "Error: --witness names its own file"),
     ],

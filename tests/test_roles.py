@@ -22,8 +22,13 @@ def test_operators_are_added_listed_and_removed(sop):
     exited_ok(sop("operator", "add", "sari", "--role", "pejabat_administrator"))
     listed = json.loads(exited_ok(sop("operator", "list", "--json")).stdout)
     assert listed == [
-        {"name": "budi", "display_name": "Budi Santoso", "roles": ["administrator_jaringan", "pemeriksa_pengelola_ti"]},
-        {"name": "sari", "display_name": None, "roles": ["pejabat_administrator"]},
+        {
+            "name": "budi",
+            "display_name": "Budi Santoso",
+            "roles": ["administrator_jaringan", "pemeriksa_pengelola_ti"],
+            "notify": [],
+        },
+        {"name": "sari", "display_name": None, "roles": ["pejabat_administrator"], "notify": []},
     ]
     exited_ok(sop("operator", "remove", "sari"))
     assert [o["name"] for o in json.loads(sop("operator", "list", "--json").stdout)] == ["budi"]
@@ -160,7 +165,7 @@ def test_the_staff_of_an_sop_file_no_complaint_has_used_can_be_registered(sop):
     assert "add --sop FILE" in unknown.stderr
     exited_ok(sop("operator", "add", "ani", "--role", "helpdesk", "--sop", str(own)))
     assert json.loads(sop("operator", "list", "--json").stdout) == [
-        {"name": "ani", "display_name": None, "roles": ["helpdesk"]}
+        {"name": "ani", "display_name": None, "roles": ["helpdesk"], "notify": []}
     ]
     typo = sop("operator", "add", "ani", "--role", "helpdesks", "--sop", str(own))
     assert typo.exit_code == 1 and "no SOP has the role helpdesks" in typo.stderr

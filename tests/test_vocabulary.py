@@ -44,6 +44,7 @@ def test_the_values_are_the_strings_stored_in_databases_and_the_hash_chain():
         "approved",
         "checked",
         "informed",
+        "notified",
     ]
 
 
@@ -57,12 +58,13 @@ def test_a_stored_text_finds_its_row():
     assert STATUS_LABELS["open"] == STATUS_LABELS[Status.OPEN]
 
 
-def test_only_refusals_seals_role_changes_and_checks_leave_the_case_as_it_was():
+def test_only_refusals_seals_role_changes_checks_and_notices_leave_the_case_as_it_was():
     assert {a for a, spec in ACTION_TABLE.items() if not spec.changes_state} == {
         Action.REFUSED,
         Action.SEAL,
         Action.ROLES,
         Action.CHECKED,
+        Action.NOTIFIED,
     }
 
 
@@ -95,6 +97,7 @@ def test_labels_are_in_the_interface_language():
         "signed off",
         "checked",
         "informed",
+        "notified",
     ]
     i18n.set_language("id")
     assert action_label("refused") == "tidak berwenang"
@@ -103,6 +106,7 @@ def test_labels_are_in_the_interface_language():
     assert action_label("approved") == "ditandatangani"
     assert action_label("checked") == "diperiksa"
     assert action_label("informed") == "diinformasikan"
+    assert action_label("notified") == "pemberitahuan dikirim"
     assert action_label("merge") == "merge"  # not one of sop's: shown as stored
     assert status_label("closed") == "closed"
 
