@@ -163,7 +163,7 @@ def test_list_json():
         "nama": "Pengelolaan Gangguan Database",
         "instansi": "Pemerintah Provinsi Kalimantan Timur",
         "steps": 9,
-        "version": "3",
+        "version": "4",
     }
 
 
@@ -180,7 +180,7 @@ def test_show_builtin():
         ("Agency", "Pemerintah Provinsi Kalimantan Timur"),
         ("Overall time standard", "3 (tiga) hari kerja"),
         ("Calendar", "working time"),
-        ("Version", "3"),
+        ("Version", "4"),
     ]:
         assert re.search(rf"^{re.escape(label)}\s+{re.escape(value)}", out, re.M), label
     assert "1. Undang-undang Nomor 14 tahun 2008" in out
