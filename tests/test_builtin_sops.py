@@ -252,3 +252,57 @@ def test_sample_sop_documents_only_the_field_types_the_schema_accepts():
     comment = text[text.index("#   type     =") : text.index("#   required =")]
     documented = set(re.findall(r'"([a-z]+)" \(', comment))
     assert documented == set(typing.get_args(FieldType)) == {"text", "duration", "number"}
+
+
+def chain_of_command(defn: SopDefinition) -> dict[str, str | None]:
+    return {role.key: role.atasan for role in defn.roles}
+
+
+@pytest.mark.parametrize(
+    ("sop_id", "atasan"),
+    [
+        # Disposisi runs Direktur TIKI → Kasubdit PSI (step 3) → Kasie Aplikasi (step 5) → JFU (step 6); the other
+        # kasie, the development team and the TU sit where the Direktorat's organisation puts them.
+        (
+            "ipas-pemulihan",
+            {
+                "direktorat_teknis": None,  # the user: outside the Direktorat
+                "direktur_tiki": None,
+                "kasubdit_psi": "direktur_tiki",
+                "kasie_database": "kasubdit_psi",
+                "kasie_jaringan": "kasubdit_psi",
+                "kasie_aplikasi": "kasubdit_psi",
+                "team_ipas": "kasie_aplikasi",
+                "kasubag_tu": "direktur_tiki",
+                "jfu": "kasie_aplikasi",
+            },
+        ),
+        # B. PROSEDUR: the administrator disposes to the pengawas (2), who directs the pemeriksa and the
+        # administrator jaringan (3, 4) and hears the pemeriksa's report (6), and reports to the administrator (7).
+        (
+            "kaltim-db",
+            {
+                "administrator_jaringan": "pejabat_pengawas",
+                "pemeriksa_pengelola_ti": "pejabat_pengawas",
+                "pejabat_pengawas": "pejabat_administrator",
+                "pejabat_administrator": "kepala_dinas",
+                "kepala_dinas": None,
+            },
+        ),
+        ("cirebon-aplikasi", {"skpd": None, "dkis": None, "seksi_pengembangan_aplikasi": "dkis"}),
+        # "Atas perintah dari Koordinator jaringan" (9); the SKPD's admin is outside the Diskominfo.
+        (
+            "tanahbumbu-jaringan",
+            {"staf_admin_jaringan": "koordinator_jaringan", "koordinator_jaringan": None, "admin_skpd": None},
+        ),
+    ],
+)
+def test_each_built_in_s_chain_of_command_is_its_document_s(sop_id, atasan):
+    defn = load_builtin(sop_id)
+    assert chain_of_command(defn) == atasan
+    assert (defn.format, defn.version) == (2, "4")
+    assert validate(defn) == []
+    # where the document is silent, the transcription says how the chain was filled in
+    assert "atasan" in defn.catatan_transkripsi.lower()
+    # the defaults of the configuration remind: no built-in sets its own, as no document states one
+    assert all(s.reminders is None and s.escalate is None for s in defn.steps)

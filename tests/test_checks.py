@@ -291,7 +291,7 @@ def test_the_built_ins_carry_the_checks_their_documents_describe():
     assert checks("kaltim-db") == {"5": ["ping {host} ×3"]}
     for sop_id in loader.builtin_ids():
         definition = loader.load(sop_id).definition
-        assert definition.version == "3"
+        assert definition.version == "4"
         assert all(c.kind != "command" for s in definition.steps for c in s.checks)
 
 

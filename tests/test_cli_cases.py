@@ -220,7 +220,7 @@ def test_new_with_every_option(sop):
         **{"as": "siti"},
     )
     assert view["number"] == "ADU-2026-00001"
-    assert view["sop"]["id"] == "kaltim-db" and view["sop"]["version"] == "3"
+    assert view["sop"]["id"] == "kaltim-db" and view["sop"]["version"] == "4"
     assert view["status"] == "open"
     assert view["current_step"] == "1"
     assert view["received_at"] == "2026-11-24T08:00:00+07:00"

@@ -11,6 +11,7 @@ import json
 import re
 import shutil
 import subprocess
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -19,6 +20,7 @@ from sopcli import i18n
 from sopcli.cli import app
 from sopcli.definitions.loader import builtin_ids, load
 
+SAMPLE_INCIDENT = Path(__file__).resolve().parent.parent / "sample_data" / "insiden-siber.toml"
 BUILTINS = {"cirebon-aplikasi", "ipas-pemulihan", "kaltim-db", "tanahbumbu-jaringan"}
 
 USER_SOP = """\
@@ -136,7 +138,7 @@ def test_list_plain_table():
     assert first_cells == set(builtin_ids())
     kaltim = next(line for line in lines if line.startswith("kaltim-db "))
     assert "Pengelolaan Gangguan Database" in kaltim
-    assert re.search(r"\s9\s+3$", kaltim.rstrip())  # 9 steps, version 3
+    assert re.search(r"\s9\s+4$", kaltim.rstrip())  # 9 steps, version 4
     assert "\x1b[" not in result.stdout  # no colour when not on a terminal
 
 
@@ -163,7 +165,7 @@ def test_list_json():
         "nama": "Pengelolaan Gangguan Database",
         "instansi": "Pemerintah Provinsi Kalimantan Timur",
         "steps": 9,
-        "version": "3",
+        "version": "4",
     }
 
 
@@ -180,7 +182,7 @@ def test_show_builtin():
         ("Agency", "Pemerintah Provinsi Kalimantan Timur"),
         ("Overall time standard", "3 (tiga) hari kerja"),
         ("Calendar", "working time"),
-        ("Version", "3"),
+        ("Version", "4"),
     ]:
         assert re.search(rf"^{re.escape(label)}\s+{re.escape(value)}", out, re.M), label
     assert "1. Undang-undang Nomor 14 tahun 2008" in out
@@ -515,3 +517,70 @@ def test_sops_without_subcommand_shows_help():
     assert "Usage: sop sops" in result.stdout
     assert "list" in result.output and "validate" in result.output
     assert "Traceback" not in result.output
+
+
+# --- the chain of command, reminders and escalations ----------------------------------------
+
+
+def identity_row(out: str, label: str) -> str:
+    """The value of an identity-sheet row, its wrapped lines joined by spaces."""
+    lines = out.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith(label + " "))
+    indent = len(lines[start]) - len(lines[start][len(label) :].lstrip())
+    value = [lines[start][indent:]]
+    for line in lines[start + 1 :]:
+        if line[:indent].strip():
+            break
+        value.append(line[indent:])
+    return " ".join(part.strip() for part in value)
+
+
+def test_show_lists_the_chain_of_command_each_superior_once():
+    out = run("sops", "show", "ipas-pemulihan").stdout
+    assert re.split(r" ?\d\. ", identity_row(out, "Chain of command"))[1:] == [
+        "JFU → Kasie Aplikasi → Kasubdit Pengembangan Sistem Informasi KI → Direktur TIKI",
+        "Team IPAS Development → Kasie Aplikasi",
+        "Kasie Database dan Keamanan Data → Kasubdit Pengembangan Sistem Informasi KI",
+        "Kasie Pengelola Jaringan → Kasubdit Pengembangan Sistem Informasi KI",
+        "Kasubag TU TIKI → Direktur TIKI",
+    ]
+    one = run("sops", "show", "tanahbumbu-jaringan").stdout
+    assert identity_row(one, "Chain of command") == "Staf Admin Jaringan Kominfo → Koordinator Jaringan Kominfo"
+    # an SOP without atasan has no such row
+    assert "Chain of command" not in run("sops", "show", SAMPLE_INCIDENT.parent / "contoh-sop.toml").stdout
+
+
+def test_show_gives_a_step_s_own_reminders_and_escalations():
+    out = run("sops", "show", SAMPLE_INCIDENT).stdout
+    lines = out.splitlines()
+    at = next(i for i, line in enumerate(lines) if re.match(r"^\s+Reminders\s", line))
+    assert lines[at].split(None, 1)[1] == "50%, 30 menit before the deadline"
+    assert lines[at + 1].split(None, 1)[1] == "100% → the superior of whoever acts (Ketua TTIS Kabupaten)"
+    assert lines[at + 2].strip() == "200% → Kepala Dinas Komunikasi dan Informatika"
+    # the step they belong to: the numbered row above them is step 4's
+    assert next(line for line in reversed(lines[:at]) if re.match(r"^\d", line)).split()[0] == "4"
+    assert sum("Reminders" in line for line in lines) == 1  # steps that leave them to the configuration show none
+
+
+def test_show_says_when_a_step_has_no_reminders_at_all(tmp_path):
+    path = tmp_path / "diam.toml"
+    text = SAMPLE_INCIDENT.read_text(encoding="utf-8")
+    path.write_text(text.replace('reminders = ["50%", "30 menit"]', "reminders = []"), encoding="utf-8")
+    lines = run("sops", "show", path).stdout.splitlines()
+    assert any(re.match(r"^\s+Reminders\s+none$", line) for line in lines)
+
+
+def test_show_in_indonesian_names_the_chain_and_reminders_in_indonesian():
+    out = CliRunner().invoke(app, ["--lang", "id", "sops", "show", str(SAMPLE_INCIDENT)]).stdout
+    assert identity_row(out, "Jenjang atasan").startswith("1. Analis Keamanan Siber TTIS → Ketua TTIS Kabupaten →")
+    assert re.search(r"^\s+Pengingat\s+50%, 30 menit sebelum tenggat$", out, re.M)
+    assert re.search(r"^\s+Eskalasi\s+100% → atasan pelaksana \(Ketua TTIS Kabupaten\)$", out, re.M)
+
+
+def test_show_json_carries_atasan_reminders_and_escalate():
+    data = json.loads(run("sops", "show", SAMPLE_INCIDENT, "--json").stdout)
+    assert {r["key"]: r["atasan"] for r in data["roles"]}["analis_keamanan"] == "ketua_tim"
+    step = next(s for s in data["steps"] if s["id"] == "4")
+    assert step["reminders"] == ["50%", "30 menit"]
+    assert step["escalate"] == [{"at": "100%", "to": "atasan"}, {"at": "200%", "to": "kepala_dinas"}]
+    assert next(s for s in data["steps"] if s["id"] == "5")["reminders"] is None  # the configuration's apply

@@ -54,7 +54,7 @@ def test_version_1_is_format_1_and_version_2_format_2(sop_id):
     current = loader.load(sop_id).definition
     assert (old.format, old.version, old.outcomes) == (1, "1", ())
     assert [o.id for o in old.ends] == ["resolved", "rejected"]
-    assert (current.format, current.version) == (2, "3")  # version 3: the checks the documents describe
+    assert (current.format, current.version) == (2, "4")  # version 4: the chain of command (atasan)
     assert current.outcomes and {o.kind for o in current.outcomes} <= {"resolved", "no_fault_found", "referred"}
 
 
@@ -67,7 +67,7 @@ def test_a_complaint_pinned_to_version_1_keeps_walking_it(sop, monkeypatch):
 
     # The built-ins are now v2: a new complaint pins v2, the old one still walks v1.
     fresh = new(sop, "tanahbumbu-jaringan", "2026-11-24T08:30")
-    assert fresh["sop"]["version"] == "3"
+    assert fresh["sop"]["version"] == "4"
     for number in (old["number"], fresh["number"]):
         step(sop, number, "2026-11-24T09:00")
     closed_old = step(sop, old["number"], "2026-11-24T09:10", "--decision", "ya")

@@ -657,3 +657,157 @@ def test_a_bad_duration_in_a_priority_table(tmp_path):
 def test_a_priority_table_is_a_standard_to_count_from():
     text = broken('waktu = "1-2 hari"', 'waktu = "-"\nwaktu_sejak = "diterima"\nwaktu_prioritas = { kritis = "1 jam" }')
     assert check_text(text) == []
+
+
+# --- reminders, escalations and the chain of command (format 2) ----------------------
+
+V2 = (
+    "format = 2\n"
+    + VALID.replace('end = "rejected"', 'end = "ditolak"').replace('end = "resolved"', 'end = "selesai"')
+    + """
+[[outcomes]]
+id = "selesai"
+label = "Selesai"
+kind = "resolved"
+
+[[outcomes]]
+id = "ditolak"
+label = "Ditolak"
+kind = "rejected"
+"""
+)
+# V2 is VALID one line lower: [[roles]] 8 and 12, [[steps]] 16 (step 1), 22 (step 2), 39 (step 3).
+WITH_ATASAN = broken('nama = "Operator"', 'nama = "Operator"\natasan = "teknisi"', V2)  # one more line from 11 on
+
+
+def test_the_format_2_base_and_its_lines():
+    assert check_text(V2) == []
+    assert (line_of(V2, "[[roles]]", 2), line_of(V2, "[[steps]]", 3)) == (12, 39)
+
+
+def test_reminders_escalations_and_atasan_that_are_right_are_valid():
+    text = broken(
+        'waktu = "1-2 hari"',
+        'waktu = "1-2 hari"\nreminders = ["50%", "1 jam", "150%"]\n'
+        'escalate = [{ at = "100%", to = "atasan" }, { at = "2 jam", to = "kepala" }, { at = "200%", to = "teknisi" }]',
+        WITH_ATASAN,
+    )
+    assert check_text(text) == []  # a share over 100% is a reminder after the breach: allowed
+    step = load_text(text, "sop.toml").definition.step("3")
+    assert step.reminders == ("50%", "1 jam", "150%")
+    assert [(e.at, e.to) for e in step.escalate] == [("100%", "atasan"), ("2 jam", "kepala"), ("200%", "teknisi")]
+    # no reminders at all for a step is said with an empty list, and is valid too
+    assert check_text(broken('waktu = "1 jam"', 'waktu = "1 jam"\nreminders = []\nescalate = []', V2)) == []
+
+
+@pytest.mark.parametrize(
+    ("new", "message"),
+    [
+        (
+            'reminders = ["50%", "sebentar"]',
+            "reminders: not a reminder time: 'sebentar' (write a share of the step's time like '75%' "
+            "or a time before its deadline like '1 jam')",
+        ),
+        (
+            'reminders = ["1-2 jam"]',
+            "reminders: not a reminder time: '1-2 jam' (write a share of the step's time like '75%' "
+            "or a time before its deadline like '1 jam')",
+        ),
+        ('reminders = ["0%"]', "reminders: '0%' is not a share from 1% to 1000%"),
+        ('reminders = ["50%", "1 jam", "50%"]', "reminders: '50%' is given 2 times"),
+        ('reminders = ["1 jam", "60 menit"]', "reminders: '1 jam', '60 menit' are the same time; give it once"),
+        (
+            'escalate = [{ at = "100%", to = "operator" }, { at = "lama", to = "operator" }]',
+            "escalate 2, at: not a reminder time: 'lama' (write a share of the step's time like '75%' "
+            "or a time before its deadline like '1 jam')",
+        ),
+        (
+            'escalate = [{ at = "100%", to = "kasi" }]',
+            "escalate 1, to: 'kasi' is not a role of this SOP (known: operator, teknisi, atasan, kepala)",
+        ),
+        (
+            'escalate = [{ at = "100%", to = "atasan" }]',
+            "escalate 1, to: no pelaksana of this step names an atasan (operator); give one of them an atasan",
+        ),
+    ],
+)
+def test_a_step_s_reminder_or_escalation_problem_names_the_step_and_its_line(tmp_path, new, message):
+    text = broken('waktu = "1-2 hari"', f'waktu = "1-2 hari"\n{new}', V2)
+    problem = only(check_text(text))
+    assert (problem.message, problem.step, problem.line) == (message, "3", 39)
+    path, messages = located(tmp_path, text)
+    assert messages == [f"{path}:39 step 3: {message}"]
+
+
+def test_a_reminder_or_escalation_on_a_step_without_a_time_standard():
+    text = broken(
+        'waktu = "1-2 hari"',
+        'waktu = "-"\nreminders = ["1 jam"]\nescalate = [{ at = "100%", to = "kepala" }]',
+        V2,
+    )
+    assert [(p.message, p.step) for p in check_text(text)] == [
+        ("reminders: the step has no time standard to count a reminder from", "3"),
+        ("escalate: the step has no time standard to count an escalation from", "3"),
+    ]
+    # a standard set while the case runs (waktu_dari) is one to count from
+    estimated = broken(
+        'waktu = "15 menit"',
+        'waktu = "15 menit"\n\n[[steps.fields]]\nkey = "estimasi"\nmeaning = "Estimasi"\ntype = "duration"',
+        broken('waktu = "1-2 hari"', 'waktu_dari = "estimasi"\nreminders = ["1 jam"]', V2),
+    )
+    assert check_text(estimated) == []
+
+
+def test_an_atasan_that_is_no_role_of_the_sop_names_the_role_and_its_line(tmp_path):
+    text = broken('nama = "Teknisi"', 'nama = "Teknisi"\natasan = "kasie"', V2)
+    problem = only(check_text(text))
+    assert (problem.message, problem.step, problem.line) == (
+        "role 'teknisi', atasan: 'kasie' is not a role of this SOP (known: operator)",
+        None,
+        12,
+    )
+    path, messages = located(tmp_path, text)
+    assert messages == [f"{path}:12: role 'teknisi', atasan: 'kasie' is not a role of this SOP (known: operator)"]
+
+
+def test_a_role_that_is_its_own_atasan():
+    problem = only(check_text(broken('nama = "Teknisi"', 'nama = "Teknisi"\natasan = "teknisi"', V2)))
+    assert (problem.message, problem.line) == (
+        "role 'teknisi', atasan: names the role itself; name the role it answers to",
+        12,
+    )
+
+
+def test_a_chain_of_command_that_goes_round_is_reported_once():
+    text = broken('nama = "Teknisi"', 'nama = "Teknisi"\natasan = "operator"', WITH_ATASAN)
+    problem = only(check_text(text))
+    assert (problem.message, problem.line) == (
+        "the chain of command goes round: operator → teknisi → operator; the role at the top has no atasan",
+        8,
+    )
+    # a third role answering into the circle does not make it a second problem
+    kasie = '[[roles]]\nkey = "kasie"\nnama = "Kasie"\natasan = "teknisi"\n\n[[steps]]'
+    three = text.replace("[[steps]]", kasie, 1)
+    assert [p.message for p in check_text(three)] == [problem.message]
+
+
+def test_the_new_keys_on_a_format_1_file_are_reported_as_format_2_keys_only():
+    text = broken('nama = "Operator"', 'nama = "Operator"\natasan = "nobody"')
+    text = broken('waktu = "1-2 hari"', 'waktu = "1-2 hari"\nreminders = ["sebentar"]', text)
+    assert sorted((p.message, p.step) for p in check_text(text)) == [
+        ("atasan: a key of format 2; add format = 2 at the top of the file", None),
+        ("reminders: a key of format 2; add format = 2 at the top of the file", "3"),
+    ]
+
+
+def test_chain_and_escalation_problems_in_indonesian(monkeypatch):
+    monkeypatch.setenv("SOP_LANG", "id")
+    monkeypatch.setattr(i18n, "_translation", None)
+    monkeypatch.setattr(i18n, "_language", None)
+    text = broken('nama = "Teknisi"', 'nama = "Teknisi"\natasan = "kasie"', V2)
+    text = broken('waktu = "1-2 hari"', 'waktu = "-"\nescalate = [{ at = "1 jam", to = "atasan" }]', text)
+    assert [p.message for p in check_text(text)] == [
+        "pelaksana 'teknisi', atasan: 'kasie' bukan pelaksana SOP ini (yang dikenal: operator)",
+        "escalate: langkah ini tidak memiliki mutu baku waktu untuk menghitung eskalasi",
+        "escalate 1, to: tidak satu pun pelaksana langkah ini memiliki atasan (operator); isi atasan salah satunya",
+    ]

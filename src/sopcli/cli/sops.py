@@ -109,6 +109,7 @@ def _print_identity(sop, terminal) -> None:
                 [f"{role.nama} ({role.key})" + (" — " + _("outside party") if role.luar else "") for role in sop.roles]
             ),
         ),
+        (_("Chain of command"), joined(_chains(sop))),
         (_("Warning"), sop.peringatan),
         (_("Records and data"), sop.pencatatan),
         (_("Overall time standard"), sop.waktu),
@@ -125,6 +126,32 @@ def _print_identity(sop, terminal) -> None:
         terminal=terminal,
     )
     print()
+
+
+def _chains(sop) -> list[str]:
+    """The chain of command by role names: a line from each role no one answers to, up to the top.
+
+    A line stops at the first role an earlier line showed, so each role's atasan is shown once.
+    """
+    superior = {role.key: role.atasan for role in sop.roles}
+
+    def upwards(key: str) -> list[str]:
+        chain = [key]
+        while (above := superior.get(chain[-1])) is not None and above not in chain:
+            chain.append(above)
+        return chain
+
+    below = {role.atasan for role in sop.roles if role.atasan}
+    full = [upwards(role.key) for role in sop.roles if role.atasan and role.key not in below]
+    shown: set[str] = set()
+    lines = []
+    acts = {role.key: sum(role.key in step.pelaksana for step in sop.steps) for role in sop.roles}
+    # the longest first; of those as long, the one whose first role does most of the steps
+    for chain in sorted(full, key=lambda chain: (-len(chain), -acts[chain[0]])):
+        cut = next((i for i, key in enumerate(chain) if i and key in shown), len(chain) - 1)
+        lines.append(" → ".join(map(sop.role_name, chain[: cut + 1])))
+        shown |= set(chain)
+    return lines
 
 
 def _flowchart_table(sop):
@@ -201,6 +228,14 @@ def _readings_table(sop):
                 ]
             )
             number = ""
+        if step.reminders is not None:
+            rows.append([number, _("Reminders"), ", ".join(map(_threshold_text, step.reminders)) or _("none")])
+            number = ""
+        if step.escalate is not None:
+            rows.append(
+                [number, _("Escalation"), "\n".join(_escalation_text(sop, step, e) for e in step.escalate) or _("none")]
+            )
+            number = ""
         for check in step.checks:
             rows.append([number, _("Check"), describe_check(check)])
             number = ""
@@ -219,6 +254,33 @@ def _readings_table(sop):
         wrap={1: 16, 2: 90},
         title=_("Remarks and decisions"),
     )
+
+
+def _threshold_text(text: str) -> str:
+    """``50%`` as written; ``1 jam`` as the time before the deadline it is."""
+    from sopcli.i18n import _
+    from sopcli.worktime.parse import parse_threshold
+
+    threshold = parse_threshold(text)
+    return threshold.text if threshold.percent is not None else _("{time} before the deadline").format(time=text)
+
+
+def _escalation_text(sop, step, escalation) -> str:
+    """``100% → Pejabat Administrator Bidang TIK``; ``atasan`` with the superiors it reaches from this step."""
+    from sopcli.definitions.schema import ESCALATE_HEAD, ESCALATE_SUPERIOR
+    from sopcli.i18n import _
+
+    if escalation.to == ESCALATE_SUPERIOR:
+        superior = {role.key: role.atasan for role in sop.roles}
+        above = dict.fromkeys(superior[key] for key in step.pelaksana if superior.get(key))
+        to = _("the superior of whoever acts")
+        if above:
+            to += f" ({', '.join(sop.role_name(key) for key in above)})"
+    elif escalation.to == ESCALATE_HEAD:
+        to = _("the head of office")
+    else:
+        to = sop.role_name(escalation.to)
+    return f"{_threshold_text(escalation.at)} → {to}"
 
 
 def _time_text(step) -> str:

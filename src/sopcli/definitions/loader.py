@@ -208,7 +208,14 @@ def _parse(text: str, language: str) -> tuple[SopDefinition | None, list[Problem
         return None, problems_from(exc.errors(), data, _TableLines(text))
     lines = _TableLines(text)
     problems = [
-        Problem(p.message, p.step, lines.step_line(p.step) or lines.key_line(p.key)) for p in validate(definition)
+        Problem(
+            p.message,
+            p.step,
+            lines.step_line(p.step)
+            or (lines.table_line("roles", p.role) if p.role is not None else None)
+            or lines.key_line(p.key),
+        )
+        for p in validate(definition)
     ]
     return definition, problems
 

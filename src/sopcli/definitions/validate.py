@@ -15,6 +15,8 @@ from sopcli.definitions.schema import (
     CHECK_KEYS,
     CHECK_PLACEHOLDERS,
     CHECK_PROPOSED,
+    ESCALATE_HEAD,
+    ESCALATE_SUPERIOR,
     FORMAT2_KEYS,
     OUTCOME_FIELD,
     OVERRIDE_REASON,
@@ -27,7 +29,7 @@ from sopcli.definitions.schema import (
 )
 from sopcli.errors import TimeParseError
 from sopcli.i18n import _
-from sopcli.worktime.parse import parse_duration
+from sopcli.worktime.parse import Threshold, parse_duration, parse_threshold
 
 
 @dataclass(frozen=True)
@@ -38,6 +40,7 @@ class Problem:
     step: str | None = None
     line: int | None = None
     key: str | None = None  # the top-level key concerned, when not a step
+    role: int | None = None  # the place in [[roles]] of the role concerned, when it is one
 
     def located(self, source: str) -> str:
         where = source if self.line is None else f"{source}:{self.line}"
@@ -57,6 +60,8 @@ def validate(sop: SopDefinition) -> list[Problem]:
     problems += _counting(sop)
     problems += _forks(sop)
     problems += _checks(sop)
+    problems += _chain_of_command(sop)
+    problems += _reminders(sop)
     problems += _reachability(sop)
     return problems
 
@@ -426,6 +431,124 @@ def _placeholders(where: str, key: str, value: str | None, step_id: str) -> list
         )
         for name in unknown
     ]
+
+
+def _chain_of_command(sop: SopDefinition) -> list[Problem]:
+    """Each ``atasan`` names another role of the SOP, and following them never comes back where it began."""
+    if sop.format < 2:
+        return []  # atasan is a key of format 2, reported by _format
+    problems = []
+    roles = {r.key for r in sop.roles}
+    superior = {r.key: r.atasan for r in sop.roles if r.atasan}
+    for index, role in enumerate(sop.roles):
+        where = _("role {key!r}").format(key=role.key) + ", atasan: "
+        if role.atasan is None:
+            continue
+        if role.atasan == role.key:
+            problems.append(Problem(where + _("names the role itself; name the role it answers to"), role=index))
+        elif role.atasan not in roles:
+            problems.append(
+                Problem(
+                    where
+                    + _("{atasan!r} is not a role of this SOP (known: {known})").format(
+                        atasan=role.atasan, known=", ".join(sorted(roles - {role.key}))
+                    ),
+                    role=index,
+                )
+            )
+    reported: set[str] = set()
+    for index, role in enumerate(sop.roles):
+        chain = [role.key]
+        while (above := superior.get(chain[-1])) is not None and above in roles and above not in chain:
+            chain.append(above)
+        if above is None or above != role.key or len(chain) < 2 or role.key in reported:
+            continue  # the chain reaches its top, leaves the SOP (reported above), or goes round elsewhere
+        reported |= set(chain)
+        problems.append(
+            Problem(
+                _("the chain of command goes round: {chain}; the role at the top has no atasan").format(
+                    chain=" → ".join([*chain, role.key])
+                ),
+                role=index,
+            )
+        )
+    return problems
+
+
+def _reminders(sop: SopDefinition) -> list[Problem]:
+    """A step's reminders and escalations fall at times that parse, once each, on a step with a time standard,
+    and escalations reach someone: a role of the SOP, the superior of whoever acts, or the head of office."""
+    if sop.format < 2:
+        return []  # reminders and escalate are keys of format 2, reported by _format
+    problems: list[Problem] = []
+    roles = {r.key for r in sop.roles}
+    superior = {r.key: r.atasan for r in sop.roles if r.atasan}
+    targets = ", ".join([*sorted(roles), ESCALATE_SUPERIOR, ESCALATE_HEAD])
+    for step in sop.steps:
+        timed = _has_standard(sop, step)
+        parsed: dict[tuple[float | None, float | None, str | None], list[str]] = {}
+        for text in step.reminders or ():
+            threshold = _threshold("reminders: ", text, step.id, problems)
+            if threshold is not None:
+                parsed.setdefault(_falls_at(threshold), []).append(text)
+        for texts in parsed.values():
+            if len(texts) < 2:
+                continue
+            if len(set(texts)) == 1:
+                message = _("reminders: {text!r} is given {n} times").format(text=texts[0], n=len(texts))
+            else:
+                message = _("reminders: {texts} are the same time; give it once").format(
+                    texts=", ".join(map(repr, texts))
+                )
+            problems.append(Problem(message, step.id))
+        if step.reminders and not timed:
+            problems.append(
+                Problem("reminders: " + _("the step has no time standard to count a reminder from"), step.id)
+            )
+        if step.escalate and not timed:
+            problems.append(
+                Problem("escalate: " + _("the step has no time standard to count an escalation from"), step.id)
+            )
+        for number, escalation in enumerate(step.escalate or (), 1):
+            where = _("escalate {n}").format(n=number)
+            _threshold(f"{where}, at: ", escalation.at, step.id, problems)
+            if escalation.to == ESCALATE_SUPERIOR:
+                if not any(role in superior for role in step.pelaksana):
+                    problems.append(
+                        Problem(
+                            f"{where}, to: "
+                            + _(
+                                "no pelaksana of this step names an atasan ({roles}); give one of them an atasan"
+                            ).format(roles=", ".join(step.pelaksana)),
+                            step.id,
+                        )
+                    )
+            elif escalation.to != ESCALATE_HEAD and escalation.to not in roles:
+                problems.append(
+                    Problem(
+                        f"{where}, to: "
+                        + _("{to!r} is not a role of this SOP (known: {known})").format(
+                            to=escalation.to, known=targets
+                        ),
+                        step.id,
+                    )
+                )
+    return problems
+
+
+def _threshold(where: str, text: str, step_id: str, problems: list[Problem]) -> Threshold | None:
+    """``text`` parsed, or None with its problem added to ``problems``."""
+    try:
+        return parse_threshold(text)
+    except TimeParseError as exc:
+        problems.append(Problem(where + str(exc), step_id))
+        return None
+
+
+def _falls_at(threshold: Threshold) -> tuple[float | None, float | None, str | None]:
+    """What makes two thresholds the same time: the share, or the length before the deadline and its unit."""
+    before = threshold.before
+    return threshold.percent, before.high if before else None, before.unit if before else None
 
 
 def _has_standard(sop: SopDefinition, step: Step) -> bool:
