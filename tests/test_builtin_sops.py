@@ -283,7 +283,7 @@ def chain_of_command(defn: SopDefinition) -> dict[str, str | None]:
             "kaltim-db",
             {
                 "administrator_jaringan": "pejabat_pengawas",
-                "pemeriksa_pengelola_ti": "pejabat_pengawas",
+                "pemeriksa_pengelola_ti": "pejabat_administrator",
                 "pejabat_pengawas": "pejabat_administrator",
                 "pejabat_administrator": "kepala_dinas",
                 "kepala_dinas": None,
