@@ -255,3 +255,24 @@ def test_a_config_value_or_file_over_its_limit_is_one_line(sop, sop_env, monkeyp
     (sop_env / "config.toml").write_text("# " + "x" * limits.CONFIG_FILE_BYTES + "\n", encoding="utf-8")
     result = sop("list")
     assert result.exit_code == 1 and "is larger than the 64 KB it may be" in result.stderr
+
+
+def test_a_workbook_without_a_worksheet_is_one_line(sop, tmp_path):
+    # Found by the test above: the parts of a workbook, each holding the content-types list, and no sheet.
+    import zipfile
+
+    types = (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">\n'
+        '<Default Extension="xml" ContentType="application/xml"/>\n'
+        '<Override PartName="/xl/workbook.xml" '
+        'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>\n'
+        "</Types>"
+    )
+    path = tmp_path / "kosong.xlsx"
+    with zipfile.ZipFile(path, "w") as archive:
+        for part in ("[Content_Types].xml", "xl/workbook.xml"):
+            archive.writestr(part, types)
+    result = sop("import", str(path), "--dry-run", "--sop", "kaltim-db")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == ["Error: kosong.xlsx has no worksheet"]

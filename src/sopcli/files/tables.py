@@ -695,6 +695,8 @@ def sheet_rows(workbook, source: str) -> Iterator[tuple[int, tuple]]:
     from zipfile import BadZipFile
     from zlib import error as ZlibError
 
+    if not workbook.worksheets:  # a workbook part naming no sheet: nothing to read, said as for an empty file
+        raise InputError(_("{source} has no worksheet").format(source=source))
     sheet = workbook.worksheets[0]
     empty, number = 0, 0
     read = enumerate(sheet.iter_rows(values_only=True), start=1)
