@@ -258,7 +258,7 @@ def test_unknown_key_in_a_step(tmp_path):
     assert problem.message == (
         "unknown key 'waktoe' (known keys: id, kegiatan, pelaksana, kelengkapan, waktu, "
         "waktu_dari, waktu_sejak, jam, waktu_prioritas, output, keterangan, next, end, decision, fields, cabang, gabung, "
-        "persetujuan, checks, diinformasikan, serahkan, reminders, escalate)"
+        "persetujuan, checks, diinformasikan, serahkan, reminders, escalate, dokumen)"
     )
     assert (problem.step, problem.line) == ("1", 15)
     path, messages = located(tmp_path, text)

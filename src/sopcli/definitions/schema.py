@@ -61,7 +61,15 @@ HANDED_TO, HANDED_FROM, RETURNS = "diteruskan_ke", "berasal_dari", "kembali"
 CHECK_PROPOSED = "usul_pemeriksaan"
 OVERRIDE_REASON = "alasan_beda_usulan"
 # The keys format 1 does not know: a file using them says format = 2.
-FORMAT2_KEYS = ("outcomes", "disusun_oleh", "penanggung_jawab", "tujuan", "pengantar", "catatan_transkripsi")
+FORMAT2_KEYS = (
+    "outcomes",
+    "disusun_oleh",
+    "penanggung_jawab",
+    "tujuan",
+    "pengantar",
+    "catatan_transkripsi",
+    "dokumen",
+)
 # The same, of a step.
 STEP_FORMAT2_KEYS = (
     "cabang",
@@ -72,6 +80,7 @@ STEP_FORMAT2_KEYS = (
     "serahkan",
     "reminders",
     "escalate",
+    "dokumen",
 )
 # An escalation's ``to`` may name, beside the SOP's roles: the superior of whoever acts (their role's
 # ``atasan``), or the head of office (the configuration's head_of_office recipient).
@@ -109,6 +118,25 @@ class Escalation(_Frozen):
 
     at: str = Field(min_length=1)
     to: str = Field(min_length=1, pattern=KEY_PATTERN)
+
+
+class DocumentTemplate(_Frozen):
+    """``[[dokumen]]`` (format 2): a document a step produces, filled from the complaint's record to print and
+    sign: a form (``formulir``: a table of the record's values) or a letter (``surat``: to someone, about
+    something). Texts may name the record (``{{ pengaduan.nomor }}``): Jinja2, sandboxed, values escaped."""
+
+    id: str = Field(min_length=1, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+    judul: str = Field(min_length=1)
+    jenis: Literal["formulir", "surat"] = "formulir"
+    keputusan: str | None = None  # written only when the step's decision was this option (C-02 or C-03)
+    kepada: str = ""  # a letter's addressee (Yth. ...)
+    perihal: str = ""
+    pembuka: str = ""  # the paragraph before the values
+    isian: tuple[str, ...] = ()  # the record's values shown, in order: "pengaduan.nomor", "isian.estimasi"
+    isi: str = ""  # a body of one's own (HTML) instead of the table of values
+    penutup: str = ""
+    ttd: tuple[str, ...] = ()  # the roles that sign, left to right
+    tembusan: tuple[str, ...] = ()
 
 
 class Option(_Frozen):
@@ -240,6 +268,7 @@ class Step(_Frozen):
     # configuration's reminders and escalations apply
     reminders: tuple[str, ...] | None = None
     escalate: tuple[Escalation, ...] | None = None
+    dokumen: tuple[str, ...] = ()  # format 2: the documents (``[[dokumen]]`` ids) the step produces
 
     @property
     def standard(self) -> TimeStandard | None:
@@ -279,6 +308,7 @@ class SopDefinition(_Frozen):
     waktu_prioritas: PriorityTimes | None = None  # the default of steps that give none
     calendar: CalendarKind = "office"
     outcomes: tuple[Outcome, ...] = ()
+    dokumen: tuple[DocumentTemplate, ...] = ()
     roles: tuple[Role, ...] = Field(min_length=1)
     steps: tuple[Step, ...] = Field(min_length=1, max_length=limits.SOP_STEPS)
     format: Literal[1, 2] = 1  # last: a format-1 file's list of known keys reads as it always did
@@ -312,6 +342,11 @@ class SopDefinition(_Frozen):
 
     def outcome(self, outcome_id: str) -> Outcome | None:
         return next((o for o in self.ends if o.id == outcome_id), None)
+
+    def document(self, document_id: str) -> DocumentTemplate | None:
+        """The ``[[dokumen]]`` called ``document_id`` (any case: C-03 or c-03)."""
+        wanted = document_id.strip().lower()
+        return next((d for d in self.dokumen if d.id.lower() == wanted), None)
 
     def step(self, step_id: str) -> Step:
         return self._by_id[step_id]

@@ -62,7 +62,73 @@ def validate(sop: SopDefinition) -> list[Problem]:
     problems += _checks(sop)
     problems += _chain_of_command(sop)
     problems += _reminders(sop)
+    problems += _documents(sop)
     problems += _reachability(sop)
+    return problems
+
+
+def _documents(sop: SopDefinition) -> list[Problem]:
+    """Every ``[[dokumen]]`` once, named by a step, reading only what the record holds; signed by the SOP's roles."""
+    from sopcli.definitions.templates import TEXT_KEYS, unknown_in_path, unknown_in_text
+
+    problems: list[Problem] = []
+    field_keys = {f.key for step in sop.steps for f in step.fields}
+    roles = {role.key for role in sop.roles}
+    for document_id, count in Counter(d.id.lower() for d in sop.dokumen).items():
+        if count > 1:
+            problems.append(
+                Problem(_("document {id} is defined {n} times").format(id=document_id, n=count), key="dokumen")
+            )
+    named = {document_id.lower() for step in sop.steps for document_id in step.dokumen}
+    for document in sop.dokumen:
+        where = _("document {id}").format(id=document.id)
+        for path in document.isian:
+            if unknown_in_path(path, field_keys):
+                problems.append(
+                    Problem(
+                        _("{where}: isian {path!r} names nothing the record holds").format(where=where, path=path),
+                        key="dokumen",
+                    )
+                )
+        for key in TEXT_KEYS:
+            error, unknown = unknown_in_text(getattr(document, key), field_keys)
+            if error:
+                problems.append(
+                    Problem(
+                        _("{where}, {key}: not a template: {error}").format(where=where, key=key, error=error),
+                        key="dokumen",
+                    )
+                )
+            for name in unknown:
+                problems.append(
+                    Problem(
+                        _("{where}, {key}: {name} is not in the record").format(where=where, key=key, name=name),
+                        key="dokumen",
+                    )
+                )
+        problems += [
+            Problem(_("{where}: ttd {role!r} is not a role of this SOP").format(where=where, role=role), key="dokumen")
+            for role in document.ttd
+            if role not in roles
+        ]
+        if document.id.lower() not in named:
+            problems.append(
+                Problem(_("{where}: no step produces it (dokumen = [...])").format(where=where), key="dokumen")
+            )
+    for step in sop.steps:
+        for document_id in step.dokumen:
+            document = sop.document(document_id)
+            if document is None:
+                problems.append(Problem(_("dokumen: no [[dokumen]] is called {id}").format(id=document_id), step.id))
+            elif document.keputusan is not None and not (step.decision and step.decision.option(document.keputusan)):
+                problems.append(
+                    Problem(
+                        _("dokumen {id}: keputusan {option!r} is not an option of this step").format(
+                            id=document.id, option=document.keputusan
+                        ),
+                        step.id,
+                    )
+                )
     return problems
 
 
