@@ -1,4 +1,5 @@
-"""Notices: when each complaint next owes one (``notify_at``), and where each operator is reached.
+"""Notices: when each complaint next owes one (``notify_at``), and where each operator is reached; and the
+NIP each operator signs a document with.
 
 ``sop notify`` reads only the complaints whose ``notify_at`` has come, through
 its index, so a logbook of ten thousand open complaints with nothing to say
@@ -25,6 +26,7 @@ def upgrade() -> None:
     op.execute("UPDATE complaint SET notify_at = last_at WHERE status = 'open'")
     # JSON array of Apprise URLs: where the operator hears of the steps they act on
     op.add_column("operator", sa.Column("notify", sa.Text(), nullable=False, server_default="[]"))
+    op.add_column("operator", sa.Column("nip", sa.String(), nullable=True))
 
 
 def downgrade() -> None:
@@ -32,4 +34,5 @@ def downgrade() -> None:
     with op.batch_alter_table("complaint") as batch:
         batch.drop_column("notify_at")
     with op.batch_alter_table("operator") as batch:
+        batch.drop_column("nip")
         batch.drop_column("notify")

@@ -20,6 +20,8 @@ Keys:
                    (default ``admin``)
     office_name    the instansi named at the top of printed reports
     office_place   the town written above the signature (``Samarinda, 24 November 2026``)
+    office_address the address under the office's name on a document's letterhead (kop surat)
+    office_logo    an image file (PNG, JPEG, SVG) printed at the left of the kop surat
     signer_title   who signs printed reports (``Kepala Seksi Infrastruktur TIK``)
     signer_name    their name, and signer_nip their NIP (18 digits, spaces allowed)
     notify         where ``sop notify`` reaches a role, the head of office or a unit: a table of
@@ -83,6 +85,8 @@ class Config:
     admin_role: str = DEFAULT_ADMIN_ROLE
     office_name: str | None = None
     office_place: str | None = None
+    office_address: str | None = None
+    office_logo: str | None = None
     signer_title: str | None = None
     signer_name: str | None = None
     signer_nip: str | None = None
@@ -544,6 +548,8 @@ def dumps(config: Config, keys=None) -> str:
         "language",
         "office_name",
         "office_place",
+        "office_address",
+        "office_logo",
         "signer_title",
         "signer_name",
         "signer_nip",

@@ -1202,6 +1202,14 @@ def verify(
             metavar="TEXT",
         ),
     ] = None,
+    document: Annotated[
+        str | None,
+        typer.Option(
+            "--document",
+            help="A document sop doc wrote (its PDF or HTML file): the journal must hold its very SHA-256.",
+            metavar="FILE",
+        ),
+    ] = None,
 ) -> None:
     """Check the journal's hash chain, every sealed day, and checkpoints kept elsewhere: OK, or what is wrong (exit 1).
 
@@ -1264,6 +1272,10 @@ def verify(
                 )
             )
     copy_differs = bool(digest) and not _digest_held(runtime_of(ctx), digest or "")
+    if document:
+        from sopcli.cli.outputs import check_printed
+
+        copy_differs = not check_printed(runtime_of(ctx), document) or copy_differs
     if changed or contradicted or copy_differs:
         raise typer.Exit(ExitCode.ERROR)
 

@@ -35,6 +35,9 @@ def add(
         ),
     ] = [],  # noqa: B006 (typer reads the default)
     display_name: Annotated[str | None, typer.Option("--display-name", help="Full name, for reports.")] = None,
+    nip: Annotated[
+        str | None, typer.Option("--nip", help="NIP (18 digits), printed under the name where they sign a document.")
+    ] = None,
     sop_file: Annotated[
         str | None,
         typer.Option(
@@ -79,6 +82,7 @@ def add(
         actor=rt.operator(actor),
         addresses=notify,
         forget_addresses=notify_off,
+        nip=nip,
     )
     typer.echo(_("{name}: {roles}").format(name=view.name, roles=", ".join(view.roles)))
     if view.addresses:

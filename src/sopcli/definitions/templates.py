@@ -71,8 +71,7 @@ def unknown_in_text(text: str, field_keys: Iterable[str]) -> tuple[str | None, l
     for read in tree.find_all(nodes.Getattr):
         if isinstance(read.node, nodes.Name):
             owner = read.node.name
-            if owner in RECORD_NAMES and read.attr not in RECORD_NAMES[owner]:
-                unknown.append(f"{owner}.{read.attr}")
-            elif owner == FIELDS and read.attr not in keys:
+            readable = RECORD_NAMES.get(owner, ()) if owner != FIELDS else keys
+            if (owner in RECORD_NAMES or owner == FIELDS) and read.attr not in readable:
                 unknown.append(f"{owner}.{read.attr}")
     return None, list(dict.fromkeys(unknown))

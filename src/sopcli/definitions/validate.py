@@ -117,14 +117,14 @@ def _documents(sop: SopDefinition) -> list[Problem]:
             )
     for step in sop.steps:
         for document_id in step.dokumen:
-            document = sop.document(document_id)
-            if document is None:
+            produced = sop.document(document_id)
+            if produced is None:
                 problems.append(Problem(_("dokumen: no [[dokumen]] is called {id}").format(id=document_id), step.id))
-            elif document.keputusan is not None and not (step.decision and step.decision.option(document.keputusan)):
+            elif produced.keputusan is not None and not (step.decision and step.decision.option(produced.keputusan)):
                 problems.append(
                     Problem(
                         _("dokumen {id}: keputusan {option!r} is not an option of this step").format(
-                            id=document.id, option=document.keputusan
+                            id=produced.id, option=produced.keputusan
                         ),
                         step.id,
                     )

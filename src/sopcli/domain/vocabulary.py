@@ -50,6 +50,7 @@ class Action(StrEnum):
     CHECKED = "checked"  # a step's machine check ran (or was skipped): evidence, the case does not move
     INFORMED = "informed"  # a party a step names (diinformasikan) was told; the case does not move
     NOTIFIED = "notified"  # sop notify delivered a reminder, an escalation or a notice; the case does not move
+    DOCUMENT = "document"  # a step's document was written to a file: its name and SHA-256, to check a print by
 
 
 class ActivityColumn(StrEnum):
@@ -98,6 +99,7 @@ ACTION_TABLE: Mapping[str, ActionSpec] = {
     Action.CHECKED: ActionSpec(N_("checked"), False, None),
     Action.INFORMED: ActionSpec(N_("informed"), True, None),
     Action.NOTIFIED: ActionSpec(N_("notified"), False, None),
+    Action.DOCUMENT: ActionSpec(N_("document written"), False, None),
 }
 
 # Message ids of the statuses as an operator reads them (translated where shown, or in an error naming one).

@@ -408,6 +408,7 @@ TOLD_IN_WORDS = (
     Action.ROLES,
     Action.CHECKED,
     Action.NOTIFIED,
+    Action.DOCUMENT,
 )
 
 

@@ -44,6 +44,10 @@ def fields_text(action: str, fields: Mapping[str, str], next_step: str | None = 
         return _("sent to {recipient} ({channel}): {event}").format(
             recipient=fields.get("kepada"), channel=fields.get("saluran"), event=event_text(fields)
         )
+    if action == Action.DOCUMENT:
+        return _("{document} → {file} (SHA-256 {digest}…)").format(
+            document=fields.get("dokumen"), file=fields.get("berkas"), digest=(fields.get("sha256") or "")[:16]
+        )
     if action == Action.APPROVE:
         return _("signed off as {role}").format(role=fields.get(SIGNED_AS))
     if action == Action.CHECKED:  # "ping 10.20.1.1: failed (3/3 lost)": the evidence, in one line

@@ -39,11 +39,21 @@ def pdf_bytes(document: Document, *, config=None, language: str = "id") -> bytes
     Raises:
         NotInstalled: WeasyPrint, or the Pango libraries it draws text with, is missing.
     """
+    from sopcli.present.html import render_page
+
+    return pdf_of_html(render_page(document, config=config, language=language))
+
+
+def pdf_of_html(page: str) -> bytes:
+    """A whole, self-contained HTML page laid out by WeasyPrint (the ``pdf`` extra), as its print CSS says.
+
+    Raises:
+        NotInstalled: WeasyPrint, or the Pango libraries it draws text with, is missing.
+    """
     import logging
 
     from sopcli.errors import NotInstalled
     from sopcli.i18n import _
-    from sopcli.present.html import render_page
 
     try:
         import weasyprint  # type: ignore[import-untyped]  # it ships no type information
@@ -52,7 +62,7 @@ def pdf_bytes(document: Document, *, config=None, language: str = "id") -> bytes
     # The page is ours and self-contained: WeasyPrint's notes on it are not the reader's business.
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     logging.getLogger("fontTools").setLevel(logging.ERROR)
-    return weasyprint.HTML(string=render_page(document, config=config, language=language)).write_pdf()
+    return weasyprint.HTML(string=page).write_pdf()
 
 
 def _header_lines(document: Document) -> list[str]:

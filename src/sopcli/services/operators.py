@@ -89,6 +89,7 @@ def add_operator(
     actor: str,
     addresses: list[str] | None = None,
     forget_addresses: bool = False,
+    nip: str | None = None,
 ) -> OperatorView:
     """Register ``name``, or give an existing operator more roles; ``actor`` granting them is journaled.
 
@@ -124,7 +125,7 @@ def add_operator(
                 ),
             )
         operator = operators.named(session, name)
-        if not wanted and (operator is None or not (addresses or forget_addresses or display_name)):
+        if not wanted and (operator is None or not (addresses or forget_addresses or display_name or nip)):
             raise InputError(_("give at least one --role"), _("see 'sop sops show ID' for the pelaksana of an SOP"))
         if operator is None:
             operator = Operator(name=name, display_name=display_name, roles="[]", created_at=rt.now())
@@ -135,10 +136,28 @@ def add_operator(
         operator.roles = json.dumps(held)
         if display_name:
             operator.display_name = display_name
+        if nip:
+            operator.nip = checked_nip(nip)
         session.add(operator)
         if held != sorted(before):
             _journal_roles(rt, session, actor, name, before, held)
         return OperatorView(operator.name, operator.display_name, held, json.loads(operator.notify))
+
+
+def checked_nip(text: str) -> str:
+    """An NIP as written (18 digits, spaces allowed: 19800101 200501 1 001).
+
+    Raises:
+        InputError: not 18 digits.
+    """
+    import re
+
+    nip = " ".join(text.split())
+    if not re.fullmatch(r"[0-9]{18}", nip.replace(" ", "")):
+        raise InputError(
+            _("an NIP is 18 digits (spaces allowed, as in 19800101 200501 1 001), not {value!r}").format(value=text)
+        )
+    return nip
 
 
 def list_operators(rt: Runtime) -> list[OperatorView]:

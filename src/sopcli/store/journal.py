@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator, Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -266,3 +266,13 @@ def case_entries(session: Session) -> Iterator[Sequence[Any]]:
         .execution_options(yield_per=2000)
     )
     yield from session.execute(query)
+
+
+def with_action(session: Session, action: str) -> Iterator[tuple[int, str | None, dict[str, str], datetime, str]]:
+    """(seq, complaint number, fields, at, actor) of every entry recording ``action``, in chain order."""
+    query = text(
+        "SELECT seq, complaint_number, fields, at, actor FROM journal_entry WHERE action = :action ORDER BY seq"
+    )
+    for seq, number, fields, at, actor in session.execute(query, {"action": action}):
+        moment = _as_datetime(at)
+        yield seq, number, json.loads(fields), moment if moment.tzinfo else moment.replace(tzinfo=UTC), actor

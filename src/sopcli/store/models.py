@@ -139,4 +139,5 @@ class Operator(SQLModel, table=True):
     roles: str = Field(default="[]", sa_column=Column(Text, nullable=False))  # JSON array of role keys
     # JSON array of Apprise URLs where the operator is told of the steps they act on (secrets: never shown)
     notify: str = Field(default="[]", sa_column=Column(Text, nullable=False, server_default="[]"))
+    nip: str | None = None  # Nomor Induk Pegawai, under the name where they sign a document
     created_at: datetime = Field(sa_column=_utc())
