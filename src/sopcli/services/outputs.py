@@ -116,13 +116,16 @@ def fill(rt: Runtime, number: str, document_id: str) -> FilledDocument:
         step = next((s for s in sop.steps if template.id in s.dokumen), None)
         entry = _producing_entry(journal, step.id, template) if step else None
         if step is None or entry is None:
-            raise InputError(
-                _("{id} is written when step {step} is done, and it is not").format(
+            waits = (
+                _("{id} is written when step {step} is done with the decision {option}; it has not been").format(
+                    id=template.id, step=step.id if step else "?", option=template.keputusan
+                )
+                if template.keputusan
+                else _("{id} is written when step {step} is done; it is not done yet").format(
                     id=template.id, step=step.id if step else "?"
                 )
-                + (_(" (with the decision {option})").format(option=template.keputusan) if template.keputusan else ""),
-                _("'sop doc {number}' lists what can be written now").format(number=complaint.number),
             )
+            raise InputError(waits, _("'sop doc {number}' lists what can be written now").format(number=complaint.number))
         names = {o.name: o for o in operators.everyone(session)}
         signers = []
         for role in template.ttd:
