@@ -45,6 +45,7 @@ def test_the_values_are_the_strings_stored_in_databases_and_the_hash_chain():
         "checked",
         "informed",
         "notified",
+        "document",
     ]
 
 
@@ -65,6 +66,7 @@ def test_only_refusals_seals_role_changes_checks_and_notices_leave_the_case_as_i
         Action.ROLES,
         Action.CHECKED,
         Action.NOTIFIED,
+        Action.DOCUMENT,
     }
 
 
@@ -98,6 +100,7 @@ def test_labels_are_in_the_interface_language():
         "checked",
         "informed",
         "notified",
+        "document written",
     ]
     i18n.set_language("id")
     assert action_label("refused") == "tidak berwenang"

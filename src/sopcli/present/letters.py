@@ -160,8 +160,9 @@ def letter_html(filled, config, language: str = "id") -> str:
             )
         parts.append("</div>")
     if template.tembusan:
+        copies_to = _("Copies to")
         parts.append(
-            f'<div class="tembusan">{escape(_("Copies to"))}:<ol>'
+            f'<div class="tembusan">{escape(copies_to)}:<ol>'
             + "".join(f"<li>{escape(line)}</li>" for line in template.tembusan)
             + "</ol></div>"
         )

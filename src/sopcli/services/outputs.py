@@ -125,7 +125,9 @@ def fill(rt: Runtime, number: str, document_id: str) -> FilledDocument:
                     id=template.id, step=step.id if step else "?"
                 )
             )
-            raise InputError(waits, _("'sop doc {number}' lists what can be written now").format(number=complaint.number))
+            raise InputError(
+                waits, _("'sop doc {number}' lists what can be written now").format(number=complaint.number)
+            )
         names = {o.name: o for o in operators.everyone(session)}
         signers = []
         for role in template.ttd:
