@@ -40,6 +40,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "transfer": ("cases", "transfer", "Move a complaint to the SOP it should follow."),
     "undo": ("cases", "undo", "Undo the last step or decision."),
     "show": ("cases", "show", "Show a complaint and its whole timeline."),
+    "doc": ("docs", "doc", "Print a complaint's documents and its dossier, to sign and file."),
     "list": ("cases", "list_complaints", "List complaints, the most urgent first, with time left."),
     "due": ("cases", "due", "Show the open steps that are due, the most urgent first."),
     "verify": ("cases", "verify", "Check the journal's hash chain and the sealed days."),
@@ -64,6 +65,7 @@ PANELS: dict[str, tuple[str, ...]] = {
         "list",
         "due",
         "show",
+        "doc",
         "note",
         "inform",
         "pause",
@@ -72,11 +74,10 @@ PANELS: dict[str, tuple[str, ...]] = {
         "correct",
         "undo",
         "reopen",
-        "transfer",
     ),
     N_("Supervisors"): ("board", "report", "journal"),
     # verify beside db, its integrity check, and notify, which cron runs: the Admin title stays on a 24-line screen
-    N_("Admin"): ("import", "export", "sops", "db", "verify", "notify", "operator", "config"),
+    N_("Admin"): ("import", "export", "sops", "db", "verify", "notify", "operator", "config", "transfer"),
 }
 
 

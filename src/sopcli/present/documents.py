@@ -68,6 +68,8 @@ class Document:
     empty_notice: str | None = None
     signature_day: str = ""  # the date above the signature
     landscape: bool = False  # printed across the page: the journal's many columns
+    # Who signs besides the supervisor, as (title, name): the pelaksana of a complaint's dossier.
+    signers: list[tuple[str, str]] = field(default_factory=list)
 
 
 def minutes_text(minutes: float | None, day_minutes: int) -> str:

@@ -22,7 +22,7 @@ STYLE = """
 }
 * { box-sizing: border-box; }
 body { font-family: %(font)s; font-size: 9.5pt; color: #111;
-       margin: 0 auto; max-width: %(width)s; padding: 12px; }
+       margin: 0 auto; max-width: %(width)s; padding: 12px; overflow-wrap: break-word; }
 @media print { body { max-width: none; padding: 0; } }
 header { border-bottom: 2px solid #111; margin-bottom: 8px; padding-bottom: 4px; text-align: center; }
 header .office { font-size: 12pt; font-weight: bold; text-transform: uppercase; }
@@ -38,6 +38,7 @@ thead { display: table-header-group; }
 th, td { border: 1px solid #999; padding: 1px 4px; text-align: left; vertical-align: top; }
 th { background: #eee; }
 td.n { text-align: right; white-space: nowrap; }
+td.long { overflow-wrap: anywhere; }
 tr { break-inside: avoid; }
 tr.late td { color: #a00; }
 .empty, .note { color: #444; font-style: italic; margin: 2px 0; }
@@ -46,6 +47,8 @@ svg { display: block; margin: 4px 0; break-inside: avoid; }
 .signature { margin-top: 20px; margin-left: auto; text-align: center; width: 300px; }
 .signature .space { height: 60px; }
 .signature .name { font-weight: bold; text-decoration: underline; }
+.signatures { break-inside: avoid; display: flex; flex-wrap: wrap; gap: 8px 16px; justify-content: space-between; }
+.signatures .signature { margin-left: 0; width: 210px; }
 footer { color: #666; font-size: 8pt; margin-top: 12px; }
 """
 
@@ -135,7 +138,7 @@ def _section(section: Section, chart_id: str) -> str:
         cells = "".join(
             f'<td class="n">{format_number(value)}</td>'
             if isinstance(value, int) and not isinstance(value, bool)
-            else f"<td>{escape(_cell(value))}</td>"
+            else _text_cell(_cell(value))
             for value in row
         )
         parts.append(f'<tr class="late">{cells}</tr>' if late else f"<tr>{cells}</tr>")
@@ -146,6 +149,18 @@ def _section(section: Section, chart_id: str) -> str:
         parts.append(column_chart(section.columns, title=section.heading, chart_id=chart_id + "c"))
     parts.append("</section>")
     return "".join(parts)
+
+
+_LONG_WORD = 30  # a "word" longer than this (a URL, a hash, pasted junk) may break anywhere to stay on the page
+
+
+def _text_cell(text: str) -> str:
+    """A cell of text, escaped; one holding a very long word may break it anywhere rather than run off the page.
+
+    Only such cells: breaking anywhere also lets the table squeeze a column below its words.
+    """
+    long = any(len(word) > _LONG_WORD for word in text.split())
+    return f'<td class="long">{escape(text)}</td>' if long else f"<td>{escape(text)}</td>"
 
 
 # Fills that differ without colour, as a black-and-white office printer prints them: solid, hatched, dotted.
@@ -265,6 +280,23 @@ def column_chart(chart: Columns, title: str, chart_id: str = "chart") -> str:
 
 
 def _signature(document: Document, config) -> str:
+    """Where the supervisor signs, beside the document's other signers (a dossier's pelaksana) if it has them."""
+    supervisor = _supervisor_signature(document, config)
+    if not document.signers:
+        return supervisor
+    blocks = "".join(
+        '<div class="signature">'
+        "<div>&#160;</div>"  # the supervisor's block has the place and date on this line
+        f"<div>{escape(title)}</div>"
+        '<div class="space"></div>'
+        f'<div class="name">{escape(name)}</div>'
+        "</div>"
+        for title, name in document.signers
+    )
+    return f'<div class="signatures">{blocks}{supervisor}</div>'
+
+
+def _supervisor_signature(document: Document, config) -> str:
     """Where the supervisor signs: configured place, title, name and NIP, or lines to fill in by hand."""
     place = getattr(config, "office_place", None)
     title = getattr(config, "signer_title", None) or _("Supervisor")

@@ -1,0 +1,74 @@
+"""``sop doc``: a complaint's documents to print, sign and file; ``sop bukti``: the year's evidence pack."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from sopcli.cli.cases import NumberArgument
+from sopcli.cli.options import ModeOption, OutputOption, format_option
+from sopcli.cli.state import runtime_of
+
+DOSSIER_FORMATS = ("text", "markdown", "html", "pdf", "json")
+
+
+def _choose_format(rt, fmt: str | None, output: str | None) -> str:
+    """``--format``, else from ``-o``'s extension, else text; ``text`` is written as the plain document."""
+    from sopcli.cli.options import EXTENSION_FORMATS, choose_format
+    from sopcli.errors import InputError
+    from sopcli.i18n import _
+
+    extensions = {**EXTENSION_FORMATS, ".pdf": "pdf", ".txt": "text"}
+    extensions.pop(".csv")
+    chosen = choose_format(fmt, DOSSIER_FORMATS, rt.terminal, output=output, extensions=extensions, default="text")
+    if chosen == "pdf" and output is None and rt.terminal.stdout_is_tty:
+        raise InputError(_("a PDF is not shown on a terminal"), _("give -o FILE.pdf"))
+    return "plain" if chosen in ("text", "plain") else chosen
+
+
+def doc(
+    ctx: typer.Context,
+    number: NumberArgument,
+    dossier: Annotated[
+        bool, typer.Option("--dossier", help="The formulir penanganan gangguan: the whole complaint on one form.")
+    ] = False,
+    fmt: Annotated[
+        str | None, format_option("text, markdown, html, pdf or json (default: from -o's extension, else text).")
+    ] = None,
+    output: OutputOption = None,
+    mode: ModeOption = None,
+) -> None:
+    """Print a complaint's documents and its dossier, to sign and file.
+
+    The dossier (formulir penanganan gangguan) holds the complaint, every
+    journal entry with its time against the standard, the outcome, each
+    entry's hash with the seals of its days, and the signature blocks.
+
+    Example: sop doc ADU-2026-00042 --dossier -o formulir.pdf
+    """
+    from sopcli.errors import InputError
+    from sopcli.i18n import _
+
+    rt = runtime_of(ctx)
+    if not dossier:
+        raise InputError(_("say which document to print"), _("give --dossier"))
+    _print_dossier(rt, number, fmt, output, mode)
+
+
+def _print_dossier(rt, number: str, fmt: str | None, output: str | None, mode: str | None) -> None:
+    from sopcli.cli.reports import _emit
+    from sopcli.present.dossier import dossier_document
+    from sopcli.services.dossier import dossier
+
+    chosen = _choose_format(rt, fmt, output)
+    data = dossier(rt, number)
+    _emit(
+        rt,
+        lambda: dossier_document(data, rt.config, full_hashes=chosen in ("html", "pdf")),
+        chosen,
+        output,
+        data.to_json,
+        pager=False,
+        mode=mode,
+    )
