@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from sopcli.cli.cases import NumberArgument
-from sopcli.cli.options import ModeOption, OutputOption, format_option
+from sopcli.cli.options import AsOption, JsonOption, ModeOption, OutputOption, format_option
 from sopcli.cli.state import runtime_of
 
 DOSSIER_FORMATS = ("text", "markdown", "html", "pdf", "json")
@@ -30,30 +30,56 @@ def _choose_format(rt, fmt: str | None, output: str | None) -> str:
 def doc(
     ctx: typer.Context,
     number: NumberArgument,
+    document: Annotated[
+        str | None,
+        typer.Argument(
+            help="The document to fill, as the SOP names it (C-03); without it, the complaint's documents are listed.",
+            metavar="DOCUMENT",
+        ),
+    ] = None,
     dossier: Annotated[
         bool, typer.Option("--dossier", help="The formulir penanganan gangguan: the whole complaint on one form.")
     ] = False,
     fmt: Annotated[
-        str | None, format_option("text, markdown, html, pdf or json (default: from -o's extension, else text).")
+        str | None,
+        format_option(
+            "A document: pdf or html. The dossier: text, markdown, html, pdf or json "
+            "(default: from -o's extension, else pdf for a document and text for the dossier)."
+        ),
     ] = None,
     output: OutputOption = None,
     mode: ModeOption = None,
+    actor: AsOption = None,
+    as_json: JsonOption = False,
 ) -> None:
     """Print a complaint's documents and its dossier, to sign and file.
+
+    A document (C-01, a surat perintah, a laporan) is filled from the record of the step that produced
+    it: kop surat, number, the values, the date, the signature blocks. Each copy written is journaled
+    with its SHA-256, so 'sop verify --document FILE' tells a printed copy from a changed one. Without a
+    document, the list of those the complaint's SOP produces, written or still to come.
 
     The dossier (formulir penanganan gangguan) holds the complaint, every
     journal entry with its time against the standard, the outcome, each
     entry's hash with the seals of its days, and the signature blocks.
 
-    Example: sop doc ADU-2026-00042 --dossier -o formulir.pdf
+    Example: sop doc ADU-2026-00042 C-03 -o c03.pdf
     """
     from sopcli.errors import InputError
     from sopcli.i18n import _
 
     rt = runtime_of(ctx)
-    if not dossier:
-        raise InputError(_("say which document to print"), _("give --dossier"))
-    _print_dossier(rt, number, fmt, output, mode)
+    if dossier and document:
+        raise InputError(_("give a document or --dossier, not both"))
+    if dossier:
+        _print_dossier(rt, number, fmt, output, mode)
+        return
+    from sopcli.cli.outputs import list_documents, write_document
+
+    if document is None:
+        list_documents(rt, number, as_json)
+        return
+    write_document(rt, number, document, fmt, output, actor=rt.operator(actor))
 
 
 def _print_dossier(rt, number: str, fmt: str | None, output: str | None, mode: str | None) -> None:

@@ -36,6 +36,7 @@ PLACEHOLDERS = (
     N_("NEW"),
     N_("SECONDS"),
     N_("DURATION"),
+    N_("DOCUMENT"),
     N_("EXPORT"),
     N_("EXTERNAL_REF"),
     N_("ROLE_KEY"),
