@@ -181,3 +181,30 @@ ttd = ["kepala"]
         "no [[dokumen]] is called F-9",
     ):
         assert problem in result.stdout, (problem, result.stdout)
+
+
+def test_next_writes_the_documents_of_the_step_it_completes(office, monkeypatch, tmp_path):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("SOP_NOW", "2026-12-07T08:00+07:00")
+    new = exited_ok(
+        office(
+            "new",
+            "--sop",
+            "cirebon-aplikasi",
+            "--description",
+            "e-Office mati",
+            "--reporter",
+            "Sari",
+            "--unit",
+            "Bagian Umum Setda",
+            "--system",
+            "e-Office",
+            "--json",
+        )
+    )
+    number = json.loads(new.stdout)["number"]
+    monkeypatch.setenv("SOP_NOW", "2026-12-07T08:10+07:00")
+    exited_ok(office("next", number, "--as", "rudi", "--doc"))
+    written = tmp_path / f"{number}-DISPOSISI.pdf"
+    assert written.exists() and number in pdf_text(written)
+    assert f"DISPOSISI of {number}" in exited_ok(office("verify", "--document", str(written))).stdout

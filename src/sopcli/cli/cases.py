@@ -370,6 +370,12 @@ def next_step(
         str | None,
         typer.Option("--reason", help="Why the decision differs from the one the checks proposed.", metavar="TEXT"),
     ] = None,
+    write_documents: Annotated[
+        bool,
+        typer.Option(
+            "--doc", help="Write the documents the step produces (C-03, a laporan) as PDF here once it is done."
+        ),
+    ] = False,
     as_json: JsonOption = False,
 ) -> None:
     """Show the current step of a complaint and complete it.
@@ -513,8 +519,33 @@ def next_step(
     )
     if as_json:
         _emit(view, rt, as_json=True)
-        return
-    _report_progress(view, card)
+    else:
+        _report_progress(view, card)
+    if card.last_signature and current.dokumen and (write_documents or questions.interactive):
+        _offer_documents(rt, card, decision, operator, ask=None if write_documents else questions)
+
+
+def _offer_documents(rt, card, decision: str | None, operator: str, ask) -> None:
+    """Write the documents the step just done produces (those of the decision taken), asking first at a terminal.
+
+    A PDF needs WeasyPrint; without it the document is written as HTML, to print from a browser.
+    """
+    from sopcli.cli.outputs import write_document
+    from sopcli.errors import NotInstalled
+    from sopcli.i18n import _
+
+    sop_step = card.step
+    taken = card.option_for(decision or "") if sop_step.decision else None
+    for document_id in sop_step.dokumen:
+        template = card.sop.document(document_id)
+        if template is None or (template.keputusan and (taken or "").lower() != template.keputusan.lower()):
+            continue
+        if ask is not None and not ask.confirm(_("Write {id} ({title}) now?").format(id=template.id, title=template.judul)):
+            continue
+        try:
+            write_document(rt, card.case.number, template.id, "pdf", None, actor=operator)
+        except NotInstalled:
+            write_document(rt, card.case.number, template.id, "html", None, actor=operator)
 
 
 def _step_checks(rt, card, operator: str, step: str | None, *, skip: bool, show: bool, on_stderr: bool) -> str | None:
