@@ -208,3 +208,48 @@ def test_next_writes_the_documents_of_the_step_it_completes(office, monkeypatch,
     written = tmp_path / f"{number}-DISPOSISI.pdf"
     assert written.exists() and number in pdf_text(written)
     assert f"DISPOSISI of {number}" in exited_ok(office("verify", "--document", str(written))).stdout
+
+
+@pytest.mark.parametrize("sop_id", ["kaltim-db", "tanahbumbu-jaringan", "ipas-pemulihan", "cirebon-aplikasi"])
+def test_every_built_in_template_fills_from_a_walked_complaint(sop, sop_env, monkeypatch, tmp_path, sop_id):
+    """Walk a complaint to its end (the first option at each decision), then fill every document it produced."""
+    monkeypatch.setenv("SOP_NOW", "2026-12-07T08:00+07:00")
+    new = exited_ok(
+        sop(
+            "new",
+            "--sop",
+            sop_id,
+            "--description",
+            "Layanan <b>mati</b>",
+            "--reporter",
+            "Sari",
+            "--unit",
+            "Bagian Umum",
+            "--system",
+            "SIMPEG",
+            "--json",
+        )
+    )
+    number = json.loads(new.stdout)["number"]
+    for minute in range(10, 59):
+        if json.loads(exited_ok(sop("show", number, "--json")).stdout)["status"] != "open":
+            break
+        card = json.loads(exited_ok(sop("next", number, "--show", "--json")).stdout)
+        monkeypatch.setenv("SOP_NOW", f"2026-12-07T09:{minute:02d}+07:00")
+        args = ["next", number, "--json", "--no-checks", "--reason", "uji", "--field", "estimasi=2 jam"]
+        options = (card.get("decision") or {}).get("options") or []
+        if options:
+            args += ["--decision", options[0]["label"]]
+        done = sop(*args)
+        if done.exit_code != 0 and "estimasi" in done.stderr:
+            done = sop(*[a for a in args if a not in ("--field", "estimasi=2 jam")])
+        assert done.exit_code == 0, done.stderr
+    listed = json.loads(exited_ok(sop("doc", number, "--json")).stdout)
+    ready = [d["document"] for d in listed if d["step_done_at"]]
+    assert ready, listed
+    for document in ready:
+        path = tmp_path / f"{document}.html"
+        exited_ok(sop("doc", number, document, "-o", str(path)))
+        page = path.read_text(encoding="utf-8")
+        assert number in page and "<b>mati</b>" not in page  # the description, where shown, as text
+        assert '<div class="kop">' in page and "<h1>" in page and 'class="sign"' in page
