@@ -53,14 +53,16 @@ class Terminal:
 
     started: list[Terminal] = []
 
-    def __init__(self, term: str, *args: str, stdout_to: Path | None = None):
+    def __init__(self, term: str, *args: str, stdout_to: Path | None = None, cwd: Path | None = None):
         """``sop ARGS`` with every stream on the terminal, or with standard output redirected to ``stdout_to``."""
         env = process_env(NO_COLOR="1", COLUMNS="120", TERM=term)
         self.transcript = io.StringIO()
         command, argv = SOP, list(args)
         if stdout_to is not None:  # as `sop ARGS > FILE` typed at a shell
             command, argv = "bash", ["-c", f'exec "$0" "$@" > {shlex.quote(str(stdout_to))}', SOP, *args]
-        self.child = pexpect.spawn(command, argv, env=env, encoding="utf-8", timeout=TIMEOUT, dimensions=(50, 120))
+        self.child = pexpect.spawn(
+            command, argv, env=env, encoding="utf-8", timeout=TIMEOUT, dimensions=(50, 120), cwd=cwd
+        )
         self.child.logfile_read = self.transcript
         Terminal.started.append(self)
 
@@ -189,6 +191,7 @@ def test_next_on_a_terminal_walks_a_step_and_a_decision(sop, term):
     t.answer("Save step 1 as done? [y/n] (y)", "y")
     t.expect("Step 1 done")
     t.expect(f"{number} is now at step 2: sop next {number}")
+    t.answer("Write FORM-LAPORAN (Form Laporan Gangguan Database) now? [y/n] (y)", "n")  # the step's document
     assert t.finish() == 0
     card = flat(t.output.split("Note (optional)", 1)[0])
     assert "Menerima dan mencatat Laporan ke dalam form isian laporan" in card
@@ -352,6 +355,7 @@ def test_the_confirmation_speaks_indonesian_and_takes_ya_or_tidak(sop, term, mon
     t.answer("Nomor/referensi output: Form Laporan (opsional)", "")
     t.answer("Simpan langkah 1 sebagai selesai? [y/t] (y)", "ya")
     t.expect("Langkah 1 selesai")
+    t.answer("Tulis FORM-LAPORAN (Form Laporan Gangguan Database) sekarang? [y/t] (y)", "t")
     assert t.finish() == 0
 
 
@@ -399,6 +403,7 @@ def test_prompts_go_to_the_terminal_when_stdout_is_redirected(sop, term, tmp_pat
     t.answer("Note (optional)", "Laporan diterima")
     t.answer("Output reference: Form Laporan (optional)", "")
     t.answer("Save step 1 as done? [y/n] (y)", "y")
+    t.answer("Write FORM-LAPORAN (Form Laporan Gangguan Database) now? [y/n] (y)", "n")
     assert t.finish() == 0
     assert out.read_text(encoding="utf-8").splitlines() == [
         "Step 1 done. 20 min / 30 min (on time)",
@@ -538,3 +543,18 @@ def test_next_on_a_terminal_asks_which_parallel_step_and_whose_signature(sop, te
     assert t.finish() == 0
     last = shown(sop, number)["journal"][-1]
     assert (last["action"], last["fields"], last["note"]) == ("approved", {"sebagai": "kepala"}, "Disetujui")
+
+
+def test_next_offers_the_steps_document_and_writes_it_here(sop, term, tmp_path):
+    pytest.importorskip("weasyprint")
+    number = new_case(sop, "kaltim-db")
+    t = Terminal(term, "next", number, "--at", "2026-11-23T08:20", cwd=tmp_path)
+    t.answer("Note (optional)", "")
+    t.answer("Output reference: Form Laporan (optional)", "")
+    t.answer("Save step 1 as done? [y/n] (y)", "y")
+    t.answer("Write FORM-LAPORAN (Form Laporan Gangguan Database) now? [y/n] (y)", "")  # Enter: yes
+    t.expect(f"Written to {number}-FORM-LAPORAN.pdf")
+    assert t.finish() == 0
+    assert (tmp_path / f"{number}-FORM-LAPORAN.pdf").read_bytes().startswith(b"%PDF")
+    written = [e for e in shown(sop, number)["journal"] if e["action"] == "document"]
+    assert [e["fields"]["berkas"] for e in written] == [f"{number}-FORM-LAPORAN.pdf"]
