@@ -675,7 +675,7 @@ def test_other_commands_with_json_never_ask_either(sop, args, option):
 
 def test_next_at_a_terminal_asks_on_stderr_and_prints_only_the_outcome(sop):
     number = create(sop, received_at="2026-11-23T08:00")["number"]
-    done = at_a_terminal("next", number, "--at", "2026-11-23T08:20", input="Catatan\nF-01\ny\n")
+    done = at_a_terminal("next", number, "--at", "2026-11-23T08:20", input="Catatan\nF-01\ny\nn\n")
     assert done.exit_code == 0, done.stderr
     assert f"{number} · step 1 of 9" in done.stderr and "Note (optional)" in done.stderr
     assert "Save step 1 as done?" in done.stderr

@@ -144,10 +144,13 @@ def test_hostile_text_comes_out_escaped_and_breakable_in_html(sop):
     assert '<td class="long">' in html and "td.long { overflow-wrap: anywhere; }" in html
 
 
-def test_without_dossier_the_command_asks_for_it(sop):
+def test_without_dossier_or_a_document_the_command_lists_the_documents(sop):
     record_complaint(sop, "2026-11-24T08:00")
     result = sop("doc", NUMBER)
-    assert result.exit_code == 1 and result.stderr == "Error: say which document to print (give --dossier)\n"
+    assert result.exit_code == 0
+    assert "FORM-LAPORAN" in result.stdout and "after step 1" in result.stdout
+    both = sop("doc", NUMBER, "FORM-LAPORAN", "--dossier")
+    assert both.exit_code == 1 and both.stderr == "Error: give a document or --dossier, not both\n"
 
 
 def test_bad_input_is_one_line(sop):

@@ -540,7 +540,9 @@ def _offer_documents(rt, card, decision: str | None, operator: str, ask) -> None
         template = card.sop.document(document_id)
         if template is None or (template.keputusan and (taken or "").lower() != template.keputusan.lower()):
             continue
-        if ask is not None and not ask.confirm(_("Write {id} ({title}) now?").format(id=template.id, title=template.judul)):
+        if ask is not None and not ask.confirm(
+            _("Write {id} ({title}) now?").format(id=template.id, title=template.judul)
+        ):
             continue
         try:
             write_document(rt, card.case.number, template.id, "pdf", None, actor=operator)
