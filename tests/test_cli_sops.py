@@ -7,6 +7,7 @@ This Typer's CliRunner keeps ``result.stdout`` and ``result.stderr`` apart
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 import shutil
@@ -357,7 +358,7 @@ def test_graph_mermaid():
     assert subgraphs == [role.key for role in sop.roles]
     assert re.search(r'subgraph lane_pejabat_pengawas\["Pejabat Pengawas Seksi', out)
     lanes = [f"lane_{role.key}" for role in sop.roles]
-    assert [f"  {a} ~~~ {b}" in out for a, b in zip(lanes, lanes[1:])] == [True] * (len(lanes) - 1)
+    assert [f"  {a} ~~~ {b}" in out for a, b in itertools.pairwise(lanes)] == [True] * (len(lanes) - 1)
     # Decisions are diamonds holding the question, the other steps rectangles.
     assert re.search(r'^\s*s7\{"7\. Apakah gangguan telah', out, re.M)
     assert re.search(r'^\s*s8\{"8\. ', out, re.M)
@@ -419,7 +420,7 @@ def test_graph_labels_break_between_words_only(sop_id, fmt):
     assert labels
     for label in labels:
         lines = label.split(breaker)
-        for upper, lower in zip(lines, lines[1:]):
+        for upper, lower in itertools.pairwise(lines):
             # the words either side of a break are whole words of the SOP's text (a cut word is not)
             last, first = upper.split()[-1] if upper.split() else "", lower.split()[0] if lower.split() else ""
             assert last in words or not last.isalpha(), (label, last)

@@ -5,6 +5,7 @@ Pure functions over a validated definition.
 
 from __future__ import annotations
 
+import itertools
 import textwrap
 from dataclasses import dataclass
 
@@ -120,9 +121,9 @@ def to_mermaid(sop: SopDefinition) -> str:
         out.append("  end")
     # Invisible links keep the lanes in the SOP's role order, left to right, and the steps in table order.
     names = [f"lane_{_node_id(key)}" for key, _name, _nodes in lanes]
-    out += [f"  {left} ~~~ {right}" for left, right in zip(names, names[1:])]
+    out += [f"  {left} ~~~ {right}" for left, right in itertools.pairwise(names)]
     order = ["start", *(f"s{_node_id(s.id)}" for s in sop.steps)]
-    out += [f"  {upper} ~~~ {lower}" for upper, lower in zip(order, order[1:])]
+    out += [f"  {upper} ~~~ {lower}" for upper, lower in itertools.pairwise(order)]
     for source, target, choice, _meaning in _edges(sop):
         arrow = f" -- {quote([choice])} --> " if choice else " --> "
         out.append(f"  {_node_id(source)}{arrow}{_node_id(target)}")
