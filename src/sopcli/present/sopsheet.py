@@ -533,6 +533,12 @@ class _Layout:
 
     def _label(self, drawing: _Drawing, text: str, x: float, y: float, anchor: str) -> None:
         if text:
+            # kept inside the lanes: a label by the outermost lane is turned back in rather than cut at the edge
+            wide = text_width(text.capitalize(), LABEL_PT)
+            if anchor == "start" and x + wide > self.lanes_w - 0.3:
+                x, anchor = self.lanes_w - 0.3, "end"
+            elif anchor == "end" and x - wide < 0.3:
+                x, anchor = 0.3, "start"
             drawing.shapes.append(
                 f'<text class="option" x="{x:.2f}" y="{y:.2f}" text-anchor="{anchor}" font-size="{LABEL_PT * PT:.2f}">'
                 f"{escape(text.capitalize())}</text>"
