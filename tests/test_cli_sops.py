@@ -452,7 +452,7 @@ def test_graph_dot():
     assert out.rstrip().endswith("}")
     assert "rankdir=TB; newrank=true;" in out
     assert len(re.findall(r"subgraph cluster_\w+ \{", out)) == 5
-    assert re.search(r'^\s*s7 \[label="7\. Apakah.*shape=diamond, tooltip="Melakukan pengecekan', out, re.M)
+    assert re.search(r'^\s*s7 \[label="7\. Apakah.*shape=diamond, tooltip="Apakah gangguan telah selesai\\?', out, re.M)
     assert re.search(r'^\s*s1 \[label=.*shape=box, tooltip="Pelaksana menurut', out, re.M)
     assert '  s7 -> s5 [label="tidak", tooltip="Jika tidak akan dilakukan pemeriksaan' in out
     assert "  s9 -> end_selesai [constraint=false];\n" in out

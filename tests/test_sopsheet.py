@@ -16,6 +16,7 @@ import pytest
 from typer.testing import CliRunner
 
 from helpers import process_env
+from sopcli import i18n
 from sopcli.cli import app
 from sopcli.definitions.loader import builtin_ids, load
 from sopcli.present.sopsheet import sop_sheet_html
@@ -86,6 +87,8 @@ def no_user_config(monkeypatch, tmp_path):
     monkeypatch.setenv("SOP_CONFIG", str(tmp_path / "config.toml"))
     monkeypatch.setenv("SOP_DATABASE_URL", f"sqlite:///{tmp_path / 'unused.db'}")
     monkeypatch.setenv("SOP_LANG", "id")
+    monkeypatch.setattr(i18n, "_translation", None)  # the language is read again, and restored afterwards
+    monkeypatch.setattr(i18n, "_language", None)
 
 
 def run(*args):

@@ -62,9 +62,8 @@ def _edges(sop: SopDefinition) -> list[tuple[str, str, str | None, str]]:
 
 
 def _reading(step: Step) -> list[str]:
-    """What a reader needs beside the box: the kegiatan of a decision, the question, and the step's keterangan."""
-    texts = [step.kegiatan, step.decision.question] if step.decision else []
-    return [text for text in (*texts, step.keterangan) if text]
+    """What a reader needs beside the box: the decision's question and the step's keterangan."""
+    return [text for text in (step.decision.question if step.decision else "", step.keterangan) if text]
 
 
 def _ends(sop: SopDefinition) -> list[tuple[str, str]]:
