@@ -7,6 +7,7 @@ This Typer's CliRunner keeps ``result.stdout`` and ``result.stderr`` apart
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 import shutil
@@ -350,38 +351,97 @@ def test_graph_mermaid():
     result = run("sops", "graph", "kaltim-db", "--format", "mermaid")
     assert result.exit_code == 0, result.output
     out = result.stdout
-    assert out.startswith("flowchart TD\n")
+    assert out.startswith("flowchart TB\n")
     sop = load("kaltim-db").definition
-    lanes = {s.pelaksana[0] for s in sop.steps}
-    assert lanes == {"pemeriksa_pengelola_ti", "pejabat_administrator", "pejabat_pengawas", "administrator_jaringan"}
+    # A lane per pelaksana, in the SOP's role order; Kepala Dinas does no step but keeps its column.
     subgraphs = re.findall(r"^\s*subgraph lane_(\w+)\[", out, re.M)
-    assert sorted(subgraphs) == sorted(lanes)  # kepala_dinas does no step: no lane
+    assert subgraphs == [role.key for role in sop.roles]
     assert re.search(r'subgraph lane_pejabat_pengawas\["Pejabat Pengawas Seksi', out)
-    # Decisions are diamonds, the other steps rectangles.
-    assert re.search(r'^\s*s7\{"7\. ', out, re.M)
+    lanes = [f"lane_{role.key}" for role in sop.roles]
+    assert [f"  {a} ~~~ {b}" in out for a, b in itertools.pairwise(lanes)] == [True] * (len(lanes) - 1)
+    # Decisions are diamonds holding the question, the other steps rectangles.
+    assert re.search(r'^\s*s7\{"7\. Apakah gangguan telah', out, re.M)
     assert re.search(r'^\s*s8\{"8\. ', out, re.M)
     assert re.search(r'^\s*s1\["1\. Menerima', out, re.M)
     # Edges, labelled at decisions; the loop back from 7 to 5 is drawn.
     assert "  start --> s1\n" in out
-    assert '  s7 -->|"ya"| s8\n' in out
-    assert '  s7 -->|"tidak"| s5\n' in out
-    assert '  s8 -->|"tidak"| s7\n' in out
+    assert '  s7 -- "ya" --> s8\n' in out
+    assert '  s7 -- "tidak" --> s5\n' in out
+    assert '  s8 -- "tidak" --> s7\n' in out
     assert "  s9 --> end_selesai\n" in out
     # Terminators.
     assert re.search(r'^\s*start\(\["Start"\]\)', out, re.M)
     assert re.search(r'^\s*end_selesai\(\["End: Selesai"\]\)', out, re.M)
-    assert out.count("subgraph") == out.count("\n  end\n") == 4
+    assert out.count("subgraph") == out.count("\n  end\n") == 5
+
+
+def _lanes_of(out: str, opening: str, closing: str) -> dict[str, list[str]]:
+    """Each lane's nodes (s<step id>), in the order written, from a Mermaid or DOT text."""
+    lanes: dict[str, list[str]] = {}
+    current = None
+    for line in out.splitlines():
+        if m := re.match(opening, line):
+            current = lanes.setdefault(m[1], [])
+        elif line.strip() == closing:
+            current = None
+        elif current is not None and (m := re.match(r"^\s+s(\d+)\W", line)):
+            current.append(m[1])
+    return lanes
+
+
+@pytest.mark.parametrize("sop_id", sorted(BUILTINS))
+@pytest.mark.parametrize(
+    ("fmt", "opening", "closing"),
+    [("mermaid", r"^\s*subgraph lane_(\w+)\[", "end"), ("dot", r"^\s*subgraph cluster_(\w+) \{", "}")],
+)
+def test_graph_puts_each_step_in_its_own_lane_in_step_order(sop_id, fmt, opening, closing):
+    out = exited(run("sops", "graph", sop_id, "--format", fmt))
+    sop = load(sop_id).definition
+    lanes = _lanes_of(out, opening, closing)
+    assert list(lanes) == [role.key for role in sop.roles]
+    for role in sop.roles:
+        assert lanes[role.key] == [s.id for s in sop.steps if s.pelaksana[0] == role.key]
+
+
+@pytest.mark.parametrize("sop_id", sorted(BUILTINS))
+@pytest.mark.parametrize("fmt", ["mermaid", "dot"])
+def test_graph_labels_break_between_words_only(sop_id, fmt):
+    out = exited(run("sops", "graph", sop_id, "--format", fmt))
+    sop = load(sop_id).definition
+    words = {
+        word.strip('"').replace('"', "#quot;" if fmt == "mermaid" else '\\"')
+        for text in [sop.nama, *(r.nama for r in sop.roles), *(s.kegiatan for s in sop.steps), "End:"]
+        + [outcome.label for outcome in sop.ends]
+        + [s.decision.question for s in sop.steps if s.decision]
+        for word in text.split()
+    }
+    breaker = "<br/>" if fmt == "mermaid" else "\\n"
+    labels = re.findall(r'(?:\[|\(|\{|label=)"((?:[^"\\]|\\.)*)"', out)
+    assert labels
+    for label in labels:
+        lines = label.split(breaker)
+        for upper, lower in itertools.pairwise(lines):
+            # the words either side of a break are whole words of the SOP's text (a cut word is not)
+            last, first = upper.split()[-1] if upper.split() else "", lower.split()[0] if lower.split() else ""
+            assert last in words or not last.isalpha(), (label, last)
+            assert first in words or first in ("+", "…") or not first.isalpha(), (label, first)
+        assert all("…" not in line or line.endswith("…") for line in lines)
+
+
+def exited(result) -> str:
+    assert result.exit_code == 0, result.output
+    return result.stdout
 
 
 def test_graph_mermaid_is_the_default_and_shows_both_ends(user_file):
     result = run("sops", "graph", user_file)
     assert result.exit_code == 0, result.output
     out = result.stdout
-    assert out.startswith("flowchart TD\n")
-    assert '  s2 -->|"tidak"| end_rejected\n' in out
+    assert out.startswith("flowchart TB\n")
+    assert '  s2 -- "tidak" --> end_rejected\n' in out
     assert "  s3 --> end_resolved\n" in out
     assert "+ Teknisi Jaringan" in out  # a second pelaksana is named on the step
-    assert "subgraph lane_kepala" not in out
+    assert 'subgraph lane_kepala["Kepala Bidang"]\n    direction TB\n    lane_kepala_empty[" "]\n  end' in out
 
 
 def test_graph_dot():
@@ -390,12 +450,22 @@ def test_graph_dot():
     out = result.stdout
     assert out.startswith('digraph "kaltim-db" {\n')
     assert out.rstrip().endswith("}")
-    assert len(re.findall(r"subgraph cluster_\w+ \{", out)) == 4
-    assert "subgraph cluster_kepala_dinas" not in out
-    assert re.search(r'^\s*s7 \[label=.*shape=diamond, tooltip="Apakah gangguan telah selesai\?', out, re.M)
+    assert "rankdir=TB; newrank=true;" in out
+    assert len(re.findall(r"subgraph cluster_\w+ \{", out)) == 5
+    assert re.search(r'^\s*s7 \[label="7\. Apakah.*shape=diamond, tooltip="Apakah gangguan telah selesai\\?', out, re.M)
     assert re.search(r'^\s*s1 \[label=.*shape=box, tooltip="Pelaksana menurut', out, re.M)
     assert '  s7 -> s5 [label="tidak", tooltip="Jika tidak akan dilakukan pemeriksaan' in out
-    assert "  s9 -> end_selesai;\n" in out
+    assert "  s9 -> end_selesai [constraint=false];\n" in out
+    # Each step its own row, the rows in step order.
+    rows = re.findall(r"^  \{rank=same; (.*);\}$", out, re.M)
+    steps = [re.findall(r"\bs(\d+)\b", row) for row in rows]
+    assert [found for found in steps if found] == [[s.id] for s in load("kaltim-db").definition.steps]
+    assert re.search(
+        r"^  lane_administrator_jaringan -> lane_pemeriksa_pengelola_ti -> lane_pejabat_pengawas -> "
+        r"lane_pejabat_administrator -> lane_kepala_dinas \[style=invis\];$",
+        out,
+        re.M,
+    )
     assert out.count("{") == out.count("}")
 
 

@@ -268,9 +268,10 @@ def test_the_dot_graph_carries_the_readings_as_tooltips(sop):
     )
     assert (
         '  s2 -> end_tidak_ditemukan_gangguan [label="ya", '
-        'tooltip="Ping berhasil: tidak ditemukan gangguan koneksi pada perangkat."];\n'
+        'tooltip="Ping berhasil: tidak ditemukan gangguan koneksi pada perangkat.", constraint=false];\n'
     ) in out
-    assert 'end_tidak_ditemukan_gangguan [label="End: Tidak ditemukan gangguan", shape=oval];' in out
+    # the rows place the nodes (constraint=false); a label longer than a line wraps between words
+    assert 'end_tidak_ditemukan_gangguan [label="End: Tidak ditemukan\\ngangguan", shape=oval];' in out
 
 
 def test_the_mermaid_graph_keeps_the_readings_as_comments(sop):

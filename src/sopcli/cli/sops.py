@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from sopcli.cli.options import JsonOption, NoPagerOption
+from sopcli.cli.options import JsonOption, ModeOption, NoPagerOption, OutputOption
 from sopcli.cli.state import terminal_of
 
 app = typer.Typer(
@@ -53,17 +53,41 @@ def list_sops(ctx: typer.Context, as_json: JsonOption = False) -> None:
 
 @app.command("show")
 def show(
-    ctx: typer.Context, reference: SopArgument, as_json: JsonOption = False, no_pager: NoPagerOption = False
+    ctx: typer.Context,
+    reference: SopArgument,
+    as_json: JsonOption = False,
+    no_pager: NoPagerOption = False,
+    fmt: Annotated[
+        str | None,
+        typer.Option(
+            "--format",
+            help="html or pdf: the official sheet (Permen PAN-RB 35/2012), landscape (default: from -o's extension, "
+            "else the terminal view).",
+            metavar="html|pdf",
+        ),
+    ] = None,
+    output: OutputOption = None,
+    paper: Annotated[
+        str, typer.Option("--paper", help="Paper of the sheet: a4 or f4 (215 × 330 mm).", metavar="a4|f4")
+    ] = "a4",
+    mode: ModeOption = None,
 ) -> None:
     """Show an SOP as the document lays it out: identity sheet, then the flowchart table.
 
-    Example: sop sops show kaltim-db
+    With --format html or pdf (or -o FILE.html / FILE.pdf) it is the official sheet of Permen PAN-RB 35/2012:
+    the identity page, then the flowchart table with a lane per pelaksana, landscape on A4 or F4.
+
+    Example: sop sops show kaltim-db --format pdf -o sop-kaltim.pdf --paper f4
     """
     from sopcli.definitions.loader import load
     from sopcli.present import render
     from sopcli.present.pager import paged
 
+    sheet = _sheet_format(fmt, output, paper)
     loaded = load(reference)
+    if sheet is not None:
+        _write_sheet(loaded.definition, sheet, output, paper, mode)
+        return
     if as_json:
         # by_alias: a check's pass/fail under the names the file gives them
         render.print_json(loaded.definition.model_dump(mode="json", by_alias=True) | {"digest": loaded.digest})
@@ -76,6 +100,55 @@ def show(
         if readings.rows:
             print()
             render.print_table(readings, terminal=terminal)
+
+
+def _sheet_format(fmt: str | None, output: str | None, paper: str) -> str | None:
+    """html or pdf when the sheet is wanted, None for the terminal view; checked before anything is read."""
+    import os
+
+    from sopcli.errors import InputError
+    from sopcli.i18n import _
+    from sopcli.present.sopsheet import PAPERS
+
+    if paper not in PAPERS:
+        raise InputError(_("unknown paper {paper!r}").format(paper=paper), _("choose a4 or f4"))
+    if fmt is None and output is not None:
+        fmt = {".html": "html", ".htm": "html", ".pdf": "pdf"}.get(os.path.splitext(output)[1].lower())
+        if fmt is None:
+            raise InputError(
+                _("cannot tell the format of {path}").format(path=output),
+                _("give --format, or a name ending in {extensions}").format(extensions=".html|.pdf"),
+            )
+    if fmt is not None and fmt.lower() not in ("html", "pdf"):
+        raise InputError(_("unknown format {fmt!r}").format(fmt=fmt), _("choose {formats}").format(formats="html, pdf"))
+    return fmt.lower() if fmt else None
+
+
+def _write_sheet(sop, fmt: str, output: str | None, paper: str, mode: str | None) -> None:
+    """The sheet to ``output`` (or standard output); laid out in full first, so a failure leaves no file."""
+    import sys
+
+    from sopcli import config
+    from sopcli.errors import InputError
+    from sopcli.files.output import file_mode, output_file
+    from sopcli.i18n import _
+    from sopcli.present.sopsheet import sop_sheet_html, sop_sheet_pdf
+
+    settings = config.load()
+    if fmt == "pdf":
+        if output is None and sys.stdout.isatty():
+            raise InputError(_("a PDF is not shown on a terminal"), _("give -o FILE.pdf"))
+        data = sop_sheet_pdf(sop, settings, paper)
+    else:
+        data = sop_sheet_html(sop, settings, paper).encode("utf-8")
+    permissions = file_mode(mode)
+    if output is None:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+        return
+    with output_file(output, binary=True, mode=permissions) as out:
+        out.write(data)
+    typer.echo(_("Written to {path}.").format(path=output), err=True)
 
 
 def _print_identity(sop, terminal) -> None:

@@ -5,6 +5,7 @@ Pure functions over a validated definition.
 
 from __future__ import annotations
 
+import itertools
 import textwrap
 from dataclasses import dataclass
 
@@ -28,15 +29,24 @@ def outcome_label(outcome: str, sop: SopDefinition | None = None) -> str:
 
 
 # --- drawing -------------------------------------------------------------------
+#
+# Both drawings lay the SOP out as its flowchart table does: one lane (column) per pelaksana in the SOP's role
+# order, the steps top to bottom in their order. A step sits in the lane of its first pelaksana; the others are
+# named under it. Labels wrap between words, never inside one.
+
+
+def wrap_words(text: str, width: int) -> list[str]:
+    """``text`` in lines of at most ``width`` characters, broken between words only (a longer word keeps a line)."""
+    return textwrap.wrap(" ".join(text.split()), width, break_long_words=False, break_on_hyphens=False) or [""]
 
 
 def _label(step: Step, sop: SopDefinition, width: int = 32) -> list[str]:
-    text = f"{step.id}. {step.kegiatan}"
-    if len(text) > 110:
-        text = text[:107].rstrip() + "…"
-    lines = textwrap.wrap(text, width)
+    # A diamond holds the decision's question; a box the kegiatan, shortened at a word boundary.
+    words = step.decision.question if step.decision else step.kegiatan
+    text = textwrap.shorten(f"{step.id}. {words}", 110, placeholder=" …")
+    lines = wrap_words(text, width)
     if len(step.pelaksana) > 1:
-        lines.append("+ " + ", ".join(sop.role_name(r) for r in step.pelaksana[1:]))
+        lines += wrap_words("+ " + ", ".join(sop.role_name(r) for r in step.pelaksana[1:]), width)
     return lines
 
 
@@ -56,41 +66,65 @@ def _reading(step: Step) -> list[str]:
     return [text for text in (step.decision.question if step.decision else "", step.keterangan) if text]
 
 
-def _ends(sop: SopDefinition) -> list[str]:
-    found = []
+def _ends(sop: SopDefinition) -> list[tuple[str, str]]:
+    """Each end outcome with the lane it is drawn in: that of the first step leading to it."""
+    found: dict[str, str] = {}
     for step in sop.steps:
         for _label, _goto, end in sop.successors(step):
             if end and end not in found:
-                found.append(end)
-    return found
+                found[end] = step.pelaksana[0]
+    return list(found.items())
 
 
 def _node_id(raw: str) -> str:
     return "".join(ch if ch.isalnum() else "_" for ch in raw)
 
 
+def _lanes(sop: SopDefinition) -> list[tuple[str, str, list[str]]]:
+    """(role key, role name, node ids in the lane top to bottom): start, steps, ends, in the SOP's order."""
+    ends = _ends(sop)
+    lanes = []
+    for role in sop.roles:
+        nodes = ["start"] if sop.steps[0].pelaksana[0] == role.key else []
+        nodes += [f"s{_node_id(s.id)}" for s in sop.steps if s.pelaksana[0] == role.key]
+        nodes += [f"end_{_node_id(end)}" for end, lane in ends if lane == role.key]
+        lanes.append((role.key, role.nama, nodes))
+    return lanes
+
+
+EMPTY_BOX = '[" "]'
+
+
 def to_mermaid(sop: SopDefinition) -> str:
-    """A Mermaid flowchart: a lane (subgraph) per pelaksana, diamonds for decisions."""
+    """A Mermaid flowchart: a lane (subgraph) per pelaksana side by side, steps in order, diamonds for decisions."""
 
     def quote(lines: list[str]) -> str:
         return '"' + "<br/>".join(line.replace('"', "#quot;") for line in lines) + '"'
 
     start = _("Start")  # outside the f-string: Babel's extractor does not look inside one
-    out = ["flowchart TD", f"  start([{quote([start])}])"]
-    for role in sop.roles:
-        lane_steps = [s for s in sop.steps if s.pelaksana and s.pelaksana[0] == role.key]
-        if not lane_steps:
-            continue
-        out.append(f"  subgraph lane_{_node_id(role.key)}[{quote([role.nama])}]")
-        for step in lane_steps:
-            label = quote(_label(step, sop))
-            shape = f"{{{label}}}" if step.decision else f"[{label}]"
-            out.append(f"    s{_node_id(step.id)}{shape}")
+    shapes = {"start": f"([{quote([start])}])"}
+    for step in sop.steps:
+        label = quote(_label(step, sop))
+        shapes[f"s{_node_id(step.id)}"] = f"{{{label}}}" if step.decision else f"[{label}]"
+    for end, _lane in _ends(sop):
+        shapes[f"end_{_node_id(end)}"] = f"([{quote(wrap_words(_end_label(end, sop), 32))}])"
+    out = ["flowchart TB"]
+    lanes = _lanes(sop)
+    for key, name, nodes in lanes:
+        lane = f"lane_{_node_id(key)}"
+        out.append(f"  subgraph {lane}[{quote(wrap_words(name, 24))}]")
+        out.append("    direction TB")
+        # A lane no step acts in keeps its column: an empty header box holds it open.
+        for node in nodes or [f"{lane}_empty"]:
+            out.append(f"    {node}{shapes.get(node, EMPTY_BOX)}")
         out.append("  end")
-    for end in _ends(sop):
-        out.append(f"  end_{_node_id(end)}([{quote([_end_label(end, sop)])}])")
+    # Invisible links keep the lanes in the SOP's role order, left to right, and the steps in table order.
+    names = [f"lane_{_node_id(key)}" for key, _name, _nodes in lanes]
+    out += [f"  {left} ~~~ {right}" for left, right in itertools.pairwise(names)]
+    order = ["start", *(f"s{_node_id(s.id)}" for s in sop.steps)]
+    out += [f"  {upper} ~~~ {lower}" for upper, lower in itertools.pairwise(order)]
     for source, target, choice, _meaning in _edges(sop):
-        arrow = f" -->|{quote([choice])}| " if choice else " --> "
+        arrow = f" -- {quote([choice])} --> " if choice else " --> "
         out.append(f"  {_node_id(source)}{arrow}{_node_id(target)}")
     # Mermaid has no tooltip without a link: the readings go as comments, kept with the chart's source.
     for step in sop.steps:
@@ -111,37 +145,67 @@ def _end_label(outcome: str, sop: SopDefinition) -> str:
 
 
 def to_dot(sop: SopDefinition) -> str:
-    """A Graphviz DOT digraph: a cluster per pelaksana, diamonds for decisions."""
+    """A Graphviz DOT digraph: a cluster per pelaksana as a column in role order, a row per step, diamonds for
+    decisions.
+
+    ``newrank`` lets a rank cross clusters: each step is held at its own row by ``rank=same``, and the
+    lane header nodes share the top row.
+    """
 
     def quote(lines: list[str]) -> str:
         return '"' + "\\n".join(line.replace("\\", "\\\\").replace('"', '\\"') for line in lines) + '"'
 
     out = [
         f"digraph {quote([sop.id])} {{",
-        f"  label={quote([sop.nama])}; labelloc=t; rankdir=TB;",
+        f"  label={quote(wrap_words(sop.nama, 60))}; labelloc=t; rankdir=TB; newrank=true; nodesep=0.3;",
         '  node [fontname="Helvetica", fontsize=10]; edge [fontname="Helvetica", fontsize=9];',
     ]
     start = _("Start")  # outside the f-string: Babel's extractor does not look inside one
-    out.append(f"  start [label={quote([start])}, shape=oval];")
-    for role in sop.roles:
-        lane_steps = [s for s in sop.steps if s.pelaksana and s.pelaksana[0] == role.key]
-        if not lane_steps:
-            continue
+    shapes = {"start": f"[label={quote([start])}, shape=oval]"}
+    for step in sop.steps:
+        shape = "diamond" if step.decision else "box"
+        tooltip = f", tooltip={quote(_reading(step))}" if _reading(step) else ""
+        shapes[f"s{_node_id(step.id)}"] = f"[label={quote(_label(step, sop, 28))}, shape={shape}{tooltip}]"
+    for end, _lane in _ends(sop):
+        shapes[f"end_{_node_id(end)}"] = f"[label={quote(wrap_words(_end_label(end, sop), 28))}, shape=oval]"
+    # A grid: a row for the lane headers, the start, each step and the ends; in each row a cell per lane, the
+    # step's node in its own lane and an invisible point in the others. Invisible edges chain each row's cells
+    # left to right in role order, which is what keeps the lanes in that order as columns.
+    first_lane = {f"s{_node_id(s.id)}": s.pelaksana[0] for s in sop.steps}
+    first_lane["start"] = sop.steps[0].pelaksana[0]
+    ends = _ends(sop)
+    rows = [["start"], *([f"s{_node_id(s.id)}"] for s in sop.steps), [f"end_{_node_id(e)}" for e, _l in ends]]
+    lane_of = first_lane | {f"end_{_node_id(e)}": lane for e, lane in ends}
+    grid: list[list[list[str]]] = [[[f"lane_{_node_id(role.key)}"] for role in sop.roles]]
+    for number, nodes in enumerate(rows, start=1):
+        grid.append(
+            [[n for n in nodes if lane_of[n] == role.key] or [f"g{number}_{_node_id(role.key)}"] for role in sop.roles]
+        )
+    for column, role in enumerate(sop.roles):
         out.append(f"  subgraph cluster_{_node_id(role.key)} {{")
-        out.append(f"    label={quote([role.nama])}; style=rounded; color=gray;")
-        for step in lane_steps:
-            shape = "diamond" if step.decision else "box"
-            tooltip = f", tooltip={quote(_reading(step))}" if _reading(step) else ""
-            out.append(f"    s{_node_id(step.id)} [label={quote(_label(step, sop, 28))}, shape={shape}{tooltip}];")
+        out.append('    label=""; style=rounded; color=gray;')
+        for number, row in enumerate(grid):
+            for node in row[column]:
+                if number == 0:
+                    out.append(f"    {node} [label={quote(wrap_words(role.nama, 20))}, shape=plaintext, fontsize=11];")
+                elif node in shapes:
+                    out.append(f"    {node} {shapes[node]};")
+                else:
+                    out.append(f'    {node} [shape=point, style=invis, width=0, height=0, label=""];')
         out.append("  }")
-    for end in _ends(sop):
-        out.append(f"  end_{_node_id(end)} [label={quote([_end_label(end, sop)])}, shape=oval];")
+    for line in grid:
+        cells = [node for cell in line for node in cell]
+        out.append(f"  {{rank=same; {'; '.join(cells)};}}")
+        out.append("  " + " -> ".join(cells) + " [style=invis];")
+    for column in range(len(sop.roles)):  # each lane straight down, rows in order
+        out.append("  " + " -> ".join(line[column][0] for line in grid) + " [style=invis, weight=10];")
     for source, target, label, meaning in _edges(sop):
+        # The rows place the nodes; an arrow, a loop back too, only connects them.
         attrs = [f"label={quote([label])}"] if label else []
         if meaning:
             attrs.append(f"tooltip={quote([meaning])}")
-        shown = f" [{', '.join(attrs)}]" if attrs else ""
-        out.append(f"  {_node_id(source)} -> {_node_id(target)}{shown};")
+        attrs.append("constraint=false")
+        out.append(f"  {_node_id(source)} -> {_node_id(target)} [{', '.join(attrs)}];")
     out.append("}")
     return "\n".join(out) + "\n"
 
