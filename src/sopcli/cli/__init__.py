@@ -54,6 +54,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "config": ("config", "app", "Settings: office hours, time zone, closed days, language."),
     "board": ("board", "board", "Show the open queue full screen, refreshed every few seconds."),
     "notify": ("notify", "notify", "Send the reminders and escalations that have come due."),
+    "bukti": ("docs", "bukti", "Make the year's evidence pack for SPBE and Audit TIK."),
 }
 
 # The panels `sop --help` lists the commands in: the day's casework, what supervisors watch and read, upkeep.
@@ -77,7 +78,7 @@ PANELS: dict[str, tuple[str, ...]] = {
     ),
     N_("Supervisors"): ("board", "report", "journal"),
     # verify beside db, its integrity check, and notify, which cron runs: the Admin title stays on a 24-line screen
-    N_("Admin"): ("import", "export", "sops", "db", "verify", "notify", "operator", "config", "transfer"),
+    N_("Admin"): ("import", "export", "sops", "db", "verify", "notify", "operator", "config", "bukti", "transfer"),
 }
 
 

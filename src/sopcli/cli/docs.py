@@ -98,3 +98,66 @@ def _print_dossier(rt, number: str, fmt: str | None, output: str | None, mode: s
         pager=False,
         mode=mode,
     )
+
+
+def bukti(
+    ctx: typer.Context,
+    year: Annotated[int, typer.Option("--year", help="The year the pack covers.", metavar="YEAR")],
+    output: Annotated[
+        str | None,
+        typer.Option(
+            "-o",
+            "--output",
+            help="The folder to make, or a zip file (a name ending in .zip); default bukti-spbe-YEAR.",
+            metavar="DIR|FILE.zip",
+        ),
+    ] = None,
+    sample: Annotated[
+        int,
+        typer.Option("--sample", help="How many of the complaints that were on time to add at random.", metavar="N"),
+    ] = 10,
+    seed: Annotated[
+        int | None,
+        typer.Option(
+            "--seed", help="The random sample's seed (default: the year): same seed, same sample.", metavar="S"
+        ),
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace an existing folder or file.")] = False,
+    actor: AsOption = None,
+) -> None:
+    """Make the year's evidence pack for SPBE and Audit TIK.
+
+    One folder (or zip) to open offline: the SOPs in force, the twelve
+    monthly reports, the dossiers of every complaint that ran late and of a
+    random sample of the others, the seals of the year's days, and an index
+    with each file's SHA-256 (also as SHA256SUMS, for sha256sum -c).
+
+    Example: sop bukti --year 2026 -o bukti-spbe-2026.zip
+    """
+    from sopcli.i18n import _, format_number
+    from sopcli.present.evidence import PackPages
+    from sopcli.services.evidence import make_pack
+
+    rt = runtime_of(ctx)
+    pages = PackPages(rt.config)
+    pack = make_pack(rt, year, pages, target=output, sample=sample, seed=seed, force=force, actor=rt.operator(actor))
+    if pages.pdf_missing:
+        typer.echo(
+            _("Warning: PDFs skipped, the HTML pages are there: {reason}").format(reason=pages.pdf_missing), err=True
+        )
+    typer.echo(
+        _(
+            "Evidence pack {year} written to {path}: {sops} SOPs, {months} monthly reports, {late} dossiers of "
+            "complaints that ran late, {sampled} sampled (seed {seed}), {seals} sealed days."
+        ).format(
+            year=year,
+            path=pack.target,
+            sops=format_number(len(pack.sops)),
+            months=format_number(pack.months),
+            late=format_number(len(pack.late)),
+            sampled=format_number(len(pack.sampled)),
+            seed=pack.seed,
+            seals=format_number(len(pack.seals)),
+        ),
+        err=True,
+    )

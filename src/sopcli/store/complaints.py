@@ -312,3 +312,30 @@ def _as_utc(stored: Any) -> datetime:
     """A moment as the driver returns it (SQLite: text; PostgreSQL: a naive datetime), both UTC."""
     moment = stored if isinstance(stored, datetime) else datetime.fromisoformat(str(stored))
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
+
+
+def year_rows(session: Session, start: datetime, end: datetime) -> list[tuple[int, str, str, Any, Any, int]]:
+    """(id, number, status, due_at, paused_since, sop_version_id) of the complaints received in [start, end)."""
+    c = Complaint
+    received = col(c.received_at)
+    query = (
+        sa.select(col(c.id), col(c.number), col(c.status), col(c.due_at), col(c.paused_since), col(c.sop_version_id))
+        .where(received >= start, received < end)
+        .order_by(received, col(c.id))
+    )
+    return [
+        (row[0], row[1], row[2], None if row[3] is None else _as_utc(row[3]), row[4], row[5])
+        for row in session.execute(query)
+    ]
+
+
+def ids_with_late_steps(session: Session, start: datetime, end: datetime) -> set[int]:
+    """The ids of the complaints received in [start, end) that have a step done late."""
+    received = col(Complaint.received_at)
+    late = (
+        sa.select(col(JournalEntry.complaint_id))
+        .join(Complaint, col(Complaint.id) == col(JournalEntry.complaint_id))
+        .where(col(JournalEntry.on_time) == sa.false(), received >= start, received < end)
+        .distinct()
+    )
+    return {row[0] for row in session.execute(late)}
