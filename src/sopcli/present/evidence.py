@@ -12,53 +12,10 @@ from sopcli.present.render import KEEP, Column, Table
 
 
 def sop_sheet(definition, config) -> str:
-    """An SOP as a printable page: the official sheet (``present.sopsheet``) where there is one, else a simple one."""
-    try:
-        from sopcli.present.sopsheet import sop_sheet_html  # type: ignore[import-not-found,import-untyped,unused-ignore]  # not everywhere yet
-    except ImportError:
-        return _simple_sop_page(definition, config)
+    """An SOP as its official sheet (Permen PAN-RB 35/2012), the page an auditor reads."""
+    from sopcli.present.sopsheet import sop_sheet_html
+
     return sop_sheet_html(definition, config)
-
-
-def _simple_sop_page(definition, config) -> str:
-    """The SOP's identity and its table of steps, from the Document model."""
-    from sopcli.present.html import render_page
-
-    identity = [
-        (_("Nomor SOP"), definition.nomor or "-"),
-        (_("Nama SOP"), definition.nama),
-        (_("Version"), definition.version),
-        (_("Instansi"), definition.instansi),
-        (_("Unit"), definition.unit or "-"),
-        (_("Effective"), definition.tanggal_efektif or "-"),
-        (_("Approved by"), definition.disahkan_oleh or "-"),
-        (_("Time standard"), definition.waktu or "-"),
-    ]
-    steps = Table(
-        columns=[
-            Column("No", KEEP),
-            _("Kegiatan"),
-            _("Pelaksana"),
-            _("Kelengkapan"),
-            _("Waktu"),
-            _("Output"),
-        ],
-        rows=[
-            [step.id, step.kegiatan, definition.who_acts(step), step.kelengkapan, step.waktu or "-", step.output]
-            for step in definition.steps
-        ],
-    )
-    document = Document(
-        title=f"SOP {definition.nama}",
-        period=f"{definition.id} v{definition.version}",
-        office=definition.instansi,
-        meta=[],
-        sections=[
-            Section(_("Identity"), Table(columns=[_("Item"), _("Value")], rows=[list(row) for row in identity])),
-            Section(_("Steps"), steps),
-        ],
-    )
-    return render_page(document, config=None, language=current_language())
 
 
 class PackPages:

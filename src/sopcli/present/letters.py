@@ -87,7 +87,7 @@ def render_text(text: str, context: dict) -> str:
     return environment.from_string(text).render(**context)
 
 
-def _logo(path: str | None) -> str:
+def logo_image(path: str | None) -> str:
     """The office's logo as an embedded image: the page stays one file, openable offline."""
     if not path:
         return ""
@@ -113,7 +113,7 @@ def letter_html(filled, config, language: str = "id") -> str:
         f"<style>{STYLE % {'footer': css_string(footer), 'page_of': _page_of()}}</style>",
         "</head><body>",
         '<div class="kop">',
-        _logo(getattr(config, "office_logo", None)),
+        logo_image(getattr(config, "office_logo", None)),
         '<div class="who">',
         f'<div class="office">{escape(office["nama"])}</div>',
     ]

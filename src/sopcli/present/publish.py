@@ -169,23 +169,3 @@ def _rich_bars(bars: list[Bar], width: int = 30):
         drawn = Text("█" * filled, style="green") + Text("░" * (width - filled), style="red")
         chart.add_row(Text(bar.label), drawn, percent_text(bar.percent))
     return chart
-
-
-def html_to_pdf(page: str) -> bytes:
-    """A self-contained HTML page laid out by WeasyPrint (the ``pdf`` extra), its fonts embedded.
-
-    Raises:
-        NotInstalled: WeasyPrint, or the Pango libraries it draws text with, is missing.
-    """
-    import logging
-
-    from sopcli.errors import NotInstalled
-    from sopcli.i18n import _
-
-    try:
-        import weasyprint
-    except (ImportError, OSError):  # OSError: the Python package is there, the Pango libraries are not
-        raise NotInstalled(_("PDF needs WeasyPrint and the Pango libraries"), _("pip install 'sopcli[pdf]'")) from None
-    logging.getLogger("weasyprint").setLevel(logging.ERROR)
-    logging.getLogger("fontTools").setLevel(logging.ERROR)
-    return weasyprint.HTML(string=page).write_pdf()

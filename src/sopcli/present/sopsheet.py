@@ -14,6 +14,7 @@ from html import escape
 from sopcli.definitions.flowchart import outcome_label
 from sopcli.definitions.schema import SopDefinition, Step
 from sopcli.i18n import _
+from sopcli.present.letters import logo_image
 
 # Paper (width, height) in mm, landscape.
 PAPERS = {"a4": (297.0, 210.0), "f4": (330.0, 215.0)}
@@ -167,7 +168,7 @@ def sop_sheet_html(definition: SopDefinition, config=None, paper: str = "a4") ->
         f"<style>{style}</style>",
         "</head>",
         "<body>",
-        _identity(definition, office),
+        _identity(definition, office, getattr(config, "office_logo", None)),
         *sheet.pages(),
         f"<footer>{escape(_('Made with sop {version}').format(version=__version__))}</footer>",
         "</body>",
@@ -184,9 +185,9 @@ def sop_sheet_pdf(definition: SopDefinition, config=None, paper: str = "a4") -> 
         NotInstalled: WeasyPrint, or the Pango libraries it draws text with, is missing.
         InputError: a paper other than a4 or f4.
     """
-    from sopcli.present.publish import html_to_pdf
+    from sopcli.present.publish import pdf_of_html
 
-    return html_to_pdf(sop_sheet_html(definition, config, paper))
+    return pdf_of_html(sop_sheet_html(definition, config, paper))
 
 
 _STYLE = """
@@ -244,7 +245,7 @@ def _numbered(items: tuple[str, ...] | list[str]) -> str:
     return "<ol>" + "".join(f"<li>{escape(item)}</li>" for item in items) + "</ol>"
 
 
-def _identity(sop: SopDefinition, office: str) -> str:
+def _identity(sop: SopDefinition, office: str, logo_file: str | None = None) -> str:
     """The first page: the office on the left, the SOP's numbers and approval on the right, then the paired lists."""
     rows = [
         (_("SOP number"), _dash(sop.nomor), ""),
@@ -256,9 +257,10 @@ def _identity(sop: SopDefinition, office: str) -> str:
     ]
     agency = [office] if office == sop.instansi else [office, sop.instansi]
     logo = _("LOGO")  # outside the f-string, where Babel sees it
+    image = logo_image(logo_file)
     left = (
         f'<td class="office" colspan="2" rowspan="{len(rows)}">'
-        f'<div class="emblem">{escape(logo)}</div>'
+        + (image if image else f'<div class="emblem">{escape(logo)}</div>')
         + "".join(f'<div class="agency">{escape(name)}</div>' for name in agency)
         + (f'<div class="unit">{escape(sop.unit)}</div>' if sop.unit else "")
         + "</td>"
