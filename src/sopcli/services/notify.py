@@ -187,10 +187,10 @@ def _owed(rt: Runtime, now: datetime) -> tuple[NotifyResult, list[_Looked]]:
             held = False
             for party, alert in alerts.latest_for_each(owed, now):
                 reached = book.reach(party)
-                if not reached:
+                if not reached and party.kind != "unit":  # a unit is told only where an address is known
                     result.unreachable[party.name] = result.unreachable.get(party.name, 0) + 1
+                notice = _notice(sop, state, calendar, complaint, alert, now)
                 for recipient, url in reached:
-                    notice = _notice(sop, state, calendar, complaint, alert, now)
                     if _key(notice, recipient, url) in done:
                         continue
                     if opens > now:
