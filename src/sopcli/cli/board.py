@@ -39,4 +39,5 @@ def board(
         return
     if not rt.terminal.stdout_is_tty:
         raise InputError(_("sop board needs a terminal to draw on"), _("use --once for a single snapshot"))
+    rt.database.interrupt_reads = True  # Ctrl+C leaves the board, whenever in its refresh it is pressed
     run_live(lambda: queue_board(rt), every, rt.terminal)

@@ -81,6 +81,9 @@ class Database:
         self.commits = 0  # write transactions committed: an interrupt afterwards must not say "nothing was written"
         self._to_create = False  # no logbook here yet: the first write transaction makes it
         self.on_wait: Callable[[], None] | None = None  # told once when a writer waits for the lock
+        # A screen that reads again and again (sop board): a Ctrl+C during a read's commit stops it right after,
+        # instead of being dropped as it is while a command's own work commits.
+        self.interrupt_reads = False
 
     @property
     def engine(self):
@@ -369,7 +372,7 @@ class Database:
                         if short_wait:
                             _set_busy_timeout(conn, BUSY_TIMEOUT_MS)
                         yield session
-                        with interrupts_held():
+                        with interrupts_held(deliver_after=self.interrupt_reads and not write):
                             session.commit()
                             self.commits += write
                 return
@@ -395,12 +398,16 @@ class Database:
 
 
 @contextmanager
-def interrupts_held() -> Iterator[None]:
-    """Ignore Ctrl+C while a commit or the closing of connections runs.
+def interrupts_held(deliver_after: bool = False) -> Iterator[None]:
+    """Hold Ctrl+C back while a commit or the closing of connections runs.
 
     Neither can stop half-way: an interrupt delivered as a commit returns finds
     the work saved (and the user told "nothing was written"), and one during a
-    close makes SQLAlchemy print a traceback. Both take a moment; then sop is done.
+    close makes SQLAlchemy print a traceback. Both take a moment. With
+    ``deliver_after``, a Ctrl+C pressed meanwhile is raised once the block is
+    done, so it is never lost: a screen refreshing its reads (``sop board``)
+    stops at the first press. Without it (a command's commit, the closing as
+    sop ends) it is dropped: the command is as good as done.
     """
     import signal
     import threading
@@ -408,11 +415,14 @@ def interrupts_held() -> Iterator[None]:
     if threading.current_thread() is not threading.main_thread():  # only the main thread gets signals
         yield
         return
-    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    pressed: list[int] = []
+    previous = signal.signal(signal.SIGINT, lambda signum, _frame: pressed.append(signum))
     try:
         yield
     finally:
         signal.signal(signal.SIGINT, previous)
+    if pressed and deliver_after:
+        raise KeyboardInterrupt
 
 
 def _create_engine(url: str, path: Path | None, read_only: bool = False):
