@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -54,10 +54,9 @@ class FilledDocument:
     template: Any  # definitions.schema.DocumentTemplate
     number: str
     context: dict[str, Any]
-    values: list[tuple[str, str, str]]  # the template's isian: (path, label given by the SOP or None, value)
+    values: list[tuple[str, str, str]]  # the template's isian: (path, the SOP's meaning of a field or "", value)
     signers: list[Signer]
     day: datetime
-    field_meanings: dict[str, str] = field(default_factory=dict)
 
     @property
     def file_stem(self) -> str:
@@ -144,7 +143,7 @@ def fill(rt: Runtime, number: str, document_id: str) -> FilledDocument:
         context = _context(rt, complaint, sop, journal, entry, template, names)
         meanings = {f.key: f.meaning for s in sop.steps for f in s.fields}
         values = [(path, meanings.get(path.partition(".")[2], ""), _value(context, path)) for path in template.isian]
-        return FilledDocument(template, complaint.number, context, values, signers, entry.at, meanings)
+        return FilledDocument(template, complaint.number, context, values, signers, entry.at)
 
 
 def _record(session, rt: Runtime, number: str):
