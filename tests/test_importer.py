@@ -257,3 +257,17 @@ def test_indexes_deferred_by_a_bulk_load_come_back_as_they_were_kept_or_rolled_b
     with database.transaction() as session:
         assert schema(session.connection()) == before
     database.close()
+
+
+@pytest.mark.sqlite_only("reads SQLite's statistics table")
+def test_a_large_import_refreshes_the_statistics_the_queue_is_planned_by(sop, sop_env, database):
+    import sqlite3
+
+    rows = ["received_at,reporter,unit,system,description"]
+    rows += [f"2026-11-{1 + i % 20:02d} 08:{i % 60:02d},Sari,BKD,SIMPEG,Gangguan {i}" for i in range(1000)]
+    path = sop_env / "banyak.csv"
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    assert sop("import", str(path), "--sop", "kaltim-db").exit_code == 0
+    with sqlite3.connect(database.removeprefix("sqlite:///")) as connection:
+        analysed = {table for (table,) in connection.execute("SELECT tbl FROM sqlite_stat1")}
+    assert "complaint" in analysed

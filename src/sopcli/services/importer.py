@@ -41,6 +41,9 @@ from sopcli.store import complaints, journal
 from sopcli.store.bulk import bulk_load, moment_parameter
 from sopcli.worktime.parse import parse_iso, parse_when
 
+# An import of this many complaints refreshes the table's statistics, so `sop list` keeps reading its index.
+ANALYZE_AFTER_ROWS = 1000
+
 if TYPE_CHECKING:
     from sqlmodel import Session
 
@@ -403,6 +406,9 @@ def import_batch(
             result.committed = True
     except _Rollback:
         pass
+    if result.committed and result.imported >= ANALYZE_AFTER_ROWS:
+        with database.transaction(write=True) as session:
+            complaints.analyze(session)  # the queue's plans read what the table now holds
     return result
 
 

@@ -339,3 +339,8 @@ def ids_with_late_steps(session: Session, start: datetime, end: datetime) -> set
         .distinct()
     )
     return {row[0] for row in session.execute(late)}
+
+
+def analyze(session: Session) -> None:
+    """Refresh the complaint table's statistics (this table only: a bare ANALYZE on PostgreSQL takes every schema's)."""
+    session.connection().exec_driver_sql("ANALYZE complaint")
