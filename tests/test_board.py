@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import re
+import signal
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -171,7 +172,15 @@ class Screen:
         script = '"$0" "$@"; status=$?; echo; echo "exit=$status"; stty -a'
         self.transcript = io.StringIO()
         self.child = pexpect.spawn(
-            "bash", ["-c", script, SOP, "board", *args], env=env, encoding="utf-8", timeout=15, dimensions=(24, 80)
+            "bash",
+            ["-c", script, SOP, "board", *args],
+            env=env,
+            encoding="utf-8",
+            timeout=15,
+            dimensions=(24, 80),
+            # Ctrl+C as at an operator's terminal: a run started in the background (cron, `cmd &`) inherits
+            # SIGINT ignored, and so would sop, which then never sees the key.
+            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
         )
         self.child.logfile_read = self.transcript
 
