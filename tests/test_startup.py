@@ -136,3 +136,15 @@ def test_everyday_commands_never_load_apprise(args, tmp_path):
     loaded = ast.literal_eval(done.stdout.rstrip("\n").split("\n")[-1])
     assert "sopcli.domain" in loaded  # the command ran far enough to read the logbook
     assert [m for m in loaded if m.startswith(("apprise", "aiosmtpd", "sopcli.integrations"))] == []
+
+
+@pytest.mark.parametrize("args", [("list",), ("show", "1"), ("next", "1", "--json")])
+def test_everyday_commands_never_load_the_template_engine(args, tmp_path):
+    # Jinja2 parses a document's template when one is filled or an office's SOP file is checked, never to read.
+    env = process_env(SOP_LANG="en", NO_COLOR="1", SOP_DATABASE_URL=f"sqlite:///{tmp_path / 'sop.db'}")
+    subprocess.run([sys.executable, "-m", "sopcli", *complaint_args("2026-11-20 08:00")], env=env, timeout=60)
+    code = PROGRAM.format(args=", ".join(repr(a) for a in args), heavy={"jinja2", "sopcli"})
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60)
+    loaded = ast.literal_eval(done.stdout.rstrip("\n").split("\n")[-1])
+    assert "sopcli.domain" in loaded
+    assert [m for m in loaded if m.startswith("jinja2")] == []

@@ -131,7 +131,9 @@ def load_text(text: str, origin: str) -> LoadedSop:
 
 
 def _load(text: str, origin: str, *, from_file: bool) -> LoadedSop:
-    definition, problems = _parse_cached(text)
+    # An office's own file has its document templates parsed too; the built-ins' are held to that by the
+    # tests, and a text a complaint already follows was checked when first used: neither loads Jinja2.
+    definition, problems = _parse_cached(text, templates=from_file and not is_builtin_origin(origin))
     clash = _builtin_id_clash(definition, text, origin) if from_file else []
     if clash and not problems:
         # The file is otherwise a valid SOP: say the one thing wrong, on one line.
@@ -155,7 +157,7 @@ def check_text(text: str, origin: str | None = None) -> list[Problem]:
     office's own SOP file cannot take a built-in SOP's id, or the complaints
     under the two would read as one SOP in reports.
     """
-    definition, problems = _parse_cached(text)
+    definition, problems = _parse_cached(text, templates=True)
     if origin is None:
         return problems
     return problems + _builtin_id_clash(definition, text, origin)
@@ -185,12 +187,12 @@ def _raw_id(text: str) -> str | None:
     return sop_id.strip() if isinstance(sop_id, str) else None
 
 
-def _parse_cached(text: str) -> tuple[SopDefinition | None, list[Problem]]:
-    return _parse(text, current_language())
+def _parse_cached(text: str, *, templates: bool) -> tuple[SopDefinition | None, list[Problem]]:
+    return _parse(text, current_language(), templates)
 
 
 @lru_cache(maxsize=32)
-def _parse(text: str, language: str) -> tuple[SopDefinition | None, list[Problem]]:
+def _parse(text: str, language: str, templates: bool) -> tuple[SopDefinition | None, list[Problem]]:
     # Keyed by the whole text: an edited file is parsed afresh, an unchanged
     # one (every built-in, on every call) only once per process. And by the
     # language, since the problems are worded in it.
@@ -215,7 +217,7 @@ def _parse(text: str, language: str) -> tuple[SopDefinition | None, list[Problem
             or (lines.table_line("roles", p.role) if p.role is not None else None)
             or lines.key_line(p.key),
         )
-        for p in validate(definition)
+        for p in validate(definition, templates=templates)
     ]
     return definition, problems
 

@@ -49,8 +49,9 @@ class Problem:
         return f"{where}: {self.message}"
 
 
-def validate(sop: SopDefinition) -> list[Problem]:
-    """Every problem with ``sop``: structure, references, reachability, time texts."""
+def validate(sop: SopDefinition, *, templates: bool = True) -> list[Problem]:
+    """Every problem with ``sop``: structure, references, reachability, time texts; with ``templates``, its
+    document templates parsed as well (that loads Jinja2)."""
     problems: list[Problem] = []
     problems += _format(sop)
     problems += _duplicates(sop)
@@ -62,12 +63,12 @@ def validate(sop: SopDefinition) -> list[Problem]:
     problems += _checks(sop)
     problems += _chain_of_command(sop)
     problems += _reminders(sop)
-    problems += _documents(sop)
+    problems += _documents(sop, templates)
     problems += _reachability(sop)
     return problems
 
 
-def _documents(sop: SopDefinition) -> list[Problem]:
+def _documents(sop: SopDefinition, templates: bool = True) -> list[Problem]:
     """Every ``[[dokumen]]`` once, named by a step, reading only what the record holds; signed by the SOP's roles."""
     from sopcli.definitions.templates import TEXT_KEYS, unknown_in_path, unknown_in_text
 
@@ -90,7 +91,7 @@ def _documents(sop: SopDefinition) -> list[Problem]:
                         key="dokumen",
                     )
                 )
-        for key in TEXT_KEYS:
+        for key in TEXT_KEYS if templates else ():
             error, unknown = unknown_in_text(getattr(document, key), field_keys)
             if error:
                 problems.append(

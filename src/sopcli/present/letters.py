@@ -80,11 +80,18 @@ def render_text(text: str, context: dict) -> str:
     """One of the SOP's texts filled in: Jinja2 in a sandbox, values escaped (the result is HTML)."""
     if not text:
         return ""
-    from jinja2 import StrictUndefined
+    from jinja2 import StrictUndefined, TemplateError
     from jinja2.sandbox import SandboxedEnvironment
 
+    from sopcli.errors import DefinitionError
+
     environment = SandboxedEnvironment(autoescape=True, undefined=StrictUndefined)
-    return environment.from_string(text).render(**context)
+    try:
+        return environment.from_string(text).render(**context)
+    except TemplateError as exc:  # a template 'sop sops validate' would have refused: said, not a traceback
+        raise DefinitionError(
+            _("a template of this document cannot be filled: {reason}").format(reason=exc.message or exc)
+        ) from None
 
 
 def logo_image(path: str | None) -> str:
