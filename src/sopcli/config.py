@@ -478,16 +478,19 @@ def _checked(key: str, value):
             raise TypeError(_("true or false"))
         return value
     if key == "signer_nip" and value is not None:
-        # An NIP (Nomor Induk Pegawai) is 18 digits, often written in groups: 19800101 200501 1 001.
         nip = str(value).strip()
-        if not re.fullmatch(r"[0-9]{18}", nip.replace(" ", "")):
-            raise ValueError(
-                _("an NIP is 18 digits (spaces allowed, as in 19800101 200501 1 001), not {value!r}").format(
-                    value=value
-                )
-            )
+        if problem := nip_problem(nip):
+            raise ValueError(problem)
         return nip
     return None if value is None else str(value)
+
+
+def nip_problem(text: str) -> str | None:
+    """Why ``text`` is no NIP (Nomor Induk Pegawai: 18 digits, often written in groups, 19800101 200501 1 001);
+    None if it is one. The signer's in the configuration and each operator's are held to it alike."""
+    if re.fullmatch(r"[0-9]{18}", text.replace(" ", "")):
+        return None
+    return _("an NIP is 18 digits (spaces allowed, as in 19800101 200501 1 001), not {value!r}").format(value=text)
 
 
 def _addresses(name, urls) -> tuple[str, ...]:

@@ -17,7 +17,7 @@ from sopcli.errors import InputError, NotInstalled
 from sopcli.i18n import _
 
 INSTALL = "pip install 'sopcli[notify]'"
-# An address's kind as the journal records it: the URL's scheme, never more of it.
+# What an address looks like before a service is asked: a scheme, then ://.
 _SCHEME = re.compile(r"^([a-z][a-z0-9+.-]*)://", re.IGNORECASE)
 
 

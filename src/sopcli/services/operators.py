@@ -150,13 +150,11 @@ def checked_nip(text: str) -> str:
     Raises:
         InputError: not 18 digits.
     """
-    import re
+    from sopcli.config import nip_problem
 
     nip = " ".join(text.split())
-    if not re.fullmatch(r"[0-9]{18}", nip.replace(" ", "")):
-        raise InputError(
-            _("an NIP is 18 digits (spaces allowed, as in 19800101 200501 1 001), not {value!r}").format(value=text)
-        )
+    if nip_problem(nip):
+        raise InputError(nip_problem(text) or "")  # the NIP as it was typed, as before
     return nip
 
 
