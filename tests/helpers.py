@@ -91,3 +91,29 @@ def exported(sop, what: str = "complaints") -> list[dict]:
         return []
     assert result.exit_code == 0, result.stderr
     return [json.loads(line) for line in result.stdout.splitlines() if line.strip()]
+
+
+def statements_run(sop, *args: str) -> list[tuple[str, object]]:
+    """The SQL statements (with their parameters) one in-process ``sop`` command sends to the database."""
+    from sqlalchemy import event
+    from sqlalchemy.engine import Engine
+
+    statements: list[tuple[str, object]] = []
+
+    def seen(_conn, _cursor, statement, parameters, _context, _many):
+        statements.append((statement, parameters))
+
+    event.listen(Engine, "before_cursor_execute", seen)
+    try:
+        ok(sop(*args))
+    finally:
+        event.remove(Engine, "before_cursor_execute", seen)
+    return statements
+
+
+def sqlite_plan(database: Path, statement: str, parameters) -> str:
+    """SQLite's query plan of ``statement``, its steps joined by `` | ``."""
+    import sqlite3
+
+    with sqlite3.connect(database) as db:
+        return " | ".join(row[-1] for row in db.execute("EXPLAIN QUERY PLAN " + statement, parameters))

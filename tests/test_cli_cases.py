@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from helpers import no_logbook, no_traceback, ok
+from helpers import no_logbook, no_traceback, ok, sqlite_plan, statements_run
 
 NOW = "2026-11-24T16:00:00+07:00"
 JOURNAL_ACTIONS = {"received", "step", "note", "pause", "resume", "cancel"}
@@ -1430,52 +1430,38 @@ def test_new_without_sop_takes_the_configured_default(sop):
 
 @pytest.mark.sqlite_only("reads SQLite's query plan")
 def test_list_by_urgency_walks_the_deadline_index_instead_of_sorting_every_open_complaint(sop, sop_env):
-    import sqlite3
-
-    from sqlalchemy import event
-    from sqlalchemy.engine import Engine
-
     for hour in (8, 9, 10):
         create(sop, received_at=f"2026-11-24T{hour:02}:00")
-    statements = []
-
-    def seen(_conn, _cursor, statement, parameters, _context, _many):
-        statements.append((statement, parameters))
-
-    event.listen(Engine, "before_cursor_execute", seen)
-    try:
-        ok(sop("list"))
-    finally:
-        event.remove(Engine, "before_cursor_execute", seen)
-    (by_deadline,) = [(s, p) for s, p in statements if "due_at IS NOT NULL ORDER BY" in s]
-    with sqlite3.connect(sop_env / "sop.db") as db:
-        plan = " | ".join(row[-1] for row in db.execute("EXPLAIN QUERY PLAN " + by_deadline[0], by_deadline[1]))
+    (by_deadline,) = [(s, p) for s, p in statements_run(sop, "list") if "due_at IS NOT NULL ORDER BY" in s]
+    plan = sqlite_plan(sop_env / "sop.db", *by_deadline)
     assert "USING INDEX ix_complaint_due_at" in plan and "TEMP B-TREE" not in plan, plan
 
 
 @pytest.mark.sqlite_only("reads SQLite's query plan")
 def test_list_oldest_first_reads_the_status_received_index_instead_of_sorting_every_open_complaint(sop, sop_env):
-    import sqlite3
-
-    from sqlalchemy import event
-    from sqlalchemy.engine import Engine
-
     for hour in (8, 9, 10):
         create(sop, received_at=f"2026-11-24T{hour:02}:00")
-    statements = []
-
-    def seen(_conn, _cursor, statement, parameters, _context, _many):
-        statements.append((statement, parameters))
-
-    event.listen(Engine, "before_cursor_execute", seen)
-    try:
-        ok(sop("list", "--sort", "received"))
-    finally:
-        event.remove(Engine, "before_cursor_execute", seen)
+    statements = statements_run(sop, "list", "--sort", "received")
     (oldest_first,) = [(s, p) for s, p in statements if "ORDER BY complaint.received_at" in s]
-    with sqlite3.connect(sop_env / "sop.db") as db:
-        plan = " | ".join(row[-1] for row in db.execute("EXPLAIN QUERY PLAN " + oldest_first[0], oldest_first[1]))
+    plan = sqlite_plan(sop_env / "sop.db", *oldest_first)
     assert "ix_complaint_status_received" in plan and "TEMP B-TREE" not in plan, plan
+
+
+@pytest.mark.sqlite_only("reads SQLite's query plan")
+def test_the_daily_report_reads_complaints_through_indexes_never_every_row(sop, sop_env):
+    """The report's lists of cases (changed since the day began, the most overdue) follow an index; only its
+    counts per SOP, unit and system read every complaint, as counting them must."""
+    for hour in (8, 9, 10):
+        create(sop, received_at=f"2026-11-23T{hour:02}:00")
+    listing = [
+        (s, p)
+        for s, p in statements_run(sop, "report", "--daily")
+        if s.lstrip().startswith("SELECT complaint.id") and "count(" not in s
+    ]
+    assert len(listing) >= 2, listing  # the cases changed since the day began, and the most overdue
+    for statement, parameters in listing:
+        plan = sqlite_plan(sop_env / "sop.db", statement, parameters)
+        assert "SCAN complaint" not in plan and "TEMP B-TREE FOR ORDER BY" not in plan, (statement, plan)
 
 
 INCIDENT_SOP = """\

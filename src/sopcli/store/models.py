@@ -58,6 +58,8 @@ class Complaint(SQLModel, table=True):
         UniqueConstraint("year", "serial", name="uq_complaint_year_serial"),
         # the queue oldest first: the database reads the first rows of one status and stops, sorting nothing
         Index("ix_complaint_status_received", "status", "received_at", "id"),
+        # open complaints by deadline (the most overdue first); every query by status alone reads it too
+        Index("ix_complaint_status_due", "status", "due_at", "id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -75,7 +77,7 @@ class Complaint(SQLModel, table=True):
     channel: str
     priority: str
     received_at: datetime = Field(sa_column=_utc(index=True))
-    status: str = Field(index=True)
+    status: str
     current_step: str | None = None
     step_started_at: datetime | None = Field(default=None, sa_column=_utc(nullable=True))
     due_at: datetime | None = Field(default=None, sa_column=_utc(nullable=True, index=True))
