@@ -379,3 +379,27 @@ def test_a_step_in_clock_hours_due_after_closing_is_not_missed(sop, sop_env, clo
     shown = due_json(sop, "--within", "1 jam")
     assert [(r["step"], r["due_at"], r["minutes_left"]) for r in shown] == [("1", "2026-11-26T18:00:00+07:00", 60.0)]
     assert due_json(sop, "--within", "59 menit") == []
+
+
+def test_limit_shows_the_steps_due_first_and_says_more_are_left_out(sop, clock, week):
+    first, _second, _paused, fourth = week
+    fifth = thursday_afternoon(sop, clock)
+    clock("27T08:00")  # Friday: the first, the fourth and the fifth are late, the second due at 09:30
+    everything = [r[0] for r in rows(sop)]
+    assert len(everything) == 4
+    cut = exited_ok(sop("due", "--limit", "2"))
+    shown = [line.split()[0] for line in cut.stdout.splitlines()[2:] if line.startswith("ADU-")]
+    assert shown == everything[:2] == [first, fourth]
+    assert "Showing the 2 steps due first; --limit 0 shows them all." in cut.stderr
+    whole = exited_ok(sop("due", "--limit", "0"))
+    assert fifth in whole.stdout and "--limit 0" not in whole.stderr
+    assert [r[0] for r in rows(sop, "--limit", "3")] == everything[:3]  # json takes --limit too; all without it
+    assert "--limit" not in exited_ok(sop("due", "--limit", "4")).stderr  # nothing left out: nothing said
+
+
+def test_limit_with_a_fork_keeps_every_branch_due_before_the_cut(sop, clock, forked):
+    clock("23T09:30")
+    assert rows(sop, "--limit", "2") == [
+        (forked, "3", "2026-11-23T10:00:00+07:00"),
+        (forked, "2", "2026-11-23T11:00:00+07:00"),
+    ]

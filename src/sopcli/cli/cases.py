@@ -1145,6 +1145,16 @@ def due(
     ] = None,
     sop: Annotated[str | None, typer.Option("--sop", help="Only this SOP id.", metavar="ID")] = None,
     as_json: JsonOption = False,
+    limit: Annotated[
+        int | None,
+        typer.Option(
+            "--limit",
+            min=0,
+            max=LIST_LIMIT_MAX,
+            metavar="N",
+            help=f"At most N steps, those due first; 0 for all (default {LIST_LIMIT} in a table, all in json).",
+        ),
+    ] = None,
 ) -> None:
     """Show the open steps that are due, the most urgent first: late ones, then the least working time left.
 
@@ -1153,7 +1163,7 @@ def due(
 
     Example: sop due --mine --within '2 jam'
     """
-    from sopcli.i18n import _
+    from sopcli.i18n import _, format_number
     from sopcli.present import render
     from sopcli.present.casefmt import local
     from sopcli.present.render import CUT, KEEP, Column
@@ -1161,7 +1171,9 @@ def due(
 
     rt = runtime_of(ctx)
     operator = rt.operator(actor) if mine or actor is not None else None
-    view = due_steps(rt, within=within, operator=operator, role=role, sop=sop)
+    if limit is None:
+        limit = 0 if as_json else LIST_LIMIT
+    view = due_steps(rt, within=within, operator=operator, role=role, sop=sop, limit=limit or None)
     if as_json:
         render.print_json([step.to_json(rt.zone) for step in view.steps])
         return
@@ -1199,6 +1211,11 @@ def due(
         ),
         terminal=rt.terminal,
     )
+    if view.more:
+        typer.echo(
+            _("Showing the {shown} steps due first; --limit 0 shows them all.").format(shown=format_number(limit)),
+            err=True,
+        )
 
 
 def _shorten(text: str, width: int = 60) -> str:

@@ -58,6 +58,7 @@ class DueView:
     until: datetime | None  # without --within: the end of today's working day; else None
     within: TimeStandard | None
     steps: list[DueStep]
+    more: bool = False  # steps beyond ``limit`` were left out
 
 
 def parse_within(text: str) -> TimeStandard:
@@ -118,9 +119,15 @@ def due_steps(
     operator: str | None = None,
     role: str | None = None,
     sop: str | None = None,
+    limit: int | None = None,
 ) -> DueView:
     """The open steps late, or due by the end of today's working day (with ``within``: with at most that much
     working time left), of SOP ``sop``, whose pelaksana include ``role`` or a role ``operator`` holds.
+
+    With ``limit``, the ``limit`` steps due first: complaints are read in deadline order and the reading
+    stops once no later complaint can have a step due before those kept, so a backlog of a million is not
+    read whole. Within one SOP's calendar the step due first is the one with the least working time left;
+    across calendars (office hours, 24x7) the cut is by the moment due, as ``sop list``'s is.
 
     Raises:
         InputError: ``within`` is not one length of time; both ``operator`` and ``role``; ``operator``
@@ -162,7 +169,16 @@ def due_steps(
                     _("register them with 'sop operator add {name} --role ROLE'").format(name=operator),
                 )
         definitions: dict[int, Any] = {}
+        more, kept, last_due = False, 0, None
         for complaint in complaints.open_due_by(session, horizon, sop):
+            if limit is not None and len(steps) >= limit:
+                if len(steps) != kept:  # the deadline the ``limit``-th step kept is due by
+                    kept, last_due = len(steps), sorted(s.due_at for s in steps)[limit - 1]
+                # a complaint's stored deadline is the earliest of its steps': none of its steps, nor any
+                # later complaint's, is due before the ``limit`` kept
+                if complaint.due_at >= last_due:
+                    more = True
+                    break
             if complaint.paused_since is not None:  # a paused case has no deadline running
                 continue
             if complaint.sop_version_id not in definitions:
@@ -172,7 +188,7 @@ def due_steps(
             due_by_step: dict[str, datetime | None] = {str(complaint.current_step): complaint.due_at}
             if complaint.branches != "[]":  # after a fork: each branch with its own deadline
                 due_by_step = engine.deadlines(definition, complaints.state_of(complaint), calendar)
-            limit = standard.deadline_minutes(calendar.day_minutes) if standard is not None else None
+            most_left = standard.deadline_minutes(calendar.day_minutes) if standard is not None else None
             for step_id, due in due_by_step.items():
                 if due is None:
                     continue
@@ -182,7 +198,7 @@ def due_steps(
                 left = minutes_left(due, now, calendar)
                 assert left is not None  # a deadline gives a time left
                 late = due < now  # after hours a step may be late by less than a working minute: late all the same
-                if not late and (due > horizon if limit is None else left > limit):
+                if not late and (due > horizon if most_left is None else left > most_left):
                     continue
                 steps.append(
                     DueStep(
@@ -200,4 +216,6 @@ def due_steps(
                     )
                 )
     steps.sort(key=lambda s: (not s.late, s.minutes_left, s.due_at, s.number, s.step_number))
-    return DueView(now=now, until=until, within=standard, steps=steps)
+    if limit is not None and len(steps) > limit:
+        steps, more = steps[:limit], True
+    return DueView(now=now, until=until, within=standard, steps=steps, more=more)

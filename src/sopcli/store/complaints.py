@@ -147,8 +147,8 @@ def matching(
     return rows
 
 
-def open_due_by(session: Session, until: datetime, sop: str | None = None) -> list[Complaint]:
-    """Open complaints due at or before ``until`` (late ones included), the earliest deadline first.
+def open_due_by(session: Session, until: datetime, sop: str | None = None) -> Iterator[Complaint]:
+    """Open complaints due at or before ``until`` (late ones included), the earliest deadline first, streamed.
 
     A complaint's stored deadline is the earliest of its current steps', so one whose deadline is later has
     no step due by ``until``. The status is compared through an expression no index serves, so that the
@@ -160,7 +160,7 @@ def open_due_by(session: Session, until: datetime, sop: str | None = None) -> li
     )
     if sop:
         query = query.where(col(Complaint.sop_id) == sop)
-    return list(session.exec(query.order_by(due, col(Complaint.id))))
+    yield from session.exec(query.order_by(due, col(Complaint.id)).execution_options(yield_per=500))
 
 
 def _first(session: Session, query, limit: int | None) -> list[Complaint]:
