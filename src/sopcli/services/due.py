@@ -169,14 +169,14 @@ def due_steps(
                     _("register them with 'sop operator add {name} --role ROLE'").format(name=operator),
                 )
         definitions: dict[int, Any] = {}
-        more, kept, last_due = False, 0, None
+        more, kept, last_due = False, 0, now
         for complaint in complaints.open_due_by(session, horizon, sop):
             if limit is not None and len(steps) >= limit:
                 if len(steps) != kept:  # the deadline the ``limit``-th step kept is due by
                     kept, last_due = len(steps), sorted(s.due_at for s in steps)[limit - 1]
                 # a complaint's stored deadline is the earliest of its steps': none of its steps, nor any
                 # later complaint's, is due before the ``limit`` kept
-                if complaint.due_at >= last_due:
+                if complaint.due_at is not None and complaint.due_at >= last_due:
                     more = True
                     break
             if complaint.paused_since is not None:  # a paused case has no deadline running
