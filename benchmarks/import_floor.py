@@ -38,7 +38,6 @@ from __future__ import annotations
 import csv
 import hashlib
 import itertools
-import json
 import os
 import sqlite3
 import sys
@@ -49,7 +48,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import sopcli
-from sopcli.domain.chain import GENESIS, canonical_fields, canonical_moment, received_entry_hash
+from sopcli.domain.chain import GENESIS, canonical_moment, json_string, received_entry_hash
 from sopcli.worktime.calendar import WorkingCalendar
 from sopcli.worktime.holidays import HolidayCache, cache_directory
 from sopcli.worktime.parse import parse_duration
@@ -60,6 +59,8 @@ BUSY_TIMEOUT_MS = 5000
 ZONE = ZoneInfo("Asia/Jakarta")  # the default configuration's office zone
 BUILTIN = Path(sopcli.__file__).parent / "definitions" / "builtin"
 FIELD_KEYS = ("channel", "host", "priority", "ref", "reporter", "sop", "sop_version", "source", "system", "unit")
+HASHED_FIELDS = "{" + ",".join(f'"{k}":%s' for k in FIELD_KEYS) + "}"
+STORED_FIELDS = "{" + ", ".join(f'"{k}": %s' for k in FIELD_KEYS) + "}"
 
 
 def sqlite_moment(value: datetime | None) -> str | None:
@@ -208,17 +209,23 @@ def load(csv_path: str, database: str, now_text: str, actor: str) -> int:
                      system, host or None, channel, priority, stored, "open", sop.first_step, stored, due, None,
                      0.0, 0.0, "{}", stored, None, None, None, actor, 1, "{}", "[]", "[]", stored)
                 )  # fmt: skip
-                fields = {"channel": channel, "host": host, "priority": priority, "ref": ref, "reporter": reporter,
-                          "sop": sop.id, "sop_version": sop.version, "source": f"{source}:{line}", "system": system,
-                          "unit": unit}  # fmt: skip
-                fields = {k: v for k, v in fields.items() if v}
+                # The fields' JSON, as stored (json.dumps, sorted keys) and as hashed (compact), from one
+                # encoding of each value; an empty one is left out, as sop leaves it out.
+                values = (channel, host, priority, ref, reporter, sop.id, sop.version, f"{source}:{line}", system, unit)
+                if all(values):
+                    encoded = tuple(map(json_string, values))
+                    hashed_fields, stored_fields = HASHED_FIELDS % encoded, STORED_FIELDS % encoded
+                else:
+                    present = [(k, json_string(v)) for k, v in zip(FIELD_KEYS, values) if v]
+                    hashed_fields = "{" + ",".join(f'"{k}":{v}' for k, v in present) + "}"
+                    stored_fields = "{" + ", ".join(f'"{k}": {v}' for k, v in present) + "}"
                 digest = received_entry_hash(
-                    previous, complaint_id, number, canonical_fields(fields), actor, hashed, recorded_text,
-                    description, sop.first_step,
+                    previous, complaint_id, number, hashed_fields, actor, hashed, recorded_text, description,
+                    sop.first_step,
                 )  # fmt: skip
                 entries.append(
                     (complaint_id, complaint_id, number, "received", None, None,
-                     json.dumps(fields, ensure_ascii=False, sort_keys=True), actor, stored, recorded_value,
+                     stored_fields, actor, stored, recorded_value,
                      description, None, None, None, None, sop.first_step, previous, digest)
                 )  # fmt: skip
                 previous = digest
