@@ -18,6 +18,7 @@ import csv
 import io
 import itertools
 import json
+import operator
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -338,6 +339,10 @@ def _csv_rows(stream: IO[bytes], delimiter: str | None, encoding: str | None, so
     columns = map_headers(headers)
     mapping = columns.mapping.items()
     own = [h.strip() for h in headers] in (COMPLAINT_COLUMNS, REJECTS_COLUMNS)
+    names = list(columns.mapping.values())
+    positions = list(columns.mapping)
+    # A row's known cells in mapping order, as a tuple (itemgetter of one position gives the cell itself).
+    pick = operator.itemgetter(*positions) if len(positions) > 1 else (lambda cells: tuple(cells[i] for i in positions))
 
     def rows() -> Iterator[Row]:
         while True:
@@ -353,7 +358,10 @@ def _csv_rows(stream: IO[bytes], delimiter: str | None, encoding: str | None, so
                 values["__error__"] = (columns.mapping.get(where) if where is not None else None, what)
                 lines.reread()
                 yield Row(start, values)
-            elif "".join(cells).strip():  # some cell is not blank
+            elif len(cells) == width and not own:  # the usual row: its cells picked and named in one pass
+                if "".join(cells).strip():  # some cell is not blank
+                    yield Row(start, dict(zip(names, pick(cells))))
+            elif "".join(cells).strip():
                 values = {column: _read_back(cells[i], own) if i < len(cells) else "" for i, column in mapping}
                 if len(cells) != width:
                     values["__error__"] = (None, _cell_count(len(cells), width))

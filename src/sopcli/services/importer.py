@@ -58,6 +58,10 @@ _NOT_TEXT = frozenset(("__error__", "__unknown__", "received_at", "description")
 # The row's texts with a length limit: a complaint's own fields.
 _LIMITED = tuple((column, limit) for column, limit in LIMITS.items() if column in COLUMN_ALIASES)
 _SHORTEST_LIMIT = min(limit for _column, limit in _LIMITED)
+_DESCRIPTION_LIMIT = LIMITS["description"]
+# The text cells a record keeps, in _RowChecker.check's order; a missing one reads as blank.
+_TEXT_COLUMNS = ("ref", "sop", "reporter", "unit", "system", "host", "channel", "priority")
+_NO_CELLS = ("",) * len(_TEXT_COLUMNS)
 # Two received-at values of one complaint, one read back from an export: a spreadsheet keeps
 # times to the millisecond, a CSV to the microsecond.
 SAME_MOMENT = timedelta(seconds=1)
@@ -170,6 +174,52 @@ class _RowChecker:
         return self.sops[reference]
 
     def check(self, row: Row) -> tuple[_Record | None, list[tuple[str | None, str]]]:
+        """The row's record, or what is wrong with it."""
+        values = row.values
+        # The usual row, every cell text and fit to keep, is checked in a few passes over the whole
+        # row; any other (a cell not text, NUL or too long, a problem of any kind) by ``full_check``,
+        # which says what is wrong. A test holds the two to the same records.
+        try:
+            whole = "".join(values.values())
+        except TypeError:  # a cell that is not text (JSON, a workbook), or the reader's markers
+            return self.full_check(row)
+        cells = tuple(map(values.get, _TEXT_COLUMNS, _NO_CELLS))
+        if "\x00" in whole or max(map(len, cells)) > _SHORTEST_LIMIT:
+            return self.full_check(row)
+        joined = "\x00".join(cells)  # a NUL is no whitespace: split() keeps the cells' bounds
+        if " ".join(joined.split()) != joined or " \x00" in joined or "\x00 " in joined:  # some cell to tidy
+            cells = tuple([" ".join(cell.split()) for cell in cells])
+        ref, sop_ref, reporter, unit, system, host, channel, priority = cells
+        description = values.get("description", "").strip()
+        loaded = self.sops.get(sop_ref or self.default_sop or "")
+        if (
+            not (reporter and unit and system and description and loaded is not None)
+            or isinstance(loaded, Exception)
+            or len(description) > _DESCRIPTION_LIMIT
+        ):
+            return self.full_check(row)
+        priority = self.priorities.get(priority) if priority else "sedang"  # None: not seen, or not valid
+        channel = self.channels.get(channel) if channel else "lainnya"
+        received_at = self.iso_moments.get(values.get("received_at", ""))
+        if not (priority and channel and received_at):  # not seen before in this file: the full check reads it
+            return self.full_check(row)
+        return _Record(
+            row.line,
+            loaded,
+            received_at,
+            ref or derived_ref(loaded.definition.id, received_at, reporter, unit, system, description),
+            reporter,
+            unit,
+            system,
+            host or None,
+            channel,
+            priority,
+            description,
+            values,
+        ), []
+
+    def full_check(self, row: Row) -> tuple[_Record | None, list[tuple[str | None, str]]]:
+        """``check``, any row: its record, or every problem it has."""
         values = row.values
         problems: list[tuple[str | None, str]] = []
         if "__error__" in values:  # the reader could not make this row out: its cells say nothing reliable
