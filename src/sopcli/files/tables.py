@@ -23,7 +23,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, NamedTuple
 
 from sopcli import limits
 from sopcli.errors import InputError
@@ -88,8 +88,7 @@ def normalise_header(name: Any) -> str:
     return " ".join(text.split())
 
 
-@dataclass(frozen=True)
-class Row:
+class Row(NamedTuple):
     """One record of the file: where it is (for messages) and its values by canonical column."""
 
     line: int  # the line (CSV), record (JSON) or sheet row (XLSX) where it starts

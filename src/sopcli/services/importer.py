@@ -420,7 +420,9 @@ def import_batch(
             database.transaction(write=True) as session,
             bulk_load(session.connection(), (Complaint.__tablename__, JournalEntry.__tablename__)) as defer_indexes,
         ):
-            writer = _Writer(rt, session, source, actor)
+            # A CSV's columns are its header's; a JSON record may name a number the first did not.
+            numbered = "number" in columns.names or fmt not in ("csv", "tsv")
+            writer = _Writer(rt, session, source, actor, numbered)
             checker.session = session
             if default_sop and isinstance(checker.sop(default_sop), (NotFoundError, DefinitionError)):
                 raise checker.sop(default_sop)  # one error for the option, not one per row that relies on it
@@ -533,8 +535,9 @@ def received_fields_json(record: _Record, opening: _Opening, source: str) -> tup
 class _Writer:
     """Bulk inserts of complaints and their ``received`` journal entries, chained in order."""
 
-    def __init__(self, rt: Runtime, session, source: str, actor: str):
+    def __init__(self, rt: Runtime, session, source: str, actor: str, numbered: bool):
         self.rt, self.session, self.source, self.actor = rt, session, source, actor
+        self.numbered = numbered  # rows may have a number (sop's own export): see _exported_here
         journal.lock(session)
         self.now = rt.now()  # the entries' recorded-at, read under the lock (on PostgreSQL, the lock is this one)
         self.moment = moment_parameter(session.connection().dialect)
@@ -556,7 +559,10 @@ class _Writer:
 
     def classify(self, records: list[_Record]) -> tuple[list[_Record], int, list[tuple[_Record, str]]]:
         """(to insert, duplicates of earlier imports, rows repeating a ref of this file)."""
-        existing = complaints.with_refs(self.session, [r.ref for r in records])
+        refs = [r.ref for r in records]
+        existing = complaints.with_refs(self.session, refs)
+        if not existing and not self.numbered and len(set(refs)) == len(refs):
+            return records, 0, []  # the usual chunk: every ref new, none twice, no export's numbers to match
         exported_here = self._exported_here([r for r in records if r.ref not in existing])
         accepted, duplicates, repeats = [], 0, []
         seen_here: dict[str, int] = {}
