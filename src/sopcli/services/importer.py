@@ -183,10 +183,12 @@ class _RowChecker:
             whole = "".join(values.values())
         except TypeError:  # a cell that is not text (JSON, a workbook), or the reader's markers
             return self.full_check(row)
-        cells = tuple(map(values.get, _TEXT_COLUMNS, _NO_CELLS))
-        if "\x00" in whole or max(map(len, cells)) > _SHORTEST_LIMIT:
+        if "\x00" in whole:
             return self.full_check(row)
+        cells = tuple(map(values.get, _TEXT_COLUMNS, _NO_CELLS))
         joined = "\x00".join(cells)  # a NUL is no whitespace: split() keeps the cells' bounds
+        if len(joined) > _SHORTEST_LIMIT and max(map(len, cells)) > _SHORTEST_LIMIT:  # a cell may be too long
+            return self.full_check(row)
         if " ".join(joined.split()) != joined or " \x00" in joined or "\x00 " in joined:  # some cell to tidy
             cells = tuple([" ".join(cell.split()) for cell in cells])
         ref, sop_ref, reporter, unit, system, host, channel, priority = cells
