@@ -22,6 +22,7 @@ from sopcli.definitions.schema import PRIORITIES
 from sopcli.domain import engine
 from sopcli.domain.chain import _canonical, canonical_fields
 from sopcli.errors import DateParseError
+from sopcli.files.tables import Row
 from sopcli.services.cases import received_fields
 from sopcli.services.importer import (
     _FIELD_KEYS,
@@ -271,3 +272,41 @@ def test_a_large_import_refreshes_the_statistics_the_queue_is_planned_by(sop, so
     with sqlite3.connect(database.removeprefix("sqlite:///")) as connection:
         analysed = {table for (table,) in connection.execute("SELECT tbl FROM sqlite_stat1")}
     assert "complaint" in analysed
+
+
+_tidy_cells = st.sampled_from(["Dinas 1", "SIMPEG", "Rina", "BKD Kota"])
+_cells = (
+    _tidy_cells
+    | _tidy_cells
+    | st.sampled_from(["", " ", "  x", "x ", "a  b", "a\tb", "a\nb", "a\xa0b", "a\x1fb", "x" * 101])
+)
+_rows = st.fixed_dictionaries(
+    {
+        "reporter": _cells,
+        "unit": _cells,
+        "system": _cells,
+        "description": _cells | st.sampled_from(["  Aplikasi mati\n", "a\x00b", "d" * 10_001]),
+        "received_at": st.sampled_from(
+            ["2026-11-20T08:00:00+07:00", "2026-11-21T09:30", " 2026-11-20T08:00", "besok", "", "2031-01-01"]
+        ),
+    },
+    optional={
+        "ref": _cells,
+        "sop": st.sampled_from([*SOP_IDS, "", " kaltim-db ", "no-such-sop"]),
+        "host": _cells,
+        "channel": st.sampled_from(["", "telepon", " WA ", "merpati"]),
+        "priority": st.sampled_from(["", "sedang", "HIGH", "segera"]),
+        "number": _cells,
+    },
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(rows=st.lists(_rows, min_size=1, max_size=6), default_sop=st.sampled_from([None, "ipas-pemulihan"]))
+def test_the_usual_rows_shortcut_checks_a_row_as_the_full_check_does(rows, default_sop):
+    # check() takes a row whose cells are all text in a few passes over the whole row and leaves the
+    # rest to full_check(): whichever way a row goes, its record or its problems are the same.
+    checker = _RowChecker(SimpleNamespace(now=lambda: NOW, zone=JKT), default_sop, False)
+    for line, values in enumerate(rows * 2, start=2):  # the second time round, what the checker remembers is used
+        row = Row(line, values)
+        assert checker.check(row) == checker.full_check(row)

@@ -18,11 +18,12 @@ import csv
 import io
 import itertools
 import json
+import operator
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, NamedTuple
 
 from sopcli import limits
 from sopcli.errors import InputError
@@ -87,8 +88,7 @@ def normalise_header(name: Any) -> str:
     return " ".join(text.split())
 
 
-@dataclass(frozen=True)
-class Row:
+class Row(NamedTuple):
     """One record of the file: where it is (for messages) and its values by canonical column."""
 
     line: int  # the line (CSV), record (JSON) or sheet row (XLSX) where it starts
@@ -338,6 +338,10 @@ def _csv_rows(stream: IO[bytes], delimiter: str | None, encoding: str | None, so
     columns = map_headers(headers)
     mapping = columns.mapping.items()
     own = [h.strip() for h in headers] in (COMPLAINT_COLUMNS, REJECTS_COLUMNS)
+    names = list(columns.mapping.values())
+    positions = list(columns.mapping)
+    # A row's known cells in mapping order, as a tuple (itemgetter of one position gives the cell itself).
+    pick = operator.itemgetter(*positions) if len(positions) > 1 else (lambda cells: tuple(cells[i] for i in positions))
 
     def rows() -> Iterator[Row]:
         while True:
@@ -353,7 +357,10 @@ def _csv_rows(stream: IO[bytes], delimiter: str | None, encoding: str | None, so
                 values["__error__"] = (columns.mapping.get(where) if where is not None else None, what)
                 lines.reread()
                 yield Row(start, values)
-            elif "".join(cells).strip():  # some cell is not blank
+            elif len(cells) == width and not own:  # the usual row: its cells picked and named in one pass
+                if "".join(cells).strip():  # some cell is not blank
+                    yield Row(start, dict(zip(names, pick(cells))))
+            elif "".join(cells).strip():
                 values = {column: _read_back(cells[i], own) if i < len(cells) else "" for i, column in mapping}
                 if len(cells) != width:
                     values["__error__"] = (None, _cell_count(len(cells), width))

@@ -58,6 +58,10 @@ _NOT_TEXT = frozenset(("__error__", "__unknown__", "received_at", "description")
 # The row's texts with a length limit: a complaint's own fields.
 _LIMITED = tuple((column, limit) for column, limit in LIMITS.items() if column in COLUMN_ALIASES)
 _SHORTEST_LIMIT = min(limit for _column, limit in _LIMITED)
+_DESCRIPTION_LIMIT = LIMITS["description"]
+# The text cells a record keeps, in _RowChecker.check's order; a missing one reads as blank.
+_TEXT_COLUMNS = ("ref", "sop", "reporter", "unit", "system", "host", "channel", "priority")
+_NO_CELLS = ("",) * len(_TEXT_COLUMNS)
 # Two received-at values of one complaint, one read back from an export: a spreadsheet keeps
 # times to the millisecond, a CSV to the microsecond.
 SAME_MOMENT = timedelta(seconds=1)
@@ -170,6 +174,54 @@ class _RowChecker:
         return self.sops[reference]
 
     def check(self, row: Row) -> tuple[_Record | None, list[tuple[str | None, str]]]:
+        """The row's record, or what is wrong with it."""
+        values = row.values
+        # The usual row, every cell text and fit to keep, is checked in a few passes over the whole
+        # row; any other (a cell not text, NUL or too long, a problem of any kind) by ``full_check``,
+        # which says what is wrong. A test holds the two to the same records.
+        try:
+            whole = "".join(values.values())
+        except TypeError:  # a cell that is not text (JSON, a workbook), or the reader's markers
+            return self.full_check(row)
+        if "\x00" in whole:
+            return self.full_check(row)
+        cells = tuple(map(values.get, _TEXT_COLUMNS, _NO_CELLS))
+        joined = "\x00".join(cells)  # a NUL is no whitespace: split() keeps the cells' bounds
+        if len(joined) > _SHORTEST_LIMIT and max(map(len, cells)) > _SHORTEST_LIMIT:  # a cell may be too long
+            return self.full_check(row)
+        if " ".join(joined.split()) != joined or " \x00" in joined or "\x00 " in joined:  # some cell to tidy
+            cells = tuple([" ".join(cell.split()) for cell in cells])
+        ref, sop_ref, reporter, unit, system, host, channel, priority = cells
+        description = values.get("description", "").strip()
+        loaded = self.sops.get(sop_ref or self.default_sop or "")
+        if (
+            not (reporter and unit and system and description and loaded is not None)
+            or isinstance(loaded, Exception)
+            or len(description) > _DESCRIPTION_LIMIT
+        ):
+            return self.full_check(row)
+        priority = self.priorities.get(priority) if priority else "sedang"  # None: not seen, or not valid
+        channel = self.channels.get(channel) if channel else "lainnya"
+        received_at = self.iso_moments.get(values.get("received_at", ""))
+        if not (priority and channel and received_at):  # not seen before in this file: the full check reads it
+            return self.full_check(row)
+        return _Record(
+            row.line,
+            loaded,
+            received_at,
+            ref or derived_ref(loaded.definition.id, received_at, reporter, unit, system, description),
+            reporter,
+            unit,
+            system,
+            host or None,
+            channel,
+            priority,
+            description,
+            values,
+        ), []
+
+    def full_check(self, row: Row) -> tuple[_Record | None, list[tuple[str | None, str]]]:
+        """``check``, any row: its record, or every problem it has."""
         values = row.values
         problems: list[tuple[str | None, str]] = []
         if "__error__" in values:  # the reader could not make this row out: its cells say nothing reliable
@@ -370,7 +422,9 @@ def import_batch(
             database.transaction(write=True) as session,
             bulk_load(session.connection(), (Complaint.__tablename__, JournalEntry.__tablename__)) as defer_indexes,
         ):
-            writer = _Writer(rt, session, source, actor)
+            # A CSV's columns are its header's; a JSON record may name a number the first did not.
+            numbered = "number" in columns.names or fmt not in ("csv", "tsv")
+            writer = _Writer(rt, session, source, actor, numbered)
             checker.session = session
             if default_sop and isinstance(checker.sop(default_sop), (NotFoundError, DefinitionError)):
                 raise checker.sop(default_sop)  # one error for the option, not one per row that relies on it
@@ -483,8 +537,9 @@ def received_fields_json(record: _Record, opening: _Opening, source: str) -> tup
 class _Writer:
     """Bulk inserts of complaints and their ``received`` journal entries, chained in order."""
 
-    def __init__(self, rt: Runtime, session, source: str, actor: str):
+    def __init__(self, rt: Runtime, session, source: str, actor: str, numbered: bool):
         self.rt, self.session, self.source, self.actor = rt, session, source, actor
+        self.numbered = numbered  # rows may have a number (sop's own export): see _exported_here
         journal.lock(session)
         self.now = rt.now()  # the entries' recorded-at, read under the lock (on PostgreSQL, the lock is this one)
         self.moment = moment_parameter(session.connection().dialect)
@@ -506,7 +561,10 @@ class _Writer:
 
     def classify(self, records: list[_Record]) -> tuple[list[_Record], int, list[tuple[_Record, str]]]:
         """(to insert, duplicates of earlier imports, rows repeating a ref of this file)."""
-        existing = complaints.with_refs(self.session, [r.ref for r in records])
+        refs = [r.ref for r in records]
+        existing = complaints.with_refs(self.session, refs)
+        if not existing and not self.numbered and len(set(refs)) == len(refs):
+            return records, 0, []  # the usual chunk: every ref new, none twice, no export's numbers to match
         exported_here = self._exported_here([r for r in records if r.ref not in existing])
         accepted, duplicates, repeats = [], 0, []
         seen_here: dict[str, int] = {}
