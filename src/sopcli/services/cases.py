@@ -1449,7 +1449,7 @@ def verify(rt: Runtime, checkpoints: Sequence[Named] = ()) -> VerifyResult:
         DatabaseDamaged: SQLite's quick check finds the file damaged (the chain may read
             whole while complaints around it are lost: no "OK" for such a file).
     """
-    from sopcli.domain.chain import verify_chain
+    from sopcli.domain.chain import verify_links
     from sopcli.services.checkpoints import CheckpointWatch
     from sopcli.services.seals import SealWatch
 
@@ -1465,12 +1465,12 @@ def verify(rt: Runtime, checkpoints: Sequence[Named] = ()) -> VerifyResult:
         held = CheckpointWatch(list(checkpoints))
         watching = [watch.observe for watch in (seals, held) if watch]  # none: the plain walk, at its speed
 
-        def both(entry, encoded: str) -> None:
-            seals.observe(entry, encoded)
-            held.observe(entry, encoded)
+        def both(seq: int, hash_: str, encoded: str) -> None:
+            seals.observe(seq, hash_, encoded)
+            held.observe(seq, hash_, encoded)
 
         observe = both if len(watching) == 2 else watching[0] if watching else None
-        checked, broken, problem = verify_chain(journal.hashed_entries(session), observe=observe)
+        checked, broken, problem = verify_links(journal.chain_rows(session), observe=observe)
     if broken is not None:
         return VerifyResult(checked, broken, problem)
     return VerifyResult(checked, broken, problem, seals.checks(), held.results())

@@ -90,15 +90,15 @@ def _engine_problems(path: Path) -> list[str]:
 
 
 def _check_logbook(rt: Runtime, result: CheckResult) -> None:
-    from sopcli.domain.chain import verify_chain
-    from sopcli.store.journal import hashed_entries
+    from sopcli.domain.chain import verify_links
+    from sopcli.store.journal import chain_rows
     from sopcli.store.protections import trigger_problems
 
     database = rt.ready_database()
     with database.transaction() as session:
         result.protections = trigger_problems(session.connection())
     with database.transaction() as session:
-        result.entries, result.broken_seq, result.chain_problem = verify_chain(hashed_entries(session))
+        result.entries, result.broken_seq, result.chain_problem = verify_links(chain_rows(session))
     with database.transaction() as session:
         _compare_states(rt, session, result)
 

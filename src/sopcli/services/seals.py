@@ -140,10 +140,10 @@ class SealWatch:
     def __bool__(self) -> bool:
         return bool(self._content)  # seals by hashes alone need nothing from the walk
 
-    def observe(self, entry, encoded: str) -> None:
-        """Keep the content digest of ``entry`` (with its ``entry_encoding``) if a seal covers it."""
-        if entry["seq"] in self._content:
-            self._content[entry["seq"]] = content_digest(encoded)
+    def observe(self, seq: int, _hash: str, encoded: str) -> None:
+        """Keep the content digest of entry ``seq`` (from its ``entry_encoding``) if a seal covers it."""
+        if seq in self._content:
+            self._content[seq] = content_digest(encoded)
 
     def checks(self) -> list[SealCheck]:
         """Every seal against its day as the walk found it, oldest first."""

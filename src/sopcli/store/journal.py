@@ -10,6 +10,7 @@ triggers in the schema refuse that too.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
 from typing import Any
@@ -18,7 +19,7 @@ import sqlalchemy as sa
 from sqlalchemy import func, text
 from sqlmodel import Session, col, select
 
-from sopcli.domain.chain import GENESIS, HASHED_KEYS, canonical_moment, entry_hash, received_entry_hash
+from sopcli.domain.chain import GENESIS, HASHED_KEYS, canonical_moment, canonical_value, entry_hash, received_entry_hash
 from sopcli.domain.engine import Entry, describe
 from sopcli.domain.vocabulary import Action
 from sopcli.store.bulk import insert_rows, moment_parameter
@@ -169,14 +170,87 @@ def hashed_entries(session: Session, happened: tuple[datetime, datetime] | None 
             data["fields"] = json.loads(data["fields"])
         except (TypeError, ValueError):
             data["fields"] = {"undecodable": str(data["fields"])}  # cannot match its hash: reported as edited
-        data["at"] = as_utc(_as_datetime(data["at"]), None)
-        data["recorded_at"] = as_utc(_as_datetime(data["recorded_at"]), None)
+        data["at"] = None if data["at"] is None else as_utc(_as_datetime(data["at"]), None)
+        data["recorded_at"] = None if data["recorded_at"] is None else as_utc(_as_datetime(data["recorded_at"]), None)
         data["on_time"] = None if data["on_time"] is None else bool(data["on_time"])
         yield data
 
 
 def _as_datetime(value: Any) -> datetime:
     return value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+
+
+# A moment exactly as UTCDateTime and store.bulk write it on SQLite (naive UTC, microseconds always there):
+# its canonical form is the same text with a T and a Z. A year before 1000 takes the general path.
+_STORED_MOMENT = re.compile(r"[1-9][0-9]{3}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{6}")
+_PLAIN = frozenset((str, int, bool, type(None)))  # chain._canonical leaves these as they are
+_AS_STORED = (0, 1, 2, 3, 4, 6, 9, 10, 12, 13, 14)  # chain_rows's columns encoded as the database returns them
+_ENCODE = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode  # entry_encoding's
+
+
+def _stored_moment(value: Any) -> str | None:
+    if value is None:
+        return None  # as entry_encoding has it (null): a moment the hash could not have covered
+    if type(value) is str and _STORED_MOMENT.fullmatch(value):
+        return f"{value[:10]}T{value[11:]}Z"
+    try:
+        return canonical_moment(UTCDateTime().process_result_value(_as_datetime(value), None))
+    except (TypeError, ValueError, OverflowError):
+        return f"unreadable {value!r}"  # not a moment: cannot match its hash
+
+
+def _stored_fields(value: Any) -> Any:
+    try:
+        fields = json.loads(value)
+    except (TypeError, ValueError):
+        return {"undecodable": str(value)}  # cannot match its hash: reported as edited
+    if type(fields) is dict and all(type(v) is str for v in fields.values()):
+        return fields  # what sop writes: text to text, sorted by the encoder
+    return canonical_value(fields)
+
+
+def chain_rows(session: Session, after: int = 0) -> Iterator[tuple[int, str, str, str]]:
+    """(seq, prev_hash, hash, ``entry_encoding``) of every entry after seq ``after``, in chain order.
+
+    The fast reading of the chain for ``sop verify``: a plain driver cursor, and
+    each entry's encoding built from the stored text (a moment in the form sop
+    stores it is sliced, not parsed; fields go straight from JSON to the
+    encoder). Anything in another form takes the general conversion, so the
+    encoding is the one ``hashed_entries`` + ``entry_encoding`` give, and a row
+    edited into something unreadable comes back to be reported as edited.
+    """
+    connection = session.connection()
+    marker = "?" if connection.dialect.paramstyle == "qmark" else "%s"
+    query = (
+        "SELECT seq, complaint_number, action, step, decision, fields, actor, at, recorded_at, note, output, "
+        f"on_time, took_minutes, standard_minutes, next_step, prev_hash, hash FROM journal_entry "
+        f"WHERE seq > {marker} ORDER BY seq"
+    )
+    driver_error = connection.dialect.loaded_dbapi.Error
+    cursor = connection.connection.cursor()
+    try:
+        cursor.execute(query, (after,))
+        plain, encode, moment, load = _PLAIN, _ENCODE, _stored_moment, _stored_fields
+        while batch := cursor.fetchmany(2000):
+            for row in batch:
+                body = list(row[:15])
+                body[5] = load(body[5])
+                body[7] = moment(body[7])
+                body[8] = moment(body[8])
+                if body[11] is not None:
+                    body[11] = bool(body[11])
+                for index in _AS_STORED:
+                    if type(body[index]) not in plain:
+                        body[index] = canonical_value(body[index])  # an amount of minutes, or a row edited
+                try:
+                    encoded = encode(body)
+                except (TypeError, ValueError):
+                    encoded = f"unencodable {body!r}"  # bytes where text belongs: cannot match its hash
+                yield row[0], row[15], row[16], encoded
+    except driver_error as exc:  # as SQLAlchemy would raise it: the database layer tells damage from other faults
+        raise sa.exc.DBAPIError.instance(query, (after,), exc, driver_error) from exc
+    finally:
+        cursor.close()
 
 
 # --- reading ---------------------------------------------------------------------
