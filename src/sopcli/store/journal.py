@@ -46,9 +46,11 @@ def head(session: Session) -> tuple[int, str]:
     return (last[0], last[1]) if last else (0, GENESIS)
 
 
-def entry_count(session: Session) -> int:
-    """How many entries the journal holds."""
-    return session.execute(text("SELECT count(*) FROM journal_entry")).scalar_one()
+def entry_count(session: Session, through: int | None = None) -> int:
+    """How many entries the journal holds (up to seq ``through``)."""
+    if through is None:
+        return session.execute(text("SELECT count(*) FROM journal_entry")).scalar_one()
+    return session.execute(text("SELECT count(*) FROM journal_entry WHERE seq <= :seq"), {"seq": through}).scalar_one()
 
 
 def append(
@@ -209,8 +211,12 @@ def _stored_fields(value: Any) -> Any:
     return canonical_value(fields)
 
 
-def chain_rows(session: Session, after: int = 0) -> Iterator[tuple[int, str, str, str]]:
-    """(seq, prev_hash, hash, ``entry_encoding``) of every entry after seq ``after``, in chain order.
+def chain_rows(
+    session: Session, after: int = 0, through: int | None = None, *, seals_only: bool = False
+) -> Iterator[tuple[int, str, str, str]]:
+    """(seq, prev_hash, hash, ``entry_encoding``) of every entry after seq ``after`` (up to ``through``), in order.
+
+    ``seals_only``: the seal entries alone.
 
     The fast reading of the chain for ``sop verify``: a plain driver cursor, and
     each entry's encoding built from the stored text (a moment in the form sop
@@ -221,15 +227,19 @@ def chain_rows(session: Session, after: int = 0) -> Iterator[tuple[int, str, str
     """
     connection = session.connection()
     marker = "?" if connection.dialect.paramstyle == "qmark" else "%s"
+    bounds: tuple[Any, ...] = (after,) if through is None else (after, through)
     query = (
         "SELECT seq, complaint_number, action, step, decision, fields, actor, at, recorded_at, note, output, "
         f"on_time, took_minutes, standard_minutes, next_step, prev_hash, hash FROM journal_entry "
-        f"WHERE seq > {marker} ORDER BY seq"
+        f"WHERE seq > {marker}"
+        + ("" if through is None else f" AND seq <= {marker}")
+        + (f" AND action = '{Action.SEAL}'" if seals_only else "")
+        + " ORDER BY seq"
     )
     driver_error = connection.dialect.loaded_dbapi.Error
     cursor = connection.connection.cursor()
     try:
-        cursor.execute(query, (after,))
+        cursor.execute(query, bounds)
         plain, encode, moment, load = _PLAIN, _ENCODE, _stored_moment, _stored_fields
         while batch := cursor.fetchmany(2000):
             for row in batch:
@@ -248,7 +258,7 @@ def chain_rows(session: Session, after: int = 0) -> Iterator[tuple[int, str, str
                     encoded = f"unencodable {body!r}"  # bytes where text belongs: cannot match its hash
                 yield row[0], row[15], row[16], encoded
     except driver_error as exc:  # as SQLAlchemy would raise it: the database layer tells damage from other faults
-        raise sa.exc.DBAPIError.instance(query, (after,), exc, driver_error) from exc
+        raise sa.exc.DBAPIError.instance(query, bounds, exc, driver_error) from exc
     finally:
         cursor.close()
 

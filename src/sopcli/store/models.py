@@ -143,3 +143,20 @@ class Operator(SQLModel, table=True):
     notify: str = Field(default="[]", sa_column=Column(Text, nullable=False, server_default="[]"))
     nip: str | None = None  # Nomor Induk Pegawai, under the name where they sign a document
     created_at: datetime = Field(sa_column=_utc())
+
+
+class VerifiedHeadRecord(SQLModel, table=True):
+    """A head ``sop verify`` or ``sop db check`` found intact (append-only; see ``store.verified``)."""
+
+    __tablename__ = "verified_head"
+    __table_args__ = (Index("ix_verified_head_kind", "kind", "id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str  # "verify" or "check"
+    seq: int  # the last entry found intact
+    hash: str
+    entries: int  # how many entries led up to it
+    at: datetime = Field(sa_column=_utc())
+    whole: bool  # the whole chain walked, or only what was new
+    prev_row: str
+    row_hash: str
