@@ -125,3 +125,33 @@ def test_a_logbook_at_schema_0006_upgrades_and_downgrades(checked, databases, da
     assert exited_ok(checked("verify")).stdout == "OK: 5 journal entries, chain intact.\n"  # no head yet: all of it
     assert exited_ok(checked("verify")).stdout.startswith(SINCE.format(seq=5, n=0, total=5))
     assert "OK" in exited_ok(checked("db", "check")).stdout
+
+
+def test_db_check_checks_from_its_last_check_and_full_checks_everything(checked, databases):
+    first = exited_ok(checked("db", "check"))
+    assert "Journal chain: 5 entries, intact." in first.stdout
+    assert first.stdout.startswith("Database engine integrity check: ok")
+    record_complaint(checked, "2026-11-24 10:00")
+    again = exited_ok(checked("db", "check")).stdout.splitlines()
+    if not databases.is_postgres:  # SQLite's checks read the whole file: left to --full
+        assert again[0] == "Database engine integrity check: not run (sop db check --full runs it)."
+    assert again[2:] == [
+        "Journal chain: 1 new entries since the check of 2026-11-24 16:00 (entry 5), intact; 6 in all.",
+        "Complaints with new journal entries, against their journal: 1 agree.",
+        "OK.",
+    ]
+    full = exited_ok(checked("db", "check", "--full")).stdout
+    assert "Journal chain: 6 entries, intact." in full and "Complaints against their journal: 2 agree." in full
+
+
+def test_db_check_names_a_head_that_no_longer_holds_and_checks_everything(checked, databases, database):
+    exited_ok(checked("db", "check"))
+    with insider(databases, database) as run:
+        run("DELETE FROM journal_entry WHERE seq = 5")
+    for _run in range(2):
+        alarmed = checked("db", "check")
+        assert alarmed.exit_code == 1
+        assert alarmed.stdout.startswith(
+            "TAMPERED: the check of 2026-11-24 16:00 (entry 5) no longer holds: the journal ends at entry 4"
+        )
+        assert "Journal chain: 4 entries, intact." in alarmed.stdout

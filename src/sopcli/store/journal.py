@@ -327,9 +327,17 @@ def replay_entry(
     )
 
 
-def case_entries(session: Session) -> Iterator[Sequence[Any]]:
+def complaints_since(since: int):
+    """A subquery: the ids of the complaints with an entry after seq ``since``."""
+    j = JournalEntry
+    return sa.select(col(j.complaint_id)).where(col(j.seq) > since, col(j.complaint_id).is_not(None)).distinct()
+
+
+def case_entries(session: Session, since: int | None = None) -> Iterator[Sequence[Any]]:
     """The entries of complaints (seals aside), by complaint id then chain order, streamed, as
-    (complaint_id, complaint_number, action, at, actor, step, decision, fields, took_minutes, next_step, note)."""
+    (complaint_id, complaint_number, action, at, actor, step, decision, fields, took_minutes, next_step, note).
+
+    With ``since`` (a seq): all the entries of the complaints with an entry after it."""
     j = JournalEntry
     query = (
         sa.select(
@@ -349,6 +357,8 @@ def case_entries(session: Session) -> Iterator[Sequence[Any]]:
         .order_by(col(j.complaint_id), col(j.seq))
         .execution_options(yield_per=2000)
     )
+    if since is not None:
+        query = query.where(col(j.complaint_id).in_(complaints_since(since)))
     yield from session.execute(query)
 
 
