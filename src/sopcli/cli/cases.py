@@ -1269,7 +1269,7 @@ def verify(
         ),
     ] = False,
 ) -> None:
-    """Check the journal's hash chain, sealed days, and checkpoints kept elsewhere: OK, or what is wrong (exit 1).
+    """Check the journal's hash chain, every sealed day, and checkpoints kept elsewhere: OK, or what is wrong (exit 1).
 
     By default only the entries since the last successful check are walked, after that check is proven
     again; --full walks everything (run it weekly). A checkpoint kept elsewhere makes a full walk.
