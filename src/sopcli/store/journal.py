@@ -13,6 +13,7 @@ import json
 import re
 from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any
 
 import sqlalchemy as sa
@@ -190,6 +191,7 @@ _AS_STORED = (0, 1, 2, 3, 4, 6, 9, 10, 12, 13, 14)  # chain_rows's columns encod
 _ENCODE = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode  # entry_encoding's
 
 
+@lru_cache(maxsize=8192)  # an import's entries share a few thousand moments
 def _stored_moment(value: Any) -> str | None:
     if value is None:
         return None  # as entry_encoding has it (null): a moment the hash could not have covered
@@ -243,15 +245,26 @@ def chain_rows(
         plain, encode, moment, load = _PLAIN, _ENCODE, _stored_moment, _stored_fields
         while batch := cursor.fetchmany(2000):
             for row in batch:
-                body = list(row[:15])
-                body[5] = load(body[5])
-                body[7] = moment(body[7])
-                body[8] = moment(body[8])
-                if body[11] is not None:
-                    body[11] = bool(body[11])
-                for index in _AS_STORED:
-                    if type(body[index]) not in plain:
-                        body[index] = canonical_value(body[index])  # an amount of minutes, or a row edited
+                (seq, number, action, step, decision, fields, actor, at, recorded_at, note, output, on_time, took,
+                 standard, next_step) = row[:15]  # fmt: skip
+                body = [seq, number, action, step, decision, load(fields), actor, moment(at), moment(recorded_at),
+                        note, output, None if on_time is None else bool(on_time), took, standard, next_step]  # fmt: skip
+                if not (
+                    took is None
+                    and type(seq) in plain
+                    and type(number) in plain
+                    and type(action) in plain
+                    and type(step) in plain
+                    and type(decision) in plain
+                    and type(actor) in plain
+                    and type(note) in plain
+                    and type(output) in plain
+                    and type(standard) in plain
+                    and type(next_step) in plain
+                ):
+                    for index in _AS_STORED:
+                        if type(body[index]) not in plain:
+                            body[index] = canonical_value(body[index])  # an amount of minutes, or a row edited
                 try:
                     encoded = encode(body)
                 except (TypeError, ValueError):
