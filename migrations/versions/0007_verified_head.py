@@ -2,7 +2,8 @@
 
 An append-only table: a row is never changed or removed (triggers refuse it,
 as the journal's do), and each row's own hash links it to the row before it,
-so an edit behind sop's back is seen. See ``store.verified``.
+so an edit behind sop's back is seen. See ``store.verified``. And a partial
+index of the seal entries, which every run reads.
 
 Revision ID: 0007
 Revises: 0006
@@ -42,6 +43,9 @@ def upgrade() -> None:
         sa.Column("row_hash", sa.String(), nullable=False),
     )
     op.create_index("ix_verified_head_kind", "verified_head", ["kind", "id"])
+    # The seals, found without reading the journal: every run holds each seal entry to its own hash.
+    seal = sa.text("action = 'seal'")
+    op.create_index("ix_journal_entry_seal", "journal_entry", ["seq"], sqlite_where=seal, postgresql_where=seal)
     dialect = op.get_bind().dialect.name
     if dialect == "sqlite":
         for name, when in _TRIGGERS.items():
@@ -52,4 +56,5 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_index("ix_journal_entry_seal", table_name="journal_entry")
     op.drop_table("verified_head")  # its triggers and index go with it

@@ -49,9 +49,12 @@ def head(session: Session) -> tuple[int, str]:
 
 def entry_count(session: Session, through: int | None = None) -> int:
     """How many entries the journal holds (up to seq ``through``)."""
+    total = session.execute(text("SELECT count(*) FROM journal_entry")).scalar_one()
     if through is None:
-        return session.execute(text("SELECT count(*) FROM journal_entry")).scalar_one()
-    return session.execute(text("SELECT count(*) FROM journal_entry WHERE seq <= :seq"), {"seq": through}).scalar_one()
+        return total
+    # The whole count reads the smallest index; a range of seq (the rowid on SQLite) would read the table itself.
+    after = session.execute(text("SELECT count(*) FROM journal_entry WHERE seq > :seq"), {"seq": through}).scalar_one()
+    return total - after
 
 
 def append(
@@ -187,6 +190,7 @@ def _as_datetime(value: Any) -> datetime:
 # its canonical form is the same text with a T and a Z. A year before 1000 takes the general path.
 _STORED_MOMENT = re.compile(r"[1-9][0-9]{3}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{6}")
 _PLAIN = frozenset((str, int, bool, type(None)))  # chain._canonical leaves these as they are
+_IS_SEAL = f"action = '{Action.SEAL}'"  # as the partial index ix_journal_entry_seal names it (migration 0007)
 _AS_STORED = (0, 1, 2, 3, 4, 6, 9, 10, 12, 13, 14)  # chain_rows's columns encoded as the database returns them
 _ENCODE = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode  # entry_encoding's
 
@@ -235,7 +239,7 @@ def chain_rows(
         f"on_time, took_minutes, standard_minutes, next_step, prev_hash, hash FROM journal_entry "
         f"WHERE seq > {marker}"
         + ("" if through is None else f" AND seq <= {marker}")
-        + (f" AND action = '{Action.SEAL}'" if seals_only else "")
+        + (f" AND {_IS_SEAL}" if seals_only else "")
         + " ORDER BY seq"
     )
     driver_error = connection.dialect.loaded_dbapi.Error
@@ -310,9 +314,10 @@ def hashes_between(session: Session, start: datetime, end: datetime) -> list[tup
 
 def seals(session: Session, *, newest_first: bool = False) -> Sequence[tuple[int, str]]:
     """The seq and fields (JSON) of every seal, in chain order or newest first."""
-    seq = col(JournalEntry.seq)
-    query = select(JournalEntry.seq, JournalEntry.fields).where(col(JournalEntry.action) == Action.SEAL)
-    return session.exec(query.order_by(seq.desc() if newest_first else seq)).all()
+    order = "DESC" if newest_first else "ASC"
+    # The action as a literal, not a parameter: so SQLite uses the partial index of the seals.
+    rows = session.execute(text(f"SELECT seq, fields FROM journal_entry WHERE {_IS_SEAL} ORDER BY seq {order}"))
+    return [(seq, fields) for seq, fields in rows]
 
 
 def replay_entry(

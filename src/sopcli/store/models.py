@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import Column, Index, Text, UniqueConstraint
+from sqlalchemy import Column, Index, Text, UniqueConstraint, text
 from sqlalchemy.types import DateTime, TypeDecorator
 from sqlmodel import Field, SQLModel
 
@@ -109,7 +109,17 @@ class JournalEntry(SQLModel, table=True):
     """
 
     __tablename__ = "journal_entry"
-    __table_args__ = (Index("ix_journal_entry_at", "at"), Index("ix_journal_entry_complaint", "complaint_id", "seq"))
+    __table_args__ = (
+        Index("ix_journal_entry_at", "at"),
+        Index("ix_journal_entry_complaint", "complaint_id", "seq"),
+        # the seals alone (migration 0007); a query must name the action as this literal to use it
+        Index(
+            "ix_journal_entry_seal",
+            "seq",
+            sqlite_where=text("action = 'seal'"),
+            postgresql_where=text("action = 'seal'"),
+        ),
+    )
 
     seq: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
     complaint_id: int | None = Field(default=None, foreign_key="complaint.id")
