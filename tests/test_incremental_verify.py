@@ -111,14 +111,14 @@ def test_the_recorded_heads_cannot_be_changed_or_removed(checked, databases, dat
             connection.execute(text(statement))
 
 
-def test_a_logbook_at_schema_0006_upgrades_and_downgrades(checked, databases, database):
+def test_a_logbook_at_schema_0007_upgrades_and_downgrades(checked, databases, database):
     from alembic import command
     from sqlalchemy import inspect
 
     from sopcli.store.database import alembic_config
 
     with databases.connect(database) as connection:
-        command.downgrade(alembic_config(connection), "0006")
+        command.downgrade(alembic_config(connection), "0007")
     with databases.connect(database) as connection:
         assert "verified_head" not in inspect(connection).get_table_names()
     exited_ok(checked("db", "upgrade"))

@@ -190,7 +190,7 @@ def _as_datetime(value: Any) -> datetime:
 # its canonical form is the same text with a T and a Z. A year before 1000 takes the general path.
 _STORED_MOMENT = re.compile(r"[1-9][0-9]{3}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{6}")
 _PLAIN = frozenset((str, int, bool, type(None)))  # chain._canonical leaves these as they are
-_IS_SEAL = f"action = '{Action.SEAL}'"  # as the partial index ix_journal_entry_seal names it (migration 0007)
+_IS_SEAL = f"action = '{Action.SEAL}'"  # as the partial index ix_journal_entry_seal names it (migration 0008)
 _AS_STORED = (0, 1, 2, 3, 4, 6, 9, 10, 12, 13, 14)  # chain_rows's columns encoded as the database returns them
 _ENCODE = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode  # entry_encoding's
 

@@ -112,7 +112,7 @@ class JournalEntry(SQLModel, table=True):
     __table_args__ = (
         Index("ix_journal_entry_at", "at"),
         Index("ix_journal_entry_complaint", "complaint_id", "seq"),
-        # the seals alone (migration 0007); a query must name the action as this literal to use it
+        # the seals alone (migration 0008); a query must name the action as this literal to use it
         Index(
             "ix_journal_entry_seal",
             "seq",

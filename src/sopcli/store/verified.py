@@ -3,7 +3,7 @@
 Not to be confused with checkpoints kept elsewhere (``sop checkpoint``): those
 are written off the machine; a verified head lives in the logbook itself.
 
-Why a table of its own, append-only (migration 0007): a run that finds the
+Why a table of its own, append-only (migration 0008): a run that finds the
 chain intact up to entry N has proven entries 1..N, and the chain only grows,
 so the next run need only walk what came after N. Writing that fact as a
 journal entry would add an entry on every run (and a read-only role could not

@@ -5,16 +5,16 @@ as the journal's do), and each row's own hash links it to the row before it,
 so an edit behind sop's back is seen. See ``store.verified``. And a partial
 index of the seal entries, which every run reads.
 
-Revision ID: 0007
-Revises: 0006
+Revision ID: 0008
+Revises: 0007
 Create Date: 2026-12-05
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0007"
-down_revision = "0006"
+revision = "0008"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 
