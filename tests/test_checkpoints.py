@@ -201,7 +201,8 @@ def test_a_witness_directory_checks_every_checkpoint_in_it(logbook, sop_env, dat
         run("DELETE FROM journal_entry WHERE seq > 4")
     caught = logbook("verify", "--witness", str(witness))
     assert caught.exit_code == 1
-    assert [line.split(":")[0] for line in caught.stdout.splitlines()[1:]] == [
+    assert caught.stdout.startswith("TAMPERED: the check of 2026-11-24 16:00 (entry 6) no longer holds: the journal ")
+    assert [line.split(":")[0] for line in caught.stdout.splitlines()[2:]] == [
         "NOT EXTENDED",
         f"Checkpoint {witness}/titik-periksa-2026-11-24-entri-4.txt",  # older than what was removed
         "NOT EXTENDED",
@@ -221,7 +222,7 @@ def test_a_witness_directory_checks_every_checkpoint_in_it(logbook, sop_env, dat
         (("verify", "--witness", "{tmp}/empty"), "Error: no sop checkpoint in {tmp}/empty"),
         (
             ("verify", "--file", "x.csv", "--checkpoint", "4/ab12-cd34-ef56"),
-            "Error: --checkpoint, --witness and --digest",
+            "Error: --checkpoint, --witness, --digest and --full",
         ),
         (("journal", "checkpoint", "--witness", "{tmp}/none"), "Error: {tmp}/none is not a directory"),
         (("journal", "checkpoint", "--witness", "{tmp}/empty", "--json"), "Error: --witness names its own file"),
@@ -248,7 +249,7 @@ def test_changing_the_verifiers_time_zone_raises_no_false_alarm(sop, sop_env):
     exited_ok(sop("config", "set", "timezone", "WITA"))
     assert exited_ok(sop("verify")).stdout == "OK: 3 journal entries, chain intact.\n"
     exited_ok(sop("config", "set", "timezone", "Asia/Jayapura"))
-    assert exited_ok(sop("verify")).stdout == "OK: 3 journal entries, chain intact.\n"
+    assert exited_ok(sop("verify", "--full")).stdout == "OK: 3 journal entries, chain intact.\n"
 
 
 def test_an_edited_sealed_day_is_the_only_day_named(logbook, databases, database):

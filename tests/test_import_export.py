@@ -157,7 +157,7 @@ def complaints(sop) -> list[dict]:
 
 
 def journal_count(sop) -> int:
-    result = sop("verify")
+    result = sop("verify", "--full")  # the whole chain, and its count
     if no_logbook(result):
         return 0
     ok(result)

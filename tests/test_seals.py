@@ -95,9 +95,12 @@ def test_an_entry_for_a_sealed_day_recorded_later_is_counted_not_an_alarm(monday
 
     resealed = exited_ok(monday("journal", "seal", "--date", "2026-11-23"))
     assert resealed.stdout.startswith("Sealed 2026-11-23: 4 entries")
-    assert (
-        exited_ok(monday("verify")).stdout == "OK: 6 journal entries, chain intact.\n"
-    )  # the first seal still holds too
+    # The new seal covers entries the last check already walked: their digests are read for it.
+    assert exited_ok(monday("verify")).stdout == (
+        "OK: chain intact. New journal entries since the check of 2026-11-24 16:00 (entry 5): 1; 6 in all.\n"
+        "Last full walk: 2026-11-24 (sop verify --full).\n"
+    )
+    assert exited_ok(monday("verify", "--full")).stdout == "OK: 6 journal entries, chain intact.\n"  # the first too
 
 
 def test_entries_of_later_days_do_not_disturb_a_seal(monday):
@@ -133,7 +136,7 @@ def test_work_after_a_seal_of_today_does_not_disturb_it(monday):
     # Sealing again at the end of the evening covers the later work too.
     resealed = exited_ok(monday("journal", "seal"))
     assert resealed.stdout.startswith("Sealed 2026-11-24: 2 entries")
-    assert exited_ok(monday("verify")).stdout == "OK: 6 journal entries, chain intact.\n"
+    assert exited_ok(monday("verify", "--full")).stdout == "OK: 6 journal entries, chain intact.\n"
 
 
 def test_an_entry_backdated_before_a_seal_of_today_is_counted_as_recorded_after_it(monday):

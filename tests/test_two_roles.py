@@ -83,3 +83,17 @@ def test_grant_to_a_role_that_does_not_exist_is_one_line(sop):
     assert result.exit_code == 1
     line = result.stderr.splitlines()[-1]
     assert line.startswith("Error:") and "tidak_ada_peran_ini" in line and "does not exist" in line
+
+
+@pytest.mark.postgres_only
+def test_a_role_that_may_not_record_a_check_still_verifies(sop, operator_role, postgres_admin):
+    """Granted before the verified heads existed, say: the role verifies, and nothing is recorded."""
+    name, url = operator_role
+    exited_ok(sop(*NEW))
+    exited_ok(sop("db", "upgrade", "--grant", name))
+    schema = make_url(os.environ["SOP_DATABASE_URL"]).query["options"].split("search_path=")[1].split()[0]
+    postgres_admin.exec_driver_sql(f"REVOKE INSERT ON {schema}.verified_head FROM {name}")
+    for _run in range(2):  # no head recorded: each run walks the whole chain
+        assert exited_ok(sop("--db", url, "verify")).stdout == "OK: 1 journal entries, chain intact.\n"
+    assert exited_ok(sop("verify")).stdout == "OK: 1 journal entries, chain intact.\n"  # the owner records one
+    assert exited_ok(sop("--db", url, "verify")).stdout.startswith("OK: chain intact. New journal entries since")

@@ -1260,8 +1260,19 @@ def verify(
             metavar="FILE",
         ),
     ] = None,
+    full: Annotated[
+        bool,
+        typer.Option(
+            "--full",
+            help="Walk the whole chain and every sealed day, and run SQLite's quick check of the file "
+            "(by default only the entries since the last check are walked).",
+        ),
+    ] = False,
 ) -> None:
     """Check the journal's hash chain, every sealed day, and checkpoints kept elsewhere: OK, or what is wrong (exit 1).
+
+    By default only the entries since the last successful check are walked, after that check is proven
+    again; --full walks everything (run it weekly). A checkpoint kept elsewhere makes a full walk.
 
     Example: sop verify --checkpoint titik-periksa-2026-11-24-entri-42.txt --checkpoint 40/ab12-cd34-ef56
     """
@@ -1270,9 +1281,9 @@ def verify(
     from sopcli.services import cases
 
     if file:
-        if checkpoint or witness or digest:
+        if checkpoint or witness or digest or full:
             raise InputError(
-                _("--checkpoint, --witness and --digest check the logbook, not an export: leave out --file")
+                _("--checkpoint, --witness, --digest and --full check the logbook, not an export: leave out --file")
             )
         from sopcli.domain.chain import verify_chain
         from sopcli.services.exporter import read_journal_export
@@ -1288,11 +1299,41 @@ def verify(
             kept_elsewhere += found
             if others:
                 typer.echo(_("Not checkpoints, skipped: {names}").format(names=", ".join(others)), err=True)
-        result = cases.verify(runtime_of(ctx), kept_elsewhere)
+        result = cases.verify(runtime_of(ctx), kept_elsewhere, full=full)
+    rt = runtime_of(ctx)
+    if result.tampered is not None:
+        head = result.tampered.head
+        typer.echo(
+            _(
+                "TAMPERED: the check of {when} (entry {seq}) no longer holds: {problem}. "
+                "Find what changed: sop verify --full, sop db check."
+            ).format(when=_when(head.at, rt.zone), seq=format_number(head.seq), problem=result.tampered.problem)
+        )
     if result.broken_seq is not None:
         typer.echo(_("BROKEN at journal entry {seq}: {problem}").format(seq=result.broken_seq, problem=result.problem))
+    if result.broken_seq is not None or (result.tampered is not None and not result.entries):
         raise typer.Exit(ExitCode.ERROR)
-    typer.echo(_("OK: {n} journal entries, chain intact.").format(n=format_number(result.checked)))
+    if result.since is None:
+        typer.echo(_("OK: {n} journal entries, chain intact.").format(n=format_number(result.checked)))
+    else:
+        typer.echo(
+            _(
+                "OK: chain intact. New journal entries since the check of {when} (entry {seq}): {n}; {total} in all."
+            ).format(
+                n=format_number(result.checked),
+                when=_when(result.since.checked_at, rt.zone),
+                seq=format_number(result.since.seq),
+                total=format_number(result.entries),
+            )
+        )
+        if result.last_full is None:
+            typer.echo(_("No full walk of the chain recorded yet: sop verify --full."))
+        else:
+            typer.echo(
+                _("Last full walk: {day} (sop verify --full).").format(
+                    day=result.last_full.astimezone(rt.zone).date().isoformat()
+                )
+            )
     latest = {check.day: check for check in result.seals}  # oldest first: a day's last seal wins
     for check in latest.values():
         if check.added_after:
@@ -1326,8 +1367,12 @@ def verify(
         from sopcli.cli.outputs import check_printed
 
         copy_differs = not check_printed(runtime_of(ctx), document) or copy_differs
-    if changed or contradicted or copy_differs:
+    if changed or contradicted or copy_differs or result.tampered is not None:
         raise typer.Exit(ExitCode.ERROR)
+
+
+def _when(moment, zone) -> str:
+    return moment.astimezone(zone).strftime("%Y-%m-%d %H:%M")
 
 
 def _digest_held(rt, text: str) -> bool:

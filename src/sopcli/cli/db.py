@@ -104,33 +104,58 @@ def check(
             metavar="NEW.db",
         ),
     ] = None,
+    full: Annotated[
+        bool,
+        typer.Option(
+            "--full",
+            help="Check everything: SQLite's integrity checks of the whole file, the whole chain, every case "
+            "(by default only what came after the last check, the file's engine checks left to --full).",
+        ),
+    ] = False,
 ) -> None:
     """Check the database: the engine's integrity check, the journal chain, and each case against its journal.
 
-    Run it after a crash, a restore, or when in doubt; exit 1 when anything is wrong.
+    Run it after a crash, a restore, or when in doubt; exit 1 when anything is wrong. By default it checks
+    what came after the last successful check (proven again first): the new journal entries and the
+    complaints they belong to; --full checks everything, as the first run does (run it weekly).
     A damaged SQLite file is reported, not repaired: restore a backup, or give
     --salvage NEW.db to copy what can still be read into a new logbook (never over an existing file).
 
     Example: sop db check --salvage /media/usb/sop-diselamatkan.db
     """
     from sopcli.errors import ExitCode
-    from sopcli.i18n import _
+    from sopcli.i18n import _, format_number
     from sopcli.services.integrity import check as run_check
 
     if salvage is not None:
         _salvage(ctx, salvage)
         return
-    result = run_check(runtime_of(ctx))
+    rt = runtime_of(ctx)
+    result = run_check(rt, full=full)
     verdicts = {True: _("ok"), False: _("FAILED")}
-    typer.echo(
-        _("Database engine integrity check: {verdict} ({detail})").format(
-            verdict=verdicts[result.engine_ok], detail=result.engine_detail
+    if result.tampered is not None:
+        head = result.tampered.head
+        typer.echo(
+            _(
+                "TAMPERED: the check of {when} (entry {seq}) no longer holds: {problem}. Everything was checked again."
+            ).format(
+                when=head.at.astimezone(rt.zone).strftime("%Y-%m-%d %H:%M"),
+                seq=format_number(head.seq),
+                problem=result.tampered.problem,
+            )
         )
-    )
+    if result.engine_checked:
+        typer.echo(
+            _("Database engine integrity check: {verdict} ({detail})").format(
+                verdict=verdicts[result.engine_ok], detail=result.engine_detail
+            )
+        )
+    else:
+        typer.echo(_("Database engine integrity check: not run (sop db check --full runs it)."))
     if result.unreadable is not None:
         typer.echo(_("Journal chain and complaints: not checked: {reason}").format(reason=result.unreadable))
     else:
-        _chain_and_cases(result)
+        _chain_and_cases(result, rt.zone)
     if not result.engine_ok:
         typer.echo(
             _(
@@ -143,14 +168,23 @@ def check(
     typer.echo(_("OK."))
 
 
-def _chain_and_cases(result) -> None:
+def _chain_and_cases(result, zone) -> None:
     from sopcli.i18n import _, format_number
 
     if result.protections:
         typer.echo(_("Journal protections: ALTERED: {problems}").format(problems="; ".join(result.protections)))
     else:
         typer.echo(_("Journal protections: the append-only triggers are as sop installs them."))
-    if result.broken_seq is None:
+    if result.broken_seq is None and result.since is not None:
+        typer.echo(
+            _("Journal chain: {n} new entries since the check of {when} (entry {seq}), intact; {total} in all.").format(
+                n=format_number(result.checked),
+                when=result.since.checked_at.astimezone(zone).strftime("%Y-%m-%d %H:%M"),
+                seq=format_number(result.since.seq),
+                total=format_number(result.entries),
+            )
+        )
+    elif result.broken_seq is None:
         typer.echo(_("Journal chain: {n} entries, intact.").format(n=format_number(result.entries)))
     else:
         typer.echo(
@@ -158,7 +192,13 @@ def _chain_and_cases(result) -> None:
                 seq=result.broken_seq, problem=result.chain_problem
             )
         )
-    if result.disagreeing == 0:
+    if result.disagreeing == 0 and result.since is not None:
+        typer.echo(
+            _("Complaints with new journal entries, against their journal: {n} agree.").format(
+                n=format_number(result.complaints)
+            )
+        )
+    elif result.disagreeing == 0:
         typer.echo(_("Complaints against their journal: {n} agree.").format(n=format_number(result.complaints)))
     else:
         typer.echo(

@@ -8,8 +8,9 @@ any row breaks every hash after it.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
@@ -48,6 +49,11 @@ def _canonical(value: Any) -> Any:
     if isinstance(value, Mapping):
         return {str(k): _canonical(v) for k, v in value.items()}
     return value
+
+
+def canonical_value(value: Any) -> Any:
+    """A stored value as ``entry_encoding`` puts it in the array (moments, amounts, nested fields)."""
+    return _canonical(value)
 
 
 def entry_encoding(entry: Mapping[str, Any]) -> str:
@@ -124,40 +130,63 @@ def received_entry_hash(
 
 
 def verify_chain(
-    entries, partial: bool = False, observe: Callable[[Mapping[str, Any], str], None] | None = None
+    entries, partial: bool = False, observe: Callable[[int, str, str], None] | None = None
 ) -> tuple[int, int | None, str | None]:
-    """Walk entries in ``seq`` order.
+    """Walk entries (mappings of the hashed keys, ``prev_hash`` and ``hash``) in ``seq`` order: ``verify_links``.
 
     With ``partial`` (an exported period), the chain may start anywhere: the
     first entry's own ``prev_hash`` and ``seq`` are taken as the starting point.
-    ``observe`` is shown each entry with its ``entry_encoding`` before it is
-    checked, so other checks ride on this one walk.
+    """
+    rows: Iterator[tuple[Any, Any, Any, Any]] = (
+        (entry["seq"], entry["prev_hash"], entry["hash"], entry) for entry in entries
+    )
+    if partial:
+        first = next(rows, None)
+        if first is None:
+            return 0, None, None
+        rows = itertools.chain((first,), rows)
+        start = (first[0] - 1, first[1])
+    else:
+        start = (0, GENESIS)
+    encoded = ((seq, prev, hash_, entry_encoding(entry)) for seq, prev, hash_, entry in rows)
+    return verify_links(encoded, start, observe)
+
+
+def verify_links(
+    rows: Iterable[tuple[int, str, str, str]],
+    start: tuple[int, str] = (0, GENESIS),
+    observe: Callable[[int, str, str], None] | None = None,
+) -> tuple[int, int | None, str | None]:
+    """Walk (seq, prev_hash, hash, ``entry_encoding``) rows in ``seq`` order, from the entry after ``start``.
+
+    ``start`` is the (seq, hash) the first row must follow: (0, ``GENESIS``)
+    for the whole chain, a verified entry for the rest of it. ``observe`` is
+    shown each entry's seq, hash and encoding before it is checked, so other
+    checks ride on this one walk.
 
     Returns:
         (entries checked, seq of the first broken entry or None, what is wrong or None)
     """
-    previous = GENESIS
-    expected_seq = 1
+    previous = start[1]
+    expected_seq = start[0] + 1
     count = 0
-    for entry in entries:
-        if partial and count == 0:
-            previous, expected_seq = entry["prev_hash"], entry["seq"]
+    sha256 = hashlib.sha256
+    for seq, prev_hash, hash_, encoded in rows:
         count += 1
-        if entry["seq"] != expected_seq:
+        if seq != expected_seq:
             return (
                 count,
-                entry["seq"],
+                seq,
                 _("expected entry {expected}, found {found} (an entry is missing)").format(
-                    expected=expected_seq, found=entry["seq"]
+                    expected=expected_seq, found=seq
                 ),
             )
-        if entry["prev_hash"] != previous:
-            return count, entry["seq"], _("does not follow the entry before it")
-        encoded = entry_encoding(entry)
+        if prev_hash != previous:
+            return count, seq, _("does not follow the entry before it")
         if observe is not None:
-            observe(entry, encoded)
-        if hashlib.sha256(f"{previous}\n{encoded}".encode()).hexdigest() != entry["hash"]:  # linked_hash, inlined
-            return count, entry["seq"], _("its content does not match its hash (edited)")
-        previous = entry["hash"]
+            observe(seq, hash_, encoded)
+        if sha256(f"{previous}\n{encoded}".encode()).hexdigest() != hash_:  # linked_hash, inlined
+            return count, seq, _("its content does not match its hash (edited)")
+        previous = hash_
         expected_seq += 1
     return count, None, None

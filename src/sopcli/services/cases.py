@@ -27,6 +27,7 @@ from sopcli.store import complaints, journal, sop_versions
 if TYPE_CHECKING:
     from sopcli.services.checkpoints import CheckpointResult, Named
     from sopcli.services.seals import SealCheck
+    from sopcli.services.verified import HeadTampered, StartPoint
 
 # How a complaint came in (saluran): one fixed list, so one way in is always written one way (``wa`` and
 # ``WhatsApp`` are one channel). Logbooks kept before the list was fixed may hold other words, shown as written.
@@ -1435,42 +1436,89 @@ def list_cases(
 
 @dataclass
 class VerifyResult:
-    checked: int
+    checked: int  # entries walked: all of them, or those since the start point
     broken_seq: int | None
     problem: str | None
     seals: list[SealCheck] = field(default_factory=list)  # of an intact chain
     checkpoints: list[CheckpointResult] = field(default_factory=list)  # of an intact chain
+    since: StartPoint | None = None  # where an incremental walk started; None: the whole chain was walked
+    entries: int = 0  # in the journal, up to the last entry walked
+    last_full: datetime | None = None  # when the whole chain was last walked and found intact
+    tampered: HeadTampered | None = None  # the last verified head no longer holds
 
 
-def verify(rt: Runtime, checkpoints: Sequence[Named] = ()) -> VerifyResult:
-    """Walk the whole journal chain once: the first broken entry, else every seal and checkpoint held to it.
+def verify(rt: Runtime, checkpoints: Sequence[Named] = (), full: bool = False) -> VerifyResult:
+    """Check the journal chain from the last verified head (or all of it), every seal after it, every checkpoint.
+
+    Incremental by default: the head the last successful run recorded is held
+    to the chain again (``services.verified.start_point``; a mismatch is
+    ``tampered``), then only the entries after it are walked, and the seals
+    recorded since held to their days. ``full``, a first run, or checkpoints
+    kept elsewhere (each must be proven from the chain's start) walk the whole
+    chain, after SQLite's quick check of the file. A run that finds all intact
+    records the head it reached, in a write transaction of its own (not on a
+    logbook only readable).
 
     Raises:
         DatabaseDamaged: SQLite's quick check finds the file damaged (the chain may read
             whole while complaints around it are lost: no "OK" for such a file).
     """
-    from sopcli.domain.chain import verify_chain
+    from sopcli.domain.chain import GENESIS, verify_links
     from sopcli.services.checkpoints import CheckpointWatch
     from sopcli.services.seals import SealWatch
+    from sopcli.services.verified import HeadTampered, record, start_point
+    from sopcli.store.verified import VERIFY
 
     database = rt.ready_database()
-    if database.path is not None and database.path.exists():
+    with database.transaction() as session:
+        tampered = None
+        try:
+            start = start_point(session, VERIFY)
+        except HeadTampered as exc:
+            start, tampered = None, exc
+        if tampered is not None and not (full or checkpoints):
+            return VerifyResult(0, None, None, tampered=tampered)  # nothing to start from: --full walks it all
+    whole = full or start is None or bool(checkpoints)
+    if whole and database.path is not None and database.path.exists():
         from sopcli.store.damage import file_problems
 
         problems = file_problems(database.path, thorough=False)
         if problems:
             raise database.damaged(problems[0])
+    origin = (0, GENESIS, 0) if whole or start is None else (start.seq, start.hash, start.entries)
+    last: dict[str, Any] = {"seq": origin[0], "hash": origin[1]}  # the last entry walked: what is recorded
+
+    def walked(rows):
+        for row in rows:
+            last["seq"], last["hash"] = row[0], row[2]
+            yield row
+
     with database.transaction() as session:
-        seals = SealWatch(session, rt.zone)
+        seals = SealWatch(session, rt.zone, since=origin[0])
         held = CheckpointWatch(list(checkpoints))
         watching = [watch.observe for watch in (seals, held) if watch]  # none: the plain walk, at its speed
 
-        def both(entry, encoded: str) -> None:
-            seals.observe(entry, encoded)
-            held.observe(entry, encoded)
+        def both(seq: int, hash_: str, encoded: str) -> None:
+            seals.observe(seq, hash_, encoded)
+            held.observe(seq, hash_, encoded)
 
         observe = both if len(watching) == 2 else watching[0] if watching else None
-        checked, broken, problem = verify_chain(journal.hashed_entries(session), observe=observe)
+        checked, broken, problem = verify_links(
+            walked(journal.chain_rows(session, origin[0])), (origin[0], origin[1]), observe
+        )
+    last_full = start.last_full if start else None
+    since = None if whole else start
     if broken is not None:
-        return VerifyResult(checked, broken, problem)
-    return VerifyResult(checked, broken, problem, seals.checks(), held.results())
+        return VerifyResult(checked, broken, problem, since=since, tampered=tampered)
+    result = VerifyResult(
+        checked, None, None, seals.checks(), held.results(), since, origin[2] + checked, last_full, tampered
+    )
+    intact = (
+        tampered is None
+        and all(check.unchanged for check in result.seals)
+        and not any(held.problem for held in result.checkpoints)
+    )
+    if intact and (whole or last["seq"] != origin[0]):
+        if record(rt, VERIFY, last["seq"], last["hash"], result.entries, full=whole) and whole:
+            result.last_full = rt.now()
+    return result

@@ -131,10 +131,10 @@ class CheckpointWatch:
     def __bool__(self) -> bool:
         return bool(self._checkpoints)
 
-    def observe(self, entry, _encoded: str) -> None:
+    def observe(self, seq: int, hash_: str, _encoded: str) -> None:
         self._entries += 1
-        if entry["seq"] in self._wanted:
-            self._found[entry["seq"]] = (entry["hash"], self._entries)
+        if seq in self._wanted:
+            self._found[seq] = (hash_, self._entries)
 
     def results(self) -> list[CheckpointResult]:
         """Each checkpoint, whether the journal walked still extends it and if not, why not."""

@@ -22,12 +22,15 @@ import os
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sopcli.domain import engine
 from sopcli.errors import DatabaseDamaged, DatabaseError, InputError, os_reason
 from sopcli.i18n import _
 from sopcli.services.runtime import Runtime
+
+if TYPE_CHECKING:
+    from sopcli.services.verified import HeadTampered, StartPoint
 
 MAX_REPORTED = 20  # disagreements listed; the count covers all
 
@@ -44,6 +47,10 @@ class CheckResult:
     disagreeing: int = 0
     unreadable: str | None = None  # the journal and complaints could not be read: why
     protections: list[str] = field(default_factory=list)  # how the append-only triggers differ from sop's
+    engine_checked: bool = True  # False: an incremental run leaves the file's engine checks to --full
+    since: StartPoint | None = None  # where an incremental run started; None: everything was checked
+    checked: int = 0  # entries walked: all, or those since the start point
+    tampered: HeadTampered | None = None  # the last check's head no longer holds
 
     @property
     def ok(self) -> bool:
@@ -53,18 +60,29 @@ class CheckResult:
             and self.disagreeing == 0
             and self.unreadable is None
             and not self.protections
+            and self.tampered is None
         )
 
 
-def check(rt: Runtime) -> CheckResult:
-    """Run the three checks; on a damaged SQLite file, report the engine's findings and what could still be read.
+def check(rt: Runtime, full: bool = False) -> CheckResult:
+    """Run the checks; on a damaged SQLite file, report the engine's findings and what could still be read.
+
+    Incremental by default, from the head the last successful check recorded
+    (held to the chain again first): the chain after it, and the complaints
+    with journal entries after it replayed. ``full``, or a first run, checks
+    everything, SQLite's engine checks of the whole file included.
 
     Raises:
         NoLogbook: there is no logbook at this path (nothing is created).
     """
     database = rt.database
+    whole = full
     if database.path is not None:
         database.require_logbook()  # before SQLite is asked anything: connecting would create the file
+        whole = full or not _has_check_head(rt)
+    if database.path is not None and not whole:
+        result = CheckResult(True, "", 0, None, None, engine_checked=False)
+    elif database.path is not None:
         problems = _engine_problems(database.path)
         result = CheckResult(not problems, "; ".join(problems[:5]) or "ok", 0, None, None)
         if problems:
@@ -75,7 +93,7 @@ def check(rt: Runtime) -> CheckResult:
     else:
         result = CheckResult(True, database.url.split(":", 1)[0].split("+", 1)[0], 0, None, None)
     try:
-        _check_logbook(rt, result)
+        _check_logbook(rt, result, whole)
     except DatabaseDamaged as exc:
         if result.engine_ok:  # the engine found nothing, yet reading failed: that is its finding too
             result.engine_ok, result.engine_detail = False, exc.message
@@ -89,31 +107,70 @@ def _engine_problems(path: Path) -> list[str]:
     return file_problems(path)
 
 
-def _check_logbook(rt: Runtime, result: CheckResult) -> None:
-    from sopcli.domain.chain import verify_chain
-    from sopcli.store.journal import hashed_entries
+def _has_check_head(rt: Runtime) -> bool:
+    """Whether a check was recorded to start from (a file that cannot even say is checked whole)."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from sopcli.errors import SopError
+    from sopcli.store import verified
+
+    try:
+        with rt.ready_database().transaction() as session:
+            return any(head.kind == verified.CHECK for head in verified.heads(session))
+    except (SopError, SQLAlchemyError):
+        return False
+
+
+def _check_logbook(rt: Runtime, result: CheckResult, whole: bool = True) -> None:
+    from sopcli.domain.chain import GENESIS, verify_links
+    from sopcli.services.verified import HeadTampered, record, start_point
+    from sopcli.store.journal import chain_rows
     from sopcli.store.protections import trigger_problems
+    from sopcli.store.verified import CHECK
 
     database = rt.ready_database()
     with database.transaction() as session:
         result.protections = trigger_problems(session.connection())
+    start = None
     with database.transaction() as session:
-        result.entries, result.broken_seq, result.chain_problem = verify_chain(hashed_entries(session))
+        try:
+            start = start_point(session, CHECK)
+        except HeadTampered as exc:
+            result.tampered, whole = exc, True  # nothing to start from: everything is checked
+    if start is None:
+        whole = True
+    origin = (0, GENESIS, 0) if whole or start is None else (start.seq, start.hash, start.entries)
+    result.since = None if whole else start
+    last: dict[str, Any] = {"seq": origin[0], "hash": origin[1]}
+
+    def walked(rows):
+        for row in rows:
+            last["seq"], last["hash"] = row[0], row[2]
+            yield row
+
     with database.transaction() as session:
-        _compare_states(rt, session, result)
+        result.checked, result.broken_seq, result.chain_problem = verify_links(
+            walked(chain_rows(session, origin[0])), (origin[0], origin[1])
+        )
+    result.entries = origin[2] + result.checked
+    with database.transaction() as session:
+        _compare_states(rt, session, result, None if whole else origin[0])
+    if result.ok and (whole or last["seq"] != origin[0]):
+        record(rt, CHECK, last["seq"], last["hash"], result.entries, full=whole)
 
 
-def _compare_states(rt: Runtime, session, result: CheckResult) -> None:
-    """Walk complaints and their journals side by side, in id order, streaming both."""
+def _compare_states(rt: Runtime, session, result: CheckResult, since: int | None = None) -> None:
+    """Walk complaints and their journals side by side, in id order, streaming both (with ``since``: only the
+    complaints with journal entries after that seq)."""
     from sopcli.services.reports import PinnedDefinitions
     from sopcli.store import complaints
     from sopcli.store.journal import case_entries
 
-    entries = case_entries(session)
+    entries = case_entries(session, since)
     journals = itertools.groupby(entries, key=lambda row: row[0])
     pending = next(journals, None)
     definitions = PinnedDefinitions(session)
-    for row in complaints.states_by_id(session):
+    for row in complaints.states_by_id(session, since):
         result.complaints += 1
         complaint_id, number = row[0], row[1]
         while pending is not None and pending[0] < complaint_id:

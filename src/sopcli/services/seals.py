@@ -115,7 +115,12 @@ class SealWatch:
     asked of the database; the walk only hands over the content digests of those.
     """
 
-    def __init__(self, session, office_zone: ZoneInfo) -> None:
+    def __init__(self, session, office_zone: ZoneInfo, since: int = 0) -> None:
+        """Watch every seal after entry ``since`` (an incremental walk starts after it; 0: every seal).
+
+        A seal after ``since`` may cover entries before it, which the walk does
+        not pass: their digests are read here.
+        """
         import json
 
         from sopcli.store import journal
@@ -124,6 +129,8 @@ class SealWatch:
         self._content: dict[int, str] = {}  # seq → content digest, of the entries content seals cover
         days: dict[tuple[str, date], list[tuple[int, str]]] = {}  # a day sealed again is asked for once
         for seq, fields in journal.seals(session):
+            if seq <= since:
+                continue
             recorded = json.loads(fields)
             by_content = "zone" in recorded
             zone = ZoneInfo(recorded["zone"]) if by_content else office_zone
@@ -136,14 +143,20 @@ class SealWatch:
             if by_content:
                 self._content.update((entry_seq, "") for entry_seq, _hash in entries)
             self._seals.append((seq, recorded, by_content, entries))
+        before = sorted(entry_seq for entry_seq in self._content if entry_seq <= since)
+        if before:
+            wanted = set(before)
+            for entry_seq, _prev, _hash, encoded in journal.chain_rows(session, before[0] - 1, before[-1]):
+                if entry_seq in wanted:
+                    self._content[entry_seq] = content_digest(encoded)
 
     def __bool__(self) -> bool:
         return bool(self._content)  # seals by hashes alone need nothing from the walk
 
-    def observe(self, entry, encoded: str) -> None:
-        """Keep the content digest of ``entry`` (with its ``entry_encoding``) if a seal covers it."""
-        if entry["seq"] in self._content:
-            self._content[entry["seq"]] = content_digest(encoded)
+    def observe(self, seq: int, _hash: str, encoded: str) -> None:
+        """Keep the content digest of entry ``seq`` (from its ``entry_encoding``) if a seal covers it."""
+        if seq in self._content:
+            self._content[seq] = content_digest(encoded)
 
     def checks(self) -> list[SealCheck]:
         """Every seal against its day as the walk found it, oldest first."""

@@ -199,10 +199,12 @@ OWN_DETAILS = (
 )
 
 
-def states_by_id(session: Session) -> Iterator[Sequence[Any]]:
+def states_by_id(session: Session, since: int | None = None) -> Iterator[Sequence[Any]]:
     """What ``sop db check`` compares with a replay of each journal, by complaint id, streamed, as (id, number,
     sop_version_id, status, current_step, step_started_at, paused_since, paused_minutes, closed_at, fields,
-    received_at, moments, branches, approvals, details) where details maps each of ``OWN_DETAILS`` to its value."""
+    received_at, moments, branches, approvals, details) where details maps each of ``OWN_DETAILS`` to its value.
+
+    With ``since`` (a seq): only the complaints with a journal entry after it."""
     c = Complaint
     query = (
         sa.select(
@@ -228,6 +230,10 @@ def states_by_id(session: Session) -> Iterator[Sequence[Any]]:
         .order_by(col(c.id))
         .execution_options(yield_per=2000)
     )
+    if since is not None:
+        from sopcli.store.journal import complaints_since
+
+        query = query.where(col(c.id).in_(complaints_since(since)))
     for row in session.execute(query):
         yield (*row[:14], dict(zip(OWN_DETAILS, row[14:], strict=True)))
 

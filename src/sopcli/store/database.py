@@ -34,7 +34,7 @@ from sopcli.i18n import _
 
 # The newest migration in migrations/versions. The everyday path compares
 # against this constant instead of loading Alembic; a test keeps them equal.
-HEAD_REVISION = "0007"
+HEAD_REVISION = "0008"
 
 BUSY_TIMEOUT_MS = 5000
 LOCK_RETRIES = 5

@@ -22,6 +22,7 @@ OPERATOR_PRIVILEGES = {
     "complaint": "SELECT, INSERT, UPDATE",  # a case's state moves on; no complaint is ever deleted
     "sop_version": "SELECT, INSERT",
     "operator": "SELECT, INSERT, UPDATE, DELETE",  # sop operator add/remove, journaled
+    "verified_head": "SELECT, INSERT",  # sop verify records the head it found intact; never changed
     "alembic_version": "SELECT",  # which schema the logbook is at
 }
 

@@ -10,15 +10,17 @@ triggers in the schema refuse that too.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import func, text
 from sqlmodel import Session, col, select
 
-from sopcli.domain.chain import GENESIS, HASHED_KEYS, canonical_moment, entry_hash, received_entry_hash
+from sopcli.domain.chain import GENESIS, HASHED_KEYS, canonical_moment, canonical_value, entry_hash, received_entry_hash
 from sopcli.domain.engine import Entry, describe
 from sopcli.domain.vocabulary import Action
 from sopcli.store.bulk import insert_rows, moment_parameter
@@ -45,9 +47,14 @@ def head(session: Session) -> tuple[int, str]:
     return (last[0], last[1]) if last else (0, GENESIS)
 
 
-def entry_count(session: Session) -> int:
-    """How many entries the journal holds."""
-    return session.execute(text("SELECT count(*) FROM journal_entry")).scalar_one()
+def entry_count(session: Session, through: int | None = None) -> int:
+    """How many entries the journal holds (up to seq ``through``)."""
+    total = session.execute(text("SELECT count(*) FROM journal_entry")).scalar_one()
+    if through is None:
+        return total
+    # The whole count reads the smallest index; a range of seq (the rowid on SQLite) would read the table itself.
+    after = session.execute(text("SELECT count(*) FROM journal_entry WHERE seq > :seq"), {"seq": through}).scalar_one()
+    return total - after
 
 
 def append(
@@ -169,14 +176,108 @@ def hashed_entries(session: Session, happened: tuple[datetime, datetime] | None 
             data["fields"] = json.loads(data["fields"])
         except (TypeError, ValueError):
             data["fields"] = {"undecodable": str(data["fields"])}  # cannot match its hash: reported as edited
-        data["at"] = as_utc(_as_datetime(data["at"]), None)
-        data["recorded_at"] = as_utc(_as_datetime(data["recorded_at"]), None)
+        data["at"] = None if data["at"] is None else as_utc(_as_datetime(data["at"]), None)
+        data["recorded_at"] = None if data["recorded_at"] is None else as_utc(_as_datetime(data["recorded_at"]), None)
         data["on_time"] = None if data["on_time"] is None else bool(data["on_time"])
         yield data
 
 
 def _as_datetime(value: Any) -> datetime:
     return value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+
+
+# A moment exactly as UTCDateTime and store.bulk write it on SQLite (naive UTC, microseconds always there):
+# its canonical form is the same text with a T and a Z. A year before 1000 takes the general path.
+_STORED_MOMENT = re.compile(r"[1-9][0-9]{3}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{6}")
+_PLAIN = frozenset((str, int, bool, type(None)))  # chain._canonical leaves these as they are
+_IS_SEAL = f"action = '{Action.SEAL}'"  # as the partial index ix_journal_entry_seal names it (migration 0008)
+_AS_STORED = (0, 1, 2, 3, 4, 6, 9, 10, 12, 13, 14)  # chain_rows's columns encoded as the database returns them
+_ENCODE = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode  # entry_encoding's
+
+
+@lru_cache(maxsize=8192)  # an import's entries share a few thousand moments
+def _stored_moment(value: Any) -> str | None:
+    if value is None:
+        return None  # as entry_encoding has it (null): a moment the hash could not have covered
+    if type(value) is str and _STORED_MOMENT.fullmatch(value):
+        return f"{value[:10]}T{value[11:]}Z"
+    try:
+        return canonical_moment(UTCDateTime().process_result_value(_as_datetime(value), None))
+    except (TypeError, ValueError, OverflowError):
+        return f"unreadable {value!r}"  # not a moment: cannot match its hash
+
+
+def _stored_fields(value: Any) -> Any:
+    try:
+        fields = json.loads(value)
+    except (TypeError, ValueError):
+        return {"undecodable": str(value)}  # cannot match its hash: reported as edited
+    if type(fields) is dict and all(type(v) is str for v in fields.values()):
+        return fields  # what sop writes: text to text, sorted by the encoder
+    return canonical_value(fields)
+
+
+def chain_rows(
+    session: Session, after: int = 0, through: int | None = None, *, seals_only: bool = False
+) -> Iterator[tuple[int, str, str, str]]:
+    """(seq, prev_hash, hash, ``entry_encoding``) of every entry after seq ``after`` (up to ``through``), in order.
+
+    ``seals_only``: the seal entries alone.
+
+    The fast reading of the chain for ``sop verify``: a plain driver cursor, and
+    each entry's encoding built from the stored text (a moment in the form sop
+    stores it is sliced, not parsed; fields go straight from JSON to the
+    encoder). Anything in another form takes the general conversion, so the
+    encoding is the one ``hashed_entries`` + ``entry_encoding`` give, and a row
+    edited into something unreadable comes back to be reported as edited.
+    """
+    connection = session.connection()
+    marker = "?" if connection.dialect.paramstyle == "qmark" else "%s"
+    bounds: tuple[Any, ...] = (after,) if through is None else (after, through)
+    query = (
+        "SELECT seq, complaint_number, action, step, decision, fields, actor, at, recorded_at, note, output, "
+        f"on_time, took_minutes, standard_minutes, next_step, prev_hash, hash FROM journal_entry "
+        f"WHERE seq > {marker}"
+        + ("" if through is None else f" AND seq <= {marker}")
+        + (f" AND {_IS_SEAL}" if seals_only else "")
+        + " ORDER BY seq"
+    )
+    driver_error = connection.dialect.loaded_dbapi.Error
+    cursor = connection.connection.cursor()
+    try:
+        cursor.execute(query, bounds)
+        plain, encode, moment, load = _PLAIN, _ENCODE, _stored_moment, _stored_fields
+        while batch := cursor.fetchmany(2000):
+            for row in batch:
+                (seq, number, action, step, decision, fields, actor, at, recorded_at, note, output, on_time, took,
+                 standard, next_step) = row[:15]  # fmt: skip
+                body = [seq, number, action, step, decision, load(fields), actor, moment(at), moment(recorded_at),
+                        note, output, None if on_time is None else bool(on_time), took, standard, next_step]  # fmt: skip
+                if not (
+                    took is None
+                    and type(seq) in plain
+                    and type(number) in plain
+                    and type(action) in plain
+                    and type(step) in plain
+                    and type(decision) in plain
+                    and type(actor) in plain
+                    and type(note) in plain
+                    and type(output) in plain
+                    and type(standard) in plain
+                    and type(next_step) in plain
+                ):
+                    for index in _AS_STORED:
+                        if type(body[index]) not in plain:
+                            body[index] = canonical_value(body[index])  # an amount of minutes, or a row edited
+                try:
+                    encoded = encode(body)
+                except (TypeError, ValueError):
+                    encoded = f"unencodable {body!r}"  # bytes where text belongs: cannot match its hash
+                yield row[0], row[15], row[16], encoded
+    except driver_error as exc:  # as SQLAlchemy would raise it: the database layer tells damage from other faults
+        raise sa.exc.DBAPIError.instance(query, bounds, exc, driver_error) from exc
+    finally:
+        cursor.close()
 
 
 # --- reading ---------------------------------------------------------------------
@@ -213,9 +314,10 @@ def hashes_between(session: Session, start: datetime, end: datetime) -> list[tup
 
 def seals(session: Session, *, newest_first: bool = False) -> Sequence[tuple[int, str]]:
     """The seq and fields (JSON) of every seal, in chain order or newest first."""
-    seq = col(JournalEntry.seq)
-    query = select(JournalEntry.seq, JournalEntry.fields).where(col(JournalEntry.action) == Action.SEAL)
-    return session.exec(query.order_by(seq.desc() if newest_first else seq)).all()
+    order = "DESC" if newest_first else "ASC"
+    # The action as a literal, not a parameter: so SQLite uses the partial index of the seals.
+    rows = session.execute(text(f"SELECT seq, fields FROM journal_entry WHERE {_IS_SEAL} ORDER BY seq {order}"))
+    return [(seq, fields) for seq, fields in rows]
 
 
 def replay_entry(
@@ -243,9 +345,17 @@ def replay_entry(
     )
 
 
-def case_entries(session: Session) -> Iterator[Sequence[Any]]:
+def complaints_since(since: int):
+    """A subquery: the ids of the complaints with an entry after seq ``since``."""
+    j = JournalEntry
+    return sa.select(col(j.complaint_id)).where(col(j.seq) > since, col(j.complaint_id).is_not(None)).distinct()
+
+
+def case_entries(session: Session, since: int | None = None) -> Iterator[Sequence[Any]]:
     """The entries of complaints (seals aside), by complaint id then chain order, streamed, as
-    (complaint_id, complaint_number, action, at, actor, step, decision, fields, took_minutes, next_step, note)."""
+    (complaint_id, complaint_number, action, at, actor, step, decision, fields, took_minutes, next_step, note).
+
+    With ``since`` (a seq): all the entries of the complaints with an entry after it."""
     j = JournalEntry
     query = (
         sa.select(
@@ -265,6 +375,8 @@ def case_entries(session: Session) -> Iterator[Sequence[Any]]:
         .order_by(col(j.complaint_id), col(j.seq))
         .execution_options(yield_per=2000)
     )
+    if since is not None:
+        query = query.where(col(j.complaint_id).in_(complaints_since(since)))
     yield from session.execute(query)
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import Column, Index, Text, UniqueConstraint
+from sqlalchemy import Column, Index, Text, UniqueConstraint, text
 from sqlalchemy.types import DateTime, TypeDecorator
 from sqlmodel import Field, SQLModel
 
@@ -109,7 +109,17 @@ class JournalEntry(SQLModel, table=True):
     """
 
     __tablename__ = "journal_entry"
-    __table_args__ = (Index("ix_journal_entry_at", "at"), Index("ix_journal_entry_complaint", "complaint_id", "seq"))
+    __table_args__ = (
+        Index("ix_journal_entry_at", "at"),
+        Index("ix_journal_entry_complaint", "complaint_id", "seq"),
+        # the seals alone (migration 0008); a query must name the action as this literal to use it
+        Index(
+            "ix_journal_entry_seal",
+            "seq",
+            sqlite_where=text("action = 'seal'"),
+            postgresql_where=text("action = 'seal'"),
+        ),
+    )
 
     seq: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
     complaint_id: int | None = Field(default=None, foreign_key="complaint.id")
@@ -143,3 +153,20 @@ class Operator(SQLModel, table=True):
     notify: str = Field(default="[]", sa_column=Column(Text, nullable=False, server_default="[]"))
     nip: str | None = None  # Nomor Induk Pegawai, under the name where they sign a document
     created_at: datetime = Field(sa_column=_utc())
+
+
+class VerifiedHeadRecord(SQLModel, table=True):
+    """A head ``sop verify`` or ``sop db check`` found intact (append-only; see ``store.verified``)."""
+
+    __tablename__ = "verified_head"
+    __table_args__ = (Index("ix_verified_head_kind", "kind", "id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str  # "verify" or "check"
+    seq: int  # the last entry found intact
+    hash: str
+    entries: int  # how many entries led up to it
+    at: datetime = Field(sa_column=_utc())
+    whole: bool  # the whole chain walked, or only what was new
+    prev_row: str
+    row_hash: str

@@ -4,7 +4,7 @@ The triggers stop an edit through the normal SQL path; whoever holds the file,
 or owns the tables, can drop, disable or replace them, or plant a trigger of
 their own, and then edit rows the chain does not cover. So ``sop db check`` and
 ``sop db restore`` read the triggers back from the database's catalog and
-compare each, whitespace and case aside, with what migration 0002 creates.
+compare each, whitespace and case aside, with what migrations 0002 and 0008 create.
 Migrations are history and never change: these texts are the current schema's,
 and a test holds a freshly upgraded logbook to them.
 """
@@ -22,6 +22,9 @@ _SQLITE_BODY = "begin select raise(abort, 'the journal is append-only'); end"
 SQLITE_TRIGGERS = {
     "journal_entry_no_update": f"create trigger journal_entry_no_update before update on journal_entry {_SQLITE_BODY}",
     "journal_entry_no_delete": f"create trigger journal_entry_no_delete before delete on journal_entry {_SQLITE_BODY}",
+    # migration 0008: the heads sop verify and sop db check found intact
+    "verified_head_no_update": f"create trigger verified_head_no_update before update on verified_head {_SQLITE_BODY}",
+    "verified_head_no_delete": f"create trigger verified_head_no_delete before delete on verified_head {_SQLITE_BODY}",
 }
 _PG_CALL = "execute function journal_entry_append_only()"
 POSTGRESQL_TRIGGERS = {
@@ -30,6 +33,12 @@ POSTGRESQL_TRIGGERS = {
     "journal_entry_no_delete": f"create trigger journal_entry_no_delete before delete on journal_entry "
     f"for each row {_PG_CALL}",
     "journal_entry_no_truncate": f"create trigger journal_entry_no_truncate before truncate on journal_entry "
+    f"for each statement {_PG_CALL}",
+    "verified_head_no_update": f"create trigger verified_head_no_update before update on verified_head "
+    f"for each row {_PG_CALL}",
+    "verified_head_no_delete": f"create trigger verified_head_no_delete before delete on verified_head "
+    f"for each row {_PG_CALL}",
+    "verified_head_no_truncate": f"create trigger verified_head_no_truncate before truncate on verified_head "
     f"for each statement {_PG_CALL}",
 }
 POSTGRESQL_FUNCTION = (
