@@ -24,6 +24,10 @@ Sections:
            against the same figures in raw SQL (the overdue cases counted by SOP
            step and age band, the 20 most overdue read) in one interpreter that
            imports sopcli first: start-up and the database's own work.
+  verify   `sop verify --full` and `sop db check --full` against a plain stdlib
+           walk of the chain (walk_baseline.py), and their default runs from a
+           head checked before 1,000 new entries, on 100,000 and 1,000,000
+           entries (--quick: 100,000; --verify N, repeatable, e.g. 10,000,000).
   scale    the queue (`sop list`, by urgency and oldest first) and `sop due` on
            1,000,000 open complaints (--quick: 100,000; --scale N) against the
            same commands on 10,000.
@@ -484,15 +488,77 @@ def scale_section(work: Path, repeat: int, size: int) -> dict:
     return results
 
 
+def verify_section(work: Path, repeat: int, sizes: list[int]) -> dict:
+    """``sop verify`` and ``sop db check`` on logbooks of each size: ``--full`` against the plain stdlib walk
+    (walk_baseline.py), and the default run from a head checked "yesterday" with 1,000 entries since."""
+    print("\n== verify and db check (each in turns with its baseline) ==")
+    walk = Path(__file__).with_name("walk_baseline.py")
+    floor = [PYTHON, "-c", "import typer, sqlmodel"]
+    results: dict = {}
+    for size in sizes:
+        db = logbook(work, size)
+        env = environment(db)
+        rounds = repeat if size <= 100_000 else 3
+        baseline = [PYTHON, str(walk), str(db)]
+        full = report(
+            f"sop verify --full ({size:,} entries)",
+            paired([SOP, "verify", "--full"], baseline, rounds, env),
+            "≤1.3×",
+            "stdlib walk",
+        )
+        check_full = report(
+            f"sop db check --full ({size:,} entries)",
+            paired([SOP, "db", "check", "--full"], baseline, rounds, env),
+            "",
+            "stdlib walk",
+        )
+        # The heads both record, then a day's work: 1,000 complaints imported, 1,000 entries since the heads.
+        later = work / f"later-{size}.csv"
+        write_rows_csv(later, 1_000)
+        subprocess.run([SOP, "import", str(later)], env=env, check=True, capture_output=True)
+        snapshot = work / f"snapshot-{size}.db"
+        copy_logbook(db, snapshot)
+
+        def restore(snapshot=snapshot, db=db):
+            copy_logbook(snapshot, db)
+
+        incremental = report(
+            f"sop verify ({size:,} entries, 1,000 since its head)",
+            paired([SOP, "verify"], floor, rounds, env, setup_a=restore),
+            "seconds",
+            "import typer, sqlmodel",
+        )
+        check = report(
+            f"sop db check ({size:,}, 1,000 since its head)",
+            paired([SOP, "db", "check"], floor, rounds, env, setup_a=restore),
+            "seconds",
+            "import typer, sqlmodel",
+        )
+        results[f"verify {size}"] = {
+            "verify --full": full,
+            "db check --full": check_full,
+            "verify": incremental,
+            "db check": check,
+        }
+    return results
+
+
+def copy_logbook(source: Path, target: Path) -> None:
+    """A SQLite logbook copied whole, its -wal and -shm with it (and a stale one at the target removed)."""
+    for suffix in ("", "-wal", "-shm"):
+        origin, copy = Path(str(source) + suffix), Path(str(target) + suffix)
+        copy.unlink(missing_ok=True)
+        if origin.exists():
+            shutil.copyfile(origin, copy)
+
+
 def logbook(work: Path, size: int) -> Path:
     """A logbook of ``size`` complaints imported by sop (the import section's, when it made one that size)."""
     db = work / f"logbook-{size}.db"
     if not db.exists():
         imported = work / f"import-{size}.db"
         if imported.exists():
-            for suffix in ("", "-wal", "-shm"):
-                if Path(str(imported) + suffix).exists():
-                    shutil.copyfile(str(imported) + suffix, str(db) + suffix)
+            copy_logbook(imported, db)
         else:
             data = work / f"rows-{size}.csv"
             if not data.exists():
@@ -509,11 +575,20 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="fewer repetitions; skip the 1,000,000-row import")
     parser.add_argument("--json", default="benchmarks/results.json", help="where to write the results")
     parser.add_argument(
-        "--only", choices=["startup", "notify", "import", "reports", "backlog", "scale"], help="run one section"
+        "--only",
+        choices=["startup", "notify", "import", "reports", "backlog", "scale", "verify"],
+        help="run one section",
     )
     parser.add_argument("--backlog", type=int, default=100_000, help="open overdue complaints for the backlog section")
     parser.add_argument("--entries", type=int, default=1_000_000, help="journal entries for the reports section")
     parser.add_argument("--scale", type=int, help="open complaints for the scale section (default 1,000,000)")
+    parser.add_argument(
+        "--verify",
+        type=int,
+        action="append",
+        metavar="ENTRIES",
+        help="a logbook size for the verify section (repeatable; default 100,000 and 1,000,000, e.g. 10000000 too)",
+    )
     args = parser.parse_args()
     repeat = 5 if args.quick else 10
     started = time.time()
@@ -531,6 +606,9 @@ def main() -> None:
             results["reports"] = reports_section(work, repeat, args.entries)
         if args.only in (None, "backlog"):
             results["backlog"] = backlog_section(work, repeat, args.backlog)
+        if args.only in (None, "verify"):
+            sizes = args.verify or ([100_000] if args.quick else [100_000, 1_000_000])
+            results["verify"] = verify_section(work, repeat, sizes)
         if args.only in (None, "scale"):
             size = args.scale or (100_000 if args.quick else 1_000_000)
             results["scale"] = scale_section(work, repeat, size)
