@@ -341,8 +341,20 @@ def build(sop_binary: str, env: dict[str, str], db: Path, target_entries: int) -
     return written
 
 
+COMPLAINT_COLUMNS = (
+    "id", "number", "year", "serial", "ref", "sop_version_id", "sop_id", "description", "reporter", "unit",
+    "system", "host", "channel", "priority", "received_at", "status", "current_step", "step_started_at", "due_at",
+    "paused_since", "paused_minutes", "total_paused_minutes", "fields", "last_at", "closed_at",
+    "resolution_minutes", "overall_on_time", "created_by", "revision",
+)  # fmt: skip
+
+
 def _flush(connection, complaints: list, entries: list) -> None:
-    connection.executemany(f"INSERT INTO complaint VALUES ({','.join('?' * 29)})", complaints)
+    # the columns named: those added since (moments, branches, approvals, notify_at) take their defaults
+    connection.executemany(
+        f"INSERT INTO complaint ({', '.join(COMPLAINT_COLUMNS)}) VALUES ({','.join('?' * len(COMPLAINT_COLUMNS))})",
+        complaints,
+    )
     connection.executemany(
         f"INSERT INTO journal_entry (seq, complaint_id, complaint_number, action, step, decision, "
         f"fields, actor, at, recorded_at, note, output, on_time, took_minutes, standard_minutes, "
