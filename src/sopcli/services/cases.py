@@ -1463,10 +1463,10 @@ def verify(rt: Runtime, checkpoints: Sequence[Named] = (), full: bool = False) -
         DatabaseDamaged: SQLite's quick check finds the file damaged (the chain may read
             whole while complaints around it are lost: no "OK" for such a file).
     """
-    from sopcli.domain.chain import GENESIS, verify_links
+    from sopcli.domain.chain import GENESIS
     from sopcli.services.checkpoints import CheckpointWatch
     from sopcli.services.seals import SealWatch
-    from sopcli.services.verified import HeadTampered, record, start_point
+    from sopcli.services.verified import HeadTampered, record, start_point, walk_from
     from sopcli.store.verified import VERIFY
 
     database = rt.ready_database()
@@ -1486,13 +1486,6 @@ def verify(rt: Runtime, checkpoints: Sequence[Named] = (), full: bool = False) -
         if problems:
             raise database.damaged(problems[0])
     origin = (0, GENESIS, 0) if whole or start is None else (start.seq, start.hash, start.entries)
-    last: dict[str, Any] = {"seq": origin[0], "hash": origin[1]}  # the last entry walked: what is recorded
-
-    def walked(rows):
-        for row in rows:
-            last["seq"], last["hash"] = row[0], row[2]
-            yield row
-
     with database.transaction() as session:
         seals = SealWatch(session, rt.zone, since=origin[0])
         held = CheckpointWatch(list(checkpoints))
@@ -1503,9 +1496,8 @@ def verify(rt: Runtime, checkpoints: Sequence[Named] = (), full: bool = False) -
             held.observe(seq, hash_, encoded)
 
         observe = both if len(watching) == 2 else watching[0] if watching else None
-        checked, broken, problem = verify_links(
-            walked(journal.chain_rows(session, origin[0])), (origin[0], origin[1]), observe
-        )
+        walk = walk_from(session, (origin[0], origin[1]), observe)
+    checked, broken, problem = walk.checked, walk.broken_seq, walk.problem
     last_full = start.last_full if start else None
     since = None if whole else start
     if broken is not None:
@@ -1518,7 +1510,7 @@ def verify(rt: Runtime, checkpoints: Sequence[Named] = (), full: bool = False) -
         and all(check.unchanged for check in result.seals)
         and not any(held.problem for held in result.checkpoints)
     )
-    if intact and (whole or last["seq"] != origin[0]):
-        if record(rt, VERIFY, last["seq"], last["hash"], result.entries, full=whole) and whole:
+    if intact and (whole or walk.last_seq != origin[0]):
+        if record(rt, VERIFY, walk.last_seq, walk.last_hash, result.entries, full=whole) and whole:
             result.last_full = rt.now()
     return result

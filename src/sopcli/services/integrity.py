@@ -122,9 +122,8 @@ def _has_check_head(rt: Runtime) -> bool:
 
 
 def _check_logbook(rt: Runtime, result: CheckResult, whole: bool = True) -> None:
-    from sopcli.domain.chain import GENESIS, verify_links
-    from sopcli.services.verified import HeadTampered, record, start_point
-    from sopcli.store.journal import chain_rows
+    from sopcli.domain.chain import GENESIS
+    from sopcli.services.verified import HeadTampered, record, start_point, walk_from
     from sopcli.store.protections import trigger_problems
     from sopcli.store.verified import CHECK
 
@@ -141,22 +140,14 @@ def _check_logbook(rt: Runtime, result: CheckResult, whole: bool = True) -> None
         whole = True
     origin = (0, GENESIS, 0) if whole or start is None else (start.seq, start.hash, start.entries)
     result.since = None if whole else start
-    last: dict[str, Any] = {"seq": origin[0], "hash": origin[1]}
-
-    def walked(rows):
-        for row in rows:
-            last["seq"], last["hash"] = row[0], row[2]
-            yield row
-
     with database.transaction() as session:
-        result.checked, result.broken_seq, result.chain_problem = verify_links(
-            walked(chain_rows(session, origin[0])), (origin[0], origin[1])
-        )
+        walk = walk_from(session, (origin[0], origin[1]))
+    result.checked, result.broken_seq, result.chain_problem = walk.checked, walk.broken_seq, walk.problem
     result.entries = origin[2] + result.checked
     with database.transaction() as session:
         _compare_states(rt, session, result, None if whole else origin[0])
-    if result.ok and (whole or last["seq"] != origin[0]):
-        record(rt, CHECK, last["seq"], last["hash"], result.entries, full=whole)
+    if result.ok and (whole or walk.last_seq != origin[0]):
+        record(rt, CHECK, walk.last_seq, walk.last_hash, result.entries, full=whole)
 
 
 def _compare_states(rt: Runtime, session, result: CheckResult, since: int | None = None) -> None:

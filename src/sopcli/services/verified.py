@@ -10,12 +10,11 @@ alarm stays until the logbook is repaired and ``--full`` finds it intact.
 
 from __future__ import annotations
 
-import hashlib
 import itertools
 from dataclasses import dataclass
 from datetime import datetime
 
-from sopcli.domain.chain import GENESIS
+from sopcli.domain.chain import GENESIS, linked_hash
 from sopcli.i18n import _
 from sopcli.services.runtime import Runtime
 
@@ -73,7 +72,7 @@ def start_point(session, kind: str) -> StartPoint | None:
         _seq, prev_hash, hash_, encoded = found[0]
         if hash_ != head.hash:
             raise HeadTampered(head, _("its entry is not the one checked (the chain was rewritten)"))
-        if _linked(prev_hash, encoded) != hash_:
+        if linked_hash(prev_hash, encoded) != hash_:
             raise HeadTampered(head, _("its entry's content does not match its hash (edited)"))
     entries = journal.entry_count(session, head.seq)
     if entries != head.entries:
@@ -84,14 +83,38 @@ def start_point(session, kind: str) -> StartPoint | None:
             ),
         )
     for seq, prev_hash, hash_, encoded in journal.chain_rows(session, 0, head.seq, seals_only=True):
-        if _linked(prev_hash, encoded) != hash_:
+        if linked_hash(prev_hash, encoded) != hash_:
             raise HeadTampered(head, _("the seal at entry {seq} does not match its hash (edited)").format(seq=seq))
     fulls = [h.at for h in own if h.full]
     return StartPoint(head.seq, head.hash, head.entries, head.at, fulls[-1] if fulls else None)
 
 
-def _linked(prev_hash: str, encoded: str) -> str:
-    return hashlib.sha256(f"{prev_hash}\n{encoded}".encode()).hexdigest()
+@dataclass(frozen=True)
+class Walk:
+    """What a walk of the chain found, and the last entry it walked (the head a run records)."""
+
+    checked: int
+    broken_seq: int | None
+    problem: str | None
+    last_seq: int
+    last_hash: str
+
+
+def walk_from(session, origin: tuple[int, str], observe=None) -> Walk:
+    """Walk the chain from the entry after ``origin`` (seq, hash; (0, GENESIS) for all of it) to its head."""
+    from sopcli.domain.chain import verify_links
+    from sopcli.store.journal import chain_rows
+
+    last = origin
+
+    def walked(rows):
+        nonlocal last
+        for row in rows:
+            last = (row[0], row[2])
+            yield row
+
+    checked, broken, problem = verify_links(walked(chain_rows(session, origin[0])), origin, observe)
+    return Walk(checked, broken, problem, *last)
 
 
 def record(rt: Runtime, kind: str, seq: int, hash_: str, entries: int, full: bool) -> bool:
