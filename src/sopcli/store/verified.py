@@ -19,7 +19,6 @@ proves is said in the README: ``sop verify --full`` walks everything.
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -27,7 +26,7 @@ import sqlalchemy as sa
 from sqlalchemy import text
 from sqlmodel import Session
 
-from sopcli.domain.chain import GENESIS, canonical_moment
+from sopcli.domain.chain import GENESIS, canonical_moment, linked_hash
 from sopcli.store.models import UTCDateTime
 
 VERIFY = "verify"  # sop verify's heads
@@ -52,7 +51,7 @@ class VerifiedHead:
 
 def row_hash(prev_row: str, kind: str, seq: int, hash_: str, entries: int, at: datetime, full: bool) -> str:
     content = f"{kind}|{seq}|{hash_}|{entries}|{canonical_moment(at)}|{int(full)}"
-    return hashlib.sha256(f"{prev_row}\n{content}".encode()).hexdigest()
+    return linked_hash(prev_row, content)  # linked as the journal's entries are
 
 
 def heads(session: Session) -> list[VerifiedHead]:
